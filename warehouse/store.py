@@ -1,0 +1,198 @@
+"""Validated, idempotent writes with provenance: every write belongs to an ingest run,
+bad rows go to quarantine with the rule they broke, and counts in = accepted + quarantined.
+
+A frame handed to :func:`store` may carry three bookkeeping columns:
+``_locator`` (where the row came from, e.g. ``sources/citations/x.csv:7``; defaults to
+the row number), ``_raw`` (the row as read, JSON; defaults to the row itself) and
+``_errors`` (list of "rule: reason" strings a parser found, e.g. a date that does not
+parse: such rows are quarantined without reaching the contract).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass, field
+from importlib import metadata
+
+import duckdb
+import pandera.polars as pa
+import polars as pl
+
+BOOKKEEPING = ("_locator", "_raw", "_errors")
+
+
+def code_version() -> str:
+    try:
+        return metadata.version("infernomics")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass
+class IngestRun:
+    """One write step (an asset or a command), recorded in `ingest_run`."""
+
+    step: str
+    source_id: str | None = None
+    dagster_run_id: str | None = None
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    rows_in: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    table: str
+    rows_in: int
+    accepted: int
+    quarantined: int
+    reasons: list[str]
+
+    def __post_init__(self) -> None:
+        assert self.rows_in == self.accepted + self.quarantined, "counts in must equal accepted + quarantined"
+
+
+def begin_run(con: duckdb.DuckDBPyConnection, run: IngestRun) -> IngestRun:
+    con.execute(
+        "INSERT INTO ingest_run (run_id, dagster_run_id, step, source_id, started_at, code_version, status)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'running')",
+        [run.run_id, run.dagster_run_id, run.step, run.source_id, run.started_at, code_version()],
+    )
+    return run
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run: IngestRun, status: str | None = None) -> None:
+    status = status or ("partial" if run.rows_quarantined else "ok")
+    con.execute(
+        "UPDATE ingest_run SET finished_at = ?, rows_in = ?, rows_accepted = ?,"
+        " rows_quarantined = ?, status = ?, message = ? WHERE run_id = ?",
+        [dt.datetime.now(dt.UTC).replace(tzinfo=None), run.rows_in, run.rows_accepted,
+         run.rows_quarantined, status, "\n".join(run.messages) or None, run.run_id],
+    )
+
+
+def validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> pl.DataFrame:
+    """Return one row per (row index, rule, reason) that the row breaks. Empty = all good."""
+    frame = frame.with_row_index("_idx")
+    problems = [pl.DataFrame(schema={"_idx": pl.UInt32, "rule": pl.String, "reason": pl.String})]
+    if "_errors" in frame.columns:
+        parsed = (
+            frame.select("_idx", "_errors").explode("_errors").drop_nulls("_errors")
+            .with_columns(pl.col("_errors").str.split_exact(": ", 1).alias("_e"))
+            .unnest("_e")
+            .select("_idx", pl.col("field_0").alias("rule"), pl.col("field_1").alias("reason"))
+        )
+        problems.append(parsed.cast({"_idx": pl.UInt32}))
+    clean = frame.filter(~pl.col("_idx").is_in(problems[-1]["_idx"].implode())) if len(problems) > 1 else frame
+    if contract is not None and clean.height:
+        try:
+            contract.validate(clean.drop("_idx"), lazy=True)
+        except pa.errors.SchemaErrors as err:
+            cases = err.failure_cases
+            positions = clean["_idx"]
+            whole = cases.filter(pl.col("index").is_null())
+            rows = cases.filter(pl.col("index").is_not_null()).with_columns(
+                pl.col("index").map_elements(lambda i: positions[i], return_dtype=pl.UInt32).alias("_idx"),
+            )
+            problems.append(rows.select(
+                "_idx",
+                pl.format("{}:{}", pl.col("column"), pl.col("check")).alias("rule"),
+                pl.format("{} failed {} (value: {})", pl.col("column"), pl.col("check"), pl.col("failure_case")).alias("reason"),
+            ))
+            if whole.height:
+                reason = "; ".join(f"{c}: {k}" for c, k in zip(whole["column"], whole["failure_case"]))
+                problems.append(clean.select("_idx").with_columns(
+                    pl.lit("schema").alias("rule"), pl.lit(f"frame does not match the contract: {reason}").alias("reason")))
+    return pl.concat(problems, how="vertical_relaxed").unique(maintain_order=True)
+
+
+def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    if not rows:
+        raise ValueError(f"table {table!r} does not exist in the warehouse")
+    return [r[0] for r in rows]
+
+
+def _raw_json(frame: pl.DataFrame) -> pl.Series:
+    if "_raw" in frame.columns:
+        return frame["_raw"]
+    plain = frame.drop([c for c in BOOKKEEPING if c in frame.columns])
+    return pl.Series("_raw", [json.dumps(r, default=str, ensure_ascii=False) for r in plain.to_dicts()])
+
+
+def store(
+    con: duckdb.DuckDBPyConnection,
+    run: IngestRun,
+    table: str,
+    frame: pl.DataFrame,
+    contract: type[pa.DataFrameModel] | None,
+    key: list[str],
+    source_id_column: str | None = "source_id",
+    require_registered_source: bool = True,
+) -> StoreResult:
+    """Validate `frame`, quarantine bad rows, upsert good rows by `key`, in one transaction."""
+    frame = frame.with_columns(
+        (pl.col("_locator") if "_locator" in frame.columns else pl.format("row {}", pl.int_range(1, pl.len() + 1))).alias("_locator"),
+    ).with_columns(_raw_json(frame).alias("_raw"))
+    problems = validate(frame, contract)
+    if require_registered_source and source_id_column and frame.height:
+        known = {r[0] for r in con.execute("SELECT source_id FROM source").fetchall()}
+        unknown = frame.with_row_index("_idx").filter(
+            pl.col(source_id_column).is_null() | ~pl.col(source_id_column).is_in(list(known))
+        )
+        problems = pl.concat([problems, unknown.select(
+            "_idx", pl.lit("source_registered").alias("rule"),
+            pl.format("source_id '{}' is not in the source registry", pl.col(source_id_column).fill_null("")).alias("reason"),
+        )], how="vertical_relaxed")
+    bad_idx = problems["_idx"].unique()
+    indexed = frame.with_row_index("_idx")
+    good = indexed.filter(~pl.col("_idx").is_in(bad_idx.implode())).drop(["_idx", *BOOKKEEPING], strict=False)
+    bad = problems.join(indexed, on="_idx", how="left")
+    columns = _table_columns(con, table)
+    insert = good.select([c for c in columns if c in good.columns])
+    if insert.height and len(key) and insert.select(key).is_duplicated().any():
+        dups = insert.filter(insert.select(key).is_duplicated()).select(key).unique().head(3).to_dicts()
+        raise ValueError(f"{table}: duplicate keys {key} in one write, e.g. {dups}")
+    quarantine_rows = bad.select(
+        pl.lit(table).alias("target_table"),
+        (pl.col(source_id_column).cast(pl.String) if source_id_column and source_id_column in bad.columns else pl.lit(None, pl.String)).fill_null(run.source_id or "(none)").alias("source_id"),
+        pl.col("_locator").alias("row_locator"), "rule", "reason", pl.col("_raw").alias("raw"),
+        pl.lit(run.run_id).alias("run_id"),
+    ).unique(subset=["row_locator", "rule"], keep="first")
+    sources = set(frame[source_id_column].drop_nulls().to_list()) if source_id_column and source_id_column in frame.columns else set()
+    sources |= {run.source_id or "(none)"}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        # quarantine holds the rows rejected by the latest write of each (table, source)
+        con.execute("DELETE FROM quarantine WHERE target_table = ? AND list_contains(?, source_id)", [table, sorted(sources)])
+        if insert.height:
+            con.register("_incoming", insert.to_arrow())
+            if key:
+                match = " AND ".join(f't."{k}" IS NOT DISTINCT FROM i."{k}"' for k in key)
+                con.execute(f'DELETE FROM "{table}" t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})')
+            con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _incoming')
+            con.unregister("_incoming")
+        if quarantine_rows.height:
+            con.register("_rejected", quarantine_rows.to_arrow())
+            con.execute("INSERT OR REPLACE INTO quarantine BY NAME SELECT * FROM _rejected")
+            con.unregister("_rejected")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    n_bad = int(bad_idx.len())
+    result = StoreResult(table, frame.height, frame.height - n_bad, n_bad,
+                         [f"{r['row_locator']}: {r['rule']}: {r['reason']}" for r in quarantine_rows.to_dicts()])
+    run.rows_in += result.rows_in
+    run.rows_accepted += result.accepted
+    run.rows_quarantined += result.quarantined
+    run.messages.extend(result.reasons)
+    return result
