@@ -24,10 +24,11 @@ together, one row per price observation (a price change is a new row with a new 
 rows without a price dropped, "GPT-3 175B (davinci)" named "GPT-3", the reasoning models
 DeepSeek-R1, o1, o1-mini, o1-preview and o3-mini excluded.
 
-Ordering ties: observations released on the same date are walked in a stable order of
-(release date, model name, price descending). Descending price on ties means that the
-cheaper of two same-day models is seen second, so the "drop the earlier one" rule keeps
-the cheaper one, which is what the frontier on that day was.
+Ordering ties: observations released on the same date are walked dearest first (then by
+model name), so the cheaper of two same-day models is seen second and the "drop the
+earlier one" rule keeps the cheaper one, which is what the frontier was on that day.
+With this order the fits match Epoch's published results for these files exactly
+(tests/test_trend_capability.py).
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def prepare(observations: pl.DataFrame) -> pl.DataFrame:
         .with_columns(pl.col("model").replace(MODEL_RENAMES))
         .filter(pl.col("price_usd_per_mtok").is_not_null() & pl.col("release_date").is_not_null())
         .filter(~pl.col("model").is_in(sorted(EXCLUDED_MODELS)))
-        .sort(["release_date", "model", "price_usd_per_mtok"], descending=[False, False, True],
+        .sort(["release_date", "price_usd_per_mtok", "model"], descending=[False, True, False],
               maintain_order=True)
     )
 

@@ -233,7 +233,7 @@ def fit_exponential(dates: Sequence, values: Sequence[float], *, method: str = "
         se = ols["s"] / math.sqrt(ols["sxx"])
         tq = stats.t.ppf(1 - alpha / 2, ols["n"] - 2)
         return ExpFit(method="ols", slope=ols["b"], intercept=ols["a"],
-                      slope_low=ols["b"] - tq * se, slope_high=ols["b"] + tq * se,
+                      slope_low=float(ols["b"] - tq * se), slope_high=float(ols["b"] + tq * se),
                       seed=None, n_resamples=None, flags=flags, **common)
     if method == "bootstrap":
         bs, bi = bootstrap_slopes(x, y, n_resamples=n_resamples, seed=seed)
@@ -380,6 +380,9 @@ def choose_curve(dates: Sequence, values: Sequence[float]) -> CurveChoice:
         aic_l = aicc_l = None
         params = None
         note = f"logistic did not converge: {exc}"
+    if aicc_l is not None and math.isinf(aicc_l):
+        note = (f"too few points for the logistic's AICc (needs n > 5, got {n}); "
+                "exponential kept, plain AIC reported for both")
     chosen = "logistic" if aicc_l is not None and aicc_l < aicc_e else "exponential"
     return CurveChoice(n=n, aic_exponential=aic_e, aicc_exponential=aicc_e, aic_logistic=aic_l,
                        aicc_logistic=aicc_l, chosen=chosen, logistic_params=params,
@@ -415,5 +418,5 @@ def elasticity(prices: Sequence[float], quantities: Sequence[float], level: floa
     o = ols_line(np.log(p), np.log(q))
     se = o["s"] / math.sqrt(o["sxx"])
     tq = stats.t.ppf(1 - (1 - level) / 2, o["n"] - 2)
-    return Elasticity(n=o["n"], elasticity=o["b"], low=o["b"] - tq * se, high=o["b"] + tq * se,
+    return Elasticity(n=o["n"], elasticity=o["b"], low=float(o["b"] - tq * se), high=float(o["b"] + tq * se),
                       level=level, r2=o["r2"])

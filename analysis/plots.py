@@ -1,0 +1,167 @@
+"""Charts of fitted trends. Functions return matplotlib Figures and never write files;
+`render(fig, "png"|"svg")` gives the bytes for a caller to store.
+
+Conventions, so every chart reads the same way:
+- log y-axis for prices and volumes (an exponential trend is a straight line there);
+- observed points as dots, the fitted line solid over the observed dates and dashed where
+  it is extrapolated;
+- confidence band of the line (darker) and prediction band for a new point (lighter),
+  both shaded, with the level in the legend;
+- axis labels with units; a source line under the chart naming where the data came from.
+
+Figures are built with `matplotlib.figure.Figure` (no pyplot): no global state, safe in
+Dagster worker processes and tests, no display needed.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from analysis.trend import ExpFit, bands, from_days, to_days  # noqa: E402
+
+COLORS = ["#1f5fa8", "#c0392b", "#27864a", "#8e44ad", "#d4860b", "#16a0a0", "#7f6000", "#555555"]
+
+
+def _dates(days: np.ndarray) -> np.ndarray:
+    return np.asarray(days, dtype="int64").astype("datetime64[D]")
+
+
+def _finish(fig: Figure, ax, title: str, x_label: str, y_label: str, source_line: str,
+            log_y: bool) -> Figure:
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    if log_y:
+        ax.set_yscale("log")
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=9))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.grid(True, which="major", alpha=0.3)
+    ax.grid(True, which="minor", axis="y", alpha=0.1)
+    fig.text(0.01, 0.01, source_line, fontsize=7, color="#444444", ha="left", va="bottom", wrap=True)
+    fig.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.17)
+    return fig
+
+
+def trend_figure(dates: Sequence, values: Sequence[float], fit: ExpFit | None, *, title: str,
+                 y_label: str, source_line: str, log_y: bool = True,
+                 point_labels: Sequence[str] | None = None, excluded: tuple[Sequence, Sequence] | None = None,
+                 extend_to: Sequence | None = None, x_label: str = "Date") -> Figure:
+    """One series: points, fitted line, confidence and prediction bands.
+
+    `excluded` = (dates, values) of points shown hollow and not fitted (flagged weeks,
+    duplicates). `extend_to` = (start, end) dates to draw the line over, beyond the data
+    (the extension is dashed and labelled extrapolated).
+    """
+    fig = Figure(figsize=(8, 4.8), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    d = to_days(dates)
+    v = np.asarray(values, float)
+    ax.scatter(_dates(d), v, s=22, color=COLORS[0], zorder=3, label=f"observed (n={d.size})")
+    if excluded is not None and len(excluded[0]):
+        ax.scatter(_dates(to_days(excluded[0])), np.asarray(excluded[1], float), s=22,
+                   facecolors="none", edgecolors="#888888", zorder=3, label="flagged, not fitted")
+    if point_labels is not None:
+        for x, y, lab in zip(_dates(d), v, point_labels):
+            ax.annotate(lab, (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points", color="#333333")
+    if fit is not None:
+        lo, hi = d.min(), d.max()
+        if extend_to is not None:
+            e = to_days(extend_to)
+            lo, hi = min(lo, e.min()), max(hi, e.max())
+        grid = np.linspace(lo, hi, 200)
+        b = bands(fit, grid)
+        gd = _dates(grid)
+        pct = f"{fit.level:.0%}"
+        ax.fill_between(gd, b["pred_low"], b["pred_high"], color=COLORS[0], alpha=0.10, lw=0,
+                        label=f"{pct} prediction band")
+        ax.fill_between(gd, b["conf_low"], b["conf_high"], color=COLORS[0], alpha=0.25, lw=0,
+                        label=f"{pct} confidence band")
+        inside = ~b["extrapolated"]
+        ax.plot(gd[inside], b["fitted"][inside], color=COLORS[0], lw=1.8,
+                label=f"{fit.method} fit: {_rate_text(fit)}")
+        if (~inside).any():
+            ax.plot(gd, np.where(inside, np.nan, b["fitted"]), color=COLORS[0], lw=1.4, ls="--",
+                    label="extrapolated")
+    ax.legend(fontsize=7, loc="best", frameon=False)
+    return _finish(fig, ax, title, x_label, y_label, source_line, log_y)
+
+
+def _rate_text(fit: ExpFit) -> str:
+    if fit.slope < 0:
+        c, lo, hi = fit.decline_x_per_year
+        return f"falls {c:.3g}x/yr [{lo:.3g}, {hi:.3g}]"
+    return f"grows {fit.factor_per_year:.3g}x/yr [{fit.factor_low:.3g}, {fit.factor_high:.3g}]"
+
+
+def capability_figure(benchmark: str, paths: Sequence[dict], *, source_line: str,
+                      unit_label: str = "USD per million tokens (blended 3:1)") -> Figure:
+    """Epoch-style chart for one benchmark: for each threshold, its kept observations and
+    its fitted line (log10 price on date), labelled with the rate and 90% interval.
+
+    Each path dict: `label`, `dates`, `prices`, `slope_log10_per_day`, `intercept_log10`,
+    `factor_per_year`, `factor_low`, `factor_high`.
+    """
+    fig = Figure(figsize=(8, 4.8), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    for i, p in enumerate(paths):
+        c = COLORS[i % len(COLORS)]
+        d = to_days(p["dates"])
+        ax.scatter(_dates(d), p["prices"], s=20, color=c, zorder=3)
+        grid = np.linspace(d.min(), d.max(), 50)
+        ax.plot(_dates(grid), 10 ** (p["intercept_log10"] + p["slope_log10_per_day"] * grid), color=c,
+                lw=1.5, label=f"{p['label']}: {p['factor_per_year']:.3g}x/yr cheaper "
+                              f"[90% CI {p['factor_low']:.2g}, {p['factor_high']:.3g}]")
+    ax.legend(fontsize=6.5, loc="best", frameon=False)
+    return _finish(fig, ax, f"Price to reach a {benchmark} threshold (cheapest model at or above it)",
+                   "Model release / price date", unit_label, source_line, True)
+
+
+def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
+    """Forest plot: each claim's stated value beside the data's estimate and interval.
+
+    Row dict: `label`, `claimed` (float or None), `estimate`, `low`, `high` (None when not
+    testable), `unit_label` (e.g. "x cheaper per year"), `verdict`.
+    """
+    rows = list(rows)
+    fig = Figure(figsize=(8, 0.5 * len(rows) + 1.6), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    ys = np.arange(len(rows))[::-1]
+    for y, r in zip(ys, rows):
+        if r.get("estimate") is not None:
+            ax.errorbar([r["estimate"]], [y], xerr=[[r["estimate"] - r["low"]], [r["high"] - r["estimate"]]],
+                        fmt="o", color=COLORS[0], capsize=3, ms=4)
+        if r.get("claimed") is not None:
+            ax.scatter([r["claimed"]], [y], marker="D", color=COLORS[1], s=28, zorder=4)
+    ax.set_yticks(ys, [f"{r['label']} ({r['verdict']})" for r in rows], fontsize=7)
+    ax.set_xscale("log")
+    ax.scatter([], [], marker="D", color=COLORS[1], label="claimed")
+    ax.errorbar([], [], xerr=[], fmt="o", color=COLORS[0], label="warehouse data, 90% interval")
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.set_xlabel("multiple over the claim's window (x cheaper, or x more demand)")
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.set_title("Cited claims vs what the stored data says", fontsize=11, loc="left")
+    fig.text(0.01, 0.01, source_line, fontsize=7, color="#444444", ha="left", va="bottom")
+    fig.subplots_adjust(left=0.45, right=0.97, top=0.9, bottom=max(0.12, 0.9 / (len(rows) + 2)))
+    return fig
+
+
+def render(fig: Figure, fmt: str) -> bytes:
+    """The figure as PNG or SVG bytes (deterministic metadata, so reruns give equal SVGs)."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"format must be png or svg, got {fmt!r}")
+    buf = io.BytesIO()
+    meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+    fig.savefig(buf, format=fmt, metadata=meta)
+    return buf.getvalue()
+
+
+def day_label(day: float) -> str:
+    return from_days(day).isoformat()
