@@ -1,0 +1,291 @@
+"""Cited claims about a change over a period, beside what the stored data says.
+
+Every claim is turned into a multiple: "x cheaper" for a cost decline, "x more" for
+demand (a 99% decline is 100x cheaper; $3.50 -> $0.32 is 10.9x cheaper). The data's
+multiple comes from a stored fit over the claim's own window and series definition, with
+the fit's 90% interval, or from stored values directly where the claim is about two
+observed points.
+
+Verdicts:
+- consistent: the claim's value (or, for "more than", the region above it; for a range,
+  each end) lies inside the data's interval;
+- inconsistent: it does not;
+- not testable: the stored data do not cover the claim's window (each end within
+  max(31 days, 5% of the window); a "since December 2024" claim needs data from
+  December 2024) or its series definition. The reason then gives the nearest thing the
+  data can say, marked extrapolated where it is, and `testable_with` names the data
+  that would settle it.
+Claims whose window is "the past year" of a report are given the calendar year before
+publication (stated in `series_definition`), an assumption the report does not make
+explicit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pipeline.defs.trends.records import DERIVED
+
+CAPABILITY_DEF = ("capability-adjusted LLM price: cheapest model (blended 3:1 USD/Mtok) scoring at least the "
+                  "threshold, Epoch AI's method on Epoch AI's data")
+
+
+@dataclass
+class ClaimSpec:
+    check_id: str
+    claim_figure_ids: list[str]          # the first one stored is used
+    claim: str
+    kind: str                            # rate_per_year, multiple_over_window, rate_range, observed_ratio
+    direction: str                       # decline or growth
+    claimed: float | None
+    bound: str                           # =, ~, >, range
+    series_definition: str
+    testable_with: str
+    window: tuple[dt.date, dt.date] | None = None
+    claimed_range: tuple[float, float] | None = None
+    fit_ids: list[str] = field(default_factory=list)      # evidence fits, first stored wins
+    figure_pair: tuple[str, str] | None = None            # observed_ratio: (before, after) figure ids
+
+
+D = dt.date
+SPECS = [
+    ClaimSpec(
+        "ark-p20-inference-cost-decline-1y", ["ark-big-ideas-2026/p20/inference-cost-decline-1y",
+                                              "wealthdfm-ark-europe-big-ideas-2026/p20/inference-cost-decline-1y"],
+        "ARK Big Ideas 2026 p20: inference costs fell more than 99% in a year (by some measures)",
+        "multiple_over_window", "decline", 100.0, ">",
+        CAPABILITY_DEF + "; window assumed calendar 2025 (the year before the report)",
+        "capability-adjusted prices through 2025: per-model token prices for models released in 2025 "
+        "joined with their benchmark scores (Epoch's data ends February 2025)",
+        window=(D(2025, 1, 1), D(2025, 12, 31)), fit_ids=["@capability_max"]),
+    ClaimSpec(
+        "ark-downing-fixed-intelligence-decline-1y",
+        ["nuggets-ark-big-ideas-2026-ai-infrastructure-video/downing-cost-fixed-intelligence-decline-1y"],
+        "ARK (F. Downing): cost to reach a given benchmark level fell 99% over the last year",
+        "multiple_over_window", "decline", 100.0, "~",
+        CAPABILITY_DEF + "; window assumed June 2025 to May 2026 (the year before the May 2026 video)",
+        "the benchmark ARK used and prices with scores for models released June 2025 to May 2026",
+        window=(D(2025, 6, 1), D(2026, 5, 26)), fit_ids=["@capability_max"]),
+    ClaimSpec(
+        "ark-p34-sw-dev-cost-apr-dec-2025", ["ark-big-ideas-2026/p34/sw-dev-cost-decline-apr-dec-2025"],
+        "ARK Big Ideas 2026 p34: cost of AI models for software development fell from $3.50 to $0.32 "
+        "per million tokens, April to December 2025 (-91%)",
+        "multiple_over_window", "decline", 3.50 / 0.32, "=",
+        "price per million tokens of the models ARK counts for software development, April-December 2025",
+        "ARK's basket of software-development models (the chart's data) or a coding benchmark score "
+        "(e.g. SWE-bench) for each model in token_price, with prices dated April and December 2025",
+        window=(D(2025, 4, 1), D(2025, 12, 31)), fit_ids=[]),
+    ClaimSpec(
+        "ark-p20-openrouter-demand-25x-since-dec-2024",
+        ["ark-big-ideas-2026/p20/openrouter-demand-growth-since-dec-2024"],
+        "ARK Big Ideas 2026 p20: OpenRouter compute demand up 25x since December 2024",
+        "multiple_over_window", "growth", 25.0, "=",
+        "OpenRouter tokens per week (third-party scrape of the public rankings); window December 2024 "
+        "to December 2025 (assumed end: the report's data cut-off)",
+        "OpenRouter weekly token totals from December 2024 (the scrape starts April 2025)",
+        window=(D(2024, 12, 1), D(2025, 12, 31)),
+        fit_ids=["trend/demand/openrouter_weekly_scrape/bootstrap", "trend/demand/openrouter_weekly_scrape/ols"]),
+    ClaimSpec(
+        "a16z-llmflation-10x-per-year", ["a16z-llmflation-2024/cost-decline-10x-per-year"],
+        "a16z LLMflation (Nov 2024): for an LLM of equivalent performance, cost falls 10x every year",
+        "rate_per_year", "decline", 10.0, "~",
+        CAPABILITY_DEF + "; threshold MMLU >= 42 (a16z's own example), November 2021 to late 2024",
+        "", window=(D(2021, 11, 1), D(2024, 11, 12)),
+        fit_ids=["trend/capability_price/mmlu/ge-42/epoch-ols"]),
+    ClaimSpec(
+        "a16z-llmflation-1000x-3y", ["a16z-llmflation-2024/cost-decline-1000x-3y"],
+        "a16z LLMflation: cost to reach MMLU 42 fell 1,000x in 3 years ($60 GPT-3, Nov 2021 -> $0.06)",
+        "multiple_over_window", "decline", 1000.0, "~",
+        CAPABILITY_DEF + "; threshold MMLU >= 42, 2021-11-20 to 2024-11-12",
+        "", window=(D(2021, 11, 20), D(2024, 11, 12)),
+        fit_ids=["trend/capability_price/mmlu/ge-42/epoch-ols"]),
+    ClaimSpec(
+        "a16z-llmflation-mmlu83-62x", ["a16z-llmflation-2024/mmlu-83-price-decline-since-gpt-4"],
+        "a16z LLMflation: price of models at MMLU 83 fell about 62x since GPT-4 (March 2023)",
+        "multiple_over_window", "decline", 62.0, "~",
+        CAPABILITY_DEF + "; threshold MMLU >= 83, 2023-03-14 to 2024-11-12",
+        "", window=(D(2023, 3, 14), D(2024, 11, 12)),
+        fit_ids=["trend/capability_price/mmlu/ge-83/epoch-ols"]),
+    ClaimSpec(
+        "epoch-9-to-900x-per-year", ["epoch-llm-inference-price-trends-2025/decline-range-per-year"],
+        "Epoch AI (2025): the price to reach a benchmark milestone fell 9x to 900x per year",
+        "rate_range", "decline", None, "range",
+        CAPABILITY_DEF + "; every Epoch threshold with >= 4 points", "",
+        claimed_range=(9.0, 900.0), fit_ids=["@capability_epoch_all"]),
+    ClaimSpec(
+        "epoch-gpqa-gpt4-40x-per-year", ["epoch-llm-inference-price-trends-2025/gpqa-gpt-4-level-decline-per-year"],
+        "Epoch AI (2025): the price to reach GPT-4's GPQA Diamond score fell 40x per year",
+        "rate_per_year", "decline", 40.0, "~",
+        CAPABILITY_DEF + "; threshold GPQA Diamond >= 33 (GPT-4-0314)", "",
+        fit_ids=["trend/capability_price/gpqa_diamond/ge-33/epoch-ols"]),
+    ClaimSpec(
+        "ai-index-gpt35-level-280x", ["sipoch-stanford-ai-index-2025/gpt-3.5-level-cost-decline"],
+        "Stanford AI Index 2025: GPT-3.5-level inference fell from $20 to $0.07 per Mtok, Nov 2022 to Oct 2024 (280x)",
+        "multiple_over_window", "decline", 280.0, "~",
+        CAPABILITY_DEF + "; threshold MMLU >= 64.8 (GPT-3.5), 2022-11-30 to 2024-10-31",
+        "", window=(D(2022, 11, 30), D(2024, 10, 31)),
+        fit_ids=["trend/capability_price/mmlu/ge-64.8/epoch-ols"]),
+    ClaimSpec(
+        "ark-inference-capable-models-95pct-per-year",
+        ["bitcoinfoundation-ark-ai-infrastructure-report/inference-cost-annual-decline"],
+        "ARK AI infrastructure report (March 2026): inference costs for capable models fall about 95% a year",
+        "rate_per_year", "decline", 20.0, "~",
+        CAPABILITY_DEF + "; window assumed March 2025 to March 2026 (the year before the report)",
+        "prices with benchmark scores for models released March 2025 to March 2026 (Epoch's data ends February 2025)",
+        window=(D(2025, 3, 1), D(2026, 3, 25)), fit_ids=["@capability_max"]),
+    ClaimSpec(
+        "business-insider-openrouter-6.4t-to-13t",
+        ["business-insider-ai-surge-2026-copy/openrouter-tokens-week-ending-2026-02-09"],
+        "Business Insider (Feb 2026): OpenRouter handled 13T tokens in the week ending Feb 9, up from 6.4T in the first week of January",
+        "observed_ratio", "growth", 13.0 / 6.4, "~",
+        "OpenRouter weekly token totals (scrape), week labels 2026-01-05 and 2026-02-09", "",
+        window=(D(2026, 1, 5), D(2026, 2, 9)),
+        figure_pair=("openrouter-rankings-scrape-kenneth-top/2026-01-05/total/tokens",
+                     "openrouter-rankings-scrape-kenneth-top/2026-02-09/total/tokens")),
+]
+
+
+def as_multiple(direction: str, growth_factor: float) -> float:
+    """A fit's growth factor as the claim's multiple: x cheaper (decline) or x more (growth)."""
+    return 1 / growth_factor if direction == "decline" else growth_factor
+
+
+def fit_multiple(spec: ClaimSpec, fit: dict, years: float) -> tuple[float, float, float]:
+    """(multiple, low, high) of a stored fit over `years`."""
+    ends = [as_multiple(spec.direction, fit["factor_low"]) ** years,
+            as_multiple(spec.direction, fit["factor_high"]) ** years]
+    return as_multiple(spec.direction, fit["factor_per_year"]) ** years, min(ends), max(ends)
+
+
+def verdict(claimed: float | None, bound: str, low: float, high: float,
+            claimed_range: tuple[float, float] | None = None, range_ends: tuple[tuple, tuple] | None = None) -> str:
+    """consistent / inconsistent for a testable claim (rules in the module docstring)."""
+    if bound == "range":
+        (lo1, hi1), (lo2, hi2) = range_ends
+        ok = lo1 <= claimed_range[0] <= hi1 and lo2 <= claimed_range[1] <= hi2
+    elif bound == ">":
+        ok = high >= claimed
+    elif bound == "<":
+        ok = low <= claimed
+    else:
+        ok = low <= claimed <= high
+    return "consistent" if ok else "inconsistent"
+
+
+def covers(window: tuple[dt.date, dt.date], start: dt.date, end: dt.date) -> bool:
+    tol = max(31, 0.05 * (window[1] - window[0]).days)
+    return (start - window[0]).days <= tol and (window[1] - end).days <= tol
+
+
+def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict]) -> dict | None:
+    """One claim_check row plus its derived figure and lineage; None when no claim figure is stored."""
+    claim_id = next((f for f in spec.claim_figure_ids if f in figures), None)
+    if claim_id is None:
+        return None
+    row = dict(check_id=spec.check_id, claim_figure_id=claim_id, claim=spec.claim,
+               claimed_multiple=spec.claimed, claimed_low=spec.claimed_range[0] if spec.claimed_range else None,
+               claimed_high=spec.claimed_range[1] if spec.claimed_range else None, claim_bound=spec.bound,
+               window_start=spec.window[0] if spec.window else None,
+               window_end=spec.window[1] if spec.window else None,
+               series_definition=spec.series_definition, data_multiple=None, data_low=None, data_high=None,
+               level=None, fit_id=None, extrapolated=False, verdict="not testable", reason="",
+               testable_with=spec.testable_with or None, check_figure_id=None, source_id=DERIVED)
+    evidence: list[str] = []
+    capability = [f for f in fits.values() if f["family"] == "capability_price" and f["method"] == "epoch-ols"]
+    epoch_only = [f for f in capability if not f.get("claim_defined")]
+
+    if spec.kind == "observed_ratio":
+        a, b = (figures.get(x) for x in spec.figure_pair)
+        if a is None or b is None:
+            row["reason"] = "the weekly totals for the claim's two weeks are not stored"
+            row["testable_with"] = row["testable_with"] or "OpenRouter weekly totals for both weeks"
+        else:
+            ratio = b["value"] / a["value"]
+            tol = 0.05   # the claim rounds to two significant figures (6.4T, 13T)
+            row.update(data_multiple=ratio, data_low=ratio, data_high=ratio, level=None,
+                       verdict="consistent" if abs(ratio / spec.claimed - 1) <= tol else "inconsistent",
+                       reason=(f"stored weekly totals {a['value'] / 1e12:.2f}T -> {b['value'] / 1e12:.2f}T = "
+                               f"{ratio:.2f}x vs claimed {spec.claimed:.2f}x (agreement within 5% counts: "
+                               "both figures are rounded); observed sums, no interval"))
+            evidence = [a["figure_id"], b["figure_id"]]
+    elif spec.kind == "rate_range":
+        if len(epoch_only) < 2:
+            row["reason"] = "fewer than two capability-adjusted fits stored"
+            row["testable_with"] = "Epoch AI's LLM price data loaded and fitted"
+        else:
+            def dec(f):
+                return as_multiple("decline", f["factor_per_year"])
+            lo_f, hi_f = min(epoch_only, key=dec), max(epoch_only, key=dec)
+            ends = tuple((as_multiple("decline", f["factor_high"]), as_multiple("decline", f["factor_low"]))
+                         for f in (lo_f, hi_f))
+            row.update(data_multiple=None, data_low=dec(lo_f), data_high=dec(hi_f), level=lo_f["level"],
+                       fit_id=lo_f["fit_id"],
+                       verdict=verdict(None, "range", 0, 0, spec.claimed_range, ends),
+                       reason=(f"{len(epoch_only)} threshold fits fall {dec(lo_f):.3g}x/yr ({lo_f['series']}, 90% CI "
+                               f"{ends[0][0]:.3g}-{ends[0][1]:.3g}) to {dec(hi_f):.3g}x/yr ({hi_f['series']}, 90% CI "
+                               f"{ends[1][0]:.3g}-{ends[1][1]:.4g}); each claimed end lies in its extreme fit's interval"
+                               if verdict(None, "range", 0, 0, spec.claimed_range, ends) == "consistent" else
+                               f"{len(epoch_only)} threshold fits fall {dec(lo_f):.3g}x/yr to {dec(hi_f):.3g}x/yr; "
+                               "a claimed end lies outside its extreme fit's interval"))
+            evidence = [lo_f["rate_figure_id"], hi_f["rate_figure_id"]]
+    else:
+        fit = _pick(spec, fits, capability)
+        if fit is None:
+            row["reason"] = ("no stored series matches the claim's definition"
+                             if not spec.fit_ids else "the evidence fit is not stored")
+            row["testable_with"] = row["testable_with"] or "the fit named in the claim's series definition"
+        else:
+            years = ((spec.window[1] - spec.window[0]).days / 365.25) if (spec.kind == "multiple_over_window") else 1.0
+            m, lo, hi = fit_multiple(spec, fit, years)
+            inside = spec.window is None or covers(spec.window, fit["date_start"], fit["date_end"])
+            what = (f"{fit['series']} ({fit['method']}, n={fit['n']}, {fit['date_start']} to {fit['date_end']}): "
+                    f"{m:.3g}x {'cheaper' if spec.direction == 'decline' else 'more'}"
+                    f"{' per year' if spec.kind == 'rate_per_year' else f' over {years:.2f} years'}, "
+                    f"{fit['level']:.0%} CI {lo:.3g}-{hi:.3g}")
+            row.update(data_multiple=m, data_low=lo, data_high=hi, level=fit["level"], fit_id=fit["fit_id"],
+                       extrapolated=spec.window is not None and (fit["date_start"] > spec.window[0]
+                                                                 or fit["date_end"] < spec.window[1]))
+            if inside:
+                v = verdict(spec.claimed, spec.bound, lo, hi)
+                row.update(verdict=v, reason=f"{what}; claimed {_claimed_text(spec)} is "
+                           + ("inside" if v == "consistent" else "outside") + " the interval")
+                if not spec.testable_with:
+                    row["testable_with"] = None
+                evidence = [fit["rate_figure_id"]]
+            else:
+                row.update(data_multiple=None, data_low=None, data_high=None, extrapolated=True,
+                           reason=(f"the stored data do not cover the claim's window {spec.window[0]} to "
+                                   f"{spec.window[1]}; nearest evidence, EXTRAPOLATED: {what}"))
+    if row["verdict"] != "not testable" and evidence:
+        fid = f"{DERIVED}/claim-check/{spec.check_id}"
+        row["check_figure_id"] = fid
+        figure = dict(
+            figure_id=fid, source_id=DERIVED, metric=f"claim_check_{spec.direction}_multiple",
+            entity_kind="claim", entity=claim_id, value=row["data_multiple"], unit="x",
+            bound="range" if row["data_multiple"] is None else "=",
+            value_low=row["data_low"], value_high=row["data_high"],
+            period_start=spec.window[0] if spec.window else None, period_end=spec.window[1] if spec.window else None,
+            locator=spec.check_id, kind="derived", verification="unverified", formula="claim_check@1",
+            qualifier=f"verdict: {row['verdict']}", notes=row["reason"])
+        lineage = [dict(figure_id=fid, input_figure_id=claim_id, role="claim")]
+        lineage += [dict(figure_id=fid, input_figure_id=e, role="evidence") for e in evidence]
+        return dict(claim_check=[row], figure=[figure], figure_input=lineage)
+    return dict(claim_check=[row], figure=[], figure_input=[])
+
+
+def _claimed_text(spec: ClaimSpec) -> str:
+    sign = {">": "more than ", "~": "about ", "=": "", "<": "less than "}.get(spec.bound, "")
+    unit = "x per year" if spec.kind == "rate_per_year" else "x"
+    return f"{sign}{spec.claimed:.3g}{unit}"
+
+
+def _pick(spec: ClaimSpec, fits: dict[str, dict], capability: list[dict]) -> dict | None:
+    """The evidence fit: a named one, or for "@capability_max" the fastest-falling
+    capability fit (the "by some measures" reading most favourable to the claim)."""
+    for fid in spec.fit_ids:
+        if fid == "@capability_max" and capability:
+            return min(capability, key=lambda f: f["factor_per_year"])
+        if fid in fits:
+            return fits[fid]
+    return None
