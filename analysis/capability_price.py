@@ -41,6 +41,8 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
+from analysis.formulas import formula
+
 BENCHMARKS = ["MMLU", "GPQA Diamond", "MATH-500", "MATH 5", "HumanEval", "LMSys Chatbot Arena ELO"]
 MULTIPLE_CHOICE = {"MMLU", "GPQA Diamond"}
 PERCENT_BENCHMARKS = {"MMLU", "GPQA Diamond", "MATH-500", "MATH 5", "HumanEval"}
@@ -183,3 +185,14 @@ def fits_frame(fits: list[CapabilityFit]) -> pl.DataFrame:
         "factor_per_year": f.factor_per_year, "factor_low": f.factor_low,
         "factor_high": f.factor_high, "r2": f.r2, "level": f.level,
     } for f in fits])
+
+
+@formula("capability_price_decline")
+def capability_price_decline(price, score) -> float:
+    """Epoch AI's capability-adjusted price decline: OLS of log10(price) on release day of the
+    cheapest-so-far models scoring at least the threshold; factor per year = 10^(-365*slope),
+    90% t interval (n-2 df). `price` is (day, USD/Mtok) pairs of the kept observations; `score`
+    their benchmark scores (the threshold is met by construction)."""
+    days, prices = zip(*price)
+    res = stats.linregress(np.asarray(days, float), np.log10(np.asarray(prices, float)))
+    return float(10 ** (-365 * res.slope))

@@ -36,6 +36,8 @@ from typing import Iterable, Sequence
 import numpy as np
 from scipy import optimize, stats
 
+from analysis.formulas import formula
+
 DAYS_PER_YEAR = 365.25
 MIN_POINTS = 4
 DEFAULT_RESAMPLES = 10_000
@@ -288,6 +290,10 @@ def bands(fit: ExpFit, grid_days: np.ndarray, observed_days: tuple[float, float]
         cl, ch = np.minimum(lo_line, hi_line), np.maximum(lo_line, hi_line)
         rq = np.quantile(fit.residuals, [alpha / 2, 1 - alpha / 2])
         pl_, ph = np.minimum(cl, yhat) + rq[0], np.maximum(ch, yhat) + rq[1]
+    # a new point is never more predictable than the line: keep the prediction band around
+    # the confidence band (resampled bands can cross it by Monte Carlo noise at small n)
+    cl, ch = np.minimum(cl, yhat), np.maximum(ch, yhat)
+    pl_, ph = np.minimum(pl_, cl), np.maximum(ph, ch)
     lo_d, hi_d = observed_days or (fit.t0_day, fit.t0_day + fit.span_years * DAYS_PER_YEAR)
     return dict(day=g, fitted=np.exp(yhat), conf_low=np.exp(cl), conf_high=np.exp(ch),
                 pred_low=np.exp(pl_), pred_high=np.exp(ph),
@@ -420,3 +426,47 @@ def elasticity(prices: Sequence[float], quantities: Sequence[float], level: floa
     tq = stats.t.ppf(1 - (1 - level) / 2, o["n"] - 2)
     return Elasticity(n=o["n"], elasticity=o["b"], low=float(o["b"] - tq * se), high=float(o["b"] + tq * se),
                       level=level, r2=o["r2"])
+
+
+# Registered formulas: the names fitted figures carry in `figure.formula`. Their roles are
+# the inputs' roles in `figure_input`; each takes the observations as (day, value) pairs.
+
+
+@formula("trend_exponential_ols")
+def trend_exponential_ols(observation) -> float:
+    """Growth factor per year exp(b) of OLS log(value) = a + b*years; 90% t interval (n-2 df)."""
+    days, values = zip(*observation)
+    return fit_exponential(list(days), list(values), method="ols").factor_per_year
+
+
+@formula("trend_exponential_bootstrap")
+def trend_exponential_bootstrap(observation) -> float:
+    """OLS growth factor per year; 90% percentile interval from a seeded pairs bootstrap (10,000 resamples)."""
+    days, values = zip(*observation)
+    return fit_exponential(list(days), list(values), method="bootstrap").factor_per_year
+
+
+@formula("trend_exponential_theil_sen")
+def trend_exponential_theil_sen(observation) -> float:
+    """Theil-Sen growth factor per year (median pairwise slope of log value); scipy's 90% interval."""
+    days, values = zip(*observation)
+    return fit_exponential(list(days), list(values), method="theil-sen").factor_per_year
+
+
+@formula("claim_check")
+def claim_check(claim, evidence) -> float:
+    """A cited change beside the data: the evidence fit's rate raised to the claim's window in
+    years (x cheaper or x more over the window), with the fit's interval raised likewise. The
+    verdict is consistent when the claimed value (or the region a 'more than' claim names)
+    lies inside that interval, inconsistent otherwise."""
+    rate, years = evidence
+    return float(rate) ** float(years)
+
+
+def fmt_multiple(x: float | None) -> str:
+    """A multiple for people: 1,549 rather than 1.55e+03; 11.8; 0.0238."""
+    if x is None or not math.isfinite(x):
+        return "n/a" if x is None else ("inf" if x > 0 else "-inf")
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"

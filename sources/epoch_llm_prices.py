@@ -173,3 +173,17 @@ def figures(obs: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(out, schema_overrides={"as_of": pl.Date, "period_start": pl.Date,
                                                "period_end": pl.Date, "page": pl.String,
                                                "formula": pl.String})
+
+
+def table(obs: pl.DataFrame) -> pl.DataFrame:
+    """Observations in the shape of `llm_price_observation` (benchmark columns as slugs,
+    each numeric cell's figure id in `figure_ids`); bookkeeping columns kept for `store`."""
+    rename = {name: slug_ for name, (slug_, _) in BENCHMARK_COLUMNS.items()}
+    figure_ids = pl.concat_list(
+        [pl.when(pl.col("price_usd_per_mtok").is_not_null()).then(pl.col("obs_id") + "/price")]
+        + [pl.when(pl.col(name).is_not_null()).then(pl.col("obs_id") + f"/score/{s}")
+           for name, (s, _) in BENCHMARK_COLUMNS.items()]).list.drop_nulls()
+    return obs.with_columns(
+        pl.when(pl.col("price_usd_per_mtok").is_not_null()).then(pl.col("obs_id") + "/price").alias("price_figure_id"),
+        figure_ids.alias("figure_ids"),
+    ).rename(rename)

@@ -30,7 +30,7 @@ class LlmPriceObservation(pa.DataFrameModel):
 class DemandObservation(pa.DataFrameModel):
     figure_id: str = pa.Field(unique=True)
     source_id: str
-    series: str = pa.Field(str_matches=r"^[a-z0-9_]+$")
+    series: str = pa.Field(str_matches=r"^[A-Za-z0-9_]+$")
     period_end_date: pl.Date
     value: float = pa.Field(ge=0)
     unit: str = pa.Field(str_length={"min_value": 1})

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from analysis.trend import fmt_multiple as fm
 from pipeline.defs.trends.records import DERIVED
 
 CAPABILITY_DEF = ("capability-adjusted LLM price: cheapest model (blended 3:1 USD/Mtok) scoring at least the "
@@ -222,11 +223,11 @@ def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict]) -
             row.update(data_multiple=None, data_low=dec(lo_f), data_high=dec(hi_f), level=lo_f["level"],
                        fit_id=lo_f["fit_id"],
                        verdict=verdict(None, "range", 0, 0, spec.claimed_range, ends),
-                       reason=(f"{len(epoch_only)} threshold fits fall {dec(lo_f):.3g}x/yr ({lo_f['series']}, 90% CI "
-                               f"{ends[0][0]:.3g}-{ends[0][1]:.3g}) to {dec(hi_f):.3g}x/yr ({hi_f['series']}, 90% CI "
-                               f"{ends[1][0]:.3g}-{ends[1][1]:.4g}); each claimed end lies in its extreme fit's interval"
+                       reason=(f"{len(epoch_only)} threshold fits fall {fm(dec(lo_f))}x/yr ({lo_f['series']}, 90% CI "
+                               f"{fm(ends[0][0])}-{fm(ends[0][1])}) to {fm(dec(hi_f))}x/yr ({hi_f['series']}, 90% CI "
+                               f"{fm(ends[1][0])}-{fm(ends[1][1])}); each claimed end lies in its extreme fit's interval"
                                if verdict(None, "range", 0, 0, spec.claimed_range, ends) == "consistent" else
-                               f"{len(epoch_only)} threshold fits fall {dec(lo_f):.3g}x/yr to {dec(hi_f):.3g}x/yr; "
+                               f"{len(epoch_only)} threshold fits fall {fm(dec(lo_f))}x/yr to {fm(dec(hi_f))}x/yr; "
                                "a claimed end lies outside its extreme fit's interval"))
             evidence = [lo_f["rate_figure_id"], hi_f["rate_figure_id"]]
     else:
@@ -240,9 +241,9 @@ def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict]) -
             m, lo, hi = fit_multiple(spec, fit, years)
             inside = spec.window is None or covers(spec.window, fit["date_start"], fit["date_end"])
             what = (f"{fit['series']} ({fit['method']}, n={fit['n']}, {fit['date_start']} to {fit['date_end']}): "
-                    f"{m:.3g}x {'cheaper' if spec.direction == 'decline' else 'more'}"
+                    f"{fm(m)}x {'cheaper' if spec.direction == 'decline' else 'more'}"
                     f"{' per year' if spec.kind == 'rate_per_year' else f' over {years:.2f} years'}, "
-                    f"{fit['level']:.0%} CI {lo:.3g}-{hi:.3g}")
+                    f"{fit['level']:.0%} CI {fm(lo)}-{fm(hi)}")
             row.update(data_multiple=m, data_low=lo, data_high=hi, level=fit["level"], fit_id=fit["fit_id"],
                        extrapolated=spec.window is not None and (fit["date_start"] > spec.window[0]
                                                                  or fit["date_end"] < spec.window[1]))
@@ -277,7 +278,7 @@ def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict]) -
 def _claimed_text(spec: ClaimSpec) -> str:
     sign = {">": "more than ", "~": "about ", "=": "", "<": "less than "}.get(spec.bound, "")
     unit = "x per year" if spec.kind == "rate_per_year" else "x"
-    return f"{sign}{spec.claimed:.3g}{unit}"
+    return f"{sign}{fm(spec.claimed)}{unit}"
 
 
 def _pick(spec: ClaimSpec, fits: dict[str, dict], capability: list[dict]) -> dict | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.trend import DAYS_PER_YEAR, ExpFit, bands, from_days, to_days
+from analysis.trend import DAYS_PER_YEAR, ExpFit, bands, fmt_multiple as fm, from_days, to_days
 
 DERIVED = "infernomics-derived"
 BAND_POINTS = 60
@@ -98,8 +98,8 @@ def records(spec: SeriesSpec, fit: ExpFit, points: list[Point], *, formula: str,
         entity=spec.series, value=value, unit="x per year", bound="=", value_low=v_low,
         value_high=v_high, as_of=fit.date_end, period_start=fit.date_start, period_end=fit.date_end,
         locator=fid, kind="fit", verification="unverified", formula=formula,
-        qualifier=(f"{spec.label}: {word} {value:.3g}x per year, {fit.level:.0%} interval "
-                   f"[{v_low:.3g}, {v_high:.3g}]; {method}, n={fit.n}, R2={fit.r2:.2f}"
+        qualifier=(f"{spec.label}: {word} {fm(value)}x per year, {fit.level:.0%} interval "
+                   f"[{fm(v_low)}, {fm(v_high)}]; {method}, n={fit.n}, R2={fit.r2:.2f}"
                    + (f", seed {fit.seed}, {fit.n_resamples} resamples" if fit.seed is not None else "")
                    + (f"; flags: {', '.join(fit.flags)}" if fit.flags else "")),
         notes="Fitted by infernomics from the observations in figure_input (role observation).",

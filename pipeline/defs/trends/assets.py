@@ -1,0 +1,133 @@
+"""Trends: Epoch's LLM prices, demand series and the OpenRouter scrape in; fits and claim checks out."""
+
+import dagster as dg
+import polars as pl
+
+from analysis import trend
+from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from pipeline.defs.trends import claims, series
+from pipeline.defs.trends.fitting import fit_series, store_fits
+from pipeline.defs.trends.records import merge, records
+from sources import demand, epoch_llm_prices
+from sources.paths import data_path
+from warehouse import query_frame
+from warehouse.contracts_trends import (ClaimCheck, DemandObservation, LlmPriceObservation, OpenRouterAuthorWeek,
+                                        OpenRouterWeek)
+from warehouse.figures import figure_frame, store_figures, store_lineage, store_sources
+from warehouse.store import store
+
+GROUP = "trends"
+SOURCES = dg.AssetKey(["clean", "citations", "source"])
+CITED = dg.AssetKey(["clean", "citations", "figure"])
+LLM_PRICES = dg.AssetKey(["clean", "trends", "llm_price_observation"])
+DEMAND = dg.AssetKey(["clean", "trends", "demand_observation"])
+OPENROUTER = dg.AssetKey(["clean", "trends", "openrouter_week"])
+CAPABILITY = dg.AssetKey(["trend", "capability_price"])
+DEMAND_FITS = dg.AssetKey(["trend", "demand"])
+
+
+@dg.asset(key=LLM_PRICES.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+def llm_price_observation(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Epoch AI's two LLM price files: one row per price observation, each price and score a figure."""
+    obs = epoch_llm_prices.parse_all(data_path("epoch_llm_prices"))
+    with warehouse.ingest(context, source_id="epoch-llm-prices-aa") as (con, run):
+        figures = store_figures(con, run, figure_frame(epoch_llm_prices.figures(obs).to_dicts()))
+        table = store(con, run, "llm_price_observation", stamp(epoch_llm_prices.table(obs), run), LlmPriceObservation,
+                      key=["obs_id"])
+    return dg.MaterializeResult(metadata=ingest_metadata(run, observations=table.accepted, figures=figures.accepted))
+
+
+@dg.asset(key=DEMAND.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+def demand_observation(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Cited demand figures (tokens, users, messages), one source per page quoted."""
+    frame = demand.parse_series(data_path("demand", demand.SERIES_FILE))
+    with warehouse.ingest(context, source_id="infernomics-demand-series") as (con, run):
+        store_sources(con, run, demand.series_sources(frame))
+        store_figures(con, run, figure_frame(demand.series_figures(frame).to_dicts()))
+        table = store(con, run, "demand_observation", stamp(demand.series_table(frame), run), DemandObservation, key=["figure_id"])
+    return dg.MaterializeResult(metadata=ingest_metadata(run, figures=table.accepted))
+
+
+@dg.asset(key=OPENROUTER.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The OpenRouter weekly scrape: author rows as figures, weekly totals flagged (partial, overlapping)."""
+    rows = demand.parse_openrouter(data_path("demand", demand.SCRAPE_FILE))
+    weeks = demand.openrouter_weeks(rows)
+    week_figs, week_lineage = demand.openrouter_week_figures(weeks)
+    with warehouse.ingest(context, source_id=demand.SCRAPE_SOURCE_ID) as (con, run):
+        store_figures(con, run, figure_frame(demand.openrouter_author_figures(rows).to_dicts()))
+        store(con, run, "openrouter_author_week", stamp(demand.author_table(rows), run), OpenRouterAuthorWeek, key=["figure_id"])
+        store_figures(con, run, figure_frame(week_figs.to_dicts()))
+        store_lineage(con, run, week_lineage)
+        table = store(con, run, "openrouter_week", stamp(demand.week_table(weeks), run), OpenRouterWeek, key=["week_label"])
+    return dg.MaterializeResult(metadata=ingest_metadata(
+        run, weeks=table.accepted, fit_worthy_weeks=int(weeks["fit_ok"].sum())))
+
+
+@dg.asset(key=CAPABILITY.path, deps=[LLM_PRICES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Capability-adjusted LLM price (Epoch AI's method): one fit per benchmark threshold with >= 4 points."""
+    with warehouse.ingest(context) as (con, run):
+        table = query_frame(con, "SELECT * FROM llm_price_observation ORDER BY obs_id")
+        batches = []
+        for spec, pts, cfit, params in series.capability_series(table):
+            line = trend.fit_exponential([p.date for p in pts], [p.value for p in pts], method="ols", level=cfit.level)
+            line.flags = list(cfit.flags)
+            override = dict(method="epoch-ols", factor_per_year=1 / cfit.factor_per_year,
+                            factor_low=1 / cfit.factor_high, factor_high=1 / cfit.factor_low)
+            batches.append(records(spec, line, pts, formula="capability_price_decline@1", params=params,
+                                   override=override))
+        counts = store_fits(con, run, merge(batches))
+    return dg.MaterializeResult(metadata=ingest_metadata(run, fits=len(batches), **{f"stored_{k}": v for k, v in counts.items()}))
+
+
+@dg.asset(key=DEMAND_FITS.path, deps=[DEMAND, OPENROUTER], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Each demand series fitted only with itself (OLS, bootstrap, Theil-Sen; exponential vs logistic by AICc)."""
+    with warehouse.ingest(context) as (con, run):
+        obs = query_frame(con, "SELECT * FROM demand_observation")
+        weeks = query_frame(con, "SELECT * FROM openrouter_week")
+        batches, refused = [], []
+        for spec, pts in series.demand_series(obs) + [series.openrouter_series(weeks)]:
+            batch, why = fit_series(spec, pts, extra_flags=series.lower_bound_flag(pts))
+            (refused.append(why) if why else batches.append(batch))
+        counts = store_fits(con, run, merge(batches))
+    return dg.MaterializeResult(metadata=ingest_metadata(
+        run, fitted_series=len(batches), refused=dg.MetadataValue.md("\n".join(f"- {r}" for r in refused) or "none"),
+        **{f"stored_{k}": v for k, v in counts.items()}))
+
+
+@dg.asset(key=["trend", "claim_checks"], deps=[CITED, CAPABILITY, DEMAND_FITS], group_name=GROUP,
+          pool=WRITER_POOL, kinds={"duckdb"})
+def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""
+    with warehouse.ingest(context) as (con, run):
+        fits = _fits_by_id(query_frame(con, "SELECT * FROM latest_fits"))
+        figures = {r["figure_id"]: r for r in query_frame(
+            con, "SELECT figure_id, value, unit FROM figure WHERE kind <> 'fit'").iter_rows(named=True)}
+        batch = merge([r for r in (claims.evaluate(s, fits, figures) for s in claims.SPECS) if r])
+        if batch.get("figure"):
+            con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)",
+                        [[f["figure_id"] for f in batch["figure"]]])
+            store_figures(con, run, figure_frame(batch["figure"]))
+            store_lineage(con, run, pl.DataFrame(batch["figure_input"]))
+        rows = pl.DataFrame(batch.get("claim_check", []), infer_schema_length=None)
+        table = store(con, run, "claim_check", stamp(rows, run),
+                      ClaimCheck, key=["check_id"])
+    verdicts = rows["verdict"].value_counts().to_dicts() if rows.height else []
+    return dg.MaterializeResult(metadata=ingest_metadata(
+        run, checks=table.accepted, verdicts=str({v["verdict"]: v["count"] for v in verdicts})))
+
+
+def stamp(frame: pl.DataFrame, run) -> pl.DataFrame:
+    """The rows with the ingest run that writes them."""
+    return frame.with_columns(pl.lit(run.run_id).alias("ingest_run_id"))
+
+
+def _fits_by_id(frame: pl.DataFrame) -> dict[str, dict]:
+    import json
+    out = {}
+    for r in frame.iter_rows(named=True):
+        r["claim_defined"] = bool(json.loads(r["params"] or "{}").get("claim_defined"))
+        out[r["fit_id"]] = r
+    return out
