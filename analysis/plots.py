@@ -16,6 +16,7 @@ Dagster worker processes and tests, no display needed.
 from __future__ import annotations
 
 import io
+import textwrap
 from typing import Sequence
 
 import matplotlib
@@ -36,7 +37,8 @@ def _dates(days: np.ndarray) -> np.ndarray:
 
 def _finish(fig: Figure, ax, title: str, x_label: str, y_label: str, source_line: str,
             log_y: bool) -> Figure:
-    ax.set_title(title, fontsize=11, loc="left")
+    title_lines = textwrap.wrap(title, 80) or [""]
+    ax.set_title("\n".join(title_lines), fontsize=11 if len(title_lines) == 1 else 10, loc="left")
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     if log_y:
@@ -45,9 +47,18 @@ def _finish(fig: Figure, ax, title: str, x_label: str, y_label: str, source_line
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.grid(True, which="major", alpha=0.3)
     ax.grid(True, which="minor", axis="y", alpha=0.1)
-    fig.text(0.01, 0.01, source_line, fontsize=7, color="#444444", ha="left", va="bottom", wrap=True)
-    fig.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.17)
+    _source(fig, source_line, top_lines=len(title_lines), left=0.1)
     return fig
+
+
+def _source(fig: Figure, source_line: str, top_lines: int = 1, left: float = 0.1) -> None:
+    """The source line under the chart, wrapped, with room kept for it below the x label."""
+    lines = textwrap.wrap(source_line, int(16 * fig.get_figwidth())) or [""]
+    height = fig.get_figheight()
+    fig.text(0.01, 0.012, "\n".join(lines), fontsize=7, color="#444444", ha="left", va="bottom")
+    bottom = (0.62 + 0.13 * len(lines)) / height
+    top = 1 - (0.2 + 0.2 * top_lines) / height
+    fig.subplots_adjust(left=left, right=0.97, top=top, bottom=bottom)
 
 
 def trend_figure(dates: Sequence, values: Sequence[float], fit: ExpFit | None, *, title: str,
@@ -60,36 +71,49 @@ def trend_figure(dates: Sequence, values: Sequence[float], fit: ExpFit | None, *
     duplicates). `extend_to` = (start, end) dates to draw the line over, beyond the data
     (the extension is dashed and labelled extrapolated).
     """
-    fig = Figure(figsize=(8, 4.8), dpi=110)
-    ax = fig.add_subplot(1, 1, 1)
-    d = to_days(dates)
-    v = np.asarray(values, float)
-    ax.scatter(_dates(d), v, s=22, color=COLORS[0], zorder=3, label=f"observed (n={d.size})")
-    if excluded is not None and len(excluded[0]):
-        ax.scatter(_dates(to_days(excluded[0])), np.asarray(excluded[1], float), s=22,
-                   facecolors="none", edgecolors="#888888", zorder=3, label="flagged, not fitted")
-    if point_labels is not None:
-        for x, y, lab in zip(_dates(d), v, point_labels):
-            ax.annotate(lab, (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points", color="#333333")
+    band = None
     if fit is not None:
+        d = to_days(dates)
         lo, hi = d.min(), d.max()
         if extend_to is not None:
             e = to_days(extend_to)
             lo, hi = min(lo, e.min()), max(hi, e.max())
-        grid = np.linspace(lo, hi, 200)
-        b = bands(fit, grid)
-        gd = _dates(grid)
-        pct = f"{fit.level:.0%}"
-        ax.fill_between(gd, b["pred_low"], b["pred_high"], color=COLORS[0], alpha=0.10, lw=0,
-                        label=f"{pct} prediction band")
-        ax.fill_between(gd, b["conf_low"], b["conf_high"], color=COLORS[0], alpha=0.25, lw=0,
-                        label=f"{pct} confidence band")
-        inside = ~b["extrapolated"]
-        ax.plot(gd[inside], b["fitted"][inside], color=COLORS[0], lw=1.8,
-                label=f"{fit.method} fit: {_rate_text(fit)}")
-        if (~inside).any():
-            ax.plot(gd, np.where(inside, np.nan, b["fitted"]), color=COLORS[0], lw=1.4, ls="--",
-                    label="extrapolated")
+        band = bands(fit, np.linspace(lo, hi, 200))
+    return band_figure(dates, values, band, title=title, y_label=y_label, source_line=source_line,
+                       log_y=log_y, point_labels=point_labels, excluded=excluded, x_label=x_label,
+                       fit_label=f"{fit.method} fit: {_rate_text(fit)}" if fit is not None else None,
+                       level=fit.level if fit is not None else 0.9)
+
+
+def band_figure(dates: Sequence, values: Sequence[float], band: dict | None, *, title: str, y_label: str,
+                source_line: str, fit_label: str | None = None, level: float = 0.9, log_y: bool = True,
+                point_labels: Sequence[str] | None = None, excluded: tuple[Sequence, Sequence] | None = None,
+                x_label: str = "Date") -> Figure:
+    """Draw points and a precomputed band dict (`day`, `fitted`, `conf_low/high`,
+    `pred_low/high`, `extrapolated`), e.g. the rows of `fit_band` read from the warehouse."""
+    fig = Figure(figsize=(8, 4.8), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    d = to_days(dates)
+    v = np.asarray(values, float)
+    ax.scatter(_dates(d), v, s=22, color=COLORS[0], zorder=3, label=f"observed, fitted (n={d.size})")
+    if excluded is not None and len(excluded[0]):
+        ax.scatter(_dates(to_days(excluded[0])), np.asarray(excluded[1], float), s=22,
+                   facecolors="none", edgecolors="#888888", zorder=3, label="shown, not fitted (flagged)")
+    if point_labels is not None:
+        for x, y, lab in zip(_dates(d), v, point_labels):
+            ax.annotate(lab, (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points", color="#333333")
+    if band is not None:
+        gd = _dates(to_days(band["day"]))
+        pct = f"{level:.0%}"
+        ax.fill_between(gd, band["pred_low"], band["pred_high"], color=COLORS[0], alpha=0.10, lw=0,
+                        label=f"{pct} prediction band (new point)")
+        ax.fill_between(gd, band["conf_low"], band["conf_high"], color=COLORS[0], alpha=0.25, lw=0,
+                        label=f"{pct} confidence band (line)")
+        extrap = np.asarray(band["extrapolated"], bool)
+        fitted = np.asarray(band["fitted"], float)
+        ax.plot(gd, np.where(extrap, np.nan, fitted), color=COLORS[0], lw=1.8, label=fit_label or "fit")
+        if extrap.any():
+            ax.plot(gd, np.where(extrap, fitted, np.nan), color=COLORS[0], lw=1.4, ls="--", label="extrapolated")
     ax.legend(fontsize=7, loc="best", frameon=False)
     return _finish(fig, ax, title, x_label, y_label, source_line, log_y)
 
@@ -131,7 +155,7 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
     testable), `unit_label` (e.g. "x cheaper per year"), `verdict`.
     """
     rows = list(rows)
-    fig = Figure(figsize=(8, 0.5 * len(rows) + 1.6), dpi=110)
+    fig = Figure(figsize=(9.5, 0.45 * len(rows) + 2.0), dpi=110)
     ax = fig.add_subplot(1, 1, 1)
     ys = np.arange(len(rows))[::-1]
     for y, r in zip(ys, rows):
@@ -144,12 +168,11 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
     ax.set_xscale("log")
     ax.scatter([], [], marker="D", color=COLORS[1], label="claimed")
     ax.errorbar([], [], xerr=[], fmt="o", color=COLORS[0], label="warehouse data, 90% interval")
-    ax.legend(fontsize=7, frameon=False, loc="lower right")
-    ax.set_xlabel("multiple over the claim's window (x cheaper, or x more demand)")
+    ax.legend(fontsize=7, frameon=True, framealpha=0.9, loc="best")
+    ax.set_xlabel("multiple over the claim's window, or per year (x cheaper, or x more demand)")
     ax.grid(True, axis="x", alpha=0.3)
     ax.set_title("Cited claims vs what the stored data says", fontsize=11, loc="left")
-    fig.text(0.01, 0.01, source_line, fontsize=7, color="#444444", ha="left", va="bottom")
-    fig.subplots_adjust(left=0.45, right=0.97, top=0.9, bottom=max(0.12, 0.9 / (len(rows) + 2)))
+    _source(fig, source_line, left=0.42)
     return fig
 
 

@@ -1,0 +1,54 @@
+"""`infernomics trends`: every stored fit (latest run per family) in one table."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis.trend import fmt_multiple as fm
+from pipeline.cli.common import add_command, print_rows, warehouse_from
+from warehouse import query_frame
+
+SQL = """
+SELECT series, method, n, date_start, date_end, direction, factor_per_year, factor_low, factor_high,
+       r2, flags, rate_figure_id, family
+FROM latest_fits {where} ORDER BY family, series, method
+"""
+
+
+def trends(args: argparse.Namespace) -> int:
+    """List the fitted trends: rate per year with its interval, n, dates, R^2, flags, figure id.
+
+    A decline reads "falls N x/yr" (N = 1 / growth factor), growth "grows N x/yr". Audit a
+    rate with `infernomics audit <rate_figure_id>`.
+
+    example:
+      infernomics trends
+      infernomics trends --family capability_price --method epoch-ols --format markdown
+    """
+    clauses, params = [], []
+    if args.family:
+        clauses.append("family = ?")
+        params.append(args.family)
+    if args.method:
+        clauses.append("method = ?")
+        params.append(args.method)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    with warehouse_from(args).reader() as con:
+        frame = query_frame(con, SQL.format(where=where), params)
+    rows = []
+    for r in frame.iter_rows(named=True):
+        if r["direction"] == "decline":
+            rate = f"falls {fm(1 / r['factor_per_year'])}x/yr [{fm(1 / r['factor_high'])}, {fm(1 / r['factor_low'])}]"
+        else:
+            rate = f"grows {fm(r['factor_per_year'])}x/yr [{fm(r['factor_low'])}, {fm(r['factor_high'])}]"
+        rows.append([r["series"], r["method"], r["n"], r["date_start"], r["date_end"], rate,
+                     round(r["r2"], 3) if r["r2"] is not None else None, ", ".join(r["flags"]), r["rate_figure_id"]])
+    print_rows(["series", "method", "n", "from", "to", "rate (90% interval)", "r2", "flags", "rate_figure_id"],
+               rows, args.format)
+    return 0
+
+
+def register(subparsers) -> None:
+    p = add_command(subparsers, "trends", trends, tabular=True)
+    p.add_argument("--family", help="capability_price, demand, token_price, gpu, benchmark")
+    p.add_argument("--method", help="ols, bootstrap, theil-sen, epoch-ols")
