@@ -182,7 +182,8 @@ def render(fig: Figure, fmt: str) -> bytes:
         raise ValueError(f"format must be png or svg, got {fmt!r}")
     buf = io.BytesIO()
     meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-    fig.savefig(buf, format=fmt, metadata=meta)
+    with matplotlib.rc_context({"svg.hashsalt": "infernomics"}):   # stable ids in the SVG
+        fig.savefig(buf, format=fmt, metadata=meta)
     return buf.getvalue()
 
 

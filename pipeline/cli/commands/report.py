@@ -85,7 +85,8 @@ def report(args: argparse.Namespace) -> int:
             "and their sources). Intervals are 90% unless stated.</p>"]
     body.append(_claims_section(claims, fits, charts))
     written = 0
-    for family in [f for f in FAMILY_TITLES if f in set(fits["family"])]:
+    families = [f for f in FAMILY_TITLES if f in set(fits["family"]) and (not args.family or f in args.family)]
+    for family in families:
         fam = fits.filter(pl.col("family") == family)
         body.append(f"<h2 id='{family}'>{html.escape(FAMILY_TITLES[family])}</h2>")
         body.append(_fit_table(fam))
@@ -294,3 +295,5 @@ def _claims_section(claims: pl.DataFrame, fits: pl.DataFrame, charts: Path) -> s
 def register(subparsers) -> None:
     p = add_command(subparsers, "report", report)
     p.add_argument("--out", default="report", help="output folder (default: ./report)")
+    p.add_argument("--family", nargs="+", choices=list(FAMILY_TITLES),
+                   help="only these families' sections (default: all); the claims table is always included")

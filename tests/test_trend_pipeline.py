@@ -1,0 +1,140 @@
+"""The trend assets, materialized by the real Definitions into a temporary DuckDB
+(the session's `refreshed_warehouse`), and the trend CLI commands reading it."""
+
+import json
+
+import duckdb
+import pytest
+
+from pipeline.defs.trends.claims import SPECS
+
+
+@pytest.fixture(scope="module")
+def con(refreshed_warehouse):
+    c = duckdb.connect(str(refreshed_warehouse), read_only=True)
+    yield c
+    c.close()
+
+
+def q(con, sql, params=None):
+    return con.execute(sql, params or []).fetchall()
+
+
+def test_epoch_observations_and_figures_are_stored(con):
+    assert q(con, "SELECT count(*) FROM llm_price_observation") == [(73,)]
+    assert q(con, "SELECT count(*) FROM figure WHERE source_id LIKE 'epoch-llm-prices-%'") == [(395,)]
+    row = q(con, "SELECT price_usd_per_mtok, mmlu FROM llm_price_observation "
+                 "WHERE obs_id = 'epoch-llm-prices-epoch/gpt-3-175b-davinci@2022-09-01'")
+    assert row == [(20.0, 43.9)]
+
+
+def test_every_epoch_threshold_with_four_points_has_a_stored_fit(con):
+    rows = q(con, "SELECT series, n, factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols'")
+    epoch = [r for r in rows if not json.loads(r[3])["claim_defined"]]
+    assert len(epoch) == 21
+    mmlu = {r[0]: r for r in rows}["capability_price/mmlu/ge-43.9"]
+    assert mmlu[1] == 9 and 1 / mmlu[2] == pytest.approx(11.772872667426151, rel=1e-9)
+    assert json.loads(mmlu[3])["threshold_model"] == "GPT-3"
+
+
+def test_a_fitted_rate_is_a_figure_whose_lineage_reaches_the_epoch_files(con):
+    rid = "infernomics-derived/trend/capability_price/mmlu/ge-43.9/epoch-ols/rate"
+    fig = q(con, "SELECT kind, formula, value, value_low, value_high FROM figure WHERE figure_id = ?", [rid])
+    assert fig[0][:2] == ("fit", "capability_price_decline@1")
+    assert fig[0][3] < fig[0][2] < fig[0][4]
+    inputs = q(con, "SELECT role, count(*) FROM figure_input WHERE figure_id = ? GROUP BY role ORDER BY role", [rid])
+    assert inputs == [("observation", 9), ("score", 9)]
+    sources = q(con, "SELECT DISTINCT f.source_id FROM figure_input i JOIN figure f ON f.figure_id = i.input_figure_id "
+                     "WHERE i.figure_id = ? ORDER BY 1", [rid])
+    assert sources == [("epoch-llm-prices-aa",), ("epoch-llm-prices-epoch",)]
+
+
+def test_audit_walks_a_fitted_rate_to_its_sources(cli, refreshed_warehouse):
+    rid = "infernomics-derived/trend/demand/google_tokens_per_month/ols/rate"
+    code, out, err = cli("audit", rid, "--format", "json", "--warehouse", refreshed_warehouse)
+    assert code == 0, err
+    chain = json.loads(out)
+    assert chain["kind"] == "fit" and chain["formula"] == "trend_exponential_ols@1"
+    urls = {i["url"] for i in chain["inputs"]}
+    assert "https://tomtunguz.com/trillion-token-race" in urls and len(chain["inputs"]) == 5
+
+
+def test_fit_tables_hold_points_and_nested_bands_without_quarantine(con):
+    assert q(con, "SELECT count(*) FROM quarantine WHERE target_table IN ('fit', 'fit_point', 'fit_band')") == [(0,)]
+    bad = q(con, "SELECT count(*) FROM fit_band WHERE NOT (pred_low <= conf_low AND conf_low <= fitted "
+                 "AND fitted <= conf_high AND conf_high <= pred_high)")
+    assert bad == [(0,)]
+    weeks = q(con, "SELECT count(*) FILTER (WHERE used), count(*) FROM fit_point "
+                   "WHERE fit_id = 'trend/demand/openrouter_weekly_scrape/ols'")
+    assert weeks == [(51, 107)]
+
+
+def test_demand_series_with_fewer_than_four_points_are_not_fitted(con):
+    fitted = {r[0] for r in q(con, "SELECT DISTINCT series FROM latest_fits WHERE family = 'demand'")}
+    assert "demand/google_tokens_per_month" in fitted
+    assert "demand/openai_api_tokens_per_minute" not in fitted     # two points
+    flags = q(con, "SELECT flags FROM fit WHERE fit_id = 'trend/demand/google_api_tokens_per_minute/ols'")[0][0]
+    assert "span_under_one_year" in flags
+
+
+def test_counts_in_equal_accepted_plus_quarantined_for_trend_steps(con):
+    rows = q(con, "SELECT step, rows_in, rows_accepted, rows_quarantined FROM ingest_run "
+                  "WHERE step LIKE '%trends/%' OR step LIKE 'trend/%'")
+    assert len(rows) >= 6
+    assert all(r[1] == r[2] + r[3] for r in rows)
+
+
+def test_every_stored_claim_has_a_verdict_and_lineage(con):
+    rows = q(con, "SELECT check_id, verdict, check_figure_id, testable_with FROM claim_check")
+    assert {r[0] for r in rows} == {s.check_id for s in SPECS}
+    for check_id, verdict, fid, testable_with in rows:
+        if verdict == "not testable":
+            assert testable_with, check_id
+        else:
+            roles = {r[0] for r in q(con, "SELECT role FROM figure_input WHERE figure_id = ?", [fid])}
+            assert roles == {"claim", "evidence"}, check_id
+
+
+def test_claim_verdicts_match_the_data(con):
+    v = dict(q(con, "SELECT check_id, verdict FROM claim_check"))
+    assert v["a16z-llmflation-10x-per-year"] == "consistent"
+    assert v["epoch-9-to-900x-per-year"] == "consistent"
+    assert v["ai-index-gpt35-level-280x"] == "consistent"
+    assert v["ark-p20-openrouter-demand-25x-since-dec-2024"] == "not testable"   # scrape starts April 2025
+    assert v["ark-p20-inference-cost-decline-1y"] == "not testable"              # Epoch data end Feb 2025
+    assert v["ark-p34-sw-dev-cost-apr-dec-2025"] == "not testable"
+
+
+def test_trends_command_lists_every_latest_fit(cli, refreshed_warehouse, con):
+    code, out, err = cli("trends", "--format", "json", "--warehouse", refreshed_warehouse)
+    assert code == 0, err
+    rows = json.loads(out)
+    assert len(rows) == q(con, "SELECT count(*) FROM latest_fits")[0][0]
+    mmlu = next(r for r in rows if r["series"] == "capability_price/mmlu/ge-43.9")
+    assert mmlu["rate (90% interval)"] == "falls 11.8x/yr [8.29, 16.7]"
+
+
+def test_fit_command_refits_with_method_and_level(cli, refreshed_warehouse):
+    code, out, err = cli("fit", "demand/openrouter_weekly_scrape", "--method", "bootstrap", "--level", "0.95",
+                         "--format", "json", "--warehouse", refreshed_warehouse)
+    assert code == 0, err
+    row = json.loads(out)[0]
+    assert row["method"] == "bootstrap" and row["level"] == 0.95 and row["resamples"] == 10000 and row["n"] == 51
+    assert row["low"] < row["grows x/yr"] < row["high"]
+
+
+def test_fit_command_refuses_too_few_points_with_the_reason(cli, refreshed_warehouse):
+    code, out, err = cli("fit", "demand/openai_api_tokens_per_minute", "--warehouse", refreshed_warehouse)
+    assert code == 1 and "need at least 4 points" in err
+
+
+def test_report_writes_html_with_charts_claims_and_source_links(cli, refreshed_warehouse, tmp_path):
+    out = tmp_path / "report"
+    code, stdout, err = cli("report", "--out", out, "--family", "demand", "--warehouse", refreshed_warehouse)
+    assert code == 0, err
+    page = (out / "index.html").read_text()
+    assert "Claims cross-check" in page and "not testable" in page and "consistent" in page
+    assert "https://tomtunguz.com/trillion-token-race" in page          # a number linked to its page
+    assert (out / "charts" / "demand-google-tokens-per-month.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "charts" / "demand-google-tokens-per-month.svg").exists()
+    assert (out / "charts" / "claims.png").exists()

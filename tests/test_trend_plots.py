@@ -1,0 +1,45 @@
+"""analysis.plots: figures are returned (not written), log-scaled, labelled, banded, sourced."""
+
+import datetime as dt
+
+import numpy as np
+
+from analysis import plots
+from analysis.trend import fit_exponential
+
+DATES = [dt.date(2024, 1, 1) + dt.timedelta(days=40 * i) for i in range(12)]
+VALUES = np.exp(np.linspace(4, 0, 12) + np.random.default_rng(0).normal(0, 0.2, 12))
+
+
+def test_trend_figure_has_log_axis_labels_bands_and_source_line():
+    fit = fit_exponential(DATES, VALUES)
+    fig = plots.trend_figure(DATES, VALUES, fit, title="Price", y_label="USD per million tokens",
+                             source_line="Source: test data", extend_to=[DATES[0], dt.date(2026, 6, 1)])
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    assert ax.get_ylabel() == "USD per million tokens" and ax.get_xlabel() == "Date"
+    assert len(ax.collections) >= 3          # points + confidence + prediction bands
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("confidence band" in t for t in labels) and any("prediction band" in t for t in labels)
+    assert any("extrapolated" in t for t in labels)
+    assert any("Source: test data" in t.get_text() for t in fig.texts)
+
+
+def test_render_gives_png_and_svg_bytes_without_writing_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fig = plots.trend_figure(DATES, VALUES, fit_exponential(DATES, VALUES), title="t", y_label="y",
+                             source_line="s")
+    png, svg = plots.render(fig, "png"), plots.render(fig, "svg")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and b"<svg" in svg[:500]
+    assert plots.render(fig, "svg") == svg    # deterministic
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_capability_and_claims_figures_render():
+    path = dict(label=">= 40", dates=DATES[:5], prices=VALUES[:5], slope_log10_per_day=-0.002,
+                intercept_log10=40.0, factor_per_year=5.0, factor_low=2.0, factor_high=9.0)
+    fig = plots.capability_figure("MMLU", [path], source_line="Data: Epoch AI")
+    assert fig.axes[0].get_yscale() == "log"
+    claims = plots.claims_figure([dict(label="a", claimed=10, estimate=12, low=8, high=16, verdict="consistent")],
+                                 source_line="s")
+    assert claims.axes[0].get_xscale() == "log"
