@@ -138,3 +138,19 @@ def test_report_writes_html_with_charts_claims_and_source_links(cli, refreshed_w
     assert (out / "charts" / "demand-google-tokens-per-month.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "charts" / "demand-google-tokens-per-month.svg").exists()
     assert (out / "charts" / "claims.png").exists()
+
+
+def test_fit_check_fails_when_a_band_stops_nesting(refreshed_warehouse, tmp_path):
+    import shutil
+
+    from pipeline.defs.resources import WarehouseResource
+    from pipeline.defs.trends.checks import capability_fits_have_lineage
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copyfile(refreshed_warehouse, copy)
+    assert capability_fits_have_lineage(warehouse=WarehouseResource(path=str(copy))).passed
+    c = duckdb.connect(str(copy))
+    c.execute("UPDATE fit_band SET pred_low = conf_low * 2 WHERE fit_id = "
+              "(SELECT min(fit_id) FROM fit WHERE family = 'capability_price')")
+    c.close()
+    assert not capability_fits_have_lineage(warehouse=WarehouseResource(path=str(copy))).passed

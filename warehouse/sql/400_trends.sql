@@ -55,7 +55,7 @@ CREATE TABLE openrouter_week (
     source_id      VARCHAR NOT NULL,
     tokens         DOUBLE NOT NULL,
     share_sum      DOUBLE,
-    authors        INTEGER NOT NULL,
+    authors        BIGINT NOT NULL,
     flags          VARCHAR[] NOT NULL,
     fit_ok         BOOLEAN NOT NULL,
     ingest_run_id  VARCHAR NOT NULL
@@ -71,7 +71,7 @@ CREATE TABLE fit (
     level             DOUBLE NOT NULL,
     seed              BIGINT,
     n_resamples       BIGINT,
-    n                 INTEGER NOT NULL,
+    n                 BIGINT NOT NULL,
     date_start        DATE NOT NULL,
     date_end          DATE NOT NULL,
     span_years        DOUBLE NOT NULL,

@@ -1,0 +1,68 @@
+"""Checks on what the trend assets stored: contracts hold, fits and claim checks have lineage."""
+
+import dagster as dg
+import pandera.polars as pa
+
+from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.trends.assets import CAPABILITY, DEMAND_FITS, LLM_PRICES, OPENROUTER
+from warehouse import query_frame
+from warehouse.contracts_trends import ClaimCheck, Fit, FitBand, LlmPriceObservation, OpenRouterWeek
+
+CLAIMS = dg.AssetKey(["trend", "claim_checks"])
+ORPHAN_RATES_SQL = """
+SELECT f.fit_id FROM fit f
+WHERE f.family = ? AND NOT EXISTS (SELECT 1 FROM figure_input i WHERE i.figure_id = f.rate_figure_id)
+"""
+
+
+def _validate(warehouse: WarehouseResource, sql: str, contract, params=None) -> dg.AssetCheckResult:
+    with warehouse.reader() as con:
+        frame = query_frame(con, sql, params)
+    try:
+        contract.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        return dg.AssetCheckResult(passed=False, metadata={"failures": str(err.failure_cases.head(10))})
+    return dg.AssetCheckResult(passed=True, metadata={"rows": frame.height})
+
+
+@dg.asset_check(asset=LLM_PRICES, blocking=True)
+def llm_price_observations_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Stored Epoch observations still pass their contract (scores in range, prices positive)."""
+    return _validate(warehouse, "SELECT * FROM llm_price_observation", LlmPriceObservation)
+
+
+@dg.asset_check(asset=OPENROUTER, blocking=True)
+def openrouter_weeks_flag_what_is_not_fitted(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """A week is fit-worthy exactly when it carries no flag (partial, overlapping, mismatched)."""
+    return _validate(warehouse, "SELECT * FROM openrouter_week", OpenRouterWeek)
+
+
+def _fits_check(warehouse: WarehouseResource, family: str) -> dg.AssetCheckResult:
+    result = _validate(warehouse, "SELECT * FROM fit WHERE family = ?", Fit, [family])
+    if not result.passed:
+        return result
+    bands = _validate(warehouse, "SELECT b.* FROM fit_band b JOIN fit f USING (fit_id) WHERE f.family = ?",
+                      FitBand, [family])
+    if not bands.passed:
+        return bands
+    with warehouse.reader() as con:
+        orphans = [r[0] for r in con.execute(ORPHAN_RATES_SQL, [family]).fetchall()]
+    return dg.AssetCheckResult(passed=not orphans, metadata={"fits_without_lineage": str(orphans[:5])})
+
+
+@dg.asset_check(asset=CAPABILITY, blocking=True)
+def capability_fits_have_lineage(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Capability fits pass the fit contract, their bands nest, and every rate names its inputs."""
+    return _fits_check(warehouse, "capability_price")
+
+
+@dg.asset_check(asset=DEMAND_FITS, blocking=True)
+def demand_fits_have_lineage(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Demand fits pass the fit contract, their bands nest, and every rate names its inputs."""
+    return _fits_check(warehouse, "demand")
+
+
+@dg.asset_check(asset=CLAIMS, blocking=True)
+def claim_checks_have_verdicts_and_lineage(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Every claim check has a verdict; testable ones name a derived figure, untestable ones what would test them."""
+    return _validate(warehouse, "SELECT * FROM claim_check", ClaimCheck)
