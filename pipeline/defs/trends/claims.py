@@ -136,6 +136,14 @@ SPECS = [
         "prices with benchmark scores for models released March 2025 to March 2026 (Epoch's data ends February 2025)",
         window=(D(2025, 3, 1), D(2026, 3, 25)), fit_ids=["@capability_max"]),
     ClaimSpec(
+        "openai-chatgpt-cost-90pct-since-dec-2022",
+        ["openai-chatgpt-whisper-apis-2023-copy/chatgpt-cost-reduction-since-dec-2022"],
+        "OpenAI (March 2023): 90% cost reduction for ChatGPT since December 2022 through system-wide optimizations",
+        "multiple_over_window", "decline", 10.0, "=",
+        "OpenAI's own serving cost per ChatGPT request, December 2022 to March 2023",
+        "OpenAI's serving cost per request or per token over time (not published; list prices measure "
+        "price, not cost)", window=(D(2022, 12, 1), D(2023, 3, 1)), fit_ids=[]),
+    ClaimSpec(
         "business-insider-openrouter-6.4t-to-13t",
         ["business-insider-ai-surge-2026-copy/openrouter-tokens-week-ending-2026-02-09"],
         "Business Insider (Feb 2026): OpenRouter handled 13T tokens in the week ending Feb 9, up from 6.4T in the first week of January",
