@@ -1,5 +1,7 @@
 """Trends: Epoch's LLM prices, demand series and the OpenRouter scrape in; fits and claim checks out."""
 
+import json
+
 import dagster as dg
 import polars as pl
 
@@ -125,7 +127,6 @@ def stamp(frame: pl.DataFrame, run) -> pl.DataFrame:
 
 
 def _fits_by_id(frame: pl.DataFrame) -> dict[str, dict]:
-    import json
     out = {}
     for r in frame.iter_rows(named=True):
         r["claim_defined"] = bool(json.loads(r["params"] or "{}").get("claim_defined"))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.trend import DAYS_PER_YEAR, ExpFit, bands, fmt_multiple as fm, from_days, to_days
+from analysis.trend import DAYS_PER_YEAR, ExpFit, bands, fmt_multiple as fm, from_days
 
 DERIVED = "infernomics-derived"
 BAND_POINTS = 60
@@ -138,8 +138,3 @@ def merge(batches: list[dict[str, list[dict]]]) -> dict[str, list[dict]]:
         for k, rows in b.items():
             out.setdefault(k, []).extend(rows)
     return out
-
-
-def points_dates(points: list[Point]) -> tuple[np.ndarray, np.ndarray]:
-    used = [p for p in points if p.used]
-    return to_days([np.datetime64(p.date) for p in used]), np.array([p.value for p in used], float)

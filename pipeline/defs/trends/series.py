@@ -13,19 +13,15 @@ Decisions per series:
 from __future__ import annotations
 
 import datetime as dt
-import math
-
 import polars as pl
 
 from analysis import capability_price as cp
+from sources.epoch_llm_prices import BENCHMARK_COLUMNS
 from pipeline.defs.trends.records import Point, SeriesSpec
 
 EPOCH_SOURCE_LINE = ("Data: Epoch AI, \"LLM inference prices have fallen rapidly but unequally across tasks\" "
                      "(2025), CC BY 4.0; prices from Artificial Analysis and Epoch AI. Fit: infernomics.")
-BENCH_SLUG = {b: s for b, (s, _) in {
-    "MMLU": ("mmlu", 0), "GPQA Diamond": ("gpqa_diamond", 0), "HumanEval": ("humaneval", 0),
-    "MATH-500": ("math_500", 0), "LMSys Chatbot Arena ELO": ("lmsys_arena_elo", 0), "MATH 5": ("math_5", 0),
-}.items()}
+BENCH_SLUG = {name: slug for name, (slug, _) in BENCHMARK_COLUMNS.items()}
 # (benchmark, lower bound, why): thresholds that cited claims use, fitted with Epoch's method
 CLAIM_THRESHOLDS = [
     ("MMLU", 42.0, "a16z LLMflation: cost of reaching MMLU 42 (GPT-3 level)"),
@@ -120,7 +116,3 @@ def openrouter_series(weeks: pl.DataFrame) -> tuple[SeriesSpec, list[Point]]:
 def lower_bound_flag(points: list[Point]) -> list[str]:
     k = sum(1 for p in points if p.used and p.note and p.note.startswith("lower bound"))
     return [f"includes_lower_bounds:{k}"] if k else []
-
-
-def is_positive(x: float | None) -> bool:
-    return x is not None and math.isfinite(x) and x > 0
