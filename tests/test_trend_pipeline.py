@@ -154,3 +154,8 @@ def test_fit_check_fails_when_a_band_stops_nesting(refreshed_warehouse, tmp_path
               "(SELECT min(fit_id) FROM fit WHERE family = 'capability_price')")
     c.close()
     assert not capability_fits_have_lineage(warehouse=WarehouseResource(path=str(copy))).passed
+
+
+def test_refused_series_are_recorded_with_the_reason(con):
+    rows = dict(q(con, "SELECT series, reason FROM fit_refusal"))
+    assert rows["demand/openai_api_tokens_per_minute"] == "need at least 4 points for a trend with an interval, got 2"

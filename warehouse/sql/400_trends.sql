@@ -144,3 +144,12 @@ CREATE TABLE claim_check (
     source_id          VARCHAR NOT NULL,
     ingest_run_id      VARCHAR NOT NULL
 );
+
+-- Series that were looked at and not fitted, with the reason (fewer than 4 points, ...).
+CREATE TABLE fit_refusal (
+    series         VARCHAR PRIMARY KEY,
+    family         VARCHAR NOT NULL,
+    reason         VARCHAR NOT NULL,
+    n_points       BIGINT NOT NULL,
+    ingest_run_id  VARCHAR NOT NULL
+);

@@ -78,6 +78,7 @@ def report(args: argparse.Namespace) -> int:
         bands = query_frame(con, BANDS_SQL, [ids])
         claims = query_frame(con, CLAIMS_SQL)
         sources = query_frame(con, "SELECT source_id, title, url FROM source")
+        refusals = query_frame(con, "SELECT * FROM fit_refusal ORDER BY family, series")
     url_of = {r["source_id"]: r["url"] for r in sources.iter_rows(named=True)}
     body = [f"<h1>infernomics: inference cost and demand trends</h1><p class=small>Generated "
             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC from {html.escape(str(warehouse_from(args).path))}. "
@@ -90,6 +91,7 @@ def report(args: argparse.Namespace) -> int:
         fam = fits.filter(pl.col("family") == family)
         body.append(f"<h2 id='{family}'>{html.escape(FAMILY_TITLES[family])}</h2>")
         body.append(_fit_table(fam))
+        body.append(_refusal_table(refusals.filter(pl.col("family") == family)))
         if family == "capability_price":
             body.append(_capability_overview(fam, points, charts))
         for series in fam["series"].unique(maintain_order=True).to_list():
@@ -138,6 +140,15 @@ def _fit_table(fam: pl.DataFrame) -> str:
     return ("<table><tr><th>series</th><th>method</th><th>n</th><th>dates</th><th>rate (interval)</th>"
             "<th>halving / doubling</th><th>R&sup2;</th><th>level</th><th>flags</th><th>figure (audit)</th></tr>"
             + "".join(rows) + "</table>")
+
+
+def _refusal_table(refused: pl.DataFrame) -> str:
+    if refused.is_empty():
+        return ""
+    rows = "".join(f"<tr><td>{html.escape(r['series'])}</td><td class=num>{r['n_points']}</td>"
+                   f"<td>{html.escape(r['reason'])}</td></tr>" for r in refused.iter_rows(named=True))
+    return ("<p>Looked at, not fitted:</p><table class=small><tr><th>series</th><th>points</th><th>why</th></tr>"
+            + rows + "</table>")
 
 
 def _main_fit(rows: pl.DataFrame) -> dict:

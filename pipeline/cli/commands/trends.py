@@ -45,6 +45,12 @@ def trends(args: argparse.Namespace) -> int:
                      round(r["r2"], 3) if r["r2"] is not None else None, ", ".join(r["flags"]), r["rate_figure_id"]])
     print_rows(["series", "method", "n", "from", "to", "rate (90% interval)", "r2", "flags", "rate_figure_id"],
                rows, args.format)
+    if args.format == "table":
+        with warehouse_from(args).reader() as con:
+            refused = con.execute("SELECT series, reason FROM fit_refusal" + (" WHERE family = ?" if args.family else "")
+                                  + " ORDER BY series", [args.family] if args.family else []).fetchall()
+        for series, reason in refused:
+            print(f"not fitted: {series}: {reason}")
     return 0
 
 

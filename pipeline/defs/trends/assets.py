@@ -8,7 +8,7 @@ import polars as pl
 from analysis import trend
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.trends import claims, series
-from pipeline.defs.trends.fitting import fit_series, store_fits
+from pipeline.defs.trends.fitting import fit_series, store_fits, store_refusals
 from pipeline.defs.trends.records import merge, records
 from sources import demand, epoch_llm_prices
 from sources.paths import data_path
@@ -92,10 +92,15 @@ def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         batches, refused = [], []
         for spec, pts in series.demand_series(obs) + [series.openrouter_series(weeks)]:
             batch, why = fit_series(spec, pts, extra_flags=series.lower_bound_flag(pts))
-            (refused.append(why) if why else batches.append(batch))
+            if why:
+                refused.append((spec.series, why, sum(p.used for p in pts)))
+            else:
+                batches.append(batch)
         counts = store_fits(con, run, merge(batches))
+        store_refusals(con, run, "demand", refused)
     return dg.MaterializeResult(metadata=ingest_metadata(
-        run, fitted_series=len(batches), refused=dg.MetadataValue.md("\n".join(f"- {r}" for r in refused) or "none"),
+        run, fitted_series=len(batches),
+        refused=dg.MetadataValue.md("\n".join(f"- {s}: {why}" for s, why, _ in refused) or "none"),
         **{f"stored_{k}": v for k, v in counts.items()}))
 
 

@@ -34,7 +34,7 @@ def fit_series(spec: SeriesSpec, points: list[Point], *, methods=trend.METHODS, 
                 p["curve_choice"] = dataclasses.asdict(trend.choose_curve(dates, values))
             out.append(records(spec, fit, points, formula=FORMULA[method], params=p))
     except trend.FitRefused as refused:
-        return {}, f"{spec.series}: {refused}"
+        return {}, str(refused)
     return merge(out), None
 
 
@@ -58,6 +58,15 @@ def store_fits(con: duckdb.DuckDBPyConnection, run: IngestRun, batch: dict) -> d
                           FitBand, key=["fit_id", "band_date"], source_id_column=None),
     }
     return {k: v.accepted for k, v in results.items()}
+
+
+def store_refusals(con: duckdb.DuckDBPyConnection, run: IngestRun, family: str,
+                   refusals: list[tuple[str, str, int]]) -> None:
+    """Record the series of `family` that were not fitted (replacing the family's earlier list)."""
+    con.execute("DELETE FROM fit_refusal WHERE family = ?", [family])
+    if refusals:
+        con.executemany("INSERT INTO fit_refusal VALUES (?, ?, ?, ?, ?)",
+                        [[s, family, why, n, run.run_id] for s, why, n in refusals])
 
 
 def _frame(rows: list[dict], run: IngestRun) -> pl.DataFrame:
