@@ -470,3 +470,10 @@ def fmt_multiple(x: float | None) -> str:
     if abs(x) >= 100:
         return f"{x:,.0f}"
     return f"{x:.3g}"
+
+
+@formula("elasticity_loglog")
+def elasticity_loglog(quantity, price) -> float:
+    """OLS slope of log(quantity) on log(price), paired by date, with a t interval. A
+    correlation of two trending series, not a causal price elasticity."""
+    return elasticity([p for p in price], [q for q in quantity]).elasticity

@@ -142,3 +142,16 @@ FLOPS_SPEC = SeriesSpec(series="gpu/bf16_tflops_per_usd", label="Dense BF16 TFLO
                         family="gpu", value_unit="TFLOP/s per USD", expect="growth",
                         source_line=("Data: GPU specs and release prices (infernomics gpu_spec: vendor datasheets, "
                                      "Epoch AI hardware data); one point per GPU at its release date."))
+
+
+def elasticity_pairs(weeks: list[Point], price_points: list[Point]) -> list[tuple[Point, Point]]:
+    """Each fit-worthy week paired with the tier's cheapest price in force on its date."""
+    prices = sorted(price_points, key=lambda p: p.date)
+    pairs = []
+    for w in weeks:
+        if not w.used:
+            continue
+        live = [p for p in prices if p.date <= w.date]
+        if live:
+            pairs.append((w, live[-1]))
+    return pairs
