@@ -3,8 +3,8 @@
 Why so strict: a feed is a stranger's server. We refuse anything but https (tests pass
 `allow_http_localhost=True` to reach their own 127.0.0.1 server; production code never does),
 stop reading past `max_bytes` (a runaway response must not fill the disk), time out, and retry
-transient failures (connection errors, 429, 5xx) with exponential backoff. A non-retryable
-answer (404, a redirect to http) fails at once.
+transient failures (refused or reset connections, timeouts, 429, 5xx) with exponential backoff. A non-retryable
+answer (404, a redirect to http, a host name that does not resolve: offline) fails at once.
 
 The raw bytes are written to `<snapshots dir>/<sha256[:2]>/<sha256>` *before* anything parses
 them, so a payload that later proves to be garbage is still there to inspect, and a re-fetch
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -98,7 +99,10 @@ def http_get(
         except FetchError:
             raise
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as err:
-            last = f"{type(err).__name__}: {getattr(err, 'reason', err)}"
+            reason = getattr(err, "reason", err)
+            last = f"{type(err).__name__}: {reason}"
+            if isinstance(reason, socket.gaierror):  # no DNS: offline, retrying will not help
+                raise FetchError(f"{url}: offline ({last})") from None
     raise FetchError(f"{url}: failed after {retries + 1} attempts ({last})")
 
 

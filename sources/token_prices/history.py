@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from sources.token_prices import models
+
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 PRICE_COLUMNS = [f"{p}_usd_per_mtok" for p in PRICE_FIELDS]
 DATE_BASES = ["effective", "as_of", "start_date", "first_seen", "unknown"]
@@ -65,7 +67,7 @@ OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
     "source_class": pl.String,
 }
 BOOKKEEPING_SCHEMA: dict[str, pl.DataType] = {"_locator": pl.String, "_errors": pl.List(pl.String), "_raw": pl.String}
-IDENTITY = ["provider_id", "model_id", "condition", "source_start"]
+IDENTITY = ["source_id", "provider_id", "model_id", "condition", "source_start"]
 
 
 def empty_observations() -> pl.DataFrame:
@@ -247,6 +249,7 @@ def rows_frame(rows: list[dict]) -> pl.DataFrame:
     frame = pl.DataFrame([{c: r.get(c) for c in ROW_SCHEMA} for r in rows], schema=ROW_SCHEMA)
     wi, wo = DEFAULT_BLEND
     frame = frame.with_columns(
+        pl.col("model_id").map_elements(models.model_variant, return_dtype=pl.String).alias("model_variant"),
         ((wi * pl.col("input_usd_per_mtok") + wo * pl.col("output_usd_per_mtok")) / (wi + wo)).alias("blended_usd_per_mtok"),
         pl.lit(f"{wi}:{wo}").alias("blend_rule"),
         *[pl.when(pl.col(f"{p}_usd_per_mtok").is_not_null()).then(pl.col("price_id") + f"/{p}").alias(f"{p}_figure_id") for p in PRICE_FIELDS],

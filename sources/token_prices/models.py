@@ -23,8 +23,9 @@ Rules, applied in order by :func:`canonical_model_key` (each one recorded by nam
 6. `claude_order`: Anthropic's two naming orders meet on the API's: version first up to 3.x
    (`claude-3.5-sonnet`), tier first from 4 on (`claude-opus-4.1`); `4-0` reads as `4`.
 7. `gemini_suffix`: `-001`-style revisions and `-preview-03-25`/`-exp-0827` dates.
-8. `llama_suffix`: `meta-` prefix, `llama3` -> `llama-3`, serving suffixes (`-instruct`,
-   `-chat`, `-turbo`, `-versatile`, `-hf`, `-fp8`) and context-length suffixes (`-8192`).
+8. `llama_suffix`: `meta-` prefix, `llama3` -> `llama-3`, `-instruct`/`-chat` anywhere
+   (`Llama-3.1-Instruct-405B`), serving suffixes (`-turbo`, `-versatile`, `-hf`, `-fp8`) and
+   context-length suffixes (`-8192`).
 A name is *unmapped* (key null, listed in `model_alias_unmapped`) when it is empty, a
 fine-tune template (`ft:`), or still contains characters a key never has after the rules
 (parentheses, commas): those are descriptions, not names, and guessing would merge wrong rows.
@@ -177,6 +178,7 @@ def resolve(name: str | None) -> Alias:
     if "llama" in key:
         new = re.sub(r"^meta-", "", key)
         new = re.sub(r"^llama(\d)", r"llama-\1", new)
+        new = re.sub(r"-(?:instruct|chat)(?=-)", "", new)
         while True:
             nxt = _LLAMA_SUFFIX.sub("", new)
             if nxt == new:
@@ -187,6 +189,21 @@ def resolve(name: str | None) -> Alias:
     if not _KEY_OK.match(key):
         return Alias(raw, None, "unmapped:not_a_model_name")
     return Alias(raw, key, "+".join(rules) or "identity")
+
+
+def model_variant(name: str | None) -> str | None:
+    """The exact model a name prices, for conflict checks: lowercased, routing prefix and serving
+    suffix removed, dates *kept* (`openai/gpt-4o-2024-08-06` -> `gpt-4o-2024-08-06`). Two sources
+    only conflict when they price the same variant, never `gpt-4o-2024-05-13` against `gpt-4o`."""
+    if name is None or not str(name).strip():
+        return None
+    key = re.sub(r"\s+", "-", str(name).strip().lower()).rsplit("/", 1)[-1]
+    key = _ROUTE_VENDOR.sub(lambda m: "deepseek-" if m[0].endswith("deepseek.") else "", key)
+    while True:
+        new = _SERVING.sub("", key)
+        if new == key:
+            return key.replace("@", "-")
+        key = new
 
 
 def canonical_model_key(name: str | None) -> str | None:
