@@ -34,7 +34,9 @@ SOURCE_CLASSES = {"primary", "copy", "secondary"}
 
 def data_file() -> Path:
     """The bundled file (read through the package, never relative to the working directory)."""
-    return Path(__file__).resolve().parent.parent / "data" / "token_prices" / SOURCE_FILE
+    from sources.paths import data_path
+
+    return data_path("token_prices", SOURCE_FILE)
 
 
 def _read(data: bytes | str | Path) -> tuple[pl.DataFrame, str]:

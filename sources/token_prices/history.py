@@ -82,10 +82,16 @@ def conform(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select([pl.col(c).cast(t) for c, t in {**OBSERVATION_SCHEMA, **BOOKKEEPING_SCHEMA}.items()])
 
 
+_OPERATORS = [("<=", "-le-"), (">=", "-ge-"), ("<", "-lt-"), (">", "-gt-"), ("=", "-eq-"), (",", "-and-")]
+
+
 def slug(text: str | None) -> str:
-    """An id segment: no spaces, nothing but [A-Za-z0-9._:+@-] and `/` turned into `~`."""
+    """An id segment: `/` becomes `~`, comparison operators become words (`prompt < 200000 tokens`
+    -> `prompt-lt-200000-tokens`, so `<` and `>=` never collide), other runs of odd characters `-`."""
     text = (text or "").strip().replace("/", "~")
-    return re.sub(r"[^A-Za-z0-9._:+@~-]+", "-", text).strip("-") or "none"
+    for op, word in _OPERATORS:
+        text = text.replace(op, word)
+    return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9._:+@~-]+", "-", text)).strip("-") or "none"
 
 
 def price_id(source_id: str, provider_id: str, model_id: str, condition: str, start: dt.date | None,
@@ -202,6 +208,8 @@ def apply_snapshot(
             continue
         if pid in by_id:  # the source restated a dated price with other numbers: keep both
             pid = f"{pid}.{snapshot.sha256[:8]}"
+        if pid in out:
+            raise ValueError(f"two price identities map to one row id {pid!r}: {key} and {_key(out[pid])}")
         row = {c: obs.get(c) for c in OBSERVATION_SCHEMA}
         row.update(
             price_id=pid, effective_from=start, date_basis=basis,

@@ -3,6 +3,7 @@ price identity, and freshness of the live feeds (a warning naming the stale sour
 
 import dagster as dg
 import pandera.polars as pa
+import polars as pl
 
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.token_prices import load
@@ -45,7 +46,7 @@ def _one_open_row_check(name: str):
         with warehouse.reader() as con:
             rows = _rows(con, name)
         dups = (rows.filter(rows["effective_to"].is_null())
-                .group_by(["source_id", "provider_id", "model_id", "condition", "source_start"]).len().filter(lambda f: f["len"] > 1)
+                .group_by(["source_id", "provider_id", "model_id", "condition", "source_start"]).len().filter(pl.col("len") > 1)
                 if rows.height else rows)
         return dg.AssetCheckResult(passed=dups.height == 0, metadata={"duplicated_identities": dups.height})
     return check
@@ -56,7 +57,7 @@ def _freshness_check(name: str):
                     description=f"The {name} feed was applied within the feeds' max age; otherwise warns which source is stale and since when.")
     def check(warehouse: WarehouseResource, token_price_feeds: TokenPriceFeeds) -> dg.AssetCheckResult:
         with warehouse.reader() as con:
-            state = load.freshness(con, token_price_feeds.max_age_hours).filter(lambda f: f["source_id"] == SOURCE_OF[name])
+            state = load.freshness(con, token_price_feeds.max_age_hours).filter(pl.col("source_id") == SOURCE_OF[name])
         row = state.row(0, named=True)
         return dg.AssetCheckResult(
             passed=not row["stale"], severity=dg.AssetCheckSeverity.WARN,
