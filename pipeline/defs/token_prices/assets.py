@@ -64,7 +64,7 @@ openrouter_assets = _live_assets("openrouter", openrouter.SOURCE_ID, "openrouter
 litellm_assets = _live_assets("litellm", litellm.SOURCE_ID, "litellm_url")
 
 live_feed_refresh = dg.define_asset_job(
-    "token_prices_live_refresh", selection=dg.AssetSelection.groups(GROUP) - dg.AssetSelection.keys(
+    "token_prices_live_refresh", selection=dg.AssetSelection.groups(GROUP) - dg.AssetSelection.assets(
         ["clean", "token_prices", "cited"], ["clean", "token_prices", "genai_prices"]),
     description="Fetch the OpenRouter and LiteLLM price feeds and fold them into the history.",
 )

@@ -30,7 +30,7 @@ def _contract_check(name: str):
             rows = _rows(con, name)
             missing = con.execute(
                 "SELECT count(*) FROM (SELECT unnest(figure_ids) AS f FROM token_price) t ANTI JOIN figure ON figure.figure_id = t.f"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
         try:
             TokenPrice.validate(rows, lazy=True)
         except pa.errors.SchemaErrors as err:

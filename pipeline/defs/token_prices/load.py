@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -28,6 +29,7 @@ from warehouse.store import IngestRun, store, validate
 CURATED_SOURCE_ID = "token-prices-cited"  # the feed-state name of the cited file (its rows cite one source per URL)
 CURATED_URL = "file:sources/data/token_prices/cited_token_prices.csv"
 UNIT = "USD per 1M tokens"
+OFFLINE_ENV = "INFERNOMICS_OFFLINE"  # set (to anything but 0) to refresh from stored data only
 METRICS = {p: f"token_price_{p}" for p in history.PRICE_FIELDS}
 LIVE_PARSERS: dict[str, Callable[..., pl.DataFrame]] = {
     openrouter.SOURCE_ID: openrouter.parse, litellm.SOURCE_ID: litellm.parse,
@@ -66,8 +68,8 @@ def record_snapshot(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: s
         "media_type": got.media_type, "bytes": len(got.body), "path": str(got.path) if got.path else None,
     }], schema={"sha256": pl.String, "source_id": pl.String, "url": pl.String, "retrieved_at": pl.Datetime("us"),
                 "media_type": pl.String, "bytes": pl.Int64, "path": pl.String})
-    existing = con.execute("SELECT retrieved_at FROM snapshot WHERE sha256 = ?", [got.sha256]).fetchone()
-    if existing is None:
+    existing = con.execute("SELECT retrieved_at FROM snapshot WHERE sha256 = ?", [got.sha256]).fetchall()
+    if not existing:
         store_snapshots(con, run, frame)
 
 
@@ -77,7 +79,7 @@ def set_state(con: duckdb.DuckDBPyConnection, source_id: str, status: str, messa
     rows_open = None
     if sha256:
         rows_open = con.execute("SELECT count(*) FROM token_price WHERE last_seen_sha256 = ? AND effective_to IS NULL",
-                                [sha256]).fetchone()[0]
+                                [sha256]).fetchall()[0][0]
     con.execute(
         """INSERT INTO token_price_feed_state AS s (source_id, last_attempt_at, last_success_at, last_sha256,
              last_status, last_message, rows_open) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -193,7 +195,8 @@ def ingest_genai_prices(con: duckdb.DuckDBPyConnection, run: IngestRun, folder: 
 
 
 def _apply_stored(con, run, source_id: str, got: fetch.Fetched, parse: Callable[[bytes, str], pl.DataFrame]) -> Applied:
-    last = con.execute("SELECT last_sha256, last_success_at FROM token_price_feed_state WHERE source_id = ?", [source_id]).fetchone()
+    last = con.execute("SELECT last_sha256, last_success_at FROM token_price_feed_state WHERE source_id = ?", [source_id]).fetchall()
+    last = last[0] if last else None
     if last and last[0] == got.sha256:
         applied = Applied(source_id, got.sha256, "ok", message=f"snapshot {got.sha256[:12]} already applied")
         con.execute("UPDATE token_price_feed_state SET last_attempt_at = ?, last_success_at = ?, last_status = 'ok', last_message = ?"
@@ -216,6 +219,11 @@ def fetch_live(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str, u
     """Fetch a live feed and store its bytes before any parsing (marked pending for the clean
     step); on failure return None and record a stale feed, leaving every stored row as it was."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0"):
+        message = f"${OFFLINE_ENV} is set: not fetched; kept the stored history"
+        run.messages.append(f"{source_id}: {message}")
+        set_state(con, source_id, "offline", message, now)
+        return None
     try:
         got = fetch.store_snapshot(fetch.http_get(url, **http_options), folder)
     except fetch.FetchError as err:
@@ -234,10 +242,10 @@ def apply_pending(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str
     """Fold the last fetched, not yet applied snapshot of a live feed into the history."""
     row = con.execute(
         "SELECT s.pending_sha256, s.pending_retrieved_at, sn.url, sn.media_type, sn.path FROM token_price_feed_state s"
-        " JOIN snapshot sn ON sn.sha256 = s.pending_sha256 WHERE s.source_id = ?", [source_id]).fetchone()
-    if row is None:
+        " JOIN snapshot sn ON sn.sha256 = s.pending_sha256 WHERE s.source_id = ?", [source_id]).fetchall()
+    if not row:
         return []
-    sha, retrieved_at, url, media, path = row
+    sha, retrieved_at, url, media, path = row[0]
     body = Path(path).read_bytes()
     got = fetch.Fetched(url, body, sha, retrieved_at, media, Path(path))
     if fetch.from_bytes(url, body).sha256 != sha:
