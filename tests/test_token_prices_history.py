@@ -88,5 +88,6 @@ def test_blended_price_and_figure_ids():
     gpt = stored.filter(pl.col("model_id") == "openai/gpt-4o").row(0, named=True)
     assert gpt["blended_usd_per_mtok"] == (3 * 2.5 + 10.0) / 4 and gpt["blend_rule"] == "3:1"
     assert gpt["price_id"] == f"openrouter-models/openrouter/openai~gpt-4o/2026-11-01.{1:064x}"[:-56]
-    assert gpt["figure_ids"] == [gpt["price_id"] + s for s in ("/input", "/output", "/cache_read", "/blended-3to1")]
+    assert gpt["figure_ids"] == [gpt["price_id"] + s for s in ("/input", "/output", "/cache_read")] + [
+        f"infernomics-derived/token_price/{gpt['price_id']}/blended-3to1"]
     assert history.blended(2.5, 10.0, (1, 1)) == 6.25

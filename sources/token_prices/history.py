@@ -20,6 +20,8 @@ Decisions:
 - A snapshot that looks broken does not close anything: rows the parser rejected count as
   still present, and when the accepted rows are fewer than `min_keep_ratio` of the open rows
   (a feed that shrank to a stub), no row is closed and the report says so.
+- Figure ids: `<price_id>/input` (and output, cache_read, cache_write) for the observed numbers;
+  the blend is a derived figure `infernomics-derived/token_price/<price_id>/blended-3to1`.
 - Row ids are deterministic: the same snapshot gives the same ids. Feed rows carry the first
   snapshot's sha256 prefix (`...@2026-11-25.3fa9c2d1`) so two price changes seen on one day
   keep separate rows.
@@ -42,6 +44,8 @@ PRICE_COLUMNS = [f"{p}_usd_per_mtok" for p in PRICE_FIELDS]
 DATE_BASES = ["effective", "as_of", "start_date", "first_seen", "unknown"]
 END_BASES = ["source", "next_price", "changed", "disappeared"]
 DEFAULT_BLEND = (3, 1)
+#: Derived figures (the blend) live under the derived source's namespace, not the price source's.
+DERIVED_PREFIX = "infernomics-derived/token_price/"
 
 #: What every parser returns (plus `_locator`, `_errors`, `_raw`).
 OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
@@ -263,7 +267,7 @@ def rows_frame(rows: list[dict]) -> pl.DataFrame:
         *[pl.when(pl.col(f"{p}_usd_per_mtok").is_not_null()).then(pl.col("price_id") + f"/{p}").alias(f"{p}_figure_id") for p in PRICE_FIELDS],
     )
     frame = frame.with_columns(
-        pl.when(pl.col("blended_usd_per_mtok").is_not_null()).then(pl.col("price_id") + f"/blended-{wi}to{wo}").alias("blended_figure_id"),
+        pl.when(pl.col("blended_usd_per_mtok").is_not_null()).then(DERIVED_PREFIX + pl.col("price_id") + f"/blended-{wi}to{wo}").alias("blended_figure_id"),
     )
     return frame.with_columns(
         pl.concat_list([f"{p}_figure_id" for p in (*PRICE_FIELDS, "blended")]).list.drop_nulls().alias("figure_ids")
