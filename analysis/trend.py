@@ -16,8 +16,9 @@ Decisions:
   every resample come from array sums, in chunks to bound memory. No Python loop per
   resample (see benchmarks/bootstrap_speed.py for the speed-up).
 - Guardrails: fewer than 4 points is refused with the reason (two points always fit a
-  line, three leave one degree of freedom: no interval worth printing). A span under a
-  year is flagged, since a rate per year extrapolated from weeks is unstable. Bands and
+  line, three leave one degree of freedom: no interval worth printing). So is a span
+  under 90 days (a yearly rate from a few weeks is noise raised to a large power), and a
+  span under a year is flagged, since its rate per year is unstable. Bands and
   growth multiples outside the observed dates are marked `extrapolated`.
 - Logistic vs exponential for demand: both are fitted on log(value) so their residuals
   are comparable, and chosen by AICc (AIC with the small-sample correction, since these
@@ -40,6 +41,7 @@ from analysis.formulas import formula
 
 DAYS_PER_YEAR = 365.25
 MIN_POINTS = 4
+MIN_SPAN_DAYS = 90
 DEFAULT_RESAMPLES = 10_000
 METHODS = ("ols", "bootstrap", "theil-sen")
 
@@ -156,6 +158,9 @@ def _check_inputs(days: np.ndarray, values: np.ndarray, what: str = "value") -> 
         raise FitRefused(f"every {what} must be positive and finite to take its log")
     if np.unique(days).size < 2:
         raise FitRefused("all points share one date: no time trend can be fitted")
+    span = days.max() - days.min()
+    if span < MIN_SPAN_DAYS:
+        raise FitRefused(f"the points span {span:.0f} days; a rate per year needs at least {MIN_SPAN_DAYS} days")
 
 
 def _flags(days: np.ndarray) -> list[str]:

@@ -108,9 +108,14 @@ def test_fewer_than_four_points_is_refused_with_the_reason(n):
         fit_exponential(d[:n], v[:n])
 
 
+def test_a_span_under_ninety_days_is_refused():
+    with pytest.raises(FitRefused, match="at least 90 days"):
+        fit_exponential([T0, T0 + 20, T0 + 40, T0 + 60], [4.0, 3.0, 2.0, 1.0])
+
+
 def test_non_positive_values_are_refused():
     with pytest.raises(FitRefused, match="positive"):
-        fit_exponential([1, 2, 3, 4], [1.0, 0.0, 2.0, 3.0])
+        fit_exponential([1, 200, 300, 400], [1.0, 0.0, 2.0, 3.0])
 
 
 def test_fit_spanning_under_a_year_is_flagged():

@@ -13,7 +13,8 @@ D = dt.date
 def prices(rows):
     cols = ["price_id", "source_id", "provider_id", "model_key", "is_standard", "effective_from", "effective_to",
             "blended_usd_per_mtok", "blended_figure_id"]
-    return pl.DataFrame([dict(zip(cols, r)) for r in rows], schema={
+    return pl.DataFrame([dict(zip(cols, r)) | {"date_basis": "effective"} for r in rows], schema={
+        "date_basis": pl.String,
         "price_id": pl.String, "source_id": pl.String, "provider_id": pl.String, "model_key": pl.String,
         "is_standard": pl.Boolean, "effective_from": pl.Date, "effective_to": pl.Date,
         "blended_usd_per_mtok": pl.Float64, "blended_figure_id": pl.String})
@@ -23,7 +24,7 @@ def test_fixed_model_history_keeps_price_changes_and_counts_short_histories():
     rows = [(f"p{i}", "s", "openai", "gpt-x", True, D(2023, 1 + i, 1), None, v, f"f{i}")
             for i, v in enumerate([10.0, 10.0, 8.0, 5.0, 5.0, 2.0])]
     rows += [("q", "s", "openai", "gpt-y", True, D(2024, 1, 1), None, 1.0, "g")]
-    series, fewer = ms.fixed_model_series(prices(rows))
+    series, fewer = ms.fixed_model_series(prices(rows), as_of=D(2026, 1, 1))
     assert fewer == 1 and len(series) == 1
     spec, pts = series[0]
     assert spec.series == "token_price/model/openai/gpt-x" and spec.expect == "decline"
@@ -37,7 +38,7 @@ def test_cheapest_per_tier_walks_price_starts_and_respects_floors():
             ("c", "s", "z", "small", True, D(2023, 9, 1), None, 0.5, "fc"),
             ("d", "s", "x", "big", True, D(2024, 1, 1), None, 20.0, "fd")]
     tiers = pl.DataFrame({"model_key": ["big", "mid", "small"], "mmlu": [88.0, 80.0, 60.0]})
-    by = {s.series: p for s, p in ms.cheapest_tier_series(prices(rows), tiers)}
+    by = {s.series: p for s, p in ms.cheapest_tier_series(prices(rows), tiers, as_of=D(2026, 1, 1))}
     assert [p.value for p in by["token_price/tier/mmlu-ge-85"]] == [30.0, 20.0]
     assert [p.value for p in by["token_price/tier/mmlu-ge-75"]] == [30.0, 3.0]
     assert "token_price/tier/mmlu-ge-65" in by and all(p.value != 0.5 for p in by["token_price/tier/mmlu-ge-65"])
@@ -71,3 +72,13 @@ def test_flops_per_dollar_is_a_derived_figure_with_lineage():
     assert figures[0]["formula"] == "ratio@1"
     assert {(r["input_figure_id"], r["role"]) for r in lineage} == {("t1", "numerator"), ("p1", "denominator")}
     assert pts[0].date == D(2020, 5, 14)
+
+
+def test_first_seen_and_future_prices_are_not_placed_in_time():
+    rows = [(f"p{i}", "s", "x", "m", True, D(2023, 1 + i, 1), None, 10.0 - i, f"f{i}") for i in range(5)]
+    frame = prices(rows).with_columns(
+        pl.when(pl.col("price_id") == "p0").then(pl.lit("first_seen")).otherwise(pl.col("date_basis")).alias("date_basis"))
+    series, _ = ms.fixed_model_series(frame, as_of=D(2023, 4, 15))
+    assert series == []          # p0 is first_seen, p4 starts after as_of: 3 points left, too few
+    series, _ = ms.fixed_model_series(frame, as_of=D(2024, 1, 1))
+    assert [p.figure_id for p in series[0][1]] == ["f1", "f2", "f3", "f4"]

@@ -159,3 +159,24 @@ def test_fit_check_fails_when_a_band_stops_nesting(refreshed_warehouse, tmp_path
 def test_refused_series_are_recorded_with_the_reason(con):
     rows = dict(q(con, "SELECT series, reason FROM fit_refusal"))
     assert rows["demand/openai_api_tokens_per_minute"] == "need at least 4 points for a trend with an interval, got 2"
+
+
+def test_cheapest_per_tier_series_are_fitted_from_token_prices(con):
+    rows = dict(q(con, "SELECT series, n FROM latest_fits WHERE family = 'token_price' AND method = 'ols'"))
+    assert {"token_price/tier/mmlu-ge-65", "token_price/tier/mmlu-ge-75", "token_price/tier/mmlu-ge-85"} <= set(rows)
+    srcs = q(con, "SELECT DISTINCT i.input_figure_id FROM figure_input i WHERE i.figure_id = "
+                  "'infernomics-derived/trend/token_price/tier/mmlu-ge-85/ols/rate' ORDER BY 1")
+    assert all(r[0].startswith("infernomics-derived/token_price/") for r in srcs)   # blended price figures
+    assert len(srcs) == rows["token_price/tier/mmlu-ge-85"]
+
+
+def test_prices_first_seen_by_a_feed_are_not_placed_in_time(con):
+    bad = q(con, "SELECT count(*) FROM fit_point p JOIN fit f USING (fit_id) JOIN token_price t "
+                 "ON t.blended_figure_id = p.input_figure_id WHERE f.family = 'token_price' "
+                 "AND t.date_basis NOT IN ('effective', 'start_date', 'as_of')")
+    assert bad == [(0,)]
+
+
+def test_gpt_4o_mini_claim_is_checked_against_stored_list_prices(con):
+    row = q(con, "SELECT verdict, data_multiple FROM claim_check WHERE check_id = 'openai-gpt-4o-mini-99pct-vs-davinci-003'")
+    assert row[0][0] == "consistent" and row[0][1] == pytest.approx(20 / 0.15)

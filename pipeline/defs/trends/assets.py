@@ -7,10 +7,12 @@ import polars as pl
 
 from analysis import trend
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
-from pipeline.defs.trends import claims, series
+from pipeline.defs.trends import claims, market_series, series
 from pipeline.defs.trends.fitting import fit_series, store_fits, store_refusals
 from pipeline.defs.trends.records import merge, records
+from pipeline.defs.trends.elasticity import elasticities
 from sources import demand, epoch_llm_prices
+from sources.token_prices.models import canonical_model_key
 from sources.paths import data_path
 from warehouse import query_frame
 from warehouse.contracts_trends import (ClaimCheck, DemandObservation, LlmPriceObservation, OpenRouterAuthorWeek,
@@ -25,6 +27,8 @@ LLM_PRICES = dg.AssetKey(["clean", "trends", "llm_price_observation"])
 DEMAND = dg.AssetKey(["clean", "trends", "demand_observation"])
 OPENROUTER = dg.AssetKey(["clean", "trends", "openrouter_week"])
 CAPABILITY = dg.AssetKey(["trend", "capability_price"])
+TOKEN_PRICES = [dg.AssetKey(["clean", "token_prices", name]) for name in ("cited", "genai_prices", "openrouter", "litellm")]
+TOKEN_TRENDS = dg.AssetKey(["trend", "token_price"])
 DEMAND_FITS = dg.AssetKey(["trend", "demand"])
 
 
@@ -104,7 +108,38 @@ def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         **{f"stored_{k}": v for k, v in counts.items()}))
 
 
-@dg.asset(key=["trend", "claim_checks"], deps=[CITED, CAPABILITY, DEMAND_FITS], group_name=GROUP,
+@dg.asset(key=TOKEN_TRENDS.path, deps=[LLM_PRICES, OPENROUTER, *TOKEN_PRICES], group_name=GROUP, pool=WRITER_POOL,
+          kinds={"duckdb"})
+def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Fixed-model list-price histories and the cheapest price per MMLU tier over time, fitted; elasticity of OpenRouter demand on tier prices."""
+    with warehouse.ingest(context) as (con, run):
+        prices = query_frame(con, "SELECT * FROM token_price")
+        tiers = market_series.tier_map(query_frame(con, "SELECT model, mmlu FROM llm_price_observation"),
+                                       canonical_model_key)
+        fixed, fewer = market_series.fixed_model_series(prices)
+        tier_series = market_series.cheapest_tier_series(prices, tiers)
+        batches, refused = [], []
+        for spec, pts in fixed + tier_series:
+            batch, why = fit_series(spec, pts)
+            if why:
+                refused.append((spec.series, why, len(pts)))
+            else:
+                batches.append(batch)
+        weeks = series.openrouter_series(query_frame(con, "SELECT * FROM openrouter_week"))[1]
+        extra = elasticities(weeks, tier_series, refused)
+        counts = store_fits(con, run, merge(batches))
+        if extra["figure"]:
+            con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in extra["figure"]]])
+            store_figures(con, run, figure_frame(extra["figure"]))
+            store_lineage(con, run, pl.DataFrame(extra["figure_input"]))
+        store_refusals(con, run, "token_price", refused)
+    return dg.MaterializeResult(metadata=ingest_metadata(
+        run, fitted_series=len(batches), models_with_fewer_than_4_prices=fewer, elasticities=len(extra["figure"]),
+        refused=dg.MetadataValue.md("\n".join(f"- {s}: {why}" for s, why, _ in refused) or "none"),
+        **{f"stored_{k}": v for k, v in counts.items()}))
+
+
+@dg.asset(key=["trend", "claim_checks"], deps=[CITED, CAPABILITY, DEMAND_FITS, TOKEN_TRENDS], group_name=GROUP,
           pool=WRITER_POOL, kinds={"duckdb"})
 def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from analysis.formulas import agrees_within_rounding, rounding_tolerance
 from analysis.trend import fmt_multiple as fm
 from pipeline.defs.trends.records import DERIVED
 
@@ -47,6 +48,7 @@ class ClaimSpec:
     claimed_range: tuple[float, float] | None = None
     fit_ids: list[str] = field(default_factory=list)      # evidence fits, first stored wins
     figure_pair: tuple[str, str] | None = None            # observed_ratio: (before, after) figure ids
+    stated_pct: float | None = None                       # observed_ratio: a stated % change, checked to its rounding
 
 
 D = dt.date
@@ -144,6 +146,15 @@ SPECS = [
         "OpenAI's serving cost per request or per token over time (not published; list prices measure "
         "price, not cost)", window=(D(2022, 12, 1), D(2023, 3, 1)), fit_ids=[]),
     ClaimSpec(
+        "openai-gpt-4o-mini-99pct-vs-davinci-003", ["openai-gpt-4o-mini-2024/cost-per-token-drop-vs-davinci-003"],
+        "OpenAI (July 2024): the cost per token of GPT-4o mini has dropped by 99% since text-davinci-003 (2022)",
+        "observed_ratio", "decline", 100.0, "~",
+        "OpenAI list price per input token: Davinci (text-davinci-003 era, $20/Mtok from 2022-09-01) vs "
+        "GPT-4o mini ($0.15/Mtok, 2024-07-18), from the token_price table", "",
+        window=(D(2022, 9, 1), D(2024, 7, 18)), stated_pct=99.0,
+        figure_pair=("hf-prasant-openai-dataset-9f1bc7a/openai/davinci/2022-09-01/input",
+                     "openai-gpt-4o-mini-advancing-cost-efficient-intelligence/openai/gpt-4o-mini/2024-07-18/input")),
+    ClaimSpec(
         "business-insider-openrouter-6.4t-to-13t",
         ["business-insider-ai-surge-2026-copy/openrouter-tokens-week-ending-2026-02-09"],
         "Business Insider (Feb 2026): OpenRouter handled 13T tokens in the week ending Feb 9, up from 6.4T in the first week of January",
@@ -207,16 +218,22 @@ def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict]) -
     if spec.kind == "observed_ratio":
         a, b = (figures.get(x) for x in spec.figure_pair)
         if a is None or b is None:
-            row["reason"] = "the weekly totals for the claim's two weeks are not stored"
-            row["testable_with"] = row["testable_with"] or "OpenRouter weekly totals for both weeks"
+            row["reason"] = "the stored figures for the claim's two ends are not in the warehouse"
+            row["testable_with"] = row["testable_with"] or f"the figures {spec.figure_pair[0]} and {spec.figure_pair[1]}"
         else:
-            ratio = b["value"] / a["value"]
-            tol = 0.05   # the claim rounds to two significant figures (6.4T, 13T)
+            ratio = a["value"] / b["value"] if spec.direction == "decline" else b["value"] / a["value"]
+            if spec.stated_pct is not None:
+                pct = (1 - b["value"] / a["value"]) * 100
+                ok = agrees_within_rounding(abs(pct), spec.stated_pct)
+                how = (f"{pct:.2f}% lower vs stated {spec.stated_pct:g}% (agreement within the stated rounding, "
+                       f"{spec.stated_pct - rounding_tolerance(spec.stated_pct):g}-{spec.stated_pct + rounding_tolerance(spec.stated_pct):g}%)")
+            else:
+                ok = abs(ratio / spec.claimed - 1) <= 0.05   # both figures rounded to two significant digits
+                how = f"{fm(ratio)}x vs claimed {fm(spec.claimed)}x (agreement within 5% counts: both figures are rounded)"
             row.update(data_multiple=ratio, data_low=ratio, data_high=ratio, level=None,
-                       verdict="consistent" if abs(ratio / spec.claimed - 1) <= tol else "inconsistent",
-                       reason=(f"stored weekly totals {a['value'] / 1e12:.2f}T -> {b['value'] / 1e12:.2f}T = "
-                               f"{ratio:.2f}x vs claimed {spec.claimed:.2f}x (agreement within 5% counts: "
-                               "both figures are rounded); observed sums, no interval"))
+                       verdict="consistent" if ok else "inconsistent",
+                       reason=(f"stored figures {a['value']:.4g} -> {b['value']:.4g} {b.get('unit') or ''}: {how}; "
+                               "observed values, no interval"))
             evidence = [a["figure_id"], b["figure_id"]]
     elif spec.kind == "rate_range":
         if len(epoch_only) < 2:

@@ -2,6 +2,10 @@
 (pure: frames in, points out; the assets read the frames from the warehouse).
 
 Decisions:
+- Dates: only prices whose start is a real date are placed in time (`date_basis`
+  effective, start_date or as_of). A `first_seen` date is when a feed first showed the
+  price, not when it began: it would pile long-standing prices onto the refresh day, so
+  such rows are left out; so are prices starting after the fitting day (scheduled changes).
 - Fixed-model price history (`token_price/model/<provider>/<model_key>`): the standard
   (plain list) 3:1 blended price of one model at one provider, one point per price change
   (a row whose price equals the previous one is not a new point). Fitted only with >= 4
@@ -22,6 +26,7 @@ Decisions:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Callable
 
@@ -31,17 +36,25 @@ from analysis.formulas import derive
 from pipeline.defs.trends.records import Point, SeriesSpec
 
 TIER_FLOORS = (65.0, 75.0, 85.0)
+DATED = ("effective", "start_date", "as_of")
+
+
+def _dated_standard(prices: pl.DataFrame, as_of: dt.date | None) -> pl.DataFrame:
+    """Standard prices with a real start date on or before `as_of` and a positive 3:1 blend."""
+    as_of = as_of or dt.date.today()
+    return prices.filter(pl.col("is_standard") & pl.col("effective_from").is_not_null()
+                         & pl.col("date_basis").is_in(DATED) & (pl.col("effective_from") <= as_of)
+                         & pl.col("blended_usd_per_mtok").is_not_null() & (pl.col("blended_usd_per_mtok") > 0))
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", str(text).lower()).strip("-")
 
 
-def fixed_model_series(prices: pl.DataFrame, min_points: int = 4) -> tuple[list[tuple[SeriesSpec, list[Point]]], int]:
+def fixed_model_series(prices: pl.DataFrame, min_points: int = 4, as_of: dt.date | None = None
+                       ) -> tuple[list[tuple[SeriesSpec, list[Point]]], int]:
     """(series with >= min_points price changes, number of model/provider pairs with fewer)."""
-    std = prices.filter(pl.col("is_standard") & pl.col("effective_from").is_not_null()
-                        & pl.col("blended_usd_per_mtok").is_not_null() & pl.col("model_key").is_not_null()
-                        & (pl.col("blended_usd_per_mtok") > 0))
+    std = _dated_standard(prices, as_of).filter(pl.col("model_key").is_not_null())
     out, fewer = [], 0
     for (provider, key), rows in std.sort("effective_from", "price_id").group_by(
             ["provider_id", "model_key"], maintain_order=True):
@@ -70,11 +83,10 @@ def tier_map(observations: pl.DataFrame, canonical: Callable[[str], str | None])
             .group_by("model_key").agg(pl.col("mmlu").max()).sort("model_key"))
 
 
-def cheapest_tier_series(prices: pl.DataFrame, tiers: pl.DataFrame) -> list[tuple[SeriesSpec, list[Point]]]:
+def cheapest_tier_series(prices: pl.DataFrame, tiers: pl.DataFrame, as_of: dt.date | None = None
+                         ) -> list[tuple[SeriesSpec, list[Point]]]:
     """The cheapest standard price among models at or above each MMLU floor, at each price start."""
-    std = prices.filter(pl.col("is_standard") & pl.col("effective_from").is_not_null()
-                        & pl.col("blended_usd_per_mtok").is_not_null() & (pl.col("blended_usd_per_mtok") > 0)) \
-        .join(tiers, on="model_key", how="inner")
+    std = _dated_standard(prices, as_of).join(tiers, on="model_key", how="inner")
     out = []
     for floor in TIER_FLOORS:
         rows = std.filter(pl.col("mmlu") >= floor)
