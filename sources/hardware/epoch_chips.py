@@ -14,8 +14,11 @@ What the file is like, and what this adapter decides:
   Epoch's tensor figures are dense (they match the vendors' dense figures wherever the
   curated table cross-checks them: A100, H100, H200, B200, MI300X); `spec_conflict`
   would show it if one were not.
-- CPUs (Type "CPU" / "Hybrid CPU") are out of scope for `gpu_spec`; they are counted in
-  :func:`scope_counts`, not parsed.
+- Scope: ML accelerators. A row is parsed when it is not a CPU (Type "CPU" / "Hybrid
+  CPU") and either maps to a catalogued sku or reports memory bandwidth, tensor FP16/BF16
+  or FP8 throughput (the columns that matter for inference). Consumer graphics chips with
+  only a TDP and a shader FP32 figure are left out and counted by :func:`scope_counts`
+  (pass `all_accelerators=True` to parse them anyway).
 - "Unverified" (Epoch's own flag) is carried into the figure's notes and qualifier.
 - A name that appears twice keeps both rows; the later one's figures are marked
   `unique_name` and quarantined, so the warehouse never picks one silently. (In this
@@ -91,11 +94,19 @@ def _columns(header: list[str], file_name: str) -> dict[str, str]:
     return found
 
 
+def _in_scope(rec: dict, col: dict[str, str]) -> bool:
+    get = lambda key: (rec.get(col[key]) or "").strip() if key in col else ""  # noqa: E731
+    return bool(to_sku(get("name")) or get("bandwidth") or get("tensor16") or get("fp8"))
+
+
 def scope_counts(data: bytes) -> dict[str, int]:
-    """Rows in the file, rows parsed (accelerators), rows left out as CPUs."""
-    _, rows = _records(data)
-    cpus = sum(1 for _, r in rows if (r.get("Type") or "").strip() in NOT_ACCELERATORS)
-    return {"rows": len(rows), "accelerators": len(rows) - cpus, "cpus_out_of_scope": cpus}
+    """Rows in the file; CPUs, other chips out of scope, and ML accelerators parsed."""
+    header, rows = _records(data)
+    col = _columns(header, FILE_NAME)
+    cpus = sum(1 for _, r in rows if (r.get(col.get("type", "Type")) or "").strip() in NOT_ACCELERATORS)
+    ml = sum(1 for _, r in rows if (r.get(col.get("type", "Type")) or "").strip() not in NOT_ACCELERATORS
+             and _in_scope(r, col))
+    return {"rows": len(rows), "cpus": cpus, "other_chips_out_of_scope": len(rows) - cpus - ml, "ml_accelerators": ml}
 
 
 def _tensor_attribute(sku: str | None) -> str:
@@ -107,7 +118,7 @@ def _tensor_attribute(sku: str | None) -> str:
     return "fp16_bf16_tensor_dense_tflops"
 
 
-def parse(data: bytes | Path, file_name: str = FILE_NAME) -> pl.DataFrame:
+def parse(data: bytes | Path, file_name: str = FILE_NAME, all_accelerators: bool = False) -> pl.DataFrame:
     """Epoch chip rows -> gpu_spec rows (one per attribute present), bad values kept with `_errors`."""
     if isinstance(data, Path):
         data = data.read_bytes()
@@ -119,7 +130,7 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME) -> pl.DataFrame:
     out: list[dict] = []
     for line, rec in records:
         get = lambda key: (rec.get(col[key]) or "").strip() if key in col else ""  # noqa: E731
-        if get("type") in NOT_ACCELERATORS:
+        if get("type") in NOT_ACCELERATORS or not (all_accelerators or _in_scope(rec, col)):
             continue
         name = get("name")
         locator = f"sources/data/epoch_hardware/{file_name}:{line}"
