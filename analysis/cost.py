@@ -159,3 +159,38 @@ def derive_cost_per_mtok(figure_id: str, basis: str, *, gpus: Mapping, price: Ma
     return derive(figure_id, key, {"gpus": gpus, "usd_per_gpu_hour": price, role: throughput},
                   metric=f"usd_per_mtok_{basis}", entity_kind="gpu_deployment", entity=entity,
                   unit="USD/Mtok", **fields)
+
+
+# A reference decode scenario for the pipeline's floor figures: a 70B-parameter dense model
+# in BF16 at batch 1 with the KV cache ignored, i.e. the weights-only bound. Every value is
+# an `assumption` figure so the floor's audit shows it.
+REFERENCE_DECODE = {
+    "params_b": (70.0, "B params", "reference model: 70B dense parameters read per decode step"),
+    "weight_bytes_per_param": (2.0, "bytes", "BF16 weights, 2 bytes each"),
+    "batch": (1.0, "sequences", "batch of one: the latency-bound case"),
+    "context_tokens": (0.0, "tokens", "KV cache ignored (weights-only bound)"),
+    "kv_bytes_per_token": (0.0, "bytes", "KV cache ignored (weights-only bound)"),
+}
+REFERENCE_PREFIX = "infernomics-derived/assumption/decode-floor-reference"
+
+
+def reference_decode_floors(inputs_by_sku: Mapping[str, Mapping[str, Mapping]]) -> tuple[list[dict], list[dict]]:
+    """Decode-floor figures for each sku from its price and bandwidth figures
+    ({sku: {"usd_per_gpu_hour": fig, "mem_bandwidth_tbps": fig}}) under REFERENCE_DECODE.
+    Returns (figure rows: the shared assumptions then one derived figure per sku, lineage rows)."""
+    assumptions = {
+        role: {"figure_id": f"{REFERENCE_PREFIX}/{role}", "source_id": "infernomics-derived", "metric": role,
+               "entity_kind": "scenario", "entity": "decode-floor-reference", "value": value, "unit": unit,
+               "bound": "=", "kind": "assumption", "verification": "unverified", "notes": why}
+        for role, (value, unit, why) in REFERENCE_DECODE.items()
+    }
+    figures, lineage = list(assumptions.values()), []
+    for sku, given in sorted(inputs_by_sku.items()):
+        figure, links = derive(
+            f"infernomics-derived/decode-floor-reference/{sku}", "decode_floor_usd_per_mtok@1",
+            {**assumptions, **given}, metric="decode_floor_usd_per_mtok", entity_kind="gpu", entity=sku,
+            unit="USD/Mtok", as_of=given["usd_per_gpu_hour"].get("as_of"),
+            notes="lowest possible $/Mtok for decode of a 70B BF16 model at batch 1 on this GPU at this price")
+        figures.append(figure)
+        lineage.extend(links)
+    return figures, lineage

@@ -103,3 +103,15 @@ def test_a_second_refresh_changes_no_counts(warehouse, tmp_path):
     before = {t: _q(copy, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
     assert run_refresh(copy, select=SELECT, stream=io.StringIO()).success
     assert {t: _q(copy, f"SELECT count(*) FROM {t}")[0][0] for t in tables} == before
+
+
+def test_reference_decode_floor_is_derived_from_price_and_bandwidth(warehouse):
+    floors = dict(_q(warehouse, "SELECT entity, value FROM figure WHERE metric = 'decode_floor_usd_per_mtok'"))
+    assert set(floors) == {"h100-sxm", "h200-sxm", "a100-sxm-80gb"}  # B200 and MI300X have no on-demand price
+    # latest H100 SXM on-demand price: AWS $6.88 (2026-04-22); 70e9 x 2 bytes at 3.35 TB/s = 23.93 tok/s
+    assert floors["h100-sxm"] == pytest.approx(6.88 / (3.35e12 / 140e9 * 3600) * 1e6)
+    roles = dict(_q(warehouse, "SELECT role, input_figure_id FROM figure_input "
+                               "WHERE figure_id = 'infernomics-derived/decode-floor-reference/h100-sxm'"))
+    assert roles["mem_bandwidth_tbps"] == "nvidia-h100-page/h100-sxm/mem_bandwidth_tbps"
+    assert roles["usd_per_gpu_hour"].startswith("codesota-h100-2026-04-22/")
+    assert roles["params_b"] == "infernomics-derived/assumption/decode-floor-reference/params_b"

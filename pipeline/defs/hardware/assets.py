@@ -3,11 +3,13 @@
 import dagster as dg
 import polars as pl
 
+from analysis.cost import reference_decode_floors
+from analysis.formulas import all_formulas
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources.hardware import load, rental_prices
 from warehouse import query_frame
 from warehouse.contracts_hardware import GpuPurchasePrice, GpuRentalPrice, GpuSpec
-from warehouse.figures import store_figures, store_snapshots
+from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_snapshots
 from warehouse.store import store
 
 from pipeline.defs.hardware import sql
@@ -71,3 +73,27 @@ def gpu_rental_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         run, rental_rows_in=rentals.rows_in, rental_accepted=rentals.accepted, rental_quarantined=rentals.quarantined,
         rental_quarantine_reasons=dg.MetadataValue.md("\n".join(f"- {r}" for r in rentals.reasons) or "none"),
         purchase_rows_in=buys.rows_in, purchase_accepted=buys.accepted, purchase_quarantined=buys.quarantined))
+
+
+@dg.asset(key=["derived", "hardware", "decode_floor"],
+          deps=[dg.AssetKey(["clean", "hardware", "gpu_spec"]), dg.AssetKey(["clean", "hardware", "gpu_rental_price"])],
+          group_name="hardware", pool=WRITER_POOL, kinds={"duckdb"})
+def decode_floor(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The memory-bandwidth floor on $/Mtok for decode of a reference 70B BF16 model at batch 1,
+    per headline GPU at its latest on-demand rental price: derived figures with lineage."""
+    with warehouse.ingest(context) as (con, run):
+        store_formulas(con, all_formulas())
+        inputs = query_frame(con, sql.read("floor_inputs.sql"))
+        usable = inputs.filter(pl.col("price_figure_id").is_not_null() & pl.col("bandwidth_figure_id").is_not_null())
+        figs = {r["figure_id"]: r for r in query_frame(
+            con, "SELECT figure_id, value, as_of FROM figure WHERE figure_id IN (SELECT unnest(?))",
+            [usable["price_figure_id"].to_list() + usable["bandwidth_figure_id"].to_list()]).iter_rows(named=True)}
+        by_sku = {r["sku"]: {"usd_per_gpu_hour": figs[r["price_figure_id"]], "mem_bandwidth_tbps": figs[r["bandwidth_figure_id"]]}
+                  for r in usable.iter_rows(named=True)}
+        figures, lineage = reference_decode_floors(by_sku)
+        store_figures(con, run, figure_frame(figures))
+        store_lineage(con, run, pl.DataFrame(lineage))
+    floors = {f["entity"]: round(f["value"], 2) for f in figures if f["kind"] == "derived"}
+    skipped = inputs.filter(pl.col("price_figure_id").is_null() | pl.col("bandwidth_figure_id").is_null())["sku"].to_list()
+    return dg.MaterializeResult(metadata=ingest_metadata(
+        run, floors_usd_per_mtok=str(floors), skipped_no_on_demand_price=str(skipped)))
