@@ -66,6 +66,7 @@ def test_every_spec_and_price_cell_is_a_stored_figure(warehouse):
 
 def test_rental_history_loads_and_nothing_is_quarantined_silently(warehouse):
     assert _q(warehouse, "SELECT count(*) FROM gpu_rental_price") == [(693,)]
+    assert _q(warehouse, "SELECT sum(rows) FROM gpu_sku_unmapped WHERE in_table = 'gpu_rental_price'") == [(50,)]
     assert _q(warehouse, "SELECT count(*) FROM gpu_purchase_price") == [(122,)]
     rejected = _q(warehouse, "SELECT row_locator, rule FROM quarantine WHERE target_table = 'gpu_rental_price' ORDER BY 1, 2")
     assert rejected == [

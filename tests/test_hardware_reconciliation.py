@@ -95,3 +95,19 @@ def test_unmapped_names_are_listed():
                                attribute="tdp_w", value=400.0, tier="curated_dataset", source_class="secondary")])
     assert con.execute("SELECT in_table, hardware_name, rows FROM gpu_sku_unmapped").fetchall() == [
         ("gpu_spec", "NVIDIA A100", 1)]
+
+
+def test_contract_refuses_specs_on_a_family_key_and_flopless_flags():
+    from warehouse.contracts_hardware import GpuSpec
+    from warehouse.store import validate
+
+    rows = common.spec_frame([
+        common.spec_row(figure_id="x/a100/tdp_w", source_id="x", sku="a100", hardware_name="NVIDIA A100",
+                        attribute="tdp_w", value=400.0, tier="curated_dataset", source_class="secondary"),
+        common.spec_row(figure_id="x/h100-sxm/tdp_w", source_id="x", sku="h100-sxm", hardware_name="H100",
+                        attribute="tdp_w", value=700.0, tier="curated_dataset", source_class="secondary",
+                        sparsity="dense"),
+    ])
+    problems = validate(rows, GpuSpec)
+    assert sorted(zip(problems["_idx"], problems["rule"])) == [
+        (0, "GpuSpec:sku_has_specs"), (1, "GpuSpec:flops_flags_explicit")]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sources.hardware.sku import RULES, SKUS, has_bf16, resolve_user_sku, to_sku
+from sources.hardware.sku import RULES, SKUS, has_bf16, resolve_user_sku, spec_sku, to_sku
 
 
 @pytest.mark.parametrize("name", [
@@ -31,14 +31,16 @@ def test_other_skus(name, sku):
     assert to_sku(name) == sku
 
 
-@pytest.mark.parametrize("name", ["NVIDIA A100", "AMD MI300X (GPU only)", "NVIDIA H100 SXM5 94 GB", "Google TPU v5e", ""])
+@pytest.mark.parametrize("name", ["AMD MI300X (GPU only)", "NVIDIA H100 SXM5 94 GB", "Cerebras CS-2", ""])
 def test_ambiguous_or_unknown_names_stay_unmapped(name):
     assert to_sku(name) is None
 
 
-def test_price_for_unspecified_h100_gets_family_key_without_specs():
-    assert to_sku("H100 (median of 37 providers)") == "h100"
-    assert SKUS["h100"].family
+@pytest.mark.parametrize("name, family", [("H100 (median of 37 providers)", "h100"), ("NVIDIA A100", "a100"),
+                                          ("NVIDIA A100 PCIe", "a100-pcie"), ("NVIDIA V100", "v100")])
+def test_names_without_variant_get_a_family_key_that_never_carries_specs(name, family):
+    assert to_sku(name) == family and SKUS[family].family
+    assert spec_sku(name) is None
 
 
 def test_every_rule_targets_a_catalogued_sku():

@@ -12,6 +12,7 @@ import polars as pl
 
 from sources.hardware.common import ATTRIBUTES, DATE_PRECISIONS, TIERS
 from sources.hardware.rental_prices import BOUNDS, RENTAL_KINDS
+from sources.hardware.sku import SKUS
 
 SOURCE_CLASSES = ["primary", "copy", "secondary"]
 UNITS = sorted({u for u, *_ in ATTRIBUTES.values()})
@@ -35,6 +36,12 @@ class GpuSpec(pa.DataFrameModel):
 
     class Config:
         strict = False
+
+    @pa.dataframe_check(name="sku_has_specs")
+    def sku_has_specs(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A spec names a catalogued part, never a family key (no form factor / memory)."""
+        parts = [k for k, s in SKUS.items() if not s.family]
+        return data.lazyframe.select(pl.col("sku").is_null() | pl.col("sku").is_in(parts))
 
     @pa.dataframe_check(name="unit_matches_attribute")
     def unit_matches_attribute(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -84,6 +91,11 @@ class GpuRentalPrice(pa.DataFrameModel):
 
     class Config:
         strict = False
+
+
+    @pa.dataframe_check(name="sku_catalogued")
+    def sku_catalogued(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("sku").is_null() | pl.col("sku").is_in(list(SKUS)))
 
 
 class GpuPurchasePrice(pa.DataFrameModel):

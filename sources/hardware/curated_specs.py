@@ -29,7 +29,7 @@ from pathlib import Path
 import polars as pl
 
 from sources.hardware import common
-from sources.hardware.sku import to_sku
+from sources.hardware.sku import spec_sku
 
 FILE_NAME = "gpu_specs.csv"
 VENDOR_SOURCES = {
@@ -62,7 +62,7 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME) -> pl.DataFrame:
         errors: list[str] = []
         attribute = rec["attribute"]
         name = rec["sku_name"]
-        sku = to_sku(name) or to_sku(f"{name} {rec['form_factor']}")
+        sku = spec_sku(name) or spec_sku(f"{name} {rec['form_factor']}")
         if attribute not in common.ATTRIBUTES:
             errors.append(f"attribute_known: {attribute!r} is not a gpu_spec attribute")
             attribute = "memory_gb"  # placeholder so the row can be built and quarantined

