@@ -28,8 +28,12 @@ def test_cost_prints_result_and_inputs_with_sources(warehouse, cli):
 
 def test_total_basis_uses_the_total_token_formula(warehouse, cli):
     code, out, _ = cli(*BASE, "--basis", "total", "--format", "json", "--warehouse", warehouse)
-    result = json.loads(out)[0]
-    assert (result["result"], result["formula"]) == ("usd_per_mtok_total", "usd_per_mtok_total@1")
+    rows = json.loads(out)
+    assert (rows[0]["part"], rows[0]["name"], rows[0]["formula_or_date"]) == ("result", "usd_per_mtok_total", "usd_per_mtok_total@1")
+    inputs = {r["name"]: r for r in rows if r["part"] == "input"}
+    assert inputs["total_tokens_per_s"]["value"] == 2400.0
+    assert inputs["usd_per_gpu_hour"]["source"].endswith("https://web.archive.org/web/20250317151647/"
+                                                         "https://cloud.google.com/compute/all-pricing?hl=ru")
 
 
 def test_stored_result_audits_down_to_the_price_page_and_the_assumption(warehouse, cli, tmp_path):

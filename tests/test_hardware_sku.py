@@ -59,3 +59,8 @@ def test_user_sku_accepts_keys_and_spellings():
     assert resolve_user_sku("H100 SXM") == "h100-sxm"
     with pytest.raises(KeyError, match="unknown GPU"):
         resolve_user_sku("h900")
+
+
+def test_unknown_user_sku_suggests_near_keys():
+    with pytest.raises(KeyError, match="did you mean: h200-nvl, h200-sxm"):
+        resolve_user_sku("h200")

@@ -23,6 +23,7 @@ Decisions:
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -202,5 +203,7 @@ def resolve_user_sku(text: str) -> str:
         return key
     mapped = to_sku(text)
     if mapped is None:
-        raise KeyError(f"unknown GPU {text!r}; known skus: {', '.join(sorted(SKUS))}")
+        near = [k for k in SKUS if k.startswith(key)] or difflib.get_close_matches(key, SKUS, n=4, cutoff=0.5)
+        hint = f"did you mean: {', '.join(sorted(near))}" if near else f"known skus: {', '.join(sorted(SKUS))}"
+        raise KeyError(f"unknown GPU {text!r}; {hint}")
     return mapped

@@ -19,7 +19,7 @@ from warehouse import query_frame
 from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
 
 THROUGHPUT_UNIT = re.compile(r"^tok(en)?s?/s$", re.IGNORECASE)
-PROVENANCE = ("SELECT figure_id, value, unit, bound, kind, source_id, source_title, source_class, url, page, "
+PROVENANCE = ("SELECT figure_id, metric, value, unit, bound, kind, source_id, source_title, source_class, url, page, "
               "locator, quote, as_of FROM figure_provenance WHERE figure_id = ?")
 
 
@@ -159,19 +159,20 @@ def _source(fig: dict) -> str:
 
 
 def _print(args, sku, results, price, throughput, gpus, candidates, bandwidth) -> None:
-    rows = [(f["metric"], f["value"], f["unit"], f["formula"], f["figure_id"]) for f, _ in results]
-    print_rows(["result", "value", "unit", "formula", "figure_id"], rows, args.format)
-    if args.format != "table":
-        return
-    inputs = [("usd_per_gpu_hour", price["value"], price["unit"], price["as_of"], _source(price), price["figure_id"]),
-              (throughput["metric"] if "metric" in throughput else f"{args.basis}_tokens_per_s", throughput["value"],
-               throughput["unit"], throughput.get("as_of"), _source(throughput), throughput["figure_id"]),
-              ("gpus", gpus["value"], gpus["unit"], None, _source(gpus), gpus["figure_id"])]
+    results_rows = [(f["metric"], f["value"], f["unit"], f["formula"], f["figure_id"]) for f, _ in results]
+    inputs = [("usd_per_gpu_hour", price), (f"{args.basis}_tokens_per_s", throughput), ("gpus", gpus)]
     if bandwidth is not None:
-        inputs.append(("mem_bandwidth_tbps", bandwidth["value"], bandwidth["unit"], None, _source(bandwidth),
-                       bandwidth["figure_id"]))
+        inputs.append(("mem_bandwidth_tbps", bandwidth))
+    input_rows = [(role, fig["value"], fig["unit"], fig.get("as_of"), _source(fig), fig["figure_id"]) for role, fig in inputs]
+    if args.format != "table":
+        columns = ["part", "name", "value", "unit", "formula_or_date", "source", "figure_id"]
+        rows = [("result", m, v, u, f, "infernomics-derived [derived]", i) for m, v, u, f, i in results_rows]
+        rows += [("input", *row) for row in input_rows]
+        print_rows(columns, rows, args.format)
+        return
+    print_rows(["result", "value", "unit", "formula", "figure_id"], results_rows, "table")
     print(f"\ninputs ({sku}, {args.basis} tokens; price: lower median of {candidates} {args.pricing_kind} price(s) on its date)")
-    print_rows(["input", "value", "unit", "date", "source", "figure_id"], inputs, "table")
+    print_rows(["input", "value", "unit", "date", "source", "figure_id"], input_rows, "table")
     if not args.store:
         print("(not stored; add --store to save the result and its inputs as figures)")
 
