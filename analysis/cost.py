@@ -194,3 +194,51 @@ def reference_decode_floors(inputs_by_sku: Mapping[str, Mapping[str, Mapping]]) 
         figures.append(figure)
         lineage.extend(links)
     return figures, lineage
+
+
+# The chapter's framework: which roles must share a unit, and each role's default unit
+# when a user types a bare number.
+FRAMEWORK = {
+    "human_equivalent_ratio": {"units": {"ai_work_per_time": "tasks/hour", "human_work_per_time": "tasks/hour"},
+                               "same_unit": ("ai_work_per_time", "human_work_per_time")},
+    "cost_ratio": {"units": {"human_cost_per_task": "USD/task", "ai_cost_per_task": "USD/task"},
+                   "same_unit": ("human_cost_per_task", "ai_cost_per_task")},
+    "optimisation_roi": {"units": {"cost_before": "USD", "cost_after": "USD", "investment": "USD"},
+                         "same_unit": ("cost_before", "cost_after")},
+}
+
+
+def derive_framework(name: str, inputs: Mapping[str, Mapping | tuple[float, str | None]], *, tag: str,
+                     entity: str = "scenario") -> tuple[list[dict], dict, list[dict]]:
+    """Apply a framework formula to inputs that are stored figures (dicts with `figure_id`,
+    `value`, `unit`) or user-supplied `(value, unit or None)` pairs. A pair becomes a figure
+    of kind `assumption` (source infernomics-derived), so the result never rests on a bare
+    number. Returns (new assumption figures, the derived figure, lineage rows).
+
+    Refuses inputs whose units differ where the formula compares like with like (a cost
+    ratio of USD/task against USD/hour is meaningless)."""
+    if name not in FRAMEWORK:
+        raise ValueError(f"unknown framework formula {name!r}; one of {sorted(FRAMEWORK)}")
+    spec = FRAMEWORK[name]
+    missing = set(spec["units"]) - set(inputs)
+    extra = set(inputs) - set(spec["units"])
+    if missing or extra:
+        raise ValueError(f"{name} takes inputs {sorted(spec['units'])}; missing {sorted(missing)}, unknown {sorted(extra)}")
+    created, figures = [], {}
+    for role, given in inputs.items():
+        if isinstance(given, Mapping):
+            figures[role] = given
+            continue
+        value, unit = given
+        fig = {"figure_id": f"infernomics-derived/assumption/{name}/{tag}/{role}", "source_id": "infernomics-derived",
+               "metric": role, "entity_kind": "scenario", "entity": entity, "value": float(value),
+               "unit": unit or spec["units"][role], "bound": "=", "kind": "assumption", "verification": "unverified",
+               "notes": f"user-supplied input to {name}"}
+        created.append(fig)
+        figures[role] = fig
+    a, b = spec["same_unit"]
+    if figures[a]["unit"] != figures[b]["unit"]:
+        raise ValueError(f"{name}: {a} is in {figures[a]['unit']!r} but {b} is in {figures[b]['unit']!r}; use one unit")
+    figure, lineage = derive(f"infernomics-derived/{name}/{tag}", f"{name}@1", figures, metric=name,
+                             entity_kind="scenario", entity=entity, unit="ratio")
+    return created, figure, lineage

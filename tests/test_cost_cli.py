@@ -77,3 +77,33 @@ def test_a_throughput_figure_must_be_in_tokens_per_second(warehouse, cli):
     code, _, err = cli("cost", "--gpu", "h100-sxm", "--price-date", "2025-06", "--throughput-figure",
                        "nvidia-h100-page/h100-sxm/tdp_w", "--warehouse", warehouse)
     assert code == 1 and "not tokens/s" in err
+
+
+def test_framework_roi_from_a_stored_cost_and_typed_numbers(warehouse, cli, tmp_path):
+    path = tmp_path / "roi.duckdb"
+    path.write_bytes(warehouse.read_bytes())
+    code, out, err = cli(*BASE, "--store", "--warehouse", path)
+    cost_id = next(line.split()[1].rstrip(";") for line in out.splitlines() if line.startswith("stored "))
+    # a stored $/Mtok result can be one side of a cost ratio whose other side is in USD/Mtok too
+    code, out, err = cli("cost", "--framework", "cost_ratio", "--input", "human_cost_per_task=50:USD/Mtok",
+                         "--input", f"ai_cost_per_task=figure:{cost_id}", "--format", "json", "--warehouse", path)
+    assert code == 0, err
+    ratio = json.loads(out)
+    assert round(ratio[0]["value"], 3) == round(50 / 10.2407, 3)
+    assert next(r for r in ratio if r["name"] == "ai_cost_per_task")["figure_id"] == cost_id
+    code, out, err = cli("cost", "--framework", "optimisation_roi", "--input", "cost_before=120000:USD",
+                         "--input", "cost_after=48000:USD", "--input", "investment=30000:USD",
+                         "--store", "--format", "json", "--warehouse", path)
+    assert code == 0, err
+    rows = json.loads(out[:out.rindex("]") + 1])
+    assert rows[0]["value"] == 2.4 and rows[0]["formula"] == "optimisation_roi@1"
+    roi_id = rows[0]["figure_id"]
+    chain = json.loads(cli("audit", roi_id, "--format", "json", "--warehouse", path)[1])
+    assert sorted((i["role"], i["kind"]) for i in chain["inputs"]) == [
+        ("cost_after", "assumption"), ("cost_before", "assumption"), ("investment", "assumption")]
+
+
+def test_framework_refuses_mismatched_units(warehouse, cli):
+    code, _, err = cli("cost", "--framework", "cost_ratio", "--input", "human_cost_per_task=50:USD/task",
+                       "--input", "ai_cost_per_task=0.5:USD/hour", "--warehouse", warehouse)
+    assert code == 1 and "use one unit" in err

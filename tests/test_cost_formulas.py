@@ -81,3 +81,21 @@ def test_derive_cost_per_mtok_records_lineage():
 def test_derive_refuses_an_unknown_basis():
     with pytest.raises(ValueError, match="basis"):
         cost.derive_cost_per_mtok("x", "input", entity="e", gpus={}, price={}, throughput={})
+
+
+def test_framework_turns_bare_numbers_into_assumption_figures():
+    stored = {"figure_id": "x/after", "value": 40_000.0, "unit": "USD"}
+    created, figure, lineage = cost.derive_framework(
+        "optimisation_roi", {"cost_before": (100_000, None), "cost_after": stored, "investment": (30_000, "USD")}, tag="t1")
+    assert figure["value"] == 2.0 and figure["formula"] == "optimisation_roi@1" and figure["unit"] == "ratio"
+    assert [(f["metric"], f["kind"], f["unit"]) for f in created] == [("cost_before", "assumption", "USD"),
+                                                                       ("investment", "assumption", "USD")]
+    assert {r["role"]: r["input_figure_id"] for r in lineage}["cost_after"] == "x/after"
+
+
+def test_framework_refuses_mismatched_units_and_missing_inputs():
+    with pytest.raises(ValueError, match="use one unit"):
+        cost.derive_framework("cost_ratio", {"human_cost_per_task": (50, "USD/task"),
+                                             "ai_cost_per_task": (0.5, "USD/hour")}, tag="t")
+    with pytest.raises(ValueError, match="missing \\['investment'\\]"):
+        cost.derive_framework("optimisation_roi", {"cost_before": (1, None), "cost_after": (1, None)}, tag="t")

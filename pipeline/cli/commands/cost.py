@@ -35,12 +35,22 @@ def cost(args: argparse.Namespace) -> int:
     to the rental price's page and the throughput's source. --floor-params-b adds the
     memory-bandwidth floor for decode on the same GPU and price (see docs/hardware.md).
 
+    The chapter's framework instead of a GPU scenario: --framework human_equivalent_ratio |
+    cost_ratio | optimisation_roi with one --input ROLE=VALUE[:UNIT] (an assumption) or
+    ROLE=figure:ID (a stored figure, e.g. a $/Mtok result) per input.
+
     example:
       infernomics cost --gpu h100-sxm --price-date 2025-06 --tokens-per-s 2400 --gpus 8
       infernomics cost --gpu h100-sxm --price-date 2025-06 --tokens-per-s 2400 --gpus 8 --store
       infernomics cost --gpu a100-sxm-80gb --price-date 2024-12 --pricing-kind commit_1y \\
           --tokens-per-s 900 --gpus 4 --floor-params-b 70 --floor-batch 32 --context-tokens 2048
+      infernomics cost --framework optimisation_roi --input cost_before=120000:USD \\
+          --input cost_after=48000:USD --input investment=30000:USD --store
     """
+    if args.framework:
+        return _framework(args)
+    if not args.gpu or not args.price_date:
+        raise UserError("--gpu and --price-date are required (or use --framework)")
     sku = _sku(args.gpu)
     until = _until(args.price_date)
     if (args.tokens_per_s is None) == (args.throughput_figure is None):
@@ -177,6 +187,42 @@ def _print(args, sku, results, price, throughput, gpus, candidates, bandwidth) -
         print("(not stored; add --store to save the result and its inputs as figures)")
 
 
+def _framework(args) -> int:
+    inputs: dict = {}
+    with warehouse_from(args).reader() as con:
+        for item in args.input or []:
+            role, sep, given = item.partition("=")
+            if not sep:
+                raise UserError(f"--input {item!r} is not ROLE=VALUE[:UNIT] or ROLE=figure:ID")
+            if given.startswith("figure:"):
+                rows = query_frame(con, PROVENANCE, [given[len("figure:"):]])
+                if rows.is_empty():
+                    raise UserError(f"--input {role}: no figure with id {given[len('figure:'):]!r}")
+                inputs[role] = rows.row(0, named=True)
+            else:
+                number, _, unit = given.partition(":")
+                try:
+                    inputs[role] = (float(number), unit or None)
+                except ValueError:
+                    raise UserError(f"--input {role}: {number!r} is not a number") from None
+    tag = hashlib.sha256(repr(sorted((k, str(v.get("figure_id")) if isinstance(v, dict) else v)
+                                     for k, v in inputs.items())).encode()).hexdigest()[:12]
+    try:
+        created, figure, lineage = cost_model.derive_framework(args.framework, inputs, tag=tag)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    rows = [("result", figure["metric"], figure["value"], figure["unit"], figure["formula"], "infernomics-derived [derived]",
+             figure["figure_id"])]
+    by_role = {r["role"]: r["input_figure_id"] for r in lineage}
+    fig_by_id = {f["figure_id"]: f for f in [*created, *(v for v in inputs.values() if isinstance(v, dict))]}
+    rows += [("input", role, fig_by_id[fid]["value"], fig_by_id[fid]["unit"], None, _source(fig_by_id[fid]), fid)
+             for role, fid in sorted(by_role.items())]
+    print_rows(["part", "name", "value", "unit", "formula", "source", "figure_id"], rows, args.format)
+    if args.store:
+        _store(args, created, [(figure, lineage)])
+    return 0
+
+
 def _store(args, assumptions: list[dict], results) -> None:
     with warehouse_from(args).ingest("cli/cost") as (con, run):
         store_formulas(con, all_formulas())
@@ -190,8 +236,8 @@ def _store(args, assumptions: list[dict], results) -> None:
 
 def register(subparsers) -> None:
     parser = add_command(subparsers, "cost", cost, tabular=True)
-    parser.add_argument("--gpu", required=True, help="GPU sku, e.g. h100-sxm, h200-sxm, a100-sxm-80gb, b200, mi300x")
-    parser.add_argument("--price-date", required=True, help="YYYY-MM (end of month) or YYYY-MM-DD: latest price on or before")
+    parser.add_argument("--gpu", help="GPU sku, e.g. h100-sxm, h200-sxm, a100-sxm-80gb, b200, mi300x")
+    parser.add_argument("--price-date", help="YYYY-MM (end of month) or YYYY-MM-DD: latest price on or before")
     parser.add_argument("--pricing-kind", default="on_demand", choices=RENTAL_KINDS, help="default: on_demand")
     parser.add_argument("--provider", default=None, help="only this provider (ILIKE pattern, e.g. 'Lambda%%')")
     parser.add_argument("--price-figure", default=None, help="use this gpu_rental_price figure id instead of choosing")
@@ -205,4 +251,8 @@ def register(subparsers) -> None:
     parser.add_argument("--floor-batch", type=float, default=1.0, help="decode batch for the floor (default 1)")
     parser.add_argument("--context-tokens", type=float, default=0.0, help="context per sequence for the floor (default 0)")
     parser.add_argument("--kv-bytes-per-token", type=float, default=0.0, help="KV-cache bytes per token (default 0)")
+    parser.add_argument("--framework", choices=sorted(cost_model.FRAMEWORK), default=None,
+                        help="compute a framework ratio from --input values instead of a GPU scenario")
+    parser.add_argument("--input", action="append", metavar="ROLE=VALUE[:UNIT]|ROLE=figure:ID",
+                        help="an input of --framework (repeat per role)")
     parser.add_argument("--store", action="store_true", help="save the result, its assumptions and lineage")
