@@ -88,7 +88,10 @@ def decode_tokens_per_s_ceiling(gpus: float, mem_bandwidth_tbps: float, params_b
     Assumptions (each makes the bound looser, never tighter):
     - decode is memory-bound: every step streams all weights and the batch's whole KV cache
       from HBM once, and compute, kernel launches and communication take no time;
-    - the full datasheet bandwidth is achieved (real kernels reach roughly 60-90% of it);
+    - the full datasheet bandwidth is achieved. Real kernels reach less: on one H100 SXM
+      (80 GB HBM3, datasheet 3.35 TB/s) a BF16 matrix-vector product over 8 GiB of weights
+      streamed 2.87 TB/s (86%) and a device copy 3.03 TB/s (90%) (torch 2.11, measured for
+      this project, docs/hardware.md); attention, sampling and launches cost more;
     - weights are sharded across `gpus` with no replication, so bandwidth adds up linearly;
     - every sequence sits at `context_tokens` of context (use the mean over a generation);
     - no speculative decoding, no MoE sparsity (for an MoE model pass the *active* params).
