@@ -178,7 +178,7 @@ def ols_line(x: np.ndarray, y: np.ndarray) -> dict:
     resid = y - (a + b * x)
     sse = float((resid ** 2).sum())
     sst = float(((y - ym) ** 2).sum())
-    r2 = 1 - sse / sst if sst > 0 else 1.0
+    r2 = 1 - sse / sst if sst > 0 else float("nan")   # a flat series explains nothing
     s = math.sqrt(sse / (n - 2)) if n > 2 else float("nan")
     return dict(a=float(a), b=b, xm=float(xm), sxx=sxx, resid=resid, s=s, r2=float(r2), n=n)
 

@@ -180,3 +180,20 @@ def test_prices_first_seen_by_a_feed_are_not_placed_in_time(con):
 def test_gpt_4o_mini_claim_is_checked_against_stored_list_prices(con):
     row = q(con, "SELECT verdict, data_multiple FROM claim_check WHERE check_id = 'openai-gpt-4o-mini-99pct-vs-davinci-003'")
     assert row[0][0] == "consistent" and row[0][1] == pytest.approx(20 / 0.15)
+
+
+def test_gpu_rental_and_flops_per_dollar_series_are_fitted(con):
+    series = {r[0] for r in q(con, "SELECT DISTINCT series FROM latest_fits WHERE family = 'gpu'")}
+    assert "gpu/rental/h100-sxm/on-demand" in series and "gpu/bf16_tflops_per_usd" in series
+    kinds = q(con, "SELECT DISTINCT g.pricing_kind FROM fit_point p JOIN gpu_rental_price g ON g.figure_id = p.input_figure_id "
+                   "WHERE p.fit_id = 'trend/gpu/rental/h100-sxm/on-demand/ols'")
+    assert kinds == [("on_demand",)]                          # pricing kinds never mixed
+    roles = q(con, "SELECT DISTINCT i.role FROM fit_point p JOIN figure_input i ON i.figure_id = p.input_figure_id "
+                   "WHERE p.fit_id = 'trend/gpu/bf16_tflops_per_usd/ols' ORDER BY 1")
+    assert roles == [("denominator",), ("numerator",)]        # each point is a derived ratio with lineage
+
+
+def test_aws_h100_price_cut_claims_are_checked_against_stored_rental_prices(con):
+    rows = dict(q(con, "SELECT check_id, verdict FROM claim_check WHERE check_id LIKE '%aws%'"))
+    assert rows == {"compux-aws-h100-44pct-cut-jun-2025": "consistent",
+                    "usage-ai-aws-p5-up-to-45pct-cut-jun-2025": "consistent"}

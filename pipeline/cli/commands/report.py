@@ -266,7 +266,7 @@ def _claims_section(claims: pl.DataFrame, fits: pl.DataFrame, charts: Path) -> s
                       f"{html.escape(r['claim_source'] or r['claim_figure_id'])}</a>" if r["claim_url"]
                       else html.escape(r["claim_source"] or r["claim_figure_id"]))
         claimed = (f"{fm(r['claimed_low'])}-{fm(r['claimed_high'])}x/yr" if r["claim_bound"] == "range"
-                   else f"{'&gt; ' if r['claim_bound'] == '>' else ('~' if r['claim_bound'] == '~' else '')}"
+                   else f"{ {'>': '&gt; ', '~': '~', '<': 'up to '}.get(r['claim_bound'], '')}"
                         f"{fm(r['claimed_multiple'])}x")
         if r["data_multiple"] is not None:
             data = f"{fm(r['data_multiple'])}x [{fm(r['data_low'])}, {fm(r['data_high'])}]"

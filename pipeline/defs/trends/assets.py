@@ -6,6 +6,7 @@ import dagster as dg
 import polars as pl
 
 from analysis import trend
+from analysis.formulas import all_formulas
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.trends import claims, market_series, series
 from pipeline.defs.trends.fitting import fit_series, store_fits, store_refusals
@@ -17,7 +18,7 @@ from sources.paths import data_path
 from warehouse import query_frame
 from warehouse.contracts_trends import (ClaimCheck, DemandObservation, LlmPriceObservation, OpenRouterAuthorWeek,
                                         OpenRouterWeek)
-from warehouse.figures import figure_frame, store_figures, store_lineage, store_sources
+from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_sources
 from warehouse.store import store
 
 GROUP = "trends"
@@ -29,6 +30,9 @@ OPENROUTER = dg.AssetKey(["clean", "trends", "openrouter_week"])
 CAPABILITY = dg.AssetKey(["trend", "capability_price"])
 TOKEN_PRICES = [dg.AssetKey(["clean", "token_prices", name]) for name in ("cited", "genai_prices", "openrouter", "litellm")]
 TOKEN_TRENDS = dg.AssetKey(["trend", "token_price"])
+GPU_SPEC = dg.AssetKey(["clean", "hardware", "gpu_spec"])
+GPU_RENTAL = dg.AssetKey(["clean", "hardware", "gpu_rental_price"])
+GPU_TRENDS = dg.AssetKey(["trend", "gpu"])
 DEMAND_FITS = dg.AssetKey(["trend", "demand"])
 
 
@@ -139,7 +143,7 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         **{f"stored_{k}": v for k, v in counts.items()}))
 
 
-@dg.asset(key=["trend", "claim_checks"], deps=[CITED, CAPABILITY, DEMAND_FITS, TOKEN_TRENDS], group_name=GROUP,
+@dg.asset(key=["trend", "claim_checks"], deps=[CITED, CAPABILITY, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS], group_name=GROUP,
           pool=WRITER_POOL, kinds={"duckdb"})
 def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""
@@ -172,3 +176,30 @@ def _fits_by_id(frame: pl.DataFrame) -> dict[str, dict]:
         r["claim_defined"] = bool(json.loads(r["params"] or "{}").get("claim_defined"))
         out[r["fit_id"]] = r
     return out
+
+
+
+@dg.asset(key=GPU_TRENDS.path, deps=[GPU_SPEC, GPU_RENTAL], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+def gpu_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """GPU cost over time: $/GPU-hour per sku and pricing kind, and dense BF16 TFLOP/s per dollar across GPUs."""
+    with warehouse.ingest(context) as (con, run):
+        rental = query_frame(con, "SELECT * FROM gpu_rental_price")
+        figures, lineage, flops_pts = market_series.flops_per_dollar(query_frame(con, "SELECT * FROM gpu_spec_preferred"))
+        if figures:
+            store_formulas(con, all_formulas())
+            con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in figures]])
+            store_figures(con, run, figure_frame(figures))
+            store_lineage(con, run, pl.DataFrame(lineage))
+        batches, refused = [], []
+        for spec, pts in market_series.gpu_rental_series(rental) + [(market_series.FLOPS_SPEC, flops_pts)]:
+            batch, why = fit_series(spec, pts)
+            if why:
+                refused.append((spec.series, why, len(pts)))
+            else:
+                batches.append(batch)
+        counts = store_fits(con, run, merge(batches))
+        store_refusals(con, run, "gpu", refused)
+    return dg.MaterializeResult(metadata=ingest_metadata(
+        run, fitted_series=len(batches), flops_per_dollar_points=len(flops_pts),
+        refused=dg.MetadataValue.md("\n".join(f"- {s}: {why}" for s, why, _ in refused) or "none"),
+        **{f"stored_{k}": v for k, v in counts.items()}))

@@ -155,6 +155,24 @@ SPECS = [
         figure_pair=("hf-prasant-openai-dataset-9f1bc7a/openai/davinci/2022-09-01/input",
                      "openai-gpt-4o-mini-advancing-cost-efficient-intelligence/openai/gpt-4o-mini/2024-07-18/input")),
     ClaimSpec(
+        "compux-aws-h100-44pct-cut-jun-2025", ["compux-gpu-pricing-trends-2026/aws-h100-price-cut-jun-2025"],
+        "CompuX (2026): AWS cut H100 pricing by 44% in June 2025",
+        "observed_ratio", "decline", 1 / 0.56, "~",
+        "AWS on-demand price per H100 GPU-hour (p5.48xlarge / 8): $12.29 on 2025-03-17 (Epoch AI hardware prices) vs "
+        "$6.88 on 2026-04-22 (page describing the price after the June 2025 cut), from gpu_rental_price", "",
+        window=(D(2025, 3, 17), D(2026, 4, 22)), stated_pct=44.0,
+        figure_pair=("epoch-hardware-prices/hardware_prices.csv:593/on_demand",
+                     "codesota-h100-2026-04-22/r2-aws-h100-p5-after-june-2025-price-cut/usd_per_gpu_hour")),
+    ClaimSpec(
+        "usage-ai-aws-p5-up-to-45pct-cut-jun-2025", ["usage-ai-llm-cost-aws-2026/aws-p5-on-demand-price-cut-jun-2025"],
+        "Usage.ai (2026): P5 (H100) on-demand pricing dropped by up to 45% (June 2025)",
+        "observed_ratio", "decline", 1 / 0.55, "<",
+        "AWS on-demand price per H100 GPU-hour (p5.48xlarge / 8): $12.29 on 2025-03-17 (Epoch AI hardware prices) vs "
+        "$6.88 on 2026-04-22 (page describing the price after the June 2025 cut), from gpu_rental_price", "",
+        window=(D(2025, 3, 17), D(2026, 4, 22)), stated_pct=45.0,
+        figure_pair=("epoch-hardware-prices/hardware_prices.csv:593/on_demand",
+                     "codesota-h100-2026-04-22/r2-aws-h100-p5-after-june-2025-price-cut/usd_per_gpu_hour")),
+    ClaimSpec(
         "business-insider-openrouter-6.4t-to-13t",
         ["business-insider-ai-surge-2026-copy/openrouter-tokens-week-ending-2026-02-09"],
         "Business Insider (Feb 2026): OpenRouter handled 13T tokens in the week ending Feb 9, up from 6.4T in the first week of January",
@@ -224,9 +242,13 @@ def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict]) -
             ratio = a["value"] / b["value"] if spec.direction == "decline" else b["value"] / a["value"]
             if spec.stated_pct is not None:
                 pct = (1 - b["value"] / a["value"]) * 100
-                ok = agrees_within_rounding(abs(pct), spec.stated_pct)
-                how = (f"{pct:.2f}% lower vs stated {spec.stated_pct:g}% (agreement within the stated rounding, "
-                       f"{spec.stated_pct - rounding_tolerance(spec.stated_pct):g}-{spec.stated_pct + rounding_tolerance(spec.stated_pct):g}%)")
+                tol = rounding_tolerance(spec.stated_pct)
+                ok = (abs(pct) <= spec.stated_pct + tol if spec.bound == "<"     # "up to N%"
+                      else agrees_within_rounding(abs(pct), spec.stated_pct))
+                how = (f"{pct:.2f}% lower vs stated up to {spec.stated_pct:g}% (at most {spec.stated_pct + tol:g}% counts)"
+                       if spec.bound == "<" else
+                       f"{pct:.2f}% lower vs stated {spec.stated_pct:g}% (agreement within the stated rounding, "
+                       f"{spec.stated_pct - tol:g}-{spec.stated_pct + tol:g}%)")
             else:
                 ok = abs(ratio / spec.claimed - 1) <= 0.05   # both figures rounded to two significant digits
                 how = f"{fm(ratio)}x vs claimed {fm(spec.claimed)}x (agreement within 5% counts: both figures are rounded)"
