@@ -189,7 +189,7 @@ def _series_section(series: str, rows: pl.DataFrame, points: pl.DataFrame, bands
         used["obs_date"].to_list(), used["value"].to_list(), band if b.height else None,
         title=fit["series_label"], y_label=_y_label(unit), source_line=_source_line(pts, fit),
         fit_label=f"{fit['method']} fit: {_rate(fit)}", level=fit["level"],
-        point_labels=used["label"].to_list() if fit["family"] in ("capability_price", "token_price") else None,
+        point_labels=used["label"].to_list() if fit["family"] in ("capability_price", "token_price") or series == "gpu/bf16_tflops_per_usd" else None,
         excluded=(unused["obs_date"].to_list(), unused["value"].to_list()) if unused.height else None)
     img = _save(fig, charts, _slug(series))
     params = json.loads(fit["params"] or "{}")
