@@ -82,3 +82,13 @@ def test_first_seen_and_future_prices_are_not_placed_in_time():
     assert series == []          # p0 is first_seen, p4 starts after as_of: 3 points left, too few
     series, _ = ms.fixed_model_series(frame, as_of=D(2024, 1, 1))
     assert [p.figure_id for p in series[0][1]] == ["f1", "f2", "f3", "f4"]
+
+
+def test_benchmark_cost_series_group_by_model_and_gpu():
+    costs = pl.DataFrame([
+        dict(figure_id=f"c{i}", value=v, as_of=D(2025, 4, 14), model="llama-70b", gpu_sku="a100", load=f"qps {i}")
+        for i, v in enumerate([10.0, 3.8])] + [
+        dict(figure_id="d", value=2.0, as_of=D(2025, 5, 1), model="other", gpu_sku="h100", load="qps inf")])
+    series = {s.series: p for s, p in ms.benchmark_cost_series(costs)}
+    assert set(series) == {"benchmark/usd_per_mtok_output/llama-70b/a100", "benchmark/usd_per_mtok_output/other/h100"}
+    assert [p.value for p in series["benchmark/usd_per_mtok_output/llama-70b/a100"]] == [10.0, 3.8]

@@ -167,3 +167,21 @@ def elasticity_pairs(weeks: list[Point], price_points: list[Point]) -> list[tupl
         if live:
             pairs.append((w, live[-1]))
     return pairs
+
+
+def benchmark_cost_series(costs: pl.DataFrame) -> list[tuple[SeriesSpec, list[Point]]]:
+    """USD per million output tokens of measured runs, one series per (model, GPU sku), over
+    run dates. Load points of one sweep share a date, so a series needs runs from several
+    dates before it can say anything about time; the fit refuses otherwise, with the reason."""
+    rows = costs.filter(pl.col("value").is_not_null() & (pl.col("value") > 0) & pl.col("as_of").is_not_null())
+    out = []
+    for (model, sku), g in rows.sort("as_of", "figure_id").group_by(["model", "gpu_sku"], maintain_order=True):
+        pts = [Point(figure_id=r["figure_id"], date=r["as_of"], value=r["value"], label=r["load"])
+               for r in g.iter_rows(named=True)]
+        out.append((SeriesSpec(
+            series=f"benchmark/usd_per_mtok_output/{_slug(model or 'unknown-model')}/{_slug(sku or 'unknown-gpu')}",
+            label=f"Measured cost per million output tokens: {model} on {sku}", family="benchmark",
+            value_unit="USD/Mtok", expect="decline",
+            source_line=("Data: measured benchmark runs (infernomics benchmark_run) priced at the GPU rental "
+                         "price as of each run's date.")), pts))
+    return out
