@@ -1,6 +1,6 @@
 -- Write one content-addressed Parquet part of per-request rows, with the bulk validation
 -- verdict of each row in _rule (NULL = good). One pass over the input; no Python per row.
--- {source}: a relation with the canonical request columns; {rule_case}: CASE ... END.
+-- Placeholders: source (a relation with the canonical request columns), rule_case, target.
 COPY (
     SELECT run_id::VARCHAR AS run_id, request_index::BIGINT AS request_index, success::BOOLEAN AS success,
            error::VARCHAR AS error, input_tokens::BIGINT AS input_tokens, output_tokens::BIGINT AS output_tokens,
