@@ -14,6 +14,6 @@ The copy costs little because bulky append-only data (per-request benchmark rows
 in content-addressed Parquet files beside the database, read through views.
 """
 
-from warehouse.connection import Warehouse, WarehouseError, default_warehouse_path
+from warehouse.connection import Warehouse, WarehouseError, default_warehouse_path, query_frame
 
-__all__ = ["Warehouse", "WarehouseError", "default_warehouse_path"]
+__all__ = ["Warehouse", "WarehouseError", "default_warehouse_path", "query_frame"]

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
+import polars as pl
 
 from warehouse.migrations import apply_migrations
+from warehouse.store import IngestRun, begin_run, finish_run
 
 ENV_VAR = "INFERNOMICS_WAREHOUSE"
 DEFAULT_PATH = Path("data") / "warehouse.duckdb"
@@ -80,6 +82,16 @@ class Warehouse:
             os.replace(building, self.path)
 
     @contextlib.contextmanager
+    def ingest(
+        self, step: str, source_id: str | None = None, dagster_run_id: str | None = None
+    ) -> Iterator[tuple[duckdb.DuckDBPyConnection, IngestRun]]:
+        """A write window recorded as one `ingest_run` (counts filled in by `store`)."""
+        with self.writer() as con:
+            run = begin_run(con, IngestRun(step=step, source_id=source_id, dagster_run_id=dagster_run_id))
+            yield con, run
+            finish_run(con, run)
+
+    @contextlib.contextmanager
     def _exclusive_lock(self) -> Iterator[None]:
         lock_path = self.path.with_name(self.path.name + ".lock")
         with open(lock_path, "w") as handle:
@@ -99,3 +111,8 @@ class Warehouse:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run a query and return a polars frame (DuckDB 2.0: con.sql(...).to_arrow_table())."""
+    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())

@@ -7,7 +7,7 @@ SELECT
     f.page, f.locator, f.quote, f.qualifier, f.kind, f.verification, f.formula,
     f.notes, f.source_id, s.title AS source_title, s.publisher, s.author,
     s.citation_full, s.url, s.date_published, s.date_accessed, s.license,
-    s.source_class, s.kind AS source_kind,
+    s.source_class, s.kind AS source_kind, s.cites_source_id,
     coalesce(f.snapshot_sha256, s.snapshot_sha256) AS snapshot_sha256,
     f.ingest_run_id, r.started_at AS ingested_at, r.code_version
 FROM figure f

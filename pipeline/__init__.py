@@ -1,0 +1,1 @@
+"""Orchestration: Dagster definitions (assets, checks, schedules, sensors, resources) and the CLI."""

@@ -1,0 +1,1 @@
+"""One module per `infernomics` subcommand, each exposing `register(subparsers)`."""

@@ -1,0 +1,71 @@
+"""`infernomics refresh`: run the pipeline in-process into the chosen warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
+from warehouse import query_frame
+
+SUMMARY_SQL = """
+SELECT table_name FROM information_schema.tables
+WHERE table_type = 'BASE TABLE' AND table_name <> 'schema_migration' ORDER BY table_name
+"""
+
+
+def refresh(args: argparse.Namespace) -> int:
+    """Refresh the warehouse: ingest every source, validate, quarantine bad rows, derive, fit.
+
+    Runs the Dagster job `full_refresh` in this process (no server needed), printing one
+    line per finished step, then a summary: rows per table (and what changed), rows in
+    quarantine, and where the warehouse file is. Readers (`sql`, `audit`) keep working
+    while it runs: writes go to a copy that is published atomically.
+
+    example:
+      infernomics refresh
+      infernomics refresh --select 'clean/citations/*' --warehouse /tmp/w.duckdb
+      infernomics refresh --select group:citations
+    """
+    from pipeline.refresh import run_refresh  # imports Dagster: only for this command
+
+    warehouse = warehouse_from(args)
+    before = _counts(warehouse)
+    print(f"refreshing {warehouse.path.resolve()}", file=sys.stderr)
+    try:
+        outcome = run_refresh(warehouse.path, args.select)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    after = _counts(warehouse)
+    rows = [[t, n, _change(before.get(t), n)] for t, n in sorted(after.items())]
+    print()
+    print_rows(["table", "rows", "change"], rows, args.format)
+    quarantined = after.get("quarantine", 0)
+    print(f"\nwarehouse: {warehouse.path.resolve()}")
+    print(f"quarantined rows: {quarantined}" + (" (see: infernomics sql \"SELECT * FROM quarantine_summary\")" if quarantined else ""))
+    print(f"took {outcome.seconds:.1f}s")
+    if not outcome.success:
+        for failure in outcome.failures:
+            print(f"failed: {failure}", file=sys.stderr)
+        raise UserError(f"{len(outcome.failures)} step(s) failed; the warehouse keeps every write that succeeded")
+    return 0
+
+
+def _counts(warehouse) -> dict[str, int]:
+    if not warehouse.exists():
+        return {}
+    with warehouse.reader() as con:
+        tables = query_frame(con, SUMMARY_SQL)["table_name"].to_list()
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def _change(old: int | None, new: int) -> str:
+    if old is None:
+        return "new"
+    return "unchanged" if old == new else f"{new - old:+d}"
+
+
+def register(subparsers) -> None:
+    parser = add_command(subparsers, "refresh", refresh, tabular=True)
+    parser.add_argument("--select", nargs="+", metavar="PATTERN",
+                        help="only these assets: key globs like 'clean/citations/*' or group:NAME")

@@ -1,0 +1,52 @@
+"""Citations: the source registry, cited figures with their citing documents, derived checks."""
+
+import dagster as dg
+import polars as pl
+
+from analysis.claims import derived_claim_checks
+from analysis.formulas import all_formulas
+from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from sources import citations, registry
+from warehouse import query_frame
+from warehouse.contracts import CitedFigure
+from warehouse.figures import (figure_frame, store_citations, store_figures, store_formulas,
+                               store_lineage, store_snapshots, store_sources)
+
+
+@dg.asset(key=["clean", "citations", "source"], group_name="citations", pool=WRITER_POOL, kinds={"duckdb"})
+def source_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Every source record in sources/registry/*.yaml, and the snapshots they name."""
+    frame = registry.load_registry()
+    with warehouse.ingest(context, source_id="infernomics-registry") as (con, run):
+        store_sources(con, run, frame)
+        store_snapshots(con, run, registry.snapshot_records(frame))
+    return dg.MaterializeResult(metadata=ingest_metadata(run, sources=frame.height))
+
+
+@dg.asset(key=["clean", "citations", "figure"], deps=[dg.AssetKey(["clean", "citations", "source"])], group_name="citations",
+          pool=WRITER_POOL, kinds={"duckdb"})
+def cited_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Figures typed in from documents, plus the documents that cite them (quotes checked
+    against the citing document's stored snapshot)."""
+    figures, cited_in = citations.load_all()
+    texts = registry.snapshot_texts(registry.load_registry())
+    with warehouse.ingest(context) as (con, run):
+        store_figures(con, run, figures, contract=CitedFigure)
+        store_citations(con, run, citations.verify_quotes(cited_in, texts))
+    return dg.MaterializeResult(metadata=ingest_metadata(run))
+
+
+@dg.asset(key=["derived", "claim_checks"], deps=[dg.AssetKey(["clean", "citations", "figure"])], group_name="citations",
+          pool=WRITER_POOL, kinds={"duckdb"})
+def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Recomputations of stated changes from their endpoints (ARK p34: $3.50 -> $0.32 = -90.9%)."""
+    with warehouse.ingest(context) as (con, run):
+        store_formulas(con, all_formulas())
+        stored = query_frame(con, "SELECT * FROM figure")
+        by_id = {r["figure_id"]: r for r in stored.iter_rows(named=True)}
+        figures, lineage = derived_claim_checks(by_id)
+        if figures:
+            store_figures(con, run, figure_frame(figures))
+            store_lineage(con, run, pl.DataFrame(lineage))
+    return dg.MaterializeResult(metadata=ingest_metadata(
+        run, checks=dg.MetadataValue.md("\n".join(f"- {f['figure_id']}: {f['notes']}" for f in figures))))

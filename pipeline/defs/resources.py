@@ -1,0 +1,51 @@
+"""The warehouse resource shared by every asset that reads or writes DuckDB."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+import dagster as dg
+import duckdb
+
+from warehouse import Warehouse
+from warehouse.store import IngestRun
+
+WRITER_POOL = "warehouse"  # assets that write declare pool=WRITER_POOL (one at a time)
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """A DuckDB warehouse file; `path` empty means $INFERNOMICS_WAREHOUSE or ./data/warehouse.duckdb."""
+
+    path: str = ""
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return Warehouse(self.path or None)
+
+    @contextlib.contextmanager
+    def ingest(self, context: dg.AssetExecutionContext, source_id: str | None = None
+               ) -> Iterator[tuple[duckdb.DuckDBPyConnection, IngestRun]]:
+        """A recorded write window for the running asset."""
+        step = context.asset_key.to_user_string()
+        with self.warehouse.ingest(step, source_id, context.run.run_id) as (con, run):
+            yield con, run
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.warehouse.reader() as con:
+            yield con
+
+
+def ingest_metadata(run: IngestRun, **extra) -> dict:
+    """Materialization metadata every writing asset reports."""
+    return {
+        "ingest_run_id": run.run_id, "rows_in": run.rows_in, "rows_accepted": run.rows_accepted,
+        "rows_quarantined": run.rows_quarantined,
+        "quarantined": dg.MetadataValue.md("\n".join(f"- {m}" for m in run.messages[:50]) or "none"),
+    } | extra
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources={"warehouse": WarehouseResource()})

@@ -1,0 +1,114 @@
+"""Run the full-refresh job in-process (no Dagster server) with concise progress lines."""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from warehouse.connection import ENV_VAR
+
+JOB_NAME = "full_refresh"
+SELECTION_JOB = "cli_selection"
+
+
+class _ProgressHandler(logging.Handler):
+    """Print one line per finished step (asset or check) to stderr."""
+
+    def __init__(self, stream):
+        super().__init__()
+        self.stream = stream
+        self.started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = record.__dict__.get("dagster_meta")
+        event = meta.get("dagster_event") if isinstance(meta, dict) else None
+        if event is None:
+            return
+        kind, step = event.event_type_value, event.step_key
+        if kind == "STEP_START":
+            self.started[step] = time.monotonic()
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
+            took = time.monotonic() - self.started.get(step, time.monotonic())
+            mark = {"STEP_SUCCESS": "ok  ", "STEP_FAILURE": "FAIL", "STEP_SKIPPED": "skip"}[kind]
+            print(f"  {mark} {_readable(step):<60} {took:6.2f}s", file=self.stream, flush=True)
+        elif kind == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            if not data.passed:
+                print(f"  warn check {data.check_name} on {data.asset_key.to_user_string()} did not pass",
+                      file=self.stream, flush=True)
+
+
+def _readable(step_key: str) -> str:
+    return step_key.replace("__", "/")
+
+
+@dataclass
+class RefreshOutcome:
+    success: bool
+    seconds: float
+    failures: list[str] = field(default_factory=list)
+
+
+def asset_keys(defs: dg.Definitions) -> list[str]:
+    return sorted(k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys())
+
+
+def run_refresh(warehouse_path: Path, select: list[str] | None = None, stream=sys.stderr) -> RefreshOutcome:
+    """Materialize every asset (or those matching `select` globs / `group:NAME`) in-process."""
+    warnings.filterwarnings("ignore", category=UserWarning, module="dagster")
+    warnings.filterwarnings("ignore", category=dg.BetaWarning) if hasattr(dg, "BetaWarning") else None
+    from pipeline.definitions import defs
+
+    handler = _ProgressHandler(stream)
+
+    @dg.logger
+    def progress(_):
+        logger = logging.Logger("infernomics.refresh", level=logging.DEBUG)
+        logger.addHandler(handler)
+        return logger
+
+    jobs = [dg.define_asset_job(SELECTION_JOB, selection=_select(defs, select))] if select else []
+    merged = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress}, jobs=jobs))
+    job = merged.resolve_job_def(SELECTION_JOB if select else JOB_NAME)
+    started = time.monotonic()
+    # The warehouse resource reads its path from the environment at run time, so the
+    # same Definitions serve `dagster dev`, the schedule and this command.
+    saved = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = str(warehouse_path)
+    try:
+        result = job.execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(),
+            run_config={"loggers": {"progress": {}}},
+            raise_on_error=False,
+        )
+    finally:
+        if saved is None:
+            os.environ.pop(ENV_VAR, None)
+        else:
+            os.environ[ENV_VAR] = saved
+    failures = [
+        f"{_readable(e.step_key)}: {e.event_specific_data.error.message.strip().splitlines()[-1]}"
+        for e in result.all_events if e.event_type_value == "STEP_FAILURE"
+    ]
+    return RefreshOutcome(result.success, time.monotonic() - started, failures)
+
+
+def _select(defs: dg.Definitions, patterns: list[str]) -> list[dg.AssetKey]:
+    graph = defs.resolve_asset_graph()
+    chosen = []
+    for key in graph.get_all_asset_keys():
+        name = key.to_user_string()
+        group = graph.get(key).group_name
+        if any(fnmatch.fnmatch(name, p) or p == f"group:{group}" for p in patterns):
+            chosen.append(key)
+    if not chosen:
+        raise ValueError(f"--select {' '.join(patterns)} matches no asset; assets are: {', '.join(asset_keys(defs))}")
+    return chosen

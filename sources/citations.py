@@ -1,0 +1,137 @@
+"""Cited figures typed in from documents, and the documents that cite them.
+
+Files (both CSV, UTF-8, one row per figure):
+- `sources/data/citations/figures/*.csv`: the figure as its original source states it
+  (`figure_id, source_id, metric, entity_kind, entity, value, value_low, value_high, unit,
+  bound, as_of, period_start, period_end, page, locator, quote, qualifier, kind,
+  verification, notes`). Values are magnitudes; direction lives in the metric
+  (`..._decline_pct` = 91), so the contract can reject a negative value as a typo.
+- `sources/data/citations/cited_in/*.csv`: a second link, a document that cites the figure
+  (`figure_id, source_id, locator, quote`). The chapter cites ARK's pages; ARK's report
+  is not stored, so the ARK figure stays `unverified`, while the chapter's own sentence
+  is checked against the chapter's stored snapshot (`verified` or `quote_not_found`).
+
+Parsing decides nothing silently: a value or date that does not parse is kept as an
+`_errors` entry naming the rule, so the row is quarantined with its reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from pathlib import Path
+
+import polars as pl
+
+from sources.paths import package_path, relative_locator
+
+FIGURE_COLUMNS = [
+    "figure_id", "source_id", "metric", "entity_kind", "entity", "value", "value_low",
+    "value_high", "unit", "bound", "as_of", "period_start", "period_end", "page", "locator",
+    "quote", "qualifier", "kind", "verification", "notes",
+]
+NUMBER_COLUMNS = ("value", "value_low", "value_high")
+DATE_COLUMNS = ("as_of", "period_start", "period_end")
+FIGURE_SCHEMA = (
+    {c: pl.String for c in FIGURE_COLUMNS}
+    | {c: pl.Float64 for c in NUMBER_COLUMNS}
+    | {c: pl.Date for c in DATE_COLUMNS}
+    | {"_locator": pl.String, "_raw": pl.String, "_errors": pl.List(pl.String)}
+)
+
+
+def figure_files() -> list[Path]:
+    return sorted(package_path("data", "citations", "figures").glob("*.csv"))
+
+
+def cited_in_files() -> list[Path]:
+    return sorted(package_path("data", "citations", "cited_in").glob("*.csv"))
+
+
+def parse_figures_csv(data: bytes, name: str) -> pl.DataFrame:
+    """Parse one cited-figures CSV into the figure shape; bad cells become `_errors`."""
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    missing = [c for c in ("figure_id", "source_id", "value", "unit") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValueError(f"{name}: missing required columns {missing}")
+    rows = []
+    for line_no, raw in enumerate(reader, start=2):
+        errors: list[str] = []
+        row: dict = {c: (raw.get(c) or "").strip() or None for c in FIGURE_COLUMNS}
+        for col in NUMBER_COLUMNS:
+            row[col], err = _number(row[col], col)
+            errors += err
+        for col in DATE_COLUMNS:
+            row[col], err = _date(row[col], col)
+            errors += err
+        row["verification"] = row["verification"] or "unverified"
+        row["bound"] = row["bound"] or "="
+        row["_locator"] = f"{name}:{line_no}"
+        row["_raw"] = _json(raw)
+        row["_errors"] = errors
+        rows.append(row)
+    return pl.DataFrame(rows, schema=FIGURE_SCHEMA, orient="row")
+
+
+def parse_cited_in_csv(data: bytes, name: str) -> pl.DataFrame:
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    rows = [
+        {"figure_id": r["figure_id"], "source_id": r["source_id"], "locator": r.get("locator") or None,
+         "quote": r.get("quote") or None, "_locator": f"{name}:{i}"}
+        for i, r in enumerate(reader, start=2)
+    ]
+    return pl.DataFrame(rows, schema={"figure_id": pl.String, "source_id": pl.String, "locator": pl.String,
+                                      "quote": pl.String, "_locator": pl.String}, orient="row")
+
+
+def verify_quotes(citations: pl.DataFrame, snapshot_text: dict[str, str]) -> pl.DataFrame:
+    """Mark each citation `verified` if its quote occurs in the citing source's stored
+    text, `quote_not_found` if it does not, `no_snapshot` if the source has no snapshot."""
+    def status(source_id: str, quote: str | None) -> str:
+        text = snapshot_text.get(source_id)
+        if text is None:
+            return "no_snapshot"
+        return "verified" if quote and _normalise(quote) in _normalise(text) else "quote_not_found"
+
+    return citations.with_columns(
+        pl.struct("source_id", "quote").map_elements(
+            lambda r: status(r["source_id"], r["quote"]), return_dtype=pl.String
+        ).alias("verification")
+    )
+
+
+def load_all() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(figures, cited_in) from every bundled citation file."""
+    figures = [parse_figures_csv(p.read_bytes(), relative_locator(p)) for p in figure_files()]
+    cited = [parse_cited_in_csv(p.read_bytes(), relative_locator(p)) for p in cited_in_files()]
+    return pl.concat(figures), pl.concat(cited)
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _number(text: str | None, col: str) -> tuple[float | None, list[str]]:
+    if text is None:
+        return None, []
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        return None, [f"{col}_is_number: {text!r} is not a number"]
+    return (value, []) if math.isfinite(value) else (None, [f"{col}_is_number: {text!r} is not finite"])
+
+
+def _date(text: str | None, col: str) -> tuple[dt.date | None, list[str]]:
+    if text is None:
+        return None, []
+    try:
+        return dt.date.fromisoformat(text), []
+    except ValueError:
+        return None, [f"{col}_is_date: {text!r} is not an ISO date (YYYY-MM-DD)"]
+
+
+def _json(raw: dict) -> str:
+    import json
+    return json.dumps(raw, ensure_ascii=False)

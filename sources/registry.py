@@ -1,0 +1,109 @@
+"""The source registry: one YAML file per family in `sources/registry/`, one record per source.
+
+Modelled on OWID's snapshot metadata ("origin" records): who produced it, the full
+citation, where it lives, when it was published and read, its license, and for a stored
+snapshot the file and its sha256. `source_class` says how close the page is to the
+original: primary (the publisher's own page), copy (a faithful copy or archive of it),
+secondary (someone else citing it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import mimetypes
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from sources.paths import package_path
+
+FIELDS = [
+    "source_id", "kind", "title", "publisher", "author", "citation_full", "url",
+    "date_published", "date_accessed", "license", "source_class", "cites_source_id",
+    "snapshot_path", "snapshot_sha256", "notes",
+]
+DATE_FIELDS = ("date_published", "date_accessed")
+
+
+def registry_files() -> list[Path]:
+    return sorted(package_path("registry").glob("*.yaml"))
+
+
+def _parse_date(value: object) -> tuple[dt.date | None, str | None]:
+    if value in (None, ""):
+        return None, None
+    if isinstance(value, dt.date):
+        return value, None
+    try:
+        return dt.date.fromisoformat(str(value)), None
+    except ValueError:
+        return None, f"date_format: {value!r} is not an ISO date (YYYY-MM-DD)"
+
+
+def load_registry(files: list[Path] | None = None) -> pl.DataFrame:
+    """All source records as one frame, with `_locator` and `_errors` for the warehouse."""
+    rows = []
+    for path in files or registry_files():
+        records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        for i, record in enumerate(records, start=1):
+            errors = [f"unknown_field: {k!r} is not a registry field" for k in record if k not in FIELDS]
+            row = {k: record.get(k) for k in FIELDS}
+            for field in DATE_FIELDS:
+                row[field], err = _parse_date(row[field])
+                if err:
+                    errors.append(err)
+            errors.extend(_snapshot_errors(row))
+            row["_locator"] = f"sources/registry/{path.name}:{i}"
+            row["_errors"] = errors
+            rows.append(row)
+    schema = {k: pl.String for k in FIELDS} | {k: pl.Date for k in DATE_FIELDS}
+    schema |= {"_locator": pl.String, "_errors": pl.List(pl.String)}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _snapshot_errors(row: dict) -> list[str]:
+    """A stored snapshot must exist and match its recorded sha256."""
+    if not row["snapshot_path"]:
+        return []
+    path = package_path(row["snapshot_path"])
+    if not path.exists():
+        return [f"snapshot_exists: {row['snapshot_path']} is not in the package"]
+    digest = sha256_file(path)
+    if digest != row["snapshot_sha256"]:
+        return [f"snapshot_sha256: file hashes to {digest}, registry says {row['snapshot_sha256']}"]
+    return []
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def snapshot_records(sources: pl.DataFrame) -> pl.DataFrame:
+    """One `snapshot` row per bundled snapshot file named by a source record."""
+    rows = []
+    for row in sources.filter(pl.col("snapshot_path").is_not_null()).iter_rows(named=True):
+        path = package_path(row["snapshot_path"])
+        if path.exists():
+            rows.append({
+                "sha256": sha256_file(path), "source_id": row["source_id"], "url": row["url"],
+                "retrieved_at": row["date_accessed"], "media_type": mimetypes.guess_type(path.name)[0] or "text/plain",
+                "bytes": path.stat().st_size, "path": "sources/" + row["snapshot_path"],
+            })
+    schema = {"sha256": pl.String, "source_id": pl.String, "url": pl.String, "retrieved_at": pl.Date,
+              "media_type": pl.String, "bytes": pl.Int64, "path": pl.String}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def snapshot_texts(sources: pl.DataFrame) -> dict[str, str]:
+    """source_id -> text of its bundled snapshot (for checking quotes against it)."""
+    return {
+        row["source_id"]: package_path(row["snapshot_path"]).read_text(encoding="utf-8")
+        for row in sources.filter(pl.col("snapshot_path").is_not_null()).iter_rows(named=True)
+        if package_path(row["snapshot_path"]).exists()
+    }

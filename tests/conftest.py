@@ -1,0 +1,38 @@
+"""Shared fixtures: a real warehouse refreshed once per session by the real Definitions."""
+
+from __future__ import annotations
+
+import io
+import contextlib
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+
+@pytest.fixture(scope="session")
+def refreshed_warehouse(tmp_path_factory) -> Path:
+    """A DuckDB file in a temp dir after one full in-process refresh of every asset."""
+    from pipeline.refresh import run_refresh
+
+    path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    outcome = run_refresh(path, stream=io.StringIO())
+    assert outcome.success, outcome.failures
+    return path
+
+
+@pytest.fixture
+def cli():
+    """Run `infernomics ARGS...` in-process; returns (exit code, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exit_:  # argparse: --help, usage errors
+                code = exit_.code
+        return code, out.getvalue(), err.getvalue()
+
+    return run

@@ -1,0 +1,43 @@
+"""Registered formulas and the derived check of a stated change."""
+
+import pytest
+
+from analysis import formulas
+from analysis.claims import recompute_stated_change
+
+
+def test_pct_change_of_the_p34_prices():
+    assert formulas.pct_change(3.50, 0.32) == pytest.approx(-90.857142857)
+
+
+def test_rounding_tolerance_follows_the_stated_digits():
+    assert formulas.rounding_tolerance(91) == 0.5
+    assert formulas.rounding_tolerance(90.9) == pytest.approx(0.05)
+    assert formulas.agrees_within_rounding(-90.857, -91)
+    assert not formulas.agrees_within_rounding(-90.857, -90.0)
+
+
+def test_a_stated_decline_that_disagrees_beyond_rounding_is_flagged_not_hidden():
+    before = {"figure_id": "b", "value": 3.50}
+    after = {"figure_id": "a", "value": 0.32}
+    figure, lineage = recompute_stated_change("d", before, after, {"figure_id": "s", "value": 80}, "x")
+    assert figure["verification"] == "value_mismatch" and "DISAGREES" in figure["notes"]
+    assert figure["value"] == pytest.approx(-90.857, abs=1e-3)  # the computed value is kept as computed
+    assert {(r["role"], r["input_figure_id"]) for r in lineage} == {("before", "b"), ("after", "a"), ("checked_against", "s")}
+
+
+def test_derive_names_formula_and_inputs():
+    figure, lineage = formulas.derive("x", "ratio", {"numerator": {"figure_id": "n", "value": 3.5},
+                                                     "denominator": {"figure_id": "d", "value": 0.32}},
+                                      metric="fold", entity_kind="market", entity="e", unit="x")
+    assert figure["formula"] == "ratio@1" and figure["kind"] == "derived"
+    assert figure["value"] == pytest.approx(10.9375)
+    assert [r["role"] for r in lineage] == ["numerator", "denominator"]
+
+
+def test_derive_refuses_missing_inputs_and_unknown_formulas():
+    with pytest.raises(ValueError, match="needs inputs"):
+        formulas.derive("x", "pct_change", {"before": {"figure_id": "b", "value": 1}},
+                        metric="m", entity_kind="k", entity="e", unit="%")
+    with pytest.raises(KeyError, match="no formula"):
+        formulas.get("eval_this_string")

@@ -1,0 +1,83 @@
+"""Bad rows land in quarantine with the rule they broke; good rows still load."""
+
+import duckdb
+import polars as pl
+import pytest
+
+from sources.citations import parse_figures_csv
+from sources.registry import load_registry
+from warehouse import Warehouse
+from warehouse.contracts import CitedFigure
+from warehouse.figures import store_figures, store_sources
+
+HEADER = "figure_id,source_id,metric,entity_kind,entity,value,unit,bound,as_of,kind,verification,quote\n"
+GOOD = "t/good,ark-big-ideas-2026,price,model,m,3.5,USD per million tokens,=,2025-04-01,observed,unverified,q\n"
+NEGATIVE = "t/negative,ark-big-ideas-2026,price,model,m,-1,USD per million tokens,=,2025-04-01,observed,unverified,q\n"
+NO_SOURCE = "t/no-source,no-such-source,price,model,m,1,USD per million tokens,=,2025-04-01,observed,unverified,q\n"
+BAD_DATE = "t/bad-date,ark-big-ideas-2026,price,model,m,1,USD per million tokens,=,2025-02-30,observed,unverified,q\n"
+BAD_NUMBER = "t/bad-number,ark-big-ideas-2026,price,model,m,abc,USD per million tokens,=,,observed,unverified,q\n"
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    wh = Warehouse(tmp_path / "w.duckdb")
+    with wh.ingest("test/registry") as (con, run):
+        store_sources(con, run, load_registry())
+    return wh
+
+
+def _load(warehouse, csv_text):
+    frame = parse_figures_csv(csv_text.encode(), "test.csv")
+    with warehouse.ingest("test/figures") as (con, run):
+        result = store_figures(con, run, frame, contract=CitedFigure)
+    return result, run
+
+
+def test_bad_rows_are_quarantined_with_their_rule_and_good_rows_load(warehouse):
+    result, run = _load(warehouse, HEADER + GOOD + NEGATIVE + NO_SOURCE + BAD_DATE + BAD_NUMBER)
+    assert (result.rows_in, result.accepted, result.quarantined) == (5, 1, 4)
+    with warehouse.reader() as con:
+        assert con.execute("SELECT figure_id FROM figure WHERE figure_id LIKE 't/%'").fetchall() == [("t/good",)]
+        rules = dict(con.execute(
+            "SELECT row_locator, rule FROM quarantine WHERE target_table = 'figure' ORDER BY row_locator").fetchall())
+        logged = con.execute("SELECT rows_in, rows_accepted, rows_quarantined, status FROM ingest_run WHERE run_id = ?",
+                             [run.run_id]).fetchone()
+    assert rules == {
+        "test.csv:3": "value:greater_than_or_equal_to(0)",
+        "test.csv:4": "source_registered",
+        "test.csv:5": "as_of_is_date",
+        "test.csv:6": "value_is_number",
+    }
+    assert logged == (5, 1, 4, "partial")
+
+
+def test_quarantine_reason_names_file_row_and_value(warehouse):
+    result, _ = _load(warehouse, HEADER + NEGATIVE)
+    assert result.reasons == ["test.csv:2: value:greater_than_or_equal_to(0): value failed greater_than_or_equal_to(0) (value: -1.0)"]
+
+
+def test_quarantine_keeps_the_raw_row(warehouse):
+    _load(warehouse, HEADER + BAD_DATE)
+    with warehouse.reader() as con:
+        raw = con.execute("SELECT raw FROM quarantine WHERE rule = 'as_of_is_date'").fetchone()[0]
+    assert '"as_of": "2025-02-30"' in raw
+
+
+def test_reloading_the_same_rows_adds_nothing(warehouse):
+    _load(warehouse, HEADER + GOOD + NEGATIVE)
+    _load(warehouse, HEADER + GOOD + NEGATIVE)
+    with warehouse.reader() as con:
+        assert con.execute("SELECT count(*) FROM figure").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 1
+
+
+def test_a_failed_write_window_leaves_the_published_file_untouched(warehouse):
+    with warehouse.reader() as con:
+        before = con.execute("SELECT count(*) FROM source").fetchone()[0]
+    with pytest.raises(duckdb.Error):
+        with warehouse.writer() as con:
+            con.execute("DELETE FROM source")
+            con.execute("SELECT * FROM no_such_table")
+    with warehouse.reader() as con:
+        assert con.execute("SELECT count(*) FROM source").fetchone()[0] == before
+    assert not list(warehouse.path.parent.glob("*.building-*"))

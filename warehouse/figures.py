@@ -1,0 +1,78 @@
+"""Writes for the citation store: sources, snapshots, figures, citations, lineage, formulas."""
+
+from __future__ import annotations
+
+import duckdb
+import pandera.polars as pa
+import polars as pl
+
+from warehouse.contracts import Figure, Source
+from warehouse.store import IngestRun, StoreResult, store
+
+FIGURE_SCHEMA = {
+    "figure_id": pl.String, "source_id": pl.String, "snapshot_sha256": pl.String,
+    "metric": pl.String, "entity_kind": pl.String, "entity": pl.String, "value": pl.Float64,
+    "unit": pl.String, "bound": pl.String, "value_low": pl.Float64, "value_high": pl.Float64,
+    "as_of": pl.Date, "period_start": pl.Date, "period_end": pl.Date, "page": pl.String,
+    "locator": pl.String, "quote": pl.String, "qualifier": pl.String, "kind": pl.String,
+    "verification": pl.String, "formula": pl.String, "notes": pl.String,
+}
+
+
+def figure_frame(rows: list[dict]) -> pl.DataFrame:
+    """Figure rows (dicts, missing keys = null) as a frame with the figure table's types."""
+    extra = {k: pl.String for r in rows for k in r if k.startswith("_") and k != "_errors"}
+    extra |= {"_errors": pl.List(pl.String)} if any("_errors" in r for r in rows) else {}
+    schema = FIGURE_SCHEMA | extra
+    return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema, orient="row")
+
+
+def store_sources(con: duckdb.DuckDBPyConnection, run: IngestRun, sources: pl.DataFrame) -> StoreResult:
+    return store(con, run, "source", sources, Source, key=["source_id"], require_registered_source=False)
+
+
+def store_snapshots(con: duckdb.DuckDBPyConnection, run: IngestRun, snapshots: pl.DataFrame) -> StoreResult:
+    """Content-addressed snapshot records (sha256, source, url, retrieved_at, bytes, path)."""
+    return store(con, run, "snapshot", snapshots, None, key=["sha256"])
+
+
+def store_figures(
+    con: duckdb.DuckDBPyConnection, run: IngestRun, figures: pl.DataFrame,
+    contract: type[pa.DataFrameModel] = Figure,
+) -> StoreResult:
+    figures = figures.with_columns(pl.lit(run.run_id).alias("ingest_run_id"))
+    return store(con, run, "figure", figures, contract, key=["figure_id"])
+
+
+def store_citations(con: duckdb.DuckDBPyConnection, run: IngestRun, citations: pl.DataFrame) -> StoreResult:
+    """Second links (a citing document's locator and quote), for figures already stored."""
+    known = {r[0] for r in con.execute("SELECT figure_id FROM figure").fetchall()}
+    citations = citations.with_columns(
+        pl.lit(run.run_id).alias("ingest_run_id"),
+        pl.when(pl.col("figure_id").is_in(list(known))).then(pl.lit([], pl.List(pl.String)))
+        .otherwise(pl.concat_list(pl.format("figure_exists: figure {} is not stored", pl.col("figure_id"))))
+        .alias("_errors"),
+    )
+    return store(con, run, "figure_citation", citations, None, key=["figure_id", "source_id"])
+
+
+def store_lineage(con: duckdb.DuckDBPyConnection, run: IngestRun, lineage: pl.DataFrame) -> StoreResult:
+    """`figure_input` rows; every input must be a stored figure (lineage never dangles)."""
+    known = {r[0] for r in con.execute("SELECT figure_id FROM figure").fetchall()}
+    lineage = lineage.with_columns(
+        pl.when(pl.col("input_figure_id").is_in(list(known)) & pl.col("figure_id").is_in(list(known)))
+        .then(pl.lit([], pl.List(pl.String)))
+        .otherwise(pl.concat_list(pl.format("lineage_resolves: {} -> {} names a figure that is not stored",
+                                            pl.col("figure_id"), pl.col("input_figure_id"))))
+        .alias("_errors"),
+    )
+    return store(con, run, "figure_input", lineage, None, key=["figure_id", "role", "input_figure_id"],
+                 source_id_column=None)
+
+
+def store_formulas(con: duckdb.DuckDBPyConnection, formulas: list) -> None:
+    """Record each registered formula (name, version, docstring) so audit can show it."""
+    con.executemany(
+        "INSERT OR REPLACE INTO formula VALUES (?, ?, ?)",
+        [[f.name, f.version, f.doc] for f in formulas],
+    )
