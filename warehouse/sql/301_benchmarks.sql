@@ -97,9 +97,14 @@ CREATE TABLE benchmark_run_stat (
 );
 
 -- Per-request rows live in content-addressed Parquet parts; this table lists them.
+-- layout 'canonical': written by the importer with the canonical columns and _rule;
+-- layout 'llmperf': the imported Parquet file itself (llmperf per-request columns), stored
+-- unchanged under its sha256 and converted to canonical columns by the view.
 CREATE TABLE benchmark_request_part (
     part_file         VARCHAR PRIMARY KEY,  -- name under <warehouse>_parts/benchmark_request/
     file_sha256       VARCHAR NOT NULL,
+    layout            VARCHAR NOT NULL,
+    run_id            VARCHAR,              -- for single-run native layouts
     rows_in           BIGINT NOT NULL,
     rows_quarantined  BIGINT NOT NULL,
     ingest_run_id     VARCHAR NOT NULL

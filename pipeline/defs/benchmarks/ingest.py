@@ -23,16 +23,30 @@ import polars as pl
 
 from sources.benchmarks import Frames, ParseError, default_source_id, parse_bytes
 from sources.benchmarks.bundled import folder_context, is_context_file, source_for_sha
-from sources.benchmarks.common import sha256_hex
+from sources.benchmarks.common import PARSER_VERSION, sha256_hex
 from sources.benchmarks.context import Context, ContextError, load_context, parse_context
 from sources.benchmarks.mlperf import system_context
-from warehouse.contracts import Figure, Source
+from analysis.formulas import formula, get
 from warehouse.contracts_benchmarks import REQUEST_RULES, BenchmarkRun, BenchmarkRunStat
+from warehouse.figures import store_figures, store_formulas, store_lineage, store_snapshots, store_sources
 from warehouse.store import IngestRun, store
 
 SQL_DIR = Path(__file__).parent / "sql"
 PARTS_SUBDIR = "benchmark_request"
 PERCENTILE_FORMULA = "benchmark_percentile_from_requests@1"
+
+
+@formula("benchmark_percentile_from_requests", 1)
+def percentile_from_requests(requests, q: float) -> float:
+    """A latency percentile of one run recomputed from its successful, validated
+    per-request rows (role `requests`), with linear interpolation between order statistics
+    (numpy.percentile's default, DuckDB's quantile_cont). Lineage role `checked_against`
+    names the file's own figure when it states one. At scale the same statistic is
+    computed in SQL over the Parquet part (sql/request_percentiles.sql); this is the
+    reference implementation the tests hold the SQL to."""
+    import numpy as np
+
+    return float(np.percentile(np.asarray(requests, dtype=float), q * 100))
 # Relative tolerance when a percentile recomputed from per-request rows is compared with
 # the file's own figure. TTFT is the same numbers through the same interpolation; TPOT
 # and E2EL are rebuilt from token gaps, which the tools measure with separate clocks.
@@ -65,15 +79,33 @@ def rule_case() -> str:
     return f"CASE {whens} ELSE NULL END"
 
 
+def _quote(path: Path | str) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def part_relation(part: Path, layout: str, run_id: str | None) -> str:
+    """A SQL relation with the canonical request columns and `_rule` for one part."""
+    if layout == "canonical":
+        return f"read_parquet({_quote(part)})"
+    if layout == "llmperf":
+        converted = _sql("llmperf_requests.sql").format(run_id=run_id.replace("'", "''"), path=_quote(part))
+        return f"(SELECT *, {rule_case()} AS _rule FROM {converted})"
+    raise ValueError(f"unknown request part layout {layout!r}")
+
+
 def refresh_request_view(con: duckdb.DuckDBPyConnection, parts_dir: Path) -> None:
-    """Point the `benchmark_request` view at every registered part (absolute paths)."""
-    parts = [r[0] for r in con.execute("SELECT part_file FROM benchmark_request_part ORDER BY part_file").fetchall()]
-    files = [str((parts_dir / PARTS_SUBDIR / p).resolve()) for p in parts]
-    if not files:
+    """Point the `benchmark_request` view at every registered part (absolute paths):
+    canonical parts in one read_parquet, native parts each through their conversion."""
+    parts = con.execute("SELECT part_file, layout, run_id FROM benchmark_request_part ORDER BY part_file").fetchall()
+    if not parts:
         return
-    listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-    con.execute(f"CREATE OR REPLACE VIEW benchmark_request AS SELECT * EXCLUDE (_rule) FROM read_parquet([{listing}]) WHERE _rule IS NULL")
-    con.execute(f"CREATE OR REPLACE VIEW benchmark_request_rejected AS SELECT * FROM read_parquet([{listing}]) WHERE _rule IS NOT NULL")
+    folder = (parts_dir / PARTS_SUBDIR).resolve()
+    canonical = [folder / p for p, layout, _ in parts if layout == "canonical"]
+    pieces = [f"SELECT * FROM read_parquet([{', '.join(_quote(f) for f in canonical)}])"] if canonical else []
+    pieces += [f"SELECT * FROM {part_relation(folder / p, layout, rid)}" for p, layout, rid in parts if layout != "canonical"]
+    union = " UNION ALL BY NAME ".join(pieces)
+    con.execute(f"CREATE OR REPLACE VIEW benchmark_request AS SELECT * EXCLUDE (_rule) FROM ({union}) WHERE _rule IS NULL")
+    con.execute(f"CREATE OR REPLACE VIEW benchmark_request_rejected AS SELECT * FROM ({union}) WHERE _rule IS NOT NULL")
 
 
 def write_request_part(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, source_sql: str,
@@ -82,8 +114,6 @@ def write_request_part(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: Ing
     `file_sha256`, validate in bulk, register it. Returns (part name, rows, rows rejected)."""
     folder = parts_dir / PARTS_SUBDIR
     folder.mkdir(parents=True, exist_ok=True)
-    from sources.benchmarks.common import PARSER_VERSION
-
     name = f"{file_sha256}-p{PARSER_VERSION}.parquet"
     target = folder / name
     tmp = folder / f".{name}.tmp"
@@ -91,22 +121,12 @@ def write_request_part(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: Ing
                                                       target=str(tmp).replace("'", "''")))
     tmp.replace(target)
     part = str(target).replace("'", "''")
-    total, bad = con.execute(f"SELECT count(*), count(_rule) FROM read_parquet('{part}')").fetchone()
+    total, bad = con.execute(f"SELECT count(*), count(_rule) FROM read_parquet('{part}')").fetchall()[0]
     if bad:
         by_rule = con.execute(f"SELECT _rule, count(*), min(run_id || '#' || request_index) FROM read_parquet('{part}') "
                               "WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall()
-        rows = pl.DataFrame({
-            "target_table": "benchmark_request", "source_id": source_id,
-            "row_locator": [f"{name}:{first}" for _, _, first in by_rule],
-            "rule": [r for r, _, _ in by_rule],
-            "reason": [f"{n} request rows break {r} ({REQUEST_RULES[r]}); first: {first}" for r, n, first in by_rule],
-            "raw": [json.dumps({"rule": r, "rows": n}) for r, n, _ in by_rule],
-            "snapshot_sha256": file_sha256, "run_id": run.run_id,
-        })
-        con.register("_rq", rows.to_arrow())
-        con.execute("INSERT OR REPLACE INTO quarantine BY NAME SELECT * FROM _rq")
-        con.unregister("_rq")
-    con.execute("INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, ?, ?, ?)",
+        _quarantine_rule_counts(con, run, name, source_id, file_sha256, by_rule)
+    con.execute("INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, 'canonical', NULL, ?, ?, ?)",
                 [name, file_sha256, total, bad, run.run_id])
     run.rows_in += total
     run.rows_accepted += total - bad
@@ -155,8 +175,9 @@ def _mlperf_system(path: Path) -> Path | None:
 
 
 def _already(con: duckdb.DuckDBPyConnection, sha: str) -> tuple | None:
-    return con.execute("SELECT status, format, source_id, runs_stored, request_rows FROM benchmark_file WHERE sha256 = ?",
-                       [sha]).fetchone()
+    rows = con.execute("SELECT status, format, source_id, runs_stored, request_rows FROM benchmark_file WHERE sha256 = ?",
+                       [sha]).fetchall()
+    return rows[0] if rows else None
 
 
 def _ensure_source(con, run: IngestRun, sha: str, path: Path, source_id: str | None) -> str:
@@ -168,7 +189,7 @@ def _ensure_source(con, run: IngestRun, sha: str, path: Path, source_id: str | N
         sid = record["source_id"]
     else:
         sid = source_id or default_source_id(sha)
-        if con.execute("SELECT 1 FROM source WHERE source_id = ?", [sid]).fetchone():
+        if con.execute("SELECT 1 FROM source WHERE source_id = ?", [sid]).fetchall():
             return sid
         frame = pl.DataFrame([{
             "source_id": sid, "kind": "benchmark_file", "title": f"Benchmark result file {path.name}",
@@ -179,7 +200,7 @@ def _ensure_source(con, run: IngestRun, sha: str, path: Path, source_id: str | N
             "snapshot_path": None, "snapshot_sha256": sha, "notes": "registered by `infernomics import`",
         }])
     frame = frame.with_columns(pl.col("date_published").cast(pl.Date), pl.col("date_accessed").cast(pl.Date))
-    store(con, run, "source", frame, Source, key=["source_id"], require_registered_source=False)
+    store_sources(con, run, frame)
     return sid
 
 
@@ -188,7 +209,7 @@ def _snapshot(con, run: IngestRun, sha: str, sid: str, path: Path, size: int) ->
                            "retrieved_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
                            "media_type": "application/json" if path.suffix in {".json", ".jsonl"} else "text/plain",
                            "bytes": size, "path": str(path)}])
-    store(con, run, "snapshot", frame, None, key=["sha256"], source_id_column="source_id")
+    store_snapshots(con, run, frame)
 
 
 FIGURE_COLUMNS = {
@@ -201,7 +222,7 @@ FIGURE_COLUMNS = {
 }
 
 
-def figure_frame(frame: pl.DataFrame) -> pl.DataFrame:
+def _as_figures(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with every `figure` column present (missing ones null), typed."""
     return frame.with_columns([pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in frame.columns]) \
         .select([pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()])
@@ -209,7 +230,7 @@ def figure_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _stat_figures(stats: pl.DataFrame, sha: str, run: IngestRun) -> pl.DataFrame:
     """One measured figure per finite stat (`stats` already joined with the run's ids)."""
-    return figure_frame(stats.filter(pl.col("figure_id").is_not_null()).select(
+    return _as_figures(stats.filter(pl.col("figure_id").is_not_null()).select(
         "figure_id", "source_id", pl.lit(sha).alias("snapshot_sha256"),
         pl.format("benchmark.{}.{}", "metric", "stat").alias("metric"),
         pl.lit("benchmark_run").alias("entity_kind"), pl.col("run_id").alias("entity"),
@@ -259,12 +280,13 @@ def _quarantine_file(con, run, outcome: FileOutcome, path: Path, sid: str, reaso
     return outcome
 
 
-def _file_row(con, run, outcome: FileOutcome, path: Path, sid: str, size: int, context_path: str | None) -> None:
+def _file_row(con, run, outcome: FileOutcome, path: Path, sid: str, size: int, context_path: str | None,
+              part_name: str | None = None) -> None:
     con.execute(
         "INSERT OR REPLACE INTO benchmark_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [outcome.sha256, sid, path.name, str(path), size, outcome.format, outcome.status, outcome.reason or None,
          outcome.runs_stored, outcome.runs_quarantined, outcome.request_rows,
-         f"{outcome.sha256}-p1.parquet" if outcome.request_rows else None, context_path, run.run_id,
+         part_name or (f"{outcome.sha256}-p{PARSER_VERSION}.parquet" if outcome.request_rows else None), context_path, run.run_id,
          dt.datetime.now(dt.UTC).replace(tzinfo=None)],
     )
 
@@ -287,7 +309,7 @@ def _store_frames(con, parts_dir: Path, run: IngestRun, frames: Frames, outcome:
     if not accepted:
         return
     stats = stats.filter(pl.col("run_id").is_in(accepted))
-    store(con, run, "figure", _stat_figures(stats, sha, run), Figure, key=["figure_id"])
+    store_figures(con, run, _stat_figures(stats, sha, run))
     store(con, run, "benchmark_run_stat", stats, BenchmarkRunStat, key=["run_id", "metric", "stat"], source_id_column=None)
     requests = frames.requests.filter(pl.col("run_id").is_in(accepted))
     if requests.height:
@@ -302,7 +324,18 @@ def _store_frames(con, parts_dir: Path, run: IngestRun, frames: Frames, outcome:
 def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRun, fmt: str) -> list[str]:
     """Percentiles from per-request rows as derived figures with lineage, and a check of
     each against the file's own figure where the file states one. Returns failed checks."""
-    computed = pl.from_arrow(con.sql(_sql("request_percentiles.sql").format(part=str(part).replace("'", "''"))).to_arrow_table())
+    layout, run_id = con.execute("SELECT layout, run_id FROM benchmark_request_part WHERE part_file = ?", [part.name]).fetchall()[0]
+    relation = part_relation(part, layout, run_id)
+    wide = pl.from_arrow(con.sql(_sql("request_percentiles.sql").format(relation=relation)).to_arrow_table())
+    if wide.is_empty():
+        return []
+    pieces = []
+    for metric in ("ttft", "tpot", "itl", "e2el"):
+        pieces.append(wide.select(
+            "run_id", pl.lit(metric).alias("metric"), pl.col(f"{metric}_n").alias("n"),
+            pl.col(f"{metric}_mean").alias("mean"),
+            *[pl.col(f"{metric}_q").list.get(i).alias(name) for i, name in enumerate(("p50", "p90", "p95", "p99"))]))
+    computed = pl.concat(pieces).filter(pl.col("n") > 0)
     if computed.is_empty():
         return []
     long = computed.unpivot(index=["run_id", "metric", "n"], on=["mean", "p50", "p90", "p95", "p99"],
@@ -332,9 +365,8 @@ def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRu
         pl.lit("measured").alias("kind"), pl.lit("verified").alias("verification"),
         pl.lit(run.run_id).alias("ingest_run_id"),
     )
-    n_rows = con.execute(f"SELECT run_id, count(*)::DOUBLE FROM read_parquet('{str(part).replace(chr(39), chr(39) * 2)}') "
-                         "WHERE _rule IS NULL GROUP BY 1").fetchall()
-    counts = counts.with_columns(pl.col("entity").replace_strict(dict(n_rows), default=None, return_dtype=pl.Float64).alias("value"))
+    n_rows = dict(zip(wide["run_id"].to_list(), wide["n_rows"].cast(pl.Float64).to_list()))
+    counts = counts.with_columns(pl.col("entity").replace_strict(n_rows, default=None, return_dtype=pl.Float64).alias("value"))
     derived = long.select(
         "figure_id", "source_id", pl.col("file_sha256").alias("snapshot_sha256"),
         pl.format("benchmark.{}.{}", "metric", "stat").alias("metric"), pl.lit("benchmark_run").alias("entity_kind"),
@@ -344,15 +376,14 @@ def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRu
         pl.lit("derived").alias("kind"), pl.lit("verified").alias("verification"),
         pl.lit(PERCENTILE_FORMULA).alias("formula"), pl.lit(run.run_id).alias("ingest_run_id"),
     )
-    store(con, run, "figure", pl.concat([figure_frame(counts), figure_frame(derived)]), Figure, key=["figure_id"])
+    store_formulas(con, [get(PERCENTILE_FORMULA)])
+    store_figures(con, run, pl.concat([_as_figures(counts), _as_figures(derived)]))
     lineage = pl.concat([
         long.select("figure_id", pl.col("count_figure_id").alias("input_figure_id"), pl.lit("requests").alias("role")),
         long.filter(pl.col("file_figure_id").is_not_null()).select(
             "figure_id", pl.col("file_figure_id").alias("input_figure_id"), pl.lit("checked_against").alias("role")),
     ])
-    con.register("_lineage", lineage.to_arrow())
-    con.execute("INSERT OR REPLACE INTO figure_input SELECT figure_id, input_figure_id, role FROM _lineage")
-    con.unregister("_lineage")
+    store_lineage(con, run, lineage)
     checks = long.select("run_id", "metric", "stat", "from_file", "from_requests", "rel_diff", "tolerance", "ok", "figure_id")
     con.register("_checks", checks.to_arrow())
     con.execute("INSERT OR REPLACE INTO benchmark_check BY NAME SELECT * FROM _checks")
@@ -362,10 +393,124 @@ def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRu
             for r in failed.to_dicts()]
 
 
+LLMPERF_REQUEST_COLUMNS = {"ttft_s", "end_to_end_latency_s", "number_output_tokens", "error_code"}
+
+
+def sha256_file(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parquet_layout(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """'llmperf' when a Parquet file has llmperf's per-request columns, else None."""
+    columns = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quote(path)})").fetchall()}
+    return "llmperf" if LLMPERF_REQUEST_COLUMNS <= columns else None
+
+
+def import_request_parquet(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, path: Path,
+                           layout: str, context: Context | None = None, source_id: str | None = None,
+                           context_path: str | None = None, derive: bool = True) -> FileOutcome:
+    """Per-request rows in a Parquet file (tens of millions of rows): streamed, never
+    loaded into Python. The file itself becomes the content-addressed part (copied under
+    its sha256); one SQL scan validates every row against the bulk rules and counts the
+    outcome; the view converts to canonical columns and hides rejected rows."""
+    import shutil
+
+    from sources.benchmarks.common import ParseContext, RunBuilder, finish
+
+    sha = sha256_file(path)
+    outcome = FileOutcome(str(path), sha, "stored", format=layout)
+    prior = _already(con, sha)
+    if prior and prior[0] == "stored":
+        outcome.status, outcome.source_id = "skipped", prior[2]
+        outcome.reason = f"same sha256 already stored ({prior[3]} runs, {prior[4]} request rows)"
+        return outcome
+    sid = _ensure_source(con, run, sha, path, source_id)
+    outcome.source_id = sid
+    _snapshot(con, run, sha, sid, path, path.stat().st_size)
+    folder = parts_dir / PARTS_SUBDIR
+    folder.mkdir(parents=True, exist_ok=True)
+    part = folder / f"{sha}.parquet"
+    if not part.exists():
+        tmp = folder / f".{part.name}.tmp"
+        shutil.copyfile(path, tmp)
+        tmp.replace(part)
+    run_id = f"{sha[:16]}/run"
+    relation = part_relation(part, layout, run_id)
+    rows = con.execute(_sql("validate_part.sql").format(relation=relation)).fetchall()
+    total = sum(r[1] for r in rows)
+    bad = [(rule, n, first) for rule, n, _, _, first in rows if rule is not None]
+    n_bad = sum(n for _, n, _ in bad)
+    ok = sum(r[2] for r in rows if r[0] is None)
+    rejected = sum(r[3] for r in rows)
+    if bad:
+        _quarantine_rule_counts(con, run, part.name, sid, sha, bad)
+    con.execute("INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [part.name, sha, layout, run_id, total, n_bad, run.run_id])
+    run.rows_in += total
+    run.rows_accepted += total - n_bad
+    run.rows_quarantined += n_bad
+    ctx = ParseContext(path.name, sha, sid, context, path.parent.parts)
+    b = RunBuilder(ctx, "run")
+    b.set("format", layout)
+    b.set("format_variant", f"{layout}-requests-parquet")
+    b.set("n_request_rows", total - n_bad)
+    b.stat("requests_sent", "value", total, "count(*)", "requests")
+    b.stat("completed", "value", ok, "count(success)", "requests")
+    b.stat("rejected", "value", rejected, "count(error_code in (429, 503))", "requests")
+    b.stat("failed", "value", total - ok - rejected, "count(*) - completed - rejected", "requests")
+    if ok == 0:
+        b.errors.append("all_requests_failed: no request in the file succeeded")
+    frames = finish(ctx, [b], None, layout)
+    _store_frames(con, parts_dir, run, frames, outcome, sha, sid)
+    outcome.request_rows = total - n_bad
+    outcome.status = "stored" if outcome.runs_stored else "quarantined"
+    if outcome.runs_stored:
+        refresh_request_view(con, parts_dir)
+        if derive:
+            outcome.checks_failed = derive_percentiles(con, part, run, layout)
+    _file_row(con, run, outcome, path, sid, path.stat().st_size, context_path, part.name)
+    return outcome
+
+
+def _quarantine_rule_counts(con, run: IngestRun, part_name: str, sid: str, sha: str, bad: list[tuple]) -> None:
+    """One quarantine row per broken rule (count and first row): rejected rows stay in the
+    part, hidden by the view, listed by `benchmark_request_rejected`."""
+    rows = pl.DataFrame({
+        "target_table": "benchmark_request", "source_id": sid,
+        "row_locator": [f"{part_name}:{first}" for _, _, first in bad],
+        "rule": [r for r, _, _ in bad],
+        "reason": [f"{n} request rows break {r} ({REQUEST_RULES[r]}); first: {first}" for r, n, first in bad],
+        "raw": [json.dumps({"rule": r, "rows": n}) for r, n, _ in bad],
+        "snapshot_sha256": sha, "run_id": run.run_id,
+    })
+    con.register("_rq", rows.to_arrow())
+    con.execute("INSERT OR REPLACE INTO quarantine BY NAME SELECT * FROM _rq")
+    con.unregister("_rq")
+
+
 def import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, path: Path, fmt: str = "auto",
                 context_path: Path | None = None, cli_context: dict | None = None,
-                bundled_folder: str | None = None, source_id: str | None = None) -> FileOutcome:
-    """Import one file from disk, with its context layers."""
+                bundled_folder: str | None = None, source_id: str | None = None, derive: bool = True) -> FileOutcome:
+    """Import one file from disk, with its context layers. `derive=False` skips the
+    percentile recomputation (run it later with `derive_percentiles`)."""
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PAR1":
+        layout = parquet_layout(con, path)
+        if layout is None or fmt not in ("auto", layout):
+            reason = f"Parquet file without llmperf per-request columns {sorted(LLMPERF_REQUEST_COLUMNS)}"
+            sha = sha256_file(path)
+            sid = _ensure_source(con, run, sha, path, source_id)
+            out = FileOutcome(str(path), sha, "quarantined", source_id=sid)
+            return _quarantine_file(con, run, out, path, sid, reason, fmt, path.stat().st_size, None)
+        ctx, used = context_for(path, context_path, cli_context, bundled_folder)
+        return import_request_parquet(con, parts_dir, run, path, layout, ctx, source_id, used, derive)
     data = path.read_bytes()
     if is_context_file(path.name) and fmt == "auto":
         return FileOutcome(str(path), sha256_hex(data), "context",
