@@ -199,7 +199,8 @@ def _ensure_source(con, run: IngestRun, sha: str, path: Path, source_id: str | N
             "date_accessed": dt.date.today(), "license": None, "source_class": "primary", "cites_source_id": None,
             "snapshot_path": None, "snapshot_sha256": sha, "notes": "registered by `infernomics import`",
         }])
-    frame = frame.with_columns(pl.col("date_published").cast(pl.Date), pl.col("date_accessed").cast(pl.Date))
+    frame = frame.with_columns(pl.col("date_published").cast(pl.Date), pl.col("date_accessed").cast(pl.Date),
+                               pl.exclude("date_published", "date_accessed").cast(pl.String))
     store_sources(con, run, frame)
     return sid
 
@@ -512,6 +513,9 @@ def import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun,
         ctx, used = context_for(path, context_path, cli_context, bundled_folder)
         return import_request_parquet(con, parts_dir, run, path, layout, ctx, source_id, used, derive)
     data = path.read_bytes()
+    record = source_for_sha(sha256_hex(data))
+    if record is not None and bundled_folder is None:
+        bundled_folder = Path(record["snapshot_path"]).parent.name
     if is_context_file(path.name) and fmt == "auto":
         return FileOutcome(str(path), sha256_hex(data), "context",
                            "context/provenance file (sidecar, script, system description), not a result")
