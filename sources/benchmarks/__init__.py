@@ -37,6 +37,13 @@ def parse_bytes(data: bytes, file_name: str, fmt: str = "auto", context: Context
     if chosen == "mlperf-system":
         raise ParseError("MLPerf system description: context for the results beside it, not a result")
     if chosen is None:
+        if name.endswith((".json", ".jsonl")):
+            import json
+
+            try:
+                json.loads(data)
+            except (json.JSONDecodeError, UnicodeDecodeError) as err:
+                raise ParseError(f"not valid JSON ({err}); truncated or not a result file") from None
         raise ParseError(f"format not recognised (try --format {'|'.join(FORMATS)})")
     if chosen not in PARSERS:
         raise ParseError(f"unknown format {chosen!r} (known: {', '.join(FORMATS)})")

@@ -156,6 +156,7 @@ def merge_context(fields: dict[str, Any], origins: dict[str, str], context: Cont
     if out.get("run_date") is None and isinstance(out.get("started_at"), dt.datetime):
         out["run_date"] = out["started_at"].date()
         where["run_date"] = where.get("started_at", "file") + " (date part)"
-    sources = {k: (f"{v} ({context.notes[k]})" if k in context.notes else v) for k, v in sorted(where.items())}
+    sources = {k: (f"{v} ({context.notes[k]})" if k in context.notes and v == context.origins.get(k) else v)
+               for k, v in sorted(where.items())}
     out["context_sources"] = json.dumps(sources, sort_keys=True)
     return out

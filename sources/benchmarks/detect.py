@@ -25,6 +25,8 @@ FORMATS = ("vllm", "sglang", "llmperf", "genai-perf", "aiperf", "mlperf")
 
 
 def _json_lines(text: str) -> list[dict] | None:
+    """The JSON-object lines of a JSONL text, when at least half of its lines are objects
+    (a truncated line among good ones is the parser's business, not a different format)."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if len(lines) < 2:
         return None
@@ -33,11 +35,10 @@ def _json_lines(text: str) -> list[dict] | None:
         try:
             doc = json.loads(line)
         except json.JSONDecodeError:
-            return None
-        if not isinstance(doc, dict):
-            return None
-        out.append(doc)
-    return out
+            continue
+        if isinstance(doc, dict):
+            out.append(doc)
+    return out if out and 2 * len(out) >= len(lines) else None
 
 
 def _is_sglang(doc: dict) -> bool:
