@@ -43,7 +43,7 @@ def test_runs_carry_provenance_and_context_sources(imported):
                       "FROM benchmark_run WHERE run_id = '4c9ece53c18d9fb0/run'")[0]
     assert run[0] == "bench-vllm-llmk8s-llama-3-3-70b-tp8-qps-04"
     assert run[1] == "4c9ece53c18d9fb0db0f37c5fbe5e23e301d802a568fb1ccaed5e9134b9ad19e"
-    assert run[2:6] == ("surajssd/llm-k8s", "58b61c59450e06073120a8ad166c1e9c333851a7", "A100-SXM4-40GB", 8)
+    assert run[2:6] == ("surajssd/llm-k8s", "58b61c59450e06073120a8ad166c1e9c333851a7", "a100-sxm-40gb", 8)
     origins = json.loads(run[6])
     assert origins["model"] == "file:model_id" and "Standard_ND96asr_v4" in origins["gpu_sku"]
 
