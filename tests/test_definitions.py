@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -28,7 +29,8 @@ def test_the_citation_assets_checks_and_schedule_exist():
 
 
 def test_dg_check_defs_passes():
-    dg_cli = shutil.which("dg")
+    beside_python = Path(sys.executable).parent / "dg"
+    dg_cli = str(beside_python) if beside_python.exists() else shutil.which("dg")
     assert dg_cli, "dagster-dg-cli (the test extra) provides `dg`"
     root = Path(__file__).parent.parent
     result = subprocess.run([dg_cli, "check", "defs"], cwd=root, capture_output=True, text=True, timeout=300)

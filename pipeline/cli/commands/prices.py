@@ -1,0 +1,152 @@
+"""`infernomics prices`: token prices on a date, cheapest per provider or capability tier,
+a model's history, conflicts between sources, stale feeds and unmapped model names."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+import polars as pl
+
+from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
+from sources.token_prices.models import canonical_model_key
+from warehouse import query_frame
+
+ACTIONS = ("on", "cheapest", "history", "conflicts", "stale", "unmapped")
+#: Capability tiers from MMLU (Epoch AI / Artificial Analysis scores, the trends family's table).
+TIERS = [(85.0, "A: MMLU >= 85"), (75.0, "B: MMLU 75-85"), (65.0, "C: MMLU 65-75"), (float("-inf"), "D: MMLU < 65")]
+CAPABILITY_TABLE = "llm_price_observation"
+PRICE_COLUMNS = ("provider_id, model_key, model, condition, effective_from, effective_to, date_basis, "
+                 "input_usd_per_mtok AS input, output_usd_per_mtok AS output, blended_usd_per_mtok AS blended_3to1, "
+                 "blended_1to1_usd_per_mtok AS blended_1to1, source_id, figure_ids")
+
+
+def prices(args: argparse.Namespace) -> int:
+    """Token prices: what a model cost on a date, and where each number comes from.
+
+    actions:
+      on         every price that held on --date (standard list prices unless --all-conditions)
+      cheapest   the cheapest model on --date, --by provider (default) or by capability tier
+      history    every stored price of --model-key, all sources, oldest first
+      conflicts  sources that disagree on the same model, provider and dates (relative difference)
+      stale      freshness of each price source (live feeds: stale since when)
+      unmapped   model names no alias rule could map to a canonical key
+
+    Prices are USD per million tokens; blended_3to1 weights 3 input tokens per output token
+    (blended_1to1 is the plain average). `infernomics audit FIGURE_ID` shows any figure's source.
+    Tiers come from MMLU scores in the trends family's Epoch AI table (A >= 85, B 75-85,
+    C 65-75, D < 65); models without a score are left out of --by tier.
+
+    example:
+      infernomics prices on --date 2024-06-01 --model-key gpt-4o
+      infernomics prices cheapest --date 2025-01-15 --by provider
+      infernomics prices cheapest --date 2025-01-15 --by tier --format markdown
+      infernomics prices history --model-key claude-3.5-haiku
+      infernomics prices conflicts
+      infernomics prices stale
+    """
+    with warehouse_from(args).reader() as con:
+        frame = ACTION_FUNCS[args.action](con, args)
+    print_rows(frame.columns, frame.rows(), args.format)
+    return 0
+
+
+def _date(args: argparse.Namespace) -> str:
+    if not args.date:
+        raise UserError(f"`prices {args.action}` needs --date YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(args.date).isoformat()
+    except ValueError:
+        raise UserError(f"--date {args.date!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _on(con, args) -> pl.DataFrame:
+    where, params = ["TRUE"], [_date(args)]
+    if not args.all_conditions:
+        where.append("is_standard")
+    for column, value in (("model_key", args.model_key), ("provider_id", args.provider)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return query_frame(con, f"SELECT {PRICE_COLUMNS} FROM price_on(?) WHERE {' AND '.join(where)} "
+                            "ORDER BY model_key, provider_id, source_id", params)
+
+
+def _cheapest(con, args) -> pl.DataFrame:
+    day = _date(args)
+    if args.by == "provider":
+        return query_frame(con, f"SELECT {PRICE_COLUMNS} FROM cheapest_by_provider(?) ORDER BY blended_3to1", [day])
+    tiers = _tiers(con)
+    con.register("_model_tier", tiers.to_arrow())
+    try:
+        return query_frame(con, f"""
+            SELECT t.tier, t.mmlu, {PRICE_COLUMNS} FROM price_on(?) p JOIN _model_tier t USING (model_key)
+            WHERE p.is_standard AND p.blended_usd_per_mtok IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY t.tier ORDER BY p.blended_usd_per_mtok, p.model_key) = 1
+            ORDER BY t.tier""", [day])
+    finally:
+        con.unregister("_model_tier")
+
+
+def _tiers(con) -> pl.DataFrame:
+    """model_key -> tier from the best MMLU score the trends family stored for that key."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [CAPABILITY_TABLE]).fetchall()[0][0]
+    if not exists:
+        raise UserError(f"tiering needs capability scores: table {CAPABILITY_TABLE} (trends family, Epoch AI data) "
+                        "is not in this warehouse; refresh the trends assets first, or use --by provider")
+    scores = query_frame(con, f"SELECT model, max(mmlu) AS mmlu FROM {CAPABILITY_TABLE} WHERE mmlu IS NOT NULL GROUP BY model")
+    keyed = scores.with_columns(pl.col("model").map_elements(canonical_model_key, return_dtype=pl.String).alias("model_key"))
+    keyed = keyed.drop_nulls("model_key").group_by("model_key").agg(pl.col("mmlu").max())
+    tier = pl.lit(TIERS[-1][1])
+    for floor, name in reversed(TIERS[:-1]):
+        tier = pl.when(pl.col("mmlu") >= floor).then(pl.lit(name)).otherwise(tier)
+    return keyed.with_columns(tier.alias("tier"))
+
+
+def _history(con, args) -> pl.DataFrame:
+    if not args.model_key:
+        raise UserError("`prices history` needs --model-key KEY (e.g. gpt-4o)")
+    return query_frame(con, """
+        SELECT provider_id, model, condition, effective_from, effective_to, date_basis, end_basis,
+               input_usd_per_mtok AS input, output_usd_per_mtok AS output, blended_usd_per_mtok AS blended_3to1,
+               source_id, source_class, price_id
+        FROM token_price WHERE model_key = ? AND (is_standard OR ?)
+        ORDER BY effective_from NULLS FIRST, provider_id, source_id""", [args.model_key, args.all_conditions])
+
+
+def _conflicts(con, args) -> pl.DataFrame:
+    where = "WHERE model_key = ?" if args.model_key else ""
+    return query_frame(con, f"""
+        SELECT provider_id, model_variant, overlap_from, overlap_to, source_a, class_a, source_b, class_b,
+               input_a, input_b, round(input_rel_diff, 4) AS input_rel_diff,
+               output_a, output_b, round(output_rel_diff, 4) AS output_rel_diff
+        FROM price_conflict {where}
+        ORDER BY greatest(coalesce(input_rel_diff, 0), coalesce(output_rel_diff, 0)) DESC""",
+        [args.model_key] if args.model_key else [])
+
+
+def _stale(con, args) -> pl.DataFrame:
+    from pipeline.defs.token_prices.load import freshness  # no Dagster in load
+
+    return freshness(con, args.max_age_hours).select(
+        "source_id", "freshness", "last_success_at", "last_attempt_at", "last_status", "last_message")
+
+
+def _unmapped(con, args) -> pl.DataFrame:
+    return query_frame(con, "SELECT source_id, provider_id, model, rule FROM model_alias_unmapped")
+
+
+ACTION_FUNCS = {"on": _on, "cheapest": _cheapest, "history": _history, "conflicts": _conflicts,
+                "stale": _stale, "unmapped": _unmapped}
+
+
+def register(subparsers) -> None:
+    parser = add_command(subparsers, "prices", prices, tabular=True)
+    parser.add_argument("action", choices=ACTIONS, help="what to show (see above)")
+    parser.add_argument("--date", help="YYYY-MM-DD (for on, cheapest)")
+    parser.add_argument("--by", choices=("provider", "tier"), default="provider", help="cheapest per provider or per tier")
+    parser.add_argument("--model-key", help="canonical model key, e.g. gpt-4o, claude-3.5-sonnet")
+    parser.add_argument("--provider", help="canonical provider id, e.g. openai, openrouter")
+    parser.add_argument("--all-conditions", action="store_true",
+                        help="include tiered, time-window and service-tier prices, not only the standard list price")
+    parser.add_argument("--max-age-hours", type=float, default=36.0, help="a live feed older than this is stale (stale)")

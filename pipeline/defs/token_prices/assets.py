@@ -1,0 +1,75 @@
+"""Token-price assets: bundled sources (cited file, genai-prices) and two live feeds, each
+fetched into a content-addressed snapshot (raw/...) and folded into the history (clean/...)."""
+
+import dagster as dg
+
+from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from pipeline.defs.token_prices import load
+from pipeline.defs.token_prices.resources import TokenPriceFeeds
+from sources.token_prices import genai_prices, litellm, openrouter
+
+GROUP = "token_prices"
+REGISTRY = dg.AssetKey(["clean", "citations", "source"])
+
+
+def _meta(run, applied: load.Applied, **extra) -> dict:
+    return ingest_metadata(run, status=applied.status, snapshot=applied.sha256 or "none", summary=applied.message, **extra)
+
+
+@dg.asset(key=["clean", "token_prices", "cited"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+def cited_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The 45 cited launch and price-cut rows (URL, date, verbatim quote, source class) as dated price rows."""
+    with warehouse.ingest(context, source_id=load.CURATED_SOURCE_ID) as (con, run):
+        load.record_formulas(con)
+        applied = load.ingest_curated(con, run)
+    return dg.MaterializeResult(metadata=_meta(run, applied))
+
+
+@dg.asset(key=["clean", "token_prices", "genai_prices"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Every model of the installed genai-prices package (version = snapshot), with its dated price changes."""
+    with warehouse.ingest(context, source_id=genai_prices.SOURCE_ID) as (con, run):
+        load.record_formulas(con)
+        applied = load.ingest_genai_prices(con, run, load.snapshot_dir(warehouse.warehouse))
+    return dg.MaterializeResult(metadata=_meta(run, applied, version=genai_prices.package_version()))
+
+
+def _live_assets(name: str, source_id: str, url_field: str):
+    raw_key = dg.AssetKey(["raw", "token_prices", name])
+
+    @dg.asset(key=raw_key, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"},
+              description=f"Fetch the {name} price feed (https, timeout, size cap, retries) and store the raw "
+                          f"bytes content-addressed with a `snapshot` row; offline, it records a stale feed and succeeds.")
+    def raw_feed(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                 token_price_feeds: TokenPriceFeeds) -> dg.MaterializeResult:
+        with warehouse.ingest(context, source_id=source_id) as (con, run):
+            got = load.fetch_live(con, run, source_id, getattr(token_price_feeds, url_field),
+                                  load.snapshot_dir(warehouse.warehouse), **token_price_feeds.http_options())
+        return dg.MaterializeResult(metadata={"fetched": got is not None, "snapshot": got.sha256 if got else "none",
+                                              "bytes": len(got.body) if got else 0, "messages": "\n".join(run.messages) or "none"})
+
+    @dg.asset(key=["clean", "token_prices", name], deps=[raw_key], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"},
+              description=f"Fold every stored {name} snapshot not yet applied into the price history: a changed price "
+                          f"is a new row, a vanished model gets an end date, a garbage or shrunken payload changes nothing.")
+    def clean_feed(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.ingest(context, source_id=source_id) as (con, run):
+            results = load.apply_pending(con, run, source_id)
+        summary = "\n".join(f"- {a.sha256[:12]}: {a.status}: {a.message}" for a in results) or "no new snapshot (feed stale or unchanged)"
+        return dg.MaterializeResult(metadata=ingest_metadata(run, snapshots_applied=len(results), summary=dg.MetadataValue.md(summary)))
+
+    return [raw_feed, clean_feed]
+
+
+openrouter_assets = _live_assets("openrouter", openrouter.SOURCE_ID, "openrouter_url")
+litellm_assets = _live_assets("litellm", litellm.SOURCE_ID, "litellm_url")
+
+live_feed_refresh = dg.define_asset_job(
+    "token_prices_live_refresh", selection=dg.AssetSelection.groups(GROUP) - dg.AssetSelection.assets(
+        ["clean", "token_prices", "cited"], ["clean", "token_prices", "genai_prices"]),
+    description="Fetch the OpenRouter and LiteLLM price feeds and fold them into the history.",
+)
+
+daily_live_feeds = dg.ScheduleDefinition(
+    name="token_prices_daily_live_feeds", job=live_feed_refresh, cron_schedule="30 5 * * *",
+    execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.RUNNING,
+)

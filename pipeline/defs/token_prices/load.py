@@ -1,0 +1,284 @@
+"""Write steps of the token-price family (no Dagster here, so tests and the CLI can call them).
+
+One snapshot at a time: record the raw bytes (content-addressed file + `snapshot` row), parse,
+validate observations, fold them into the stored history (`sources.token_prices.history`),
+then upsert price rows, one figure per number (plus the derived 3:1 blend with its lineage),
+the alias rows, and the feed's state. A parse failure or a fetch failure changes no price row:
+it only updates `token_price_feed_state`, which the freshness check reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import polars as pl
+
+from analysis.formulas import DERIVED_SOURCE_ID, formula, get
+from sources.token_prices import curated, fetch, genai_prices, history, litellm, openrouter
+from warehouse import Warehouse, query_frame
+from warehouse.contracts_token_prices import TokenPrice, TokenPriceObservation
+from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_snapshots
+from warehouse.store import IngestRun, store, validate
+
+CURATED_SOURCE_ID = "token-prices-cited"  # the feed-state name of the cited file (its rows cite one source per URL)
+CURATED_URL = "file:sources/data/token_prices/cited_token_prices.csv"
+UNIT = "USD per 1M tokens"
+OFFLINE_ENV = "INFERNOMICS_OFFLINE"  # set (to anything but 0) to refresh from stored data only
+METRICS = {p: f"token_price_{p}" for p in history.PRICE_FIELDS}
+LIVE_PARSERS: dict[str, Callable[..., pl.DataFrame]] = {
+    openrouter.SOURCE_ID: openrouter.parse, litellm.SOURCE_ID: litellm.parse,
+}
+
+
+@formula("token_price_blend_3to1")
+def blend_3to1(input: float, output: float) -> float:  # noqa: A002 (role names are the API)
+    """Blended token price for 3 input tokens per output token: (3 * input + output) / 4, USD per 1M tokens."""
+    return history.blended(input, output, (3, 1))
+
+
+@dataclass
+class Applied:
+    """What applying one snapshot did (for metadata and the feed state)."""
+
+    source_id: str
+    sha256: str | None
+    status: str
+    observations: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    report: history.HistoryReport = field(default_factory=history.HistoryReport)
+    message: str = ""
+
+
+def snapshot_dir(warehouse: Warehouse) -> Path:
+    """Raw payloads live beside the warehouse: `<warehouse>_parts/snapshots/token_prices/`."""
+    return warehouse.parts_dir / "snapshots" / "token_prices"
+
+
+def record_snapshot(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str, got: fetch.Fetched) -> None:
+    """The `snapshot` row for stored bytes (idempotent by sha256)."""
+    frame = pl.DataFrame([{
+        "sha256": got.sha256, "source_id": source_id, "url": got.url, "retrieved_at": got.retrieved_at,
+        "media_type": got.media_type, "bytes": len(got.body), "path": str(got.path) if got.path else None,
+    }], schema={"sha256": pl.String, "source_id": pl.String, "url": pl.String, "retrieved_at": pl.Datetime("us"),
+                "media_type": pl.String, "bytes": pl.Int64, "path": pl.String})
+    existing = con.execute("SELECT retrieved_at FROM snapshot WHERE sha256 = ?", [got.sha256]).fetchall()
+    if not existing:
+        store_snapshots(con, run, frame)
+
+
+def set_state(con: duckdb.DuckDBPyConnection, source_id: str, status: str, message: str,
+              attempt_at: dt.datetime, success_at: dt.datetime | None = None, sha256: str | None = None) -> None:
+    """Upsert the feed state; a failure never erases the time or size of the last success."""
+    rows_open = None
+    if sha256:
+        rows_open = con.execute("SELECT count(*) FROM token_price WHERE last_seen_sha256 = ? AND effective_to IS NULL",
+                                [sha256]).fetchall()[0][0]
+    con.execute(
+        """INSERT INTO token_price_feed_state AS s (source_id, last_attempt_at, last_success_at, last_sha256,
+             last_status, last_message, rows_open) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (source_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
+             last_success_at = coalesce(excluded.last_success_at, s.last_success_at),
+             last_sha256 = coalesce(excluded.last_sha256, s.last_sha256),
+             last_status = excluded.last_status, last_message = excluded.last_message,
+             rows_open = coalesce(excluded.rows_open, s.rows_open)""",
+        [source_id, attempt_at, success_at, sha256, status, message or None, rows_open],
+    )
+
+
+def _figures(rows: pl.DataFrame, curated_source: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One observed figure per price number, one derived figure per blend, and the lineage."""
+    figures, lineage = [], []
+    for r in rows.iter_rows(named=True):
+        entity = f"{r['provider_id']}/{r['model_id']}" + (f" [{r['condition']}]" if r["condition"] else "")
+        common = {
+            "entity_kind": "model_price", "entity": entity, "unit": UNIT, "bound": "=",
+            "as_of": r["effective_from"] or r["source_end"], "period_start": r["effective_from"], "period_end": r["effective_to"],
+            "locator": r["source_url"], "qualifier": r["qualifier"],
+        }
+        for p in history.PRICE_FIELDS:
+            value = r[f"{p}_usd_per_mtok"]
+            if value is None:
+                continue
+            figures.append({
+                **common, "figure_id": r[f"{p}_figure_id"], "source_id": r["source_id"], "metric": METRICS[p], "value": value,
+                "snapshot_sha256": None if curated_source else r["first_seen_sha256"], "quote": r["quote"],
+                "kind": "observed", "verification": "unverified" if curated_source else "verified",
+                "notes": f"price row {r['price_id']}; date basis {r['date_basis']}",
+            })
+        if r["blended_figure_id"]:
+            figures.append({
+                **common, "figure_id": r["blended_figure_id"], "source_id": DERIVED_SOURCE_ID, "metric": "token_price_blended_3to1",
+                "value": r["blended_usd_per_mtok"], "kind": "derived", "verification": "unverified",
+                "formula": blend_3to1_key(), "notes": f"3:1 input:output blend of price row {r['price_id']}",
+            })
+            lineage += [{"figure_id": r["blended_figure_id"], "input_figure_id": r["input_figure_id"], "role": "input"},
+                        {"figure_id": r["blended_figure_id"], "input_figure_id": r["output_figure_id"], "role": "output"}]
+    lineage_frame = pl.DataFrame(lineage, schema={"figure_id": pl.String, "input_figure_id": pl.String, "role": pl.String})
+    return figure_frame(figures), lineage_frame
+
+
+def blend_3to1_key() -> str:
+    return get("token_price_blend_3to1").key
+
+
+def _aliases(observations: pl.DataFrame) -> pl.DataFrame:
+    return (
+        observations.select("source_id", "provider_id", pl.col("model_id").alias("model"), "model_key",
+                            pl.col("alias_rule").fill_null("unmapped:none").alias("rule"))
+        .filter(pl.col("source_id").is_not_null() & pl.col("provider_id").is_not_null() & pl.col("model").is_not_null())
+        .unique(subset=["source_id", "provider_id", "model"], keep="first", maintain_order=True)
+    )
+
+
+def apply_observations(con: duckdb.DuckDBPyConnection, run: IngestRun, state_id: str, observations: pl.DataFrame,
+                       snapshot: history.SnapshotRef, curated_source: bool = False) -> Applied:
+    """Validate, fold into history, store rows + figures + lineage + aliases (one source's snapshot)."""
+    problems = validate(observations, TokenPriceObservation)
+    bad_idx = set(problems["_idx"].to_list())
+    indexed = observations.with_row_index("_idx")
+    good = indexed.filter(~pl.col("_idx").is_in(list(bad_idx)))
+    bad = indexed.filter(pl.col("_idx").is_in(list(bad_idx)))
+    if bad.height:  # carry the contract's reasons into `_errors` so quarantine names the rule
+        reasons = problems.group_by("_idx").agg(pl.format("{}: {}", "rule", "reason").alias("_why"))
+        bad = bad.join(reasons, on="_idx", how="left").with_columns(
+            pl.col("_errors").list.concat(pl.col("_why").fill_null(pl.lit([], pl.List(pl.String)))).list.unique(maintain_order=True).alias("_errors")
+        ).drop("_why")
+    rejected_ids = {tuple(r[k] for k in history.IDENTITY) for r in bad.to_dicts()}
+    source_ids = observations["source_id"].drop_nulls().unique().to_list()
+    stored = query_frame(con, "SELECT * FROM token_price WHERE list_contains(?, source_id)", [source_ids])
+    stored = stored.select(history.row_columns()) if stored.height else history.rows_frame([])
+    changes, report = history.apply_snapshot(stored, good.drop(["_idx", *history.BOOKKEEPING_SCHEMA]), snapshot, rejected_ids)
+    changes = changes.with_columns(pl.lit(run.run_id).alias("ingest_run_id"))
+    to_store = pl.concat([
+        changes.with_columns(pl.col("price_id").alias("_locator"), pl.lit([], pl.List(pl.String)).alias("_errors"), pl.lit(None, pl.String).alias("_raw")),
+        bad.drop("_idx"),
+    ], how="diagonal_relaxed")
+    result = store(con, run, "token_price", to_store, TokenPrice, key=["price_id"])
+    figures, lineage = _figures(changes, curated_source)
+    if figures.height:
+        store_figures(con, run, figures)
+        store_lineage(con, run, lineage)
+    store(con, run, "model_alias", _aliases(observations), None, key=["source_id", "provider_id", "model"])
+    summary = (f"{observations.height} observations: {good.height} accepted, {bad.height} rejected; "
+               f"{report.opened} opened, {report.changed} changed, {report.disappeared} ended, {report.unchanged} unchanged")
+    if report.notes:
+        summary += "; " + "; ".join(report.notes)
+    status = "partial" if (bad.height or report.closings_suppressed) else "ok"
+    run.messages.append(f"{state_id}: {summary}")
+    return Applied(state_id, snapshot.sha256, status, observations.height, result.accepted, bad.height, report, summary)
+
+
+def ingest_curated(con: duckdb.DuckDBPyConnection, run: IngestRun, path: Path | None = None) -> Applied:
+    """The bundled cited history (never stale: it changes only with the code)."""
+    path = path or curated.data_file()
+    got = fetch.from_bytes(CURATED_URL, path.read_bytes(), "text/csv")
+    observations = curated.parse(path)
+    applied = apply_observations(con, run, CURATED_SOURCE_ID, observations,
+                                 history.SnapshotRef(got.sha256, got.retrieved_at), curated_source=True)
+    set_state(con, CURATED_SOURCE_ID, applied.status, applied.message, got.retrieved_at, got.retrieved_at, got.sha256)
+    return applied
+
+
+def ingest_genai_prices(con: duckdb.DuckDBPyConnection, run: IngestRun, folder: Path) -> Applied:
+    """The installed genai-prices package: its data as a content-addressed JSON snapshot."""
+    body, provenance = genai_prices.fetch()
+    got = fetch.store_snapshot(fetch.from_bytes(provenance["url"], body, provenance["media_type"], provenance["retrieved_at"]), folder)
+    record_snapshot(con, run, genai_prices.SOURCE_ID, got)
+    return _apply_stored(con, run, genai_prices.SOURCE_ID, got, lambda b, _url: genai_prices.parse(b))
+
+
+def _apply_stored(con, run, source_id: str, got: fetch.Fetched, parse: Callable[[bytes, str], pl.DataFrame]) -> Applied:
+    last = con.execute("SELECT last_sha256, last_success_at FROM token_price_feed_state WHERE source_id = ?", [source_id]).fetchall()
+    last = last[0] if last else None
+    if last and last[0] == got.sha256:
+        applied = Applied(source_id, got.sha256, "ok", message=f"snapshot {got.sha256[:12]} already applied")
+        con.execute("UPDATE token_price_feed_state SET last_attempt_at = ?, last_success_at = ?, last_status = 'ok', last_message = ?"
+                    " WHERE source_id = ?", [got.retrieved_at, got.retrieved_at, applied.message, source_id])
+        return applied
+    try:
+        observations = parse(got.body, got.url)
+    except (ValueError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        message = f"snapshot {got.sha256[:12]} from {got.url} did not parse ({err}); stored rows unchanged"
+        run.messages.append(f"{source_id}: {message}")
+        set_state(con, source_id, "parse_failed", message, got.retrieved_at)
+        return Applied(source_id, got.sha256, "parse_failed", message=message)
+    applied = apply_observations(con, run, source_id, observations, history.SnapshotRef(got.sha256, got.retrieved_at))
+    set_state(con, source_id, applied.status, applied.message, got.retrieved_at, got.retrieved_at, got.sha256)
+    return applied
+
+
+def fetch_live(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str, url: str, folder: Path,
+               **http_options) -> fetch.Fetched | None:
+    """Fetch a live feed and store its bytes before any parsing (marked pending for the clean
+    step); on failure return None and record a stale feed, leaving every stored row as it was."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0"):
+        message = f"${OFFLINE_ENV} is set: not fetched; kept the stored history"
+        run.messages.append(f"{source_id}: {message}")
+        set_state(con, source_id, "offline", message, now)
+        return None
+    try:
+        got = fetch.store_snapshot(fetch.http_get(url, **http_options), folder)
+    except fetch.FetchError as err:
+        message = f"fetch failed: {err}; kept the stored history"
+        run.messages.append(f"{source_id}: {message}")
+        set_state(con, source_id, "fetch_failed", message, now)
+        return None
+    record_snapshot(con, run, source_id, got)
+    set_state(con, source_id, "fetched", f"fetched {len(got.body)} bytes from {got.url}", got.retrieved_at)
+    con.execute("UPDATE token_price_feed_state SET pending_sha256 = ?, pending_retrieved_at = ? WHERE source_id = ?",
+                [got.sha256, got.retrieved_at, source_id])
+    return got
+
+
+def apply_pending(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str) -> list[Applied]:
+    """Fold the last fetched, not yet applied snapshot of a live feed into the history."""
+    row = con.execute(
+        "SELECT s.pending_sha256, s.pending_retrieved_at, sn.url, sn.media_type, sn.path FROM token_price_feed_state s"
+        " JOIN snapshot sn ON sn.sha256 = s.pending_sha256 WHERE s.source_id = ?", [source_id]).fetchall()
+    if not row:
+        return []
+    sha, retrieved_at, url, media, path = row[0]
+    body = Path(path).read_bytes()
+    got = fetch.Fetched(url, body, sha, retrieved_at, media, Path(path))
+    if fetch.from_bytes(url, body).sha256 != sha:
+        message = f"stored snapshot {path} no longer matches its sha256 {sha[:12]}; not applied"
+        set_state(con, source_id, "parse_failed", message, retrieved_at)
+        applied = Applied(source_id, sha, "parse_failed", message=message)
+    else:
+        applied = _apply_stored(con, run, source_id, got, LIVE_PARSERS[source_id])
+    con.execute("UPDATE token_price_feed_state SET pending_sha256 = NULL, pending_retrieved_at = NULL WHERE source_id = ?",
+                [source_id])
+    return [applied]
+
+
+def record_formulas(con: duckdb.DuckDBPyConnection) -> None:
+    store_formulas(con, [get("token_price_blend_3to1")])
+
+
+def freshness(con: duckdb.DuckDBPyConnection, max_age_hours: float, now: dt.datetime | None = None) -> pl.DataFrame:
+    """One row per expected source: stale when never refreshed or older than `max_age_hours`."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    expected = pl.DataFrame({"source_id": [CURATED_SOURCE_ID, genai_prices.SOURCE_ID, *LIVE_PARSERS]})
+    state = query_frame(con, "SELECT source_id, last_success_at, last_attempt_at, last_status, last_message FROM token_price_feed_state")
+    if state.height == 0:
+        state = pl.DataFrame(schema={"source_id": pl.String, "last_success_at": pl.Datetime("us"), "last_attempt_at": pl.Datetime("us"),
+                                     "last_status": pl.String, "last_message": pl.String})
+    frame = expected.join(state, on="source_id", how="left")
+    live = pl.col("source_id").is_in(list(LIVE_PARSERS))
+    age = (pl.lit(now) - pl.col("last_success_at")).dt.total_seconds() / 3600
+    return frame.with_columns(
+        age.alias("hours_since_success"),
+        (pl.col("last_success_at").is_null() | (live & (age > max_age_hours))).alias("stale"),
+    ).with_columns(
+        pl.when(pl.col("last_success_at").is_null()).then(pl.lit("never refreshed"))
+        .when(pl.col("stale")).then(pl.format("stale since {}", pl.col("last_success_at").dt.strftime("%Y-%m-%d %H:%M UTC")))
+        .otherwise(pl.lit("fresh")).alias("freshness")
+    )

@@ -1,0 +1,51 @@
+"""`infernomics prices` on a warehouse refreshed by the real Definitions (the session fixture)."""
+
+import csv
+import io
+
+
+def rows(out: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def test_prices_on_a_date_shows_the_cited_price_and_its_figures(refreshed_warehouse, cli):
+    code, out, _ = cli("prices", "on", "--date", "2024-06-01", "--model-key", "gpt-4o", "--format", "csv",
+                       "--warehouse", refreshed_warehouse)
+    assert code == 0
+    [row] = rows(out)
+    assert (row["input"], row["output"], row["blended_3to1"], row["blended_1to1"]) == ("5", "15", "7.5", "10")
+    assert "platform-openai-docs/openai/gpt-4o-2024-05-13/2024-05-13/input" in row["figure_ids"]
+
+
+def test_audit_walks_a_price_to_its_quote(refreshed_warehouse, cli):
+    code, out, _ = cli("audit", "platform-openai-docs/openai/gpt-4o-2024-05-13/2024-05-13/input", "--warehouse", refreshed_warehouse)
+    assert code == 0 and "https://platform.openai.com/docs" in out and "Input: $5" in out
+
+
+def test_cheapest_by_provider(refreshed_warehouse, cli):
+    code, out, _ = cli("prices", "cheapest", "--date", "2025-01-15", "--format", "csv", "--warehouse", refreshed_warehouse)
+    cheapest = {r["provider_id"]: (r["model_key"], r["blended_3to1"]) for r in rows(out)}
+    assert code == 0
+    assert cheapest["openai"] == ("gpt-4o-mini", "0.2625")     # (3 * 0.15 + 0.6) / 4
+    assert cheapest["anthropic"] == ("claude-3-haiku", "0.5")  # (3 * 0.25 + 1.25) / 4
+
+
+def test_history_shows_the_price_cut(refreshed_warehouse, cli):
+    code, out, _ = cli("prices", "history", "--model-key", "o3", "--format", "csv", "--warehouse", refreshed_warehouse)
+    cited = [r for r in rows(out) if r["source_id"] != "genai-prices"]
+    assert code == 0 and [(r["effective_from"], r["effective_to"], r["input"]) for r in cited] == [
+        ("2025-04-16", "2025-06-10", "10"), ("2025-06-10", "", "2")]
+
+
+def test_stale_lists_every_source(refreshed_warehouse, cli):
+    code, out, _ = cli("prices", "stale", "--format", "csv", "--warehouse", refreshed_warehouse)
+    state = {r["source_id"]: r["freshness"] for r in rows(out)}
+    assert code == 0 and state["token-prices-cited"] == "fresh" and state["genai-prices"] == "fresh"
+    assert set(state) == {"token-prices-cited", "genai-prices", "openrouter-models", "litellm-model-prices"}
+
+
+def test_bad_input_is_one_line(refreshed_warehouse, cli):
+    code, _, err = cli("prices", "on", "--date", "June", "--warehouse", refreshed_warehouse)
+    assert code == 1 and "not a date" in err and len(err.strip().splitlines()) == 1
+    code, _, err = cli("prices", "history", "--warehouse", refreshed_warehouse)
+    assert code == 1 and "--model-key" in err
