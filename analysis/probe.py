@@ -185,12 +185,12 @@ def run_probe(quick: bool = False) -> tuple[ProbeEnvironment, list[ProbeResult]]
     return env, results
 
 
-# Which spec-sheet metric each probe is compared with (dense, no sparsity), and the factor
-# from the probe's unit to the spec's unit.
+# Which spec-sheet attribute (hardware family's `gpu_spec` attribute names; dense, no
+# sparsity) each GPU probe is compared with, and the factor from the spec's unit (TFLOPS,
+# TB/s) to the probe's (FLOP/s, byte/s). FP32 and FP64 have no spec attribute there.
 SPEC_FOR_TEST = {
     "matmul_bf16": ("bf16_dense_tflops", 1e12),
-    "matmul_fp32": ("fp32_tflops", 1e12),
-    "mem_copy": ("memory_bandwidth_tbs", 1e12),
+    "mem_copy": ("mem_bandwidth_tbps", 1e12),
 }
 
 
@@ -202,6 +202,15 @@ def achieved_fraction(result: ProbeResult, spec_value: float | None, spec_scale:
 
 
 from analysis.formulas import formula  # noqa: E402  (registration below needs the registry)
+
+
+@formula("probe_fraction_of_peak", 1)
+def fraction_of_peak(measured: float, spec_peak: float) -> float:
+    """Achieved fraction of a spec-sheet peak: the best measured throughput (FLOP/s or
+    byte/s) over the spec figure (TFLOPS or TB/s, hence x 1e12)."""
+    if spec_peak <= 0:
+        raise ValueError("probe_fraction_of_peak: spec peak must be positive")
+    return measured / (spec_peak * 1e12)
 
 
 @formula("probe_best_sample", 1)

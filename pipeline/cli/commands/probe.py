@@ -16,12 +16,14 @@ def probe(args: argparse.Namespace) -> int:
     """Measure dense matmul throughput and memory bandwidth here (numpy on CPU; torch on
     CUDA in bf16 and fp32 when torch and a GPU are present, else skipped with the reason),
     store every raw sample as a measured figure with device, versions and timestamp, and
-    compare the best sample with the device's spec-sheet peak when `gpu_spec_wide` knows
-    the device (CPUs have no spec row: the fraction is left empty and says so).
+    compare the best sample with the device's spec-sheet peak (bf16 dense TFLOPS, memory
+    bandwidth) when the hardware family knows the device (its name maps to a sku, or
+    --sku names it); CPUs have no spec row: the fraction is left empty and says so.
 
     example:
       infernomics probe
       infernomics probe --quick --no-store --format json
+      infernomics probe --sku h100-sxm
     """
     from analysis.probe import SPEC_FOR_TEST, achieved_fraction, run_probe
 
@@ -36,9 +38,10 @@ def probe(args: argparse.Namespace) -> int:
         spec_metric, spec_scale = SPEC_FOR_TEST.get(r.test, (None, 1))
         spec = specs.get((r.device, spec_metric))
         fraction = achieved_fraction(r, spec[0], spec_scale) if spec else None
-        note = (f"spec {spec_metric} = {spec[0]:g} ({spec[1]})" if spec else
+        note = (f"{spec[2]} {spec_metric} = {spec[0]:g} ({spec[1]})" if spec else
                 "no spec-sheet peak for CPUs" if r.device == "cpu" else
-                f"device {r.device_name!r} not found in gpu_spec_wide" if spec_metric else "no spec metric")
+                f"no spec for {r.device_name!r} (pass --sku, a hardware sku key)" if spec_metric else
+                "no spec attribute for this precision")
         rows.append([r.device, r.device_name, r.test, r.best / scale, r.median / scale, unit, len(r.samples),
                      fraction, note])
     print_rows(["device", "name", "test", "best", "median", "unit", "samples", "fraction_of_peak", "note"],
@@ -52,33 +55,41 @@ def probe(args: argparse.Namespace) -> int:
     return 0
 
 
-def _spec_lookup(con, results) -> dict:
-    """(device, spec metric) -> (value, figure id or source) from gpu_spec_wide, if present."""
+def device_sku(name: str, explicit: str | None) -> str | None:
+    """The hardware sku key of a device: --sku, else the hardware family's name mapping."""
+    if explicit:
+        return explicit
+    try:
+        from sources.hardware.sku import to_sku
+    except ImportError:  # the hardware family is not installed: only --sku can name the part
+        return None
+    return to_sku(name)
+
+
+def _spec_lookup(con, results, explicit_sku: str | None) -> dict:
+    """(device, attribute) -> (value, figure_id, sku) from the hardware family's preferred
+    spec figures (`gpu_spec_preferred`), when that view exists and knows the device."""
     from analysis.probe import SPEC_FOR_TEST
 
     names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if "gpu_spec_wide" not in names:
+    if "gpu_spec_preferred" not in names:
         return {}
-    cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                      "WHERE table_name = 'gpu_spec_wide'").fetchall()]
-    key = next((c for c in ("gpu_sku", "sku", "gpu", "name", "model") if c in cols), None)
     out = {}
     for r in results:
-        if r.device == "cpu" or key is None:
+        attribute = SPEC_FOR_TEST.get(r.test, (None,))[0]
+        sku = device_sku(r.device_name, explicit_sku) if r.device != "cpu" else None
+        if attribute is None or sku is None:
             continue
-        metric = SPEC_FOR_TEST.get(r.test, (None,))[0]
-        if metric not in cols:
-            continue
-        found = con.execute(f'SELECT "{metric}", "{key}" FROM gpu_spec_wide WHERE ? ILIKE \'%\' || "{key}" || \'%\' '
-                            f'OR "{key}" ILIKE \'%\' || ? || \'%\' ORDER BY length("{key}") DESC LIMIT 1',
-                            [r.device_name, r.device_name.replace("NVIDIA ", "")]).fetchall()
-        if found and found[0][0] is not None:
-            out[(r.device, metric)] = (float(found[0][0]), f"gpu_spec_wide.{key} = {found[0][1]}")
+        found = con.execute("SELECT value, figure_id FROM gpu_spec_preferred WHERE sku = ? AND attribute = ?",
+                            [sku, attribute]).fetchall()
+        if found and found[0][0]:
+            out[(r.device, attribute)] = (float(found[0][0]), found[0][1], sku)
     return out
 
 
 def _store(args, env, results) -> tuple[str, dict]:
     from analysis.formulas import get
+    from analysis.probe import SPEC_FOR_TEST
     from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_sources
 
     stamp = env.timestamp.strftime("%Y%m%dT%H%M%S")
@@ -117,7 +128,24 @@ def _store(args, env, results) -> tuple[str, dict]:
                             "notes": f"median {r.median:.6g}"})
         store_figures(con, run, figure_frame(figures))
         store_lineage(con, run, pl.DataFrame(lineage))
-        specs = _spec_lookup(con, results)
+        specs = _spec_lookup(con, results, args.sku)
+        for r in results:
+            attribute = SPEC_FOR_TEST.get(r.test, (None,))[0]
+            spec = specs.get((r.device, attribute))
+            if spec is None:
+                continue
+            fraction = get("probe_fraction_of_peak")
+            store_formulas(con, [fraction])
+            base = f"{sid}/{r.device}/{r.test}"
+            store_figures(con, run, figure_frame([{
+                "figure_id": f"{base}/fraction-of-peak", "source_id": sid, "metric": f"probe.{r.test}.fraction_of_peak",
+                "entity_kind": "device", "entity": r.device_name, "value": fraction.func(r.best, spec[0]),
+                "unit": "ratio", "bound": "=", "as_of": env.timestamp.date(), "locator": r.device,
+                "qualifier": f"{spec[2]} {attribute}", "kind": "derived", "verification": "verified",
+                "formula": fraction.key}]))
+            store_lineage(con, run, pl.DataFrame([
+                {"figure_id": f"{base}/fraction-of-peak", "input_figure_id": f"{base}/best", "role": "measured"},
+                {"figure_id": f"{base}/fraction-of-peak", "input_figure_id": spec[1], "role": "spec_peak"}]))
     if run.rows_quarantined:
         print("warning: some probe figures were quarantined:\n  " + "\n  ".join(run.messages[:5]))
     return sid, specs
@@ -127,3 +155,4 @@ def register(subparsers) -> None:
     parser = add_command(subparsers, "probe", probe, tabular=True)
     parser.add_argument("--quick", action="store_true", help="small sizes, 3 samples (seconds, less accurate)")
     parser.add_argument("--no-store", action="store_true", help="measure and print only")
+    parser.add_argument("--sku", help="hardware sku key of the GPU (e.g. h100-sxm) when its name does not map")
