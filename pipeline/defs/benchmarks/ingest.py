@@ -21,12 +21,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from analysis.formulas import formula, get
 from sources.benchmarks import Frames, ParseError, default_source_id, parse_bytes
 from sources.benchmarks.bundled import folder_context, is_context_file, source_for_sha
 from sources.benchmarks.common import PARSER_VERSION, sha256_hex
 from sources.benchmarks.context import Context, ContextError, load_context, parse_context
 from sources.benchmarks.mlperf import system_context
-from analysis.formulas import formula, get
 from warehouse.contracts_benchmarks import REQUEST_RULES, BenchmarkRun, BenchmarkRunStat
 from warehouse.figures import store_figures, store_formulas, store_lineage, store_snapshots, store_sources
 from warehouse.store import IngestRun, store
@@ -47,6 +47,8 @@ def percentile_from_requests(requests, q: float) -> float:
     import numpy as np
 
     return float(np.percentile(np.asarray(requests, dtype=float), q * 100))
+
+
 # Relative tolerance when a percentile recomputed from per-request rows is compared with
 # the file's own figure. TTFT is the same numbers through the same interpolation; TPOT
 # and E2EL are rebuilt from token gaps, which the tools measure with separate clocks.
