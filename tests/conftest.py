@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import contextlib
+import io
+import os
 from pathlib import Path
 
 import pytest
 
 from pipeline.cli import main
+
+# Tests never touch the internet: live feeds refresh from stored data only.
+os.environ["INFERNOMICS_OFFLINE"] = "1"
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,12 @@ class Feed(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(autouse=True)
+def feeds_may_be_fetched(monkeypatch):
+    """These tests point the feeds at 127.0.0.1 or at `.invalid` hosts, so fetching is safe."""
+    monkeypatch.delenv(load.OFFLINE_ENV, raising=False)
+
+
 @pytest.fixture()
 def feed_server():
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feed)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         first = str(err).strip().splitlines()[0]
         print(f"infernomics {args.command}: error: {first}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         print(f"infernomics {args.command}: interrupted", file=sys.stderr)
         return 130

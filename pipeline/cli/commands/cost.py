@@ -1,0 +1,258 @@
+"""`infernomics cost`: dollars per million tokens for a GPU deployment, with lineage."""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import datetime as dt
+import hashlib
+import re
+
+import polars as pl
+
+from analysis import cost as cost_model
+from analysis.formulas import DERIVED_SOURCE_ID, all_formulas, derive
+from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
+from sources.hardware.rental_prices import RENTAL_KINDS
+from sources.hardware.sku import resolve_user_sku
+from warehouse import query_frame
+from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
+
+THROUGHPUT_UNIT = re.compile(r"^tok(en)?s?/s$", re.IGNORECASE)
+PROVENANCE = ("SELECT figure_id, metric, value, unit, bound, kind, source_id, source_title, source_class, url, page, "
+              "locator, quote, as_of FROM figure_provenance WHERE figure_id = ?")
+
+
+def cost(args: argparse.Namespace) -> int:
+    """Cost per million tokens = gpus * USD per GPU-hour / (tokens/s * 3600) * 1e6, from a stored
+    rental price and a throughput you give (or a stored throughput figure), with every input's source.
+
+    The price is the lower median of the latest prices for the GPU and pricing kind dated on or
+    before --price-date (a YYYY-MM means the end of that month); pin one with --price-figure.
+    The throughput is the whole deployment's tokens/s: output tokens (--basis output, default)
+    or input + output tokens (--basis total). Numbers you type are recorded as figures of kind
+    `assumption`; with --store the result is saved as a derived figure that `audit` walks down
+    to the rental price's page and the throughput's source. --floor-params-b adds the
+    memory-bandwidth floor for decode on the same GPU and price (see docs/hardware.md).
+
+    The chapter's framework instead of a GPU scenario: --framework human_equivalent_ratio |
+    cost_ratio | optimisation_roi with one --input ROLE=VALUE[:UNIT] (an assumption) or
+    ROLE=figure:ID (a stored figure, e.g. a $/Mtok result) per input.
+
+    example:
+      infernomics cost --gpu h100-sxm --price-date 2025-06 --tokens-per-s 2400 --gpus 8
+      infernomics cost --gpu h100-sxm --price-date 2025-06 --tokens-per-s 2400 --gpus 8 --store
+      infernomics cost --gpu a100-sxm-80gb --price-date 2024-12 --pricing-kind commit_1y \\
+          --tokens-per-s 900 --gpus 4 --floor-params-b 70 --floor-batch 32 --context-tokens 2048
+      infernomics cost --framework optimisation_roi --input cost_before=120000:USD \\
+          --input cost_after=48000:USD --input investment=30000:USD --store
+    """
+    if args.framework:
+        return _framework(args)
+    if not args.gpu or not args.price_date:
+        raise UserError("--gpu and --price-date are required (or use --framework)")
+    sku = _sku(args.gpu)
+    until = _until(args.price_date)
+    if (args.tokens_per_s is None) == (args.throughput_figure is None):
+        raise UserError("give exactly one of --tokens-per-s N or --throughput-figure ID")
+    with warehouse_from(args).reader() as con:
+        price, candidates = _price(con, args, sku, until)
+        throughput = _throughput(con, args.throughput_figure) if args.throughput_figure else None
+        bandwidth = _bandwidth(con, sku) if args.floor_params_b else None
+    tag = _tag(sku, args, price["figure_id"])
+    assumptions = []
+    gpus = _assumption(tag, "gpus", args.gpus, "GPUs", sku, "number of GPUs in the deployment")
+    assumptions.append(gpus)
+    if throughput is None:
+        throughput = _assumption(tag, f"{args.basis}_tokens_per_s", args.tokens_per_s, "tokens/s", sku,
+                                 f"{args.basis} tokens per second of the whole deployment")
+        assumptions.append(throughput)
+    figure, lineage = cost_model.derive_cost_per_mtok(
+        f"{DERIVED_SOURCE_ID}/cost/{sku}/{args.basis}/{tag}", args.basis, gpus=gpus, price=price,
+        throughput=throughput, entity=f"{sku} x{args.gpus:g}", as_of=price["as_of"],
+        notes=f"{args.basis} tokens; price {price['figure_id']} (lower median of {candidates} on {price['as_of']})")
+    results = [(figure, lineage)]
+    if bandwidth is not None:
+        results.append(_floor(tag, sku, args, price, bandwidth, assumptions))
+    _print(args, sku, results, price, throughput, gpus, candidates, bandwidth)
+    if args.store:
+        _store(args, assumptions, results)
+    return 0
+
+
+def _sku(text: str) -> str:
+    try:
+        return resolve_user_sku(text)
+    except KeyError as err:
+        raise UserError(str(err).strip("'\"")) from None
+
+
+def _until(text: str) -> dt.date:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            year, month = map(int, text.split("-"))
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--price-date {text!r} is not YYYY-MM or YYYY-MM-DD") from None
+
+
+def _price(con, args, sku: str, until: dt.date) -> tuple[dict, int]:
+    if args.price_figure:
+        rows = query_frame(con, "SELECT figure_id, 1 AS candidates FROM gpu_rental_price WHERE figure_id = ?",
+                           [args.price_figure])
+        if rows.is_empty():
+            raise UserError(f"no rental price with figure id {args.price_figure!r} (see the gpu_rental_price table)")
+    else:
+        rows = query_frame(con, "SELECT figure_id, candidates FROM gpu_rental_price_asof(?, ?, ?, ?) WHERE chosen",
+                           [sku, until, args.pricing_kind, args.provider])
+        if rows.is_empty():
+            raise UserError(f"no {args.pricing_kind} rental price for {sku} dated on or before {until}; "
+                            f"try another --pricing-kind or --price-date, or list them with: infernomics sql "
+                            f"\"SELECT date, provider, pricing_kind, usd_per_gpu_hour FROM gpu_rental_price WHERE sku = '{sku}'\"")
+    figure_id, candidates = rows.row(0)
+    return query_frame(con, PROVENANCE, [figure_id]).row(0, named=True), int(candidates)
+
+
+def _throughput(con, figure_id: str) -> dict:
+    rows = query_frame(con, PROVENANCE, [figure_id])
+    if rows.is_empty():
+        raise UserError(f"no figure with id {figure_id!r} for --throughput-figure")
+    row = rows.row(0, named=True)
+    if not THROUGHPUT_UNIT.match(row["unit"] or ""):
+        raise UserError(f"--throughput-figure {figure_id} is in {row['unit']!r}, not tokens/s")
+    return row
+
+
+def _bandwidth(con, sku: str) -> dict:
+    rows = query_frame(con, "SELECT figure_id FROM gpu_spec_preferred WHERE sku = ? AND attribute = 'mem_bandwidth_tbps'", [sku])
+    if rows.is_empty():
+        raise UserError(f"no memory bandwidth stored for {sku}; the decode floor needs one")
+    return query_frame(con, PROVENANCE, [rows.item(0, 0)]).row(0, named=True)
+
+
+def _tag(sku: str, args, price_id: str) -> str:
+    key = "|".join(str(x) for x in (sku, price_id, args.basis, args.gpus, args.tokens_per_s, args.throughput_figure,
+                                    args.floor_params_b, args.weight_bytes, args.floor_batch, args.context_tokens,
+                                    args.kv_bytes_per_token))
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def _assumption(tag: str, role: str, value: float, unit: str, entity: str, what: str, allow_zero: bool = False) -> dict:
+    if value is None or not (value > 0 or (allow_zero and value == 0)):
+        raise UserError(f"{role.replace('_', '-')} must be a positive number (got {value!r})")
+    return {"figure_id": f"{DERIVED_SOURCE_ID}/assumption/cost/{tag}/{role}", "source_id": DERIVED_SOURCE_ID,
+            "metric": role, "entity_kind": "gpu_deployment", "entity": entity, "value": float(value), "unit": unit,
+            "bound": "=", "kind": "assumption", "verification": "unverified",
+            "notes": f"user-supplied via `infernomics cost`: {what}", "source_title": "user-supplied assumption"}
+
+
+def _floor(tag, sku, args, price, bandwidth, assumptions) -> tuple[dict, list[dict]]:
+    values = {"params_b": (args.floor_params_b, "B params", "model parameters read per decode step, billions"),
+              "weight_bytes_per_param": (args.weight_bytes, "bytes", "bytes per weight (2 = BF16, 1 = FP8)"),
+              "batch": (args.floor_batch, "sequences", "decode batch size"),
+              "context_tokens": (args.context_tokens, "tokens", "context per sequence"),
+              "kv_bytes_per_token": (args.kv_bytes_per_token, "bytes", "KV-cache bytes per token")}
+    inputs = {"usd_per_gpu_hour": price, "mem_bandwidth_tbps": bandwidth}
+    for role, (value, unit, what) in values.items():
+        fig = _assumption(tag, role, value, unit, sku, what, allow_zero=role in ("context_tokens", "kv_bytes_per_token"))
+        assumptions.append(fig)
+        inputs[role] = fig
+    return derive(f"{DERIVED_SOURCE_ID}/cost/{sku}/decode-floor/{tag}", "decode_floor_usd_per_mtok@1", inputs,
+                  metric="decode_floor_usd_per_mtok", entity_kind="gpu_deployment", entity=sku, unit="USD/Mtok",
+                  as_of=price["as_of"], notes="lower bound: memory-bound decode at full datasheet bandwidth")
+
+
+def _source(fig: dict) -> str:
+    where = fig.get("locator") or fig.get("url") or ""
+    return " ".join(x for x in (fig.get("source_id"), f"[{fig.get('kind')}]", where) if x)
+
+
+def _print(args, sku, results, price, throughput, gpus, candidates, bandwidth) -> None:
+    results_rows = [(f["metric"], f["value"], f["unit"], f["formula"], f["figure_id"]) for f, _ in results]
+    inputs = [("usd_per_gpu_hour", price), (f"{args.basis}_tokens_per_s", throughput), ("gpus", gpus)]
+    if bandwidth is not None:
+        inputs.append(("mem_bandwidth_tbps", bandwidth))
+    input_rows = [(role, fig["value"], fig["unit"], fig.get("as_of"), _source(fig), fig["figure_id"]) for role, fig in inputs]
+    if args.format != "table":
+        columns = ["part", "name", "value", "unit", "formula_or_date", "source", "figure_id"]
+        rows = [("result", m, v, u, f, "infernomics-derived [derived]", i) for m, v, u, f, i in results_rows]
+        rows += [("input", *row) for row in input_rows]
+        print_rows(columns, rows, args.format)
+        return
+    print_rows(["result", "value", "unit", "formula", "figure_id"], results_rows, "table")
+    print(f"\ninputs ({sku}, {args.basis} tokens; price: lower median of {candidates} {args.pricing_kind} price(s) on its date)")
+    print_rows(["input", "value", "unit", "date", "source", "figure_id"], input_rows, "table")
+    if not args.store:
+        print("(not stored; add --store to save the result and its inputs as figures)")
+
+
+def _framework(args) -> int:
+    inputs: dict = {}
+    with warehouse_from(args).reader() as con:
+        for item in args.input or []:
+            role, sep, given = item.partition("=")
+            if not sep:
+                raise UserError(f"--input {item!r} is not ROLE=VALUE[:UNIT] or ROLE=figure:ID")
+            if given.startswith("figure:"):
+                rows = query_frame(con, PROVENANCE, [given[len("figure:"):]])
+                if rows.is_empty():
+                    raise UserError(f"--input {role}: no figure with id {given[len('figure:'):]!r}")
+                inputs[role] = rows.row(0, named=True)
+            else:
+                number, _, unit = given.partition(":")
+                try:
+                    inputs[role] = (float(number), unit or None)
+                except ValueError:
+                    raise UserError(f"--input {role}: {number!r} is not a number") from None
+    tag = hashlib.sha256(repr(sorted((k, str(v.get("figure_id")) if isinstance(v, dict) else v)
+                                     for k, v in inputs.items())).encode()).hexdigest()[:12]
+    try:
+        created, figure, lineage = cost_model.derive_framework(args.framework, inputs, tag=tag)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    rows = [("result", figure["metric"], figure["value"], figure["unit"], figure["formula"], "infernomics-derived [derived]",
+             figure["figure_id"])]
+    by_role = {r["role"]: r["input_figure_id"] for r in lineage}
+    fig_by_id = {f["figure_id"]: f for f in [*created, *(v for v in inputs.values() if isinstance(v, dict))]}
+    rows += [("input", role, fig_by_id[fid]["value"], fig_by_id[fid]["unit"], None, _source(fig_by_id[fid]), fid)
+             for role, fid in sorted(by_role.items())]
+    print_rows(["part", "name", "value", "unit", "formula", "source", "figure_id"], rows, args.format)
+    if args.store:
+        _store(args, created, [(figure, lineage)])
+    return 0
+
+
+def _store(args, assumptions: list[dict], results) -> None:
+    with warehouse_from(args).ingest("cli/cost") as (con, run):
+        store_formulas(con, all_formulas())
+        store_figures(con, run, figure_frame(assumptions + [f for f, _ in results]))
+        store_lineage(con, run, pl.DataFrame([row for _, lineage in results for row in lineage]))
+    if run.rows_quarantined:
+        raise UserError("some figures were quarantined: " + "; ".join(run.messages[:3]))
+    for figure, _ in results:
+        print(f"stored {figure['figure_id']}; trace it with: infernomics audit {figure['figure_id']}")
+
+
+def register(subparsers) -> None:
+    parser = add_command(subparsers, "cost", cost, tabular=True)
+    parser.add_argument("--gpu", help="GPU sku, e.g. h100-sxm, h200-sxm, a100-sxm-80gb, b200, mi300x")
+    parser.add_argument("--price-date", help="YYYY-MM (end of month) or YYYY-MM-DD: latest price on or before")
+    parser.add_argument("--pricing-kind", default="on_demand", choices=RENTAL_KINDS, help="default: on_demand")
+    parser.add_argument("--provider", default=None, help="only this provider (ILIKE pattern, e.g. 'Lambda%%')")
+    parser.add_argument("--price-figure", default=None, help="use this gpu_rental_price figure id instead of choosing")
+    parser.add_argument("--tokens-per-s", type=float, default=None, help="throughput of the whole deployment (assumption)")
+    parser.add_argument("--throughput-figure", default=None, help="a stored throughput figure (unit tokens/s) instead")
+    parser.add_argument("--basis", choices=cost_model.BASES, default="output",
+                        help="which tokens the throughput counts: output (default) or total (input + output)")
+    parser.add_argument("--gpus", type=float, default=1.0, help="GPUs in the deployment (default 1)")
+    parser.add_argument("--floor-params-b", type=float, default=None, help="also compute the decode floor for a model this size (billions)")
+    parser.add_argument("--weight-bytes", type=float, default=2.0, help="bytes per weight for the floor (default 2 = BF16)")
+    parser.add_argument("--floor-batch", type=float, default=1.0, help="decode batch for the floor (default 1)")
+    parser.add_argument("--context-tokens", type=float, default=0.0, help="context per sequence for the floor (default 0)")
+    parser.add_argument("--kv-bytes-per-token", type=float, default=0.0, help="KV-cache bytes per token (default 0)")
+    parser.add_argument("--framework", choices=sorted(cost_model.FRAMEWORK), default=None,
+                        help="compute a framework ratio from --input values instead of a GPU scenario")
+    parser.add_argument("--input", action="append", metavar="ROLE=VALUE[:UNIT]|ROLE=figure:ID",
+                        help="an input of --framework (repeat per role)")
+    parser.add_argument("--store", action="store_true", help="save the result, its assumptions and lineage")

@@ -1,0 +1,51 @@
+"""Checks on what the hardware assets stored."""
+
+import dagster as dg
+import pandera.polars as pa
+
+from pipeline.defs.hardware import sql
+from pipeline.defs.resources import WarehouseResource
+from warehouse import query_frame
+from warehouse.contracts_hardware import GpuRentalPrice, GpuSpec
+
+SPEC = dg.AssetKey(["clean", "hardware", "gpu_spec"])
+RENTAL = dg.AssetKey(["clean", "hardware", "gpu_rental_price"])
+
+
+def _contract(warehouse: WarehouseResource, table: str, contract) -> dg.AssetCheckResult:
+    with warehouse.reader() as con:
+        frame = query_frame(con, f'SELECT * FROM "{table}"')
+    try:
+        contract.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        return dg.AssetCheckResult(passed=False, metadata={"failures": str(err.failure_cases.head(10))})
+    return dg.AssetCheckResult(passed=True, metadata={"rows": frame.height})
+
+
+@dg.asset_check(asset=SPEC, blocking=True)
+def gpu_spec_meets_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Every stored gpu_spec row passes its contract (units, precision and dense/sparse explicit)."""
+    return _contract(warehouse, "gpu_spec", GpuSpec)
+
+
+@dg.asset_check(asset=SPEC, blocking=True)
+def headline_gpus_fully_specified(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """H100 SXM, H200, A100 80GB, B200 and MI300X each have memory, bandwidth, BF16 dense FLOPS, TDP and release date."""
+    with warehouse.reader() as con:
+        gaps = query_frame(con, sql.read("headline_gaps.sql"))
+    return dg.AssetCheckResult(passed=gaps.is_empty(), metadata={"gaps": str(gaps.to_dicts())})
+
+
+@dg.asset_check(asset=RENTAL, blocking=True)
+def gpu_rental_price_meets_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Every stored rental price passes its contract (dated, a known pricing kind, a plausible USD/GPU-hour)."""
+    return _contract(warehouse, "gpu_rental_price", GpuRentalPrice)
+
+
+@dg.asset_check(asset=RENTAL, blocking=True)
+def rental_prices_trace_to_a_page(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Every rental price is a stored figure that names the page (URL) it was read from."""
+    with warehouse.reader() as con:
+        bad = query_frame(con, sql.read("untraceable_prices.sql"))
+    return dg.AssetCheckResult(passed=bad.is_empty(), metadata={"untraceable": bad.height,
+                                                                 "examples": str(bad.head(5).to_dicts())})
