@@ -54,8 +54,8 @@ def test_probe_command_stores_samples_and_a_best_figure_with_lineage(tmp_path, c
 
 
 def test_gpu_results_are_compared_with_the_hardware_spec_figures(refreshed_warehouse, tmp_path):
-    """The GPU path's storage with the real spec table: samples below are the bf16 matmul
-    and copy numbers the same code measured on an H100 SXM (nvidia-h100-x1), typed in."""
+    """The GPU path's storage with the real spec table: samples below are what
+    analysis.probe.run_probe() measured on an H100 SXM (nvidia-h100-x1), typed in."""
     import argparse
     import datetime as dt
     import shutil
@@ -65,9 +65,9 @@ def test_gpu_results_are_compared_with_the_hardware_spec_figures(refreshed_wareh
     wh = tmp_path / "w.duckdb"
     shutil.copy(refreshed_warehouse, wh)
     env = probe.ProbeEnvironment(dt.datetime(2026, 11, 25, 16, 40), "gpu-box", "cpu", 16, {"torch": "2.11.0+cu130"})
-    results = [probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "matmul_bf16", "FLOP/s", [781.5e12, 779.4e12]),
-               probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "mem_copy", "byte/s", [3.023e12, 3.014e12]),
-               probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "matmul_fp32", "FLOP/s", [52.0e12])]
+    results = [probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "matmul_bf16", "FLOP/s", [808.2e12, 805.9e12]),
+               probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "mem_copy", "byte/s", [3.016e12, 3.015e12]),
+               probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "matmul_fp32", "FLOP/s", [51.59e12])]
     assert device_sku("NVIDIA H100 80GB HBM3", "h100-sxm") == "h100-sxm"
     sid, specs = _store(argparse.Namespace(warehouse=str(wh), sku="h100-sxm"), env, results)
     con = duckdb.connect(str(wh), read_only=True)
@@ -79,6 +79,6 @@ def test_gpu_results_are_compared_with_the_hardware_spec_figures(refreshed_wareh
                               [f"{sid}/cuda:0/matmul_bf16/fraction-of-peak"]).fetchall())
     fp32 = con.execute("SELECT count(*) FROM figure WHERE figure_id LIKE ?", [f"{sid}/cuda:0/matmul_fp32/fraction%"]).fetchall()[0][0]
     con.close()
-    assert fraction == (pytest.approx(781.5 / bf16_spec), "probe_fraction_of_peak@1")
+    assert fraction == (pytest.approx(808.2 / bf16_spec), "probe_fraction_of_peak@1")
     assert inputs == {"measured": f"{sid}/cuda:0/matmul_bf16/best", "spec_peak": bf16_fig}
     assert ("cuda:0", "mem_bandwidth_tbps") in specs and fp32 == 0  # no fp32 spec attribute: no fraction
