@@ -51,3 +51,25 @@ def test_runs_without_a_date_or_sku_get_no_cost(refreshed_warehouse):
     costed = {r[0] for r in q(refreshed_warehouse, "SELECT entity FROM figure WHERE metric = 'usd_per_mtok_output' "
                                                    "AND figure_id LIKE 'infernomics-derived/benchmarks/%'")}
     assert costed == {"4c9ece53c18d9fb0/run", "ca48cb6604ef05bf/run"}  # the two dated vLLM runs on a100-sxm-40gb
+
+
+def test_a_stated_price_gives_a_second_cost_figure(tmp_path, cli):
+    """A run with a sidecar price and no market price (genai-perf CSV, h100-sxm, no date)."""
+    from pathlib import Path
+
+    from pipeline.defs.benchmarks.cost import benchmark_costs
+    from warehouse import Warehouse
+
+    fix = Path(__file__).parent / "fixtures" / "benchmarks"
+    wh = tmp_path / "w.duckdb"
+    assert cli("import", fix / "profile_export_genai_perf.csv", "--context", fix / "ctx_h100.yaml",
+               "--warehouse", wh)[0] == 0
+    with Warehouse(wh).writer() as con:
+        figures, lineage, missing = benchmark_costs(con)
+    cost = [f for f in figures if f["metric"] == "usd_per_mtok_output"]
+    assert len(cost) == 1 and cost[0]["figure_id"].endswith("usd-per-mtok-output-stated-price")
+    # 8 GPUs x 2.49 USD / (45.84 tok/s x 3600) x 1e6
+    assert cost[0]["value"] == pytest.approx(8 * 2.49 / (45.84 * 3600) * 1e6)
+    assert {link["role"] for link in lineage} == {"gpus", "usd_per_gpu_hour", "output_tokens_per_s"}
+    price = next(f for f in figures if f["figure_id"].endswith("/context.price"))
+    assert price["kind"] == "assumption" and "sidecar:ctx_h100.yaml" in price["locator"]

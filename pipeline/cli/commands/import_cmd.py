@@ -27,7 +27,7 @@ def import_files(args: argparse.Namespace) -> int:
     Exit status 1 when any file was quarantined.
 
     example:
-      infernomics import results/vllm_qps4.json --gpu H100-SXM-80GB --gpus 8
+      infernomics import results/vllm_qps4.json --gpu h100-sxm --gpus 8 --price 2.49
       infernomics import runs/ --context runs/context.yaml
       infernomics import profile_export_aiperf.csv --format aiperf --output json
     """
@@ -67,7 +67,7 @@ def register(subparsers) -> None:
     parser.add_argument("--context", metavar="CTX", help="context sidecar (YAML/JSON) for every file")
     parser.add_argument("--output", choices=OUTPUT_FORMATS, default="table", help="report format (default: table)")
     group = parser.add_argument_group("context flags (win over the sidecar; the file itself wins over both)")
-    group.add_argument("--gpu", help="GPU SKU, e.g. H100-SXM-80GB")
+    group.add_argument("--gpu", help="GPU: a hardware sku key (h100-sxm, a100-sxm-40gb) joins specs and prices")
     group.add_argument("--gpus", type=int, help="GPUs per node")
     group.add_argument("--nodes", type=int)
     group.add_argument("--engine")
