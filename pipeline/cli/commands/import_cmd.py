@@ -1,0 +1,79 @@
+"""`infernomics import`: benchmark result files into the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pipeline.cli.common import FORMATS as OUTPUT_FORMATS
+from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
+from sources.benchmarks import FORMATS
+
+CONTEXT_FLAGS = {
+    "gpu": "gpu_sku", "gpus": "gpus_per_node", "nodes": "nodes", "engine": "engine",
+    "engine_version": "engine_version", "model": "model", "quantization": "quantization",
+    "dataset": "dataset", "price": "price_usd_per_gpu_hour", "run_date": "run_date",
+}
+
+
+def import_files(args: argparse.Namespace) -> int:
+    """Import benchmark results (vLLM, SGLang, llmperf, genai-perf, AIPerf, MLPerf).
+
+    Each file is detected (or read as --format), validated and stored with its sha256,
+    source and context; the report says per file: stored, skipped (same sha256 already
+    stored), quarantined (and why) or context (a sidecar/script, not a result). Folders
+    are walked. Context the file lacks (GPU, count, engine version, price) comes from a
+    sidecar (`--context`, or x.json.context.yaml / context.yaml beside the file) or flags.
+    Exit status 1 when any file was quarantined.
+
+    example:
+      infernomics import results/vllm_qps4.json --gpu h100-sxm --gpus 8 --price 2.49
+      infernomics import runs/ --context runs/context.yaml
+      infernomics import profile_export_aiperf.csv --format aiperf --output json
+    """
+    from pipeline.defs.benchmarks.ingest import expand_paths, import_path
+
+    missing = [str(p) for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise UserError(f"no such file or folder: {', '.join(missing)}")
+    if args.context and not Path(args.context).is_file():
+        raise UserError(f"context sidecar not found: {args.context}")
+    cli_context = {field: getattr(args, flag) for flag, field in CONTEXT_FLAGS.items()}
+    files = expand_paths([Path(p) for p in args.paths])
+    if not files:
+        raise UserError("no files to import")
+    wh = warehouse_from(args)
+    outcomes = []
+    with wh.ingest("cli/import") as (con, run):
+        for path in files:
+            outcomes.append(import_path(con, wh.parts_dir, run, path, args.format,
+                                        Path(args.context) if args.context else None, cli_context))
+    rows = [[o.path, o.status, o.format, o.source_id, o.runs_stored, o.runs_quarantined, o.request_rows,
+             "; ".join(filter(None, [o.reason, *(f"check failed: {c}" for c in o.checks_failed)]))]
+            for o in outcomes]
+    print_rows(["file", "status", "format", "source_id", "runs", "runs_quarantined", "request_rows", "reason"],
+               rows, args.output)
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("stored", "skipped", "quarantined", "context")}
+    if args.output == "table":
+        print(", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" (warehouse {wh.path})")
+    return 1 if counts["quarantined"] else 0
+
+
+def register(subparsers) -> None:
+    parser = add_command(subparsers, "import", import_files)
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="result files or folders")
+    parser.add_argument("--format", choices=("auto", *FORMATS), default="auto",
+                        help="the tool that wrote the files (default: detect)")
+    parser.add_argument("--context", metavar="CTX", help="context sidecar (YAML/JSON) for every file")
+    parser.add_argument("--output", choices=OUTPUT_FORMATS, default="table", help="report format (default: table)")
+    group = parser.add_argument_group("context flags (win over the sidecar; the file itself wins over both)")
+    group.add_argument("--gpu", help="GPU: a hardware sku key (h100-sxm, a100-sxm-40gb) joins specs and prices")
+    group.add_argument("--gpus", type=int, help="GPUs per node")
+    group.add_argument("--nodes", type=int)
+    group.add_argument("--engine")
+    group.add_argument("--engine-version", dest="engine_version")
+    group.add_argument("--model")
+    group.add_argument("--quantization")
+    group.add_argument("--dataset")
+    group.add_argument("--price", type=float, help="USD per GPU-hour paid for this run")
+    group.add_argument("--run-date", dest="run_date", help="YYYY-MM-DD when the file does not say")

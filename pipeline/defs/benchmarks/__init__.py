@@ -1,0 +1,1 @@
+"""Measured benchmarks: the vendored result files, a drop folder watched by a sensor, checks."""

@@ -1,0 +1,67 @@
+"""Benchmark assets: the vendored result files, and files dropped in the drop folder."""
+
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from pipeline.defs.benchmarks.ingest import expand_paths, import_path
+from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from sources.benchmarks.bundled import bundled_files
+
+DROP_ENV = "INFERNOMICS_BENCH_DROP"
+
+
+def drop_folder(warehouse_path: Path | None = None) -> Path:
+    """$INFERNOMICS_BENCH_DROP, else `benchmark_drop/` beside the warehouse file."""
+    if os.environ.get(DROP_ENV):
+        return Path(os.environ[DROP_ENV])
+    base = warehouse_path.parent if warehouse_path else Path("data")
+    return base / "benchmark_drop"
+
+
+def _report(outcomes) -> dg.MetadataValue:
+    return dg.MetadataValue.md("\n".join(
+        f"- {Path(o.path).name}: **{o.status}** {o.runs_stored} runs, {o.request_rows} request rows"
+        + (f" ({o.reason})" if o.reason else "") for o in outcomes) or "nothing to import")
+
+
+@dg.asset(key=["clean", "benchmarks", "bundled"], group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"},
+          deps=[dg.AssetKey(["clean", "citations", "source"])])
+def bundled_benchmarks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The vendored vLLM, SGLang, llmperf and MLPerf result files (sources/data/benchmarks/),
+    with their bundled context; a file already stored (same sha256) is skipped."""
+    wh = warehouse.warehouse
+    with warehouse.ingest(context) as (con, run):
+        outcomes = [import_path(con, wh.parts_dir, run, f.path, bundled_folder=f.folder) for f in bundled_files()]
+    return dg.MaterializeResult(metadata=ingest_metadata(
+        run, files=len(outcomes), stored=sum(o.status == "stored" for o in outcomes),
+        skipped=sum(o.status == "skipped" for o in outcomes), report=_report(outcomes)))
+
+
+class DropConfig(dg.Config):
+    """Files to import; empty means every file in the drop folder (already-stored ones are skipped)."""
+
+    paths: list[str] = []
+
+
+@dg.asset(key=["clean", "benchmarks", "dropped"], group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"})
+def dropped_benchmarks(context: dg.AssetExecutionContext, config: DropConfig,
+                       warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Result files dropped in the drop folder ($INFERNOMICS_BENCH_DROP or benchmark_drop/
+    beside the warehouse): each stored once by content; a bad file is quarantined with
+    its reason and never blocks the others."""
+    wh = warehouse.warehouse
+    folder = drop_folder(wh.path)
+    paths = [Path(p) for p in config.paths] or (expand_paths([folder]) if folder.exists() else [])
+    with warehouse.ingest(context) as (con, run):
+        outcomes = [import_path(con, wh.parts_dir, run, p) for p in paths if p.exists()]
+    return dg.MaterializeResult(metadata=ingest_metadata(
+        run, files=len(outcomes), quarantined_files=sum(o.status == "quarantined" for o in outcomes),
+        report=_report(outcomes)))
+
+
+import_dropped_benchmarks = dg.define_asset_job(
+    "import_dropped_benchmarks", selection=[dg.AssetKey(["clean", "benchmarks", "dropped"])],
+    description="Import benchmark files the drop-folder sensor found.")

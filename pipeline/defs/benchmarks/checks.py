@@ -1,0 +1,63 @@
+"""Checks on stored benchmarks: contracts hold, no placeholder zeros, percentiles agree."""
+
+
+import dagster as dg
+import pandera.polars as pa
+
+from pipeline.defs.resources import WarehouseResource
+from warehouse import query_frame
+from warehouse.contracts_benchmarks import BenchmarkRun
+
+BUNDLED = dg.AssetKey(["clean", "benchmarks", "bundled"])
+DROPPED = dg.AssetKey(["clean", "benchmarks", "dropped"])
+
+
+def _runs_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.reader() as con:
+        frame = query_frame(con, "SELECT * FROM benchmark_run")
+    try:
+        BenchmarkRun.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        return dg.AssetCheckResult(passed=False, metadata={"failures": str(err.failure_cases.head(10))})
+    return dg.AssetCheckResult(passed=True, metadata={"runs": frame.height})
+
+
+def _no_placeholder_latencies(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.reader() as con:
+        rows = con.execute(
+            "SELECT run_id FROM benchmark_run WHERE completed = 0 "
+            "OR (ttft_p99_ms = 0 AND coalesce(tpot_p99_ms, 0) = 0 AND coalesce(e2el_p99_ms, 0) = 0)").fetchall()
+    return dg.AssetCheckResult(passed=not rows, metadata={"runs": str([r[0] for r in rows][:10])})
+
+
+def _percentiles_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.reader() as con:
+        rows = con.execute("SELECT run_id, metric, stat, from_file, from_requests FROM benchmark_check "
+                           "WHERE ok = false").fetchall()
+        total = con.execute("SELECT count(*) FROM benchmark_check WHERE ok IS NOT NULL").fetchall()[0][0]
+    return dg.AssetCheckResult(passed=not rows, severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"compared": total, "disagreeing": str(rows[:10])})
+
+
+@dg.asset_check(asset=BUNDLED, blocking=True)
+def bundled_runs_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Every stored benchmark run still passes the BenchmarkRun contract."""
+    return _runs_meet_contract(warehouse)
+
+
+@dg.asset_check(asset=BUNDLED, blocking=True)
+def bundled_runs_have_no_placeholder_latencies(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """No stored run is all-failed or reports 0.0 for every latency (vLLM's placeholder)."""
+    return _no_placeholder_latencies(warehouse)
+
+
+@dg.asset_check(asset=BUNDLED, blocking=False)
+def bundled_percentiles_agree_with_files(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Percentiles recomputed from per-request rows agree with the files' own summaries."""
+    return _percentiles_agree(warehouse)
+
+
+@dg.asset_check(asset=DROPPED, blocking=True)
+def dropped_runs_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Every stored benchmark run (dropped files included) passes the BenchmarkRun contract."""
+    return _runs_meet_contract(warehouse)

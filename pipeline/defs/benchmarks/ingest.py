@@ -1,0 +1,542 @@
+"""Store benchmark result files: one call per file, inside a warehouse write window.
+
+Used by the `import` command, the bundled-files asset and the drop-folder sensor's job, so
+all three behave the same. No Dagster import here.
+
+Per file: hash -> skip if that sha256 is already stored -> parse (a file that is not the
+format at all is quarantined whole) -> source + snapshot rows -> runs (contract; bad runs
+quarantined, e.g. an all-failed vLLM run) -> stats and figures of accepted runs ->
+per-request rows as a content-addressed Parquet part (bulk SQL validation) -> percentiles
+recomputed from the requests, checked against the file's own summary, stored as derived
+figures with lineage -> one `benchmark_file` row saying what happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from analysis.formulas import formula, get
+from sources.benchmarks import Frames, ParseError, default_source_id, parse_bytes
+from sources.benchmarks.bundled import folder_context, is_context_file, source_for_sha
+from sources.benchmarks.common import PARSER_VERSION, sha256_hex
+from sources.benchmarks.context import Context, ContextError, load_context, parse_context
+from sources.benchmarks.mlperf import system_context
+from warehouse.contracts_benchmarks import REQUEST_RULES, BenchmarkRun, BenchmarkRunStat
+from warehouse.figures import store_figures, store_formulas, store_lineage, store_snapshots, store_sources
+from warehouse.store import IngestRun, store
+
+SQL_DIR = Path(__file__).parent / "sql"
+PARTS_SUBDIR = "benchmark_request"
+PERCENTILE_FORMULA = "benchmark_percentile_from_requests@1"
+
+
+@formula("benchmark_percentile_from_requests", 1)
+def percentile_from_requests(requests, q: float) -> float:
+    """A latency percentile of one run recomputed from its successful, validated
+    per-request rows (role `requests`), with linear interpolation between order statistics
+    (numpy.percentile's default, DuckDB's quantile_cont). Lineage role `checked_against`
+    names the file's own figure when it states one. At scale the same statistic is
+    computed in SQL over the Parquet part (sql/request_percentiles.sql); this is the
+    reference implementation the tests hold the SQL to."""
+    import numpy as np
+
+    return float(np.percentile(np.asarray(requests, dtype=float), q * 100))
+
+
+# Relative tolerance when a percentile recomputed from per-request rows is compared with
+# the file's own figure. TTFT is the same numbers through the same interpolation; TPOT
+# and E2EL are rebuilt from token gaps, which the tools measure with separate clocks.
+TOLERANCE = {"ttft": 1e-6, "tpot": 0.02, "e2el": 0.02, "itl": 1e-6}
+# vLLM's and SGLang's ITL statistics run over all token gaps, not per-request means: not comparable.
+ITL_COMPARABLE = {"llmperf"}
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    sha256: str
+    status: str                      # stored, skipped, quarantined, context
+    reason: str = ""
+    format: str | None = None
+    source_id: str | None = None
+    runs_stored: int = 0
+    runs_quarantined: int = 0
+    request_rows: int = 0
+    checks_failed: list[str] = field(default_factory=list)
+
+
+def _sql(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def rule_case() -> str:
+    """The bulk validation verdict as one SQL CASE: the first rule a row breaks, else NULL."""
+    whens = " ".join(f"WHEN {expr} THEN '{name}'" for name, expr in REQUEST_RULES.items())
+    return f"CASE {whens} ELSE NULL END"
+
+
+def _quote(path: Path | str) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def part_relation(part: Path, layout: str, run_id: str | None) -> str:
+    """A SQL relation with the canonical request columns and `_rule` for one part."""
+    if layout == "canonical":
+        return f"read_parquet({_quote(part)})"
+    if layout == "llmperf":
+        converted = _sql("llmperf_requests.sql").format(run_id=run_id.replace("'", "''"), path=_quote(part))
+        return f"(SELECT *, {rule_case()} AS _rule FROM {converted})"
+    raise ValueError(f"unknown request part layout {layout!r}")
+
+
+def refresh_request_view(con: duckdb.DuckDBPyConnection, parts_dir: Path) -> None:
+    """Point the `benchmark_request` view at every registered part (absolute paths):
+    canonical parts in one read_parquet, native parts each through their conversion."""
+    parts = con.execute("SELECT part_file, layout, run_id FROM benchmark_request_part ORDER BY part_file").fetchall()
+    if not parts:
+        return
+    folder = (parts_dir / PARTS_SUBDIR).resolve()
+    canonical = [folder / p for p, layout, _ in parts if layout == "canonical"]
+    pieces = [f"SELECT * FROM read_parquet([{', '.join(_quote(f) for f in canonical)}])"] if canonical else []
+    pieces += [f"SELECT * FROM {part_relation(folder / p, layout, rid)}" for p, layout, rid in parts if layout != "canonical"]
+    union = " UNION ALL BY NAME ".join(pieces)
+    con.execute(f"CREATE OR REPLACE VIEW benchmark_request AS SELECT * EXCLUDE (_rule) FROM ({union}) WHERE _rule IS NULL")
+    con.execute(f"CREATE OR REPLACE VIEW benchmark_request_rejected AS SELECT * FROM ({union}) WHERE _rule IS NOT NULL")
+
+
+def write_request_part(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, source_sql: str,
+                       file_sha256: str, source_id: str) -> tuple[str, int, int]:
+    """Write `source_sql` (a relation with canonical request columns) as the part for
+    `file_sha256`, validate in bulk, register it. Returns (part name, rows, rows rejected)."""
+    folder = parts_dir / PARTS_SUBDIR
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{file_sha256}-p{PARSER_VERSION}.parquet"
+    target = folder / name
+    tmp = folder / f".{name}.tmp"
+    con.execute(_sql("write_request_part.sql").format(source=source_sql, rule_case=rule_case(),
+                                                      target=str(tmp).replace("'", "''")))
+    tmp.replace(target)
+    part = str(target).replace("'", "''")
+    total, bad = con.execute(f"SELECT count(*), count(_rule) FROM read_parquet('{part}')").fetchall()[0]
+    if bad:
+        by_rule = con.execute(f"SELECT _rule, count(*), min(run_id || '#' || request_index) FROM read_parquet('{part}') "
+                              "WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall()
+        _quarantine_rule_counts(con, run, name, source_id, file_sha256, by_rule)
+    con.execute("INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, 'canonical', NULL, ?, ?, ?)",
+                [name, file_sha256, total, bad, run.run_id])
+    run.rows_in += total
+    run.rows_accepted += total - bad
+    run.rows_quarantined += bad
+    return name, total, bad
+
+
+def context_for(path: Path, explicit: Path | None, cli: dict | None, bundled_folder: str | None) -> tuple[Context, str | None]:
+    """Context layers, lowest first: bundled folder, MLPerf system JSON beside the file,
+    sidecar (explicit or found), CLI flags."""
+    layers: list[Context] = []
+    if bundled_folder:
+        layers.append(folder_context(bundled_folder))
+    system = _mlperf_system(path)
+    if system is not None:
+        layers.append(parse_context(system_context(system.read_bytes()), f"mlperf-system:{system.name}"))
+    sidecar_ctx = load_context(path, explicit, None)
+    used = explicit if explicit else None
+    if sidecar_ctx.values or sidecar_ctx.override:
+        layers.append(sidecar_ctx)
+        used = used or next((Path(o.split(":", 1)[1]) for o in sidecar_ctx.origins.values() if o.startswith("sidecar:")), None)
+    merged = Context()
+    for layer in layers:
+        layer = layer.for_file(path.name)
+        merged.values.update(layer.values)
+        merged.origins.update(layer.origins)
+        merged.override |= layer.override
+        merged.notes.update(layer.notes)
+    return merged.with_cli(cli or {}), (str(used) if used else None)
+
+
+def _mlperf_system(path: Path) -> Path | None:
+    """The system description for an MLPerf result: `systems/<platform>.json` up the
+    results tree, or a single `*__systems__*.json` beside a flat copy."""
+    beside = sorted(path.parent.glob("*__systems__*.json"))
+    if len(beside) == 1 and beside[0] != path:
+        return beside[0]
+    parts = path.resolve().parts
+    if "results" in parts:
+        i = len(parts) - 1 - parts[::-1].index("results")
+        if i + 1 < len(parts):
+            candidate = Path(*parts[:i]) / "systems" / f"{parts[i + 1]}.json"
+            if candidate.exists():
+                return candidate
+    return None
+
+
+def _already(con: duckdb.DuckDBPyConnection, sha: str) -> tuple | None:
+    rows = con.execute("SELECT status, format, source_id, runs_stored, request_rows FROM benchmark_file WHERE sha256 = ?",
+                       [sha]).fetchall()
+    return rows[0] if rows else None
+
+
+def _ensure_source(con, run: IngestRun, sha: str, path: Path, source_id: str | None) -> str:
+    record = source_for_sha(sha)
+    if record is not None:
+        frame = pl.DataFrame([{k: record.get(k) for k in (
+            "source_id", "kind", "title", "publisher", "author", "citation_full", "url", "date_published",
+            "date_accessed", "license", "source_class", "cites_source_id", "snapshot_path", "snapshot_sha256", "notes")}])
+        sid = record["source_id"]
+    else:
+        sid = source_id or default_source_id(sha)
+        if con.execute("SELECT 1 FROM source WHERE source_id = ?", [sid]).fetchall():
+            return sid
+        frame = pl.DataFrame([{
+            "source_id": sid, "kind": "benchmark_file", "title": f"Benchmark result file {path.name}",
+            "publisher": "local import", "author": None,
+            "citation_full": f"Benchmark result file {path.name} (sha256 {sha}), imported from {path}",
+            "url": "file:" + str(path.resolve()), "date_published": None,
+            "date_accessed": dt.date.today(), "license": None, "source_class": "primary", "cites_source_id": None,
+            "snapshot_path": None, "snapshot_sha256": sha, "notes": "registered by `infernomics import`",
+        }])
+    frame = frame.with_columns(pl.col("date_published").cast(pl.Date), pl.col("date_accessed").cast(pl.Date),
+                               pl.exclude("date_published", "date_accessed").cast(pl.String))
+    store_sources(con, run, frame)
+    return sid
+
+
+def _snapshot(con, run: IngestRun, sha: str, sid: str, path: Path, size: int) -> None:
+    frame = pl.DataFrame([{"sha256": sha, "source_id": sid, "url": "file:" + str(path.resolve()),
+                           "retrieved_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                           "media_type": "application/json" if path.suffix in {".json", ".jsonl"} else "text/plain",
+                           "bytes": size, "path": str(path)}])
+    store_snapshots(con, run, frame)
+
+
+FIGURE_COLUMNS = {
+    "figure_id": pl.String, "source_id": pl.String, "snapshot_sha256": pl.String, "metric": pl.String,
+    "entity_kind": pl.String, "entity": pl.String, "value": pl.Float64, "unit": pl.String, "bound": pl.String,
+    "value_low": pl.Float64, "value_high": pl.Float64, "as_of": pl.Date, "period_start": pl.Date,
+    "period_end": pl.Date, "page": pl.String, "locator": pl.String, "quote": pl.String, "qualifier": pl.String,
+    "kind": pl.String, "verification": pl.String, "formula": pl.String, "notes": pl.String,
+    "ingest_run_id": pl.String,
+}
+
+
+def _as_figures(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with every `figure` column present (missing ones null), typed."""
+    return frame.with_columns([pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in frame.columns]) \
+        .select([pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()])
+
+
+def _stat_figures(stats: pl.DataFrame, sha: str, run: IngestRun) -> pl.DataFrame:
+    """One measured figure per finite stat (`stats` already joined with the run's ids)."""
+    return _as_figures(stats.filter(pl.col("figure_id").is_not_null()).select(
+        "figure_id", "source_id", pl.lit(sha).alias("snapshot_sha256"),
+        pl.format("benchmark.{}.{}", "metric", "stat").alias("metric"),
+        pl.lit("benchmark_run").alias("entity_kind"), pl.col("run_id").alias("entity"),
+        "value", "unit", pl.lit("=").alias("bound"), pl.col("run_date").alias("as_of"),
+        pl.format("{}#{}", "file_name", "raw_key").alias("locator"),
+        pl.format("{}: {}", "raw_key", "raw_value").alias("quote"),
+        pl.lit("measured").alias("kind"), pl.lit("verified").alias("verification"),
+        pl.format("read from the file (sha256 recorded); raw unit {}", pl.col("raw_unit").fill_null("?")).alias("notes"),
+        pl.lit(run.run_id).alias("ingest_run_id"),
+    ))
+
+
+def import_bytes(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, data: bytes, path: Path,
+                 fmt: str = "auto", context: Context | None = None, context_path: str | None = None,
+                 source_id: str | None = None) -> FileOutcome:
+    sha = sha256_hex(data)
+    outcome = FileOutcome(str(path), sha, "stored")
+    prior = _already(con, sha)
+    if prior and prior[0] == "stored":
+        outcome.status, outcome.format, outcome.source_id = "skipped", prior[1], prior[2]
+        outcome.reason = f"same sha256 already stored ({prior[3]} runs, {prior[4]} request rows)"
+        return outcome
+    sid = _ensure_source(con, run, sha, path, source_id)
+    outcome.source_id = sid
+    _snapshot(con, run, sha, sid, path, len(data))
+    try:
+        frames = parse_bytes(data, str(path), fmt, context, sid, directory_parts=path.parent.parts)
+    except (ParseError, ContextError) as err:
+        return _quarantine_file(con, run, outcome, path, sid, f"{type(err).__name__}: {err}", fmt, len(data), context_path)
+    outcome.format = frames.format
+    _store_frames(con, parts_dir, run, frames, outcome, sha, sid)
+    status = "stored" if outcome.runs_stored else "quarantined"
+    outcome.status = status
+    _file_row(con, run, outcome, path, sid, len(data), context_path)
+    return outcome
+
+
+def _quarantine_file(con, run, outcome: FileOutcome, path: Path, sid: str, reason: str, fmt: str, size: int,
+                     context_path: str | None) -> FileOutcome:
+    outcome.status, outcome.reason = "quarantined", reason
+    con.execute("INSERT OR REPLACE INTO quarantine VALUES ('benchmark_file', ?, ?, 'parse', ?, ?, ?, ?)",
+                [sid, path.name, reason, json.dumps({"path": str(path), "format": fmt}), outcome.sha256, run.run_id])
+    run.rows_in += 1
+    run.rows_quarantined += 1
+    run.messages.append(f"{path.name}: parse: {reason}")
+    _file_row(con, run, outcome, path, sid, size, context_path)
+    return outcome
+
+
+def _file_row(con, run, outcome: FileOutcome, path: Path, sid: str, size: int, context_path: str | None,
+              part_name: str | None = None) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO benchmark_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [outcome.sha256, sid, path.name, str(path), size, outcome.format, outcome.status, outcome.reason or None,
+         outcome.runs_stored, outcome.runs_quarantined, outcome.request_rows,
+         part_name or (f"{outcome.sha256}-p{PARSER_VERSION}.parquet" if outcome.request_rows else None), context_path, run.run_id,
+         dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    )
+
+
+def _store_frames(con, parts_dir: Path, run: IngestRun, frames: Frames, outcome: FileOutcome, sha: str, sid: str) -> None:
+    runs = frames.runs
+    stats = frames.stats.unique(subset=["run_id", "metric", "stat"], keep="first", maintain_order=True).join(
+        runs.select("run_id", "source_id", "locator", "file_name", "run_date"), on="run_id", how="left",
+    ).with_columns(
+        pl.when(pl.col("value").is_not_null())
+        .then(pl.format("{}/{}/{}.{}", "source_id", "locator", "metric", "stat")).alias("figure_id"))
+    per_run = stats.filter(pl.col("figure_id").is_not_null()).group_by("run_id").agg(
+        pl.col("figure_id").sort().alias("figure_ids"))
+    runs = runs.join(per_run, on="run_id", how="left").with_columns(pl.lit(run.run_id).alias("ingest_run_id"))
+    result = store(con, run, "benchmark_run", runs, BenchmarkRun, key=["run_id"])
+    outcome.runs_stored, outcome.runs_quarantined = result.accepted, result.quarantined
+    if result.quarantined:
+        outcome.reason = "; ".join(result.reasons)
+    accepted = [r[0] for r in con.execute("SELECT run_id FROM benchmark_run WHERE file_sha256 = ?", [sha]).fetchall()]
+    if not accepted:
+        return
+    stats = stats.filter(pl.col("run_id").is_in(accepted))
+    store_figures(con, run, _stat_figures(stats, sha, run))
+    store(con, run, "benchmark_run_stat", stats, BenchmarkRunStat, key=["run_id", "metric", "stat"], source_id_column=None)
+    requests = frames.requests.filter(pl.col("run_id").is_in(accepted))
+    if requests.height:
+        con.register("_requests_in", requests.to_arrow())
+        part, total, bad = write_request_part(con, parts_dir, run, "_requests_in", sha, sid)
+        con.unregister("_requests_in")
+        outcome.request_rows = total - bad
+        refresh_request_view(con, parts_dir)
+        outcome.checks_failed = derive_percentiles(con, parts_dir / PARTS_SUBDIR / part, run, frames.format)
+
+
+def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRun, fmt: str) -> list[str]:
+    """Percentiles from per-request rows as derived figures with lineage, and a check of
+    each against the file's own figure where the file states one. Returns failed checks."""
+    layout, run_id = con.execute("SELECT layout, run_id FROM benchmark_request_part WHERE part_file = ?", [part.name]).fetchall()[0]
+    relation = part_relation(part, layout, run_id)
+    wide = pl.from_arrow(con.sql(_sql("request_percentiles.sql").format(relation=relation)).to_arrow_table())
+    if wide.is_empty():
+        return []
+    pieces = []
+    for metric in ("ttft", "tpot", "itl", "e2el"):
+        pieces.append(wide.select(
+            "run_id", pl.lit(metric).alias("metric"), pl.col(f"{metric}_n").alias("n"),
+            pl.col(f"{metric}_mean").alias("mean"),
+            *[pl.col(f"{metric}_q").list.get(i).alias(name) for i, name in enumerate(("p50", "p90", "p95", "p99"))]))
+    computed = pl.concat(pieces).filter(pl.col("n") > 0)
+    if computed.is_empty():
+        return []
+    long = computed.unpivot(index=["run_id", "metric", "n"], on=["mean", "p50", "p90", "p95", "p99"],
+                            variable_name="stat", value_name="from_requests")
+    meta = pl.from_arrow(con.sql("SELECT run_id, source_id, locator, file_sha256, run_date FROM benchmark_run WHERE run_id IN "
+                       "(SELECT unnest(?))", params=[long["run_id"].unique().to_list()]).to_arrow_table())
+    stated = pl.from_arrow(con.sql("SELECT run_id, metric, stat, value AS from_file, figure_id AS file_figure_id "
+                         "FROM benchmark_run_stat WHERE run_id IN (SELECT unnest(?))",
+                         params=[long["run_id"].unique().to_list()]).to_arrow_table())
+    long = long.join(meta, on="run_id").join(stated, on=["run_id", "metric", "stat"], how="left")
+    long = long.with_columns(
+        pl.format("{}/{}/derived.{}.{}", "source_id", "locator", "metric", "stat").alias("figure_id"),
+        pl.format("{}/{}/requests.count", "source_id", "locator").alias("count_figure_id"),
+        pl.col("metric").replace_strict(TOLERANCE, default=0.02).alias("tolerance"),
+    ).with_columns(
+        ((pl.col("from_requests") - pl.col("from_file")).abs() / pl.col("from_file").abs()).alias("rel_diff"),
+    ).with_columns(
+        pl.when(pl.col("from_file").is_null() | ((pl.col("metric") == "itl") & pl.lit(fmt not in ITL_COMPARABLE)))
+        .then(None).otherwise(pl.col("rel_diff") <= pl.col("tolerance")).alias("ok"),
+    )
+    counts = long.unique(subset=["run_id"]).select(
+        pl.col("count_figure_id").alias("figure_id"), "source_id", pl.col("file_sha256").alias("snapshot_sha256"),
+        pl.lit("benchmark.request_rows.count").alias("metric"), pl.lit("benchmark_run").alias("entity_kind"),
+        pl.col("run_id").alias("entity"),
+        pl.lit(None, pl.Float64).alias("value"), pl.lit("requests").alias("unit"), pl.lit("=").alias("bound"),
+        pl.col("run_date").alias("as_of"), pl.format("{}", pl.lit(part.name)).alias("locator"),
+        pl.lit("measured").alias("kind"), pl.lit("verified").alias("verification"),
+        pl.lit(run.run_id).alias("ingest_run_id"),
+    )
+    n_rows = dict(zip(wide["run_id"].to_list(), wide["n_rows"].cast(pl.Float64).to_list()))
+    counts = counts.with_columns(pl.col("entity").replace_strict(n_rows, default=None, return_dtype=pl.Float64).alias("value"))
+    derived = long.select(
+        "figure_id", "source_id", pl.col("file_sha256").alias("snapshot_sha256"),
+        pl.format("benchmark.{}.{}", "metric", "stat").alias("metric"), pl.lit("benchmark_run").alias("entity_kind"),
+        pl.col("run_id").alias("entity"), pl.col("from_requests").alias("value"), pl.lit("ms").alias("unit"),
+        pl.lit("=").alias("bound"), pl.col("run_date").alias("as_of"),
+        pl.format("{} (successful request rows of {})", pl.col("metric"), pl.lit(part.name)).alias("locator"),
+        pl.lit("derived").alias("kind"), pl.lit("verified").alias("verification"),
+        pl.lit(PERCENTILE_FORMULA).alias("formula"), pl.lit(run.run_id).alias("ingest_run_id"),
+    )
+    store_formulas(con, [get(PERCENTILE_FORMULA)])
+    store_figures(con, run, pl.concat([_as_figures(counts), _as_figures(derived)]))
+    lineage = pl.concat([
+        long.select("figure_id", pl.col("count_figure_id").alias("input_figure_id"), pl.lit("requests").alias("role")),
+        long.filter(pl.col("file_figure_id").is_not_null()).select(
+            "figure_id", pl.col("file_figure_id").alias("input_figure_id"), pl.lit("checked_against").alias("role")),
+    ])
+    store_lineage(con, run, lineage)
+    checks = long.select("run_id", "metric", "stat", "from_file", "from_requests", "rel_diff", "tolerance", "ok", "figure_id")
+    con.register("_checks", checks.to_arrow())
+    con.execute("INSERT OR REPLACE INTO benchmark_check BY NAME SELECT * FROM _checks")
+    con.unregister("_checks")
+    failed = checks.filter(pl.col("ok") == False)  # noqa: E712 (null = not comparable)
+    return [f"{r['run_id']} {r['metric']} {r['stat']}: file {r['from_file']:.4g} vs requests {r['from_requests']:.4g}"
+            for r in failed.to_dicts()]
+
+
+LLMPERF_REQUEST_COLUMNS = {"ttft_s", "end_to_end_latency_s", "number_output_tokens", "error_code"}
+
+
+def sha256_file(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parquet_layout(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """'llmperf' when a Parquet file has llmperf's per-request columns, else None."""
+    columns = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quote(path)})").fetchall()}
+    return "llmperf" if LLMPERF_REQUEST_COLUMNS <= columns else None
+
+
+def import_request_parquet(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, path: Path,
+                           layout: str, context: Context | None = None, source_id: str | None = None,
+                           context_path: str | None = None, derive: bool = True) -> FileOutcome:
+    """Per-request rows in a Parquet file (tens of millions of rows): streamed, never
+    loaded into Python. The file itself becomes the content-addressed part (copied under
+    its sha256); one SQL scan validates every row against the bulk rules and counts the
+    outcome; the view converts to canonical columns and hides rejected rows."""
+    import shutil
+
+    from sources.benchmarks.common import ParseContext, RunBuilder, finish
+
+    sha = sha256_file(path)
+    outcome = FileOutcome(str(path), sha, "stored", format=layout)
+    prior = _already(con, sha)
+    if prior and prior[0] == "stored":
+        outcome.status, outcome.source_id = "skipped", prior[2]
+        outcome.reason = f"same sha256 already stored ({prior[3]} runs, {prior[4]} request rows)"
+        return outcome
+    sid = _ensure_source(con, run, sha, path, source_id)
+    outcome.source_id = sid
+    _snapshot(con, run, sha, sid, path, path.stat().st_size)
+    folder = parts_dir / PARTS_SUBDIR
+    folder.mkdir(parents=True, exist_ok=True)
+    part = folder / f"{sha}.parquet"
+    if not part.exists():
+        tmp = folder / f".{part.name}.tmp"
+        shutil.copyfile(path, tmp)
+        tmp.replace(part)
+    run_id = f"{sha[:16]}/run"
+    relation = part_relation(part, layout, run_id)
+    rows = con.execute(_sql("validate_part.sql").format(relation=relation)).fetchall()
+    total = sum(r[1] for r in rows)
+    bad = [(rule, n, first) for rule, n, _, _, first in rows if rule is not None]
+    n_bad = sum(n for _, n, _ in bad)
+    ok = sum(r[2] for r in rows if r[0] is None)
+    rejected = sum(r[3] for r in rows)
+    if bad:
+        _quarantine_rule_counts(con, run, part.name, sid, sha, bad)
+    con.execute("INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [part.name, sha, layout, run_id, total, n_bad, run.run_id])
+    run.rows_in += total
+    run.rows_accepted += total - n_bad
+    run.rows_quarantined += n_bad
+    ctx = ParseContext(path.name, sha, sid, context, path.parent.parts)
+    b = RunBuilder(ctx, "run")
+    b.set("format", layout)
+    b.set("format_variant", f"{layout}-requests-parquet")
+    b.set("n_request_rows", total - n_bad)
+    b.stat("requests_sent", "value", total, "count(*)", "requests")
+    b.stat("completed", "value", ok, "count(success)", "requests")
+    b.stat("rejected", "value", rejected, "count(error_code in (429, 503))", "requests")
+    b.stat("failed", "value", total - ok - rejected, "count(*) - completed - rejected", "requests")
+    if ok == 0:
+        b.errors.append("all_requests_failed: no request in the file succeeded")
+    frames = finish(ctx, [b], None, layout)
+    _store_frames(con, parts_dir, run, frames, outcome, sha, sid)
+    outcome.request_rows = total - n_bad
+    outcome.status = "stored" if outcome.runs_stored else "quarantined"
+    if outcome.runs_stored:
+        refresh_request_view(con, parts_dir)
+        if derive:
+            outcome.checks_failed = derive_percentiles(con, part, run, layout)
+    _file_row(con, run, outcome, path, sid, path.stat().st_size, context_path, part.name)
+    return outcome
+
+
+def _quarantine_rule_counts(con, run: IngestRun, part_name: str, sid: str, sha: str, bad: list[tuple]) -> None:
+    """One quarantine row per broken rule (count and first row): rejected rows stay in the
+    part, hidden by the view, listed by `benchmark_request_rejected`."""
+    rows = pl.DataFrame({
+        "target_table": "benchmark_request", "source_id": sid,
+        "row_locator": [f"{part_name}:{first}" for _, _, first in bad],
+        "rule": [r for r, _, _ in bad],
+        "reason": [f"{n} request rows break {r} ({REQUEST_RULES[r]}); first: {first}" for r, n, first in bad],
+        "raw": [json.dumps({"rule": r, "rows": n}) for r, n, _ in bad],
+        "snapshot_sha256": sha, "run_id": run.run_id,
+    })
+    con.register("_rq", rows.to_arrow())
+    con.execute("INSERT OR REPLACE INTO quarantine BY NAME SELECT * FROM _rq")
+    con.unregister("_rq")
+
+
+def import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, path: Path, fmt: str = "auto",
+                context_path: Path | None = None, cli_context: dict | None = None,
+                bundled_folder: str | None = None, source_id: str | None = None, derive: bool = True) -> FileOutcome:
+    """Import one file from disk, with its context layers. `derive=False` skips the
+    percentile recomputation (run it later with `derive_percentiles`)."""
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PAR1":
+        layout = parquet_layout(con, path)
+        if layout is None or fmt not in ("auto", layout):
+            reason = f"Parquet file without llmperf per-request columns {sorted(LLMPERF_REQUEST_COLUMNS)}"
+            sha = sha256_file(path)
+            sid = _ensure_source(con, run, sha, path, source_id)
+            out = FileOutcome(str(path), sha, "quarantined", source_id=sid)
+            return _quarantine_file(con, run, out, path, sid, reason, fmt, path.stat().st_size, None)
+        ctx, used = context_for(path, context_path, cli_context, bundled_folder)
+        return import_request_parquet(con, parts_dir, run, path, layout, ctx, source_id, used, derive)
+    data = path.read_bytes()
+    record = source_for_sha(sha256_hex(data))
+    if record is not None and bundled_folder is None:
+        bundled_folder = Path(record["snapshot_path"]).parent.name
+    if is_context_file(path.name) and fmt == "auto":
+        return FileOutcome(str(path), sha256_hex(data), "context",
+                           "context/provenance file (sidecar, script, system description), not a result")
+    try:
+        ctx, used = context_for(path, context_path, cli_context, bundled_folder)
+    except ContextError as err:
+        sha = sha256_hex(data)
+        sid = _ensure_source(con, run, sha, path, source_id)
+        out = FileOutcome(str(path), sha, "quarantined", source_id=sid)
+        return _quarantine_file(con, run, out, path, sid, f"ContextError: {err}", fmt, len(data), None)
+    return import_bytes(con, parts_dir, run, data, path, fmt, ctx, used, source_id)
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files named, and every file under folders named (sorted); hidden files skipped."""
+    out = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+        else:
+            out.append(p)
+    return out

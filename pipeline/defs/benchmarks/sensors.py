@@ -1,0 +1,49 @@
+"""The drop-folder sensor: each new file (by content) is imported exactly once."""
+
+
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from pipeline.defs.benchmarks.assets import drop_folder, import_dropped_benchmarks
+from pipeline.defs.benchmarks.ingest import expand_paths
+from sources.benchmarks.bundled import is_context_file
+from warehouse import default_warehouse_path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dg.sensor(job=import_dropped_benchmarks, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+def benchmark_drop_folder(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    """Watch the benchmark drop folder. The cursor remembers (size, mtime) per path so only
+    new or changed files are hashed; the run key is the file's sha256, so the same bytes
+    (renamed, copied, re-dropped) never start a second run. Context files (sidecars,
+    scripts) are not results: a change to one re-queues nothing."""
+    folder = drop_folder(default_warehouse_path())
+    seen: dict[str, list] = json.loads(context.cursor) if context.cursor else {}
+    if not folder.exists():
+        return dg.SensorResult(skip_reason=f"drop folder {folder} does not exist")
+    requests, current = [], {}
+    for path in expand_paths([folder]):
+        if path.name.startswith((".", "_")) or is_context_file(path.name):
+            continue
+        stat = path.stat()
+        signature = [stat.st_size, stat.st_mtime_ns]
+        current[str(path)] = signature
+        if seen.get(str(path)) == signature:
+            continue
+        sha = _sha256(path)
+        requests.append(dg.RunRequest(
+            run_key=sha,
+            run_config={"ops": {"clean__benchmarks__dropped": {"config": {"paths": [str(path)]}}}},
+            tags={"benchmark_file": path.name, "sha256": sha},
+        ))
+    return dg.SensorResult(run_requests=requests, cursor=json.dumps(current, sort_keys=True))

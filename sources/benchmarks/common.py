@@ -1,0 +1,296 @@
+"""The canonical shape every benchmark parser returns, and the small helpers they share.
+
+A parser turns one result file into three frames:
+
+* ``runs``: one row per load point (``RUN_SCHEMA``). Identity is
+  ``run_id = <file sha256[:16]>/<locator>`` where ``locator`` says where in the file the
+  load point sits (``run``, ``L3`` for line 3 of a JSONL, ``row5`` for a CSV row), so the
+  same bytes always give the same ids and a re-import is a no-op.
+* ``stats``: the lossless long form (``STAT_SCHEMA``): every number the file states, with
+  its canonical value and unit *and* the raw key, raw text and raw unit it came from.
+  Summary columns of ``runs`` are a projection of these rows, never computed apart.
+* ``requests``: one row per request when the file has them (``REQUEST_SCHEMA``).
+
+Canonical units: milliseconds for latencies, seconds for durations, requests/s and
+tokens/s for throughputs, plain counts, ratios in [0, 1]. Bad rows are kept and carry
+``"rule: reason"`` strings in ``_errors``; ``warehouse.store`` quarantines them.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+PARSER_VERSION = 1
+
+# Summary latency columns of benchmark_run: metric -> stats kept as columns.
+LATENCY_COLUMNS = {
+    "ttft": ("mean", "p50", "p90", "p95", "p99"),
+    "tpot": ("mean", "p50", "p90", "p95", "p99"),
+    "itl": ("mean", "p50", "p90", "p95", "p99"),
+    "e2el": ("mean", "p50", "p90", "p95", "p99"),
+}
+
+# Scalar metrics of a run (stat = "value") that become columns of benchmark_run.
+SCALAR_COLUMNS = {
+    "duration": "duration_s",
+    "requests_sent": "requests_sent",
+    "completed": "completed",
+    "failed": "failed",
+    "rejected": "rejected",
+    "request_throughput": "request_throughput_rps",
+    "output_throughput": "output_tok_s",
+    "total_throughput": "total_tok_s",
+    "input_tokens_total": "input_tokens_total",
+    "output_tokens_total": "output_tokens_total",
+    "goodput": "goodput_rps",
+    "prefix_cache_hit_rate": "prefix_cache_hit_rate",
+    "mean_inflight": "mean_inflight",
+}
+
+RUN_SCHEMA: dict[str, pl.DataType] = {
+    "run_id": pl.String,
+    "source_id": pl.String,
+    "file_sha256": pl.String,
+    "file_name": pl.String,
+    "locator": pl.String,
+    "format": pl.String,
+    "format_variant": pl.String,
+    "format_version": pl.String,
+    "parser_version": pl.Int32,
+    "repo": pl.String,
+    "commit": pl.String,
+    "started_at": pl.Datetime("us"),
+    "run_date": pl.Date,
+    "engine": pl.String,
+    "engine_version": pl.String,
+    "model": pl.String,
+    "quantization": pl.String,
+    "gpu_sku": pl.String,
+    "gpus_per_node": pl.Int32,
+    "nodes": pl.Int32,
+    "dataset": pl.String,
+    "input_len": pl.Int64,
+    "output_len": pl.Int64,
+    "price_usd_per_gpu_hour": pl.Float64,
+    "context_sources": pl.String,
+    "load_mode": pl.String,
+    "target_rate_rps": pl.Float64,
+    "max_concurrency": pl.Int64,
+    "valid": pl.Boolean,
+    "validity_note": pl.String,
+    "error_rate": pl.Float64,
+    "goodput_slo": pl.String,
+    **{col: (pl.Int64 if col in {"requests_sent", "completed", "failed", "rejected",
+                                  "input_tokens_total", "output_tokens_total"} else pl.Float64)
+       for col in SCALAR_COLUMNS.values()},
+    **{f"{m}_{s}_ms": pl.Float64 for m, stats in LATENCY_COLUMNS.items() for s in stats},
+    "n_request_rows": pl.Int64,
+    "duplicate_of": pl.String,
+    "unmapped": pl.String,
+}
+
+STAT_SCHEMA: dict[str, pl.DataType] = {
+    "run_id": pl.String,
+    "metric": pl.String,
+    "stat": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "raw_key": pl.String,
+    "raw_value": pl.String,
+    "raw_unit": pl.String,
+}
+
+REQUEST_SCHEMA: dict[str, pl.DataType] = {
+    "run_id": pl.String,
+    "request_index": pl.Int64,
+    "success": pl.Boolean,
+    "error": pl.String,
+    "input_tokens": pl.Int64,
+    "output_tokens": pl.Int64,
+    "ttft_ms": pl.Float64,
+    "tpot_ms": pl.Float64,
+    "itl_mean_ms": pl.Float64,
+    "e2el_ms": pl.Float64,
+}
+
+UNIT_TO_MS = {"ms": 1.0, "s": 1000.0, "sec": 1000.0, "us": 1e-3, "ns": 1e-6}
+
+CANONICAL_UNIT = {
+    "ttft": "ms", "tpot": "ms", "itl": "ms", "e2el": "ms",
+    "duration": "s",
+    "request_throughput": "req/s", "output_throughput": "tok/s", "total_throughput": "tok/s",
+    "goodput": "req/s", "peak_output_throughput": "tok/s",
+    "per_user_output_throughput": "tok/s/user",
+    "prefix_cache_hit_rate": "ratio", "error_rate": "ratio", "mean_inflight": "requests",
+    "input_tokens": "tokens", "output_tokens": "tokens",
+    "input_tokens_total": "tokens", "output_tokens_total": "tokens",
+    "requests_sent": "requests", "completed": "requests", "failed": "requests", "rejected": "requests",
+}
+
+
+class ParseError(ValueError):
+    """The file cannot be read as the format at all (not JSON, wrong shape): the whole
+    file is quarantined with this message."""
+
+
+@dataclass
+class Frames:
+    """What a parser returns: runs, stats and (possibly empty) per-request rows."""
+
+    runs: pl.DataFrame
+    stats: pl.DataFrame
+    requests: pl.DataFrame
+    format: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def to_float(value: Any) -> float | None:
+    """Numbers as files write them: ints, floats, numeric strings ("550"), "inf",
+    None/"" as missing. Booleans are not numbers."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if text == "" or text.lower() in {"none", "null", "nan", "n/a"}:
+            return None
+        return float(text)  # raises ValueError on garbage; callers record it
+    raise ValueError(f"not a number: {value!r}")
+
+
+def parse_python_dict(text: str) -> dict:
+    """llmperf writes error-code counts as ``str(dict)``, e.g. ``"{-100.0: 49}"``.
+    ``ast.literal_eval`` reads literals only; never ``eval``."""
+    value = ast.literal_eval(text) if isinstance(text, str) else text
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a dict literal, got {text!r}")
+    return value
+
+
+class RunBuilder:
+    """Collects one run's fields and stats while a parser walks the file."""
+
+    def __init__(self, ctx: "ParseContext", locator: str):
+        self.ctx = ctx
+        self.locator = locator
+        self.run_id = f"{ctx.sha256[:16]}/{locator}"
+        self.fields: dict[str, Any] = {}
+        self.origins: dict[str, str] = {}
+        self.stats: list[dict[str, Any]] = []
+        self.errors: list[str] = []
+        self.unmapped: dict[str, Any] = {}
+
+    def set(self, name: str, value: Any, origin: str = "file") -> None:
+        """A context/load field the file states (origin "file:<key>"), or that a parser
+        infers from where the file sits (origin "directory", "filename")."""
+        if value is None or value == "":
+            return
+        self.fields[name] = value
+        self.origins[name] = origin
+
+    def stat(self, metric: str, stat: str, raw_value: Any, raw_key: str, raw_unit: str,
+             factor: float = 1.0, unit: str | None = None) -> float | None:
+        """Record one number: raw as written, canonical value = raw * factor."""
+        try:
+            number = to_float(raw_value)
+        except ValueError:
+            self.errors.append(f"number_parse: {raw_key} = {raw_value!r} is not a number")
+            return None
+        if number is None:
+            return None
+        value = number * factor
+        if math.isnan(value):
+            self.errors.append(f"number_parse: {raw_key} is NaN")
+            return None
+        self.stats.append({
+            "run_id": self.run_id, "metric": metric, "stat": stat,
+            "value": value if math.isfinite(value) else None,
+            "unit": unit or CANONICAL_UNIT.get(metric, raw_unit),
+            "raw_key": raw_key, "raw_value": raw_value if isinstance(raw_value, str) else json.dumps(raw_value),
+            "raw_unit": raw_unit,
+        })
+        return value
+
+    def latency(self, metric: str, stat: str, raw_value: Any, raw_key: str, raw_unit: str) -> float | None:
+        return self.stat(metric, stat, raw_value, raw_key, raw_unit, UNIT_TO_MS[raw_unit], "ms")
+
+    def row(self) -> dict[str, Any]:
+        ctx = self.ctx
+        row = {col: None for col in RUN_SCHEMA}
+        row.update({
+            "run_id": self.run_id, "source_id": ctx.source_id, "file_sha256": ctx.sha256,
+            "file_name": ctx.file_name, "locator": self.locator, "parser_version": PARSER_VERSION,
+        })
+        row.update(ctx.apply(self.fields, self.origins))
+        for s in self.stats:
+            if s["stat"] == "value" and s["metric"] in SCALAR_COLUMNS:
+                row[SCALAR_COLUMNS[s["metric"]]] = s["value"]
+            elif s["metric"] in LATENCY_COLUMNS and s["stat"] in LATENCY_COLUMNS[s["metric"]]:
+                row[f"{s['metric']}_{s['stat']}_ms"] = s["value"]
+        for int_col in ("requests_sent", "completed", "failed", "rejected", "input_tokens_total", "output_tokens_total"):
+            if row[int_col] is not None:
+                row[int_col] = int(round(row[int_col]))
+        if row["error_rate"] is None and row["requests_sent"]:
+            row["error_rate"] = (row["failed"] or 0) / row["requests_sent"]
+        if row["valid"] is None:
+            row["valid"] = not self.errors
+        row["unmapped"] = json.dumps(self.unmapped, sort_keys=True, default=str) if self.unmapped else None
+        row["_errors"] = list(self.errors)
+        row["_locator"] = f"{ctx.file_name}:{self.locator}"
+        return row
+
+
+@dataclass
+class ParseContext:
+    """What a parser knows besides the bytes: file name/sha, source id, sidecar context.
+
+    ``context`` is a ``sources.benchmarks.context.Context``; fields the file itself states
+    win over it unless the context field is marked as an override.
+    """
+
+    file_name: str
+    sha256: str
+    source_id: str
+    context: Any = None
+    directory_parts: tuple[str, ...] = ()
+
+    def apply(self, fields: dict[str, Any], origins: dict[str, str]) -> dict[str, Any]:
+        from sources.benchmarks.context import merge_context
+
+        return merge_context(fields, origins, self.context, self.file_name)
+
+
+def finish(ctx: ParseContext, builders: list[RunBuilder], requests: pl.DataFrame | None = None,
+           fmt: str = "", notes: list[str] | None = None) -> Frames:
+    """Assemble builders into typed frames."""
+    rows = [b.row() for b in builders]
+    runs = pl.DataFrame(rows, schema={**RUN_SCHEMA, "_errors": pl.List(pl.String), "_locator": pl.String},
+                        strict=False)
+    stats = pl.DataFrame([s for b in builders for s in b.stats], schema=STAT_SCHEMA, strict=False)
+    if requests is None:
+        requests = pl.DataFrame(schema=REQUEST_SCHEMA)
+    return Frames(runs=runs, stats=stats, requests=requests.select(list(REQUEST_SCHEMA)).cast(REQUEST_SCHEMA),
+                  format=fmt, notes=notes or [])
+
+
+def check_all_failed(b: RunBuilder) -> None:
+    """vLLM (and others) report every latency as 0.0 when no request succeeded: those
+    zeros are placeholders, not measurements, and must never reach an average."""
+    completed = next((s["value"] for s in b.stats if s["metric"] == "completed" and s["stat"] == "value"), None)
+    latencies = [s for s in b.stats if s["metric"] in LATENCY_COLUMNS]
+    if completed == 0:
+        b.errors.append("all_requests_failed: completed = 0, so the file's latency figures are placeholders")
+    elif latencies and all(s["value"] == 0.0 for s in latencies):
+        b.errors.append("latency_placeholder: every latency statistic is 0.0")

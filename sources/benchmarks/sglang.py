@@ -1,0 +1,139 @@
+"""SGLang `python -m sglang.bench_serving --output-file x.jsonl`: one run per line, appended.
+
+Decisions:
+* Each line is a load point; its locator is the line number (``L1``...). Lines are
+  independent: a bad line is quarantined, the others load.
+* Python's `json.dumps` writes an unbounded rate as the bare token `Infinity` (not valid
+  JSON for strict readers). Python's `json` module reads it as float inf: load mode `burst`.
+* The file names neither the model nor the date (newer versions add `server_info`): those
+  come from the context sidecar, and `context_sources` says so.
+* `concurrency` (newer versions) is the *mean number of requests in flight*
+  (sum of latencies / duration), not a concurrency limit: it goes to `mean_inflight`.
+  The limit is `max_concurrency`.
+* SGLang does not report failures in the summary: `failed` stays null unless the line
+  has per-request `errors` (`--output-details`).
+* `random_input_len`/`random_output_len` are the requested lengths for the `random`
+  dataset only; for `sharegpt` they are defaults the tool ignored, so they are kept in
+  `unmapped`, not as the run's input/output lengths.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import polars as pl
+
+from sources.benchmarks.common import (
+    Frames, ParseContext, ParseError, RunBuilder, check_all_failed, finish,
+)
+
+FORMAT = "sglang"
+_LAT = re.compile(r"^(mean|median|std|p\d+)_(ttft|tpot|itl|e2e_latency)_ms$")
+_SCALARS = {
+    "duration": ("duration", "s"),
+    "completed": ("completed", "requests"),
+    "total_input_tokens": ("input_tokens_total", "tokens"),
+    "total_output_tokens": ("output_tokens_total", "tokens"),
+    "request_throughput": ("request_throughput", "req/s"),
+    "output_throughput": ("output_throughput", "tok/s"),
+    "total_throughput": ("total_throughput", "tok/s"),
+    "concurrency": ("mean_inflight", "requests"),
+    "max_output_tokens_per_s": ("peak_output_throughput", "tok/s"),
+    "accept_length": ("spec_accept_length", "tokens"),
+}
+_PER_REQUEST = {"input_lens", "output_lens", "ttfts", "itls", "generated_texts", "errors"}
+
+
+def parse(data: bytes, ctx: ParseContext) -> Frames:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ParseError(f"not UTF-8 text ({err})") from None
+    builders, requests = [], []
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if not lines:
+        raise ParseError("empty file")
+    for number, line in lines:
+        b = RunBuilder(ctx, f"L{number}")
+        b.set("format", FORMAT)
+        b.set("format_variant", "sglang-bench-serving-jsonl")
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError as err:
+            b.errors.append(f"json_parse: line {number} is not JSON ({err.msg})")
+            builders.append(b)
+            continue
+        if not isinstance(doc, dict):
+            b.errors.append(f"json_parse: line {number} is not an object")
+            builders.append(b)
+            continue
+        _fill(b, doc)
+        if isinstance(doc.get("ttfts"), list):
+            requests.append(_requests(doc, b.run_id))
+            b.set("n_request_rows", len(doc["ttfts"]))
+        check_all_failed(b)
+        builders.append(b)
+    if not any(b.stats for b in builders) and all(b.errors for b in builders):
+        raise ParseError("no line is an SGLang bench_serving result")
+    return finish(ctx, builders, pl.concat(requests) if requests else None, FORMAT)
+
+
+def _fill(b: RunBuilder, doc: dict) -> None:
+    b.set("engine", doc.get("backend"), "file:backend")
+    b.set("dataset", doc.get("dataset_name"), "file:dataset_name")
+    server = doc.get("server_info") or {}
+    if isinstance(server, dict):
+        b.set("model", server.get("model_path"), "file:server_info.model_path")
+        b.set("engine_version", server.get("version"), "file:server_info.version")
+    rate = doc.get("request_rate")
+    b.stat("target_rate", "value", rate, "request_rate", "req/s")
+    max_conc = doc.get("max_concurrency")
+    if max_conc is not None:
+        b.set("max_concurrency", int(max_conc), "file:max_concurrency")
+    if rate is None or rate == float("inf"):
+        b.set("load_mode", "concurrency" if max_conc is not None else "burst", "file:request_rate")
+    else:
+        b.set("load_mode", "rate", "file:request_rate")
+        b.set("target_rate_rps", float(rate), "file:request_rate")
+    if doc.get("dataset_name") == "random":
+        b.set("input_len", doc.get("random_input_len"), "file:random_input_len")
+        b.set("output_len", doc.get("random_output_len"), "file:random_output_len")
+    for key, value in doc.items():
+        m = _LAT.match(key)
+        if m:
+            metric = "e2el" if m.group(2) == "e2e_latency" else m.group(2)
+            b.latency(metric, "p50" if m.group(1) == "median" else m.group(1), value, key, "ms")
+        elif key in _SCALARS:
+            metric, unit = _SCALARS[key]
+            b.stat(metric, "value", value, key, unit)
+        elif key not in _PER_REQUEST and key not in {"backend", "dataset_name", "request_rate", "max_concurrency", "server_info"}:
+            b.unmapped[key] = value
+    if isinstance(doc.get("errors"), list):
+        failed = sum(1 for e in doc["errors"] if e)
+        b.stat("failed", "value", failed, "count(errors != '')", "requests")
+        b.stat("requests_sent", "value", len(doc["errors"]), "len(errors)", "requests")
+
+
+def _requests(doc: dict, run_id: str) -> pl.DataFrame:
+    n = len(doc["ttfts"])
+    errors = doc.get("errors") or [""] * n
+    frame = pl.DataFrame({
+        "request_index": pl.int_range(0, n, eager=True),
+        "error": pl.Series(errors, dtype=pl.String),
+        "input_tokens": pl.Series(doc.get("input_lens") or [None] * n, dtype=pl.Int64),
+        "output_tokens": pl.Series(doc.get("output_lens") or [None] * n, dtype=pl.Int64),
+        "ttft_s": pl.Series(doc["ttfts"], dtype=pl.Float64),
+        "itls": pl.Series(doc.get("itls") or [[]] * n, dtype=pl.List(pl.Float64)),
+    })
+    ok = pl.col("error").fill_null("") == ""
+    itl_sum = pl.col("itls").list.sum()
+    return frame.select(
+        pl.lit(run_id).alias("run_id"), "request_index", ok.alias("success"),
+        pl.when(ok).then(None).otherwise(pl.col("error")).alias("error"),
+        "input_tokens", "output_tokens",
+        pl.when(ok).then(pl.col("ttft_s") * 1000).alias("ttft_ms"),
+        pl.when(ok & (pl.col("output_tokens") > 1)).then(itl_sum * 1000 / (pl.col("output_tokens") - 1)).alias("tpot_ms"),
+        pl.when(ok & (pl.col("itls").list.len() > 0)).then(pl.col("itls").list.mean() * 1000).alias("itl_mean_ms"),
+        pl.when(ok).then((pl.col("ttft_s") + itl_sum) * 1000).alias("e2el_ms"),
+    )

@@ -1,0 +1,91 @@
+"""pandera contracts for benchmark tables; the check name is the quarantine rule."""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+FORMATS = ["vllm", "sglang", "llmperf", "genai-perf", "aiperf", "mlperf"]
+LOAD_MODES = ["rate", "burst", "concurrency", "offline", "server", "interactive",
+              "single-stream", "multi-stream", "accuracy"]
+_NON_NEGATIVE = [
+    "duration_s", "request_throughput_rps", "output_tok_s", "total_tok_s", "goodput_rps",
+    "target_rate_rps", "mean_inflight", "price_usd_per_gpu_hour",
+    *[f"{m}_{s}_ms" for m in ("ttft", "tpot", "itl", "e2el") for s in ("mean", "p50", "p90", "p95", "p99")],
+]
+
+
+class BenchmarkRun(pa.DataFrameModel):
+    run_id: str = pa.Field(str_matches=r"^[0-9a-f]{16}/\S+$", unique=True)
+    source_id: str = pa.Field(str_length={"min_value": 1})
+    file_sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    format: str = pa.Field(isin=FORMATS)
+    load_mode: str = pa.Field(isin=LOAD_MODES, nullable=True)
+    valid: bool = pa.Field()
+    requests_sent: pl.Int64 = pa.Field(nullable=True, ge=0)
+    completed: pl.Int64 = pa.Field(nullable=True, ge=0)
+    failed: pl.Int64 = pa.Field(nullable=True, ge=0)
+    rejected: pl.Int64 = pa.Field(nullable=True, ge=0)
+    error_rate: float = pa.Field(nullable=True, ge=0, le=1)
+    prefix_cache_hit_rate: float = pa.Field(nullable=True, ge=0, le=1)
+    gpus_per_node: pl.Int32 = pa.Field(nullable=True, ge=1)
+    max_concurrency: pl.Int64 = pa.Field(nullable=True, ge=1)
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check(name="non_negative_measures")
+    def non_negative(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        cols = [c for c in _NON_NEGATIVE if c in data.lazyframe.collect_schema().names()]
+        return data.lazyframe.select(pl.all_horizontal([pl.col(c).is_null() | (pl.col(c) >= 0) for c in cols]))
+
+    @pa.dataframe_check(name="counts_add_up")
+    def counts_add_up(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """completed + failed + rejected never exceeds what was sent."""
+        total = pl.col("completed").fill_null(0) + pl.col("failed").fill_null(0) + pl.col("rejected").fill_null(0)
+        return data.lazyframe.select(pl.col("requests_sent").is_null() | (total <= pl.col("requests_sent")))
+
+    @pa.dataframe_check(name="percentiles_ordered")
+    def percentiles_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """p50 <= p90 <= p95 <= p99 for each latency metric, where stated."""
+        checks = []
+        for m in ("ttft", "tpot", "itl", "e2el"):
+            cols = [f"{m}_{s}_ms" for s in ("p50", "p90", "p95", "p99")]
+            for lo in range(len(cols)):
+                for hi in range(lo + 1, len(cols)):
+                    checks.append(pl.col(cols[lo]).is_null() | pl.col(cols[hi]).is_null()
+                                  | (pl.col(cols[lo]) <= pl.col(cols[hi]) * (1 + 1e-9)))
+        return data.lazyframe.select(pl.all_horizontal(checks))
+
+    @pa.dataframe_check(name="rate_mode_has_rate")
+    def rate_mode_has_rate(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("load_mode") != "rate").fill_null(True) | pl.col("target_rate_rps").is_not_null())
+
+
+class BenchmarkRunStat(pa.DataFrameModel):
+    run_id: str = pa.Field(str_length={"min_value": 1})
+    metric: str = pa.Field(str_length={"min_value": 1})
+    stat: str = pa.Field(str_length={"min_value": 1})
+    value: float = pa.Field(nullable=True)
+    unit: str = pa.Field()
+    raw_key: str = pa.Field(str_length={"min_value": 1})
+    figure_id: str = pa.Field(str_matches=r"^\S+$", nullable=True)
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check(name="value_finite")
+    def value_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("value").is_null() | pl.col("value").is_finite())
+
+
+# Per-request rows are validated in bulk in SQL (see pipeline/defs/benchmarks/sql/request_rules.sql):
+# a pandera pass over tens of millions of rows would dominate the load.
+REQUEST_RULES = {
+    "negative_latency": "ttft_ms < 0 OR tpot_ms < 0 OR itl_mean_ms < 0 OR e2el_ms < 0",
+    "ttft_after_e2el": "ttft_ms > e2el_ms * (1 + 1e-9)",
+    "latency_placeholder": "success AND e2el_ms = 0",
+    "missing_latency": "success AND ttft_ms IS NULL AND e2el_ms IS NULL",
+    "negative_tokens": "input_tokens < 0 OR output_tokens < 0",
+    "missing_run_id": "run_id IS NULL",
+}
