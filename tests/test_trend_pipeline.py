@@ -197,3 +197,8 @@ def test_aws_h100_price_cut_claims_are_checked_against_stored_rental_prices(con)
     rows = dict(q(con, "SELECT check_id, verdict FROM claim_check WHERE check_id LIKE '%aws%'"))
     assert rows == {"compux-aws-h100-44pct-cut-jun-2025": "consistent",
                     "usage-ai-aws-p5-up-to-45pct-cut-jun-2025": "consistent"}
+
+
+def test_benchmark_costs_are_looked_at_and_refused_where_the_data_do_not_allow(con):
+    rows = q(con, "SELECT series, reason FROM fit_refusal WHERE family = 'benchmark'")
+    assert rows and all("at least 4 points" in r[1] or "one date" in r[1] for r in rows)

@@ -86,11 +86,12 @@ def report(args: argparse.Namespace) -> int:
             "and their sources). Intervals are 90% unless stated.</p>"]
     body.append(_claims_section(claims, fits, charts))
     written = 0
-    families = [f for f in FAMILY_TITLES if f in set(fits["family"]) and (not args.family or f in args.family)]
+    present = set(fits["family"]) | set(refusals["family"])
+    families = [f for f in FAMILY_TITLES if f in present and (not args.family or f in args.family)]
     for family in families:
         fam = fits.filter(pl.col("family") == family)
         body.append(f"<h2 id='{family}'>{html.escape(FAMILY_TITLES[family])}</h2>")
-        body.append(_fit_table(fam))
+        body.append(_fit_table(fam) if fam.height else "<p>No series in this family could be fitted.</p>")
         body.append(_refusal_table(refusals.filter(pl.col("family") == family)))
         if family == "capability_price":
             body.append(_capability_overview(fam, points, charts))

@@ -1,6 +1,7 @@
 """Trends: Epoch's LLM prices, demand series and the OpenRouter scrape in; fits and claim checks out."""
 
 import json
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -33,6 +34,9 @@ TOKEN_TRENDS = dg.AssetKey(["trend", "token_price"])
 GPU_SPEC = dg.AssetKey(["clean", "hardware", "gpu_spec"])
 GPU_RENTAL = dg.AssetKey(["clean", "hardware", "gpu_rental_price"])
 GPU_TRENDS = dg.AssetKey(["trend", "gpu"])
+BENCH_COSTS = dg.AssetKey(["derived", "benchmarks", "cost_per_mtok"])
+BENCH_TRENDS = dg.AssetKey(["trend", "benchmark"])
+SQL_DIR = Path(__file__).parent / "sql"
 DEMAND_FITS = dg.AssetKey(["trend", "demand"])
 
 
@@ -143,7 +147,7 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         **{f"stored_{k}": v for k, v in counts.items()}))
 
 
-@dg.asset(key=["trend", "claim_checks"], deps=[CITED, CAPABILITY, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS], group_name=GROUP,
+@dg.asset(key=["trend", "claim_checks"], deps=[CITED, CAPABILITY, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS, BENCH_TRENDS], group_name=GROUP,
           pool=WRITER_POOL, kinds={"duckdb"})
 def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""
@@ -201,5 +205,25 @@ def gpu_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
         store_refusals(con, run, "gpu", refused)
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, fitted_series=len(batches), flops_per_dollar_points=len(flops_pts),
+        refused=dg.MetadataValue.md("\n".join(f"- {s}: {why}" for s, why, _ in refused) or "none"),
+        **{f"stored_{k}": v for k, v in counts.items()}))
+
+
+@dg.asset(key=BENCH_TRENDS.path, deps=[BENCH_COSTS], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+def benchmark_cost_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Cost per million output tokens from measured benchmarks over run dates, per model and GPU, where the data allow."""
+    with warehouse.ingest(context) as (con, run):
+        costs = query_frame(con, (SQL_DIR / "benchmark_costs.sql").read_text(encoding="utf-8"))
+        batches, refused = [], []
+        for spec, pts in market_series.benchmark_cost_series(costs):
+            batch, why = fit_series(spec, pts)
+            if why:
+                refused.append((spec.series, why, len(pts)))
+            else:
+                batches.append(batch)
+        counts = store_fits(con, run, merge(batches))
+        store_refusals(con, run, "benchmark", refused)
+    return dg.MaterializeResult(metadata=ingest_metadata(
+        run, costed_runs=costs.height, fitted_series=len(batches),
         refused=dg.MetadataValue.md("\n".join(f"- {s}: {why}" for s, why, _ in refused) or "none"),
         **{f"stored_{k}": v for k, v in counts.items()}))
