@@ -92,3 +92,13 @@ def test_benchmark_cost_series_group_by_model_and_gpu():
     series = {s.series: p for s, p in ms.benchmark_cost_series(costs)}
     assert set(series) == {"benchmark/usd_per_mtok_output/llama-70b/a100", "benchmark/usd_per_mtok_output/other/h100"}
     assert [p.value for p in series["benchmark/usd_per_mtok_output/llama-70b/a100"]] == [10.0, 3.8]
+
+
+def test_on_one_date_an_effective_price_beats_an_as_of_one():
+    rows = [(f"p{i}", "s", "x", "m", True, d, None, v, f"f{i}")
+            for i, (d, v) in enumerate([(D(2023, 1, 1), 2.0), (D(2023, 6, 1), 1.6), (D(2023, 6, 1), 1.2),
+                                        (D(2024, 1, 1), 0.7), (D(2024, 6, 1), 0.5)])]
+    frame = prices(rows).with_columns(
+        pl.when(pl.col("price_id") == "p1").then(pl.lit("as_of")).otherwise(pl.col("date_basis")).alias("date_basis"))
+    series, _ = ms.fixed_model_series(frame, as_of=D(2025, 1, 1))
+    assert [p.value for p in series[0][1]] == [2.0, 1.2, 0.7, 0.5]

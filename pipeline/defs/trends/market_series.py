@@ -56,7 +56,10 @@ def fixed_model_series(prices: pl.DataFrame, min_points: int = 4, as_of: dt.date
     """(series with >= min_points price changes, number of model/provider pairs with fewer)."""
     std = _dated_standard(prices, as_of).filter(pl.col("model_key").is_not_null())
     out, fewer = [], 0
-    for (provider, key), rows in std.sort("effective_from", "price_id").group_by(
+    # on one date, a price that takes effect then beats one merely seen on a page then
+    std = std.with_columns(pl.col("date_basis").replace_strict({b: i for i, b in enumerate(DATED)},
+                                                               return_dtype=pl.Int32).alias("_basis_rank"))
+    for (provider, key), rows in std.sort("effective_from", "_basis_rank", "price_id").group_by(
             ["provider_id", "model_key"], maintain_order=True):
         pts: list[Point] = []
         for r in rows.unique(subset=["effective_from"], keep="first", maintain_order=True).iter_rows(named=True):
