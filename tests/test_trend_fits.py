@@ -3,6 +3,7 @@ coverage over repeated draws, guardrails, bands, curve choice, elasticity."""
 
 import datetime as dt
 import math
+import time
 
 import numpy as np
 import pytest
@@ -170,3 +171,15 @@ def test_elasticity_recovers_a_known_slope_and_says_correlation_not_causation():
     assert "not causation" in e.caveat
     with pytest.raises(FitRefused):
         elasticity(p[:3], q[:3])
+
+
+def test_ten_thousand_resamples_of_a_thousand_points_take_well_under_a_second():
+    rng = np.random.default_rng(0)
+    x = np.sort(rng.uniform(0, 3, 1_000))
+    y = -2.3 * x + rng.normal(0, 0.3, 1_000)
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        bootstrap_slopes(x, y, n_resamples=10_000, seed=0)
+        times.append(time.perf_counter() - start)
+    assert min(times) < 1.0
