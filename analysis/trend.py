@@ -461,9 +461,10 @@ def trend_exponential_theil_sen(observation) -> float:
 @formula("claim_check")
 def claim_check(claim, evidence) -> float:
     """A cited change beside the data: the evidence fit's rate raised to the claim's window in
-    years (x cheaper or x more over the window), with the fit's interval raised likewise. The
-    verdict is consistent when the claimed value (or the region a 'more than' claim names)
-    lies inside that interval, inconsistent otherwise."""
+    years (x cheaper or x more over the window), with the fit's interval raised likewise; or,
+    where the claim is about two observed values, their stored figures' ratio. The verdict is
+    consistent when the claimed value (or the region a 'more than' claim names) lies inside
+    that interval (for two values: agrees within the claim's rounding), inconsistent otherwise."""
     rate, years = evidence
     return float(rate) ** float(years)
 

@@ -229,97 +229,98 @@ def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict]) -
                series_definition=spec.series_definition, data_multiple=None, data_low=None, data_high=None,
                level=None, fit_id=None, extrapolated=False, verdict="not testable", reason="",
                testable_with=spec.testable_with or None, check_figure_id=None, source_id=DERIVED)
-    evidence: list[str] = []
     capability = [f for f in fits.values() if f["family"] == "capability_price" and f["method"] == "epoch-ols"]
-    epoch_only = [f for f in capability if not f.get("claim_defined")]
-
     if spec.kind == "observed_ratio":
-        a, b = (figures.get(x) for x in spec.figure_pair)
-        if a is None or b is None:
-            row["reason"] = "the stored figures for the claim's two ends are not in the warehouse"
-            row["testable_with"] = row["testable_with"] or f"the figures {spec.figure_pair[0]} and {spec.figure_pair[1]}"
-        else:
-            ratio = a["value"] / b["value"] if spec.direction == "decline" else b["value"] / a["value"]
-            if spec.stated_pct is not None:
-                pct = (1 - b["value"] / a["value"]) * 100
-                tol = rounding_tolerance(spec.stated_pct)
-                ok = (abs(pct) <= spec.stated_pct + tol if spec.bound == "<"     # "up to N%"
-                      else agrees_within_rounding(abs(pct), spec.stated_pct))
-                how = (f"{pct:.2f}% lower vs stated up to {spec.stated_pct:g}% (at most {spec.stated_pct + tol:g}% counts)"
-                       if spec.bound == "<" else
-                       f"{pct:.2f}% lower vs stated {spec.stated_pct:g}% (agreement within the stated rounding, "
-                       f"{spec.stated_pct - tol:g}-{spec.stated_pct + tol:g}%)")
-            else:
-                ok = abs(ratio / spec.claimed - 1) <= 0.05   # both figures rounded to two significant digits
-                how = f"{fm(ratio)}x vs claimed {fm(spec.claimed)}x (agreement within 5% counts: both figures are rounded)"
-            row.update(data_multiple=ratio, data_low=ratio, data_high=ratio, level=None,
-                       verdict="consistent" if ok else "inconsistent",
-                       reason=(f"stored figures {a['value']:.4g} -> {b['value']:.4g} {b.get('unit') or ''}: {how}; "
-                               "observed values, no interval"))
-            evidence = [a["figure_id"], b["figure_id"]]
+        update, evidence = _observed_ratio(spec, figures)
     elif spec.kind == "rate_range":
-        if len(epoch_only) < 2:
-            row["reason"] = "fewer than two capability-adjusted fits stored"
-            row["testable_with"] = "Epoch AI's LLM price data loaded and fitted"
-        else:
-            def dec(f):
-                return as_multiple("decline", f["factor_per_year"])
-            lo_f, hi_f = min(epoch_only, key=dec), max(epoch_only, key=dec)
-            ends = tuple((as_multiple("decline", f["factor_high"]), as_multiple("decline", f["factor_low"]))
-                         for f in (lo_f, hi_f))
-            row.update(data_multiple=None, data_low=dec(lo_f), data_high=dec(hi_f), level=lo_f["level"],
-                       fit_id=lo_f["fit_id"],
-                       verdict=verdict(None, "range", 0, 0, spec.claimed_range, ends),
-                       reason=(f"{len(epoch_only)} threshold fits fall {fm(dec(lo_f))}x/yr ({lo_f['series']}, 90% CI "
-                               f"{fm(ends[0][0])}-{fm(ends[0][1])}) to {fm(dec(hi_f))}x/yr ({hi_f['series']}, 90% CI "
-                               f"{fm(ends[1][0])}-{fm(ends[1][1])}); each claimed end lies in its extreme fit's interval"
-                               if verdict(None, "range", 0, 0, spec.claimed_range, ends) == "consistent" else
-                               f"{len(epoch_only)} threshold fits fall {fm(dec(lo_f))}x/yr to {fm(dec(hi_f))}x/yr; "
-                               "a claimed end lies outside its extreme fit's interval"))
-            evidence = [lo_f["rate_figure_id"], hi_f["rate_figure_id"]]
+        update, evidence = _rate_range(spec, [f for f in capability if not f.get("claim_defined")])
     else:
-        fit = _pick(spec, fits, capability)
-        if fit is None:
-            row["reason"] = ("no stored series matches the claim's definition"
-                             if not spec.fit_ids else "the evidence fit is not stored")
-            row["testable_with"] = row["testable_with"] or "the fit named in the claim's series definition"
+        update, evidence = _from_fit(spec, _pick(spec, fits, capability))
+    row.update(update)
+    if row["verdict"] == "not testable" or not evidence:
+        return dict(claim_check=[row], figure=[], figure_input=[])
+    fid = f"{DERIVED}/claim-check/{spec.check_id}"
+    row["check_figure_id"] = fid
+    figure = dict(
+        figure_id=fid, source_id=DERIVED, metric=f"claim_check_{spec.direction}_multiple",
+        entity_kind="claim", entity=claim_id, value=row["data_multiple"], unit="x",
+        bound="range" if row["data_multiple"] is None else "=",
+        value_low=row["data_low"], value_high=row["data_high"],
+        period_start=spec.window[0] if spec.window else None, period_end=spec.window[1] if spec.window else None,
+        locator=spec.check_id, kind="derived", verification="unverified", formula="claim_check@1",
+        qualifier=f"verdict: {row['verdict']}", notes=row["reason"])
+    lineage = [dict(figure_id=fid, input_figure_id=claim_id, role="claim")]
+    lineage += [dict(figure_id=fid, input_figure_id=e, role="evidence") for e in evidence]
+    return dict(claim_check=[row], figure=[figure], figure_input=lineage)
+
+
+def _observed_ratio(spec: ClaimSpec, figures: dict[str, dict]) -> tuple[dict, list[str]]:
+    """Two stored figures (before, after) against a stated multiple or percentage."""
+    a, b = (figures.get(x) for x in spec.figure_pair)
+    if a is None or b is None:
+        return dict(reason="the stored figures for the claim's two ends are not in the warehouse",
+                    testable_with=spec.testable_with or f"the figures {spec.figure_pair[0]} and {spec.figure_pair[1]}"), []
+    ratio = a["value"] / b["value"] if spec.direction == "decline" else b["value"] / a["value"]
+    if spec.stated_pct is not None:
+        pct = (1 - b["value"] / a["value"]) * 100
+        tol = rounding_tolerance(spec.stated_pct)
+        if spec.bound == "<":          # "up to N%"
+            ok = abs(pct) <= spec.stated_pct + tol
+            how = f"{pct:.2f}% lower vs stated up to {spec.stated_pct:g}% (at most {spec.stated_pct + tol:g}% counts)"
         else:
-            years = ((spec.window[1] - spec.window[0]).days / 365.25) if (spec.kind == "multiple_over_window") else 1.0
-            m, lo, hi = fit_multiple(spec, fit, years)
-            inside = spec.window is None or covers(spec.window, fit["date_start"], fit["date_end"])
-            what = (f"{fit['series']} ({fit['method']}, n={fit['n']}, {fit['date_start']} to {fit['date_end']}): "
-                    f"{fm(m)}x {'cheaper' if spec.direction == 'decline' else 'more'}"
-                    f"{' per year' if spec.kind == 'rate_per_year' else f' over {years:.2f} years'}, "
-                    f"{fit['level']:.0%} CI {fm(lo)}-{fm(hi)}")
-            row.update(data_multiple=m, data_low=lo, data_high=hi, level=fit["level"], fit_id=fit["fit_id"],
-                       extrapolated=spec.window is not None and (fit["date_start"] > spec.window[0]
-                                                                 or fit["date_end"] < spec.window[1]))
-            if inside:
-                v = verdict(spec.claimed, spec.bound, lo, hi)
-                row.update(verdict=v, reason=f"{what}; claimed {_claimed_text(spec)} is "
-                           + ("inside" if v == "consistent" else "outside") + " the interval")
-                if not spec.testable_with:
-                    row["testable_with"] = None
-                evidence = [fit["rate_figure_id"]]
-            else:
-                row.update(data_multiple=None, data_low=None, data_high=None, extrapolated=True,
-                           reason=(f"the stored data do not cover the claim's window {spec.window[0]} to "
-                                   f"{spec.window[1]}; nearest evidence, EXTRAPOLATED: {what}"))
-    if row["verdict"] != "not testable" and evidence:
-        fid = f"{DERIVED}/claim-check/{spec.check_id}"
-        row["check_figure_id"] = fid
-        figure = dict(
-            figure_id=fid, source_id=DERIVED, metric=f"claim_check_{spec.direction}_multiple",
-            entity_kind="claim", entity=claim_id, value=row["data_multiple"], unit="x",
-            bound="range" if row["data_multiple"] is None else "=",
-            value_low=row["data_low"], value_high=row["data_high"],
-            period_start=spec.window[0] if spec.window else None, period_end=spec.window[1] if spec.window else None,
-            locator=spec.check_id, kind="derived", verification="unverified", formula="claim_check@1",
-            qualifier=f"verdict: {row['verdict']}", notes=row["reason"])
-        lineage = [dict(figure_id=fid, input_figure_id=claim_id, role="claim")]
-        lineage += [dict(figure_id=fid, input_figure_id=e, role="evidence") for e in evidence]
-        return dict(claim_check=[row], figure=[figure], figure_input=lineage)
-    return dict(claim_check=[row], figure=[], figure_input=[])
+            ok = agrees_within_rounding(abs(pct), spec.stated_pct)
+            how = (f"{pct:.2f}% lower vs stated {spec.stated_pct:g}% (agreement within the stated rounding, "
+                   f"{spec.stated_pct - tol:g}-{spec.stated_pct + tol:g}%)")
+    else:
+        ok = abs(ratio / spec.claimed - 1) <= 0.05   # both figures rounded to two significant digits
+        how = f"{fm(ratio)}x vs claimed {fm(spec.claimed)}x (agreement within 5% counts: both figures are rounded)"
+    return dict(data_multiple=ratio, data_low=ratio, data_high=ratio, verdict="consistent" if ok else "inconsistent",
+                reason=(f"stored figures {a['value']:.4g} -> {b['value']:.4g} {b.get('unit') or ''}: {how}; "
+                        "observed values, no interval")), [a["figure_id"], b["figure_id"]]
+
+
+def _rate_range(spec: ClaimSpec, epoch_fits: list[dict]) -> tuple[dict, list[str]]:
+    """A claimed range of yearly rates against the slowest and fastest stored threshold fits."""
+    if len(epoch_fits) < 2:
+        return dict(reason="fewer than two capability-adjusted fits stored",
+                    testable_with="Epoch AI's LLM price data loaded and fitted"), []
+
+    def dec(f):
+        return as_multiple("decline", f["factor_per_year"])
+
+    slow, fast = min(epoch_fits, key=dec), max(epoch_fits, key=dec)
+    ends = tuple((as_multiple("decline", f["factor_high"]), as_multiple("decline", f["factor_low"])) for f in (slow, fast))
+    v = verdict(None, "range", 0, 0, spec.claimed_range, ends)
+    where = ("each claimed end lies in its extreme fit's interval" if v == "consistent"
+             else "a claimed end lies outside its extreme fit's interval")
+    return dict(data_low=dec(slow), data_high=dec(fast), level=slow["level"], fit_id=slow["fit_id"], verdict=v,
+                reason=(f"{len(epoch_fits)} threshold fits fall {fm(dec(slow))}x/yr ({slow['series']}, 90% CI "
+                        f"{fm(ends[0][0])}-{fm(ends[0][1])}) to {fm(dec(fast))}x/yr ({fast['series']}, 90% CI "
+                        f"{fm(ends[1][0])}-{fm(ends[1][1])}); {where}")), [slow["rate_figure_id"], fast["rate_figure_id"]]
+
+
+def _from_fit(spec: ClaimSpec, fit: dict | None) -> tuple[dict, list[str]]:
+    """A rate or a multiple over the claim's window from one stored fit; untestable outside its dates."""
+    if fit is None:
+        return dict(reason=("no stored series matches the claim's definition" if not spec.fit_ids
+                            else "the evidence fit is not stored"),
+                    testable_with=spec.testable_with or "the fit named in the claim's series definition"), []
+    years = (spec.window[1] - spec.window[0]).days / 365.25 if spec.kind == "multiple_over_window" else 1.0
+    m, lo, hi = fit_multiple(spec, fit, years)
+    what = (f"{fit['series']} ({fit['method']}, n={fit['n']}, {fit['date_start']} to {fit['date_end']}): "
+            f"{fm(m)}x {'cheaper' if spec.direction == 'decline' else 'more'}"
+            f"{' per year' if spec.kind == 'rate_per_year' else f' over {years:.2f} years'}, "
+            f"{fit['level']:.0%} CI {fm(lo)}-{fm(hi)}")
+    beyond = spec.window is not None and (fit["date_start"] > spec.window[0] or fit["date_end"] < spec.window[1])
+    if spec.window is not None and not covers(spec.window, fit["date_start"], fit["date_end"]):
+        return dict(extrapolated=True, fit_id=fit["fit_id"],
+                    reason=(f"the stored data do not cover the claim's window {spec.window[0]} to "
+                            f"{spec.window[1]}; nearest evidence, EXTRAPOLATED: {what}")), []
+    v = verdict(spec.claimed, spec.bound, lo, hi)
+    return dict(data_multiple=m, data_low=lo, data_high=hi, level=fit["level"], fit_id=fit["fit_id"],
+                extrapolated=beyond, verdict=v, testable_with=spec.testable_with or None,
+                reason=f"{what}; claimed {_claimed_text(spec)} is {'inside' if v == 'consistent' else 'outside'} "
+                       "the interval"), [fit["rate_figure_id"]]
 
 
 def _claimed_text(spec: ClaimSpec) -> str:
