@@ -185,6 +185,28 @@ def run_probe(quick: bool = False) -> tuple[ProbeEnvironment, list[ProbeResult]]
     return env, results
 
 
+def to_json(env: ProbeEnvironment, results: list[ProbeResult]) -> dict:
+    """A measurement set as plain JSON, so a probe run on another machine (a lent GPU
+    without the warehouse's dependencies) can be stored later with `probe --from`."""
+    return {
+        "format": "infernomics-probe/1",
+        "environment": {**env.__dict__, "timestamp": env.timestamp.isoformat()},
+        "results": [r.__dict__ for r in results],
+    }
+
+
+def from_json(data: dict) -> tuple[ProbeEnvironment, list[ProbeResult]]:
+    """Inverse of `to_json`; refuses anything that is not a probe measurement set."""
+    if data.get("format") != "infernomics-probe/1":
+        raise ValueError(f"not an infernomics probe file (format {data.get('format')!r})")
+    env = dict(data["environment"])
+    env["timestamp"] = dt.datetime.fromisoformat(env["timestamp"])
+    results = [ProbeResult(**r) for r in data["results"]]
+    if any(not r.samples for r in results):
+        raise ValueError("a probe result has no samples")
+    return ProbeEnvironment(**env), results
+
+
 # Which spec-sheet attribute (hardware family's `gpu_spec` attribute names; dense, no
 # sparsity) each GPU probe is compared with, and the factor from the spec's unit (TFLOPS,
 # TB/s) to the probe's (FLOP/s, byte/s). FP32 and FP64 have no spec attribute there.

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import polars as pl
 
-from pipeline.cli.common import add_command, print_rows, warehouse_from
+from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
 
 SCALE = {"FLOP/s": (1e12, "TFLOP/s"), "byte/s": (1e9, "GB/s")}
 
@@ -24,10 +25,20 @@ def probe(args: argparse.Namespace) -> int:
       infernomics probe
       infernomics probe --quick --no-store --format json
       infernomics probe --sku h100-sxm
+      infernomics probe --no-store --save gpu.json    # on a GPU box without the warehouse
+      infernomics probe --from gpu.json --sku h100-sxm # store that measurement set here
     """
-    from analysis.probe import SPEC_FOR_TEST, achieved_fraction, run_probe
+    from analysis.probe import SPEC_FOR_TEST, achieved_fraction, from_json, run_probe, to_json
 
-    env, results = run_probe(quick=args.quick)
+    if args.from_file:
+        try:
+            env, results = from_json(json.loads(Path(args.from_file).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise UserError(f"cannot read probe file {args.from_file}: {err}") from None
+    else:
+        env, results = run_probe(quick=args.quick)
+    if args.save:
+        Path(args.save).write_text(json.dumps(to_json(env, results), indent=1), encoding="utf-8")
     specs = {}
     stored_source = None
     if not args.no_store:
@@ -155,4 +166,7 @@ def register(subparsers) -> None:
     parser = add_command(subparsers, "probe", probe, tabular=True)
     parser.add_argument("--quick", action="store_true", help="small sizes, 3 samples (seconds, less accurate)")
     parser.add_argument("--no-store", action="store_true", help="measure and print only")
+    parser.add_argument("--save", metavar="FILE", help="also write the measurement set as JSON")
+    parser.add_argument("--from", dest="from_file", metavar="FILE",
+                        help="store a measurement set saved with --save (e.g. on a GPU machine) instead of measuring")
     parser.add_argument("--sku", help="hardware sku key of the GPU (e.g. h100-sxm) when its name does not map")
