@@ -277,6 +277,9 @@ def _accuracy(text: str, ctx: ParseContext) -> Frames:
             b.stat("completed", "value", value, key, "samples", unit="requests")
         elif key == "tokens_per_sample":
             b.stat("output_tokens", "mean", value, key, "tokens")
+        elif key == "gen_len":
+            # MLPerf's llama2-70b evaluate-accuracy.py sums len(pred) over decoded text: characters
+            b.stat("output_characters_total", "value", value, key, "characters")
         else:
             b.stat("accuracy", key, value, key, "score" if key.startswith("rouge") else "")
     hash_line = next((line for line in text.splitlines() if line.startswith("hash=")), None)
