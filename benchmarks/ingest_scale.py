@@ -20,7 +20,6 @@ and the time ratio ours/bare. Percentile derivation over the part is timed separ
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import resource
 import subprocess
@@ -64,14 +63,6 @@ LLMPERF_TO_CANONICAL = """(
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def phase_generate(path: Path, n: int) -> dict:

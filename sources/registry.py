@@ -10,14 +10,13 @@ secondary (someone else citing it).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import mimetypes
 from pathlib import Path
 
 import polars as pl
 import yaml
 
-from sources.paths import package_path
+from sources.paths import package_path, sha256_file
 
 FIELDS = [
     "source_id", "kind", "title", "publisher", "author", "citation_full", "url",
@@ -74,14 +73,6 @@ def _snapshot_errors(row: dict) -> list[str]:
     if digest != row["snapshot_sha256"]:
         return [f"snapshot_sha256: file hashes to {digest}, registry says {row['snapshot_sha256']}"]
     return []
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def snapshot_records(sources: pl.DataFrame) -> pl.DataFrame:

@@ -27,6 +27,7 @@ from sources.benchmarks.bundled import folder_context, is_context_file, source_f
 from sources.benchmarks.common import PARSER_VERSION, sha256_hex
 from sources.benchmarks.context import Context, ContextError, load_context, parse_context
 from sources.benchmarks.mlperf import system_context
+from sources.paths import sha256_file
 from warehouse.contracts_benchmarks import REQUEST_RULES, BenchmarkRun, BenchmarkRunStat
 from warehouse.figures import store_figures, store_formulas, store_lineage, store_snapshots, store_sources
 from warehouse.store import IngestRun, store
@@ -397,16 +398,6 @@ def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRu
 
 
 LLMPERF_REQUEST_COLUMNS = {"ttft_s", "end_to_end_latency_s", "number_output_tokens", "error_code"}
-
-
-def sha256_file(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def parquet_layout(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:

@@ -1,24 +1,15 @@
 """The drop-folder sensor: each new file (by content) is imported exactly once."""
 
 
-import hashlib
 import json
-from pathlib import Path
 
 import dagster as dg
 
 from pipeline.defs.benchmarks.assets import drop_folder, import_dropped_benchmarks
 from pipeline.defs.benchmarks.ingest import expand_paths
 from sources.benchmarks.bundled import is_context_file
+from sources.paths import sha256_file
 from warehouse import default_warehouse_path
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dg.sensor(job=import_dropped_benchmarks, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
@@ -40,7 +31,7 @@ def benchmark_drop_folder(context: dg.SensorEvaluationContext) -> dg.SensorResul
         current[str(path)] = signature
         if seen.get(str(path)) == signature:
             continue
-        sha = _sha256(path)
+        sha = sha256_file(path)
         requests.append(dg.RunRequest(
             run_key=sha,
             run_config={"ops": {"clean__benchmarks__dropped": {"config": {"paths": [str(path)]}}}},
