@@ -2,10 +2,9 @@
 
 
 import dagster as dg
-import pandera.polars as pa
 
+from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.resources import WarehouseResource
-from warehouse import query_frame
 from warehouse.contracts_benchmarks import BenchmarkRun
 
 BUNDLED = dg.AssetKey(["clean", "benchmarks", "bundled"])
@@ -13,13 +12,7 @@ DROPPED = dg.AssetKey(["clean", "benchmarks", "dropped"])
 
 
 def _runs_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.reader() as con:
-        frame = query_frame(con, "SELECT * FROM benchmark_run")
-    try:
-        BenchmarkRun.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        return dg.AssetCheckResult(passed=False, metadata={"failures": str(err.failure_cases.head(10))})
-    return dg.AssetCheckResult(passed=True, metadata={"runs": frame.height})
+    return stored_rows_meet_contract(warehouse, "SELECT * FROM benchmark_run", BenchmarkRun, count_key="runs")
 
 
 def _no_placeholder_latencies(warehouse: WarehouseResource) -> dg.AssetCheckResult:

@@ -1,11 +1,9 @@
 """Checks on what the citation assets stored: contracts hold, nothing is orphaned."""
 
 import dagster as dg
-import pandera.polars as pa
-import polars as pl
 
+from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.resources import WarehouseResource
-from warehouse import query_frame
 from warehouse.contracts import Figure
 
 
@@ -20,13 +18,7 @@ def every_figure_has_a_source(warehouse: WarehouseResource) -> dg.AssetCheckResu
 @dg.asset_check(asset=dg.AssetKey(["clean", "citations", "figure"]), blocking=True)
 def stored_figures_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every stored figure still passes the figure contract (pandera, collected frame)."""
-    with warehouse.reader() as con:
-        frame = query_frame(con, "SELECT * FROM figure")
-    try:
-        Figure.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        return dg.AssetCheckResult(passed=False, metadata={"failures": str(err.failure_cases.head(10))})
-    return dg.AssetCheckResult(passed=True, metadata={"figures": frame.height})
+    return stored_rows_meet_contract(warehouse, "SELECT * FROM figure", Figure, count_key="figures")
 
 
 @dg.asset_check(asset=dg.AssetKey(["derived", "claim_checks"]), blocking=False)

@@ -1,8 +1,8 @@
 """Checks on what the hardware assets stored."""
 
 import dagster as dg
-import pandera.polars as pa
 
+from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.hardware import sql
 from pipeline.defs.resources import WarehouseResource
 from warehouse import query_frame
@@ -12,20 +12,10 @@ SPEC = dg.AssetKey(["clean", "hardware", "gpu_spec"])
 RENTAL = dg.AssetKey(["clean", "hardware", "gpu_rental_price"])
 
 
-def _contract(warehouse: WarehouseResource, table: str, contract) -> dg.AssetCheckResult:
-    with warehouse.reader() as con:
-        frame = query_frame(con, f'SELECT * FROM "{table}"')
-    try:
-        contract.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        return dg.AssetCheckResult(passed=False, metadata={"failures": str(err.failure_cases.head(10))})
-    return dg.AssetCheckResult(passed=True, metadata={"rows": frame.height})
-
-
 @dg.asset_check(asset=SPEC, blocking=True)
 def gpu_spec_meets_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every stored gpu_spec row passes its contract (units, precision and dense/sparse explicit)."""
-    return _contract(warehouse, "gpu_spec", GpuSpec)
+    return stored_rows_meet_contract(warehouse, "SELECT * FROM gpu_spec", GpuSpec)
 
 
 @dg.asset_check(asset=SPEC, blocking=True)
@@ -39,7 +29,7 @@ def headline_gpus_fully_specified(warehouse: WarehouseResource) -> dg.AssetCheck
 @dg.asset_check(asset=RENTAL, blocking=True)
 def gpu_rental_price_meets_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every stored rental price passes its contract (dated, a known pricing kind, a plausible USD/GPU-hour)."""
-    return _contract(warehouse, "gpu_rental_price", GpuRentalPrice)
+    return stored_rows_meet_contract(warehouse, "SELECT * FROM gpu_rental_price", GpuRentalPrice)
 
 
 @dg.asset_check(asset=RENTAL, blocking=True)

@@ -2,9 +2,9 @@
 price identity, and freshness of the live feeds (a warning naming the stale source and since when)."""
 
 import dagster as dg
-import pandera.polars as pa
 import polars as pl
 
+from pipeline.defs.contract_checks import frame_meets_contract
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.token_prices import load
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
@@ -31,11 +31,7 @@ def _contract_check(name: str):
             missing = con.execute(
                 "SELECT count(*) FROM (SELECT unnest(figure_ids) AS f FROM token_price) t ANTI JOIN figure ON figure.figure_id = t.f"
             ).fetchall()[0][0]
-        try:
-            TokenPrice.validate(rows, lazy=True)
-        except pa.errors.SchemaErrors as err:
-            return dg.AssetCheckResult(passed=False, metadata={"failures": str(err.failure_cases.head(10))})
-        return dg.AssetCheckResult(passed=missing == 0, metadata={"rows": rows.height, "unresolved_figure_ids": missing})
+        return frame_meets_contract(rows, TokenPrice, passed=missing == 0, rows=rows.height, unresolved_figure_ids=missing)
     return check
 
 

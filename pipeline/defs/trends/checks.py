@@ -1,11 +1,10 @@
 """Checks on what the trend assets stored: contracts hold, fits and claim checks have lineage."""
 
 import dagster as dg
-import pandera.polars as pa
 
+from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.trends.assets import CAPABILITY, DEMAND_FITS, LLM_PRICES, OPENROUTER
-from warehouse import query_frame
 from warehouse.contracts_trends import ClaimCheck, Fit, FitBand, LlmPriceObservation, OpenRouterWeek
 
 CLAIMS = dg.AssetKey(["trend", "claim_checks"])
@@ -15,34 +14,24 @@ WHERE f.family = ? AND NOT EXISTS (SELECT 1 FROM figure_input i WHERE i.figure_i
 """
 
 
-def _validate(warehouse: WarehouseResource, sql: str, contract, params=None) -> dg.AssetCheckResult:
-    with warehouse.reader() as con:
-        frame = query_frame(con, sql, params)
-    try:
-        contract.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        return dg.AssetCheckResult(passed=False, metadata={"failures": str(err.failure_cases.head(10))})
-    return dg.AssetCheckResult(passed=True, metadata={"rows": frame.height})
-
-
 @dg.asset_check(asset=LLM_PRICES, blocking=True)
 def llm_price_observations_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Stored Epoch observations still pass their contract (scores in range, prices positive)."""
-    return _validate(warehouse, "SELECT * FROM llm_price_observation", LlmPriceObservation)
+    return stored_rows_meet_contract(warehouse, "SELECT * FROM llm_price_observation", LlmPriceObservation)
 
 
 @dg.asset_check(asset=OPENROUTER, blocking=True)
 def openrouter_weeks_flag_what_is_not_fitted(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """A week is fit-worthy exactly when it carries no flag (partial, overlapping, mismatched)."""
-    return _validate(warehouse, "SELECT * FROM openrouter_week", OpenRouterWeek)
+    return stored_rows_meet_contract(warehouse, "SELECT * FROM openrouter_week", OpenRouterWeek)
 
 
 def _fits_check(warehouse: WarehouseResource, family: str) -> dg.AssetCheckResult:
-    result = _validate(warehouse, "SELECT * FROM fit WHERE family = ?", Fit, [family])
+    result = stored_rows_meet_contract(warehouse, "SELECT * FROM fit WHERE family = ?", Fit, [family])
     if not result.passed:
         return result
-    bands = _validate(warehouse, "SELECT b.* FROM fit_band b JOIN fit f USING (fit_id) WHERE f.family = ?",
-                      FitBand, [family])
+    bands = stored_rows_meet_contract(warehouse, "SELECT b.* FROM fit_band b JOIN fit f USING (fit_id) WHERE f.family = ?",
+                                      FitBand, [family])
     if not bands.passed:
         return bands
     with warehouse.reader() as con:
@@ -65,4 +54,4 @@ def demand_fits_have_lineage(warehouse: WarehouseResource) -> dg.AssetCheckResul
 @dg.asset_check(asset=CLAIMS, blocking=True)
 def claim_checks_have_verdicts_and_lineage(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every claim check has a verdict; testable ones name a derived figure, untestable ones what would test them."""
-    return _validate(warehouse, "SELECT * FROM claim_check", ClaimCheck)
+    return stored_rows_meet_contract(warehouse, "SELECT * FROM claim_check", ClaimCheck)
