@@ -294,3 +294,33 @@ def check_all_failed(b: RunBuilder) -> None:
         b.errors.append("all_requests_failed: completed = 0, so the file's latency figures are placeholders")
     elif latencies and all(s["value"] == 0.0 for s in latencies):
         b.errors.append("latency_placeholder: every latency statistic is 0.0")
+
+
+def bench_serving_requests(doc: dict, run_id: str) -> pl.DataFrame:
+    """Per-request rows from the parallel arrays (`ttfts`, `itls`, `input_lens`,
+    `output_lens`, `errors`) that vLLM's `benchmark_serving.py` writes and SGLang's
+    `bench_serving` (a fork of it) writes the same way. Latencies there are seconds: ms here.
+    `e2el = ttft + sum(itls)` and `tpot = sum(itls) / (output_len - 1)`, as vLLM computes
+    them; a failed request (non-empty error) keeps null latencies. Array lengths are the
+    caller's to check (vLLM refuses a mismatch with its own message)."""
+    n = len(doc["ttfts"])
+    errors = doc.get("errors") or [""] * n
+    frame = pl.DataFrame({
+        "request_index": pl.int_range(0, n, eager=True),
+        "error": pl.Series(errors, dtype=pl.String),
+        "input_tokens": pl.Series(doc.get("input_lens") or [None] * n, dtype=pl.Int64),
+        "output_tokens": pl.Series(doc.get("output_lens") or [None] * n, dtype=pl.Int64),
+        "ttft_s": pl.Series(doc["ttfts"], dtype=pl.Float64),
+        "itls": pl.Series(doc.get("itls") or [[]] * n, dtype=pl.List(pl.Float64)),
+    })
+    ok = pl.col("error").fill_null("") == ""
+    itl_sum = pl.col("itls").list.sum()
+    return frame.select(
+        pl.lit(run_id).alias("run_id"), "request_index", ok.alias("success"),
+        pl.when(ok).then(None).otherwise(pl.col("error")).alias("error"),
+        "input_tokens", "output_tokens",
+        pl.when(ok).then(pl.col("ttft_s") * 1000).alias("ttft_ms"),
+        pl.when(ok & (pl.col("output_tokens") > 1)).then(itl_sum * 1000 / (pl.col("output_tokens") - 1)).alias("tpot_ms"),
+        pl.when(ok & (pl.col("itls").list.len() > 0)).then(pl.col("itls").list.mean() * 1000).alias("itl_mean_ms"),
+        pl.when(ok).then((pl.col("ttft_s") + itl_sum) * 1000).alias("e2el_ms"),
+    )

@@ -25,7 +25,7 @@ import re
 import polars as pl
 
 from sources.benchmarks.common import (
-    Frames, ParseContext, ParseError, RunBuilder, check_all_failed, finish,
+    Frames, ParseContext, ParseError, RunBuilder, bench_serving_requests, check_all_failed, finish,
 )
 
 FORMAT = "sglang"
@@ -70,7 +70,7 @@ def parse(data: bytes, ctx: ParseContext) -> Frames:
             continue
         _fill(b, doc)
         if isinstance(doc.get("ttfts"), list):
-            requests.append(_requests(doc, b.run_id))
+            requests.append(bench_serving_requests(doc, b.run_id))
             b.set("n_request_rows", len(doc["ttfts"]))
         check_all_failed(b)
         builders.append(b)
@@ -113,27 +113,3 @@ def _fill(b: RunBuilder, doc: dict) -> None:
         failed = sum(1 for e in doc["errors"] if e)
         b.stat("failed", "value", failed, "count(errors != '')", "requests")
         b.stat("requests_sent", "value", len(doc["errors"]), "len(errors)", "requests")
-
-
-def _requests(doc: dict, run_id: str) -> pl.DataFrame:
-    n = len(doc["ttfts"])
-    errors = doc.get("errors") or [""] * n
-    frame = pl.DataFrame({
-        "request_index": pl.int_range(0, n, eager=True),
-        "error": pl.Series(errors, dtype=pl.String),
-        "input_tokens": pl.Series(doc.get("input_lens") or [None] * n, dtype=pl.Int64),
-        "output_tokens": pl.Series(doc.get("output_lens") or [None] * n, dtype=pl.Int64),
-        "ttft_s": pl.Series(doc["ttfts"], dtype=pl.Float64),
-        "itls": pl.Series(doc.get("itls") or [[]] * n, dtype=pl.List(pl.Float64)),
-    })
-    ok = pl.col("error").fill_null("") == ""
-    itl_sum = pl.col("itls").list.sum()
-    return frame.select(
-        pl.lit(run_id).alias("run_id"), "request_index", ok.alias("success"),
-        pl.when(ok).then(None).otherwise(pl.col("error")).alias("error"),
-        "input_tokens", "output_tokens",
-        pl.when(ok).then(pl.col("ttft_s") * 1000).alias("ttft_ms"),
-        pl.when(ok & (pl.col("output_tokens") > 1)).then(itl_sum * 1000 / (pl.col("output_tokens") - 1)).alias("tpot_ms"),
-        pl.when(ok & (pl.col("itls").list.len() > 0)).then(pl.col("itls").list.mean() * 1000).alias("itl_mean_ms"),
-        pl.when(ok).then((pl.col("ttft_s") + itl_sum) * 1000).alias("e2el_ms"),
-    )

@@ -31,7 +31,7 @@ from typing import Any
 import polars as pl
 
 from sources.benchmarks.common import (
-    Frames, ParseContext, ParseError, RunBuilder, check_all_failed, finish,
+    Frames, ParseContext, ParseError, RunBuilder, bench_serving_requests, check_all_failed, finish,
 )
 
 FORMAT = "vllm"
@@ -133,28 +133,7 @@ def _requests(doc: dict, run_id: str) -> pl.DataFrame:
     for key in ("input_lens", "output_lens", "itls"):
         if key in doc and len(doc[key]) != n:
             raise ParseError(f"per-request arrays differ in length: ttfts has {n}, {key} has {len(doc[key])}")
-    errors = doc.get("errors") or [""] * n
-    frame = pl.DataFrame({
-        "request_index": pl.int_range(0, n, eager=True),
-        "error": pl.Series(errors, dtype=pl.String),
-        "input_tokens": pl.Series(doc.get("input_lens") or [None] * n, dtype=pl.Int64),
-        "output_tokens": pl.Series(doc.get("output_lens") or [None] * n, dtype=pl.Int64),
-        "ttft_s": pl.Series(doc["ttfts"], dtype=pl.Float64),
-        "itls": pl.Series(doc.get("itls") or [[]] * n, dtype=pl.List(pl.Float64)),
-    })
-    ok = pl.col("error").fill_null("") == ""
-    itl_sum = pl.col("itls").list.sum()
-    return frame.select(
-        pl.lit(run_id).alias("run_id"),
-        "request_index",
-        ok.alias("success"),
-        pl.when(ok).then(None).otherwise(pl.col("error")).alias("error"),
-        "input_tokens", "output_tokens",
-        pl.when(ok).then(pl.col("ttft_s") * 1000).alias("ttft_ms"),
-        pl.when(ok & (pl.col("output_tokens") > 1)).then(itl_sum * 1000 / (pl.col("output_tokens") - 1)).alias("tpot_ms"),
-        pl.when(ok & (pl.col("itls").list.len() > 0)).then(pl.col("itls").list.mean() * 1000).alias("itl_mean_ms"),
-        pl.when(ok).then((pl.col("ttft_s") + itl_sum) * 1000).alias("e2el_ms"),
-    )
+    return bench_serving_requests(doc, run_id)
 
 
 _TABLE_LAT = re.compile(r"^(Mean|Median|P\d+) (TTFT|TPOT|ITL|E2EL) \(ms\)$")
