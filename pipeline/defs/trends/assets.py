@@ -10,7 +10,7 @@ from analysis import trend
 from analysis.formulas import all_formulas
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.trends import claims, market_series, series
-from pipeline.defs.trends.fitting import fit_series, store_fits, store_refusals
+from pipeline.defs.trends.fitting import fit_each, fit_series, store_fits, store_refusals
 from pipeline.defs.trends.records import merge, records
 from pipeline.defs.trends.elasticity import elasticities
 from sources import demand, epoch_llm_prices
@@ -112,7 +112,7 @@ def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         store_refusals(con, run, "demand", refused)
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, fitted_series=len(batches),
-        refused=dg.MetadataValue.md("\n".join(f"- {s}: {why}" for s, why, _ in refused) or "none"),
+        refused=_refused_md(refused),
         **{f"stored_{k}": v for k, v in counts.items()}))
 
 
@@ -126,13 +126,7 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
                                        canonical_model_key)
         fixed, fewer = market_series.fixed_model_series(prices)
         tier_series = market_series.cheapest_tier_series(prices, tiers)
-        batches, refused = [], []
-        for spec, pts in fixed + tier_series:
-            batch, why = fit_series(spec, pts)
-            if why:
-                refused.append((spec.series, why, len(pts)))
-            else:
-                batches.append(batch)
+        batches, refused = fit_each(fixed + tier_series)
         weeks = series.openrouter_series(query_frame(con, "SELECT * FROM openrouter_week"))[1]
         extra = elasticities(weeks, tier_series, refused)
         counts = store_fits(con, run, merge(batches))
@@ -143,7 +137,7 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         store_refusals(con, run, "token_price", refused)
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, fitted_series=len(batches), models_with_fewer_than_4_prices=fewer, elasticities=len(extra["figure"]),
-        refused=dg.MetadataValue.md("\n".join(f"- {s}: {why}" for s, why, _ in refused) or "none"),
+        refused=_refused_md(refused),
         **{f"stored_{k}": v for k, v in counts.items()}))
 
 
@@ -167,6 +161,11 @@ def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     verdicts = rows["verdict"].value_counts().to_dicts() if rows.height else []
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, checks=table.accepted, verdicts=str({v["verdict"]: v["count"] for v in verdicts})))
+
+
+def _refused_md(refused: list[tuple[str, str, int]]) -> dg.MetadataValue:
+    """The series a fitting asset refused, one markdown bullet each."""
+    return dg.MetadataValue.md("\n".join(f"- {s}: {why}" for s, why, _ in refused) or "none")
 
 
 def stamp(frame: pl.DataFrame, run) -> pl.DataFrame:
@@ -194,18 +193,12 @@ def gpu_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
             con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in figures]])
             store_figures(con, run, figure_frame(figures))
             store_lineage(con, run, pl.DataFrame(lineage))
-        batches, refused = [], []
-        for spec, pts in market_series.gpu_rental_series(rental) + [(market_series.FLOPS_SPEC, flops_pts)]:
-            batch, why = fit_series(spec, pts)
-            if why:
-                refused.append((spec.series, why, len(pts)))
-            else:
-                batches.append(batch)
+        batches, refused = fit_each(market_series.gpu_rental_series(rental) + [(market_series.FLOPS_SPEC, flops_pts)])
         counts = store_fits(con, run, merge(batches))
         store_refusals(con, run, "gpu", refused)
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, fitted_series=len(batches), flops_per_dollar_points=len(flops_pts),
-        refused=dg.MetadataValue.md("\n".join(f"- {s}: {why}" for s, why, _ in refused) or "none"),
+        refused=_refused_md(refused),
         **{f"stored_{k}": v for k, v in counts.items()}))
 
 
@@ -214,16 +207,10 @@ def benchmark_cost_trends(context: dg.AssetExecutionContext, warehouse: Warehous
     """Cost per million output tokens from measured benchmarks over run dates, per model and GPU, where the data allow."""
     with warehouse.ingest(context) as (con, run):
         costs = query_frame(con, (SQL_DIR / "benchmark_costs.sql").read_text(encoding="utf-8"))
-        batches, refused = [], []
-        for spec, pts in market_series.benchmark_cost_series(costs):
-            batch, why = fit_series(spec, pts)
-            if why:
-                refused.append((spec.series, why, len(pts)))
-            else:
-                batches.append(batch)
+        batches, refused = fit_each(market_series.benchmark_cost_series(costs))
         counts = store_fits(con, run, merge(batches))
         store_refusals(con, run, "benchmark", refused)
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, costed_runs=costs.height, fitted_series=len(batches),
-        refused=dg.MetadataValue.md("\n".join(f"- {s}: {why}" for s, why, _ in refused) or "none"),
+        refused=_refused_md(refused),
         **{f"stored_{k}": v for k, v in counts.items()}))

@@ -38,6 +38,19 @@ def fit_series(spec: SeriesSpec, points: list[Point], *, methods=trend.METHODS, 
     return merge(out), None
 
 
+def fit_each(pairs: list[tuple[SeriesSpec, list[Point]]]) -> tuple[list[dict], list[tuple[str, str, int]]]:
+    """Fit every (spec, points) pair: the fitted batches, and the refused series as
+    (series, reason, number of points) for `store_refusals`."""
+    batches, refused = [], []
+    for spec, pts in pairs:
+        batch, why = fit_series(spec, pts)
+        if why:
+            refused.append((spec.series, why, len(pts)))
+        else:
+            batches.append(batch)
+    return batches, refused
+
+
 def store_fits(con: duckdb.DuckDBPyConnection, run: IngestRun, batch: dict) -> dict:
     """Replace the stored rows of these fits (points, bands, lineage) and upsert the rest."""
     if not batch:
