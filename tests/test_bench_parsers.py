@@ -246,3 +246,13 @@ def test_all_failed_vllm_run_is_flagged_not_averaged():
     run = parse(FIX / "vllm_all_failed.json").runs.to_dicts()[0]
     assert run["completed"] == 0 and run["failed"] == 10 and run["valid"] is False
     assert run["_errors"][0].startswith("all_requests_failed:")
+
+
+def test_sglang_line_with_misaligned_request_arrays_is_rejected_and_the_others_load():
+    good = json.loads((DATA / "sglang" / "datacrunch__llama_3_3_70b_online_output.jsonl").read_text().splitlines()[0])
+    bad = dict(good, ttfts=[0.1, 0.2], output_lens=[10, 20, 30], itls=[[0.01], [0.02]], input_lens=[5, 6])
+    text = json.dumps(good) + "\n" + json.dumps(bad) + "\n"
+    frames = parse_bytes(text.encode(), "misaligned.jsonl", fmt="sglang")
+    first, second = frames.runs.to_dicts()
+    assert first["_errors"] == []
+    assert second["_errors"] == ["request_arrays: line 2: per-request arrays differ in length: ttfts has 2, output_lens has 3"]

@@ -301,9 +301,12 @@ def bench_serving_requests(doc: dict, run_id: str) -> pl.DataFrame:
     `output_lens`, `errors`) that vLLM's `benchmark_serving.py` writes and SGLang's
     `bench_serving` (a fork of it) writes the same way. Latencies there are seconds: ms here.
     `e2el = ttft + sum(itls)` and `tpot = sum(itls) / (output_len - 1)`, as vLLM computes
-    them; a failed request (non-empty error) keeps null latencies. Array lengths are the
-    caller's to check (vLLM refuses a mismatch with its own message)."""
+    them; a failed request (non-empty error) keeps null latencies. Arrays of different
+    lengths cannot be lined up, so they are refused (ParseError), never truncated."""
     n = len(doc["ttfts"])
+    for key in ("input_lens", "output_lens", "itls", "errors"):
+        if doc.get(key) and len(doc[key]) != n:
+            raise ParseError(f"per-request arrays differ in length: ttfts has {n}, {key} has {len(doc[key])}")
     errors = doc.get("errors") or [""] * n
     frame = pl.DataFrame({
         "request_index": pl.int_range(0, n, eager=True),

@@ -70,8 +70,11 @@ def parse(data: bytes, ctx: ParseContext) -> Frames:
             continue
         _fill(b, doc)
         if isinstance(doc.get("ttfts"), list):
-            requests.append(bench_serving_requests(doc, b.run_id))
-            b.set("n_request_rows", len(doc["ttfts"]))
+            try:
+                requests.append(bench_serving_requests(doc, b.run_id))
+                b.set("n_request_rows", len(doc["ttfts"]))
+            except ParseError as err:  # this line's arrays are unusable; the other lines still load
+                b.errors.append(f"request_arrays: line {number}: {err}")
         check_all_failed(b)
         builders.append(b)
     if not any(b.stats for b in builders) and all(b.errors for b in builders):

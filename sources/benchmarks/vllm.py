@@ -117,7 +117,7 @@ def _parse_result(doc: dict, ctx: ParseContext) -> Frames:
             b.unmapped[key] = value
     requests = None
     if isinstance(doc.get("ttfts"), list):
-        requests = _requests(doc, b.run_id)
+        requests = bench_serving_requests(doc, b.run_id)
         b.set("n_request_rows", requests.height)
         if "failed" not in doc:
             failed = int((~requests["success"]).sum())
@@ -126,14 +126,6 @@ def _parse_result(doc: dict, ctx: ParseContext) -> Frames:
         b.stat("failed", "value", doc["num_prompts"] - doc["completed"], "num_prompts - completed", "requests")
     check_all_failed(b)
     return finish(ctx, [b], requests, FORMAT)
-
-
-def _requests(doc: dict, run_id: str) -> pl.DataFrame:
-    n = len(doc["ttfts"])
-    for key in ("input_lens", "output_lens", "itls"):
-        if key in doc and len(doc[key]) != n:
-            raise ParseError(f"per-request arrays differ in length: ttfts has {n}, {key} has {len(doc[key])}")
-    return bench_serving_requests(doc, run_id)
 
 
 _TABLE_LAT = re.compile(r"^(Mean|Median|P\d+) (TTFT|TPOT|ITL|E2EL) \(ms\)$")
