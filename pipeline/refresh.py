@@ -26,6 +26,7 @@ class _ProgressHandler(logging.Handler):
         super().__init__()
         self.stream = stream
         self.started: dict[str, float] = {}
+        self.warned: dict[str, str] = {}   # check step -> why it did not pass
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = record.__dict__.get("dagster_meta")
@@ -38,12 +39,31 @@ class _ProgressHandler(logging.Handler):
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
             took = time.monotonic() - self.started.get(step, time.monotonic())
             mark = {"STEP_SUCCESS": "ok  ", "STEP_FAILURE": "FAIL", "STEP_SKIPPED": "skip"}[kind]
-            print(f"  {mark} {_readable(step):<60} {took:6.2f}s", file=self.stream, flush=True)
+            why = self.warned.get(step)
+            if why is not None and kind == "STEP_SUCCESS":
+                mark = "warn"
+            print(f"  {mark} {_readable(step):<60} {took:6.2f}s" + (f"  {why}" if why else ""),
+                  file=self.stream, flush=True)
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             if not data.passed:
-                print(f"  warn check {data.check_name} on {data.asset_key.to_user_string()} did not pass",
-                      file=self.stream, flush=True)
+                self.warned[step] = f"check {data.check_name} did not pass: {_why(data)}"
+
+
+def _why(evaluation) -> str:
+    """A check's short explanation: its description, else its first short text metadata."""
+    if getattr(evaluation, "description", None):
+        return evaluation.description
+    metadata = evaluation.metadata or {}
+    preferred = [k for k in ("reason", "freshness", "last_message", "message") if k in metadata]
+    parts = [f"{k}: {getattr(metadata[k], 'value', metadata[k])}" for k in preferred]
+    if parts:
+        return "; ".join(parts)
+    for key, entry in metadata.items():
+        text = str(getattr(entry, "value", entry))
+        if 0 < len(text) <= 120:
+            return f"{key}: {text}"
+    return "see the check's metadata in `dagster dev`"
 
 
 def _readable(step_key: str) -> str:
@@ -55,6 +75,7 @@ class RefreshOutcome:
     success: bool
     seconds: float
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def asset_keys(defs: dg.Definitions) -> list[str]:
@@ -98,7 +119,8 @@ def run_refresh(warehouse_path: Path, select: list[str] | None = None, stream=sy
         f"{_readable(e.step_key)}: {e.event_specific_data.error.message.strip().splitlines()[-1]}"
         for e in result.all_events if e.event_type_value == "STEP_FAILURE"
     ]
-    return RefreshOutcome(result.success, time.monotonic() - started, failures)
+    warned = [f"{_readable(step)}: {why}" for step, why in handler.warned.items()]
+    return RefreshOutcome(result.success, time.monotonic() - started, failures, warned)
 
 
 def _select(defs: dg.Definitions, patterns: list[str]) -> list[dg.AssetKey]:

@@ -73,3 +73,35 @@ def test_the_cli_runs_from_any_directory(tmp_path, refreshed_warehouse):
     )
     assert result.returncode == 0, result.stderr
     assert "infernomics-derived/ark-big-ideas-2026/p34" in result.stdout
+
+
+def test_warehouse_may_come_before_the_command(refreshed_warehouse, cli):
+    code, out, err = cli("--warehouse", refreshed_warehouse, "sql", "SELECT 42 AS answer")
+    assert code == 0, err
+    assert "42" in out
+
+
+def test_table_output_never_cuts_identifiers(refreshed_warehouse, cli):
+    long_id = "infernomics-derived/ark-big-ideas-2026/p34/sw-dev-cost-change-pct"
+    code, out, _ = cli("figures", "--kind", "derived", "--search", "sw-dev", "--warehouse", refreshed_warehouse)
+    assert long_id in out and len(long_id) > 60
+
+
+def test_figures_says_when_the_limit_stopped_it(refreshed_warehouse, cli):
+    code, out, err = cli("figures", "--limit", "2", "--warehouse", refreshed_warehouse)
+    assert code == 0 and "(2 rows)" in out
+    assert "stopped at --limit 2" in err
+
+
+def test_unknown_filter_values_are_refused(refreshed_warehouse, cli):
+    code, _, err = cli("figures", "--kind", "nosuch", "--warehouse", refreshed_warehouse)
+    assert code == 2 and "invalid choice: 'nosuch'" in err
+
+
+def test_command_summaries_are_whole_sentences(cli):
+    code, out, _ = cli("--help")
+    listing = out.split("positional arguments:")[1].split("options:")[0]
+    summaries = " ".join(listing.split())
+    for cut in (" a.", " the.", " for a ", " torch on "):
+        assert not summaries.endswith(cut)
+    assert "Measure this machine's matmul throughput and memory bandwidth against its spec sheet." in summaries

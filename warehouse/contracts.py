@@ -10,11 +10,7 @@ from __future__ import annotations
 import polars as pl
 import pandera.polars as pa
 
-BOUNDS = ["=", ">", "<", "~", "range"]
-FIGURE_KINDS = ["observed", "estimate", "forecast", "assumption", "derived", "measured", "fit"]
-VERIFICATION = ["unverified", "verified", "quote_not_found", "value_mismatch", "no_snapshot"]
-SOURCE_KINDS = ["report", "web_page", "dataset", "package_data", "api", "benchmark_file", "book", "measurement"]
-SOURCE_CLASSES = ["primary", "copy", "secondary"]
+from warehouse.vocabulary import BOUNDS, FIGURE_KINDS, SOURCE_CLASSES, SOURCE_KINDS, VERIFICATION  # noqa: F401
 
 _NO_SPACE = r"^\S+$"
 

@@ -23,14 +23,17 @@ EPILOG = """examples:
   infernomics sql "SELECT metric, value, unit FROM figure LIMIT 5"
   infernomics audit ark-big-ideas-2026/p34/sw-dev-cost-dec-2025
   infernomics figures --source ark-big-ideas-2026
-global option --warehouse PATH (or $INFERNOMICS_WAREHOUSE) picks the DuckDB file."""
+--warehouse PATH (before or after the command; or $INFERNOMICS_WAREHOUSE) picks the DuckDB file."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="infernomics", description=__doc__.splitlines()[0].strip("`: "),
+        prog="infernomics",
+        description="Refresh the warehouse, query it, and audit any number back to its source.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--warehouse", metavar="PATH", default=None,
+                        help="DuckDB file (default: $INFERNOMICS_WAREHOUSE or ./data/warehouse.duckdb)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")

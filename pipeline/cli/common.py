@@ -26,10 +26,11 @@ def add_command(subparsers, name: str, func: Callable[[argparse.Namespace], int 
     """Register `func` as `infernomics NAME`; its docstring is the help (first line = summary)."""
     doc = inspect.getdoc(func) or name
     parser = subparsers.add_parser(
-        name, help=doc.splitlines()[0], description=doc,
+        name, help=summary(doc), description=doc,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--warehouse", metavar="PATH", default=None,
+    # SUPPRESS: given before the command (`infernomics --warehouse X sql ...`) it still counts
+    parser.add_argument("--warehouse", metavar="PATH", default=argparse.SUPPRESS,
                         help="DuckDB file (default: $INFERNOMICS_WAREHOUSE or ./data/warehouse.duckdb)")
     if tabular:
         parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
@@ -37,8 +38,15 @@ def add_command(subparsers, name: str, func: Callable[[argparse.Namespace], int 
     return parser
 
 
+def summary(doc: str) -> str:
+    """The first sentence of a docstring's first paragraph: the one-line help of a command."""
+    paragraph = " ".join(doc.split("\n\n")[0].split())
+    end = paragraph.find(". ")
+    return paragraph if end < 0 else paragraph[: end + 1]
+
+
 def warehouse_from(args: argparse.Namespace) -> Warehouse:
-    return Warehouse(args.warehouse)
+    return Warehouse(getattr(args, "warehouse", None))
 
 
 def _cell(value: Any) -> str:
@@ -66,7 +74,9 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str =
         for row in rows:
             out.write("| " + " | ".join(_cell(v).replace("|", "\\|").replace("\n", " ") for v in row) + " |\n")
     else:
-        shown = [[_short(_cell(v)) for v in row] for row in rows[:TABLE_ROW_LIMIT]]
+        whole = [_keep_whole(c) for c in columns]
+        shown = [[_cell(v) if keep else _short(_cell(v)) for v, keep in zip(row, whole)]
+                 for row in rows[:TABLE_ROW_LIMIT]]
         widths = [max([len(c)] + [len(r[i]) for r in shown]) for i, c in enumerate(columns)]
         out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
         out.write("  ".join("-" * w for w in widths) + "\n")
@@ -75,6 +85,11 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str =
         more = len(rows) - len(shown)
         tail = f", {more} more not shown (use --format csv for all)" if more > 0 else ""
         out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{tail})\n")
+
+
+def _keep_whole(column: str) -> bool:
+    """Identifiers are never cut: they are what a user pastes into `audit`."""
+    return column == "id" or column.endswith(("_id", "_ids"))
 
 
 def _short(text: str) -> str:

@@ -61,7 +61,8 @@ def _value(node: dict) -> str:
 def _print(node: dict, indent: str) -> None:
     def line(label: str, value) -> None:
         if value not in (None, "", []):
-            print(f"{indent}  {label:<13} {value}")
+            text = str(value).replace("\n", "\n" + indent + " " * 16)
+            print(f"{indent}  {label:<13} {text}")
 
     head = f"[{node['role']}] " if node.get("role") else ""
     if node.get("missing"):

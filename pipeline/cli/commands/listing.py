@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from pipeline.cli.common import add_command, print_rows, warehouse_from
 from warehouse import query_frame
+from warehouse.vocabulary import FIGURE_KINDS, SOURCE_CLASSES, SOURCE_KINDS, VERIFICATION
 
 
 def sources(args: argparse.Namespace) -> int:
@@ -39,8 +41,12 @@ def figures(args: argparse.Namespace) -> int:
         search=args.search, search_columns=("figure_id", "entity", "metric", "quote"))
     frame = _query(args, f"""
         SELECT figure_id, bound, value, unit, entity, source_id, page, kind, verification
-        FROM figure {where} ORDER BY figure_id LIMIT {int(args.limit)}""", params)
-    print_rows(frame.columns, frame.rows(), args.format)
+        FROM figure {where} ORDER BY figure_id LIMIT {int(args.limit) + 1}""", params)
+    rows = frame.rows()
+    print_rows(frame.columns, rows[: args.limit], args.format)
+    if len(rows) > args.limit:
+        print(f"note: stopped at --limit {args.limit}; more figures match (raise --limit or narrow the filters)",
+              file=sys.stderr)
     return 0
 
 
@@ -63,13 +69,13 @@ def _query(args, sql: str, params: list):
 
 def register(subparsers) -> None:
     p = add_command(subparsers, "sources", sources, tabular=True)
-    p.add_argument("--kind", help="report, web_page, dataset, package_data, api, benchmark_file, book")
-    p.add_argument("--class", dest="source_class", choices=("primary", "copy", "secondary"))
+    p.add_argument("--kind", choices=SOURCE_KINDS)
+    p.add_argument("--class", dest="source_class", choices=SOURCE_CLASSES)
     p.add_argument("--search", help="case-insensitive text in id, title, publisher or URL")
     p = add_command(subparsers, "figures", figures, tabular=True)
     p.add_argument("--source", help="only figures from this source_id")
-    p.add_argument("--kind", help="observed, estimate, forecast, assumption, derived, measured, fit")
-    p.add_argument("--verification", help="unverified, verified, quote_not_found, value_mismatch, no_snapshot")
+    p.add_argument("--kind", choices=FIGURE_KINDS)
+    p.add_argument("--verification", choices=VERIFICATION)
     p.add_argument("--metric", help="exact metric name")
     p.add_argument("--search", help="case-insensitive text in id, entity, metric or quote")
     p.add_argument("--limit", type=int, default=1000, help="at most this many rows (default 1000)")

@@ -14,7 +14,9 @@ SCALE = {"FLOP/s": (1e12, "TFLOP/s"), "byte/s": (1e9, "GB/s")}
 
 
 def probe(args: argparse.Namespace) -> int:
-    """Measure dense matmul throughput and memory bandwidth here (numpy on CPU; torch on
+    """Measure this machine's matmul throughput and memory bandwidth against its spec sheet.
+
+    Dense matmul throughput and memory bandwidth are measured here (numpy on CPU; torch on
     CUDA in bf16 and fp32 when torch and a GPU are present, else skipped with the reason),
     store every raw sample as a measured figure with device, versions and timestamp, and
     compare the best sample with the device's spec-sheet peak (bf16 dense TFLOPS, memory

@@ -43,6 +43,10 @@ def refresh(args: argparse.Namespace) -> int:
     quarantined = after.get("quarantine", 0)
     print(f"\nwarehouse: {warehouse.path.resolve()}")
     print(f"quarantined rows: {quarantined}" + (" (see: infernomics sql \"SELECT * FROM quarantine_summary\")" if quarantined else ""))
+    if outcome.warnings:
+        print(f"warnings ({len(outcome.warnings)} checks did not pass; the data they guard was still stored):")
+        for warning in outcome.warnings:
+            print(f"  {warning}")
     print(f"took {outcome.seconds:.1f}s")
     if not outcome.success:
         for failure in outcome.failures:
