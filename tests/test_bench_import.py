@@ -191,3 +191,33 @@ def test_bad_sidecar_is_a_clear_quarantine(tmp_path, cli):
 def test_missing_path_is_a_user_error(cli, tmp_path):
     code, _, err = cli("import", tmp_path / "nope.json", "--warehouse", tmp_path / "w.duckdb")
     assert code == 1 and "no such file" in err
+
+
+def test_reimport_with_new_context_flags_says_they_were_not_applied(imported, cli):
+    vllm = next(p for p in sorted(DATA.rglob("*.json")) if "qps" in p.name)
+    code, out, _ = cli("import", vllm, "--gpu", "h100-sxm", "--price", "9.99", "--warehouse", imported, "--output", "json")
+    [row] = json.loads(out)
+    assert code == 0 and row["status"] == "skipped"
+    assert "same sha256 already imported; context flags not applied (--gpu, --price)" in row["reason"]
+    code, out, _ = cli("import", vllm, "--warehouse", imported, "--output", "json")
+    assert "context flags not applied" not in json.loads(out)[0]["reason"]
+
+
+def test_new_dated_runs_get_a_cost_after_the_refresh_the_report_names(tmp_path, cli):
+    import io
+
+    from pipeline.refresh import run_refresh
+
+    wh = tmp_path / "w.duckdb"
+    assert run_refresh(wh, select=["clean/citations/source", "group:hardware"], stream=io.StringIO()).success
+    code, out, err = cli("import", FIX / "profile_export_genai_perf.csv", "--gpu", "h100-sxm", "--gpus", "8",
+                         "--run-date", "2025-05-01", "--price", "2.49", "--warehouse", wh)
+    assert code == 0, err
+    hint = next(line for line in out.splitlines() if "infernomics refresh --select" in line)
+    select = hint.split("--select ")[1].split()[0]
+    assert select == "derived/benchmarks/cost_per_mtok"
+    assert q(wh, "SELECT count(*) FROM figure WHERE metric = 'usd_per_mtok_output'")[0][0] == 0
+    assert run_refresh(wh, select=[select], stream=io.StringIO()).success
+    assert q(wh, "SELECT count(*) FROM figure WHERE metric = 'usd_per_mtok_output'")[0][0] == 2  # market + stated price
+    code, out, _ = cli("import", FIX / "profile_export_genai_perf.csv", "--warehouse", wh)
+    assert "infernomics refresh --select" not in out  # nothing new stored, no hint

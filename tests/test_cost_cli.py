@@ -107,3 +107,41 @@ def test_framework_refuses_mismatched_units(warehouse, cli):
     code, _, err = cli("cost", "--framework", "cost_ratio", "--input", "human_cost_per_task=50:USD/task",
                        "--input", "ai_cost_per_task=0.5:USD/hour", "--warehouse", warehouse)
     assert code == 1 and "use one unit" in err
+
+
+def test_a_pinned_price_of_another_gpu_is_refused(warehouse, cli):
+    # hardware_prices.csv:598 is an A100-SXM-40GB on-demand price: it must not be costed as an h100-sxm
+    a100 = "epoch-hardware-prices/hardware_prices.csv:598/on_demand"
+    code, out, err = cli("cost", "--gpu", "h100-sxm", "--price-date", "2025-06", "--price-figure", a100,
+                         "--tokens-per-s", "1000", "--store", "--warehouse", warehouse)
+    assert code == 1 and out == ""
+    assert "is a a100-sxm-40gb price, not h100-sxm (--gpu)" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_pinned_figure_that_is_not_a_rental_price_is_refused(warehouse, cli):
+    code, _, err = cli("cost", "--gpu", "h100-sxm", "--price-date", "2025-06", "--price-figure",
+                       "nvidia-h100-page/h100-sxm/tdp_w", "--tokens-per-s", "1000", "--warehouse", warehouse)
+    assert code == 1 and "is a figure but not a GPU rental price" in err
+
+
+def test_a_pinned_price_says_so_and_warns_when_dated_after_price_date(warehouse, cli):
+    code, out, _ = cli(*BASE, "--format", "json", "--warehouse", warehouse)
+    price_id = next(r["figure_id"] for r in json.loads(out) if r["name"] == "usd_per_gpu_hour")  # dated 2025-03-17
+    code, out, err = cli("cost", "--gpu", "h100-sxm", "--price-date", "2025-06", "--price-figure", price_id,
+                         "--tokens-per-s", "2400", "--gpus", "8", "--warehouse", warehouse)
+    assert code == 0 and "usd_per_mtok_output  10.2407" in out
+    assert "price: pinned price figure (on_demand, 2025-03-17)" in out and "lower median" not in out
+    assert "warning" not in err
+    code, out, err = cli("cost", "--gpu", "h100-sxm", "--price-date", "2024-01", "--price-figure", price_id,
+                         "--tokens-per-s", "2400", "--gpus", "8", "--warehouse", warehouse)
+    assert code == 0 and f"warning: --price-figure {price_id} is dated 2025-03-17, after --price-date 2024-01-31" in err
+
+
+def test_errors_name_the_real_flags(warehouse, cli):
+    code, _, err = cli("cost", "--gpu", "h100-sxm", "--price-date", "2025-06", "--tokens-per-s", "0", "--warehouse", warehouse)
+    assert code == 1 and "--tokens-per-s must be a positive number (got 0.0)" in err
+    assert "output-tokens-per-s" not in err
+    code, _, err = cli(*BASE, "--floor-params-b", "70", "--floor-batch", "-1", "--warehouse", warehouse)
+    assert code == 1 and "--floor-batch must be a positive number" in err
+    code, _, err = cli(*BASE, "--floor-params-b", "70", "--context-tokens", "-5", "--warehouse", warehouse)
+    assert code == 1 and "--context-tokens must be zero or a positive number" in err

@@ -49,3 +49,30 @@ def test_bad_input_is_one_line(refreshed_warehouse, cli):
     assert code == 1 and "not a date" in err and len(err.strip().splitlines()) == 1
     code, _, err = cli("prices", "history", "--warehouse", refreshed_warehouse)
     assert code == 1 and "--model-key" in err
+
+
+def test_cheapest_by_tier_without_capability_scores_says_so(tmp_path, cli):
+    from pipeline.refresh import run_refresh
+
+    path = tmp_path / "no_scores.duckdb"
+    assert run_refresh(path, select=["clean/citations/source"], stream=io.StringIO()).success
+    code, out, err = cli("prices", "cheapest", "--date", "2025-01-15", "--by", "tier", "--warehouse", path)
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert "tiering needs capability scores" in err and "llm_price_observation" in err and "--by provider" in err
+
+
+def test_cheapest_by_tier_with_scores_lists_tiers(refreshed_warehouse, cli):
+    code, out, err = cli("prices", "cheapest", "--date", "2025-01-15", "--by", "tier", "--format", "csv",
+                         "--warehouse", refreshed_warehouse)
+    assert code == 0, err
+    assert {r["tier"][0] for r in rows(out)} <= {"A", "B", "C", "D"} and rows(out)
+
+
+def test_unknown_model_key_is_refused_with_a_suggestion(refreshed_warehouse, cli):
+    code, out, err = cli("prices", "on", "--date", "2024-06-01", "--model-key", "no-such-model", "--warehouse", refreshed_warehouse)
+    assert code == 1 and out == "" and "no stored price has --model-key 'no-such-model'" in err
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = cli("prices", "history", "--model-key", "gpt4o", "--warehouse", refreshed_warehouse)
+    assert code == 1 and "did you mean gpt-4o" in err
+    code, _, err = cli("prices", "on", "--date", "2024-06-01", "--provider", "opneai", "--warehouse", refreshed_warehouse)
+    assert code == 1 and "--provider 'opneai'" in err and "did you mean openai" in err

@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 import hashlib
 import re
+import sys
 
 import polars as pl
 
@@ -61,16 +62,16 @@ def cost(args: argparse.Namespace) -> int:
         bandwidth = _bandwidth(con, sku) if args.floor_params_b else None
     tag = _tag(sku, args, price["figure_id"])
     assumptions = []
-    gpus = _assumption(tag, "gpus", args.gpus, "GPUs", sku, "number of GPUs in the deployment")
+    gpus = _assumption(tag, "gpus", args.gpus, "GPUs", sku, "number of GPUs in the deployment", flag="--gpus")
     assumptions.append(gpus)
     if throughput is None:
         throughput = _assumption(tag, f"{args.basis}_tokens_per_s", args.tokens_per_s, "tokens/s", sku,
-                                 f"{args.basis} tokens per second of the whole deployment")
+                                 f"{args.basis} tokens per second of the whole deployment", flag="--tokens-per-s")
         assumptions.append(throughput)
     figure, lineage = cost_model.derive_cost_per_mtok(
         f"{DERIVED_SOURCE_ID}/cost/{sku}/{args.basis}/{tag}", args.basis, gpus=gpus, price=price,
         throughput=throughput, entity=f"{sku} x{args.gpus:g}", as_of=price["as_of"],
-        notes=f"{args.basis} tokens; price {price['figure_id']} (lower median of {candidates} on {price['as_of']})")
+        notes=f"{args.basis} tokens; price {price['figure_id']} ({_price_choice(args, price, candidates)})")
     results = [(figure, lineage)]
     if bandwidth is not None:
         results.append(_floor(tag, sku, args, price, bandwidth, assumptions))
@@ -99,19 +100,34 @@ def _until(text: str) -> dt.date:
 
 def _price(con, args, sku: str, until: dt.date) -> tuple[dict, int]:
     if args.price_figure:
-        rows = query_frame(con, "SELECT figure_id, 1 AS candidates FROM gpu_rental_price WHERE figure_id = ?",
-                           [args.price_figure])
-        if rows.is_empty():
-            raise UserError(f"no rental price with figure id {args.price_figure!r} (see the gpu_rental_price table)")
-    else:
-        rows = query_frame(con, "SELECT figure_id, candidates FROM gpu_rental_price_asof(?, ?, ?, ?) WHERE chosen",
-                           [sku, until, args.pricing_kind, args.provider])
-        if rows.is_empty():
-            raise UserError(f"no {args.pricing_kind} rental price for {sku} dated on or before {until}; "
-                            f"try another --pricing-kind or --price-date, or list them with: infernomics sql "
-                            f"\"SELECT date, provider, pricing_kind, usd_per_gpu_hour FROM gpu_rental_price WHERE sku = '{sku}'\"")
+        return _pinned_price(con, args, sku, until), 1
+    rows = query_frame(con, "SELECT figure_id, candidates FROM gpu_rental_price_asof(?, ?, ?, ?) WHERE chosen",
+                       [sku, until, args.pricing_kind, args.provider])
+    if rows.is_empty():
+        raise UserError(f"no {args.pricing_kind} rental price for {sku} dated on or before {until}; "
+                        f"try another --pricing-kind or --price-date, or list them with: infernomics sql "
+                        f"\"SELECT date, provider, pricing_kind, usd_per_gpu_hour FROM gpu_rental_price WHERE sku = '{sku}'\"")
     figure_id, candidates = rows.row(0)
     return query_frame(con, PROVENANCE, [figure_id]).row(0, named=True), int(candidates)
+
+
+def _pinned_price(con, args, sku: str, until: dt.date) -> dict:
+    """The --price-figure row: must be a rental price of the --gpu sku; warns when dated after --price-date."""
+    rows = query_frame(con, "SELECT sku, pricing_kind, date FROM gpu_rental_price WHERE figure_id = ?", [args.price_figure])
+    if rows.is_empty():
+        what = "a figure but not a GPU rental price" if not query_frame(
+            con, "SELECT 1 FROM figure WHERE figure_id = ?", [args.price_figure]).is_empty() else "not a stored figure"
+        raise UserError(f"--price-figure {args.price_figure!r} is {what}; pick one from: infernomics sql "
+                        f"\"SELECT figure_id, date, provider, pricing_kind, usd_per_gpu_hour FROM gpu_rental_price WHERE sku = '{sku}'\"")
+    pinned_sku, kind, date = rows.row(0)
+    if pinned_sku != sku:
+        raise UserError(f"--price-figure {args.price_figure} is a {pinned_sku or 'unmapped-GPU'} price, not {sku} (--gpu); "
+                        f"pick a {sku} price or change --gpu")
+    if date > until:
+        print(f"warning: --price-figure {args.price_figure} is dated {date}, after --price-date {until}", file=sys.stderr)
+    price = query_frame(con, PROVENANCE, [args.price_figure]).row(0, named=True)
+    price["pricing_kind"] = kind
+    return price
 
 
 def _throughput(con, figure_id: str) -> dict:
@@ -138,9 +154,11 @@ def _tag(sku: str, args, price_id: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-def _assumption(tag: str, role: str, value: float, unit: str, entity: str, what: str, allow_zero: bool = False) -> dict:
+def _assumption(tag: str, role: str, value: float, unit: str, entity: str, what: str, allow_zero: bool = False,
+                flag: str | None = None) -> dict:
     if value is None or not (value > 0 or (allow_zero and value == 0)):
-        raise UserError(f"{role.replace('_', '-')} must be a positive number (got {value!r})")
+        need = "zero or a positive number" if allow_zero else "a positive number"
+        raise UserError(f"{flag or '--' + role.replace('_', '-')} must be {need} (got {value!r})")
     return {"figure_id": f"{DERIVED_SOURCE_ID}/assumption/cost/{tag}/{role}", "source_id": DERIVED_SOURCE_ID,
             "metric": role, "entity_kind": "gpu_deployment", "entity": entity, "value": float(value), "unit": unit,
             "bound": "=", "kind": "assumption", "verification": "unverified",
@@ -148,19 +166,26 @@ def _assumption(tag: str, role: str, value: float, unit: str, entity: str, what:
 
 
 def _floor(tag, sku, args, price, bandwidth, assumptions) -> tuple[dict, list[dict]]:
-    values = {"params_b": (args.floor_params_b, "B params", "model parameters read per decode step, billions"),
-              "weight_bytes_per_param": (args.weight_bytes, "bytes", "bytes per weight (2 = BF16, 1 = FP8)"),
-              "batch": (args.floor_batch, "sequences", "decode batch size"),
-              "context_tokens": (args.context_tokens, "tokens", "context per sequence"),
-              "kv_bytes_per_token": (args.kv_bytes_per_token, "bytes", "KV-cache bytes per token")}
+    values = {"params_b": (args.floor_params_b, "B params", "model parameters read per decode step, billions", "--floor-params-b"),
+              "weight_bytes_per_param": (args.weight_bytes, "bytes", "bytes per weight (2 = BF16, 1 = FP8)", "--weight-bytes"),
+              "batch": (args.floor_batch, "sequences", "decode batch size", "--floor-batch"),
+              "context_tokens": (args.context_tokens, "tokens", "context per sequence", "--context-tokens"),
+              "kv_bytes_per_token": (args.kv_bytes_per_token, "bytes", "KV-cache bytes per token", "--kv-bytes-per-token")}
     inputs = {"usd_per_gpu_hour": price, "mem_bandwidth_tbps": bandwidth}
-    for role, (value, unit, what) in values.items():
-        fig = _assumption(tag, role, value, unit, sku, what, allow_zero=role in ("context_tokens", "kv_bytes_per_token"))
+    for role, (value, unit, what, flag) in values.items():
+        fig = _assumption(tag, role, value, unit, sku, what, allow_zero=role in ("context_tokens", "kv_bytes_per_token"),
+                          flag=flag)
         assumptions.append(fig)
         inputs[role] = fig
     return derive(f"{DERIVED_SOURCE_ID}/cost/{sku}/decode-floor/{tag}", "decode_floor_usd_per_mtok@1", inputs,
                   metric="decode_floor_usd_per_mtok", entity_kind="gpu_deployment", entity=sku, unit="USD/Mtok",
                   as_of=price["as_of"], notes="lower bound: memory-bound decode at full datasheet bandwidth")
+
+
+def _price_choice(args, price: dict, candidates: int) -> str:
+    if args.price_figure:
+        return f"pinned price figure ({price.get('pricing_kind')}, {price['as_of']})"
+    return f"lower median of {candidates} {args.pricing_kind} price(s) on {price['as_of']}"
 
 
 def _source(fig: dict) -> str:
@@ -181,7 +206,7 @@ def _print(args, sku, results, price, throughput, gpus, candidates, bandwidth) -
         print_rows(columns, rows, args.format)
         return
     print_rows(["result", "value", "unit", "formula", "figure_id"], results_rows, "table")
-    print(f"\ninputs ({sku}, {args.basis} tokens; price: lower median of {candidates} {args.pricing_kind} price(s) on its date)")
+    print(f"\ninputs ({sku}, {args.basis} tokens; price: {_price_choice(args, price, candidates)})")
     print_rows(["input", "value", "unit", "date", "source", "figure_id"], input_rows, "table")
     if not args.store:
         print("(not stored; add --store to save the result and its inputs as figures)")

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import difflib
 
-from analysis import trend
 from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
 from warehouse import query_frame
+
+#: analysis.trend.METHODS and DEFAULT_RESAMPLES, repeated so `--help` does not import numpy/scipy
+#: (tests/test_trend_cli.py checks they agree).
+METHODS = ("ols", "bootstrap", "theil-sen")
+DEFAULT_RESAMPLES = 10_000
 
 POINTS_SQL = """
 SELECT p.input_figure_id, p.obs_date, p.value
@@ -36,6 +40,8 @@ def fit(args: argparse.Namespace) -> int:
       infernomics fit demand/openrouter_weekly_scrape --method bootstrap --level 0.95
       infernomics fit capability_price/gpqa_diamond/ge-33 --method theil-sen --format json
     """
+    from analysis import trend  # numpy/scipy: only when the command runs
+
     with warehouse_from(args).reader() as con:
         pts = query_frame(con, POINTS_SQL, [args.series, args.series])
         if pts.is_empty() and args.series.startswith("demand/"):
@@ -72,8 +78,8 @@ def _sig(x: float) -> float:
 def register(subparsers) -> None:
     p = add_command(subparsers, "fit", fit, tabular=True)
     p.add_argument("series", help="a stored series, e.g. demand/google_tokens_per_month")
-    p.add_argument("--method", choices=trend.METHODS, default="ols", help="ols (default), bootstrap or theil-sen")
+    p.add_argument("--method", choices=METHODS, default="ols", help="ols (default), bootstrap or theil-sen")
     p.add_argument("--level", type=float, default=0.9, help="confidence level of the interval (default 0.9)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
-    p.add_argument("--resamples", type=int, default=trend.DEFAULT_RESAMPLES,
+    p.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES,
                    help="bootstrap resamples (default 10,000)")

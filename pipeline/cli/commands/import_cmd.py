@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from pipeline.cli.common import FORMATS as OUTPUT_FORMATS
 from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
 from sources.benchmarks import FORMATS
 
+#: New runs get their USD/Mtok figures from the derived asset, not at import (docs/benchmarks.md).
+COST_HINT = ("new runs stored; their cost per million tokens appears after: "
+             "infernomics refresh --select derived/benchmarks/cost_per_mtok --warehouse {warehouse}")
 CONTEXT_FLAGS = {
     "gpu": "gpu_sku", "gpus": "gpus_per_node", "nodes": "nodes", "engine": "engine",
     "engine_version": "engine_version", "model": "model", "quantization": "quantization",
@@ -21,10 +25,12 @@ def import_files(args: argparse.Namespace) -> int:
 
     Each file is detected (or read as --format), validated and stored with its sha256,
     source and context; the report says per file: stored, skipped (same sha256 already
-    stored), quarantined (and why) or context (a sidecar/script, not a result). Folders
-    are walked. Context the file lacks (GPU, count, engine version, price) comes from a
+    stored; context flags given are then not applied), quarantined (and why) or context (a
+    sidecar/script, not a result). Folders are walked. Context the file lacks (GPU, count, engine version, price) comes from a
     sidecar (`--context`, or x.json.context.yaml / context.yaml beside the file) or flags.
-    Exit status 1 when any file was quarantined.
+    Exit status 1 when any file was quarantined. Cost per million tokens of new runs (from
+    --gpu/--gpus and the stored rental prices, or --price) is computed by the refresh asset
+    derived/benchmarks/cost_per_mtok: run `infernomics refresh --select derived/benchmarks/cost_per_mtok`.
 
     example:
       infernomics import results/vllm_qps4.json --gpu h100-sxm --gpus 8 --price 2.49
@@ -48,6 +54,12 @@ def import_files(args: argparse.Namespace) -> int:
         for path in files:
             outcomes.append(import_path(con, wh.parts_dir, run, path, args.format,
                                         Path(args.context) if args.context else None, cli_context))
+    given = [f"--{flag.replace('_', '-')}" for flag in CONTEXT_FLAGS if getattr(args, flag) is not None]
+    given += ["--context"] if args.context else []
+    for o in outcomes:
+        if o.status == "skipped" and given:
+            o.reason = "; ".join(filter(None, [o.reason, f"same sha256 already imported; context flags not applied "
+                                                         f"({', '.join(given)})"]))
     rows = [[o.path, o.status, o.format, o.source_id, o.runs_stored, o.runs_quarantined, o.request_rows,
              "; ".join(filter(None, [o.reason, *(f"check failed: {c}" for c in o.checks_failed)]))]
             for o in outcomes]
@@ -56,6 +68,8 @@ def import_files(args: argparse.Namespace) -> int:
     counts = {s: sum(o.status == s for o in outcomes) for s in ("stored", "skipped", "quarantined", "context")}
     if args.output == "table":
         print(", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" (warehouse {wh.path})")
+    if sum(o.runs_stored or 0 for o in outcomes if o.status == "stored"):
+        print(COST_HINT.format(warehouse=wh.path), file=sys.stdout if args.output == "table" else sys.stderr)
     return 1 if counts["quarantined"] else 0
 
 

@@ -60,7 +60,25 @@ def _date(args: argparse.Namespace) -> str:
         raise UserError(f"--date {args.date!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _known(con, column: str, value: str | None, flag: str) -> None:
+    """Refuse a --model-key / --provider value that no stored price has, with near matches."""
+    if not value:
+        return
+    if con.execute(f"SELECT count(*) FROM token_price WHERE {column} = ?", [value]).fetchall()[0][0]:
+        return
+    import difflib
+
+    known = [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM token_price WHERE {column} IS NOT NULL "
+                                       "ORDER BY 1").fetchall()]
+    near = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
+    hint = (f"did you mean {', '.join(near)}?" if near else
+            f"list them with: infernomics sql \"SELECT DISTINCT {column} FROM token_price ORDER BY 1\"")
+    raise UserError(f"no stored price has {flag} {value!r}; {hint}")
+
+
 def _on(con, args) -> pl.DataFrame:
+    _known(con, "model_key", args.model_key, "--model-key")
+    _known(con, "provider_id", args.provider, "--provider")
     where, params = ["TRUE"], [_date(args)]
     if not args.all_conditions:
         where.append("is_standard")
@@ -95,6 +113,9 @@ def _tiers(con) -> pl.DataFrame:
         raise UserError(f"tiering needs capability scores: table {CAPABILITY_TABLE} (trends family, Epoch AI data) "
                         "is not in this warehouse; refresh the trends assets first, or use --by provider")
     scores = query_frame(con, f"SELECT model, max(mmlu) AS mmlu FROM {CAPABILITY_TABLE} WHERE mmlu IS NOT NULL GROUP BY model")
+    if scores.is_empty():
+        raise UserError(f"tiering needs capability scores: table {CAPABILITY_TABLE} (trends family, Epoch AI data) "
+                        "has no MMLU scores in this warehouse; refresh the trends assets first, or use --by provider")
     keyed = scores.with_columns(pl.col("model").map_elements(canonical_model_key, return_dtype=pl.String).alias("model_key"))
     keyed = keyed.drop_nulls("model_key").group_by("model_key").agg(pl.col("mmlu").max())
     tier = pl.lit(TIERS[-1][1])
@@ -106,6 +127,7 @@ def _tiers(con) -> pl.DataFrame:
 def _history(con, args) -> pl.DataFrame:
     if not args.model_key:
         raise UserError("`prices history` needs --model-key KEY (e.g. gpt-4o)")
+    _known(con, "model_key", args.model_key, "--model-key")
     return query_frame(con, """
         SELECT provider_id, model, condition, effective_from, effective_to, date_basis, end_basis,
                input_usd_per_mtok AS input, output_usd_per_mtok AS output, blended_usd_per_mtok AS blended_3to1,
@@ -115,6 +137,7 @@ def _history(con, args) -> pl.DataFrame:
 
 
 def _conflicts(con, args) -> pl.DataFrame:
+    _known(con, "model_key", args.model_key, "--model-key")
     where = "WHERE model_key = ?" if args.model_key else ""
     return query_frame(con, f"""
         SELECT provider_id, model_variant, overlap_from, overlap_to, source_a, class_a, source_b, class_b,

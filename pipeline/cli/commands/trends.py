@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 
-from analysis.trend import fmt_multiple as fm
-from pipeline.cli.common import add_command, print_rows, warehouse_from
+from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
 from warehouse import query_frame
 
 SQL = """
@@ -25,6 +25,8 @@ def trends(args: argparse.Namespace) -> int:
       infernomics trends
       infernomics trends --family capability_price --method epoch-ols --format markdown
     """
+    from analysis.trend import fmt_multiple as fm  # numpy/scipy: only when the command runs
+
     clauses, params = [], []
     if args.family:
         clauses.append("family = ?")
@@ -34,6 +36,8 @@ def trends(args: argparse.Namespace) -> int:
         params.append(args.method)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     with warehouse_from(args).reader() as con:
+        for flag, column, value in (("--family", "family", args.family), ("--method", "method", args.method)):
+            _check(con, flag, column, value)
         frame = query_frame(con, SQL.format(where=where), params)
     rows = []
     for r in frame.iter_rows(named=True):
@@ -52,6 +56,20 @@ def trends(args: argparse.Namespace) -> int:
         for series, reason in refused:
             print(f"not fitted: {series}: {reason}")
     return 0
+
+
+def _check(con, flag: str, column: str, value: str | None) -> None:
+    """Refuse a filter value that no stored fit (or refusal) has, listing the valid ones."""
+    if not value:
+        return
+    known = sorted({r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM latest_fits WHERE {column} IS NOT NULL")
+                    .fetchall()} | ({r[0] for r in con.execute("SELECT DISTINCT family FROM fit_refusal").fetchall()}
+                                     if column == "family" else set()))
+    if value in known:
+        return
+    near = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    hint = f"did you mean {near[0]}? " if near else ""
+    raise UserError(f"no stored fit has {flag} {value!r}; {hint}valid: {', '.join(known) or '(none: refresh the trends first)'}")
 
 
 def register(subparsers) -> None:
