@@ -87,10 +87,15 @@ def trend_figure(dates: Sequence, values: Sequence[float], fit: ExpFit | None, *
 
 def band_figure(dates: Sequence, values: Sequence[float], band: dict | None, *, title: str, y_label: str,
                 source_line: str, fit_label: str | None = None, level: float = 0.9, log_y: bool = True,
-                point_labels: Sequence[str] | None = None, excluded: tuple[Sequence, Sequence] | None = None,
-                x_label: str = "Date") -> Figure:
+                point_labels: Sequence[str] | None = None, excluded: tuple | None = None,
+                x_label: str = "Date", excluded_label: str | None = None) -> Figure:
     """Draw points and a precomputed band dict (`day`, `fitted`, `conf_low/high`,
-    `pred_low/high`, `extrapolated`), e.g. the rows of `fit_band` read from the warehouse."""
+    `pred_low/high`, `extrapolated`), e.g. the rows of `fit_band` read from the warehouse.
+
+    `excluded` = (dates, values) or (dates, values, labels) of points shown hollow and not
+    fitted; `excluded_label` is their legend entry. Point labels stay inside the axes
+    (labels in the right quarter are drawn to the left of their point), and a y axis in
+    dollars spanning less than a decade gets plain dollar tick labels."""
     fig = Figure(figsize=(8, 4.8), dpi=110)
     ax = fig.add_subplot(1, 1, 1)
     d = to_days(dates)
@@ -98,10 +103,14 @@ def band_figure(dates: Sequence, values: Sequence[float], band: dict | None, *, 
     ax.scatter(_dates(d), v, s=22, color=COLORS[0], zorder=3, label=f"observed, fitted (n={d.size})")
     if excluded is not None and len(excluded[0]):
         ax.scatter(_dates(to_days(excluded[0])), np.asarray(excluded[1], float), s=22,
-                   facecolors="none", edgecolors="#888888", zorder=3, label="shown, not fitted (flagged)")
+                   facecolors="none", edgecolors="#888888", zorder=3,
+                   label=excluded_label or "shown, not fitted (flagged)")
+    labelled_excluded = excluded is not None and len(excluded) > 2 and excluded[2] is not None and len(excluded[0])
+    all_days = np.concatenate([d, to_days(excluded[0])]) if labelled_excluded else d
+    if labelled_excluded:
+        _label_points(ax, to_days(excluded[0]), np.asarray(excluded[1], float), excluded[2], all_days, color="#777777")
     if point_labels is not None:
-        for x, y, lab in zip(_dates(d), v, point_labels):
-            ax.annotate(lab, (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points", color="#333333")
+        _label_points(ax, d, v, point_labels, all_days)
     if band is not None:
         gd = _dates(to_days(band["day"]))
         pct = f"{level:.0%}"
@@ -115,7 +124,53 @@ def band_figure(dates: Sequence, values: Sequence[float], band: dict | None, *, 
         if extrap.any():
             ax.plot(gd, np.where(extrap, fitted, np.nan), color=COLORS[0], lw=1.4, ls="--", label="extrapolated")
     ax.legend(fontsize=7, loc="best", frameon=False)
-    return _finish(fig, ax, title, x_label, y_label, source_line, log_y)
+    _finish(fig, ax, title, x_label, y_label, source_line, log_y)
+    if log_y and "USD" in y_label:
+        dollar_ticks(ax)
+    return fig
+
+
+def _label_points(ax, days: np.ndarray, values: np.ndarray, labels: Sequence, x_range: np.ndarray,
+                  color: str = "#333333") -> None:
+    """Small labels beside points, kept inside the axes: margins for the text, and labels
+    of points in the right quarter of the x range (`x_range`: every shown point's day)
+    drawn right-aligned, to the left of the point."""
+    days = np.asarray(days, float)
+    if not days.size:
+        return
+    lo, hi = float(np.min(x_range)), float(np.max(x_range))
+    span = max(hi - lo, 1.0)
+    ax.margins(x=0.06, y=0.08)
+    for x, y, lab in zip(days, values, labels):
+        if not lab:
+            continue
+        right = x > lo + 0.75 * span
+        ax.annotate(lab, (_dates(np.array([x]))[0], y), fontsize=6, color=color, annotation_clip=False,
+                    xytext=(-3, 3) if right else (3, 3), textcoords="offset points",
+                    ha="right" if right else "left")
+
+
+def dollar_ticks(ax) -> None:
+    """Plain dollar tick labels ($6, $8, $10) on a log y axis spanning less than a decade,
+    where matplotlib would otherwise write 6x10^0; wider axes keep the decade ticks."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    lo, hi = ax.get_ylim()
+    if lo <= 0 or hi / lo >= 10:
+        return
+
+    def fmt(v, _pos=None):
+        if v >= 100:
+            return f"${v:,.0f}"
+        return f"${v:.3g}" if v >= 1 else f"${v:.2g}"
+
+    locator = LogLocator(base=10, subs=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0))
+    if sum(lo <= t <= hi for t in locator.tick_values(lo, hi)) < 3:
+        from matplotlib.ticker import MaxNLocator
+        locator = MaxNLocator(nbins=5)
+    ax.yaxis.set_major_locator(locator)
+    ax.yaxis.set_major_formatter(FuncFormatter(fmt))
+    ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _rate_text(fit: ExpFit) -> str:
@@ -152,28 +207,72 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
     """Forest plot: each claim's stated value beside the data's estimate and interval.
 
     Row dict: `label`, `claimed` (float or None), `estimate`, `low`, `high` (None when not
-    testable), `unit_label` (e.g. "x cheaper per year"), `verdict`.
+    testable), `verdict`; optional `bound` ("~", ">" at least, "<" at most), and
+    `claimed_low`/`claimed_high` (the multiples a rounded percentage covers, e.g. "99%
+    cheaper" is 66.7x-200x). A claim that is a bound is drawn as a triangle with an arrow
+    towards the side it allows; a rounded claim as a bar over the range it covers. Data
+    with no interval (two observed values compared) are hollow squares, marked "point" in
+    the row label.
     """
     rows = list(rows)
-    fig = Figure(figsize=(9.5, 0.45 * len(rows) + 2.0), dpi=110)
+    fig = Figure(figsize=(9.5, 0.45 * len(rows) + 2.3), dpi=110)
     ax = fig.add_subplot(1, 1, 1)
     ys = np.arange(len(rows))[::-1]
+    seen: set[str] = set()
     for y, r in zip(ys, rows):
-        if r.get("estimate") is not None:
-            ax.errorbar([r["estimate"]], [y], xerr=[[r["estimate"] - r["low"]], [r["high"] - r["estimate"]]],
-                        fmt="o", color=COLORS[0], capsize=3, ms=4)
-        if r.get("claimed") is not None:
-            ax.scatter([r["claimed"]], [y], marker="D", color=COLORS[1], s=28, zorder=4)
-    ax.set_yticks(ys, [f"{r['label']} ({r['verdict']})" for r in rows], fontsize=7)
+        est = r.get("estimate")
+        if est is not None:
+            if _is_point(r):
+                ax.scatter([est], [y], marker="s", s=26, facecolors="none", edgecolors=COLORS[0], zorder=5, lw=1.3)
+                seen.add("point")
+            else:
+                ax.errorbar([est], [y], xerr=[[est - r["low"]], [r["high"] - est]],
+                            fmt="o", color=COLORS[0], capsize=3, ms=4, zorder=5)
+                seen.add("interval")
+        claimed, bound = r.get("claimed"), r.get("bound") or "~"
+        lo, hi = r.get("claimed_low"), r.get("claimed_high")
+        if claimed is None:
+            continue
+        if bound in (">", "<"):
+            edge = max(claimed, hi or claimed) if bound == "<" else min(claimed, lo or claimed)
+            ax.scatter([edge], [y], marker=">" if bound == ">" else "<", color=COLORS[1], s=40, zorder=4)
+            ax.annotate("", xy=(edge * (2.5 if bound == ">" else 0.4), y), xytext=(edge, y), zorder=4,
+                        arrowprops=dict(arrowstyle="->", color=COLORS[1], lw=1.4))
+            seen.add(bound)
+            continue
+        if lo is not None and hi is not None:
+            ax.plot([lo, hi], [y, y], color=COLORS[1], lw=5, alpha=0.35, solid_capstyle="butt", zorder=3)
+            seen.add("rounded")
+        ax.scatter([claimed], [y], marker="D", color=COLORS[1], s=28, zorder=4)
+        seen.add("claimed")
+    ax.set_yticks(ys, [f"{r['label']} ({r['verdict']}{'; point, no interval' if _is_point(r) else ''})"
+                       for r in rows], fontsize=7)
     ax.set_xscale("log")
-    ax.scatter([], [], marker="D", color=COLORS[1], label="claimed")
-    ax.errorbar([], [], xerr=[], fmt="o", color=COLORS[0], label="warehouse data, 90% interval")
+    ax.margins(x=0.08)
+    handles = [("claimed", dict(marker="D", color=COLORS[1]), "claimed"),
+               ("rounded", dict(marker="_", color=COLORS[1], alpha=0.35, s=200, linewidths=5),
+                "claim: range its rounded % covers"),
+               (">", dict(marker=">", color=COLORS[1]), "claim is a lower bound (at least; arrow)"),
+               ("<", dict(marker="<", color=COLORS[1]), "claim is an upper bound (at most; arrow)"),
+               ("point", dict(marker="s", facecolors="none", edgecolors=COLORS[0]),
+                "data: two observed values, no interval")]
+    for key, kw, label in handles:
+        if key in seen:
+            ax.scatter([], [], label=label, **kw)
+    if "interval" in seen:
+        ax.errorbar([], [], xerr=[], fmt="o", color=COLORS[0], label="data: stored fit, 90% interval")
     ax.legend(fontsize=7, frameon=True, framealpha=0.9, loc="best")
     ax.set_xlabel("multiple over the claim's window, or per year (x cheaper, or x more demand)")
     ax.grid(True, axis="x", alpha=0.3)
     ax.set_title("Cited claims vs what the stored data says", fontsize=11, loc="left")
     _source(fig, source_line, left=0.42)
     return fig
+
+
+def _is_point(r: dict) -> bool:
+    """Data with no interval: an estimate whose interval is missing or collapses onto it."""
+    est = r.get("estimate")
+    return est is not None and (r.get("low") is None or r.get("high") is None or r["low"] == r["high"] == est)
 
 
 def render(fig: Figure, fmt: str) -> bytes:

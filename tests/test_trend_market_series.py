@@ -102,3 +102,20 @@ def test_on_one_date_an_effective_price_beats_an_as_of_one():
         pl.when(pl.col("price_id") == "p1").then(pl.lit("as_of")).otherwise(pl.col("date_basis")).alias("date_basis"))
     series, _ = ms.fixed_model_series(frame, as_of=D(2025, 1, 1))
     assert [p.value for p in series[0][1]] == [2.0, 1.2, 0.7, 0.5]
+
+
+def test_flops_per_dollar_fits_data_center_parts_and_shows_consumer_cards_unfitted():
+    pref = pl.DataFrame([
+        dict(sku=sku, attribute=a, value=v, value_date=d, figure_id=f"{sku}/{a}")
+        for sku, tf, price, d in [("a100-sxm-40gb", 312.0, 15000.0, D(2020, 5, 14)),
+                                  ("rtx-4090", 165.2, 1599.0, D(2022, 9, 20))]
+        for a, v, d in [("bf16_dense_tflops", tf, None), ("release_price_usd", price, None), ("release_date", 2020.0, d)]
+    ])
+    skus = pl.DataFrame(dict(sku=["a100-sxm-40gb", "rtx-4090"], label=["A100 SXM4 40 GB", "GeForce RTX 4090"]))
+    figures, _, pts = ms.flops_per_dollar(pref, skus)
+    assert len(figures) == 2                                  # the consumer card keeps its derived figure
+    by = {p.label: p for p in pts}
+    assert by["a100-sxm-40gb"].used and not by["rtx-4090"].used
+    assert "consumer/workstation" in by["rtx-4090"].note
+    assert ms.is_data_center("Instinct MI300X") and ms.is_data_center("L40S")
+    assert not ms.is_data_center("RTX A6000") and not ms.is_data_center("GeForce RTX 4090")

@@ -43,3 +43,48 @@ def test_capability_and_claims_figures_render():
     claims = plots.claims_figure([dict(label="a", claimed=10, estimate=12, low=8, high=16, verdict="consistent")],
                                  source_line="s")
     assert claims.axes[0].get_xscale() == "log"
+
+
+def _bbox_inside(fig, text, ax):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    r = canvas.get_renderer()
+    return text.get_window_extent(r).x1 <= ax.get_window_extent(r).x1 + 0.5
+
+
+def test_point_labels_stay_inside_the_axes():
+    labels = [f"a-long-point-label-{i}" for i in range(len(DATES))]
+    fig = plots.band_figure(DATES, VALUES, None, title="t", y_label="USD per million tokens", source_line="s",
+                            point_labels=labels)
+    ax = fig.axes[0]
+    texts = [t for t in ax.texts if t.get_text().startswith("a-long-point-label")]
+    assert len(texts) == len(DATES) and all(_bbox_inside(fig, t, ax) for t in texts)
+
+
+def test_dollar_axis_under_a_decade_has_plain_dollar_ticks():
+    vals = [12.3, 11.0, 9.8, 8.0, 6.9]
+    fig = plots.band_figure(DATES[:5], vals, None, title="t", y_label="USD per GPU-hour", source_line="s")
+    ax = fig.axes[0]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert labels and all(t.startswith("$") for t in labels), labels
+    assert not any("10^" in t or "times" in t for t in labels)
+
+
+def test_claims_figure_marks_bounds_rounded_claims_and_point_comparisons():
+    rows = [dict(label="rounded", claimed=100, claimed_low=66.7, claimed_high=200, bound="~", estimate=133,
+                 low=133, high=133, verdict="consistent"),
+            dict(label="at-least", claimed=10, bound=">", estimate=30, low=20, high=40, verdict="consistent"),
+            dict(label="up-to", claimed=1.8, claimed_high=1.84, bound="<", estimate=1.79, low=1.79, high=1.79,
+                 verdict="consistent")]
+    fig = plots.claims_figure(rows, source_line="s")
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("lower bound" in t for t in legend) and any("upper bound" in t for t in legend)
+    assert any("rounded" in t for t in legend) and any("no interval" in t for t in legend)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert "point, no interval" in ticks[0] and "point" not in ticks[1]

@@ -35,7 +35,8 @@ WHERE list_contains(?, p.fit_id) ORDER BY p.fit_id, p.obs_date
 BANDS_SQL = "SELECT * FROM fit_band WHERE list_contains(?, fit_id) ORDER BY fit_id, band_date"
 CLAIMS_SQL = """
 SELECT c.*, v.value AS claim_value, v.unit AS claim_unit, v.quote AS claim_quote, v.url AS claim_url,
-       v.source_title AS claim_source, v.source_class AS claim_class, v.page AS claim_page
+       v.source_title AS claim_source, v.source_class AS claim_class, v.page AS claim_page,
+       v.source_id AS claim_source_id
 FROM claim_check c LEFT JOIN figure_provenance v ON v.figure_id = c.claim_figure_id
 ORDER BY c.verdict, c.check_id
 """
@@ -107,6 +108,22 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_web(url: str | None) -> bool:
+    """Only http(s) addresses become links; a source's `package:...` or `file:...` id goes nowhere in a browser."""
+    return bool(url) and urlparse(url).scheme in ("http", "https")
+
+
+def _cite(url: str | None, text: str, source_id: str | None, title: str = "") -> str:
+    """`text` linked to `url` when it is a web page; otherwise plain text with the source id
+    (and the non-web address, e.g. `package:genai-prices`) beside it."""
+    t = f" title='{html.escape(title)}'" if title else ""
+    if _is_web(url):
+        return f"<a href='{html.escape(url)}'{t}>{html.escape(text)}</a>"
+    where = [w for w in (source_id, None if url == source_id else url) if w and w != text]
+    tail = f" <span class=small>(<code>{'</code>, <code>'.join(html.escape(w) for w in where)}</code>)</span>" if where else ""
+    return f"<span{t}>{html.escape(text)}</span>{tail}"
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -173,7 +190,7 @@ def _latin(r: dict) -> str:
     title = r["source_title"] or r["source_id"]
     if all(ord(ch) < 0x2000 for ch in title):
         return title
-    return urlparse(r["url"]).netloc if r["url"] else r["source_id"]
+    return (urlparse(r["url"]).netloc if _is_web(r["url"]) else "") or r["source_id"]
 
 
 def _series_section(series: str, rows: pl.DataFrame, points: pl.DataFrame, bands: pl.DataFrame,
@@ -186,12 +203,15 @@ def _series_section(series: str, rows: pl.DataFrame, points: pl.DataFrame, bands
                 conf_high=b["conf_high"].to_numpy(), pred_low=b["pred_low"].to_numpy(),
                 pred_high=b["pred_high"].to_numpy(), extrapolated=b["extrapolated"].to_numpy())
     unit = fit["value_unit"]
+    labelled = fit["family"] in ("capability_price", "token_price") or series == "gpu/bf16_tflops_per_usd"
     fig = plots.band_figure(
         used["obs_date"].to_list(), used["value"].to_list(), band if b.height else None,
         title=fit["series_label"], y_label=_y_label(unit), source_line=_source_line(pts, fit),
         fit_label=f"{fit['method']} fit: {_rate(fit)}", level=fit["level"],
-        point_labels=used["label"].to_list() if fit["family"] in ("capability_price", "token_price") or series == "gpu/bf16_tflops_per_usd" else None,
-        excluded=(unused["obs_date"].to_list(), unused["value"].to_list()) if unused.height else None)
+        point_labels=used["label"].to_list() if labelled else None,
+        excluded=(unused["obs_date"].to_list(), unused["value"].to_list(),
+                  unused["label"].to_list() if labelled else None) if unused.height else None,
+        excluded_label=_excluded_label(unused["note"].to_list()))
     img = _save(fig, charts, _slug(series))
     params = json.loads(fit["params"] or "{}")
     extra = ""
@@ -203,10 +223,11 @@ def _series_section(series: str, rows: pl.DataFrame, points: pl.DataFrame, bands
                  f"{'; ' + html.escape(c['logistic_note']) if c.get('logistic_note') else ''}.</p>")
     table = ["<table class=small><tr><th>date</th><th>value</th><th>fitted?</th><th>source</th><th>figure</th></tr>"]
     for r in pts.iter_rows(named=True):
-        src = html.escape(r["source_title"] or r["source_id"])
-        link = f"<a href='{html.escape(r['url'])}'>{src}</a>" if r["url"] else src
-        table.append(f"<tr><td>{r['obs_date']}</td><td class=num><a href='{html.escape(r['url'] or '#')}' "
-                     f"title='{html.escape((r['quote'] or '')[:300])}'>{r['value']:.4g}</a> {html.escape(r['unit'] or '')}"
+        link = _cite(r["url"], r["source_title"] or r["source_id"] or "", r["source_id"])
+        quote = html.escape((r["quote"] or "")[:300])
+        value = (f"<a href='{html.escape(r['url'])}' title='{quote}'>{r['value']:.4g}</a>" if _is_web(r["url"])
+                 else f"<span title='{quote}'>{r['value']:.4g}</span>")
+        table.append(f"<tr><td>{r['obs_date']}</td><td class=num>{value} {html.escape(r['unit'] or '')}"
                      f"{' (' + html.escape(r['label']) + ')' if r['label'] else ''}</td>"
                      f"<td>{'yes' if r['used'] else 'no: ' + html.escape(r['note'] or '')}</td>"
                      f"<td>{link} ({r['source_class'] or ''})</td><td><code>{html.escape(r['input_figure_id'])}</code></td></tr>")
@@ -215,6 +236,14 @@ def _series_section(series: str, rows: pl.DataFrame, points: pl.DataFrame, bands
             f"<p>{_rate(fit)} ({fit['method']}, n={fit['n']}, {fit['date_start']} to {fit['date_end']}"
             f"{', flags: ' + html.escape(', '.join(fit['flags'])) if fit['flags'] else ''}).</p>"
             + extra + img + "<details><summary>observations and sources</summary>" + "".join(table) + "</details>")
+
+
+def _excluded_label(notes: list) -> str | None:
+    """The legend entry of the hollow points: their common reason when they share one."""
+    reasons = {re.split(r" \(|:", n)[0] for n in notes if n}
+    if len(reasons) == 1 and all(notes):
+        return f"shown, not fitted ({reasons.pop()})"
+    return None
 
 
 def _level(r: dict) -> str:
@@ -263,12 +292,15 @@ def _claims_section(claims: pl.DataFrame, fits: pl.DataFrame, charts: Path) -> s
     rows, forest = [], []
     for r in claims.iter_rows(named=True):
         cls = r["verdict"].replace(" ", "-")
-        claim_link = (f"<a href='{html.escape(r['claim_url'])}' title='{html.escape(r['claim_quote'] or '')}'>"
-                      f"{html.escape(r['claim_source'] or r['claim_figure_id'])}</a>" if r["claim_url"]
-                      else html.escape(r["claim_source"] or r["claim_figure_id"]))
+        claim_link = _cite(r["claim_url"], r["claim_source"] or r["claim_figure_id"], r["claim_source_id"],
+                           title=r["claim_quote"] or "")
         claimed = (f"{fm(r['claimed_low'])}-{fm(r['claimed_high'])}x/yr" if r["claim_bound"] == "range"
                    else f"{ {'>': '&gt; ', '~': '~', '<': 'up to '}.get(r['claim_bound'], '')}"
                         f"{fm(r['claimed_multiple'])}x")
+        if r["claim_bound"] != "range" and (r["claimed_low"] is not None or r["claimed_high"] is not None):
+            lo, hi = r["claimed_low"], r["claimed_high"]
+            claimed += (f"<br><span class=small>as rounded: {fm(lo)}-{fm(hi)}x</span>" if lo is not None
+                        else f"<br><span class=small>as rounded: at most {fm(hi)}x</span>")
         if r["data_multiple"] is not None:
             data = f"{fm(r['data_multiple'])}x [{fm(r['data_low'])}, {fm(r['data_high'])}]"
         elif r["data_low"] is not None:
@@ -291,7 +323,8 @@ def _claims_section(claims: pl.DataFrame, fits: pl.DataFrame, charts: Path) -> s
             f"</td></tr>")
         if r["verdict"] != "not testable" and r["claim_bound"] != "range":
             forest.append(dict(label=r["check_id"], claimed=r["claimed_multiple"], estimate=r["data_multiple"],
-                               low=r["data_low"], high=r["data_high"], verdict=r["verdict"]))
+                               low=r["data_low"], high=r["data_high"], verdict=r["verdict"], bound=r["claim_bound"],
+                               claimed_low=r["claimed_low"], claimed_high=r["claimed_high"]))
     img = ""
     if forest:
         img = _save(plots.claims_figure(forest, source_line=(

@@ -187,7 +187,8 @@ def gpu_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
     """GPU cost over time: $/GPU-hour per sku and pricing kind, and dense BF16 TFLOP/s per dollar across GPUs."""
     with warehouse.ingest(context) as (con, run):
         rental = query_frame(con, "SELECT * FROM gpu_rental_price")
-        figures, lineage, flops_pts = market_series.flops_per_dollar(query_frame(con, "SELECT * FROM gpu_spec_preferred"))
+        figures, lineage, flops_pts = market_series.flops_per_dollar(query_frame(con, "SELECT * FROM gpu_spec_preferred"),
+                                                                  query_frame(con, "SELECT sku, label FROM gpu_sku"))
         if figures:
             store_formulas(con, all_formulas())
             con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in figures]])

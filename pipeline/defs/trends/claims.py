@@ -15,6 +15,9 @@ Verdicts:
   December 2024) or its series definition. The reason then gives the nearest thing the
   data can say, marked extrapolated where it is, and `testable_with` names the data
   that would settle it.
+A stated percentage ("99% cheaper") is read to its rounding (98.5-99.5%): the multiples
+it covers are stored as `claimed_low`/`claimed_high` (for "up to N%", only
+`claimed_high`), as for a claimed range of rates.
 Claims whose window is "the past year" of a report are given the calendar year before
 publication (stated in `series_definition`), an assumption the report does not make
 explicit.
@@ -264,6 +267,9 @@ def _observed_ratio(spec: ClaimSpec, figures: dict[str, dict]) -> tuple[dict, li
     if spec.stated_pct is not None:
         pct = (1 - b["value"] / a["value"]) * 100
         tol = rounding_tolerance(spec.stated_pct)
+        # the multiples the stated percentage covers once its rounding is allowed for (99% -> 66.7x-200x)
+        low_pct, high_pct = spec.stated_pct - tol, spec.stated_pct + tol
+        claimed = (None if spec.bound == "<" else _pct_multiple(spec.direction, low_pct), _pct_multiple(spec.direction, high_pct))
         if spec.bound == "<":          # "up to N%"
             ok = abs(pct) <= spec.stated_pct + tol
             how = f"{pct:.2f}% lower vs stated up to {spec.stated_pct:g}% (at most {spec.stated_pct + tol:g}% counts)"
@@ -272,11 +278,18 @@ def _observed_ratio(spec: ClaimSpec, figures: dict[str, dict]) -> tuple[dict, li
             how = (f"{pct:.2f}% lower vs stated {spec.stated_pct:g}% (agreement within the stated rounding, "
                    f"{spec.stated_pct - tol:g}-{spec.stated_pct + tol:g}%)")
     else:
+        claimed = (None, None)
         ok = abs(ratio / spec.claimed - 1) <= 0.05   # both figures rounded to two significant digits
         how = f"{fm(ratio)}x vs claimed {fm(spec.claimed)}x (agreement within 5% counts: both figures are rounded)"
-    return dict(data_multiple=ratio, data_low=ratio, data_high=ratio, verdict="consistent" if ok else "inconsistent",
+    return dict(data_multiple=ratio, data_low=ratio, data_high=ratio, claimed_low=claimed[0], claimed_high=claimed[1],
+                verdict="consistent" if ok else "inconsistent",
                 reason=(f"stored figures {a['value']:.4g} -> {b['value']:.4g} {b.get('unit') or ''}: {how}; "
                         "observed values, no interval")), [a["figure_id"], b["figure_id"]]
+
+
+def _pct_multiple(direction: str, pct: float) -> float:
+    """A percentage change as a multiple: 99% lower is 100x cheaper, 45% more is 1.45x."""
+    return 1 / (1 - pct / 100) if direction == "decline" else 1 + pct / 100
 
 
 def _rate_range(spec: ClaimSpec, epoch_fits: list[dict]) -> tuple[dict, list[str]]:

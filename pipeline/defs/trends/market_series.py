@@ -21,7 +21,11 @@ Decisions:
   >= 4 points on >= 2 dates.
 - FLOP/s per dollar (`gpu/bf16_tflops_per_usd`): dense BF16 TFLOP/s divided by the release
   price, one derived figure per sku (formula `ratio@1`, lineage to both spec figures),
-  against the sku's release date.
+  against the sku's release date. Only data-center parts are fitted: a sku whose
+  `gpu_sku.label` names a consumer or workstation line (GeForce, Radeon RX, Quadro, Titan,
+  RTX Axxxx workstation cards; :data:`NOT_DATA_CENTER`) keeps its derived figure and is
+  shown, not fitted ("consumer/workstation part"), since its release price is a retail
+  price for a different market. `gpu_sku` has no segment column, so the label is the rule.
 """
 
 from __future__ import annotations
@@ -132,8 +136,21 @@ def gpu_rental_series(rental: pl.DataFrame) -> list[tuple[SeriesSpec, list[Point
     return out
 
 
-def flops_per_dollar(preferred: pl.DataFrame) -> tuple[list[dict], list[dict], list[Point]]:
-    """Derived TFLOP/s-per-USD figures (formula ratio@1), their lineage, and the series points."""
+NOT_DATA_CENTER = re.compile(r"^(GeForce|Radeon RX|Radeon Pro|Quadro|Titan|TITAN|RTX A\d{3,4}\b|RTX \d{4} Ada)")
+
+
+def is_data_center(label: str | None) -> bool:
+    """A `gpu_sku.label` of a data-center part (not a consumer or workstation card)."""
+    return not (label and NOT_DATA_CENTER.match(label))
+
+
+def flops_per_dollar(preferred: pl.DataFrame, skus: pl.DataFrame | None = None
+                     ) -> tuple[list[dict], list[dict], list[Point]]:
+    """Derived TFLOP/s-per-USD figures (formula ratio@1), their lineage, and the series points.
+
+    `skus` (the `gpu_sku` table): a sku whose label is not a data-center part gets a point
+    with `used=False` (shown, not fitted); without it every sku is fitted."""
+    labels = {} if skus is None else dict(zip(skus["sku"].to_list(), skus["label"].to_list()))
     wide: dict[str, dict] = {}
     for r in preferred.iter_rows(named=True):
         wide.setdefault(r["sku"], {})[r["attribute"]] = r
@@ -149,14 +166,18 @@ def flops_per_dollar(preferred: pl.DataFrame) -> tuple[list[dict], list[dict], l
                           qualifier="dense BF16 TFLOP/s / release price (USD), at release")
         figures.append(fig)
         lineage.extend(lin)
-        pts.append(Point(figure_id=fid, date=rel["value_date"], value=fig["value"], label=sku))
+        dc = is_data_center(labels.get(sku))
+        pts.append(Point(figure_id=fid, date=rel["value_date"], value=fig["value"], label=sku, used=dc,
+                         note=None if dc else f"consumer/workstation part ({labels[sku]}): not fitted, data-center GPUs only"))
     return figures, lineage, sorted(pts, key=lambda p: (p.date, p.label or ""))
 
 
-FLOPS_SPEC = SeriesSpec(series="gpu/bf16_tflops_per_usd", label="Dense BF16 TFLOP/s per dollar of release price, by GPU",
+FLOPS_SPEC = SeriesSpec(series="gpu/bf16_tflops_per_usd",
+                        label="Dense BF16 TFLOP/s per dollar of release price, data-center GPUs",
                         family="gpu", value_unit="TFLOP/s per USD", expect="growth",
                         source_line=("Data: GPU specs and release prices (infernomics gpu_spec: vendor datasheets, "
-                                     "Epoch AI hardware data); one point per GPU at its release date."))
+                                     "Epoch AI hardware data); one point per GPU at its release date; consumer and workstation "
+                                     "cards shown hollow, not fitted."))
 
 
 def elasticity_pairs(weeks: list[Point], price_points: list[Point]) -> list[tuple[Point, Point]]:
