@@ -16,9 +16,13 @@ import uuid
 from dataclasses import dataclass, field
 from importlib import metadata
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import pandera.polars as pa
 import polars as pl
+
+if TYPE_CHECKING:  # pandera is imported where a contract runs, not by every reader of the warehouse
+    import pandera.polars as pa
 
 BOOKKEEPING = ("_locator", "_raw", "_errors")
 
@@ -90,9 +94,11 @@ def validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> p
         problems.append(parsed.cast({"_idx": pl.UInt32}))
     clean = frame.filter(~pl.col("_idx").is_in(problems[-1]["_idx"].implode())) if len(problems) > 1 else frame
     if contract is not None and clean.height:
+        from pandera.errors import SchemaErrors
+
         try:
             contract.validate(clean.drop("_idx"), lazy=True)
-        except pa.errors.SchemaErrors as err:
+        except SchemaErrors as err:
             cases = err.failure_cases
             positions = clean["_idx"]
             whole = cases.filter(pl.col("index").is_null())
