@@ -13,8 +13,6 @@ from urllib.parse import urlparse
 
 import polars as pl
 
-from analysis import plots
-from analysis.trend import fmt_multiple as fm
 from pipeline.cli.common import UserError, add_command, warehouse_from
 from warehouse import query_frame
 
@@ -53,6 +51,20 @@ vertical-align:top}th{background:#f2f2f2}td.num{text-align:right;font-variant-nu
 .consistent{color:#1a7f37;font-weight:600}.inconsistent{color:#b42318;font-weight:600}
 .not-testable{color:#8a6d00;font-weight:600}img{max-width:100%;border:1px solid #eee}
 .small{font-size:0.8em;color:#555}h2{border-bottom:2px solid #1f5fa8;padding-bottom:3px}"""
+
+
+def _plots():
+    """matplotlib and scipy load only when a report is written, not at every CLI start."""
+    from analysis import plots
+
+    return plots
+
+
+def fm(x) -> str:
+    """A multiple as the trend module formats it (imported lazily, see `_plots`)."""
+    from analysis.trend import fmt_multiple
+
+    return fmt_multiple(x)
 
 
 def report(args: argparse.Namespace) -> int:
@@ -130,7 +142,7 @@ def _slug(text: str) -> str:
 
 def _save(fig, charts: Path, name: str) -> str:
     for fmt in ("png", "svg"):
-        (charts / f"{name}.{fmt}").write_bytes(plots.render(fig, fmt))
+        (charts / f"{name}.{fmt}").write_bytes(_plots().render(fig, fmt))
     return (f"<p><a href='charts/{name}.svg'><img src='charts/{name}.png' alt='{html.escape(name)}'></a>"
             f"<br><span class=small>charts/{name}.png, <a href='charts/{name}.svg'>SVG</a></span></p>")
 
@@ -204,7 +216,7 @@ def _series_section(series: str, rows: pl.DataFrame, points: pl.DataFrame, bands
                 pred_high=b["pred_high"].to_numpy(), extrapolated=b["extrapolated"].to_numpy())
     unit = fit["value_unit"]
     labelled = fit["family"] in ("capability_price", "token_price") or series == "gpu/bf16_tflops_per_usd"
-    fig = plots.band_figure(
+    fig = _plots().band_figure(
         used["obs_date"].to_list(), used["value"].to_list(), band if b.height else None,
         title=fit["series_label"], y_label=_y_label(unit), source_line=_source_line(pts, fit),
         fit_label=f"{fit['method']} fit: {_rate(fit)}", level=fit["level"],
@@ -279,7 +291,7 @@ def _capability_overview(fam: pl.DataFrame, points: pl.DataFrame, charts: Path) 
             factor_per_year=p["epoch_factor_per_year"], factor_low=p["epoch_factor_low"],
             factor_high=p["epoch_factor_high"]))
     for bench, paths in by_bench.items():
-        fig = plots.capability_figure(bench, paths, source_line=(
+        fig = _plots().capability_figure(bench, paths, source_line=(
             "Data: Epoch AI, LLM inference price trends (2025), CC BY 4.0; prices from Artificial Analysis "
             "and Epoch AI. Fit: infernomics, Epoch's method (OLS of log10 price on date, 90% t interval)."))
         out.append(_save(fig, charts, "capability-" + _slug(bench)))
@@ -327,7 +339,7 @@ def _claims_section(claims: pl.DataFrame, fits: pl.DataFrame, charts: Path) -> s
                                claimed_low=r["claimed_low"], claimed_high=r["claimed_high"]))
     img = ""
     if forest:
-        img = _save(plots.claims_figure(forest, source_line=(
+        img = _save(_plots().claims_figure(forest, source_line=(
             "Claims: cited figures in the warehouse (see table). Data: stored fits' 90% intervals over each "
             "claim's window (Epoch AI data, OpenRouter scrape).")), charts, "claims")
     return ("<h2 id='claims'>Claims cross-check</h2><p>Each cited change over a period beside what the stored "
