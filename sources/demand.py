@@ -94,15 +94,22 @@ def _date(value: str, column: str, errors: list[str]) -> dt.date | None:
         return None
 
 
-def parse_series(data: bytes | str | Path) -> pl.DataFrame:
-    """Parse demand_series.csv into figure-shaped rows (see SERIES_SCHEMA)."""
+def _csv_reader(data: bytes | str | Path, name: str, required) -> csv.DictReader:
+    """Rows of a CSV given as a path, bytes or text (a byte-order mark is dropped); a file
+    missing a required column is refused whole, naming the columns."""
     if isinstance(data, Path):
         data = data.read_bytes()
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in SERIES_COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
-        raise ValueError(f"{SERIES_FILE}: missing columns {missing}")
+        raise ValueError(f"{name}: missing columns {missing}")
+    return reader
+
+
+def parse_series(data: bytes | str | Path) -> pl.DataFrame:
+    """Parse demand_series.csv into figure-shaped rows (see SERIES_SCHEMA)."""
+    reader = _csv_reader(data, SERIES_FILE, SERIES_COLUMNS)
     rows = []
     for line_no, rec in enumerate(reader, start=2):
         errors: list[str] = []
@@ -207,13 +214,7 @@ SCRAPE_SCHEMA = {
 
 def parse_openrouter(data: bytes | str | Path) -> pl.DataFrame:
     """Author rows of the weekly scrape; tokens in base units (the file has billions)."""
-    if isinstance(data, Path):
-        data = data.read_bytes()
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("Date", "Author", "Tokens", "Share") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValueError(f"{SCRAPE_FILE}: missing columns {missing}")
+    reader = _csv_reader(data, SCRAPE_FILE, ("Date", "Author", "Tokens", "Share"))
     rows = []
     for line_no, rec in enumerate(reader, start=2):
         errors: list[str] = []
