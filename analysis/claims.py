@@ -38,6 +38,9 @@ def recompute_stated_change(
     return figure, lineage
 
 
+INPUT_IDS = (P34_BEFORE, P34_AFTER, P34_STATED)  # every figure the checks below read
+
+
 def derived_claim_checks(figures_by_id: Mapping[str, Mapping]) -> tuple[list[dict], list[dict]]:
     """All derived checks whose inputs are present: (figures, lineage)."""
     out_figures, out_lineage = [], []

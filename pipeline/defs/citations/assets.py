@@ -3,7 +3,7 @@
 import dagster as dg
 import polars as pl
 
-from analysis.claims import derived_claim_checks
+from analysis.claims import INPUT_IDS, derived_claim_checks
 from analysis.formulas import all_formulas
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources import citations, registry
@@ -42,7 +42,7 @@ def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     """Recomputations of stated changes from their endpoints (ARK p34: $3.50 -> $0.32 = -90.9%)."""
     with warehouse.ingest(context) as (con, run):
         store_formulas(con, all_formulas())
-        stored = query_frame(con, "SELECT * FROM figure")
+        stored = query_frame(con, "SELECT * FROM figure WHERE list_contains(?, figure_id)", [list(INPUT_IDS)])
         by_id = {r["figure_id"]: r for r in stored.iter_rows(named=True)}
         figures, lineage = derived_claim_checks(by_id)
         if figures:
