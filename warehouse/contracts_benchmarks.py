@@ -110,6 +110,8 @@ class BenchmarkRunStat(pa.DataFrameModel):
 # a pandera pass over tens of millions of rows would dominate the load.
 REQUEST_RULES = {
     "negative_latency": "ttft_ms < 0 OR tpot_ms < 0 OR itl_mean_ms < 0 OR e2el_ms < 0",
+    "non_finite_latency": "NOT isfinite(ttft_ms) OR NOT isfinite(tpot_ms) OR NOT isfinite(itl_mean_ms) "
+                          "OR NOT isfinite(e2el_ms)",
     "ttft_after_e2el": "ttft_ms > e2el_ms * (1 + 1e-9)",
     "latency_placeholder": "success AND e2el_ms = 0",
     "missing_latency": "success AND ttft_ms IS NULL AND e2el_ms IS NULL",

@@ -180,16 +180,18 @@ def sha256_hex(data: bytes) -> str:
 
 def to_float(value: Any) -> float | None:
     """Numbers as files write them: ints, floats, numeric strings ("550"), "inf",
-    None/"" as missing. Booleans are not numbers."""
+    None/""/"null"/"N/A" as missing. "NaN" is not missing: a file that states NaN for a
+    figure it measured is refused by the caller, not read as "not stated". Booleans are
+    not numbers."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
         text = value.strip().replace(",", "")
-        if text == "" or text.lower() in {"none", "null", "nan", "n/a"}:
+        if text == "" or text.lower() in {"none", "null", "n/a"}:
             return None
-        return float(text)  # raises ValueError on garbage; callers record it
+        return float(text)  # raises ValueError on garbage; "NaN"/"inf" come back as such and are refused
     raise ValueError(f"not a number: {value!r}")
 
 
@@ -237,9 +239,12 @@ class RunBuilder:
         if math.isnan(value):
             self.errors.append(f"number_parse: {raw_key} is NaN")
             return None
-        if not math.isfinite(value) and metric not in UNBOUNDED_OK:
+        if not math.isfinite(value) and (metric not in UNBOUNDED_OK or value < 0):
             # `Infinity` for a latency or a count is not a measurement; it must not become NULL quietly
             self.errors.append(f"non_finite: {raw_key} = {_short(raw_value)} is not a finite number")
+            return None
+        if value > MAX_COUNT and math.isfinite(value):
+            self.errors.append(f"out_of_range: {raw_key} = {_short(raw_value)} is beyond 2**53, no real measure")
             return None
         if value < 0:
             self.errors.append(f"negative_value: {raw_key} = {_short(raw_value)} (latencies, durations, "
