@@ -364,8 +364,12 @@ def finish(ctx: ParseContext, builders: list[RunBuilder], requests: pl.DataFrame
     stats = pl.DataFrame([s for b in builders for s in b.stats], schema=STAT_SCHEMA, strict=False)
     if requests is None:
         requests = pl.DataFrame(schema=REQUEST_SCHEMA)
-    return Frames(runs=runs, stats=stats, requests=requests.select(list(REQUEST_SCHEMA)).cast(REQUEST_SCHEMA),
-                  format=fmt, notes=notes or [])
+    requests = requests.select(list(REQUEST_SCHEMA)).cast(REQUEST_SCHEMA, strict=False)
+    wrong = [f"{c} is {t}" for c, t in requests.schema.items() if t != REQUEST_SCHEMA[c]]
+    if wrong:  # e.g. an object where a latency belongs: polars keeps it as a struct column
+        raise ParseError(f"per-request values of the wrong type ({', '.join(wrong)})", rule="wrong_type",
+                         row="per-request rows")
+    return Frames(runs=runs, stats=stats, requests=requests, format=fmt, notes=notes or [])
 
 
 def check_all_failed(b: RunBuilder) -> None:

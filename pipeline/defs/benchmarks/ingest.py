@@ -624,7 +624,7 @@ def _failed_file(con, parts_dir: Path, run: IngestRun, path: Path, err: Exceptio
     sid = _ensure_source(con, run, sha, path, source_id)
     out = FileOutcome(str(path), sha, "quarantined", source_id=sid)
     size = path.stat().st_size
-    return _quarantine_file(con, run, out, path, sid, f"unreadable_file: {reason}", fmt, size, None)
+    return _quarantine_file(con, run, out, path, sid, f"file_failed: {reason}", fmt, size, None)
 
 
 def _import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, path: Path, fmt: str,
