@@ -7,6 +7,7 @@ import json
 
 from pipeline.cli.common import UserError, add_command, warehouse_from
 from warehouse import query_frame
+from warehouse.integrity import figure_status
 
 MAX_DEPTH = 12
 
@@ -35,6 +36,7 @@ def _chain(con, figure_id: str, depth: int, seen: set[str], role: str | None = N
     if not rows:
         return None
     node = rows[0] | {"role": role}
+    node["snapshot_integrity"] = figure_status(con, figure_id)  # issue 11: a changed snapshot is shown, not hidden
     node["cited_in"] = query_frame(
         con, "SELECT * EXCLUDE (figure_id) FROM figure_citation_detail WHERE figure_id = ? ORDER BY source_id",
         [figure_id]).to_dicts()
@@ -77,6 +79,7 @@ def _print(node: dict, indent: str) -> None:
     line("qualifier", node["qualifier"])
     line("kind", node["kind"])
     line("verification", node["verification"])
+    line("integrity", node.get("snapshot_integrity"))
     line("formula", f"{node['formula']}: {node['formula_doc']}" if node.get("formula") else None)
     line("source", f"{node['source_title']} ({node['publisher']}) [{node['source_class']}, {node['source_kind']}]")
     line("quotes", f"{node['cites_source_id']} (this page cites that original)" if node.get("cites_source_id") else None)

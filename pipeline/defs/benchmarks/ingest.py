@@ -549,6 +549,17 @@ def read_regular_file(path: Path, max_bytes: int | None = None, head_only: bool 
         return data, info.st_size
 
 
+def hash_parts(con: duckdb.DuckDBPyConnection, parts_dir: Path, sha: str) -> None:
+    """Record the sha256 of each part of file `sha` as written (`benchmark_part_hash`), so
+    `infernomics verify` and every refresh can tell when a part was rewritten."""
+    folder = parts_dir / PARTS_SUBDIR
+    for (name,) in con.execute("SELECT part_file FROM benchmark_request_part WHERE file_sha256 = ? AND part_file NOT IN "
+                               "(SELECT part_file FROM benchmark_part_hash)", [sha]).fetchall():
+        part = folder / name
+        con.execute("INSERT OR REPLACE INTO benchmark_part_hash VALUES (?, ?, ?, ?)",
+                    [name, sha256_file(part), part.stat().st_size, dt.datetime.now(dt.UTC).replace(tzinfo=None)])
+
+
 def forget_file(con: duckdb.DuckDBPyConnection, parts_dir: Path, sha: str) -> None:
     """Undo whatever a failed import of one file wrote (runs, stats, figures, lineage,
     checks, its Parquet part), so a file is stored whole or not at all and no orphan
@@ -561,6 +572,7 @@ def forget_file(con: duckdb.DuckDBPyConnection, parts_dir: Path, sha: str) -> No
     con.execute("DELETE FROM benchmark_check WHERE list_contains(?, run_id)", [runs])
     con.execute("DELETE FROM benchmark_run_stat WHERE list_contains(?, run_id)", [runs])
     con.execute("DELETE FROM benchmark_run WHERE file_sha256 = ?", [sha])
+    con.execute("DELETE FROM benchmark_part_hash WHERE list_contains(?, part_file)", [[p[0] for p in parts]])
     con.execute("DELETE FROM benchmark_request_part WHERE file_sha256 = ?", [sha])
     folder = parts_dir / PARTS_SUBDIR
     for name in {p[0] for p in parts} | {f"{sha}-p{PARSER_VERSION}.parquet", f"{sha}.parquet"}:
@@ -585,8 +597,11 @@ def import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun,
     with the reason, undoes its partial writes, and returns; the caller goes on with the
     next file and the good ones are stored."""
     try:
-        return _import_path(con, parts_dir, run, path, fmt, context_path, cli_context, bundled_folder,
-                            source_id, derive, max_bytes)
+        outcome = _import_path(con, parts_dir, run, path, fmt, context_path, cli_context, bundled_folder,
+                               source_id, derive, max_bytes)
+        if outcome.status == "stored":
+            hash_parts(con, parts_dir, outcome.sha256)
+        return outcome
     except UnreadableFile as err:
         return _refuse_file(con, run, path, str(err), fmt, source_id, "unreadable")
     except (KeyboardInterrupt, MemoryError):
