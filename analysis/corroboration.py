@@ -119,4 +119,4 @@ def parse_declared(text: str | None) -> tuple[set[str] | None, str | None]:
         if names and not unknown:
             return names, None
         return None, f"names {sorted(unknown) or 'no dimension'}; use {', '.join(DIMENSIONS)}"
-    return None, f"{text!r} is neither 'agrees' nor 'differs: <{'|'.join(DIMENSIONS)}, ...>'"
+    return None, f"{text!r} is neither 'agrees' nor 'differs' followed by a colon and some of {', '.join(DIMENSIONS)}"
