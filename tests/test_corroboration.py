@@ -121,7 +121,8 @@ def test_audit_lists_at_least_one_corroborating_page_with_its_agreement(refreshe
     assert code == 0
     section = out.split("also reported by (", 1)[1]
     assert "agrees" in section and "link asserted by infernomics maintainers" in section
-    assert "corroboration: primary source ark-big-ideas-2026 is unverified (no stored copy); independently reported" in out
+    assert ("corroboration: primary source ark-big-ideas-2026 is unverified (no stored copy); "
+            "corroborated by 2 other sources") in out
 
 
 def test_audit_of_each_ark_figure_lists_exactly_the_linked_pages(refreshed_warehouse, cli):

@@ -13,7 +13,7 @@ Decisions:
     `figure_corroboration`), each with its source and an `agreement` dict;
   - `flags`: the figure's stored flags (disagreements, interpretations);
   - `status`: one-line statuses, each `{"kind": ..., "text": ...}` (e.g. `corroboration`:
-    "the primary source is unverified; independently reported by ..."). Other checks
+    "primary source ... is unverified (no stored copy); corroborated by ..."). Other checks
     (a changed snapshot) add their own kind here;
   - `formula_doc`, `inputs` (child nodes, recursively), `inputs_truncated`.
 - Recursion stops at a cycle or at MAX_DEPTH and says so (`inputs_truncated`); an input
@@ -110,5 +110,5 @@ def corroboration_status(node: dict) -> dict | None:
     verdict = f"{agree} of {len(others)} agree" + (f"; differences named: {', '.join(differ)}" if differ else "")
     why = "no stored copy" if not node.get("snapshot_sha256") else node["verification"]
     return {"kind": "corroboration",
-            "text": f"primary source {node['source_id']} is {node['verification']} ({why}); independently reported "
+            "text": f"primary source {node['source_id']} is {node['verification']} ({why}); corroborated "
                     f"by {len(sources)} other source{'s' if len(sources) != 1 else ''} ({classes}): {verdict}"}

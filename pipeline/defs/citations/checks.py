@@ -2,8 +2,10 @@
 
 import dagster as dg
 
+from analysis.corroboration import check_agreement
 from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.resources import WarehouseResource
+from warehouse import query_frame
 from warehouse.contracts import Figure
 
 
@@ -36,9 +38,6 @@ def recomputed_claims_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult
 def link_agreement_matches_stored_figures(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Each stored link's agreement result is what the check finds on the figures as stored now
     (a figure re-typed after its links were checked would fail this until links re-run)."""
-    from analysis.corroboration import check_agreement
-    from warehouse import query_frame
-
     with warehouse.reader() as con:
         links = query_frame(con, "SELECT * FROM figure_link").to_dicts()
         figures = {r["figure_id"]: r for r in query_frame(con, "SELECT * FROM figure WHERE figure_id IN "
