@@ -165,6 +165,7 @@ BAD_LINKS = (
     f"{P24},reportify-ark-big-ideas-2026/data-center-investment-2030,same_claim,agrees,t,2026-12-01,,\n"
     f"wealthdfm-ark-europe-big-ideas-2026/p24/ai-infrastructure-investment-2030,{P24},restates,agrees,t,2026-12-01,,\n"
     f"{P11},reportify-ark-big-ideas-2026/us-gdp-growth-contribution,echoes,agrees,t,2026-12-31,,\n"
+    f",{P11},restates,agrees,t,2026-12-01,,\n"
 )
 
 
@@ -184,7 +185,7 @@ def test_bad_link_rows_are_refused_with_file_row_and_rule(warehouse_with_figures
                                       b"no-such/figure,unit_interpreted,x,t,2026-12-01\n", "links/bad_flags.csv")
     with warehouse_with_figures.ingest("test/links", "infernomics-corroboration") as (con, run):
         link_result, flag_result = store_links(con, run, links, flags)
-    assert (link_result.rows_in, link_result.accepted, link_result.quarantined) == (6, 1, 5)
+    assert (link_result.rows_in, link_result.accepted, link_result.quarantined) == (7, 1, 6)
     assert flag_result.quarantined == 1
     with warehouse_with_figures.reader() as con:
         refused = con.execute("SELECT row_locator, rule FROM quarantine WHERE target_table IN ('figure_link', "
@@ -196,6 +197,7 @@ def test_bad_link_rows_are_refused_with_file_row_and_rule(warehouse_with_figures
         ("links/bad.csv:5", "declared_agreement_holds"),
         ("links/bad.csv:6", "link_unique"),
         ("links/bad.csv:7", "relation_known"),
+        ("links/bad.csv:8", "figure_id_present"),
         ("links/bad_flags.csv:2", "flag_figure_exists"),
     ]
     assert kept == [(P24, "wealthdfm-ark-europe-big-ideas-2026/p24/ai-infrastructure-investment-2030")]

@@ -52,7 +52,7 @@ def check_links(links: pl.DataFrame, figures_by_id: dict[str, dict]) -> pl.DataF
         if declared is None and row["declared"]:
             errors.append(f"declared_is_readable: {why}")
         differences, detail = [], ""
-        if not missing and a != b:
+        if a in figures_by_id and b in figures_by_id and a != b:
             result = check_agreement(figures_by_id[a], figures_by_id[b])
             differences, detail = list(result.differences), result.summary()
             if declared is not None and declared != set(differences):
