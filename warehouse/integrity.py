@@ -57,7 +57,8 @@ class Checked:
     def line(self) -> str:
         if self.status == "missing":
             return f"{self.path} is missing (registered sha256 {self.expected_sha256[:12]})"
-        return f"{self.path} hashes to {str(self.actual_sha256)[:12]}, registered {self.expected_sha256[:12]}"
+        hint = " (edited on purpose? infernomics verify --rehash-curated)" if self.kind == "curated" else ""
+        return f"{self.path} hashes to {str(self.actual_sha256)[:12]}, registered {self.expected_sha256[:12]}{hint}"
 
 
 def family_of(path: str) -> str:
