@@ -296,8 +296,8 @@ def run_import_sample(samples: list[tuple[str, bytes, str]], originals: list) ->
         real_names = {f.path.name for f in originals}
         real_stored = sum(1 for o in outcomes if Path(o.path).name in real_names and o.status == "stored")
         return {
-            "files": len(files), "stored": sum(o.status == "stored" for o in outcomes),
-            "quarantined": sum(o.status == "quarantined" for o in outcomes),
+            "files": len(files), **{s: sum(o.status == s for o in outcomes)
+                                    for s in ("stored", "quarantined", "skipped", "context")},
             "real_files_stored": f"{real_stored}/{len(originals)}",
             "counts_balance": runs[0] == runs[1] + runs[2],
             "orphan_parts": sorted(on_disk - referenced),
