@@ -551,7 +551,9 @@ def read_regular_file(path: Path, max_bytes: int | None = None, head_only: bool 
 
 def hash_parts(con: duckdb.DuckDBPyConnection, parts_dir: Path, sha: str) -> None:
     """Record the sha256 of each part of file `sha` as written (`benchmark_part_hash`), so
-    `infernomics verify` and every refresh can tell when a part was rewritten."""
+    `infernomics verify` and every refresh can tell when a part was rewritten. A part
+    written before this table existed is hashed the first time its file is seen again
+    (trust on first use: it cannot be checked against a hash nobody kept)."""
     folder = parts_dir / PARTS_SUBDIR
     for (name,) in con.execute("SELECT part_file FROM benchmark_request_part WHERE file_sha256 = ? AND part_file NOT IN "
                                "(SELECT part_file FROM benchmark_part_hash)", [sha]).fetchall():
@@ -599,7 +601,7 @@ def import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun,
     try:
         outcome = _import_path(con, parts_dir, run, path, fmt, context_path, cli_context, bundled_folder,
                                source_id, derive, max_bytes)
-        if outcome.status == "stored":
+        if outcome.status in ("stored", "skipped"):  # skipped: parts written before hashes were kept get one now
             hash_parts(con, parts_dir, outcome.sha256)
         return outcome
     except UnreadableFile as err:
