@@ -33,7 +33,7 @@ from warehouse.refresh_record import last_refresh_problem
 READ_KINDS = {"SELECT"}
 BATCH_ROWS = 10_000
 TABLE_ROWS = 200
-READ_ONLY_HINT = "`infernomics sql` runs SELECT (and EXPLAIN of a SELECT) only"
+READ_ONLY_HINT = "`infernomics sql` is read-only: SELECT and EXPLAIN of a SELECT only"
 WHAT_INSTEAD = {
     "COPY": "COPY writes files; to save a result use `infernomics export QUERY|TABLE --format parquet|csv|json --out PATH`",
     "EXPORT": "EXPORT DATABASE writes files; to save data use `infernomics export QUERY|TABLE --format parquet|csv|json --out PATH`",
