@@ -5,7 +5,6 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from sources.benchmarks.bundled import data_root
