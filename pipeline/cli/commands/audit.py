@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from pipeline.cli.common import UserError, add_command, warehouse_from
 from warehouse import query_frame
+from warehouse.refresh_record import last_refresh_problem
 
 MAX_DEPTH = 12
 
@@ -20,6 +22,8 @@ def audit(args: argparse.Namespace) -> int:
       infernomics audit infernomics-derived/ark-big-ideas-2026/p34/sw-dev-cost-change-pct --format json
     """
     with warehouse_from(args).reader() as con:
+        if problem := last_refresh_problem(con):
+            print(f"note: {problem}", file=sys.stderr)
         chain = _chain(con, args.figure_id, depth=0, seen=set())
         if chain is None:
             raise UserError(_not_found(con, args.figure_id))
