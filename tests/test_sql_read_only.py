@@ -91,7 +91,22 @@ HOSTILE = [
     ("SELECT * FROM read_parquet('{parts}/benchmark_request/../../secret.parquet')", "pass --allow-files"),
     ("SELECT * FROM read_text('{parts}/../../../../../../etc/passwd')", "pass --allow-files"),
     ("SELECT * FROM read_csv('{dir}/mine.csv')", "pass --allow-files"),
+    ("SELECT * FROM read_text('file:///etc/passwd')", "pass --allow-files"),
+    ("SELECT * FROM read_text('http://127.0.0.1:9/x')", "pass --allow-files"),
+    ("SELECT * FROM read_csv(['/etc/passwd'])", "pass --allow-files"),
+    ("SELECT * FROM duckdb_secrets()", "pass --allow-files"),
 ]
+
+
+@pytest.mark.parametrize("statement", [
+    "SELECT * FROM query('COPY (SELECT 1) TO ''{dir}/inner.csv''')",
+    "SELECT * FROM query('ATTACH ''{dir}/inner.duckdb''')",
+    "FROM '/etc/passwd'",
+])
+def test_statements_smuggled_inside_a_select_fail_in_one_line(statement, refreshed_warehouse, bait, cli):
+    code, out, err = cli("sql", statement.format(**bait), "--warehouse", refreshed_warehouse)
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert not (bait["dir"] / "inner.csv").exists() and not (bait["dir"] / "inner.duckdb").exists()
 
 
 @pytest.mark.parametrize("statement, says", HOSTILE, ids=[h[0][:60] for h in HOSTILE])
