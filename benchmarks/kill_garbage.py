@@ -135,6 +135,7 @@ def main() -> None:
         after = counts(path)
         gb = garbage_bytes(path)
         reported = not_completed(path) if kind == "refresh" and after is not None else False
+        began = after is not None and after.get("refresh_run", 0) > (before or {}).get("refresh_run", 0)
         with Warehouse(path).writer():
             pass                                        # the next writer cleans up
         ga = garbage_bytes(path)
@@ -145,16 +146,18 @@ def main() -> None:
         totals["rows_lost"] += lost
         totals["garbage_before"] += gb
         totals["garbage_after"] += ga
-        if kind == "refresh" and not finished:
+        if kind == "refresh" and not finished and began:   # killed before its first write: nothing changed
             totals["refresh_kills"] += 1
             totals["refresh_kills_reported"] += reported
         print(f"{k + 1:3d} {kind:7s} at {delay:5.1f}s {'(finished first)' if finished else 'killed':16s} "
               f"rows lost {lost}  garbage {gb / 1e6:7.1f} MB -> {ga / 1e6:5.1f} MB after the next writer"
-              + (f"  reported not completed: {reported}" if kind == "refresh" and not finished else ""))
+              + (f"  reported not completed: {reported}" if kind == "refresh" and not finished and began else "")
+              + ("  (killed before its first write)" if kind == "refresh" and not finished and not began else ""))
     print(f"kills {totals['kills']} (of {args.kills} tries), corrupt warehouses {totals['corrupt']}, "
           f"rows lost {totals['rows_lost']}, garbage left by kills {totals['garbage_before'] / 1e6:.1f} MB in total, "
           f"garbage left after the next writer {totals['garbage_after']} bytes, "
-          f"killed refreshes reported as not completed {totals['refresh_kills_reported']} of {totals['refresh_kills']}")
+          f"refreshes killed after their first write reported as not completed {totals['refresh_kills_reported']} "
+          f"of {totals['refresh_kills']}")
 
 
 if __name__ == "__main__":
