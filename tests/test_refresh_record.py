@@ -67,6 +67,9 @@ def test_a_killed_refresh_is_reported_as_not_completed(tmp_path, cli):
     assert again.returncode == 0 and "did not complete" in again.stderr
     code, _, err = cli("sql", "SELECT 1", "--warehouse", path)
     assert "did not complete" not in err                                  # the new one finished
+    with open_current(path) as con:
+        statuses = con.execute("SELECT pid, status FROM refresh_run ORDER BY started_at").fetchall()
+    assert (proc.pid, "incomplete") in statuses and statuses[-1][1] == "ok" and len(statuses) == 3
 
 
 def test_a_second_concurrent_refresh_is_refused_with_who_holds_it(tmp_path):

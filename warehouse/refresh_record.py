@@ -78,6 +78,8 @@ def begin_refresh(warehouse: Warehouse, selection: list[str] | None) -> RefreshR
     """Publish a `running` row before the first step writes anything."""
     record = RefreshRecord(" ".join(selection) if selection else None)
     with warehouse.writer() as con:
+        # under the refresh lock no other refresh runs: a `running` row is one that died
+        con.execute("UPDATE refresh_run SET status = 'incomplete' WHERE status = 'running'")
         con.execute(
             "INSERT INTO refresh_run (refresh_id, pid, host, selection, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')",
             [record.refresh_id, record.pid, record.host, record.selection, record.started_at])

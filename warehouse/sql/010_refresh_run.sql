@@ -9,7 +9,7 @@ CREATE TABLE refresh_run (
     selection     VARCHAR,               -- --select patterns; NULL = every asset
     started_at    TIMESTAMP NOT NULL,
     finished_at   TIMESTAMP,
-    status        VARCHAR NOT NULL,      -- running, ok, failed, interrupted
+    status        VARCHAR NOT NULL,      -- running, ok, failed, interrupted, incomplete (died: marked by the next refresh)
     steps_failed  INTEGER,
     message       VARCHAR
 );
