@@ -229,3 +229,10 @@ def test_csv_output_is_streamed_whole_and_json_is_valid(refreshed_warehouse, cli
     assert code == 0 and out.splitlines()[0] == "i" and len(out.splitlines()) == 25001 and out.splitlines()[-1] == "24999"
     code, out, _ = cli("sql", "SELECT range AS i FROM range(3)", "--format", "json", "--warehouse", refreshed_warehouse)
     assert json.loads(out) == [{"i": 0}, {"i": 1}, {"i": 2}]
+
+
+def test_max_rows_sets_the_display_cap(refreshed_warehouse, cli):
+    code, out, _ = cli("sql", "SELECT range AS i FROM range(5000)", "--max-rows", "1000", "--warehouse", refreshed_warehouse)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2 + 1000 + 1 and lines[-2] == "999"
+    assert lines[-1] == "(5,000 rows, 4,000 more rows not shown: raise --max-rows, or --format csv)"

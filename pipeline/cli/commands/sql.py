@@ -224,7 +224,7 @@ def _stream(relation, args: argparse.Namespace, out=None) -> None:
         writer.close(total, cap)
         return
     buffer = io.StringIO()
-    print_rows(columns, kept, args.format, buffer)
+    print_rows(columns, kept, args.format, buffer, limit=len(kept))
     text = buffer.getvalue()
     more = total - len(kept)
     if args.format == "table":
