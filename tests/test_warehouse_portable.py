@@ -77,3 +77,14 @@ def test_the_parts_are_a_hive_dataset_polars_and_duckdb_read_as_the_view_does(im
     with open_current(imported) as con:
         formats = dict(con.execute("SELECT run_id, format FROM benchmark_run").fetchall())
     assert all(formats[r[0]] == r[-2] for r in by_duckdb)                        # partition = the run's format
+
+
+def test_pyarrow_reads_the_dataset_with_its_hive_partitions_too(imported):
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    dataset = ds.dataset(parts_dir_for(imported) / "benchmark_request", format="parquet", partitioning="hive")
+    assert {"format", "import_date"} <= set(dataset.schema.names)
+    table = dataset.to_table(filter=pc.field("_rule").is_null(), columns=COLUMNS).sort_by([("run_id", "ascending"),
+                                                                                          ("request_index", "ascending")])
+    assert [tuple(r.values()) for r in table.to_pylist()] == _view(imported)
