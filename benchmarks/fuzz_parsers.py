@@ -303,6 +303,7 @@ def run_import_sample(samples: list[tuple[str, bytes, str]], originals: list) ->
     """Import mutated files and the real ones in ONE import call; check the batch held."""
     from pipeline.defs.benchmarks.ingest import import_path
     from warehouse import Warehouse
+    from warehouse.connection import part_path
 
     with tempfile.TemporaryDirectory(prefix="fuzz-import-") as tmp:
         root = Path(tmp)
@@ -328,9 +329,10 @@ def run_import_sample(samples: list[tuple[str, bytes, str]], originals: list) ->
         if crashed:
             return {"crashed": crashed}
         with wh.reader() as con:
-            referenced = {r[0] for r in con.execute("SELECT part_file FROM benchmark_request_part").fetchall()}
+            referenced = {part_path(r[0]) for r in con.execute("SELECT part_file FROM benchmark_request_part").fetchall()}
             runs = con.execute("SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run WHERE step = 'fuzz/import'").fetchall()[0]
-        on_disk = {p.name for p in (wh.parts_dir / "benchmark_request").glob("*")} if (wh.parts_dir / "benchmark_request").exists() else set()
+        folder = wh.parts_dir / "benchmark_request"
+        on_disk = {p.relative_to(wh.parts_dir).as_posix() for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
         real_names = {f.path.name for f in originals}
         real_stored = sum(1 for o in outcomes if Path(o.path).name in real_names and o.status == "stored")
         return {

@@ -7,12 +7,12 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 
 from sources.benchmarks import ParseError, parse_bytes
 from sources.benchmarks.bundled import data_root
+from warehouse import open_current
 
 DATA = data_root()
 MALFORMED = Path(__file__).parent / "fixtures" / "benchmarks" / "malformed"
@@ -21,7 +21,7 @@ PARTLY_GOOD = {"sglang_deep_line.jsonl": 2, "sglang_minus_infinity.jsonl": 1}  #
 
 
 def q(path, sql, params=None):
-    con = duckdb.connect(str(path), read_only=True)
+    con = open_current(path)  # sets file_search_path: the view names parts relative to their folder
     try:
         return con.execute(sql, params or []).fetchall()
     finally:
@@ -69,10 +69,12 @@ def test_counts_balance_and_no_part_is_orphaned(mixed_import):
     rows_in, accepted, quarantined = q(path, "SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run "
                                              "WHERE step = 'cli/import'")[0]
     assert rows_in == accepted + quarantined and quarantined > 0
-    parts = {p.name for p in (Path(str(path) + "_parts") / "benchmark_request").iterdir()} \
-        if (Path(str(path) + "_parts")).exists() else {p.name for p in path.parent.glob("*_parts/benchmark_request/*")}
-    registered = {r[0] for r in q(path, "SELECT part_file FROM benchmark_request_part")}
-    assert parts == registered
+    from warehouse.connection import Warehouse, part_path
+
+    folder = Warehouse(path).parts_dir
+    on_disk = {p.relative_to(folder).as_posix() for p in (folder / "benchmark_request").rglob("*") if p.is_file()}
+    registered = {part_path(r[0]) for r in q(path, "SELECT part_file FROM benchmark_request_part")}
+    assert on_disk == registered and registered
 
 
 def test_a_corrupt_parquet_part_does_not_sink_the_batch(tmp_path, cli):

@@ -126,12 +126,13 @@ def expected(con: duckdb.DuckDBPyConnection | None, parts_dir: Path) -> list[Che
         if file is not None:
             add(Checked(family_of(path), "snapshot", path, sha, [sid] if sid else []), file)
     if _has_table(con, "benchmark_part_hash"):
-        folder = parts_dir / "benchmark_request"
+        from warehouse.connection import part_path
+
         for part, sha, sid in con.execute(
                 "SELECT h.part_file, h.sha256, f.source_id FROM benchmark_part_hash h "
                 "JOIN benchmark_request_part p USING (part_file) LEFT JOIN benchmark_file f ON f.sha256 = p.file_sha256"
         ).fetchall():
-            add(Checked("benchmarks", "part", f"{folder.name}/{part}", sha, [sid] if sid else []), folder / part)
+            add(Checked("benchmarks", "part", part_path(part), sha, [sid] if sid else []), parts_dir / part_path(part))
     return list(out.values())
 
 

@@ -23,9 +23,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.defs.benchmarks.ingest import PARTS_SUBDIR, _sql, part_relation
+from pipeline.defs.benchmarks.ingest import _sql, part_relation
 from sources.benchmarks import ParseError, parse_bytes
 from sources.paths import sha256_file
+from warehouse.connection import part_path
 
 REL_TOL = 1e-9
 
@@ -98,14 +99,15 @@ def reread_figures(con: duckdb.DuckDBPyConnection) -> Reverified:
 
 def recheck_percentiles(con: duckdb.DuckDBPyConnection, parts_dir: Path, out: Reverified) -> None:
     """Re-compute every derived percentile from its part and compare with the stored figure."""
-    folder = parts_dir / PARTS_SUBDIR
     verdicts: dict[str, str] = {}
-    for part, layout, run_id in con.execute("SELECT part_file, layout, run_id FROM benchmark_request_part").fetchall():
-        if not (folder / part).is_file():
+    for part_file, layout, run_id in con.execute("SELECT part_file, layout, run_id FROM benchmark_request_part").fetchall():
+        file = parts_dir / part_path(part_file)
+        part = file.name  # derived figures name the part by its file name in their locator
+        if not file.is_file():
             continue  # reported missing by the integrity re-hash
         try:
             wide = pl.from_arrow(con.sql(_sql("request_percentiles.sql").format(
-                relation=part_relation(folder / part, layout, run_id))).to_arrow_table())
+                relation=part_relation(file, layout, run_id))).to_arrow_table())
         except duckdb.Error as err:
             out.examples.append(f"{part}: cannot be read ({str(err).splitlines()[0]})")
             wide = pl.DataFrame()
