@@ -164,3 +164,22 @@ def test_a_benchmark_figure_is_verified_only_after_it_is_re_read(base, tampered_
         con.execute("UPDATE figure SET value = value / 2 WHERE figure_id = ?", [figure])
     assert infernomics(dict(os.environ), "verify", "--all", "--warehouse", base)[0] == 0
     assert q(base, "SELECT verification FROM figure WHERE figure_id = ?", [figure]) == [("verified",)]
+
+
+def test_a_moved_warehouse_checks_its_own_copies(base, tmp_path):
+    """Snapshots recorded under the original folder are re-hashed at the same place in the
+    moved folder's parts, never the original's (which may have been tampered with or gone)."""
+    from warehouse.connection import Warehouse
+
+    moved = tmp_path / "elsewhere" / "w.duckdb"
+    moved.parent.mkdir()
+    shutil.copyfile(base, moved)
+    shutil.copytree(Warehouse(base).parts_dir, Warehouse(moved).parts_dir)
+    code, out = infernomics(dict(os.environ), "verify", "--warehouse", moved)
+    assert code == 0, out
+    assert q(moved, "SELECT count(*) FROM snapshot_integrity WHERE family = 'token_prices' AND status = 'ok'")[0][0] >= 1
+    stored = Path(q(moved, "SELECT path FROM snapshot WHERE source_id = 'genai-prices'")[0][0])
+    copy = Warehouse(moved).parts_dir / stored.relative_to(Warehouse(base).parts_dir)
+    flip_byte(copy, at=1000)  # the copy's snapshot changed, the original's not
+    code, out = infernomics(dict(os.environ), "verify", "--warehouse", moved)
+    assert code == 1 and "1 of " in out

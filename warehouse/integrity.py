@@ -146,9 +146,14 @@ def _in_warehouse_folder(path: str, parts_dir: Path) -> Path | None:
     candidate = Path(path)
     try:
         candidate.resolve().relative_to(parts_dir.resolve())
+        return candidate
     except ValueError:
-        return None
-    return candidate
+        pass
+    # recorded before the warehouse folder was moved or copied: the same place in *this*
+    # warehouse's parts folder (its own copy), never the original's
+    parts = candidate.parts
+    tails = [i for i, part in enumerate(parts) if part.endswith("_parts")]
+    return parts_dir.joinpath(*parts[tails[-1] + 1:]) if tails else None
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
