@@ -62,7 +62,7 @@ def test_every_asset_has_owners_tags_and_a_code_version_by_family():
         node = graph.get(key)
         assert node.owners == [FAMILY_OWNERS[node.group_name]], key.to_user_string()
         assert {"family": node.group_name, "stage": key.path[0]}.items() <= node.tags.items()
-        assert node.code_version and node.code_version.count("+") == 1, key.to_user_string()
+        assert node.code_version and node.code_version.count("+") == 1, key.to_user_string()  # version+source hash
     versions = {graph.get(k).code_version for k in graph.get_all_asset_keys()}
     assert len(versions) > len(graph.get_all_asset_keys()) / 2, "code versions come from each asset's own source"
 

@@ -130,7 +130,11 @@ def _code_version(assets_def: dg.AssetsDefinition) -> str | None:
     fn = getattr(getattr(assets_def.op, "compute_fn", None), "decorated_fn", None)
     if fn is None:
         return None
-    digest = hashlib.sha256(inspect.getsource(fn).encode("utf-8")).hexdigest()[:12]
+    try:
+        source = inspect.getsource(fn)
+    except (OSError, TypeError):  # no source shipped (a zipped or compiled install): the package version alone
+        return package_version()
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
     return f"{package_version()}+{digest}"
 
 
