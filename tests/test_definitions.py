@@ -98,11 +98,15 @@ def full_refresh_in_process(tmp_path_factory):
     return path, result
 
 
-def test_every_asset_reports_its_table_row_count_and_column_schema(full_refresh_in_process):
+def test_every_table_asset_reports_its_table_row_count_and_column_schema(full_refresh_in_process):
+    """A table asset (kind `duckdb`) ends its write with `... | table_metadata(con, table)`."""
     path, result = full_refresh_in_process
     materialized = {e.asset_key.to_user_string(): e.materialization.metadata
                     for e in result.get_asset_materialization_events()}
-    assert set(materialized) == {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    graph = defs.resolve_asset_graph()
+    tables = {k.to_user_string() for k in graph.get_all_asset_keys() if "duckdb" in graph.get(k).kinds}
+    assert tables <= set(materialized) and len(tables) >= 24
+    materialized = {asset: metadata for asset, metadata in materialized.items() if asset in tables}
     con = duckdb.connect(str(path), read_only=True)
     try:
         for asset, metadata in materialized.items():
