@@ -5,6 +5,7 @@ file; this asset is what makes the status data."""
 
 import dagster as dg
 
+from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from warehouse.integrity import rehash, record, summary
 
@@ -30,4 +31,5 @@ def snapshot_integrity(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         run.rows_accepted = sum(c.status == "ok" for c in checked)
         run.rows_quarantined = len(checked) - run.rows_accepted
         run.messages.append(summary(checked))
-    return dg.MaterializeResult(metadata=ingest_metadata(run, summary=summary(checked)))
+        table = table_metadata(con, "snapshot_integrity")
+    return dg.MaterializeResult(metadata=ingest_metadata(run, summary=summary(checked)) | table)
