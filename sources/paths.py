@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from importlib import resources
 from pathlib import Path
+
+# defined in the warehouse (which never imports sources), re-exported for the adapters
+from warehouse.hashing import sha256_file as sha256_file
 
 
 def package_path(*parts: str) -> Path:
@@ -24,14 +26,3 @@ def relative_locator(path: Path) -> str:
         return "sources/" + path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes, read in 4 MiB blocks so a multi-GB benchmark Parquet
-    never sits in memory whole. The one hash behind registry snapshots, benchmark file ids
-    and the drop-folder sensor's run keys, so all three agree on the same bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -12,11 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import mimetypes
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import yaml
 
 from sources.paths import package_path, sha256_file
+
+if TYPE_CHECKING:
+    from warehouse.integrity import BundledFiles
 
 FIELDS = [
     "source_id", "kind", "title", "publisher", "author", "citation_full", "url",
@@ -101,3 +105,12 @@ def snapshot_texts(sources: pl.DataFrame) -> dict[str, str]:
         for row in sources.filter(pl.col("snapshot_path").is_not_null()).iter_rows(named=True)
         if package_path(row["snapshot_path"]).exists()
     }
+
+
+def bundled_files() -> BundledFiles:
+    """The package's own files for the integrity re-hash (`warehouse.integrity`), read
+    fresh from the registry files themselves: a tampered record is quarantined in the
+    `source` table, so the table would hide it."""
+    from warehouse.integrity import BundledFiles
+
+    return BundledFiles(root=package_path(), registry=load_registry())

@@ -10,11 +10,10 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from sources.hardware.common import ATTRIBUTES, DATE_PRECISIONS, TIERS
-from sources.hardware.rental_prices import BOUNDS, RENTAL_KINDS
-from sources.hardware.sku import SKUS
+from warehouse.skus import SKUS
+from warehouse.vocabulary import DATE_PRECISIONS, HARDWARE_TIERS, RENTAL_BOUNDS, RENTAL_KINDS, SOURCE_CLASSES
+from warehouse.vocabulary import SPEC_ATTRIBUTES as ATTRIBUTES
 
-SOURCE_CLASSES = ["primary", "copy", "secondary"]
 UNITS = sorted({u for u, *_ in ATTRIBUTES.values()})
 
 
@@ -31,7 +30,7 @@ class GpuSpec(pa.DataFrameModel):
     sparsity: str = pa.Field(nullable=True, isin=["dense", "sparse"])
     compute_unit: str = pa.Field(nullable=True, isin=["tensor", "shader"])
     derived_from_sparse: bool = pa.Field()
-    tier: str = pa.Field(isin=TIERS)
+    tier: str = pa.Field(isin=HARDWARE_TIERS)
     source_class: str = pa.Field(isin=SOURCE_CLASSES)
 
     class Config:
@@ -87,7 +86,7 @@ class GpuRentalPrice(pa.DataFrameModel):
     date_precision: str = pa.Field(isin=DATE_PRECISIONS)
     pricing_kind: str = pa.Field(isin=RENTAL_KINDS)
     usd_per_gpu_hour: float = pa.Field(gt=0, lt=1000)
-    bound: str = pa.Field(isin=BOUNDS)
+    bound: str = pa.Field(isin=RENTAL_BOUNDS)
 
     class Config:
         strict = False

@@ -21,6 +21,9 @@ Decisions:
   into place: a changed file stays changed until someone restores it (or, for a curated
   CSV edited on purpose, re-writes the manifest with `infernomics verify --rehash-curated`).
 * Hashing is streamed (`sha256_file`), so a multi-GB part costs time, not memory.
+* The package's own files (where `sources/` lives, what its registry records) come in as
+  a `BundledFiles` from the caller (`sources.registry.bundled_files()`): the warehouse
+  never imports `sources/`.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from sources.paths import package_path, sha256_file
+from warehouse.hashing import sha256_file
 
 MANIFEST = ("data", "citations", "SHA256SUMS.txt")
 FAMILIES = ("citations", "hardware", "token_prices", "trends", "benchmarks")
@@ -42,6 +45,17 @@ _PREFIX_FAMILY = {
     "data/epoch_llm_prices/": "trends", "data/demand/": "trends",
     "data/benchmarks/": "benchmarks", "data/token_prices/": "token_prices",
 }
+
+
+@dataclass(frozen=True)
+class BundledFiles:
+    """The files that ship inside the `sources` package, as that layer describes them."""
+
+    root: Path                 # the `sources` package folder; registry and manifest paths are relative to it
+    registry: pl.DataFrame     # the registry records (`source_id`, `snapshot_path`, `snapshot_sha256`)
+
+    def path(self, *parts: str) -> Path:
+        return self.root.joinpath(*parts)
 
 
 @dataclass
@@ -69,9 +83,10 @@ def family_of(path: str) -> str:
     return "token_prices" if "/snapshots/token_prices/" in path else "benchmarks"
 
 
-def read_manifest() -> list[tuple[str, str, list[str]]]:
-    """(sha256, path relative to sources/, source ids) per curated CSV."""
-    path = package_path(*MANIFEST)
+def read_manifest(root: Path) -> list[tuple[str, str, list[str]]]:
+    """(sha256, path relative to sources/, source ids) per curated CSV; `root` is the
+    `sources` package folder."""
+    path = root.joinpath(*MANIFEST)
     if not path.exists():
         return []
     out = []
@@ -82,9 +97,9 @@ def read_manifest() -> list[tuple[str, str, list[str]]]:
     return out
 
 
-def write_manifest(files: list[str] | None = None) -> Path:
-    """Re-write the curated-CSV manifest from the files as they are now (a deliberate edit)."""
-    root = package_path()
+def write_manifest(root: Path, files: list[str] | None = None) -> Path:
+    """Re-write the curated-CSV manifest from the files as they are now (a deliberate edit);
+    `root` is the `sources` package folder."""
     names = files or sorted(p.relative_to(root).as_posix() for p in (root / "data" / "citations").rglob("*.csv"))
     lines = ["# sha256  path (relative to sources/)  source ids whose figures or citations the file carries",
              "# re-write after a deliberate edit: infernomics verify --rehash-curated"]
@@ -94,7 +109,7 @@ def write_manifest(files: list[str] | None = None) -> Path:
         if rel.startswith("data/citations/cited_in/"):
             sids = sorted(set(sids) | {_citing_source(rel)}) if _citing_source(rel) else sids
         lines.append(f"{sha256_file(root / rel)}  {rel}  {','.join(sids)}")
-    target = package_path(*MANIFEST)
+    target = root.joinpath(*MANIFEST)
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return target
 
@@ -103,22 +118,20 @@ def _citing_source(rel: str) -> str | None:
     return {"data/citations/cited_in/book_ch1.csv": "book-ch1-ai-inference-macro"}.get(rel)
 
 
-def expected(con: duckdb.DuckDBPyConnection | None, parts_dir: Path) -> list[Checked]:
+def expected(con: duckdb.DuckDBPyConnection | None, parts_dir: Path, bundled: BundledFiles) -> list[Checked]:
     """Every file with a registered hash, deduplicated by (file, hash)."""
-    from sources.registry import load_registry
-
     out: dict[tuple[str, str], Checked] = {}
 
     def add(item: Checked, file: Path | None) -> None:
         if file is not None:
             out.setdefault((str(file.resolve()) if file.exists() else str(file), item.expected_sha256), item)
 
-    for row in load_registry().filter(pl.col("snapshot_path").is_not_null()).iter_rows(named=True):
+    for row in bundled.registry.filter(pl.col("snapshot_path").is_not_null()).iter_rows(named=True):
         rel = "sources/" + row["snapshot_path"]
         add(Checked(family_of(rel), "registry", rel, row["snapshot_sha256"] or "", [row["source_id"]]),
-            package_path(row["snapshot_path"]))
-    for sha, rel, sids in read_manifest():
-        add(Checked("citations", "curated", "sources/" + rel, sha, sids), package_path(rel))
+            bundled.path(row["snapshot_path"]))
+    for sha, rel, sids in read_manifest(bundled.root):
+        add(Checked("citations", "curated", "sources/" + rel, sha, sids), bundled.path(rel))
     if con is None:
         return list(out.values())
     for sha, sid, path in con.execute("SELECT sha256, source_id, path FROM snapshot WHERE path IS NOT NULL").fetchall():
@@ -160,16 +173,17 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]).fetchall())
 
 
-def rehash(con: duckdb.DuckDBPyConnection | None, parts_dir: Path, families: tuple[str, ...] = FAMILIES) -> list[Checked]:
+def rehash(con: duckdb.DuckDBPyConnection | None, parts_dir: Path, bundled: BundledFiles,
+           families: tuple[str, ...] = FAMILIES) -> list[Checked]:
     """Re-hash every registered file of `families`; each comes back with its status."""
     checked = []
-    for item in expected(con, parts_dir):
+    for item in expected(con, parts_dir, bundled):
         if item.family not in families:
             continue
         if item.kind == "part":
             file = parts_dir / item.path
         elif item.kind in ("registry", "curated"):
-            file = package_path(item.path[len("sources/"):])
+            file = bundled.path(item.path[len("sources/"):])
         else:
             file = _in_warehouse_folder(item.path, parts_dir)
         if file is None or not file.is_file():

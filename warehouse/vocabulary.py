@@ -1,8 +1,44 @@
-"""The closed vocabularies of the core tables, in one light module (no pandera import),
-so the CLI can offer them as choices without slowing its start."""
+"""The closed vocabularies of the warehouse's tables, in one light module (no pandera import),
+so the CLI can offer them as choices without slowing its start.
+
+Decisions:
+* The warehouse owns its vocabularies: the contracts (`warehouse/contracts*.py`) check
+  against them and the adapters under `sources/` import them from here, so the import
+  arrow runs sources -> warehouse, never back (import-linter checks it, `make layers`).
+"""
 
 BOUNDS = ["=", ">", "<", "~", "range"]
 FIGURE_KINDS = ["observed", "estimate", "forecast", "assumption", "derived", "measured", "fit"]
 VERIFICATION = ["unverified", "verified", "quote_not_found", "value_mismatch", "no_snapshot"]
 SOURCE_KINDS = ["report", "web_page", "dataset", "package_data", "api", "benchmark_file", "book", "measurement"]
 SOURCE_CLASSES = ["primary", "copy", "secondary"]
+
+# --- hardware (gpu_spec, gpu_rental_price, gpu_purchase_price) -------------------------
+
+# How close a spec figure is to the vendor, best first: the preference order of the
+# `gpu_spec_wide` view (warehouse/sql/201_hardware_views.sql, docs/hardware.md).
+HARDWARE_TIERS = ["vendor_datasheet", "curated_dataset", "secondary", "scraped"]
+# How much of a date the source gave ("2022" is all of 2022, not 1 January).
+DATE_PRECISIONS = ["day", "month", "year"]
+
+# gpu_spec attribute -> (unit, precision, sparsity, compute_unit): a FLOPS figure always
+# says its precision, dense or sparse, and tensor or shader; other attributes say none.
+SPEC_ATTRIBUTES: dict[str, tuple[str, str | None, str | None, str | None]] = {
+    "memory_gb": ("GB", None, None, None),
+    "mem_bandwidth_tbps": ("TB/s", None, None, None),
+    "bf16_dense_tflops": ("TFLOPS", "bf16", "dense", "tensor"),
+    "bf16_sparse_tflops": ("TFLOPS", "fp16/bf16", "sparse", "tensor"),
+    "fp8_dense_tflops": ("TFLOPS", "fp8", "dense", "tensor"),
+    "fp16_tensor_dense_tflops": ("TFLOPS", "fp16", "dense", "tensor"),
+    "fp16_bf16_tensor_dense_tflops": ("TFLOPS", "fp16/bf16", "dense", "tensor"),
+    "fp16_shader_tflops": ("TFLOPS", "fp16", "dense", "shader"),
+    "fp32_shader_tflops": ("TFLOPS", "fp32", "dense", "shader"),
+    "fp64_shader_tflops": ("TFLOPS", "fp64", "dense", "shader"),
+    "tdp_w": ("W", None, None, None),
+    "release_date": ("year", None, None, None),
+    "release_price_usd": ("USD", None, None, None),
+}
+
+RENTAL_KINDS = ["on_demand", "commit_1y", "commit_3y", "capacity_block", "marketplace", "market", "index"]
+# A rental price is a point or a one-sided bound, never a range (one row is one price).
+RENTAL_BOUNDS = ["=", "<", ">", "~"]

@@ -8,7 +8,7 @@ NVIDIA quotes Tensor Core FLOPS *with sparsity* (twice the dense figure) and Tec
 
 `tier` ranks how close a figure is to the vendor, for the preference policy of the
 `gpu_spec_wide` view (see warehouse/sql/201_hardware_views.sql and docs/hardware.md):
-vendor_datasheet > curated_dataset > secondary > scraped.
+vendor_datasheet > curated_dataset > secondary > scraped (`warehouse.vocabulary.HARDWARE_TIERS`).
 
 Release dates are figures too: `value` is the decimal year of the first day the date can
 mean, `value_date` that day, `date_precision` says whether the source gave a day, a month
@@ -23,25 +23,7 @@ import re
 
 import polars as pl
 
-TIERS = ["vendor_datasheet", "curated_dataset", "secondary", "scraped"]
-DATE_PRECISIONS = ["day", "month", "year"]
-
-# attribute -> (unit, precision, sparsity, compute_unit)
-ATTRIBUTES: dict[str, tuple[str, str | None, str | None, str | None]] = {
-    "memory_gb": ("GB", None, None, None),
-    "mem_bandwidth_tbps": ("TB/s", None, None, None),
-    "bf16_dense_tflops": ("TFLOPS", "bf16", "dense", "tensor"),
-    "bf16_sparse_tflops": ("TFLOPS", "fp16/bf16", "sparse", "tensor"),
-    "fp8_dense_tflops": ("TFLOPS", "fp8", "dense", "tensor"),
-    "fp16_tensor_dense_tflops": ("TFLOPS", "fp16", "dense", "tensor"),
-    "fp16_bf16_tensor_dense_tflops": ("TFLOPS", "fp16/bf16", "dense", "tensor"),
-    "fp16_shader_tflops": ("TFLOPS", "fp16", "dense", "shader"),
-    "fp32_shader_tflops": ("TFLOPS", "fp32", "dense", "shader"),
-    "fp64_shader_tflops": ("TFLOPS", "fp64", "dense", "shader"),
-    "tdp_w": ("W", None, None, None),
-    "release_date": ("year", None, None, None),
-    "release_price_usd": ("USD", None, None, None),
-}
+from warehouse.vocabulary import SPEC_ATTRIBUTES
 
 SPEC_SCHEMA: dict[str, pl.DataType] = {
     "figure_id": pl.String,
@@ -154,8 +136,8 @@ def parse_number(text: str | None) -> float | None:
 
 
 def spec_row(**kw) -> dict:
-    """A gpu_spec row with unit/precision/sparsity/compute filled from ATTRIBUTES."""
-    unit, precision, sparsity, compute = ATTRIBUTES[kw["attribute"]]
+    """A gpu_spec row with unit/precision/sparsity/compute filled from `warehouse.vocabulary.SPEC_ATTRIBUTES`."""
+    unit, precision, sparsity, compute = SPEC_ATTRIBUTES[kw["attribute"]]
     row = {k: None for k in SPEC_SCHEMA}
     row.update(unit=unit, precision=precision, sparsity=sparsity, compute_unit=compute,
                derived_from_sparse=False, _errors=[])

@@ -30,6 +30,7 @@ import polars as pl
 
 from sources.hardware import common
 from sources.hardware.sku import spec_sku
+from warehouse.vocabulary import SPEC_ATTRIBUTES
 
 FILE_NAME = "gpu_specs.csv"
 VENDOR_SOURCES = {
@@ -63,10 +64,10 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME) -> pl.DataFrame:
         attribute = rec["attribute"]
         name = rec["sku_name"]
         sku = spec_sku(name) or spec_sku(f"{name} {rec['form_factor']}")
-        if attribute not in common.ATTRIBUTES:
+        if attribute not in SPEC_ATTRIBUTES:
             errors.append(f"attribute_known: {attribute!r} is not a gpu_spec attribute")
             attribute = "memory_gb"  # placeholder so the row can be built and quarantined
-        unit, precision, sparsity, compute = common.ATTRIBUTES[attribute]
+        unit, precision, sparsity, compute = SPEC_ATTRIBUTES[attribute]
         stated = (rec["unit"], rec["precision"] or None, rec["sparsity"] or None, rec["compute_unit"] or None)
         if attribute != "release_date" and stated != (unit, precision, sparsity, compute) and not errors:
             errors.append(f"attribute_shape: {attribute} must be {(unit, precision, sparsity, compute)}, row says {stated}")

@@ -34,12 +34,11 @@ import polars as pl
 
 from sources.hardware import common
 from sources.hardware.sku import to_sku
+from warehouse.vocabulary import RENTAL_BOUNDS, RENTAL_KINDS
 
 EPOCH_SOURCE_ID = "epoch-hardware-prices"
 EPOCH_FILE = "hardware_prices.csv"
 CURATED_FILE = "gpu_rental_prices.csv"
-RENTAL_KINDS = ["on_demand", "commit_1y", "commit_3y", "capacity_block", "marketplace", "market", "index"]
-BOUNDS = ["=", "<", ">", "~"]
 
 PRICE_SCHEMA: dict[str, pl.DataType] = {
     "figure_id": pl.String,
@@ -180,8 +179,8 @@ def parse_curated(data: bytes | Path, file_name: str = CURATED_FILE) -> pl.DataF
         day, precision = _date(rec["date"], errors, rec["notes"])
         if rec["pricing_kind"] not in RENTAL_KINDS:
             errors.append(f"pricing_kind: {rec['pricing_kind']!r} is not one of {RENTAL_KINDS}")
-        if rec["bound"] not in BOUNDS:
-            errors.append(f"bound: {rec['bound']!r} is not one of {BOUNDS}")
+        if rec["bound"] not in RENTAL_BOUNDS:
+            errors.append(f"bound: {rec['bound']!r} is not one of {RENTAL_BOUNDS}")
         try:
             usd = common.parse_number(rec["usd_per_gpu_hour"])
             if usd is None or usd <= 0:

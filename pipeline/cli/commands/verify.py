@@ -26,17 +26,19 @@ def verify(args: argparse.Namespace) -> int:
       infernomics verify --all --format json
     """
     if args.rehash_curated:
+        from sources.paths import package_path
         from warehouse.integrity import write_manifest
 
-        print(f"re-wrote {write_manifest()}")
+        print(f"re-wrote {write_manifest(package_path())}")
         return 0
+    from sources.registry import bundled_files
     from warehouse.integrity import rehash, record, summary
 
     wh = warehouse_from(args)
     if not wh.exists():
         raise UserError(f"no warehouse at {wh.path}; run `infernomics refresh` first")
     with wh.ingest("cli/verify") as (con, run):
-        checked = rehash(con, wh.parts_dir)
+        checked = rehash(con, wh.parts_dir, bundled_files())
         record(con, checked, "verify")
         run.rows_in = len(checked)
         run.rows_accepted = sum(c.status == "ok" for c in checked)

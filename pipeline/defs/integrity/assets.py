@@ -7,6 +7,7 @@ import dagster as dg
 
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from sources.registry import bundled_files
 from warehouse.integrity import rehash, record, summary
 
 LOADED_FROM_FILES = [
@@ -25,7 +26,7 @@ def snapshot_integrity(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     sha256 it was registered with; the status per file lands in `snapshot_integrity`."""
     wh = warehouse.warehouse
     with warehouse.ingest(context) as (con, run):
-        checked = rehash(con, wh.parts_dir)
+        checked = rehash(con, wh.parts_dir, bundled_files())
         record(con, checked, "refresh")
         run.rows_in = len(checked)
         run.rows_accepted = sum(c.status == "ok" for c in checked)

@@ -5,12 +5,13 @@ non-zero). Defined here, on each family's asset, so the family modules stay as t
 import dagster as dg
 
 from pipeline.defs.resources import WarehouseResource
+from sources.registry import bundled_files
 from warehouse.integrity import rehash, summary
 
 
 def _unchanged(warehouse: WarehouseResource, families: tuple[str, ...]) -> dg.AssetCheckResult:
     with warehouse.reader() as con:
-        checked = rehash(con, warehouse.warehouse.parts_dir, families)
+        checked = rehash(con, warehouse.warehouse.parts_dir, bundled_files(), families)
     bad = [c for c in checked if c.status != "ok"]
     return dg.AssetCheckResult(passed=not bad, description=summary(checked),
                                metadata={"files": len(checked), "changed": len(bad),
