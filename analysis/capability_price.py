@@ -109,7 +109,7 @@ def thresholds(obs: pl.DataFrame, benchmark: str) -> list[Threshold]:
     out: list[Threshold] = []
     dates = scored["release_date"].to_list()
     scores = scored[benchmark].to_list()
-    for i, row in enumerate(scored.iter_rows(named=True)):
+    for row in scored.iter_rows(named=True):
         best_up_to_date = max(s for s, d in zip(scores, dates) if d <= row["release_date"])
         if row[benchmark] < best_up_to_date:
             continue

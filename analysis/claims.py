@@ -8,7 +8,7 @@ verification `value_mismatch` rather than being corrected or hidden.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from analysis.formulas import agrees_within_rounding, derive
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 DIMENSIONS = ("value", "bound", "unit", "period")
 RELATIONS = ("same_claim", "restates", "derived_from")

@@ -18,7 +18,7 @@ Stable names (the benchmarks family calls them for measured runs; see docs/hardw
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from analysis.formulas import derive, formula
 

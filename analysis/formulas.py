@@ -10,8 +10,8 @@ its lineage rows, ready for the warehouse.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 DERIVED_SOURCE_ID = "infernomics-derived"
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib
 

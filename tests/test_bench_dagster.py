@@ -7,10 +7,10 @@ import dagster as dg
 import duckdb
 import pytest
 
+from pipeline.definitions import defs
 from pipeline.defs.benchmarks.checks import bundled_percentiles_agree_with_files
 from pipeline.defs.benchmarks.sensors import benchmark_drop_folder
 from pipeline.defs.resources import WarehouseResource
-from pipeline.definitions import defs
 
 FIX = Path(__file__).parent / "fixtures" / "benchmarks"
 

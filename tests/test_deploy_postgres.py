@@ -33,7 +33,6 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-
 from dagster._core.scheduler.instigation import InstigatorStatus, InstigatorType
 
 from pipeline.definitions import defs

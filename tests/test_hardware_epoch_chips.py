@@ -79,8 +79,8 @@ def test_renamed_optional_column_just_drops_that_attribute():
 
 
 def test_non_numeric_value_is_marked_not_dropped():
-    data = ("Hardware name,Type,Memory size per board (Byte),Memory bandwidth (byte/s),TDP (W)\n"
-            "NVIDIA L4,GPU,lots,300000000000,72\n").encode()
+    data = (b"Hardware name,Type,Memory size per board (Byte),Memory bandwidth (byte/s),TDP (W)\n"
+            b"NVIDIA L4,GPU,lots,300000000000,72\n")
     spec = epoch_chips.parse(data)
     mem = spec.filter(pl.col("attribute") == "memory_gb").row(0, named=True)
     assert mem["value"] is None and mem["_errors"][0].startswith("numeric: memory_gb")

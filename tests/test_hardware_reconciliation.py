@@ -4,7 +4,6 @@ import datetime as dt
 
 import duckdb
 import polars as pl
-import pytest
 
 from sources.hardware import common
 from sources.hardware.sku import SKUS

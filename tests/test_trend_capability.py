@@ -6,7 +6,11 @@ import polars as pl
 import pytest
 
 from analysis.capability_price import (
-    EXCLUDED_MODELS, capability_fits, cheapest_path, prepare, thresholds,
+    EXCLUDED_MODELS,
+    capability_fits,
+    cheapest_path,
+    prepare,
+    thresholds,
 )
 from sources.epoch_llm_prices import parse_all
 

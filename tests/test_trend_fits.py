@@ -9,15 +9,23 @@ import numpy as np
 import pytest
 
 from analysis.trend import (
-    DEFAULT_RESAMPLES, FLAG_SHORT_SPAN, FitRefused, bands, bootstrap_slopes, choose_curve,
-    elasticity, fit_exponential, growth_multiple,
+    DEFAULT_RESAMPLES,
+    FLAG_SHORT_SPAN,
+    FitRefused,
+    bands,
+    bootstrap_slopes,
+    choose_curve,
+    elasticity,
+    fit_exponential,
+    growth_multiple,
 )
 
 TRUE_DECLINE = 10.0           # falls 10x a year
 T0 = 19_000.0                 # day number (2022-01-08)
+TRUE_RATE = -math.log(TRUE_DECLINE)
 
 
-def draw(rng, n, *, rate=-math.log(TRUE_DECLINE), sd=0.4, years=3.0):
+def draw(rng, n, *, rate=TRUE_RATE, sd=0.4, years=3.0):
     days = np.sort(rng.uniform(0, years * 365.25, n))
     days[0], days[-1] = 0.0, years * 365.25
     y = math.log(100) + rate * days / 365.25 + rng.normal(0, sd, n)

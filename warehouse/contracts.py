@@ -7,9 +7,10 @@ broke; that name is what `quarantine.rule` records.
 
 from __future__ import annotations
 
-import polars as pl
 import pandera.polars as pa
+import polars as pl
 
+from analysis.corroboration import RELATIONS as LINK_RELATIONS
 from warehouse.vocabulary import BOUNDS, FIGURE_KINDS, SOURCE_CLASSES, SOURCE_KINDS, VERIFICATION  # noqa: F401
 
 _NO_SPACE = r"^\S+$"
@@ -84,7 +85,6 @@ class CitedFigure(Figure):
 
 
 # Corroboration (migration 020) and cited statements (021): the citation family's additions.
-from analysis.corroboration import DIMENSIONS as LINK_DIMENSIONS, RELATIONS as LINK_RELATIONS  # noqa: E402
 
 FIGURE_FLAGS = ["disagrees_value", "disagrees_bound", "disagrees_unit", "disagrees_period", "scope_differs",
                 "unit_interpreted"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import polars as pl
 import pandera.polars as pa
+import polars as pl
 
 FIT_METHODS = ["ols", "bootstrap", "theil-sen", "epoch-ols"]
 FIT_FAMILIES = ["capability_price", "demand", "token_price", "gpu", "benchmark"]

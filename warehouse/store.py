@@ -15,7 +15,6 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from importlib import metadata
-
 from typing import TYPE_CHECKING
 
 import duckdb

@@ -8,7 +8,8 @@ import datetime as dt
 import inspect
 import json
 import sys
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from warehouse import Warehouse
 

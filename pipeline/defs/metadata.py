@@ -40,7 +40,8 @@ import hashlib
 import inspect
 import json
 import warnings
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import dagster as dg
 import duckdb

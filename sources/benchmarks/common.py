@@ -207,7 +207,7 @@ def parse_python_dict(text: str) -> dict:
 class RunBuilder:
     """Collects one run's fields and stats while a parser walks the file."""
 
-    def __init__(self, ctx: "ParseContext", locator: str):
+    def __init__(self, ctx: ParseContext, locator: str):
         self.ctx = ctx
         self.locator = locator
         self.run_id = f"{ctx.sha256[:16]}/{locator}"

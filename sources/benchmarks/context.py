@@ -59,7 +59,7 @@ class Context:
     notes: dict[str, str] = field(default_factory=dict)
     origin_label: str = ""
 
-    def for_file(self, file_name: str) -> "Context":
+    def for_file(self, file_name: str) -> Context:
         """This context with the per-file section matching `file_name` applied."""
         values, origins = dict(self.values), dict(self.origins)
         for pattern, section in self.per_file.items():
@@ -69,7 +69,7 @@ class Context:
                     origins[key] = f"{self.origin_label}#files[{pattern}]"
         return Context(values, origins, set(self.override), {}, dict(self.notes), self.origin_label)
 
-    def with_cli(self, flags: dict[str, Any]) -> "Context":
+    def with_cli(self, flags: dict[str, Any]) -> Context:
         values, origins = dict(self.values), dict(self.origins)
         for key, value in _typed({k: v for k, v in flags.items() if v is not None}, "cli").items():
             values[key] = value

@@ -25,7 +25,13 @@ import json
 import re
 
 from sources.benchmarks.common import (
-    UNIT_TO_MS, Frames, ParseContext, ParseError, RunBuilder, check_all_failed, finish,
+    UNIT_TO_MS,
+    Frames,
+    ParseContext,
+    ParseError,
+    RunBuilder,
+    check_all_failed,
+    finish,
 )
 
 REJECT_CODES = {429, 503}
@@ -201,7 +207,7 @@ def _parse_csv(text: str, ctx: ParseContext) -> Frames:
     for section in sections:
         header = [h.strip() for h in section[0]]
         if header[0] == "Metric":
-            for n, row in enumerate(section[1:], start=2):
+            for row in section[1:]:
                 metric, unit = _csv_metric(row[0])
                 if metric is None:
                     b.unmapped[row[0]] = dict(zip(header[1:], row[1:]))

@@ -25,7 +25,13 @@ import re
 import polars as pl
 
 from sources.benchmarks.common import (
-    Frames, ParseContext, ParseError, RunBuilder, check_all_failed, finish, parse_python_dict,
+    Frames,
+    ParseContext,
+    ParseError,
+    RunBuilder,
+    check_all_failed,
+    finish,
+    parse_python_dict,
 )
 
 FORMAT = "llmperf"

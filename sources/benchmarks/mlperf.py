@@ -31,7 +31,12 @@ import json
 import re
 
 from sources.benchmarks.common import (
-    Frames, ParseContext, ParseError, RunBuilder, finish, parse_python_dict,
+    Frames,
+    ParseContext,
+    ParseError,
+    RunBuilder,
+    finish,
+    parse_python_dict,
 )
 
 FORMAT = "mlperf"

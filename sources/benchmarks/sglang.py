@@ -25,7 +25,13 @@ import re
 import polars as pl
 
 from sources.benchmarks.common import (
-    Frames, ParseContext, ParseError, RunBuilder, bench_serving_requests, check_all_failed, finish,
+    Frames,
+    ParseContext,
+    ParseError,
+    RunBuilder,
+    bench_serving_requests,
+    check_all_failed,
+    finish,
 )
 
 FORMAT = "sglang"

@@ -28,10 +28,14 @@ import json
 import re
 from typing import Any
 
-import polars as pl
-
 from sources.benchmarks.common import (
-    Frames, ParseContext, ParseError, RunBuilder, bench_serving_requests, check_all_failed, finish,
+    Frames,
+    ParseContext,
+    ParseError,
+    RunBuilder,
+    bench_serving_requests,
+    check_all_failed,
+    finish,
 )
 
 FORMAT = "vllm"

@@ -30,7 +30,6 @@ import re
 
 from warehouse.skus import SKUS
 
-
 # (pattern on the normalised name, sku, why). First match wins; order matters where one
 # pattern is a prefix of another (h100 nvl before h100). Patterns are anchored.
 RULES: list[tuple[str, str, str]] = [
@@ -129,7 +128,7 @@ def spec_sku(name: str | None) -> str | None:
 def rule_for(name: str) -> tuple[str, str] | None:
     """(pattern, why) of the rule that maps `name`, for documentation and audits."""
     norm = normalise(name)
-    for pattern, sku, why in _COMPILED:
+    for pattern, _sku, why in _COMPILED:
         if pattern.match(norm):
             return pattern.pattern, why
     return None

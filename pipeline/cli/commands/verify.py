@@ -32,7 +32,7 @@ def verify(args: argparse.Namespace) -> int:
         print(f"re-wrote {write_manifest(package_path())}")
         return 0
     from sources.registry import bundled_files
-    from warehouse.integrity import rehash, record, summary
+    from warehouse.integrity import record, rehash, summary
 
     wh = warehouse_from(args)
     if not wh.exists():

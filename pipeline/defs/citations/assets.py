@@ -11,8 +11,15 @@ from sources import citations, registry
 from warehouse import query_frame
 from warehouse.contracts import CitedFigure
 from warehouse.corroboration import LINKS_SOURCE_ID, store_links, store_statements
-from warehouse.figures import (figure_frame, store_citations, store_figures, store_formulas,
-                               store_lineage, store_snapshots, store_sources)
+from warehouse.figures import (
+    figure_frame,
+    store_citations,
+    store_figures,
+    store_formulas,
+    store_lineage,
+    store_snapshots,
+    store_sources,
+)
 
 
 @dg.asset(key=["clean", "citations", "source"], group_name="citations", pool=WRITER_POOL, kinds={"duckdb"})

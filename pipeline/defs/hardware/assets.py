@@ -5,6 +5,7 @@ import polars as pl
 
 from analysis.cost import reference_decode_floors
 from analysis.formulas import all_formulas
+from pipeline.defs.hardware import sql
 from pipeline.defs.metadata import WRITTEN_BY_STEP, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources.hardware import load, rental_prices
@@ -12,8 +13,6 @@ from warehouse import query_frame
 from warehouse.contracts_hardware import GpuPurchasePrice, GpuRentalPrice, GpuSpec
 from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_snapshots
 from warehouse.store import store
-
-from pipeline.defs.hardware import sql
 
 REGISTRY = dg.AssetKey(["clean", "citations", "source"])
 

@@ -8,7 +8,7 @@ import dagster as dg
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources.registry import bundled_files
-from warehouse.integrity import rehash, record, summary
+from warehouse.integrity import record, rehash, summary
 
 LOADED_FROM_FILES = [
     dg.AssetKey(["clean", "citations", "source"]), dg.AssetKey(["clean", "citations", "figure"]),

@@ -11,15 +11,20 @@ from analysis.formulas import all_formulas
 from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.trends import claims, market_series, series
+from pipeline.defs.trends.elasticity import elasticities
 from pipeline.defs.trends.fitting import fit_each, fit_series, store_fits, store_refusals
 from pipeline.defs.trends.records import merge, records
-from pipeline.defs.trends.elasticity import elasticities
 from sources import demand, epoch_llm_prices
-from sources.token_prices.models import canonical_model_key
 from sources.paths import data_path
+from sources.token_prices.models import canonical_model_key
 from warehouse import query_frame
-from warehouse.contracts_trends import (ClaimCheck, DemandObservation, LlmPriceObservation, OpenRouterAuthorWeek,
-                                        OpenRouterWeek)
+from warehouse.contracts_trends import (
+    ClaimCheck,
+    DemandObservation,
+    LlmPriceObservation,
+    OpenRouterAuthorWeek,
+    OpenRouterWeek,
+)
 from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_sources
 from warehouse.store import store
 

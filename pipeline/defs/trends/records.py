@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.trend import DAYS_PER_YEAR, ExpFit, bands, fmt_multiple as fm, from_days
+from analysis.trend import DAYS_PER_YEAR, ExpFit, bands, from_days
+from analysis.trend import fmt_multiple as fm
 
 DERIVED = "infernomics-derived"
 BAND_POINTS = 60

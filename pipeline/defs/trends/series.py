@@ -13,11 +13,12 @@ Decisions per series:
 from __future__ import annotations
 
 import datetime as dt
+
 import polars as pl
 
 from analysis import capability_price as cp
-from sources.epoch_llm_prices import BENCHMARK_COLUMNS
 from pipeline.defs.trends.records import Point, SeriesSpec
+from sources.epoch_llm_prices import BENCHMARK_COLUMNS
 
 EPOCH_SOURCE_LINE = ("Data: Epoch AI, \"LLM inference prices have fallen rapidly but unequally across tasks\" "
                      "(2025), CC BY 4.0; prices from Artificial Analysis and Epoch AI. Fit: infernomics.")
