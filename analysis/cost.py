@@ -19,6 +19,7 @@ Stable names (the benchmarks family calls them for measured runs; see docs/hardw
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypedDict
 
 from analysis.formulas import derive, formula
 
@@ -201,7 +202,12 @@ def reference_decode_floors(inputs_by_sku: Mapping[str, Mapping[str, Mapping]]) 
 
 # The chapter's framework: which roles must share a unit, and each role's default unit
 # when a user types a bare number.
-FRAMEWORK = {
+class FrameworkSpec(TypedDict):
+    units: dict[str, str]           # role -> default unit
+    same_unit: tuple[str, str]      # the two roles whose units must agree
+
+
+FRAMEWORK: dict[str, FrameworkSpec] = {
     "human_equivalent_ratio": {"units": {"ai_work_per_time": "tasks/hour", "human_work_per_time": "tasks/hour"},
                                "same_unit": ("ai_work_per_time", "human_work_per_time")},
     "cost_ratio": {"units": {"human_cost_per_task": "USD/task", "ai_cost_per_task": "USD/task"},

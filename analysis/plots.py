@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
@@ -105,10 +106,10 @@ def band_figure(dates: Sequence, values: Sequence[float], band: dict | None, *, 
         ax.scatter(_dates(to_days(excluded[0])), np.asarray(excluded[1], float), s=22,
                    facecolors="none", edgecolors="#888888", zorder=3,
                    label=excluded_label or "shown, not fitted (flagged)")
-    labelled_excluded = excluded is not None and len(excluded) > 2 and excluded[2] is not None and len(excluded[0])
-    all_days = np.concatenate([d, to_days(excluded[0])]) if labelled_excluded else d
-    if labelled_excluded:
-        _label_points(ax, to_days(excluded[0]), np.asarray(excluded[1], float), excluded[2], all_days, color="#777777")
+    labelled = excluded if excluded is not None and len(excluded) > 2 and excluded[2] is not None and len(excluded[0]) else None
+    all_days = np.concatenate([d, to_days(labelled[0])]) if labelled is not None else d
+    if labelled is not None:
+        _label_points(ax, to_days(labelled[0]), np.asarray(labelled[1], float), labelled[2], all_days, color="#777777")
     if point_labels is not None:
         _label_points(ax, d, v, point_labels, all_days)
     if band is not None:
@@ -153,7 +154,7 @@ def _label_points(ax, days: np.ndarray, values: np.ndarray, labels: Sequence, x_
 def dollar_ticks(ax) -> None:
     """Plain dollar tick labels ($6, $8, $10) on a log y axis spanning less than a decade,
     where matplotlib would otherwise write 6x10^0; wider axes keep the decade ticks."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    from matplotlib.ticker import FuncFormatter, Locator, LogLocator, NullFormatter
 
     lo, hi = ax.get_ylim()
     if lo <= 0 or hi / lo >= 10:
@@ -164,7 +165,7 @@ def dollar_ticks(ax) -> None:
             return f"${v:,.0f}"
         return f"${v:.3g}" if v >= 1 else f"${v:.2g}"
 
-    locator = LogLocator(base=10, subs=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0))
+    locator: Locator = LogLocator(base=10, subs=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0))
     if sum(lo <= t <= hi for t in locator.tick_values(lo, hi)) < 3:
         from matplotlib.ticker import MaxNLocator
         locator = MaxNLocator(nbins=5)
@@ -249,7 +250,7 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
                        for r in rows], fontsize=7)
     ax.set_xscale("log")
     ax.margins(x=0.08)
-    handles = [("claimed", dict(marker="D", color=COLORS[1]), "claimed"),
+    handles: list[tuple[str, dict[str, Any], str]] = [("claimed", dict(marker="D", color=COLORS[1]), "claimed"),
                ("rounded", dict(marker="_", color=COLORS[1], alpha=0.35, s=200, linewidths=5),
                 "claim: range its rounded % covers"),
                (">", dict(marker=">", color=COLORS[1]), "claim is a lower bound (at least; arrow)"),

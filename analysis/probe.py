@@ -26,7 +26,9 @@ import platform
 import statistics
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -72,7 +74,7 @@ def cpu_name() -> str:
 
 
 def environment() -> ProbeEnvironment:
-    config = np.show_config(mode="dicts") if hasattr(np, "show_config") else {}
+    config: Mapping[str, Any] = np.show_config(mode="dicts") if hasattr(np, "show_config") else {}
     blas = (config.get("Build Dependencies", {}).get("blas", {}) if isinstance(config, dict) else {}) or {}
     versions = {"python": platform.python_version(), "numpy": np.__version__,
                 "blas": f"{blas.get('name', '?')} {blas.get('version', '')}".strip(), "os": platform.platform()}

@@ -313,6 +313,7 @@ def bands(fit: ExpFit, grid_days: np.ndarray, observed_days: tuple[float, float]
         half_p = tq * fit.resid_sd * np.sqrt(1 + base)
         cl, ch, pl_, ph = yhat - half_c, yhat + half_c, yhat - half_p, yhat + half_p
     elif fit.method == "bootstrap":
+        assert fit.intercept_samples is not None and fit.slope_samples is not None and fit.residuals is not None
         lines = fit.intercept_samples[:, None] + fit.slope_samples[:, None] * xg[None, :]
         cl, ch = np.quantile(lines, [alpha / 2, 1 - alpha / 2], axis=0)
         rng = np.random.default_rng(fit.seed)
@@ -323,6 +324,7 @@ def bands(fit: ExpFit, grid_days: np.ndarray, observed_days: tuple[float, float]
         lo_line = fit.intercept + fit.slope * fit.x_mean + fit.slope_low * (xg - fit.x_mean)
         hi_line = fit.intercept + fit.slope * fit.x_mean + fit.slope_high * (xg - fit.x_mean)
         cl, ch = np.minimum(lo_line, hi_line), np.maximum(lo_line, hi_line)
+        assert fit.residuals is not None
         rq = np.quantile(fit.residuals, [alpha / 2, 1 - alpha / 2])
         pl_, ph = np.minimum(cl, yhat) + rq[0], np.maximum(ch, yhat) + rq[1]
     # a new point is never more predictable than the line: keep the prediction band around
@@ -409,6 +411,9 @@ def choose_curve(dates: Sequence, values: Sequence[float]) -> CurveChoice:
 
     p0 = [y.max() + 1.0, max(ols["b"], 0.1), x.mean()]
     note = None
+    aic_l: float | None
+    aicc_l: float | None
+    params: dict | None
     try:
         popt, _ = optimize.curve_fit(logit, x, y, p0=p0, maxfev=20_000)
         rss_l = float(((y - logit(x, *popt)) ** 2).sum())

@@ -233,7 +233,7 @@ class Warehouse:
         killed before it published. The building copy is the published state here, and no
         other writer runs, so nothing in flight can be mistaken for garbage."""
         for table, folders in PARTS_TABLES.items():
-            exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]
+            exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchall()[0][0]
             if not exists:
                 continue
             registered = {part_path(r[0]) for r in con.execute(f"SELECT part_file FROM {table}").fetchall()}
@@ -303,4 +303,6 @@ def publish_file(tmp: Path, target: Path) -> None:
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     """Run a query and return a polars frame (DuckDB 2.0: con.sql(...).to_arrow_table())."""
-    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+    frame = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)  # an Arrow table always converts to a frame, never a Series
+    return frame

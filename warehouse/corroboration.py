@@ -33,7 +33,8 @@ LINKS_SOURCE_ID = "infernomics-corroboration"
 
 def check_links(links: pl.DataFrame, figures_by_id: dict[str, dict]) -> pl.DataFrame:
     """The link rows with `agrees`, `differences`, `check_detail` and the rules each row breaks."""
-    out, seen = [], {}
+    out: list[dict] = []
+    seen: dict[frozenset[str], str] = {}   # pair -> locator of its first link
     for row in links.iter_rows(named=True):
         errors = list(row.get("_errors") or [])
         a, b = row["figure_id"], row["other_figure_id"]
@@ -62,8 +63,10 @@ def check_links(links: pl.DataFrame, figures_by_id: dict[str, dict]) -> pl.DataF
                 errors.append(f"declared_agreement_holds: the file declares {said}, the check finds {found}")
         out.append(row | {"agrees": not differences, "differences": differences, "check_detail": detail or "not checked",
                           "source_id": LINKS_SOURCE_ID, "locator": row["_locator"], "_errors": errors})
-    schema = dict(links.schema) | {"agrees": pl.Boolean, "differences": pl.List(pl.String), "check_detail": pl.String,
-                                   "source_id": pl.String, "locator": pl.String, "_errors": pl.List(pl.String)}
+    added: dict[str, pl.DataType | type[pl.DataType]] = {
+        "agrees": pl.Boolean, "differences": pl.List(pl.String), "check_detail": pl.String,
+        "source_id": pl.String, "locator": pl.String, "_errors": pl.List(pl.String)}
+    schema = dict(links.schema) | added
     return pl.DataFrame(out, schema=schema, orient="row")
 
 

@@ -9,7 +9,7 @@ import polars as pl
 from warehouse.contracts import Figure, Source
 from warehouse.store import IngestRun, StoreResult, store
 
-FIGURE_SCHEMA = {
+FIGURE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "figure_id": pl.String, "source_id": pl.String, "snapshot_sha256": pl.String,
     "metric": pl.String, "entity_kind": pl.String, "entity": pl.String, "value": pl.Float64,
     "unit": pl.String, "bound": pl.String, "value_low": pl.Float64, "value_high": pl.Float64,
@@ -21,7 +21,7 @@ FIGURE_SCHEMA = {
 
 def figure_frame(rows: list[dict]) -> pl.DataFrame:
     """Figure rows (dicts, missing keys = null) as a frame with the figure table's types."""
-    extra = {k: pl.String for r in rows for k in r if k.startswith("_") and k != "_errors"}
+    extra: dict[str, pl.DataType | type[pl.DataType]] = {k: pl.String for r in rows for k in r if k.startswith("_") and k != "_errors"}
     extra |= {"_errors": pl.List(pl.String)} if any("_errors" in r for r in rows) else {}
     schema = FIGURE_SCHEMA | extra
     return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema, orient="row")

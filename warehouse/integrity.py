@@ -177,6 +177,7 @@ def rehash(con: duckdb.DuckDBPyConnection | None, parts_dir: Path, bundled: Bund
            families: tuple[str, ...] = FAMILIES) -> list[Checked]:
     """Re-hash every registered file of `families`; each comes back with its status."""
     checked = []
+    file: Path | None
     for item in expected(con, parts_dir, bundled):
         if item.family not in families:
             continue
