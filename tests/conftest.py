@@ -1,8 +1,14 @@
-"""Shared fixtures: a real warehouse refreshed once per session by the real Definitions."""
+"""Shared fixtures: a real warehouse refreshed once per session by the real Definitions.
+
+Two tiers: a test is marked `slow` when it is refresh-backed (it uses
+`refreshed_warehouse`, or its module runs a refresh or materializes the Definitions);
+`pytest -m "not slow"` (`make test-fast`) runs the rest, the fast unit tests.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import os
 from pathlib import Path
@@ -13,6 +19,35 @@ from pipeline.cli import main
 
 # Tests never touch the internet: live feeds refresh from stored data only.
 os.environ["INFERNOMICS_OFFLINE"] = "1"
+
+# What a refresh-backed test module says somewhere: the refresh entry point, Dagster's
+# in-process materialization, the CLI's `refresh` command, or the `full_refresh` job launched.
+REFRESH_CALLS = ("run_refresh(", "materialize(", "execute_in_process(", 'cli("refresh"', '"refresh",', '"full_refresh"')
+REFRESH_FIXTURES = {"refreshed_warehouse"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark refresh-backed tests `slow`, so `-m "not slow"` is the fast tier.
+
+    Decisions:
+    * A whole module is slow when its source runs a refresh (REFRESH_CALLS): its fixtures
+      and helpers refresh for many tests, and a fast unit test belongs in its own module.
+    * Any test that uses a refresh fixture (REFRESH_FIXTURES) is slow wherever it lives.
+    * Derived from the code, not hand-kept marks, so a new refresh-backed test cannot be
+      forgotten in the fast tier.
+    """
+    refreshing: dict[str, bool] = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        name = getattr(module, "__name__", "")
+        if name not in refreshing:
+            try:
+                source = inspect.getsource(module) if module is not None else ""
+            except (OSError, TypeError):
+                source = ""
+            refreshing[name] = any(call in source for call in REFRESH_CALLS)
+        if refreshing[name] or REFRESH_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
