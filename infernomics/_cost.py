@@ -104,7 +104,7 @@ def scenario(con: duckdb.DuckDBPyConnection, gpu: str, *, gpus: float = 1.0, tok
             raise Error("--price-date is required to choose a stored price (or give --price USD_PER_GPU_HOUR)")
         until = end_of(price_date)
         if provider:
-            matched = match_names(con, "gpu_rental_price", "provider", provider, "provider")
+            matched = match_names(con, "gpu_rental_price", "provider", provider, "--provider")
         price, candidates = (_pinned_price(con, price_figure, sku, until), 1) if price_figure else \
             _chosen_price(con, sku, until, pricing_kind, provider, matched)
     throughput = _throughput(con, throughput_figure) if throughput_figure else None

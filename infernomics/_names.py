@@ -34,4 +34,4 @@ def match_names(con: duckdb.DuckDBPyConnection, relation: str, column: str, text
     near = difflib.get_close_matches(needle, known, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(near)}?" if near else f"stored names: {', '.join(known[:30])}" + (
         f" and {len(known) - 30} more" if len(known) > 30 else "")
-    raise Error(f"no stored {what} contains {needle!r}; {hint}")
+    raise Error(f"{what} {needle!r} is in no stored name; {hint}")
