@@ -40,3 +40,22 @@ def cli():
         return code, out.getvalue(), err.getvalue()
 
     return run
+
+
+#: Files tests leave for people (screenshots): listed at the end of the test output.
+ARTEFACTS: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def artefacts_dir() -> Path:
+    """Where tests save artefacts: $INFERNOMICS_TEST_ARTEFACTS, else ./test-artefacts (git-ignored)."""
+    root = Path(os.environ.get("INFERNOMICS_TEST_ARTEFACTS") or Path(__file__).parent.parent / "test-artefacts")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def pytest_terminal_summary(terminalreporter):
+    if ARTEFACTS:
+        terminalreporter.section("test artefacts")
+        for line in ARTEFACTS:
+            terminalreporter.write_line(line)

@@ -117,3 +117,39 @@ def _short(text: str) -> str:
         kept.append(ch)
         used += w
     return "".join(kept) + "…"
+
+
+class Progress:
+    """`[12/84] 3.1s  what` on one rewritten line of stderr while long work runs.
+
+    Decisions: only when stderr is a terminal (a log file or a pipe gets no carriage-return
+    noise; `enabled` overrides for tests); counts known up front, so it reads N of M, not a
+    spinner; the line is cleared at the end so the command's own summary stays clean."""
+
+    def __init__(self, total: int, what: str, stream=None, enabled: bool | None = None):
+        import time
+
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.total, self.what, self.done = total, what, 0
+        self._clock = time.monotonic
+        self.started = self._clock()
+
+    @property
+    def elapsed(self) -> float:
+        return self._clock() - self.started
+
+    def step(self, label: str = "") -> None:
+        self.done += 1
+        if self.enabled:
+            import shutil
+
+            text = " ".join(f"{self.what} [{self.done}/{self.total}] {self.elapsed:5.1f}s  {label}".split())
+            room = shutil.get_terminal_size((80, 20)).columns - 1
+            self.stream.write("\r" + (text if width(text) <= room else text[: room - 1] + "…") + "\033[K")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
