@@ -50,3 +50,19 @@ def test_provider_filter_matches_what_people_type_and_says_which_names(cli, refr
     assert "--provider 'ANTHROP' matched: anthropic" in err
     providers = {line.split(",")[0] for line in out.splitlines()[1:]}
     assert providers == {"anthropic"}
+
+
+def test_every_environment_variable_the_code_reads_is_in_the_readme_table():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    code = "\n".join(p.read_text() for folder in ("pipeline", "warehouse", "sources", "analysis", "infernomics", "tests")
+                     for p in (root / folder).rglob("*.py"))
+    used = set(re.findall(r"[\"'](INFERNOMICS_[A-Z_]+)[\"']", code))
+    readme = (root / "README.md").read_text()
+    table = readme[readme.index("## Environment variables"):]
+    table = table[: table.index("\n## ", 5)]
+    documented = set(re.findall(r"^\| `(INFERNOMICS_[A-Z_]+)` \|", table, re.M))
+    assert {"INFERNOMICS_WAREHOUSE", "INFERNOMICS_OFFLINE", "INFERNOMICS_BENCH_DROP", "INFERNOMICS_REPORT_DIR"} <= used
+    assert used <= documented, sorted(used - documented)
