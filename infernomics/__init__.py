@@ -118,17 +118,16 @@ class Connection:
             return query_frame(con, sql, list(params) if isinstance(params, tuple) else params)
 
     def audit(self, figure_id: str) -> dict:
-        """The provenance chain of one figure as nested dicts (what `audit --format json` prints):
-        the figure and its source, `cited_in`, and for a derived figure `formula_doc` and `inputs`."""
-        chain_of = _audit_chain()
+        """The provenance chain of one figure as nested dicts (what `audit --format json` prints:
+        `warehouse.audit.audit_chain`): the figure and its source, `cited_in`, `also_reported_by`,
+        and for a derived figure `formula_doc` and `inputs`, recursively."""
+        from warehouse.audit import FigureNotFound, audit_chain
+
         with self.duckdb() as con:
-            chain = chain_of(con, figure_id)
-            if chain is None:
-                near = [r[0] for r in con.execute(
-                    "SELECT figure_id FROM figure WHERE figure_id ILIKE ? ORDER BY figure_id LIMIT 5",
-                    [f"%{figure_id.strip('/').split('/')[-1]}%"]).fetchall()]
-                raise Error(f"no figure with id {figure_id!r}" + (f"; did you mean: {', '.join(near)}" if near else ""))
-        return chain
+            try:
+                return audit_chain(con, figure_id)
+            except FigureNotFound as missing:
+                raise Error(str(missing)) from None
 
     def figures(self, *, source: str | None = None, kind: str | None = None, metric: str | None = None,
                 verification: str | None = None, search: str | None = None, limit: int | None = None) -> pl.DataFrame:
@@ -221,16 +220,6 @@ class Connection:
             return scenario(con, gpu, gpus=gpus, tokens_per_s=tokens_per_s, throughput_figure=throughput_figure,
                             price_date=price_date, price_usd_per_gpu_hour=price_usd_per_gpu_hour,
                             price_figure=price_figure, pricing_kind=pricing_kind, provider=provider, basis=basis)
-
-
-def _audit_chain():
-    """`warehouse.audit.audit_chain` when that module exists (it is the shared home of the
-    audit walk), else this package's copy of the same walk."""
-    try:
-        from warehouse.audit import audit_chain
-    except ImportError:
-        from infernomics._audit import audit_chain
-    return audit_chain
 
 
 def _date(value: str | dt.date) -> str:
