@@ -105,6 +105,7 @@ def test_landing_page_at_desktop_and_phone_widths(site, browser, artefacts_dir):
         assert overflow <= 0, f"{label}: the page is {overflow}px wider than the screen"
         cards = page.eval_on_selector_all("section.card", "els => els.map(e => e.querySelector('.takeaway').innerText)")
         assert len(cards) >= 5 and all(len(t) > 40 for t in cards), cards
+        page.evaluate("() => window.scrollTo(0, 0)")     # the sticky contents bar back at the top
         shot = artefacts_dir / f"report-landing-{label}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
