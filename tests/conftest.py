@@ -54,6 +54,12 @@ def artefacts_dir() -> Path:
     return root
 
 
+@pytest.fixture
+def record_artefact():
+    """`record_artefact("what: path")`: listed under "test artefacts" at the end of the run."""
+    return ARTEFACTS.append
+
+
 def pytest_terminal_summary(terminalreporter):
     if ARTEFACTS:
         terminalreporter.section("test artefacts")

@@ -12,8 +12,6 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.conftest import ARTEFACTS
-
 CHROMIUM = os.environ.get("INFERNOMICS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (`apt-get install -y chromium`; "
                                                          ".ci/run installs it)")
@@ -91,7 +89,7 @@ def test_every_page_loads_cleanly_and_every_link_resolves(site, browser):
     page.close()
 
 
-def test_landing_page_at_desktop_and_phone_widths(site, browser, artefacts_dir):
+def test_landing_page_at_desktop_and_phone_widths(site, browser, artefacts_dir, record_artefact):
     _, base = site
     for label, (width, height) in VIEWPORTS.items():
         page = browser.new_page(viewport={"width": width, "height": height})
@@ -109,7 +107,7 @@ def test_landing_page_at_desktop_and_phone_widths(site, browser, artefacts_dir):
         shot = artefacts_dir / f"report-landing-{label}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
-        ARTEFACTS.append(f"report landing page, {label} {width}x{height}: {shot}")
+        record_artefact(f"report landing page, {label} {width}x{height}: {shot}")
         page.close()
 
 

@@ -226,8 +226,10 @@ def _token_takeaway(d: ReportData) -> str:
     tiers = [r for r in d.main_fits("token_price").iter_rows(named=True) if "/tier/" in r["series"]]
     if not tiers:
         return "No token-price series could be fitted."
-    parts = [f"{_tier_name(r['series'])}: {_rate(r).split(' [')[0].replace('falls ', '')}" for r in tiers]
-    return f"The cheapest model at each MMLU tier got cheaper per year: {'; '.join(parts)}."
+    parts = [f"{fm(1 / r['factor_per_year'])}x cheaper a year at {_tier_name(r['series'])}"
+             if r["direction"] == "decline" else
+             f"{fm(r['factor_per_year'])}x dearer a year at {_tier_name(r['series'])}" for r in tiers]
+    return f"The cheapest model that reaches an MMLU tier: {'; '.join(parts)} (standard list prices)."
 
 
 def _tier_name(series: str) -> str:
@@ -267,7 +269,7 @@ def _benchmark_takeaway(d: ReportData) -> str:
         return f"{r['series_label']}: {_rate(r)}."
     refused = d.refusals.filter(pl.col("family") == "benchmark")
     return (f"No measured-benchmark cost series has enough dated runs for a trend yet ({refused.height} looked at); "
-            "the costs themselves are in `benchmark_run_stat`.")
+            "the costs of each run are in the benchmark_run_stat view.")
 
 
 def _claims_takeaway(d: ReportData) -> str:
@@ -346,7 +348,7 @@ def _demand_headline(d: ReportData):
         return None
     fig = _plots().lines_figure(
         [_line(d, r, r["series_label"]) for r in rows], title="Tokens processed: OpenRouter, Google, Doubao",
-        y_label="tokens per period (week, month, day)",
+        y_label="tokens per week, month or day",
         source_line="Data: OpenRouter rankings scrape; Google and ByteDance statements as cited (see the demand page). "
                     "Fit: infernomics, OLS of log volume on date.")
     return fig, _points_csv(d, rows), "Different periods (week, month, day): compare slopes, not levels."
@@ -549,6 +551,8 @@ def _more(page: Page, data: ReportData) -> str:
     if page.key == "claims":
         return f"All {data.claims.height} claims, with sources and reasons &rarr;"
     n = data.fits.filter(pl.col("family") == page.key)["series"].n_unique()
+    if not n:
+        return f"{_short_title(page)}: what was looked at, and why nothing was fitted &rarr;"
     return f"{_short_title(page)}: all {n} series, fits and sources &rarr;"
 
 
