@@ -50,6 +50,8 @@ def prices(args: argparse.Namespace) -> int:
       infernomics prices conflicts
       infernomics prices stale
     """
+    if args.provider and args.action not in DATED:
+        raise UserError(f"`prices {args.action}` has no --provider filter; it filters: {', '.join(DATED)}")
     if args.day and args.action not in DATED:
         raise UserError(f"`prices {args.action}` takes no date (got {args.day!r}); dates go with: {', '.join(DATED)}")
     with warehouse_from(args).reader() as con:
@@ -117,16 +119,20 @@ def _on(con, args) -> pl.DataFrame:
 
 def _cheapest(con, args) -> pl.DataFrame:
     day = _date(args)
+    providers = _providers(con, args)
     if args.by == "provider":
-        return query_frame(con, f"SELECT {PRICE_COLUMNS} FROM cheapest_by_provider(?) ORDER BY blended_3to1", [day])
+        return query_frame(con, f"SELECT {PRICE_COLUMNS} FROM cheapest_by_provider(?) "
+                                "WHERE ? IS NULL OR list_contains(?, provider_id) ORDER BY blended_3to1",
+                           [day, providers, providers])
     tiers = _tiers(con)
     con.register("_model_tier", tiers.to_arrow())
     try:
         return query_frame(con, f"""
             SELECT t.tier, t.mmlu, {PRICE_COLUMNS} FROM price_on(?) p JOIN _model_tier t USING (model_key)
             WHERE p.is_standard AND p.blended_usd_per_mtok IS NOT NULL
+              AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], p.provider_id))
             QUALIFY row_number() OVER (PARTITION BY t.tier ORDER BY p.blended_usd_per_mtok, p.model_key) = 1
-            ORDER BY t.tier""", [day])
+            ORDER BY t.tier""", [day, providers, providers])
     finally:
         con.unregister("_model_tier")
 
