@@ -12,9 +12,10 @@ is a session using each of them; the tests run it.
 
 Decisions:
 - Read-only, and always the current file. The pipeline publishes a new warehouse by an
-  atomic rename; a DuckDB connection held open keeps reading the file it opened, so a
-  notebook that opened once would silently read yesterday's data forever. Each call
-  therefore opens the published file read-only, runs, and closes (a few milliseconds).
+  atomic rename; a DuckDB connection held open keeps reading the file it opened (and
+  DuckDB caches one database per path in a process), so a notebook that opened once
+  would silently read yesterday's data forever. Each call therefore opens the published
+  file with `warehouse.open_current` (read-only), runs, and closes (a few milliseconds).
   `Connection.duckdb()` gives a raw read-only DuckDB connection for longer work.
 - Results are polars frames (DuckDB 2.0's relation `.pl()` / `.df()` are gone or need
   pandas) or plain dicts and dataclasses; nothing here imports Dagster, and numpy/scipy
@@ -34,7 +35,7 @@ import duckdb
 import polars as pl
 
 from infernomics.errors import Error
-from warehouse import Warehouse, query_frame
+from warehouse import Warehouse, open_current, query_frame
 from warehouse.version import code_version
 
 __all__ = ["Connection", "Error", "Fit", "audit", "connect", "cost", "figures", "fit", "price_on", "query",
@@ -107,10 +108,14 @@ class Connection:
         return self.warehouse.path
 
     @contextlib.contextmanager
-    def duckdb(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A raw read-only DuckDB connection to the current file, closed on exit."""
-        with self.warehouse.reader() as con:
+    def duckdb(self, sandbox: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A raw read-only DuckDB connection to the file published now (`warehouse.open_current`;
+        `sandbox=True`: the locked-down connection `infernomics sql` uses), closed on exit."""
+        con = open_current(self.warehouse.path, sandbox=sandbox)
+        try:
             yield con
+        finally:
+            con.close()
 
     def query(self, sql: str, params: Sequence | dict | None = None) -> pl.DataFrame:
         """Run one read-only query; `?` placeholders take `params`. Returns a polars frame."""

@@ -77,8 +77,13 @@ def figure_id_columns(schema: pl.Schema) -> list[str]:
 
 
 def export(con: duckdb.DuckDBPyConnection, what: str, out: str | os.PathLike, fmt: str = "parquet",
-           provenance: bool = True, batch_rows: int = BATCH_ROWS) -> Exported:
-    """Write `what` (a SELECT or a table name) to `out` as `fmt`; returns what was written."""
+           provenance: bool = True, batch_rows: int = BATCH_ROWS,
+           lookup: duckdb.DuckDBPyConnection | None = None) -> Exported:
+    """Write `what` (a SELECT or a table name) to `out` as `fmt`; returns what was written.
+
+    `lookup`: a second connection to the same warehouse for the provenance look-ups that
+    run while `con` streams (default `con.cursor()`; a sandboxed `open_current` connection
+    cannot switch a cursor to its attached file, so the CLI passes a second one)."""
     if fmt not in FORMATS:
         raise Error(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     out = Path(out)
@@ -86,7 +91,8 @@ def export(con: duckdb.DuckDBPyConnection, what: str, out: str | os.PathLike, fm
         raise Error(f"--out {out} is a folder; give a file name, e.g. {out / ('export.' + fmt)}")
     out.parent.mkdir(parents=True, exist_ok=True)
     sql = resolve(con, what)
-    lookup = con.cursor()          # the provenance look-ups run beside the streaming result
+    own_lookup = lookup is None
+    lookup = con.cursor() if own_lookup else lookup    # look-ups run beside the streaming result
     reader = con.sql(sql).to_arrow_reader(batch_rows)
     partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
     writer = _Writer(partial, fmt)
@@ -115,7 +121,8 @@ def export(con: duckdb.DuckDBPyConnection, what: str, out: str | os.PathLike, fm
         partial.unlink(missing_ok=True)
         raise
     finally:
-        lookup.close()
+        if own_lookup:
+            lookup.close()
     return Exported(out, rows, columns, id_columns)
 
 

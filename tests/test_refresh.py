@@ -79,12 +79,13 @@ def test_a_second_refresh_adds_no_rows(refreshed_warehouse, tmp_path):
     """Every family, refreshed again with unchanged inputs: only the run log grows."""
     path = tmp_path / "w.duckdb"
     shutil.copyfile(refreshed_warehouse, path)
+    shutil.copytree(refreshed_warehouse.parent / "warehouse_parts", tmp_path / "w_parts")  # the folder is the unit
 
     def counts():
         con = duckdb.connect(str(path), read_only=True)
         tables = [r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-            "AND table_name NOT IN ('ingest_run', 'schema_migration')").fetchall()]
+            "AND table_name NOT IN ('ingest_run', 'refresh_run', 'schema_migration')").fetchall()]
         out = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
         con.close()
         return out

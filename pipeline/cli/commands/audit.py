@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from pipeline.cli.common import UserError, add_command, warehouse_from
 from warehouse.audit import FigureNotFound, audit_chain
+from warehouse.refresh_record import last_refresh_problem
 
 
 def audit(args: argparse.Namespace) -> int:
@@ -19,6 +21,8 @@ def audit(args: argparse.Namespace) -> int:
       infernomics audit infernomics-derived/ark-big-ideas-2026/p34/sw-dev-cost-change-pct --format json
     """
     with warehouse_from(args).reader() as con:
+        if problem := last_refresh_problem(con):
+            print(f"note: {problem}", file=sys.stderr)
         try:
             chain = audit_chain(con, args.figure_id)
         except FigureNotFound as err:

@@ -15,9 +15,10 @@ def export(args: argparse.Namespace) -> int:
     figure id column of the result (figure_id, *_figure_id, figure_ids, *_figure_ids) is
     looked up and four list columns are added: provenance_figure_ids, provenance_source_ids,
     provenance_urls, provenance_locators (in CSV, lists are joined with " | ").
-    --no-provenance exports the rows alone. The warehouse is opened read-only and
-    infernomics writes the file itself (DuckDB's COPY stays refused by `sql`); the file
-    appears only when complete. JSON is one array of objects.
+    --no-provenance exports the rows alone. The warehouse is opened exactly as `infernomics
+    sql` opens it (read-only, no file access outside the warehouse, locked settings) and
+    infernomics writes the file itself (COPY stays refused); the file appears only when
+    complete. JSON is one array of objects.
 
     example:
       infernomics export "SELECT * FROM price_on('2025-06-01')" --format parquet --out p.parquet
@@ -25,9 +26,15 @@ def export(args: argparse.Namespace) -> int:
       infernomics export "SELECT * FROM claim_check" --format json --out claims.json
     """
     from infernomics.export import export as write_export
+    from warehouse import open_current
 
-    with warehouse_from(args).reader() as con:
-        done = write_export(con, args.what, args.out, args.format, provenance=not args.no_provenance)
+    path = warehouse_from(args).path
+    con, lookup = open_current(path, sandbox=True), open_current(path, sandbox=True)   # as `infernomics sql`
+    try:
+        done = write_export(con, args.what, args.out, args.format, provenance=not args.no_provenance, lookup=lookup)
+    finally:
+        con.close()
+        lookup.close()
     if not args.no_provenance and not done.figure_id_columns:
         print("note: no figure id column in the result, so no provenance columns were added "
               "(select figure_id, or a *_figure_id column, to get them)", file=sys.stderr)
