@@ -38,8 +38,8 @@ from infernomics.errors import Error
 from warehouse import Warehouse, open_current, query_frame
 from warehouse.version import code_version
 
-__all__ = ["Connection", "Error", "Fit", "audit", "connect", "cost", "figures", "fit", "price_on", "query",
-           "__version__"]
+__all__ = ["Connection", "Error", "Fit", "audit", "connect", "cost", "export", "figures", "fit", "price_on",
+           "query", "__version__"]
 __version__ = code_version()
 
 FIGURE_COLUMNS = ("figure_id, bound, value, value_low, value_high, unit, metric, entity, as_of, source_id, page, "
@@ -227,6 +227,22 @@ class Connection:
                             price_figure=price_figure, pricing_kind=pricing_kind, provider=provider, basis=basis)
 
 
+def _export(self, what: str, out: str | os.PathLike, fmt: str = "parquet", provenance: bool = True):
+    """Write a query or a table to a Parquet, CSV or JSON file with provenance columns
+    (`infernomics export`; see `infernomics.export`). Returns what was written."""
+    from infernomics.export import export
+
+    con, lookup = open_current(self.warehouse.path, sandbox=True), open_current(self.warehouse.path, sandbox=True)
+    try:
+        return export(con, what, out, fmt, provenance=provenance, lookup=lookup)
+    finally:
+        con.close()
+        lookup.close()
+
+
+Connection.export = _export
+
+
 def _date(value: str | dt.date) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -265,5 +281,10 @@ def cost(gpu: str, *, path: str | os.PathLike | None = None, **scenario):
     return connect(path).cost(gpu, **scenario)
 
 
-for _name in ("query", "audit", "figures", "price_on", "fit", "cost"):
+def export(what: str, out: str | os.PathLike, fmt: str = "parquet", *, provenance: bool = True,
+           path: str | os.PathLike | None = None):
+    return connect(path).export(what, out, fmt, provenance)
+
+
+for _name in ("query", "audit", "figures", "price_on", "fit", "cost", "export"):
     globals()[_name].__doc__ = getattr(Connection, _name).__doc__ + "\n\n(Module-level: uses connect(path).)"

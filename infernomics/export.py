@@ -82,8 +82,8 @@ def export(con: duckdb.DuckDBPyConnection, what: str, out: str | os.PathLike, fm
     """Write `what` (a SELECT or a table name) to `out` as `fmt`; returns what was written.
 
     `lookup`: a second connection to the same warehouse for the provenance look-ups that
-    run while `con` streams (default `con.cursor()`; a sandboxed `open_current` connection
-    cannot switch a cursor to its attached file, so the CLI passes a second one)."""
+    run while `con` streams (default: a cursor of `con` on the same catalog; a sandboxed
+    `open_current` connection has its settings locked, so the CLI passes a second one)."""
     if fmt not in FORMATS:
         raise Error(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     out = Path(out)
@@ -92,7 +92,10 @@ def export(con: duckdb.DuckDBPyConnection, what: str, out: str | os.PathLike, fm
     out.parent.mkdir(parents=True, exist_ok=True)
     sql = resolve(con, what)
     own_lookup = lookup is None
-    lookup = con.cursor() if own_lookup else lookup    # look-ups run beside the streaming result
+    if own_lookup:                                     # look-ups run beside the streaming result
+        database = con.execute("SELECT current_database()").fetchall()[0][0]
+        lookup = con.cursor()
+        lookup.execute(f'USE "{database}"')            # a cursor starts in the default catalog
     reader = con.sql(sql).to_arrow_reader(batch_rows)
     partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
     writer = _Writer(partial, fmt)
