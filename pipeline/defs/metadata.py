@@ -55,6 +55,7 @@ FAMILY_OWNERS = {
     "benchmarks": "team:benchmarks",
     "trends": "team:trends",
     "report": "team:trends",
+    "integrity": "team:infernomics",
 }
 DEFAULT_OWNER = "team:infernomics"
 
