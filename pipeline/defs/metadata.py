@@ -46,7 +46,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from warehouse.store import code_version as package_version
+from warehouse.version import package_version  # not the git commit: a commit must not mark every asset changed
 
 # Who answers for each family's assets (Dagster owners are e-mails or `team:` names).
 FAMILY_OWNERS = {

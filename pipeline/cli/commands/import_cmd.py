@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from pipeline.cli.common import FORMATS as OUTPUT_FORMATS
-from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
+from pipeline.cli.common import Progress, UserError, add_command, print_rows, warehouse_from
 from sources.benchmarks import FORMATS
 
 #: New runs get their USD/Mtok figures from the derived asset, not at import (docs/benchmarks.md).
@@ -58,11 +58,14 @@ def import_files(args: argparse.Namespace) -> int:
         raise UserError("no files to import")
     wh = warehouse_from(args)
     outcomes = []
+    progress = Progress(len(files), "import")       # on a terminal only: file N of M, elapsed
     with wh.ingest("cli/import") as (con, run):
         for path in files:
+            progress.step(str(path))
             outcomes.append(import_path(con, wh.parts_dir, run, path, args.format,
                                         Path(args.context) if args.context else None, cli_context,
                                         max_bytes=max_bytes))
+    progress.close()
     given = [f"--{flag.replace('_', '-')}" for flag in CONTEXT_FLAGS if getattr(args, flag) is not None]
     given += ["--context"] if args.context else []
     for o in outcomes:
