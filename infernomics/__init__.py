@@ -28,8 +28,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -175,8 +176,9 @@ class Connection:
             resamples: int = 10_000, grid: int = 100) -> Fit:
         """Fit an exponential trend to a stored series (a name from `infernomics trends`) or
         to a frame with `obs_date` and `value` columns; returns a `Fit` with bands."""
-        from analysis import trend
         import numpy as np
+
+        from analysis import trend
 
         if isinstance(series, pl.DataFrame):
             missing = {"obs_date", "value"} - set(series.columns)

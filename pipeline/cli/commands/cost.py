@@ -10,11 +10,11 @@ import polars as pl
 
 from analysis import cost as cost_model
 from analysis.formulas import DERIVED_SOURCE_ID, all_formulas, derive
-from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
 from infernomics._cost import PROVENANCE, assumption, end_of, scenario
-from sources.hardware.rental_prices import RENTAL_KINDS
+from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
 from warehouse import query_frame
 from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
+from warehouse.vocabulary import RENTAL_KINDS
 
 
 def cost(args: argparse.Namespace) -> int:
