@@ -59,7 +59,7 @@ def test_stitching_runs_get_release_dates_and_a_failed_run_is_refused():
 def test_every_hub_file_is_in_the_catalog_and_parses():
     frame = epoch.parse_all()
     assert frame["score_id"].is_unique().all()
-    assert set(frame["origin"].unique()) == {"epoch_run", "external", "eci", "stitching"}
+    assert set(frame["origin"].unique()) == {"epoch_run", "external", "eci", "stitching", "models_dev"}
     eci = frame.filter((pl.col("benchmark") == "ECI") & (pl.col("_errors").list.len() == 0))
     assert eci["score"].min() > 50 and eci["score_fraction"].is_null().all()
 
@@ -89,3 +89,18 @@ def test_a_mapping_file_with_a_duplicate_or_nameless_row_is_refused():
     frame = identity.parse(data)
     found = [sorted(e.split(":")[0] for e in errs) for errs in frame["_errors"]]
     assert found == [["model_unique"], ["model_unique"], ["model_named", "reasoning_flag"]]
+
+
+def test_models_dev_benchmark_tables_keep_the_index_unit_and_a_month_only_release_date():
+    from sources.scores import models_dev_benchmarks
+
+    data = (b"base_model,model_name,release_date,benchmark,score,metric,dataset,source,date,repo_path\n"
+            b"deepseek/deepseek-r1,DeepSeek-R1,2025-01-20,Artificial Analysis Coding Index,15.9,index,,https://openrouter.ai/deepseek/deepseek-r1/benchmarks,2026-03-11,models/deepseek/deepseek-r1.toml\n"
+            b"alibaba/qwen3-32b,Qwen3 32B,2025-04,Aider Polyglot,40.0,percent correct,,https://aider.chat/docs/leaderboards/,2025-05-09,models/alibaba/qwen3-32b.toml\n"
+            b"example/over,Over,2025-01-01,SWE-Bench Pro,140,percent,,https://example.org,2025-02-01,models/example/over.toml\n")
+    frame = models_dev_benchmarks.parse(data)
+    r1, qwen, over = frame.iter_rows(named=True)
+    assert (r1["score_unit"], r1["score_fraction"], str(r1["release_date"]), r1["origin"]) == ("index", None, "2025-01-20", "models_dev")
+    assert r1["secondary_source_url"] == "https://openrouter.ai/deepseek/deepseek-r1/benchmarks"
+    assert qwen["release_date"] is None and qwen["locator"].endswith("release month 2025-04") and qwen["_errors"] == []
+    assert [e.split(":")[0] for e in over["_errors"]] == ["score_range"]

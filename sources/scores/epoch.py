@@ -48,7 +48,7 @@ STITCHING_SOURCE_ID = "epoch-stitching-runs"
 #: A trailing reasoning-effort or thinking-budget suffix of an Epoch model version.
 EFFORT = r"_(minimal|none|low|medium|high|xhigh|max|unknown|thinking|\d+[Kk])$"
 UNIT_RANGES = {"fraction": (0.0, 1.0), "percent": (0.0, 100.0)}
-NONNEGATIVE_UNITS = {"points", "minutes", "eci", "elo"}
+NONNEGATIVE_UNITS = {"points", "minutes", "eci", "elo", "index"}
 
 SCORE_SCHEMA: dict[str, pl.DataType] = {
     "score_id": pl.String, "source_id": pl.String, "origin": pl.String, "benchmark": pl.String,
@@ -136,7 +136,7 @@ def _finish(frame: pl.DataFrame, source_id: str, file_name: str, snapshot_sha256
         unit.alias("score_unit"),
     )
     too_high = pl.lit(False)
-    for u, (_, hi) in lo_hi.items():
+    for u, (_, hi) in {**lo_hi, "index": (0.0, 100.0)}.items():
         too_high = too_high | ((pl.col("score_unit") == u) & (pl.col("score") > hi))
     model = pl.col("_model")
     base_id = pl.lit(source_id + "/") + id_expr.str.replace_all(r"\s+", "-")
@@ -263,8 +263,10 @@ def parse_stitching(runs: bytes | Path | None = None, versions: bytes | Path | N
 
 
 def parse_all() -> pl.DataFrame:
-    """Hub + later ECI copy + stitching runs: every score row of the family."""
-    return pl.concat([parse_hub(), parse_eci_later(), parse_stitching()], how="vertical")
+    """Hub + later ECI copy + stitching runs + models.dev's benchmark tables: every score row of the family."""
+    from sources.scores import models_dev_benchmarks
+
+    return pl.concat([parse_hub(), parse_eci_later(), parse_stitching(), models_dev_benchmarks.parse()], how="vertical")
 
 
 def source_locator(path: Path) -> str:
