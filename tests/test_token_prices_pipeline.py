@@ -18,7 +18,7 @@ from pipeline.defs.token_prices.resources import TokenPriceFeeds
 
 FIXTURES = Path(__file__).parent / "fixtures" / "token_prices"
 BASE = ["clean/citations/source", "clean/citations/figure", "clean/token_prices/cited", "clean/token_prices/genai_prices"]
-LIVE = ["raw/token_prices/openrouter", "clean/token_prices/openrouter", "raw/token_prices/litellm", "clean/token_prices/litellm"]
+LIVE = ["raw/token_prices/openrouter_feed", "clean/token_prices/openrouter", "raw/token_prices/litellm_feed", "clean/token_prices/litellm"]
 
 
 class Feed(http.server.BaseHTTPRequestHandler):
@@ -131,8 +131,8 @@ def test_offline_refresh_succeeds_and_reports_stale_sources(warehouse):
     result = materialize(warehouse, LIVE, offline_feeds())
     assert result.success
     assert q(warehouse, "SELECT count(*), sum(input_usd_per_mtok) FROM token_price") == before
-    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    fresh = checks["openrouter_feed_is_fresh"]
+    checks = {(e.asset_key.to_user_string(), e.check_name): e for e in result.get_asset_check_evaluations()}
+    fresh = checks[("clean/token_prices/openrouter", "feed_is_fresh")]
     assert not fresh.passed and fresh.metadata["freshness"].value == "never refreshed"
     assert "offline" in fresh.metadata["last_message"].value
 
@@ -150,7 +150,8 @@ def test_two_snapshots_make_history_and_an_outage_keeps_it(warehouse, feed_serve
     before = q(warehouse, "SELECT * FROM token_price ORDER BY price_id")
     result = materialize(warehouse, LIVE, offline_feeds(max_age_hours=0.0))
     assert result.success and q(warehouse, "SELECT * FROM token_price ORDER BY price_id") == before
-    fresh = {e.check_name: e for e in result.get_asset_check_evaluations()}["openrouter_feed_is_fresh"]
+    fresh = {(e.asset_key.to_user_string(), e.check_name): e
+             for e in result.get_asset_check_evaluations()}[("clean/token_prices/openrouter", "feed_is_fresh")]
     assert fresh.metadata["freshness"].value.startswith(f"stale since {dt.date.today().isoformat()}"[:16])
 
 
@@ -209,5 +210,6 @@ def test_token_price_definitions_exist():
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert {*BASE[2:], *LIVE} <= keys
     assert defs.resolve_schedule_def("token_prices_daily_live_feeds").cron_schedule == "30 5 * * *"
-    checks = {c.name for c in graph.asset_check_keys}
-    assert {"openrouter_feed_is_fresh", "litellm_feed_is_fresh", "cited_rows_meet_contract"} <= checks
+    checks = {c.to_user_string() for c in graph.asset_check_keys}
+    assert {"clean/token_prices/openrouter:feed_is_fresh", "clean/token_prices/litellm:feed_is_fresh",
+            "clean/token_prices/cited:rows_meet_contract"} <= checks

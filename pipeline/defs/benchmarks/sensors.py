@@ -12,7 +12,10 @@ from sources.paths import sha256_file
 from warehouse import default_warehouse_path
 
 
-@dg.sensor(job=import_dropped_benchmarks, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(job=import_dropped_benchmarks, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Every 30 s: import each new benchmark result file in the drop folder ($INFERNOMICS_BENCH_DROP "
+                       "or benchmark_drop/ beside the warehouse) once, by content. Running by default: it acts only "
+                       "on files someone dropped there.")
 def benchmark_drop_folder(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     """Watch the benchmark drop folder. The cursor remembers (size, mtime) per path so only
     new or changed files are hashed; the run key is the file's sha256, so the same bytes
