@@ -12,7 +12,8 @@ from warehouse.store import IngestRun, begin_run, finish_run
 
 GROUP = "token_prices"
 REGISTRY = dg.AssetKey(["clean", "citations", "source"])
-CITED_ROWS = "source_id NOT IN ('genai-prices', 'openrouter-models', 'litellm-model-prices')"  # as checks.py reads them
+CITED_ROWS = ("source_id NOT IN ('genai-prices', 'openrouter-models', 'litellm-model-prices', 'litellm-releases', "
+              "'models-dev-cost-history')")  # as checks.py reads them
 
 
 def _meta(run, applied: load.Applied, **extra) -> dict:
@@ -67,7 +68,8 @@ def snapshot_price_histories(context: dg.AssetExecutionContext, warehouse: Wareh
             run = begin_run(con, IngestRun(step=key.to_user_string(), source_id=source_id, dagster_run_id=context.run.run_id))
             applied = ingest(con, run)
             finish_run(con, run)
-            results.append(dg.MaterializeResult(asset_key=key, metadata=_meta(run, applied)))
+            table = table_metadata(con, "token_price", where="source_id = ?", params=[source_id])
+            results.append(dg.MaterializeResult(asset_key=key, metadata=_meta(run, applied) | table))
     yield from results
 
 
