@@ -213,3 +213,19 @@ def test_token_price_definitions_exist():
     checks = {c.to_user_string() for c in graph.asset_check_keys}
     assert {"clean/token_prices/openrouter:feed_is_fresh", "clean/token_prices/litellm:feed_is_fresh",
             "clean/token_prices/cited:rows_meet_contract"} <= checks
+
+
+def test_a_feed_payload_that_crashes_its_parser_is_that_feeds_recorded_failure(warehouse, feed_server):
+    """Nesting 50,000 brackets deep raised RecursionError, which the step did not catch:
+    now the snapshot is quarantined, the feed marked parse_failed and no price changes."""
+    serve("openrouter_models_day1.json")
+    assert materialize(warehouse, LIVE, local_feeds(feed_server)).success
+    before = q(warehouse, "SELECT * FROM token_price ORDER BY price_id")
+    Feed.payloads["/api/v1/models"] = b"[" * 50000 + b"]" * 50000
+    assert materialize(warehouse, LIVE, local_feeds(feed_server)).success
+    assert q(warehouse, "SELECT * FROM token_price ORDER BY price_id") == before
+    state = q(warehouse, "SELECT last_status, last_message FROM token_price_feed_state WHERE source_id = 'openrouter-models'")[0]
+    assert state[0] == "parse_failed" and "nested too deep" in state[1]
+    rule, reason = q(warehouse, "SELECT rule, reason FROM quarantine WHERE target_table = 'token_price_snapshot' "
+                                "AND source_id = 'openrouter-models'")[0]
+    assert rule == "feed_parse" and "FeedParseError" in reason

@@ -2,6 +2,7 @@
 
 
 import json
+from stat import S_ISREG
 
 import dagster as dg
 
@@ -29,7 +30,12 @@ def benchmark_drop_folder(context: dg.SensorEvaluationContext) -> dg.SensorResul
     for path in expand_paths([folder]):
         if path.name.startswith((".", "_")) or is_context_file(path.name):
             continue
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError:  # a dangling link: the asset reports it when a run names it
+            continue
+        if not S_ISREG(stat.st_mode):  # hashing a FIFO or /dev/zero would never end
+            continue
         signature = [stat.st_size, stat.st_mtime_ns]
         current[str(path)] = signature
         if seen.get(str(path)) == signature:
