@@ -59,7 +59,7 @@ class Threshold:
     model: str
     release_date: dt.date
     lower: float
-    upper: float | None          # exclusive; None = unbounded (Arena ELO)
+    upper: float | None  # exclusive; None = unbounded (Arena ELO)
     obs_id: str
 
 
@@ -76,7 +76,7 @@ class CapabilityFit:
     end_date: dt.date
     slope_log10_per_day: float
     intercept_log10: float
-    factor_per_year: float       # price reduction factor per year (>1 = falling)
+    factor_per_year: float  # price reduction factor per year (>1 = falling)
     factor_low: float
     factor_high: float
     r2: float
@@ -93,12 +93,10 @@ def prepare(observations: pl.DataFrame) -> pl.DataFrame:
     per benchmark. Returns the rows the method walks, in walk order.
     """
     return (
-        observations
-        .with_columns(pl.col("model").replace(MODEL_RENAMES))
+        observations.with_columns(pl.col("model").replace(MODEL_RENAMES))
         .filter(pl.col("price_usd_per_mtok").is_not_null() & pl.col("release_date").is_not_null())
         .filter(~pl.col("model").is_in(sorted(EXCLUDED_MODELS)))
-        .sort(["release_date", "price_usd_per_mtok", "model"], descending=[False, True, False],
-              maintain_order=True)
+        .sort(["release_date", "price_usd_per_mtok", "model"], descending=[False, True, False], maintain_order=True)
     )
 
 
@@ -118,8 +116,7 @@ def thresholds(obs: pl.DataFrame, benchmark: str) -> list[Threshold]:
         if benchmark in MULTIPLE_CHOICE and row[benchmark] < MIN_MC_THRESHOLD:
             continue
         upper = 100.0 if benchmark in PERCENT_BENCHMARKS else None
-        out.append(Threshold(benchmark, row["model"], row["release_date"], float(row[benchmark]),
-                             upper, row["obs_id"]))
+        out.append(Threshold(benchmark, row["model"], row["release_date"], float(row[benchmark]), upper, row["obs_id"]))
     return out
 
 
@@ -151,18 +148,29 @@ def fit_path(path: pl.DataFrame, th: Threshold, level: float = LEVEL) -> Capabil
     lo, hi = res.slope - tq * res.stderr, res.slope + tq * res.stderr
     span = (days.max() - days.min()) / 365.25
     return CapabilityFit(
-        benchmark=th.benchmark, threshold_model=th.model, lower=th.lower, upper=th.upper, n=n,
-        start_date=path["release_date"][0], end_date=path["release_date"][-1],
-        slope_log10_per_day=float(res.slope), intercept_log10=float(res.intercept),
+        benchmark=th.benchmark,
+        threshold_model=th.model,
+        lower=th.lower,
+        upper=th.upper,
+        n=n,
+        start_date=path["release_date"][0],
+        end_date=path["release_date"][-1],
+        slope_log10_per_day=float(res.slope),
+        intercept_log10=float(res.intercept),
         factor_per_year=10 ** (-365 * res.slope),
-        factor_low=10 ** (-365 * hi), factor_high=10 ** (-365 * lo),
-        r2=float(res.rvalue ** 2), level=level, kept_obs_ids=path["obs_id"].to_list(),
-        threshold_obs_id=th.obs_id, flags=["span_under_one_year"] if span < 1 else [],
+        factor_low=10 ** (-365 * hi),
+        factor_high=10 ** (-365 * lo),
+        r2=float(res.rvalue**2),
+        level=level,
+        kept_obs_ids=path["obs_id"].to_list(),
+        threshold_obs_id=th.obs_id,
+        flags=["span_under_one_year"] if span < 1 else [],
     )
 
 
-def capability_fits(observations: pl.DataFrame, benchmarks: list[str] | None = None,
-                    level: float = LEVEL) -> list[CapabilityFit]:
+def capability_fits(
+    observations: pl.DataFrame, benchmarks: list[str] | None = None, level: float = LEVEL
+) -> list[CapabilityFit]:
     """Every benchmark/threshold fit with >= 4 kept points, in benchmark then threshold order."""
     obs = prepare(observations)
     fits: list[CapabilityFit] = []
@@ -178,13 +186,25 @@ def capability_fits(observations: pl.DataFrame, benchmarks: list[str] | None = N
 
 def fits_frame(fits: list[CapabilityFit]) -> pl.DataFrame:
     """Fits as a table (one row per fit) for display and storage."""
-    return pl.DataFrame([{
-        "benchmark": f.benchmark, "threshold_model": f.threshold_model, "lower": f.lower,
-        "upper": f.upper if f.upper is not None else math.inf, "n": f.n,
-        "start_date": f.start_date, "end_date": f.end_date,
-        "factor_per_year": f.factor_per_year, "factor_low": f.factor_low,
-        "factor_high": f.factor_high, "r2": f.r2, "level": f.level,
-    } for f in fits])
+    return pl.DataFrame(
+        [
+            {
+                "benchmark": f.benchmark,
+                "threshold_model": f.threshold_model,
+                "lower": f.lower,
+                "upper": f.upper if f.upper is not None else math.inf,
+                "n": f.n,
+                "start_date": f.start_date,
+                "end_date": f.end_date,
+                "factor_per_year": f.factor_per_year,
+                "factor_low": f.factor_low,
+                "factor_high": f.factor_high,
+                "r2": f.r2,
+                "level": f.level,
+            }
+            for f in fits
+        ]
+    )
 
 
 @formula("capability_price_decline")

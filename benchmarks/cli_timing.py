@@ -46,8 +46,12 @@ def main() -> None:
             print(f"audit run {i + 1}: {audit[-1]:.2f}s", file=sys.stderr)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"cold refresh: median {statistics.median(refresh):.2f}s of {args.runs} (runs: {', '.join(f'{t:.2f}' for t in refresh)})")
-    print(f"audit:        median {statistics.median(audit):.2f}s of {args.runs} (runs: {', '.join(f'{t:.2f}' for t in audit)})")
+    print(
+        f"cold refresh: median {statistics.median(refresh):.2f}s of {args.runs} (runs: {', '.join(f'{t:.2f}' for t in refresh)})"
+    )
+    print(
+        f"audit:        median {statistics.median(audit):.2f}s of {args.runs} (runs: {', '.join(f'{t:.2f}' for t in audit)})"
+    )
 
 
 if __name__ == "__main__":

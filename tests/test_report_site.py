@@ -30,7 +30,13 @@ def test_the_report_is_an_asset_downstream_of_every_trend_in_the_daily_job():
     graph = defs.resolve_asset_graph()
     key = next(k for k in graph.get_all_asset_keys() if k.to_user_string() == "report/site")
     upstream = {k.to_user_string() for k in graph.get(key).parent_keys}
-    assert {"trend/claim_checks", "trend/capability_price", "trend/demand", "trend/gpu", "trend/token_price"} <= upstream
+    assert {
+        "trend/claim_checks",
+        "trend/capability_price",
+        "trend/demand",
+        "trend/gpu",
+        "trend/token_price",
+    } <= upstream
     schedule = defs.resolve_schedule_def("daily_full_refresh")
     assert key in defs.resolve_job_def(schedule.job_name).asset_layer.executable_asset_keys
 
@@ -43,9 +49,11 @@ def test_landing_page_has_a_card_per_family_with_a_chart_and_computed_takeaway(s
     assert all("<img " in body for key, body in cards if key != "benchmark")
     verdicts = dict(con.execute("SELECT verdict, count(*) FROM claim_check GROUP BY 1").fetchall())
     total = sum(verdicts.values())
-    assert (f"Of {total} cited claims about inference cost and demand, {verdicts.get('consistent', 0)} agree with "
-            f"the stored data, {verdicts.get('inconsistent', 0)} do not, and {verdicts.get('not testable', 0)} "
-            "cannot be tested") in page
+    assert (
+        f"Of {total} cited claims about inference cost and demand, {verdicts.get('consistent', 0)} agree with "
+        f"the stored data, {verdicts.get('inconsistent', 0)} do not, and {verdicts.get('not testable', 0)} "
+        "cannot be tested"
+    ) in page
     rows = con.execute("SELECT factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols'").fetchall()
     declines = [1 / f for f, p in rows if not json.loads(p).get("claim_defined")]
     assert f"fell a median {statistics.median(declines):.3g}x per year across {len(declines)} thresholds" in page
@@ -62,33 +70,35 @@ def test_every_chart_has_an_svg_and_a_csv_of_stored_figures(site, con):
         ids = {r["figure_id"] for r in rows}
         assert ids <= known, (png.name, sorted(ids - known)[:3])
     pages = {p.name: p.read_text() for p in site.glob("*.html")}
-    for png in pngs:                                   # and every chart is shown on some page
+    for png in pngs:  # and every chart is shown on some page
         assert any(f"charts/{png.name}" in text for text in pages.values()), png.name
 
 
 def test_numbers_are_written_for_people(site):
     for page in site.glob("*.html"):
         text = re.sub(r"<[^>]+>", " ", page.read_text())
-        text = re.sub(r"\S*/\S*", " ", text)           # figure ids and paths may hold long digit runs
+        text = re.sub(r"\S*/\S*", " ", text)  # figure ids and paths may hold long digit runs
         assert not re.search(r"\d{13,}", text), (page.name, re.search(r".{30}\d{13,}.{10}", text))
     claims = (site / "claims.html").read_text()
-    assert "<td> to </td>" not in claims and "no window stated" in claims   # the two Epoch rates have no window
+    assert "<td> to </td>" not in claims and "no window stated" in claims  # the two Epoch rates have no window
     demand = (site / "demand.html").read_text()
-    assert re.search(r"\d(\.\d+)?T tokens/week", demand)                 # 25.7T tokens/week, not 2.57e+13
+    assert re.search(r"\d(\.\d+)?T tokens/week", demand)  # 25.7T tokens/week, not 2.57e+13
 
 
 def test_token_and_dollar_axes_read_T_and_dollars():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     dates = ["2024-01-01", "2024-06-01", "2025-01-01", "2025-06-01"]
-    fig = plots.band_figure(dates, [2e11, 1e12, 6e12, 3e13], None, title="t", y_label="tokens per week",
-                            source_line="s")
+    fig = plots.band_figure(
+        dates, [2e11, 1e12, 6e12, 3e13], None, title="t", y_label="tokens per week", source_line="s"
+    )
     FigureCanvasAgg(fig).draw()
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
     assert labels and all(re.fullmatch(r"[\d.,]+[KMBT]?", t) for t in labels), labels
     assert any(t.endswith("T") for t in labels) and any(t.endswith("B") for t in labels)
-    fig = plots.band_figure(dates, [0.05, 0.6, 4.0, 30.0], None, title="t", y_label="USD per million tokens",
-                            source_line="s")
+    fig = plots.band_figure(
+        dates, [0.05, 0.6, 4.0, 30.0], None, title="t", y_label="USD per million tokens", source_line="s"
+    )
     FigureCanvasAgg(fig).draw()
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
     assert labels and all(t.startswith("$") for t in labels), labels

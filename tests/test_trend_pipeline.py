@@ -23,8 +23,11 @@ def q(con, sql, params=None):
 def test_epoch_observations_and_figures_are_stored(con):
     assert q(con, "SELECT count(*) FROM llm_price_observation") == [(73,)]
     assert q(con, "SELECT count(*) FROM figure WHERE source_id LIKE 'epoch-llm-prices-%'") == [(395,)]
-    row = q(con, "SELECT price_usd_per_mtok, mmlu FROM llm_price_observation "
-                 "WHERE obs_id = 'epoch-llm-prices-epoch/gpt-3-175b-davinci@2022-09-01'")
+    row = q(
+        con,
+        "SELECT price_usd_per_mtok, mmlu FROM llm_price_observation "
+        "WHERE obs_id = 'epoch-llm-prices-epoch/gpt-3-175b-davinci@2022-09-01'",
+    )
     assert row == [(20.0, 43.9)]
 
 
@@ -44,8 +47,12 @@ def test_a_fitted_rate_is_a_figure_whose_lineage_reaches_the_epoch_files(con):
     assert fig[0][3] < fig[0][2] < fig[0][4]
     inputs = q(con, "SELECT role, count(*) FROM figure_input WHERE figure_id = ? GROUP BY role ORDER BY role", [rid])
     assert inputs == [("observation", 9), ("score", 9)]
-    sources = q(con, "SELECT DISTINCT f.source_id FROM figure_input i JOIN figure f ON f.figure_id = i.input_figure_id "
-                     "WHERE i.figure_id = ? ORDER BY 1", [rid])
+    sources = q(
+        con,
+        "SELECT DISTINCT f.source_id FROM figure_input i JOIN figure f ON f.figure_id = i.input_figure_id "
+        "WHERE i.figure_id = ? ORDER BY 1",
+        [rid],
+    )
     assert sources == [("epoch-llm-prices-aa",), ("epoch-llm-prices-epoch",)]
 
 
@@ -61,25 +68,34 @@ def test_audit_walks_a_fitted_rate_to_its_sources(cli, refreshed_warehouse):
 
 def test_fit_tables_hold_points_and_nested_bands_without_quarantine(con):
     assert q(con, "SELECT count(*) FROM quarantine WHERE target_table IN ('fit', 'fit_point', 'fit_band')") == [(0,)]
-    bad = q(con, "SELECT count(*) FROM fit_band WHERE NOT (pred_low <= conf_low AND conf_low <= fitted "
-                 "AND fitted <= conf_high AND conf_high <= pred_high)")
+    bad = q(
+        con,
+        "SELECT count(*) FROM fit_band WHERE NOT (pred_low <= conf_low AND conf_low <= fitted "
+        "AND fitted <= conf_high AND conf_high <= pred_high)",
+    )
     assert bad == [(0,)]
-    weeks = q(con, "SELECT count(*) FILTER (WHERE used), count(*) FROM fit_point "
-                   "WHERE fit_id = 'trend/demand/openrouter_weekly_scrape/ols'")
+    weeks = q(
+        con,
+        "SELECT count(*) FILTER (WHERE used), count(*) FROM fit_point "
+        "WHERE fit_id = 'trend/demand/openrouter_weekly_scrape/ols'",
+    )
     assert weeks == [(51, 107)]
 
 
 def test_demand_series_with_fewer_than_four_points_are_not_fitted(con):
     fitted = {r[0] for r in q(con, "SELECT DISTINCT series FROM latest_fits WHERE family = 'demand'")}
     assert "demand/google_tokens_per_month" in fitted
-    assert "demand/openai_api_tokens_per_minute" not in fitted     # two points
+    assert "demand/openai_api_tokens_per_minute" not in fitted  # two points
     flags = q(con, "SELECT flags FROM fit WHERE fit_id = 'trend/demand/google_api_tokens_per_minute/ols'")[0][0]
     assert "span_under_one_year" in flags
 
 
 def test_counts_in_equal_accepted_plus_quarantined_for_trend_steps(con):
-    rows = q(con, "SELECT step, rows_in, rows_accepted, rows_quarantined FROM ingest_run "
-                  "WHERE step LIKE '%trends/%' OR step LIKE 'trend/%'")
+    rows = q(
+        con,
+        "SELECT step, rows_in, rows_accepted, rows_quarantined FROM ingest_run "
+        "WHERE step LIKE '%trends/%' OR step LIKE 'trend/%'",
+    )
     assert len(rows) >= 6
     assert all(r[1] == r[2] + r[3] for r in rows)
 
@@ -100,8 +116,8 @@ def test_claim_verdicts_match_the_data(con):
     assert v["a16z-llmflation-10x-per-year"] == "consistent"
     assert v["epoch-9-to-900x-per-year"] == "consistent"
     assert v["ai-index-gpt35-level-280x"] == "consistent"
-    assert v["ark-p20-openrouter-demand-25x-since-dec-2024"] == "not testable"   # scrape starts April 2025
-    assert v["ark-p20-inference-cost-decline-1y"] == "not testable"              # Epoch data end Feb 2025
+    assert v["ark-p20-openrouter-demand-25x-since-dec-2024"] == "not testable"  # scrape starts April 2025
+    assert v["ark-p20-inference-cost-decline-1y"] == "not testable"  # Epoch data end Feb 2025
     assert v["ark-p34-sw-dev-cost-apr-dec-2025"] == "not testable"
 
 
@@ -115,8 +131,18 @@ def test_trends_command_lists_every_latest_fit(cli, refreshed_warehouse, con):
 
 
 def test_fit_command_refits_with_method_and_level(cli, refreshed_warehouse):
-    code, out, err = cli("fit", "demand/openrouter_weekly_scrape", "--method", "bootstrap", "--level", "0.95",
-                         "--format", "json", "--warehouse", refreshed_warehouse)
+    code, out, err = cli(
+        "fit",
+        "demand/openrouter_weekly_scrape",
+        "--method",
+        "bootstrap",
+        "--level",
+        "0.95",
+        "--format",
+        "json",
+        "--warehouse",
+        refreshed_warehouse,
+    )
     assert code == 0, err
     row = json.loads(out)[0]
     assert row["method"] == "bootstrap" and row["level"] == 0.95 and row["resamples"] == 10000 and row["n"] == 51
@@ -134,7 +160,9 @@ def test_report_writes_html_with_charts_claims_and_source_links(cli, refreshed_w
     assert code == 0, err
     landing, claims = (out / "index.html").read_text(), (out / "claims.html").read_text()
     assert "Claims cross-check" in landing and "not testable" in claims and "consistent" in claims
-    assert "https://tomtunguz.com/trillion-token-race" in (out / "demand.html").read_text()  # a number linked to its page
+    assert (
+        "https://tomtunguz.com/trillion-token-race" in (out / "demand.html").read_text()
+    )  # a number linked to its page
     assert (out / "charts" / "demand-google-tokens-per-month.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "charts" / "demand-google-tokens-per-month.svg").exists()
     assert (out / "charts" / "claims.png").exists()
@@ -150,8 +178,10 @@ def test_fit_check_fails_when_a_band_stops_nesting(refreshed_warehouse, tmp_path
     shutil.copyfile(refreshed_warehouse, copy)
     assert capability_fits_have_lineage(warehouse=WarehouseResource(path=str(copy))).passed
     c = duckdb.connect(str(copy))
-    c.execute("UPDATE fit_band SET pred_low = conf_low * 2 WHERE fit_id = "
-              "(SELECT min(fit_id) FROM fit WHERE family = 'capability_price')")
+    c.execute(
+        "UPDATE fit_band SET pred_low = conf_low * 2 WHERE fit_id = "
+        "(SELECT min(fit_id) FROM fit WHERE family = 'capability_price')"
+    )
     c.close()
     assert not capability_fits_have_lineage(warehouse=WarehouseResource(path=str(copy))).passed
 
@@ -164,39 +194,55 @@ def test_refused_series_are_recorded_with_the_reason(con):
 def test_cheapest_per_tier_series_are_fitted_from_token_prices(con):
     rows = dict(q(con, "SELECT series, n FROM latest_fits WHERE family = 'token_price' AND method = 'ols'"))
     assert {"token_price/tier/mmlu-ge-65", "token_price/tier/mmlu-ge-75", "token_price/tier/mmlu-ge-85"} <= set(rows)
-    srcs = q(con, "SELECT DISTINCT i.input_figure_id FROM figure_input i WHERE i.figure_id = "
-                  "'infernomics-derived/trend/token_price/tier/mmlu-ge-85/ols/rate' ORDER BY 1")
-    assert all(r[0].startswith("infernomics-derived/token_price/") for r in srcs)   # blended price figures
+    srcs = q(
+        con,
+        "SELECT DISTINCT i.input_figure_id FROM figure_input i WHERE i.figure_id = "
+        "'infernomics-derived/trend/token_price/tier/mmlu-ge-85/ols/rate' ORDER BY 1",
+    )
+    assert all(r[0].startswith("infernomics-derived/token_price/") for r in srcs)  # blended price figures
     assert len(srcs) == rows["token_price/tier/mmlu-ge-85"]
 
 
 def test_prices_first_seen_by_a_feed_are_not_placed_in_time(con):
-    bad = q(con, "SELECT count(*) FROM fit_point p JOIN fit f USING (fit_id) JOIN token_price t "
-                 "ON t.blended_figure_id = p.input_figure_id WHERE f.family = 'token_price' "
-                 "AND t.date_basis NOT IN ('effective', 'start_date', 'as_of')")
+    bad = q(
+        con,
+        "SELECT count(*) FROM fit_point p JOIN fit f USING (fit_id) JOIN token_price t "
+        "ON t.blended_figure_id = p.input_figure_id WHERE f.family = 'token_price' "
+        "AND t.date_basis NOT IN ('effective', 'start_date', 'as_of')",
+    )
     assert bad == [(0,)]
 
 
 def test_gpt_4o_mini_claim_is_checked_against_stored_list_prices(con):
-    row = q(con, "SELECT verdict, data_multiple FROM claim_check WHERE check_id = 'openai-gpt-4o-mini-99pct-vs-davinci-003'")
+    row = q(
+        con, "SELECT verdict, data_multiple FROM claim_check WHERE check_id = 'openai-gpt-4o-mini-99pct-vs-davinci-003'"
+    )
     assert row[0][0] == "consistent" and row[0][1] == pytest.approx(20 / 0.15)
 
 
 def test_gpu_rental_and_flops_per_dollar_series_are_fitted(con):
     series = {r[0] for r in q(con, "SELECT DISTINCT series FROM latest_fits WHERE family = 'gpu'")}
     assert "gpu/rental/h100-sxm/on-demand" in series and "gpu/bf16_tflops_per_usd" in series
-    kinds = q(con, "SELECT DISTINCT g.pricing_kind FROM fit_point p JOIN gpu_rental_price g ON g.figure_id = p.input_figure_id "
-                   "WHERE p.fit_id = 'trend/gpu/rental/h100-sxm/on-demand/ols'")
-    assert kinds == [("on_demand",)]                          # pricing kinds never mixed
-    roles = q(con, "SELECT DISTINCT i.role FROM fit_point p JOIN figure_input i ON i.figure_id = p.input_figure_id "
-                   "WHERE p.fit_id = 'trend/gpu/bf16_tflops_per_usd/ols' ORDER BY 1")
-    assert roles == [("denominator",), ("numerator",)]        # each point is a derived ratio with lineage
+    kinds = q(
+        con,
+        "SELECT DISTINCT g.pricing_kind FROM fit_point p JOIN gpu_rental_price g ON g.figure_id = p.input_figure_id "
+        "WHERE p.fit_id = 'trend/gpu/rental/h100-sxm/on-demand/ols'",
+    )
+    assert kinds == [("on_demand",)]  # pricing kinds never mixed
+    roles = q(
+        con,
+        "SELECT DISTINCT i.role FROM fit_point p JOIN figure_input i ON i.figure_id = p.input_figure_id "
+        "WHERE p.fit_id = 'trend/gpu/bf16_tflops_per_usd/ols' ORDER BY 1",
+    )
+    assert roles == [("denominator",), ("numerator",)]  # each point is a derived ratio with lineage
 
 
 def test_aws_h100_price_cut_claims_are_checked_against_stored_rental_prices(con):
     rows = dict(q(con, "SELECT check_id, verdict FROM claim_check WHERE check_id LIKE '%aws%'"))
-    assert rows == {"compux-aws-h100-44pct-cut-jun-2025": "consistent",
-                    "usage-ai-aws-p5-up-to-45pct-cut-jun-2025": "consistent"}
+    assert rows == {
+        "compux-aws-h100-44pct-cut-jun-2025": "consistent",
+        "usage-ai-aws-p5-up-to-45pct-cut-jun-2025": "consistent",
+    }
 
 
 def test_benchmark_costs_are_looked_at_and_refused_where_the_data_do_not_allow(con):

@@ -86,8 +86,13 @@ def _lock_error(err: duckdb.Error, path: Path) -> WarehouseError | None:
     )
 
 
-def open_current(path: str | os.PathLike | None = None, *, sandbox: bool = False,
-                 memory_limit: str | None = None, allow_files: bool = False) -> duckdb.DuckDBPyConnection:
+def open_current(
+    path: str | os.PathLike | None = None,
+    *,
+    sandbox: bool = False,
+    memory_limit: str | None = None,
+    allow_files: bool = False,
+) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the warehouse file that is published *now*.
 
     Safe to call again in a long-lived process (a notebook): each call opens the current
@@ -233,7 +238,9 @@ class Warehouse:
         killed before it published. The building copy is the published state here, and no
         other writer runs, so nothing in flight can be mistaken for garbage."""
         for table, folders in PARTS_TABLES.items():
-            exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchall()[0][0]
+            exists = con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+            ).fetchall()[0][0]
             if not exists:
                 continue
             registered = {part_path(r[0]) for r in con.execute(f"SELECT part_file FROM {table}").fetchall()}
@@ -256,8 +263,7 @@ class Warehouse:
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         raise WarehouseError(
-                            f"another refresh has held {lock_path} for over "
-                            f"{self.lock_timeout_s:.0f}s; try again later"
+                            f"another refresh has held {lock_path} for over {self.lock_timeout_s:.0f}s; try again later"
                         ) from None
                     time.sleep(0.1)
             try:

@@ -53,9 +53,7 @@ class Figure(pa.DataFrameModel):
 
     @pa.dataframe_check(name="value_present_unless_range")
     def value_present_unless_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("value").is_not_null() | (pl.col("bound") == "range")
-        )
+        return data.lazyframe.select(pl.col("value").is_not_null() | (pl.col("bound") == "range"))
 
     @pa.dataframe_check(name="value_finite")
     def value_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -65,14 +63,18 @@ class Figure(pa.DataFrameModel):
     def range_has_low_and_high(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             (pl.col("bound") != "range")
-            | (pl.col("value_low").is_not_null() & pl.col("value_high").is_not_null()
-               & (pl.col("value_low") <= pl.col("value_high")))
+            | (
+                pl.col("value_low").is_not_null()
+                & pl.col("value_high").is_not_null()
+                & (pl.col("value_low") <= pl.col("value_high"))
+            )
         )
 
     @pa.dataframe_check(name="period_start_before_end")
     def period_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
-            pl.col("period_start").is_null() | pl.col("period_end").is_null()
+            pl.col("period_start").is_null()
+            | pl.col("period_end").is_null()
             | (pl.col("period_start") <= pl.col("period_end"))
         )
 
@@ -86,8 +88,14 @@ class CitedFigure(Figure):
 
 # Corroboration (migration 020) and cited statements (021): the citation family's additions.
 
-FIGURE_FLAGS = ["disagrees_value", "disagrees_bound", "disagrees_unit", "disagrees_period", "scope_differs",
-                "unit_interpreted"]
+FIGURE_FLAGS = [
+    "disagrees_value",
+    "disagrees_bound",
+    "disagrees_unit",
+    "disagrees_period",
+    "scope_differs",
+    "unit_interpreted",
+]
 
 
 class FigureLink(pa.DataFrameModel):

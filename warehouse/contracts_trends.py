@@ -84,7 +84,8 @@ class Fit(pa.DataFrameModel):
     def interval_contains_estimate(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             (pl.col("factor_low") <= pl.col("factor_per_year") * (1 + 1e-9))
-            & (pl.col("factor_per_year") <= pl.col("factor_high") * (1 + 1e-9)))
+            & (pl.col("factor_per_year") <= pl.col("factor_high") * (1 + 1e-9))
+        )
 
     @pa.dataframe_check(name="dates_ordered")
     def dates_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -114,8 +115,11 @@ class FitBand(pa.DataFrameModel):
     def bands_nest(cls, data: pa.PolarsData) -> pl.LazyFrame:
         tol = 1 + 1e-9
         return data.lazyframe.select(
-            (pl.col("pred_low") <= pl.col("conf_low") * tol) & (pl.col("conf_low") <= pl.col("fitted") * tol)
-            & (pl.col("fitted") <= pl.col("conf_high") * tol) & (pl.col("conf_high") <= pl.col("pred_high") * tol))
+            (pl.col("pred_low") <= pl.col("conf_low") * tol)
+            & (pl.col("conf_low") <= pl.col("fitted") * tol)
+            & (pl.col("fitted") <= pl.col("conf_high") * tol)
+            & (pl.col("conf_high") <= pl.col("pred_high") * tol)
+        )
 
 
 class ClaimCheck(pa.DataFrameModel):
@@ -131,8 +135,11 @@ class ClaimCheck(pa.DataFrameModel):
     def testable_has_evidence(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             (pl.col("verdict") == "not testable")
-            | ((pl.col("data_multiple").is_not_null() | pl.col("data_low").is_not_null())
-               & pl.col("check_figure_id").is_not_null()))
+            | (
+                (pl.col("data_multiple").is_not_null() | pl.col("data_low").is_not_null())
+                & pl.col("check_figure_id").is_not_null()
+            )
+        )
 
     @pa.dataframe_check(name="untestable_says_what_would_test_it")
     def untestable_says_what_would_test_it(cls, data: pa.PolarsData) -> pl.LazyFrame:

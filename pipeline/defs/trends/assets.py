@@ -35,7 +35,9 @@ LLM_PRICES = dg.AssetKey(["clean", "trends", "llm_price_observation"])
 DEMAND = dg.AssetKey(["clean", "trends", "demand_observation"])
 OPENROUTER = dg.AssetKey(["clean", "trends", "openrouter_week"])
 CAPABILITY = dg.AssetKey(["trend", "capability_price"])
-TOKEN_PRICES = [dg.AssetKey(["clean", "token_prices", name]) for name in ("cited", "genai_prices", "openrouter", "litellm")]
+TOKEN_PRICES = [
+    dg.AssetKey(["clean", "token_prices", name]) for name in ("cited", "genai_prices", "openrouter", "litellm")
+]
 TOKEN_TRENDS = dg.AssetKey(["trend", "token_price"])
 GPU_SPEC = dg.AssetKey(["clean", "hardware", "gpu_spec"])
 GPU_RENTAL = dg.AssetKey(["clean", "hardware", "gpu_rental_price"])
@@ -52,10 +54,18 @@ def llm_price_observation(context: dg.AssetExecutionContext, warehouse: Warehous
     obs = epoch_llm_prices.parse_all(data_path("epoch_llm_prices"))
     with warehouse.ingest(context, source_id="epoch-llm-prices-aa") as (con, run):
         figures = store_figures(con, run, figure_frame(epoch_llm_prices.figures(obs).to_dicts()))
-        table = store(con, run, "llm_price_observation", stamp(epoch_llm_prices.table(obs), run), LlmPriceObservation,
-                      key=["obs_id"])
+        table = store(
+            con,
+            run,
+            "llm_price_observation",
+            stamp(epoch_llm_prices.table(obs), run),
+            LlmPriceObservation,
+            key=["obs_id"],
+        )
         shape = table_metadata(con, "llm_price_observation")
-    return dg.MaterializeResult(metadata=ingest_metadata(run, observations=table.accepted, figures=figures.accepted) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(run, observations=table.accepted, figures=figures.accepted) | shape
+    )
 
 
 @dg.asset(key=DEMAND.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -65,7 +75,9 @@ def demand_observation(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     with warehouse.ingest(context, source_id="infernomics-demand-series") as (con, run):
         store_sources(con, run, demand.series_sources(frame))
         store_figures(con, run, figure_frame(demand.series_figures(frame).to_dicts()))
-        table = store(con, run, "demand_observation", stamp(demand.series_table(frame), run), DemandObservation, key=["figure_id"])
+        table = store(
+            con, run, "demand_observation", stamp(demand.series_table(frame), run), DemandObservation, key=["figure_id"]
+        )
         shape = table_metadata(con, "demand_observation")
     return dg.MaterializeResult(metadata=ingest_metadata(run, figures=table.accepted) | shape)
 
@@ -78,13 +90,23 @@ def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     week_figs, week_lineage = demand.openrouter_week_figures(weeks)
     with warehouse.ingest(context, source_id=demand.SCRAPE_SOURCE_ID) as (con, run):
         store_figures(con, run, figure_frame(demand.openrouter_author_figures(rows).to_dicts()))
-        store(con, run, "openrouter_author_week", stamp(demand.author_table(rows), run), OpenRouterAuthorWeek, key=["figure_id"])
+        store(
+            con,
+            run,
+            "openrouter_author_week",
+            stamp(demand.author_table(rows), run),
+            OpenRouterAuthorWeek,
+            key=["figure_id"],
+        )
         store_figures(con, run, figure_frame(week_figs.to_dicts()))
         store_lineage(con, run, week_lineage)
-        table = store(con, run, "openrouter_week", stamp(demand.week_table(weeks), run), OpenRouterWeek, key=["week_label"])
+        table = store(
+            con, run, "openrouter_week", stamp(demand.week_table(weeks), run), OpenRouterWeek, key=["week_label"]
+        )
         shape = table_metadata(con, "openrouter_week")
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, weeks=table.accepted, fit_worthy_weeks=int(weeks["fit_ok"].sum())) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(run, weeks=table.accepted, fit_worthy_weeks=int(weeks["fit_ok"].sum())) | shape
+    )
 
 
 @dg.asset(key=CAPABILITY.path, deps=[LLM_PRICES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -96,13 +118,20 @@ def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         for spec, pts, cfit, params in series.capability_series(table):
             line = trend.fit_exponential([p.date for p in pts], [p.value for p in pts], method="ols", level=cfit.level)
             line.flags = list(cfit.flags)
-            override = dict(method="epoch-ols", factor_per_year=1 / cfit.factor_per_year,
-                            factor_low=1 / cfit.factor_high, factor_high=1 / cfit.factor_low)
-            batches.append(records(spec, line, pts, formula="capability_price_decline@1", params=params,
-                                   override=override))
+            override = dict(
+                method="epoch-ols",
+                factor_per_year=1 / cfit.factor_per_year,
+                factor_low=1 / cfit.factor_high,
+                factor_high=1 / cfit.factor_low,
+            )
+            batches.append(
+                records(spec, line, pts, formula="capability_price_decline@1", params=params, override=override)
+            )
         counts = store_fits(con, run, merge(batches))
         shape = table_metadata(con, "fit", where="family = ?", params=["capability_price"])
-    return dg.MaterializeResult(metadata=ingest_metadata(run, fits=len(batches), **{f"stored_{k}": v for k, v in counts.items()}) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(run, fits=len(batches), **{f"stored_{k}": v for k, v in counts.items()}) | shape
+    )
 
 
 @dg.asset(key=DEMAND_FITS.path, deps=[DEMAND, OPENROUTER], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -121,20 +150,32 @@ def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         counts = store_fits(con, run, merge(batches))
         store_refusals(con, run, "demand", refused)
         shape = table_metadata(con, "fit", where="family = ?", params=["demand"])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, fitted_series=len(batches),
-        refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            fitted_series=len(batches),
+            refused=_refused_md(refused),
+            **{f"stored_{k}": v for k, v in counts.items()},
+        )
+        | shape
+    )
 
 
-@dg.asset(key=TOKEN_TRENDS.path, deps=[LLM_PRICES, OPENROUTER, *TOKEN_PRICES], group_name=GROUP, pool=WRITER_POOL,
-          kinds={"duckdb"}, freshness_policy=DAILY_FEED)
+@dg.asset(
+    key=TOKEN_TRENDS.path,
+    deps=[LLM_PRICES, OPENROUTER, *TOKEN_PRICES],
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+    freshness_policy=DAILY_FEED,
+)
 def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Fixed-model list-price histories and the cheapest price per MMLU tier over time, fitted; elasticity of OpenRouter demand on tier prices."""
     with warehouse.ingest(context) as (con, run):
         prices = query_frame(con, "SELECT * FROM token_price")
-        tiers = market_series.tier_map(query_frame(con, "SELECT model, mmlu FROM llm_price_observation"),
-                                       canonical_model_key)
+        tiers = market_series.tier_map(
+            query_frame(con, "SELECT model, mmlu FROM llm_price_observation"), canonical_model_key
+        )
         fixed, fewer = market_series.fixed_model_series(prices)
         tier_series = market_series.cheapest_tier_series(prices, tiers)
         batches, refused = fit_each(fixed + tier_series)
@@ -142,38 +183,62 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         extra = elasticities(weeks, tier_series, refused)
         counts = store_fits(con, run, merge(batches))
         if extra["figure"]:
-            con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in extra["figure"]]])
+            con.execute(
+                "DELETE FROM figure_input WHERE list_contains(?, figure_id)",
+                [[f["figure_id"] for f in extra["figure"]]],
+            )
             store_figures(con, run, figure_frame(extra["figure"]))
             store_lineage(con, run, pl.DataFrame(extra["figure_input"]))
         store_refusals(con, run, "token_price", refused)
         shape = table_metadata(con, "fit", where="family = ?", params=["token_price"])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, fitted_series=len(batches), models_with_fewer_than_4_prices=fewer, elasticities=len(extra["figure"]),
-        refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            fitted_series=len(batches),
+            models_with_fewer_than_4_prices=fewer,
+            elasticities=len(extra["figure"]),
+            refused=_refused_md(refused),
+            **{f"stored_{k}": v for k, v in counts.items()},
+        )
+        | shape
+    )
 
 
-@dg.asset(key=["trend", "claim_checks"], deps=[CITED, CAPABILITY, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS, BENCH_TRENDS], group_name=GROUP,
-          pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(
+    key=["trend", "claim_checks"],
+    deps=[CITED, CAPABILITY, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS, BENCH_TRENDS],
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+)
 def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""
     with warehouse.ingest(context) as (con, run):
         fits = _fits_by_id(query_frame(con, "SELECT * FROM latest_fits"))
-        figures = {r["figure_id"]: r for r in query_frame(
-            con, "SELECT figure_id, value, unit FROM figure WHERE kind <> 'fit'").iter_rows(named=True)}
+        figures = {
+            r["figure_id"]: r
+            for r in query_frame(con, "SELECT figure_id, value, unit FROM figure WHERE kind <> 'fit'").iter_rows(
+                named=True
+            )
+        }
         batch = merge([r for r in (claims.evaluate(s, fits, figures) for s in claims.SPECS) if r])
         if batch.get("figure"):
-            con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)",
-                        [[f["figure_id"] for f in batch["figure"]]])
+            con.execute(
+                "DELETE FROM figure_input WHERE list_contains(?, figure_id)",
+                [[f["figure_id"] for f in batch["figure"]]],
+            )
             store_figures(con, run, figure_frame(batch["figure"]))
             store_lineage(con, run, pl.DataFrame(batch["figure_input"]))
         rows = pl.DataFrame(batch.get("claim_check", []), infer_schema_length=None)
-        table = store(con, run, "claim_check", stamp(rows, run),
-                      ClaimCheck, key=["check_id"])
+        table = store(con, run, "claim_check", stamp(rows, run), ClaimCheck, key=["check_id"])
         shape = table_metadata(con, "claim_check")
     verdicts = rows["verdict"].value_counts().to_dicts() if rows.height else []
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, checks=table.accepted, verdicts=json_value({v["verdict"]: v["count"] for v in verdicts})) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run, checks=table.accepted, verdicts=json_value({v["verdict"]: v["count"] for v in verdicts})
+        )
+        | shape
+    )
 
 
 def _refused_md(refused: list[tuple[str, str, int]]) -> dg.MetadataValue:
@@ -194,27 +259,35 @@ def _fits_by_id(frame: pl.DataFrame) -> dict[str, dict]:
     return out
 
 
-
 @dg.asset(key=GPU_TRENDS.path, deps=[GPU_SPEC, GPU_RENTAL], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 def gpu_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """GPU cost over time: $/GPU-hour per sku and pricing kind, and dense BF16 TFLOP/s per dollar across GPUs."""
     with warehouse.ingest(context) as (con, run):
         rental = query_frame(con, "SELECT * FROM gpu_rental_price")
-        figures, lineage, flops_pts = market_series.flops_per_dollar(query_frame(con, "SELECT * FROM gpu_spec_preferred"),
-                                                                  query_frame(con, "SELECT sku, label FROM gpu_sku"))
+        figures, lineage, flops_pts = market_series.flops_per_dollar(
+            query_frame(con, "SELECT * FROM gpu_spec_preferred"), query_frame(con, "SELECT sku, label FROM gpu_sku")
+        )
         if figures:
             store_formulas(con, all_formulas())
-            con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in figures]])
+            con.execute(
+                "DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in figures]]
+            )
             store_figures(con, run, figure_frame(figures))
             store_lineage(con, run, pl.DataFrame(lineage))
         batches, refused = fit_each(market_series.gpu_rental_series(rental) + [(market_series.FLOPS_SPEC, flops_pts)])
         counts = store_fits(con, run, merge(batches))
         store_refusals(con, run, "gpu", refused)
         shape = table_metadata(con, "fit", where="family = ?", params=["gpu"])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, fitted_series=len(batches), flops_per_dollar_points=len(flops_pts),
-        refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            fitted_series=len(batches),
+            flops_per_dollar_points=len(flops_pts),
+            refused=_refused_md(refused),
+            **{f"stored_{k}": v for k, v in counts.items()},
+        )
+        | shape
+    )
 
 
 @dg.asset(key=BENCH_TRENDS.path, deps=[BENCH_COSTS], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -226,7 +299,13 @@ def benchmark_cost_trends(context: dg.AssetExecutionContext, warehouse: Warehous
         counts = store_fits(con, run, merge(batches))
         store_refusals(con, run, "benchmark", refused)
         shape = table_metadata(con, "fit", where="family = ?", params=["benchmark"])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, costed_runs=costs.height, fitted_series=len(batches),
-        refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            costed_runs=costs.height,
+            fitted_series=len(batches),
+            refused=_refused_md(refused),
+            **{f"stored_{k}": v for k, v in counts.items()},
+        )
+        | shape
+    )

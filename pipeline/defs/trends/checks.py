@@ -31,8 +31,9 @@ def _fits_check(warehouse: WarehouseResource, family: str) -> dg.AssetCheckResul
     result = stored_rows_meet_contract(warehouse, "SELECT * FROM fit WHERE family = ?", Fit, [family])
     if not result.passed:
         return result
-    bands = stored_rows_meet_contract(warehouse, "SELECT b.* FROM fit_band b JOIN fit f USING (fit_id) WHERE f.family = ?",
-                                      FitBand, [family])
+    bands = stored_rows_meet_contract(
+        warehouse, "SELECT b.* FROM fit_band b JOIN fit f USING (fit_id) WHERE f.family = ?", FitBand, [family]
+    )
     if not bands.passed:
         return bands
     with warehouse.reader() as con:
