@@ -18,8 +18,9 @@ test:  ## the full suite (about 6 min on 2 cores)
 test-fast:  ## the fast unit tests only: everything not refresh-backed (tests/conftest.py marks those slow)
 	$(BIN)/python -m pytest -q -m "not slow"
 
-lint:  ## ruff lint
+lint:  ## ruff lint, and the format check
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 types:  ## mypy on warehouse/ and analysis/ (pyproject [tool.mypy])
 	$(BIN)/mypy
