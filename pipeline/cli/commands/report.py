@@ -635,8 +635,9 @@ def _save(fig, charts: Path, name: str, points: pl.DataFrame | None, caption: st
     """Write NAME.png, NAME.svg and NAME.csv; return the figure's HTML (lazy image, links)."""
     plots = _plots()
     key = _render_key(fig)
-    written.render_keys[name] = key
-    if not _reuse(written, charts, name, key):
+    if key is not None:
+        written.render_keys[name] = key
+    if key is None or not _reuse(written, charts, name, key):
         for fmt in ("png", "svg"):
             (charts / f"{name}.{fmt}").write_bytes(plots.render(fig, fmt))
     links = [f"<a href='charts/{name}.svg'>SVG</a>"]
@@ -663,7 +664,7 @@ def _renderer_version() -> bytes:
     return f"matplotlib {matplotlib.__version__}\n".encode() + Path(plots.__file__).read_bytes()
 
 
-def _render_key(fig) -> str:
+def _render_key(fig) -> str | None:
     """What the chart's PNG and SVG are a function of: the figure itself and the renderer.
     A key that differs when nothing changed costs a redraw, never a stale chart."""
     import hashlib
@@ -684,7 +685,10 @@ def _render_key(fig) -> str:
             return NotImplemented
 
     buffer = io.BytesIO()
-    KeyPickler(buffer, protocol=5).dump(fig)
+    try:
+        KeyPickler(buffer, protocol=5).dump(fig)
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError):
+        return None  # a figure holding something unpicklable is always drawn
     return hashlib.sha256(_renderer_version() + buffer.getvalue()).hexdigest()
 
 
