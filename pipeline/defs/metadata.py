@@ -54,6 +54,7 @@ FAMILY_OWNERS = {
     "hardware": "team:hardware",
     "benchmarks": "team:benchmarks",
     "trends": "team:trends",
+    "scores": "team:scores",
     "report": "team:trends",
     "integrity": "team:infernomics",
 }

@@ -5,13 +5,15 @@ import dagster as dg
 
 from pipeline.defs.metadata import DAILY_FEED, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
-from pipeline.defs.token_prices import load
+from pipeline.defs.token_prices import load, snapshots
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
-from sources.token_prices import genai_prices, litellm, openrouter
+from sources.token_prices import genai_prices, litellm, litellm_snapshots, models_dev, openrouter
+from warehouse.store import IngestRun, begin_run, finish_run
 
 GROUP = "token_prices"
 REGISTRY = dg.AssetKey(["clean", "citations", "source"])
-CITED_ROWS = "source_id NOT IN ('genai-prices', 'openrouter-models', 'litellm-model-prices')"  # as checks.py reads them
+CITED_ROWS = ("source_id NOT IN ('genai-prices', 'openrouter-models', 'litellm-model-prices', 'litellm-releases', "
+              "'models-dev-cost-history')")  # as checks.py reads them
 
 
 def _meta(run, applied: load.Applied, **extra) -> dict:
@@ -36,6 +38,39 @@ def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: Ware
         applied = load.ingest_genai_prices(con, run, load.snapshot_dir(warehouse.warehouse))
         table = table_metadata(con, "token_price", where="source_id = ?", params=[genai_prices.SOURCE_ID])
     return dg.MaterializeResult(metadata=_meta(run, applied, version=genai_prices.package_version()) | table)
+
+
+LITELLM_RELEASES = dg.AssetKey(["clean", "token_prices", "litellm_releases"])
+MODELS_DEV = dg.AssetKey(["clean", "token_prices", "models_dev"])
+
+
+@dg.multi_asset(
+    name="snapshot_price_histories", pool=WRITER_POOL, can_subset=True,
+    specs=[
+        dg.AssetSpec(LITELLM_RELEASES, deps=[REGISTRY], group_name=GROUP, kinds={"duckdb"}, skippable=True,
+                     description="LiteLLM's price map from ten vendored package releases as one dated history (\"as listed "
+                                 "in release V, uploaded D\"); each number of each release a figure; unit errors quarantined."),
+        dg.AssetSpec(MODELS_DEV, deps=[REGISTRY], group_name=GROUP, kinds={"duckdb"}, skippable=True,
+                     description="models.dev's price change log (2025-06 to 2026-07) as price rows dated when models.dev recorded them."),
+    ],
+)
+def snapshot_price_histories(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Both vendored snapshot histories in one write window (one copy of the warehouse file, not
+    two: the refresh-time budget), each recorded as its own ingest run under its asset's name."""
+    steps = [(LITELLM_RELEASES, litellm_snapshots.FAMILY_SOURCE_ID, snapshots.ingest_litellm_releases),
+             (MODELS_DEV, models_dev.SOURCE_ID, snapshots.ingest_models_dev)]
+    results = []
+    with warehouse.warehouse.writer() as con:
+        load.record_formulas(con)
+        for key, source_id, ingest in steps:
+            if key not in context.selected_asset_keys:
+                continue
+            run = begin_run(con, IngestRun(step=key.to_user_string(), source_id=source_id, dagster_run_id=context.run.run_id))
+            applied = ingest(con, run)
+            finish_run(con, run)
+            table = table_metadata(con, "token_price", where="source_id = ?", params=[source_id])
+            results.append(dg.MaterializeResult(asset_key=key, metadata=_meta(run, applied) | table))
+    yield from results
 
 
 def _live_assets(name: str, source_id: str, url_field: str):
@@ -72,7 +107,8 @@ litellm_assets = _live_assets("litellm", litellm.SOURCE_ID, "litellm_url")
 
 live_feed_refresh = dg.define_asset_job(
     "token_prices_live_refresh", selection=dg.AssetSelection.groups(GROUP) - dg.AssetSelection.assets(
-        ["clean", "token_prices", "cited"], ["clean", "token_prices", "genai_prices"]),
+        ["clean", "token_prices", "cited"], ["clean", "token_prices", "genai_prices"],
+        ["clean", "token_prices", "litellm_releases"], ["clean", "token_prices", "models_dev"]),
     description="Fetch the OpenRouter and LiteLLM price feeds and fold them into the history.",
 )
 
