@@ -40,7 +40,8 @@ CASES = [
      "SELECT figure_id, bound, value, unit, entity, source_id, page, kind, verification FROM figure "
      "WHERE source_id = 'ark-big-ideas-2026' ORDER BY figure_id LIMIT 1001", 1.5),
     ("sources", ["sources"],
-     "SELECT s.source_id, s.kind, s.source_class AS class, s.title, s.publisher, s.date_published, s.url, "
+     "SELECT s.source_id, s.kind, s.source_class AS class, s.title, s.publisher, s.date_published, "
+     "coalesce(s.license, 'not stated') AS license, s.url, "
      "count(f.figure_id) AS figures FROM source s LEFT JOIN figure f USING (source_id) GROUP BY ALL "
      "ORDER BY s.source_id", 1.5),
     ("prices", ["prices", "on", "2024-06-01", "--model-key", "gpt-4o"],

@@ -4,15 +4,17 @@ must start without the heavy libraries it does not use."""
 
 import argparse
 import importlib
+import pkgutil
 import subprocess
 import sys
 
-from pipeline.cli import COMMANDS, build_parser
+from pipeline.cli import COMMANDS, build_parser, commands
 
 
 def _registered_by_modules() -> dict[str, tuple[str, str]]:
+    """What every module under pipeline/cli/commands/ registers (a new module is found too)."""
     found = {}
-    for module_name in sorted({module for module, _ in COMMANDS.values()}):
+    for module_name in sorted(m.name for m in pkgutil.iter_modules(commands.__path__)):
         subparsers = argparse.ArgumentParser().add_subparsers()
         importlib.import_module(f"pipeline.cli.commands.{module_name}").register(subparsers)
         for action in subparsers._choices_actions:

@@ -35,12 +35,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "Export a query or a table to a Parquet, CSV or JSON file, with each row's sources."),
     "fit": ("fit", "Fit an exponential trend to a stored series: rate per year, interval, halving/doubling time."),
     "import": ("import_cmd", "Import benchmark results (vLLM, SGLang, llmperf, genai-perf, AIPerf, MLPerf)."),
-    "sources": ("listing", "List the sources in the warehouse, with how many figures each backs."),
+    "sources": ("listing", "List the sources in the warehouse, with their licence and how many figures each backs."),
     "figures": ("listing", "List stored figures (id, value, unit, source, page, verification), with filters."),
     "prices": ("prices", "Token prices: what a model cost on a date, and where each number comes from."),
     "probe": ("probe", "Measure this machine's matmul throughput and memory bandwidth against its spec sheet."),
     "refresh": ("refresh", "Refresh the warehouse: ingest every source, validate, quarantine bad rows, derive, fit."),
     "report": ("report", "Write the report: a small static website (index.html, one page per family, charts)."),
+    "scores": ("scores", "Benchmark model names without a price key (`unmapped`) and the share that have a "
+                         "price (`coverage`)."),
     "sql": ("sql", "Run a read-only SQL query against the warehouse and print the result."),
     "trends": ("trends", "List the fitted trends: rate per year with its interval, n, dates, R^2, flags, figure id."),
     "verify": ("verify", "Re-hash every stored snapshot and Parquet part against the sha256 it was registered with "
