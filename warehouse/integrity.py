@@ -31,11 +31,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
 
 from warehouse.hashing import sha256_file
+
+if TYPE_CHECKING:  # polars is imported by the functions that make frames; `audit` reads only figure_status
+    import polars as pl
 
 MANIFEST = ("data", "citations", "SHA256SUMS.txt")
 FAMILIES = ("citations", "hardware", "token_prices", "trends", "benchmarks")
@@ -105,6 +108,8 @@ def read_manifest(root: Path) -> list[tuple[str, str, list[str]]]:
 def write_manifest(root: Path, files: list[str] | None = None) -> Path:
     """Re-write the curated-CSV manifest from the files as they are now (a deliberate edit);
     `root` is the `sources` package folder."""
+    import polars as pl
+
     names = files or sorted(p.relative_to(root).as_posix() for p in (root / "data" / "citations").rglob("*.csv"))
     lines = [
         "# sha256  path (relative to sources/)  source ids whose figures or citations the file carries",
@@ -127,6 +132,8 @@ def _citing_source(rel: str) -> str | None:
 
 def expected(con: duckdb.DuckDBPyConnection | None, parts_dir: Path, bundled: BundledFiles) -> list[Checked]:
     """Every file with a registered hash, deduplicated by (file, hash)."""
+    import polars as pl
+
     out: dict[tuple[str, str], Checked] = {}
 
     def add(item: Checked, file: Path | None) -> None:
@@ -217,6 +224,8 @@ def summary(checked: list[Checked]) -> str:
 
 def record(con: duckdb.DuckDBPyConnection, checked: list[Checked], checked_by: str) -> None:
     """Replace the stored integrity status of the checked families with `checked`."""
+    import polars as pl
+
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     families = sorted({c.family for c in checked})
     frame = pl.DataFrame(
