@@ -1,0 +1,112 @@
+"""The capability-adjusted method on Benchmarking Hub-shaped scores and a price history:
+a known decline is recovered within its interval; variants read the prices they name."""
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+import pytest
+
+from analysis import capability_price as cp
+
+D = dt.date
+
+
+def score_rows(models):
+    """model_score-shaped rows: (base, key, benchmark, fraction, release, effort, reasoning)."""
+    return pl.DataFrame([dict(model_base=b, model_version=b + (f"_{e}" if e else ""), model_key=k, benchmark=bench,
+                              score=s, score_fraction=s, reasoning_effort=e, release_date=r,
+                              score_figure_id=f"hub/{b}/{bench}/{e}", is_reasoning=reas)
+                         for b, k, bench, s, r, e, reas in models],
+                        schema_overrides={"reasoning_effort": pl.String})
+
+
+def price_rows(rows):
+    """model_price_interval-shaped rows: (key, provider, from, to, blended, first party, reseller)."""
+    return pl.DataFrame([dict(model_key=k, provider_id=p, valid_from=a, valid_to=b, blended_usd_per_mtok=v,
+                              blended_figure_id=f"price/{p}/{k}/{a}", is_first_party=fp, provider_is_reseller=rs)
+                         for k, p, a, b, v, fp, rs in rows], schema_overrides={"valid_to": pl.Date})
+
+
+def synthetic_market(decline_per_year=10.0, months=36, noise_log10=0.08, seed=1):
+    """One model a month: GPQA rises ~15 points a year, price falls `decline_per_year` with log noise."""
+    rng = np.random.default_rng(seed)
+    scores, prices = [], []
+    for m in range(months):
+        release = D(2023 + m // 12, m % 12 + 1, 1)
+        years = m / 12
+        gpqa = min(0.30 + 0.15 * years + rng.normal(0, 0.04), 0.99)
+        price = 60 * decline_per_year ** (-years) * 10 ** rng.normal(0, noise_log10)
+        base = f"model-{m:02d}"
+        scores.append((base, base, "GPQA Diamond", gpqa, release, None, False))
+        prices.append((base, "vendor", release, None, price, True, False))
+    return score_rows(scores), price_rows(prices)
+
+
+def test_a_known_tenfold_yearly_decline_is_recovered_within_its_interval():
+    scores, prices = synthetic_market()
+    obs = cp.hub_observations(scores, prices, cp.HEADLINE)
+    paths = [p for p in cp.hub_paths(obs, cp.HEADLINE, ["GPQA Diamond"]) if p.fit is not None]
+    longest = max(paths, key=lambda p: p.fit.n)
+    assert longest.fit.n >= 8
+    assert longest.fit.factor_low <= 10.0 <= longest.fit.factor_high
+    assert longest.fit.factor_per_year == pytest.approx(10.0, rel=0.5)
+
+
+def test_a_flat_market_is_not_read_as_a_decline():
+    scores, prices = synthetic_market(decline_per_year=1.0, noise_log10=0.0)
+    obs = cp.hub_observations(scores, prices, cp.HEADLINE)
+    # every model costs the same: each path keeps only its first model, so nothing is fitted
+    assert all(p.fit is None and p.path.height == 1 for p in cp.hub_paths(obs, cp.HEADLINE, ["GPQA Diamond"]))
+
+
+def test_reasoning_excluded_drops_reasoning_models_and_thinking_runs():
+    scores = score_rows([
+        ("plain", "plain", "GPQA Diamond", 0.5, D(2025, 1, 1), None, False),
+        ("hybrid", "hybrid", "GPQA Diamond", 0.6, D(2025, 2, 1), None, False),
+        ("hybrid", "hybrid", "GPQA Diamond", 0.8, D(2025, 2, 1), "32K", False),
+        ("thinker", "thinker", "GPQA Diamond", 0.9, D(2025, 3, 1), "high", True),
+    ])
+    excluded = cp.best_scores(scores, cp.Variant("excluded", "cheapest"))
+    included = cp.best_scores(scores, cp.Variant("included", "cheapest"))
+    assert sorted(zip(excluded["model_base"], excluded["value"])) == [("hybrid", 60.0), ("plain", 50.0)]
+    assert sorted(zip(included["model_base"], included["model_version"])) == [
+        ("hybrid", "hybrid_32K"), ("plain", "plain"), ("thinker", "thinker_high")]
+
+
+def test_each_price_basis_reads_its_own_provider_rows():
+    prices = price_rows([
+        ("m", "maker", D(2025, 1, 1), None, 10.0, True, False),
+        ("m", "host-a", D(2025, 3, 1), D(2025, 6, 1), 4.0, False, False),
+        ("m", "host-b", D(2025, 3, 1), None, 7.0, False, False),
+        ("m", "openrouter", D(2025, 2, 1), None, 1.0, False, True),
+    ])
+    cheapest = cp.price_steps(prices, "cheapest")
+    assert cheapest["price"].to_list() == [10.0, 1.0]          # the reseller counts for "cheapest"
+    first = cp.price_steps(prices, "first_party")
+    assert first["price"].to_list() == [10.0] and first["valid_to"].to_list() == [None]
+    median = cp.price_steps(prices, "median")                  # resellers left out
+    assert median["price"].to_list() == [10.0, 7.0, 8.5]
+    assert median["valid_from"].to_list() == [D(2025, 1, 1), D(2025, 3, 1), D(2025, 6, 1)]
+
+
+def test_a_late_first_price_is_dated_when_it_was_recorded():
+    scores = score_rows([("a", "a", "ECI", 120.0, D(2025, 1, 10), None, False),
+                         ("b", "b", "ECI", 110.0, D(2025, 1, 10), None, False)])
+    scores = scores.with_columns(pl.lit(None, pl.Float64).alias("score_fraction"))
+    prices = price_rows([("a", "x", D(2025, 3, 1), None, 5.0, True, False),      # 50 days late: launch price
+                         ("b", "x", D(2025, 9, 1), None, 5.0, True, False)])     # 234 days: dated when seen
+    obs = cp.hub_observations(scores, prices, cp.HEADLINE)
+    got = {r["model"]: (r["release_date"], r["date_note"]) for r in obs.iter_rows(named=True)}
+    assert got["a"][0] == D(2025, 1, 10) and got["b"] == (D(2025, 9, 1), "late_first_price")
+
+
+def test_window_measure_reads_the_running_minimum_at_both_ends():
+    path = pl.DataFrame(dict(obs_id=["a", "b", "c", "d", "e"], model=["A", "B", "C", "D", "E"],
+                             release_date=[D(2024, 6, 1), D(2025, 2, 1), D(2025, 5, 1), D(2025, 9, 1), D(2026, 2, 1)],
+                             price_usd_per_mtok=[100.0, 30.0, 5.0, 0.5, 0.1]))
+    m = cp.window_measure(path, D(2025, 1, 1), D(2025, 12, 31))
+    assert (m.start_model, m.end_model, m.observed_multiple) == ("A", "D", 200.0)
+    assert m.n == 4 and m.fit_low <= m.fit_multiple <= m.fit_high
+    assert cp.window_measure(path, D(2024, 1, 1), D(2024, 12, 31)) == \
+        "no priced model met the threshold by the window's start"
