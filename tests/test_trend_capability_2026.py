@@ -110,3 +110,33 @@ def test_window_measure_reads_the_running_minimum_at_both_ends():
     assert m.n == 4 and m.fit_low <= m.fit_multiple <= m.fit_high
     assert cp.window_measure(path, D(2024, 1, 1), D(2024, 12, 31)) == \
         "no priced model met the threshold by the window's start"
+
+
+def test_one_measure_above_99_percent_makes_a_claim_consistent_by_some_measures():
+    from analysis.claims import by_some_measures, measure_supports
+
+    measures = []
+    for label, observed in [("GPQA >= 50, cheapest", 140.0), ("ECI >= 120, first-party", 12.0)]:
+        ok, _ = measure_supports(">", 100.0, observed)
+        measures.append(dict(label=label, supports=ok))
+    verdict, summary = by_some_measures(measures, "more than 99% in a year")
+    assert verdict == "consistent by some measures"
+    assert summary.startswith("1 of 2 measures support") and "GPQA >= 50, cheapest" in summary
+    assert "ECI" not in summary
+
+
+def test_no_measure_above_99_percent_makes_it_inconsistent():
+    from analysis.claims import by_some_measures, measure_supports
+
+    measures = [dict(label=f"m{i}", supports=measure_supports(">", 100.0, v)[0]) for i, v in enumerate([99.9, 3.0, 100.0])]
+    assert by_some_measures(measures, "x") == ("inconsistent", "none of 3 measures supports x")
+    assert by_some_measures([], "x")[0] == "not testable"
+
+
+def test_an_about_claim_uses_the_fit_interval_or_else_the_rounding_range():
+    from analysis.claims import measure_supports
+
+    assert measure_supports("=", 10.9, 3.0, fit_low=2.0, fit_high=15.0)[0]
+    assert not measure_supports("=", 10.9, 10.9, fit_low=1.0, fit_high=5.0)[0]
+    assert measure_supports("=", 10.9, 11.0, claimed_low=10.5, claimed_high=11.8)[0]
+    assert not measure_supports("=", 10.9, 9.0, claimed_low=10.5, claimed_high=11.8)[0]
