@@ -441,3 +441,13 @@ def window_measure(path: pl.DataFrame, start: dt.date, end: dt.date, level: floa
                          start_model=first["model"], end_model=last["model"],
                          observed_multiple=first["price_usd_per_mtok"] / last["price_usd_per_mtok"],
                          n=int(days.size), fit_multiple=fit_m, fit_low=fit_lo, fit_high=fit_hi, level=level)
+
+
+@formula("capability_window_decline")
+def capability_window_decline(start_price, end_price, start_score, end_score) -> float:
+    """The decline of a capability level's price over a claim's window: the cheapest-so-far
+    price (blended 3:1) of a model scoring at least the threshold in force at the window's
+    start over the one in force at its end (x cheaper); the interval, where stored, is that of
+    Epoch's OLS over the window's path points (>= 4), raised to the window's length. Scores
+    are the inputs that put each model over the threshold."""
+    return float(start_price) / float(end_price)
