@@ -129,14 +129,13 @@ def test_no_measure_above_99_percent_makes_it_inconsistent():
     from analysis.claims import by_some_measures, measure_supports
 
     measures = [dict(label=f"m{i}", supports=measure_supports(">", 100.0, v)[0]) for i, v in enumerate([99.9, 3.0, 100.0])]
-    assert by_some_measures(measures, "x") == ("inconsistent", "none of 3 measures supports x")
+    assert by_some_measures(measures, "x") == ("inconsistent", "none of 3 measures supports x: m0; m1; m2")
     assert by_some_measures([], "x")[0] == "not testable"
 
 
-def test_an_about_claim_uses_the_fit_interval_or_else_the_rounding_range():
+def test_an_about_claim_is_judged_on_the_observed_multiple_within_its_rounding():
     from analysis.claims import measure_supports
 
-    assert measure_supports("=", 10.9, 3.0, fit_low=2.0, fit_high=15.0)[0]
-    assert not measure_supports("=", 10.9, 10.9, fit_low=1.0, fit_high=5.0)[0]
     assert measure_supports("=", 10.9, 11.0, claimed_low=10.5, claimed_high=11.8)[0]
     assert not measure_supports("=", 10.9, 9.0, claimed_low=10.5, claimed_high=11.8)[0]
+    assert not measure_supports("~", 100.0, 26.7, claimed_low=66.7, claimed_high=200.0)[0]

@@ -416,8 +416,7 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
         if spec.per_year:
             observed, f_m, f_lo, f_hi = (None if v is None else v ** (1 / years) for v in (observed, f_m, f_lo, f_hi))
         band = spec.claimed_band or (None, None)
-        ok, how = measure_supports(spec.bound, spec.claimed, observed, fit_low=f_lo, fit_high=f_hi,
-                                   claimed_low=band[0], claimed_high=band[1])
+        ok, how = measure_supports(spec.bound, spec.claimed, observed, claimed_low=band[0], claimed_high=band[1])
         unit = "x per year" if spec.per_year else "x"
         label = (f"{first['benchmark']} >= {first['lower']:.4g} ({first['threshold_version']}; {first['variant']}): "
                  f"${m.start_price:.3g} {m.start_model} -> ${m.end_price:.3g} {m.end_model}, "
@@ -444,6 +443,7 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
             lineage += [dict(figure_id=fid, input_figure_id=f, role=role) for f in r["price_figure_ids"]]
             lineage.append(dict(figure_id=fid, input_figure_id=r["score_figure_id"], role=f"{role.split('_')[0]}_score"))
         labels.append(dict(label=label, supports=ok, fid=fid, observed=observed))
+    labels.sort(key=lambda x: -x["observed"])          # largest declines named first
     verdict, summary = by_some_measures(labels, _claimed_text(spec) + (" per year" if spec.per_year and
                                                                         "per year" not in _claimed_text(spec) else ""))
     if verdict == "not testable":
