@@ -288,3 +288,40 @@ def render(fig: Figure, fmt: str) -> bytes:
 
 def day_label(day: float) -> str:
     return from_days(day).isoformat()
+
+
+def demand_curve_figure(prices: Sequence[float], quantities: Sequence[float], *, slope: float, slope_low: float,
+                        slope_high: float, intercept: float | None = None, level: float = 0.9, title: str,
+                        x_label: str, y_label: str, source_line: str,
+                        point_labels: Sequence[str] | None = None) -> Figure:
+    """A demand curve: quantity against price on log-log axes, each point one matched date,
+    with the fitted line and the lines at the slope interval's ends (through the data's
+    centre). Labelled an association: both series trend with time, so the slope is not a
+    causal elasticity (the legend says so)."""
+    p, q = np.asarray(prices, float), np.asarray(quantities, float)
+    fig = Figure(figsize=(8, 4.8), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.scatter(p, q, s=22, color=COLORS[0], zorder=3, label=f"matched dates (n={p.size})")
+    lx, ly = np.log(p), np.log(q)
+    cx, cy = lx.mean(), ly.mean()
+    a = intercept if intercept is not None else cy - slope * cx
+    grid = np.linspace(lx.min(), lx.max(), 50)
+    ax.plot(np.exp(grid), np.exp(a + slope * grid), color=COLORS[1], lw=1.6,
+            label=f"log-log slope {slope:.2f} ({level:.0%} bootstrap interval {slope_low:.2f} to {slope_high:.2f})")
+    for s_, style in ((slope_low, ":"), (slope_high, ":")):
+        ax.plot(np.exp(grid), np.exp(cy + s_ * (grid - cx)), color=COLORS[1], lw=1, ls=style)
+    if point_labels is not None:
+        for i in sorted({0, p.size - 1}):
+            ax.annotate(str(point_labels[i]), (p[i], q[i]), fontsize=6.5, color="#333333",
+                        xytext=(4, 4), textcoords="offset points")
+    ax.plot([], [], " ", label="association, not a causal elasticity: both series trend with time")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.legend(fontsize=7, loc="best", frameon=False)
+    title_lines = textwrap.wrap(title, 80) or [""]
+    ax.set_title("\n".join(title_lines), fontsize=11 if len(title_lines) == 1 else 10, loc="left")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.grid(True, which="major", alpha=0.3)
+    _source(fig, source_line, top_lines=len(title_lines), left=0.1)
+    return fig

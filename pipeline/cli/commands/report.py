@@ -92,6 +92,8 @@ def report(args: argparse.Namespace) -> int:
         claims = query_frame(con, CLAIMS_SQL)
         sources = query_frame(con, "SELECT source_id, title, url FROM source")
         refusals = query_frame(con, "SELECT * FROM fit_refusal ORDER BY family, series")
+        curves = query_frame(con, "SELECT c.*, p.obs_date, p.quantity, p.price, p.price_label FROM demand_curve c "
+                                  "JOIN demand_curve_point p USING (curve_id) WHERE c.selected ORDER BY curve_id, obs_date")
     url_of = {r["source_id"]: r["url"] for r in sources.iter_rows(named=True)}
     body = [f"<h1>infernomics: inference cost and demand trends</h1><p class=small>Generated "
             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC from {html.escape(str(warehouse_from(args).path))}. "
@@ -106,8 +108,11 @@ def report(args: argparse.Namespace) -> int:
         body.append(f"<h2 id='{family}'>{html.escape(FAMILY_TITLES[family])}</h2>")
         body.append(_fit_table(fam) if fam.height else "<p>No series in this family could be fitted.</p>")
         body.append(_refusal_table(refusals.filter(pl.col("family") == family)))
-        if family == "capability_price":
-            body.append(_capability_overview(fam, points, charts))
+        if family == "capability_price":   # Epoch's 2025 fits and the 2026 variants the data mark for charting
+            body.append(_capability_overview(fits.filter(pl.col("family").str.starts_with("capability_price")),
+                                             points, charts))
+        if family == "demand":
+            body.append(_demand_curves(curves, charts))
         for series in fam["series"].unique(maintain_order=True).to_list():
             body.append(_series_section(series, fam.filter(pl.col("series") == series), points, bands, charts, url_of))
             written += 1
@@ -277,24 +282,45 @@ def _capability_overview(fam: pl.DataFrame, points: pl.DataFrame, charts: Path) 
     out = ["<h3>Overview per benchmark (Epoch-style)</h3>"]
     epoch = fam.filter(pl.col("method") == "epoch-ols")
     by_bench: dict[str, list[dict]] = {}
+    source_lines = {}
     for r in epoch.iter_rows(named=True):
         p = json.loads(r["params"])
-        if p.get("claim_defined"):
+        if p.get("claim_defined") or p.get("chart") == "":
             continue
         pts = points.filter((pl.col("fit_id") == r["fit_id"]) & pl.col("used"))
         t0 = (r["date_start"] - dt.date(1970, 1, 1)).days
         slope_day = r["slope_per_year"] / math.log(10) / 365
-        by_bench.setdefault(p["benchmark"], []).append(dict(
+        by_bench.setdefault(p.get("chart") or p["benchmark"], []).append(dict(
             label=f">= {p['lower']:g} ({p['threshold_model']})", dates=pts["obs_date"].to_list(),
             prices=pts["value"].to_numpy(), slope_log10_per_day=slope_day,
             intercept_log10=r["intercept"] / math.log(10) - slope_day * t0,
             factor_per_year=p["epoch_factor_per_year"], factor_low=p["epoch_factor_low"],
             factor_high=p["epoch_factor_high"]))
+        source_lines[p.get("chart") or p["benchmark"]] = p.get("source_line")
     for bench, paths in by_bench.items():
-        fig = _plots().capability_figure(bench, paths, source_line=(
+        fig = _plots().capability_figure(bench, paths, source_line=source_lines.get(bench) or (
             "Data: Epoch AI, LLM inference price trends (2025), CC BY 4.0; prices from Artificial Analysis "
             "and Epoch AI. Fit: infernomics, Epoch's method (OLS of log10 price on date, 90% t interval)."))
         out.append(_save(fig, charts, "capability-" + _slug(bench)))
+    return "".join(out)
+
+
+def _demand_curves(curves: pl.DataFrame, charts: Path) -> str:
+    """The selected demand curve of each quantity series (table demand_curve), drawn log-log."""
+    out = []
+    for (cid,), g in curves.group_by(["curve_id"], maintain_order=True):
+        r = g.row(0, named=True)
+        fig = _plots().demand_curve_figure(
+            g["price"].to_list(), g["quantity"].to_list(), slope=r["slope"], slope_low=r["slope_low"],
+            slope_high=r["slope_high"], level=r["level"], point_labels=[f"{d} {lab}" for d, lab in
+                                                                       zip(g["obs_date"], g["price_label"])],
+            title=f"Demand curve: {r['quantity_series']} against the capability-adjusted price ({r['price_series']})",
+            x_label="capability-adjusted price, USD per million tokens (blended 3:1)", y_label="tokens",
+            source_line=f"Quantity and price at matching dates; figure {r['curve_figure_id']} (audit for every input). "
+                        f"{r['caveat']}.")
+        out.append(f"<h3>Demand curve (association)</h3><p>{html.escape(cid)}: slope {r['slope']:.2f} "
+                   f"[{r['slope_low']:.2f}, {r['slope_high']:.2f}], n={r['n']}; {html.escape(r['caveat'])}.</p>"
+                   + _save(fig, charts, _slug(cid)))
     return "".join(out)
 
 

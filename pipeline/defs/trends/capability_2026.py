@@ -79,7 +79,10 @@ def _records(variant: cp.Variant, th: cp.Threshold, version: str, hp: cp.HubPath
     override = dict(method="epoch-ols", factor_per_year=1 / fit.factor_per_year,
                     factor_low=1 / fit.factor_high, factor_high=1 / fit.factor_low)
     params = dict(benchmark=bench, variant=variant.slug, reasoning=variant.reasoning, price_basis=variant.price,
-                  headline=variant == cp.HEADLINE, threshold_model=th.model, threshold_version=version,
+                  headline=variant == cp.HEADLINE, threshold_model=th.model,
+                  # the report's capability overview draws one chart per `chart` title; "" = not charted
+                  chart=(f"{bench}, data through 2026 ({variant.label})" if variant.price == "cheapest" else ""),
+                  source_line=SOURCE_LINE, threshold_version=version,
                   lower=th.lower, upper=th.upper, claim_defined=False,
                   epoch_factor_per_year=fit.factor_per_year, epoch_factor_low=fit.factor_low,
                   epoch_factor_high=fit.factor_high, threshold_obs_id=th.obs_id)
