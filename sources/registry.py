@@ -92,9 +92,10 @@ def snapshot_records(sources: pl.DataFrame) -> pl.DataFrame:
 
 
 def snapshot_texts(sources: pl.DataFrame) -> dict[str, str]:
-    """source_id -> text of its bundled snapshot (for checking quotes against it)."""
+    """source_id -> text of its bundled snapshot (for checking quotes against it). Compressed
+    snapshots (`.gz`: the LiteLLM release files) are data, not quotable text, and are skipped."""
     return {
         row["source_id"]: package_path(row["snapshot_path"]).read_text(encoding="utf-8")
         for row in sources.filter(pl.col("snapshot_path").is_not_null()).iter_rows(named=True)
-        if package_path(row["snapshot_path"]).exists()
+        if package_path(row["snapshot_path"]).exists() and not row["snapshot_path"].endswith(".gz")
     }

@@ -41,7 +41,7 @@ from sources.token_prices import models
 
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 PRICE_COLUMNS = [f"{p}_usd_per_mtok" for p in PRICE_FIELDS]
-DATE_BASES = ["effective", "as_of", "start_date", "first_seen", "unknown"]
+DATE_BASES = ["effective", "as_of", "start_date", "first_seen", "unknown", "release_listed", "recorded"]
 END_BASES = ["source", "next_price", "changed", "disappeared"]
 DEFAULT_BLEND = (3, 1)
 #: Derived figures (the blend) live under the derived source's namespace, not the price source's.

@@ -4,9 +4,9 @@ fetched into a content-addressed snapshot (raw/...) and folded into the history 
 import dagster as dg
 
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
-from pipeline.defs.token_prices import load
+from pipeline.defs.token_prices import load, snapshots
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
-from sources.token_prices import genai_prices, litellm, openrouter
+from sources.token_prices import genai_prices, litellm, litellm_snapshots, models_dev, openrouter
 
 GROUP = "token_prices"
 REGISTRY = dg.AssetKey(["clean", "citations", "source"])
@@ -32,6 +32,25 @@ def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: Ware
         load.record_formulas(con)
         applied = load.ingest_genai_prices(con, run, load.snapshot_dir(warehouse.warehouse))
     return dg.MaterializeResult(metadata=_meta(run, applied, version=genai_prices.package_version()))
+
+
+@dg.asset(key=["clean", "token_prices", "litellm_releases"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+def litellm_release_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """LiteLLM's price map from ten vendored package releases as one dated history ("as listed in
+    release V, uploaded D"); each number of each release a figure; unit errors quarantined."""
+    with warehouse.ingest(context, source_id=litellm_snapshots.FAMILY_SOURCE_ID) as (con, run):
+        load.record_formulas(con)
+        applied = snapshots.ingest_litellm_releases(con, run)
+    return dg.MaterializeResult(metadata=_meta(run, applied))
+
+
+@dg.asset(key=["clean", "token_prices", "models_dev"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+def models_dev_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """models.dev's price change log (2025-06 to 2026-07) as price rows dated when models.dev recorded them."""
+    with warehouse.ingest(context, source_id=models_dev.SOURCE_ID) as (con, run):
+        load.record_formulas(con)
+        applied = snapshots.ingest_models_dev(con, run)
+    return dg.MaterializeResult(metadata=_meta(run, applied))
 
 
 def _live_assets(name: str, source_id: str, url_field: str):
@@ -65,7 +84,8 @@ litellm_assets = _live_assets("litellm", litellm.SOURCE_ID, "litellm_url")
 
 live_feed_refresh = dg.define_asset_job(
     "token_prices_live_refresh", selection=dg.AssetSelection.groups(GROUP) - dg.AssetSelection.assets(
-        ["clean", "token_prices", "cited"], ["clean", "token_prices", "genai_prices"]),
+        ["clean", "token_prices", "cited"], ["clean", "token_prices", "genai_prices"],
+        ["clean", "token_prices", "litellm_releases"], ["clean", "token_prices", "models_dev"]),
     description="Fetch the OpenRouter and LiteLLM price feeds and fold them into the history.",
 )
 

@@ -11,14 +11,17 @@ from pipeline.defs.token_prices.resources import TokenPriceFeeds
 from warehouse import query_frame
 from warehouse.contracts_token_prices import TokenPrice
 
-CLEAN = {name: dg.AssetKey(["clean", "token_prices", name]) for name in ("cited", "genai_prices", "openrouter", "litellm")}
-SOURCE_OF = {"cited": None, "genai_prices": "genai-prices", "openrouter": "openrouter-models", "litellm": "litellm-model-prices"}
+CLEAN = {name: dg.AssetKey(["clean", "token_prices", name])
+         for name in ("cited", "genai_prices", "openrouter", "litellm", "litellm_releases", "models_dev")}
+SOURCE_OF = {"cited": None, "genai_prices": "genai-prices", "openrouter": "openrouter-models", "litellm": "litellm-model-prices",
+             "litellm_releases": "litellm-releases", "models_dev": "models-dev-cost-history"}
 
 
 def _rows(con, name: str):
     source = SOURCE_OF[name]
     if source is None:  # cited rows carry one source per URL: they are the rows of no feed
-        return query_frame(con, "SELECT * FROM token_price WHERE source_id NOT IN ('genai-prices', 'openrouter-models', 'litellm-model-prices')")
+        feeds = [s for s in SOURCE_OF.values() if s]
+        return query_frame(con, "SELECT * FROM token_price WHERE NOT list_contains(?, source_id)", [feeds])
     return query_frame(con, "SELECT * FROM token_price WHERE source_id = ?", [source])
 
 
