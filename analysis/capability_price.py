@@ -261,10 +261,12 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
     """One model's (or many models') price over time under a price basis, as steps.
 
     `intervals`: `model_key, provider_id, valid_from, valid_to (null = in force),
-    blended_usd_per_mtok, blended_figure_id, is_first_party, provider_is_reseller`.
+    blended_usd_per_mtok, blended_figure_id, is_first_party, provider_is_reseller`; a
+    provider may have several live rows (regional or dated listings of one key).
     Returns `model_key, valid_from, valid_to, price, provider, figure_ids` with one row per
     stretch of constant price (equal neighbours merged). Median: the median of the
-    non-reseller providers live on each day (figure ids of all of them).
+    non-reseller providers live on each day, each provider at its lowest live price (figure
+    ids of all of them).
     """
     rows: list[dict] = []
     rows_of = intervals.filter(pl.col("blended_usd_per_mtok").is_not_null() & (pl.col("blended_usd_per_mtok") > 0))
@@ -281,9 +283,12 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
             end = cuts[i + 1] if i + 1 < len(cuts) else None
             if not live:
                 continue
-            if basis == "median":
-                price = float(np.median([r["blended_usd_per_mtok"] for r in live]))
-                provider, figs = f"median of {len(live)}", sorted({r["blended_figure_id"] for r in live})
+            if basis == "median":     # each provider's lowest live price, then the median across providers
+                per: dict[str, dict] = {}
+                for r in sorted(live, key=lambda r: r["blended_usd_per_mtok"]):
+                    per.setdefault(r["provider_id"], r)
+                price = float(np.median([r["blended_usd_per_mtok"] for r in per.values()]))
+                provider, figs = f"median of {len(per)} providers", sorted({r["blended_figure_id"] for r in per.values()})
             else:
                 best = min(live, key=lambda r: (r["blended_usd_per_mtok"], r["provider_id"]))
                 price, provider, figs = best["blended_usd_per_mtok"], best["provider_id"], [best["blended_figure_id"]]
