@@ -233,6 +233,10 @@ HUB_BENCHMARKS = {"GPQA Diamond": "gpqa_diamond", "SWE-bench Verified": "swe_ben
 REASONING_CHOICES = ("excluded", "included")
 PRICE_BASES = ("cheapest", "first_party", "median")
 FIRST_PRICE_GRACE_DAYS = 120
+# Below a cent per million tokens (blended) a chat model's list price is a unit error in the
+# sources (models.dev listed grok-3 at 3e-05 USD/Mtok: a per-token price), not a price: such
+# rows are left out of the trend, and counted by the caller.
+PRICE_FLOOR_USD_PER_MTOK = 0.01
 
 
 @dataclass(frozen=True)
@@ -269,7 +273,8 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
     ids of all of them).
     """
     rows: list[dict] = []
-    rows_of = intervals.filter(pl.col("blended_usd_per_mtok").is_not_null() & (pl.col("blended_usd_per_mtok") > 0))
+    rows_of = intervals.filter(pl.col("blended_usd_per_mtok").is_not_null()
+                               & (pl.col("blended_usd_per_mtok") >= PRICE_FLOOR_USD_PER_MTOK))
     if basis == "first_party":
         rows_of = rows_of.filter(pl.col("is_first_party").fill_null(False))
     elif basis == "median":

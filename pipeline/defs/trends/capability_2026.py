@@ -56,7 +56,12 @@ def build(scores: pl.DataFrame, intervals: pl.DataFrame, as_of: dt.date | None =
                 refused.append((series, f"need at least {cp.MIN_KEPT} kept points on the cheapest-so-far path, "
                                         f"got {hp.path.height}", hp.path.height))
                 continue
-            batches.append(_records(variant, th, version, hp))
+            try:
+                batches.append(_records(variant, th, version, hp))
+            except trend.FitRefused as why:       # e.g. four price cuts within a few weeks
+                refused.append((series, str(why), hp.path.height))
+                for r in path_rows[-hp.path.height:]:
+                    r["fitted"] = False
     return batches, path_rows, refused
 
 

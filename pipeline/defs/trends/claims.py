@@ -457,8 +457,16 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
         near = min(labels, key=lambda x: abs(_log_gap(x, measures, spec.price_levels)))
         levels = (f"; claimed ${spec.price_levels[0]:.2f} -> ${spec.price_levels[1]:.2f}, the measure nearest those "
                   f"price levels: {near['label']}")
+    spread = ""
+    if spec.bound != ">" and spec.claimed_band:
+        above = sum(o > spec.claimed_band[1] for o in observed_all)
+        below = sum(o < spec.claimed_band[0] for o in observed_all)
+        spread = (f"; {above} measures above the claim's range [{fm(spec.claimed_band[0])}, {fm(spec.claimed_band[1])}], "
+                  f"{len(observed_all) - above - below} inside, {below} below")
+    median = sorted(observed_all)[len(observed_all) // 2]
     reason = (f"{summary}; window {start} to {end}; observed multiples range {fm(min(observed_all))} to "
-              f"{fm(max(observed_all))} across {len(labels)} measures{levels}; every measure in claim_measure "
+              f"{fm(max(observed_all))} (median {fm(median)}) across {len(labels)} measures{spread}{levels}; "
+              f"prices below ${cp.PRICE_FLOOR_USD_PER_MTOK}/Mtok are left out as unit errors; every measure in claim_measure "
               f"(SELECT * FROM claim_measure WHERE check_id = '{spec.check_id}')")
     return (dict(data_multiple=best["observed"], data_low=min(observed_all), data_high=max(observed_all), level=0.9,
                  verdict=verdict, reason=reason, testable_with=spec.testable_with or None),
