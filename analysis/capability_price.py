@@ -293,7 +293,9 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
                 for r in sorted(live, key=lambda r: r["blended_usd_per_mtok"]):
                     per.setdefault(r["provider_id"], r)
                 price = float(np.median([r["blended_usd_per_mtok"] for r in per.values()]))
-                provider, figs = f"median of {len(per)} providers", sorted({r["blended_figure_id"] for r in per.values()})
+                # the rows nearest the median first: they are the ones that set it
+                near = sorted(per.values(), key=lambda r: (abs(r["blended_usd_per_mtok"] - price), r["provider_id"]))
+                provider, figs = f"median of {len(per)} providers", list(dict.fromkeys(r["blended_figure_id"] for r in near))
             else:
                 best = min(live, key=lambda r: (r["blended_usd_per_mtok"], r["provider_id"]))
                 price, provider, figs = best["blended_usd_per_mtok"], best["provider_id"], [best["blended_figure_id"]]

@@ -14,8 +14,10 @@ Decisions:
   vectorised, 10,000 resamples, percentile interval). Pairs, because the residuals of
   two trending series are neither independent nor equal-variance; the t interval of OLS
   would be too narrow.
-- Refused, with the reason: fewer than 4 pairs, or fewer than 3 distinct prices (with two
-  price levels the "slope" is a before/after difference of means, not a curve).
+- Refused, with the reason: fewer than 8 pairs (a percentile bootstrap of 4 or 5 pairs has
+  a handful of distinct resamples; its interval can even miss the estimate), or fewer than
+  3 distinct prices (with two price levels the "slope" is a before/after difference of
+  means, not a curve). Google's tokens per month (5 cited points) is refused for the first.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import numpy as np
 from analysis.formulas import formula
 from analysis.trend import DEFAULT_RESAMPLES, FitRefused, bootstrap_slopes, ols_line
 
-MIN_PAIRS = 4
+MIN_PAIRS = 8
 MIN_DISTINCT_PRICES = 3
 CAVEAT = ("association, not a causal elasticity: quantity and price both trend with time, so the slope mixes any "
           "response to price with everything else that changed meanwhile (better models, new products, more users)")

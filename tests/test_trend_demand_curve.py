@@ -25,9 +25,9 @@ def test_a_known_slope_is_recovered_within_its_interval():
 
 def test_two_price_levels_are_refused_not_fitted():
     with pytest.raises(FitRefused, match="2 distinct value"):
-        dc.fit_demand_curve([1.0, 1.0, 0.5, 0.5, 0.5], [1, 2, 3, 4, 5])
-    with pytest.raises(FitRefused, match="at least 4"):
-        dc.fit_demand_curve([1.0, 0.5, 0.2], [1, 2, 3])
+        dc.fit_demand_curve([1.0] * 5 + [0.5] * 5, list(range(1, 11)))
+    with pytest.raises(FitRefused, match="at least 8"):
+        dc.fit_demand_curve([1.0, 0.5, 0.2, 0.1, 0.05], [1, 2, 3, 4, 5])
 
 
 def test_each_quantity_is_paired_with_the_price_in_force_on_its_date():
@@ -38,12 +38,12 @@ def test_each_quantity_is_paired_with_the_price_in_force_on_its_date():
         obs_date=[D(2025, 1, 1), D(2025, 3, 1), D(2025, 6, 1), D(2025, 9, 1)],
         price_usd_per_mtok=[4.0, 2.0, 1.0, 0.5], price_figure_ids=[["p1"], ["p2"], ["p3"], ["p4"]],
         model_version=["a", "b", "c", "d"]))
-    weeks = [(D(2024, 12, 1), 1e9, "w0"), (D(2025, 2, 1), 2e9, "w1"), (D(2025, 4, 1), 3e9, "w2"),
-             (D(2025, 7, 1), 5e9, "w3"), (D(2025, 10, 1), 9e9, "w4")]
+    weeks = [(D(2024, 12, 1), 1e9, "w0")] + [(D(2025, m, 15), 1e9 * m ** 1.5, f"w{m}") for m in range(1, 13)]
     out = pipeline_curve.build({"demand/toy": weeks}, paths)
     pts = out["demand_curve_point"]
-    assert [(p["quantity_figure_id"], p["price_figure_id"]) for p in pts] == [
-        ("w1", "p1"), ("w2", "p2"), ("w3", "p3"), ("w4", "p4")]        # w0 is before the threshold was met
+    assert len(pts) == 12 and "w0" not in {p["quantity_figure_id"] for p in pts}   # before the threshold was met
+    in_force = {p["quantity_figure_id"]: p["price_figure_id"] for p in pts}
+    assert (in_force["w2"], in_force["w3"], in_force["w5"], in_force["w6"], in_force["w12"]) == ("p1", "p2", "p2", "p3", "p4")
     curve = out["demand_curve"][0]
     assert curve["selected"] and curve["slope"] < 0 and curve["curve_figure_id"].endswith("/slope")
     roles = {(r["role"], r["input_figure_id"]) for r in out["figure_input"]}

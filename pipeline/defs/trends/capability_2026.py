@@ -72,12 +72,16 @@ def _records(variant: cp.Variant, th: cp.Threshold, version: str, hp: cp.HubPath
                       label=(f"Cheapest price at {bench} >= {th.lower:.4g}{upper}, threshold set by {version}; "
                              f"{variant.label}"),
                       family=FAMILY, value_unit="USD/Mtok", expect="decline", source_line=SOURCE_LINE)
-    pts = []
+    pts, used = [], set()
     for r in hp.path.iter_rows(named=True):
+        # a median's figures lead with the rows that set it; a point must cite a figure no
+        # earlier point of the path cites (two medians can share their nearest row)
         figs = r["price_figure_ids"]
+        lead = next((f for f in figs if f not in used), figs[0])
+        used.add(lead)
         extra = {"score": r[f"{bench}|figure"]}
-        extra |= {f"price_component_{i}": f for i, f in enumerate(figs[1:], 1)}
-        pts.append(Point(figure_id=figs[0], date=r["release_date"], value=r["price_usd_per_mtok"],
+        extra |= {f"price_component_{i}": f for i, f in enumerate([f for f in figs if f != lead], 1)}
+        pts.append(Point(figure_id=lead, date=r["release_date"], value=r["price_usd_per_mtok"],
                          label=f"{r[f'{bench}|version']} ({r['provider']})", note=r["date_note"], extra_inputs=extra))
     line = trend.fit_exponential([p.date for p in pts], [p.value for p in pts], method="ols", level=fit.level)
     line.flags = list(fit.flags) + sorted({"late_first_price"} & {p.note for p in pts})
