@@ -29,7 +29,7 @@ def test_epoch_observations_and_figures_are_stored(con):
 
 
 def test_every_epoch_threshold_with_four_points_has_a_stored_fit(con):
-    rows = q(con, "SELECT series, n, factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols'")
+    rows = q(con, "SELECT series, n, factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols' AND family = 'capability_price'")
     epoch = [r for r in rows if not json.loads(r[3])["claim_defined"]]
     assert len(epoch) == 21
     mmlu = {r[0]: r for r in rows}["capability_price/mmlu/ge-43.9"]
