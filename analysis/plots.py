@@ -311,9 +311,10 @@ def demand_curve_figure(prices: Sequence[float], quantities: Sequence[float], *,
     for s_, style in ((slope_low, ":"), (slope_high, ":")):
         ax.plot(np.exp(grid), np.exp(cy + s_ * (grid - cx)), color=COLORS[1], lw=1, ls=style)
     if point_labels is not None:
-        for i in sorted({0, p.size - 1}):
+        for i in sorted({int(np.argmin(p)), int(np.argmax(p))}):
+            right = p[i] == p.max()         # the dearest point's label is drawn to its left, inside the axes
             ax.annotate(str(point_labels[i]), (p[i], q[i]), fontsize=6.5, color="#333333",
-                        xytext=(4, 4), textcoords="offset points")
+                        xytext=(-4 if right else 4, 4), textcoords="offset points", ha="right" if right else "left")
     ax.plot([], [], " ", label="association, not a causal elasticity: both series trend with time")
     ax.set_xscale("log")
     ax.set_yscale("log")

@@ -315,7 +315,8 @@ def _demand_curves(curves: pl.DataFrame, charts: Path) -> str:
             slope_high=r["slope_high"], level=r["level"], point_labels=[f"{d} {lab}" for d, lab in
                                                                        zip(g["obs_date"], g["price_label"])],
             title=f"Demand curve: {r['quantity_series']} against the capability-adjusted price ({r['price_series']})",
-            x_label="capability-adjusted price, USD per million tokens (blended 3:1)", y_label="tokens",
+            x_label="capability-adjusted price, USD per million tokens (blended 3:1)",
+            y_label="tokens per week" if "openrouter" in r["quantity_series"] else "tokens per month",
             source_line=f"Quantity and price at matching dates; figure {r['curve_figure_id']} (audit for every input). "
                         f"{r['caveat']}.")
         out.append(f"<h3>Demand curve (association)</h3><p>{html.escape(cid)}: slope {r['slope']:.2f} "
