@@ -80,7 +80,7 @@ def measure_supports(bound: str, claimed: float, observed: float, *, claimed_low
                      claimed_high: float | None = None) -> tuple[bool, str]:
     """Whether one measure's observed multiple supports a claimed multiple, and the rule used."""
     if bound == ">":
-        ok = observed > claimed
+        ok = observed > claimed * (1 + 1e-9)      # exactly 100x (26.25 -> 0.2625) is 99%, not more
         return ok, f"observed {_x(observed)} {'>' if ok else '<='} claimed {_x(claimed)}"
     lo, hi = claimed_low if claimed_low is not None else claimed, claimed_high if claimed_high is not None else claimed
     ok = lo <= observed <= hi

@@ -128,7 +128,7 @@ def test_one_measure_above_99_percent_makes_a_claim_consistent_by_some_measures(
 def test_no_measure_above_99_percent_makes_it_inconsistent():
     from analysis.claims import by_some_measures, measure_supports
 
-    measures = [dict(label=f"m{i}", supports=measure_supports(">", 100.0, v)[0]) for i, v in enumerate([99.9, 3.0, 100.0])]
+    measures = [dict(label=f"m{i}", supports=measure_supports(">", 100.0, v)[0]) for i, v in enumerate([99.9, 3.0, 26.25 / 0.2625])]
     assert by_some_measures(measures, "x") == ("inconsistent", "none of 3 measures supports x: m0; m1; m2")
     assert by_some_measures([], "x")[0] == "not testable"
 
