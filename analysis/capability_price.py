@@ -109,10 +109,17 @@ def thresholds(obs: pl.DataFrame, benchmark: str) -> list[Threshold]:
     released up to their date (ties at the running maximum count once, first seen)."""
     scored = obs.filter(pl.col(benchmark).is_not_null())
     out: list[Threshold] = []
-    dates = scored["release_date"].to_list()
-    scores = scored[benchmark].to_list()
-    for i, row in enumerate(scored.iter_rows(named=True)):
-        best_up_to_date = max(s for s, d in zip(scores, dates) if d <= row["release_date"])
+    # best score among all observations released on or before each date (a running maximum
+    # over dates; the same as taking the max over those rows for every row, in linear time)
+    best_on: dict = {}
+    for d, s in zip(scored["release_date"].to_list(), scored[benchmark].to_list()):
+        best_on[d] = max(s, best_on.get(d, s))
+    best_by_date, running = {}, None
+    for d in sorted(best_on):
+        running = best_on[d] if running is None else max(running, best_on[d])
+        best_by_date[d] = running
+    for row in scored.iter_rows(named=True):
+        best_up_to_date = best_by_date[row["release_date"]]
         if row[benchmark] < best_up_to_date:
             continue
         if any(t.lower == row[benchmark] for t in out):
@@ -279,8 +286,10 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
         rows_of = rows_of.filter(pl.col("is_first_party").fill_null(False))
     elif basis == "median":
         rows_of = rows_of.filter(~pl.col("provider_is_reseller").fill_null(False))
-    for (key,), g in rows_of.sort("model_key", "valid_from").group_by(["model_key"], maintain_order=True):
-        recs = g.to_dicts()
+    grouped: dict[str, list[dict]] = {}
+    for r in rows_of.sort("model_key", "valid_from").to_dicts():     # plain dicts: thousands of small groups
+        grouped.setdefault(r["model_key"], []).append(r)
+    for key, recs in grouped.items():
         cuts = sorted({r["valid_from"] for r in recs} | {r["valid_to"] for r in recs if r["valid_to"] is not None})
         steps: list[dict] = []
         for i, day in enumerate(cuts):
@@ -328,15 +337,16 @@ def best_scores(scores: pl.DataFrame, variant: Variant) -> pl.DataFrame:
 
 
 def hub_observations(scores: pl.DataFrame, intervals: pl.DataFrame, variant: Variant,
-                     as_of: dt.date | None = None) -> pl.DataFrame:
+                     as_of: dt.date | None = None, steps: pl.DataFrame | None = None) -> pl.DataFrame:
     """Observations in the method's shape for one variant (rules in the section comment).
 
     Columns: `obs_id, model, model_key, release_date` (the observation's date),
     `model_release_date, price_usd_per_mtok, provider, price_figure_ids, date_note`, and per
     benchmark `<name>` (score), `<name>|figure`, `<name>|version`. Sorted in walk order.
+    `steps`: `price_steps(intervals, variant.price)` when the caller already has it.
     """
     best = best_scores(scores, variant)
-    steps = price_steps(intervals, variant.price)
+    steps = price_steps(intervals, variant.price) if steps is None else steps
     if as_of is not None:
         steps = steps.filter(pl.col("valid_from") <= as_of)
     by_key: dict[str, list[dict]] = {}
@@ -396,8 +406,11 @@ def hub_paths(obs: pl.DataFrame, variant: Variant, benchmarks: list[str] | None 
     for bench in benchmarks or list(HUB_BENCHMARKS):
         if bench not in obs.columns:
             continue
-        for th in thresholds(obs, bench):
-            path = cheapest_path(obs, th)
+        # only this benchmark's columns: the walk copies rows, the other benchmarks are dead weight
+        sub = obs.select([c for c in obs.columns if c not in HUB_BENCHMARKS and "|" not in c]
+                         + [bench, f"{bench}|figure", f"{bench}|version"]).filter(pl.col(bench).is_not_null())
+        for th in thresholds(sub, bench):
+            path = cheapest_path(sub, th)
             out.append(HubPath(variant, th, path, fit_path(path, th, level)))
     return out
 

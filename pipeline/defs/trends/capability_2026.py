@@ -37,8 +37,9 @@ def build(scores: pl.DataFrame, intervals: pl.DataFrame, as_of: dt.date | None =
           ) -> tuple[list[dict], list[dict], list[tuple[str, str, int]]]:
     """(fit record batches, capability_path rows, refusals) for every variant and threshold."""
     batches, path_rows, refused = [], [], []
+    steps = {basis: cp.price_steps(intervals, basis) for basis in cp.PRICE_BASES}
     for variant in cp.VARIANTS:
-        obs = cp.hub_observations(scores, intervals, variant, as_of=as_of)
+        obs = cp.hub_observations(scores, intervals, variant, as_of=as_of, steps=steps[variant.price])
         for hp in cp.hub_paths(obs, variant):
             th, bench = hp.threshold, hp.threshold.benchmark
             series = series_id(variant, bench, th.lower)
