@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-ORIGINS = ["epoch_run", "external", "eci", "stitching"]
-UNITS = ["fraction", "percent", "points", "elo", "minutes", "eci"]
+ORIGINS = ["epoch_run", "external", "eci", "stitching", "models_dev"]
+UNITS = ["fraction", "percent", "points", "elo", "minutes", "eci", "index"]
 
 
 class ModelScore(pa.DataFrameModel):
@@ -30,7 +30,7 @@ class ModelScore(pa.DataFrameModel):
     def score_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
         unit, score = pl.col("score_unit"), pl.col("score")
         return data.lazyframe.select(
-            (score >= 0) & ~((unit == "fraction") & (score > 1)) & ~((unit == "percent") & (score > 100)))
+            (score >= 0) & ~((unit == "fraction") & (score > 1)) & ~(unit.is_in(["percent", "index"]) & (score > 100)))
 
 
 class ModelIdentity(pa.DataFrameModel):

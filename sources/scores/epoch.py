@@ -41,13 +41,14 @@ CATALOG_FILE = "benchmark_catalog.csv"
 ECI_LATER_FILE = "eci_later_copy.csv"
 STITCHING_RUNS = ("epoch_stitching", "benchmarks_runs.csv")
 STITCHING_VERSIONS = ("epoch_stitching", "model_versions.csv")
+STITCHING_TASKS = "stitching_tasks.csv"  # stitching task name -> the hub's benchmark name (ours)
 HUB_SOURCE_PREFIX = "epoch-hub-"
 ECI_LATER_SOURCE_ID = "epoch-eci-later-copy"
 STITCHING_SOURCE_ID = "epoch-stitching-runs"
 #: A trailing reasoning-effort or thinking-budget suffix of an Epoch model version.
 EFFORT = r"_(minimal|none|low|medium|high|xhigh|max|unknown|thinking|\d+[Kk])$"
 UNIT_RANGES = {"fraction": (0.0, 1.0), "percent": (0.0, 100.0)}
-NONNEGATIVE_UNITS = {"points", "minutes", "eci", "elo"}
+NONNEGATIVE_UNITS = {"points", "minutes", "eci", "elo", "index"}
 
 SCORE_SCHEMA: dict[str, pl.DataType] = {
     "score_id": pl.String, "source_id": pl.String, "origin": pl.String, "benchmark": pl.String,
@@ -135,7 +136,7 @@ def _finish(frame: pl.DataFrame, source_id: str, file_name: str, snapshot_sha256
         unit.alias("score_unit"),
     )
     too_high = pl.lit(False)
-    for u, (_, hi) in lo_hi.items():
+    for u, (_, hi) in {**lo_hi, "index": (0.0, 100.0)}.items():
         too_high = too_high | ((pl.col("score_unit") == u) & (pl.col("score") > hi))
     model = pl.col("_model")
     base_id = pl.lit(source_id + "/") + id_expr.str.replace_all(r"\s+", "-")
@@ -227,6 +228,12 @@ def parse_eci_later(data: bytes | Path | None = None) -> pl.DataFrame:
     return parse_hub_file(path, entry, sha, source_id=ECI_LATER_SOURCE_ID)
 
 
+def _stitching_tasks() -> dict[str, str]:
+    """Stitching task names as the hub names the same benchmark (unlisted tasks keep their name)."""
+    rows = csv.DictReader(io.StringIO(data_path(DATA_DIR, STITCHING_TASKS).read_text(encoding="utf-8")))
+    return {r["task"]: r["benchmark"] for r in rows}
+
+
 def parse_stitching(runs: bytes | Path | None = None, versions: bytes | Path | None = None) -> pl.DataFrame:
     """benchmark-stitching runs: `Best score (across scorers)` per run, the stderr from `Scores`
     (`choice:0.85±0.02`, rounded as Epoch printed it), release dates from model_versions.csv.
@@ -240,7 +247,7 @@ def parse_stitching(runs: bytes | Path | None = None, versions: bytes | Path | N
     frame = frame.with_columns(
         _col(frame, "model").alias("_model"), _col(frame, "Best score (across scorers)").alias("_score"),
         _col(frame, "Scores").str.extract(r"±([0-9.]+)", 1).alias("_stderr"),
-        _col(frame, "id").alias("run_id"), _col(frame, "task").alias("benchmark"),
+        _col(frame, "id").alias("run_id"), _col(frame, "task").replace(_stitching_tasks()).alias("benchmark"),
         _col(frame, "started_at").str.to_date("%d %B %Y %I:%M%p", strict=False).alias("run_date"),
         pl.lit("stitching").alias("origin"), _col(frame, "Status").alias("_status"),
         pl.struct(pl.exclude("_line")).struct.json_encode().alias("_raw"),
@@ -256,8 +263,10 @@ def parse_stitching(runs: bytes | Path | None = None, versions: bytes | Path | N
 
 
 def parse_all() -> pl.DataFrame:
-    """Hub + later ECI copy + stitching runs: every score row of the family."""
-    return pl.concat([parse_hub(), parse_eci_later(), parse_stitching()], how="vertical")
+    """Hub + later ECI copy + stitching runs + models.dev's benchmark tables: every score row of the family."""
+    from sources.scores import models_dev_benchmarks
+
+    return pl.concat([parse_hub(), parse_eci_later(), parse_stitching(), models_dev_benchmarks.parse()], how="vertical")
 
 
 def source_locator(path: Path) -> str:

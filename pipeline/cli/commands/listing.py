@@ -11,7 +11,7 @@ from warehouse.vocabulary import FIGURE_KINDS, SOURCE_CLASSES, SOURCE_KINDS, VER
 
 
 def sources(args: argparse.Namespace) -> int:
-    """List the sources in the warehouse, with how many figures each backs.
+    """List the sources in the warehouse, with their licence and how many figures each backs.
 
     example:
       infernomics sources --class secondary
@@ -21,7 +21,7 @@ def sources(args: argparse.Namespace) -> int:
                              search=args.search, search_columns=("s.source_id", "s.title", "s.publisher", "s.url"))
     frame = _query(args, f"""
         SELECT s.source_id, s.kind, s.source_class AS class, s.title, s.publisher,
-               s.date_published, s.url, count(f.figure_id) AS figures
+               s.date_published, coalesce(s.license, 'not stated') AS license, s.url, count(f.figure_id) AS figures
         FROM source s LEFT JOIN figure f USING (source_id) {where}
         GROUP BY ALL ORDER BY s.source_id""", params)
     print_rows(frame.columns, frame.rows(), args.format)
