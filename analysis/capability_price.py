@@ -213,7 +213,8 @@ def capability_price_decline(price, score) -> float:
 #
 # Decisions:
 # - Benchmarks: GPQA Diamond, SWE-bench Verified and MATH Level 5 (Epoch-run, scores as
-#   percentages) and the Epoch Capabilities Index (unbounded above). Thresholds are the
+#   percentages), the Epoch Capabilities Index and models.dev's Artificial Analysis Coding
+#   Index (indexes, used as published, unbounded above). Thresholds are the
 #   running top scorers among priced models, as in Epoch's method: a threshold is "the
 #   score of a past frontier model".
 # - One observation per model (the Hub's `model_base`, effort suffix removed) and price
@@ -236,7 +237,9 @@ def capability_price_decline(price, score) -> float:
 # --------------------------------------------------------------------------------------
 
 HUB_BENCHMARKS = {"GPQA Diamond": "gpqa_diamond", "SWE-bench Verified": "swe_bench_verified",
-                  "MATH Level 5": "math_level_5", "ECI": "eci"}
+                  "MATH Level 5": "math_level_5", "ECI": "eci",
+                  "Artificial Analysis Coding Index": "aa_coding_index"}
+INDEX_BENCHMARKS = {"ECI", "Artificial Analysis Coding Index"}     # scores used as published, unbounded above
 REASONING_CHOICES = ("excluded", "included")
 PRICE_BASES = ("cheapest", "first_party", "median")
 FIRST_PRICE_GRACE_DAYS = 120
@@ -330,7 +333,7 @@ def best_scores(scores: pl.DataFrame, variant: Variant) -> pl.DataFrame:
                       & pl.col("release_date").is_not_null())
     if variant.reasoning == "excluded":
         s = s.filter(~pl.col("is_reasoning").fill_null(False) & pl.col("reasoning_effort").is_null())
-    s = s.with_columns(pl.when(pl.col("benchmark") == "ECI").then(pl.col("score"))
+    s = s.with_columns(pl.when(pl.col("benchmark").is_in(list(INDEX_BENCHMARKS))).then(pl.col("score"))
                        .otherwise(pl.col("score_fraction") * 100).alias("value")).filter(pl.col("value").is_not_null())
     return (s.sort(["model_base", "benchmark", "value", "model_version"], descending=[False, False, True, False])
             .unique(["model_base", "benchmark"], keep="first", maintain_order=True))

@@ -66,6 +66,7 @@ MEASURES_DEF = ("capability-adjusted LLM price, data through 2026: the cheapest-
                 "at every Benchmarking Hub threshold (GPQA Diamond, SWE-bench Verified, MATH Level 5, ECI) set by a "
                 "past frontier model, in six variants (reasoning models excluded or included; cheapest provider, "
                 "first-party or median price), Epoch AI's method; one measure per threshold and variant")
+GENERAL_BENCHMARKS = ("GPQA Diamond", "SWE-bench Verified", "MATH Level 5", "ECI")
 MEASURES_NEED = ("priced models scoring at least a threshold by the window's start (Benchmarking Hub scores joined "
                  "with the token_price history)")
 
@@ -77,7 +78,7 @@ SPECS = [
         "ARK Big Ideas 2026 p20: inference costs fell more than 99% in a year (by some measures)",
         "capability_measures", "decline", 100.0, ">",
         MEASURES_DEF + "; window calendar 2025 (the year before the report)",
-        MEASURES_NEED, window=(D(2025, 1, 1), D(2025, 12, 31))),
+        MEASURES_NEED, window=(D(2025, 1, 1), D(2025, 12, 31)), benchmarks=GENERAL_BENCHMARKS),
     ClaimSpec(
         "ark-p20-inference-cost-decline-12m-to-report", ["ark-big-ideas-2026/p20/inference-cost-decline-1y",
                                                          "wealthdfm-ark-europe-big-ideas-2026/p20/inference-cost-decline-1y"],
@@ -86,26 +87,28 @@ SPECS = [
         "capability_measures", "decline", 100.0, ">",
         MEASURES_DEF + "; window 2025-02-01 to 2026-01-31, the 12 months to the report's assumed publication at the "
         "end of January 2026 (the report is undated in the store; its p34 data run to December 2025)",
-        MEASURES_NEED, window=(D(2025, 2, 1), D(2026, 1, 31))),
+        MEASURES_NEED, window=(D(2025, 2, 1), D(2026, 1, 31)), benchmarks=GENERAL_BENCHMARKS),
     ClaimSpec(
         "ark-downing-fixed-intelligence-decline-1y",
         ["nuggets-ark-big-ideas-2026-ai-infrastructure-video/downing-cost-fixed-intelligence-decline-1y"],
         "ARK (F. Downing): cost to reach a given benchmark level fell 99% over the last year",
         "capability_measures", "decline", 100.0, "~",
         MEASURES_DEF + "; window assumed June 2025 to May 2026 (the year before the May 2026 video)",
-        MEASURES_NEED, window=(D(2025, 6, 1), D(2026, 5, 26)), claimed_band=(1 / 0.015, 1 / 0.005)),
+        MEASURES_NEED, window=(D(2025, 6, 1), D(2026, 5, 26)), claimed_band=(1 / 0.015, 1 / 0.005),
+        benchmarks=GENERAL_BENCHMARKS),
     ClaimSpec(
         "ark-p34-sw-dev-cost-apr-dec-2025", ["ark-big-ideas-2026/p34/sw-dev-cost-decline-apr-dec-2025"],
         "ARK Big Ideas 2026 p34: cost of AI models for software development fell from $3.50 to $0.32 "
         "per million tokens, April to December 2025 (-91%)",
         "capability_measures", "decline", 3.50 / 0.32, "=",
         MEASURES_DEF.replace("every Benchmarking Hub threshold (GPQA Diamond, SWE-bench Verified, MATH Level 5, ECI)",
-                             "every SWE-bench Verified threshold (the coding benchmark Epoch runs)")
+                             "every SWE-bench Verified threshold (the coding benchmark Epoch runs) and every Artificial Analysis "
+                             "Coding Index threshold (models.dev's benchmark tables)")
         + "; window 2025-04-01 to 2025-12-31; ARK's own basket (\"based on the Artificial Analysis Coding Index\") "
-        "is not published",
+        "is not published; the Coding Index scores are the ones models.dev lists, not AA's full table",
         "ARK's basket of software-development models (the chart's data), or SWE-bench Verified scores for models "
         "priced in April and December 2025",
-        window=(D(2025, 4, 1), D(2025, 12, 31)), benchmarks=("SWE-bench Verified",),
+        window=(D(2025, 4, 1), D(2025, 12, 31)), benchmarks=("SWE-bench Verified", "Artificial Analysis Coding Index"),
         claimed_band=(1 / (1 - 0.905), 1 / (1 - 0.915)), price_levels=(3.50, 0.32)),
     ClaimSpec(
         "ark-p20-openrouter-demand-25x-since-dec-2024",
@@ -166,7 +169,7 @@ SPECS = [
         "ARK AI infrastructure report (March 2026): inference costs for capable models fall about 95% a year",
         "capability_measures", "decline", 20.0, "~",
         MEASURES_DEF + "; window assumed March 2025 to March 2026 (the year before the report); multiples per year",
-        MEASURES_NEED, window=(D(2025, 3, 1), D(2026, 3, 25)), per_year=True,
+        MEASURES_NEED, window=(D(2025, 3, 1), D(2026, 3, 25)), per_year=True, benchmarks=GENERAL_BENCHMARKS,
         claimed_band=(1 / (1 - 0.945), 1 / (1 - 0.955))),
     ClaimSpec(
         "openai-chatgpt-cost-90pct-since-dec-2022",
