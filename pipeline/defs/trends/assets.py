@@ -42,7 +42,7 @@ SQL_DIR = Path(__file__).parent / "sql"
 DEMAND_FITS = dg.AssetKey(["trend", "demand"])
 CAPABILITY_2026 = dg.AssetKey(["trend", "capability_price_2026"])
 DEMAND_CURVE = dg.AssetKey(["trend", "demand_curve"])
-HUB_SCORES = [dg.AssetKey(["clean", "scores", "model_score"]), dg.AssetKey(["clean", "scores", "model_identity"])]
+HUB_SCORES = [dg.AssetKey(["clean", "scores", "model_score"])]      # writes model_identity too
 PRICE_HISTORY = [dg.AssetKey(["clean", "token_prices", name]) for name in ("litellm_releases", "models_dev")]
 
 
