@@ -32,9 +32,15 @@ def test_cheapest_by_provider(refreshed_warehouse, cli):
 
 def test_history_shows_the_price_cut(refreshed_warehouse, cli):
     code, out, _ = cli("prices", "history", "--model-key", "o3", "--format", "csv", "--warehouse", refreshed_warehouse)
-    cited = [r for r in rows(out) if r["source_id"] != "genai-prices"]
+    snapshot_sources = {"genai-prices", "litellm-releases", "models-dev-cost-history"}
+    cited = [r for r in rows(out) if r["source_id"] not in snapshot_sources]
     assert code == 0 and [(r["effective_from"], r["effective_to"], r["input"]) for r in cited] == [
         ("2025-04-16", "2025-06-10", "10"), ("2025-06-10", "", "2")]
+    # the snapshot sources saw the cut later, each on its own date basis
+    first_party = {(r["source_id"], r["model"]): (r["effective_from"], r["date_basis"], r["input"])
+                   for r in rows(out) if r["provider_id"] == "openai"}
+    assert first_party[("models-dev-cost-history", "o3")] == ("2025-06-11", "recorded", "2")
+    assert first_party[("litellm-releases", "o3")] == ("2025-07-05", "release_listed", "2")
 
 
 def test_stale_lists_every_source(refreshed_warehouse, cli):

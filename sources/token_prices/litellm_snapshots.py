@@ -16,10 +16,12 @@ Decisions:
   date) and ends on the upload date of the next release that lists another price
   (`end_basis = 'changed'`) or no longer lists it (`'disappeared'`); listed in the last release
   it is open. A model that leaves and comes back starts a new row.
-- Every number of every release is its own figure (source = the release, e.g.
-  `litellm-1.56.6`, with the stored file's sha256), locator
+- Each number is a figure of the first and of the latest release that listed it unchanged
+  (source = the release, e.g. `litellm-1.56.6`, with the stored file's sha256), locator
   `litellm-1.56.6 ["o1"].input_cost_per_token`; the price row names the first release's
-  figures in `input_figure_id` etc. and all releases' in `figure_ids`.
+  figures in `input_figure_id` etc. and both in `figure_ids`. The releases in between listed the
+  same number (that is what makes them one row); citing each of them again would add 31,000
+  identical figures and a third of the refresh time for no new fact.
 - Evident unit errors are refused by rule `price_unit_plausible`: a token price above
   `PLAUSIBLE_MAX_USD_PER_MTOK` (1,000 USD per million tokens; the dearest real list price in
   these files is o1-pro's 600 output) is a per-token/per-million slip, such as 1.77.7's
@@ -145,7 +147,11 @@ def build_history(observations: pl.DataFrame, rel: list[Release], run_id: str, b
     new_run = (pl.col("rel_idx") != (pl.col("rel_idx").shift(1).over(IDENTITY) + 1)).fill_null(True) | ~same_as_prev.fill_null(False)
     obs = obs.with_columns(new_run.alias("_new")).with_columns(
         pl.col("_new").cast(pl.Int32).cum_sum().over(IDENTITY).alias("_run"),
-        *[pl.when(pl.col(c).is_not_null()).then(pl.format("{}/{}/{}", pl.col("release_source_id"), pl.col("_stem"), pl.lit(f)))
+    ).with_columns(  # figures: the first and the latest release that listed each price of a row
+        ((pl.col("rel_idx") == pl.col("rel_idx").min().over([*IDENTITY, "_run"]))
+         | (pl.col("rel_idx") == pl.col("rel_idx").max().over([*IDENTITY, "_run"]))).alias("_cited"),
+    ).with_columns(
+        *[pl.when(pl.col(c).is_not_null() & pl.col("_cited")).then(pl.format("{}/{}/{}", pl.col("release_source_id"), pl.col("_stem"), pl.lit(f)))
           .alias(f"_{f}_fig") for f, c in zip(history.PRICE_FIELDS, prices)],
     )
     present = obs.select(*IDENTITY, pl.col("rel_idx").alias("_next_idx")).with_columns(pl.lit(True).alias("_next_listed"))
@@ -205,15 +211,14 @@ def _figures(obs: pl.DataFrame, rows: pl.DataFrame, blend_formula: str) -> pl.Da
         base = FIELD_NAMES[f]
         above = pl.format("{}_above_{}k_tokens", pl.lit(base), band)
         field = pl.when(band.is_not_null() & pl.col("_raw").str.contains(pl.format('"{}"', above))).then(above).otherwise(pl.lit(base))
-        parts.append(price_of.filter(pl.col(col).is_not_null()).select(
+        parts.append(price_of.filter(pl.col(f"_{f}_fig").is_not_null()).select(
             pl.col(f"_{f}_fig").alias("figure_id"), pl.col("release_source_id").alias("source_id"), "snapshot_sha256",
             pl.lit(METRICS[f]).alias("metric"), pl.lit("model_price").alias("entity_kind"), entity.alias("entity"),
             pl.col(col).alias("value"), pl.lit(UNIT).alias("unit"), pl.lit("=").alias("bound"),
             pl.col("uploaded").alias("as_of"),
             pl.format('{}.{}', pl.col("_locator"), field).alias("locator"),
             pl.col("qualifier"), pl.lit("observed").alias("kind"), pl.lit("verified").alias("verification"),
-            pl.format("as listed in LiteLLM release {}, uploaded {} (USD per token x 1e6); price row {}; date basis release_listed",
-                      pl.col("release"), pl.col("uploaded"), pl.col("price_id")).alias("notes"),
+            pl.format("as listed in LiteLLM {}, uploaded {}; row {}", pl.col("release"), pl.col("uploaded"), pl.col("price_id")).alias("notes"),
         ))
     parts.append(rows.filter(pl.col("blended_figure_id").is_not_null()).select(
         pl.col("blended_figure_id").alias("figure_id"), pl.lit("infernomics-derived").alias("source_id"),

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Names no rule derives. Keys are already lowercased and prefix-stripped.
 EXPLICIT: dict[str, str] = {
@@ -129,8 +130,10 @@ def _claude(key: str) -> str:
     return head + (m["rest"] or "")
 
 
+@lru_cache(maxsize=65536)
 def resolve(name: str | None) -> Alias:
-    """Map one model name to its canonical key, recording which rules applied."""
+    """Map one model name to its canonical key, recording which rules applied (memoised: pure, and
+    the same names recur in every snapshot)."""
     if name is None or not str(name).strip():
         return Alias("" if name is None else str(name), None, "unmapped:empty")
     raw = str(name)

@@ -7,6 +7,7 @@ from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metad
 from pipeline.defs.token_prices import load, snapshots
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
 from sources.token_prices import genai_prices, litellm, litellm_snapshots, models_dev, openrouter
+from warehouse.store import IngestRun, begin_run, finish_run
 
 GROUP = "token_prices"
 REGISTRY = dg.AssetKey(["clean", "citations", "source"])
@@ -34,23 +35,36 @@ def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: Ware
     return dg.MaterializeResult(metadata=_meta(run, applied, version=genai_prices.package_version()))
 
 
-@dg.asset(key=["clean", "token_prices", "litellm_releases"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
-def litellm_release_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """LiteLLM's price map from ten vendored package releases as one dated history ("as listed in
-    release V, uploaded D"); each number of each release a figure; unit errors quarantined."""
-    with warehouse.ingest(context, source_id=litellm_snapshots.FAMILY_SOURCE_ID) as (con, run):
-        load.record_formulas(con)
-        applied = snapshots.ingest_litellm_releases(con, run)
-    return dg.MaterializeResult(metadata=_meta(run, applied))
+LITELLM_RELEASES = dg.AssetKey(["clean", "token_prices", "litellm_releases"])
+MODELS_DEV = dg.AssetKey(["clean", "token_prices", "models_dev"])
 
 
-@dg.asset(key=["clean", "token_prices", "models_dev"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
-def models_dev_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """models.dev's price change log (2025-06 to 2026-07) as price rows dated when models.dev recorded them."""
-    with warehouse.ingest(context, source_id=models_dev.SOURCE_ID) as (con, run):
+@dg.multi_asset(
+    name="snapshot_price_histories", pool=WRITER_POOL, can_subset=True,
+    specs=[
+        dg.AssetSpec(LITELLM_RELEASES, deps=[REGISTRY], group_name=GROUP, kinds={"duckdb"}, skippable=True,
+                     description="LiteLLM's price map from ten vendored package releases as one dated history (\"as listed "
+                                 "in release V, uploaded D\"); each number of each release a figure; unit errors quarantined."),
+        dg.AssetSpec(MODELS_DEV, deps=[REGISTRY], group_name=GROUP, kinds={"duckdb"}, skippable=True,
+                     description="models.dev's price change log (2025-06 to 2026-07) as price rows dated when models.dev recorded them."),
+    ],
+)
+def snapshot_price_histories(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Both vendored snapshot histories in one write window (one copy of the warehouse file, not
+    two: the refresh-time budget), each recorded as its own ingest run under its asset's name."""
+    steps = [(LITELLM_RELEASES, litellm_snapshots.FAMILY_SOURCE_ID, snapshots.ingest_litellm_releases),
+             (MODELS_DEV, models_dev.SOURCE_ID, snapshots.ingest_models_dev)]
+    results = []
+    with warehouse.warehouse.writer() as con:
         load.record_formulas(con)
-        applied = snapshots.ingest_models_dev(con, run)
-    return dg.MaterializeResult(metadata=_meta(run, applied))
+        for key, source_id, ingest in steps:
+            if key not in context.selected_asset_keys:
+                continue
+            run = begin_run(con, IngestRun(step=key.to_user_string(), source_id=source_id, dagster_run_id=context.run.run_id))
+            applied = ingest(con, run)
+            finish_run(con, run)
+            results.append(dg.MaterializeResult(asset_key=key, metadata=_meta(run, applied)))
+    yield from results
 
 
 def _live_assets(name: str, source_id: str, url_field: str):

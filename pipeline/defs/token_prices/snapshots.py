@@ -34,8 +34,9 @@ def _store_history(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: st
     result = store(con, run, "token_price", to_store, TokenPrice, key=["price_id"])
     store_figures(con, run, figures.with_columns(pl.lit(None, pl.String).alias("_raw"),
                                                  pl.col("figure_id").alias("_locator")))
-    store_lineage(con, run, lineage)
-    store(con, run, "model_alias", load._aliases(observations.filter(pl.col("_errors").list.len() == 0)), None,
+    store_lineage(con, run, lineage.with_columns(pl.struct(pl.all()).struct.json_encode().alias("_raw")))
+    aliases = load._aliases(observations.filter(pl.col("_errors").list.len() == 0))
+    store(con, run, "model_alias", aliases.with_columns(pl.struct(pl.all()).struct.json_encode().alias("_raw")), None,
           key=["source_id", "provider_id", "model"])
     message = (f"{observations.height} observations: {observations.height - bad.height} accepted into "
                f"{result.accepted} price rows, {bad.height} quarantined; {figures.height} figures")
