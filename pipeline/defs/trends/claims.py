@@ -289,7 +289,8 @@ def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict],
         bound="range" if row["data_multiple"] is None else "=",
         value_low=row["data_low"], value_high=row["data_high"],
         period_start=spec.window[0] if spec.window else None, period_end=spec.window[1] if spec.window else None,
-        locator=spec.check_id, kind="derived", verification="unverified", formula="claim_check@1",
+        locator=spec.check_id, kind="derived", verification="unverified",
+        formula="claim_check_by_measures@1" if spec.kind == "capability_measures" else "claim_check@1",
         qualifier=f"verdict: {row['verdict']}", notes=row["reason"])
     lineage = [dict(figure_id=fid, input_figure_id=claim_id, role="claim")]
     lineage += [dict(figure_id=fid, input_figure_id=e, role="evidence") for e in evidence]
