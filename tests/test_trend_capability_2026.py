@@ -139,3 +139,32 @@ def test_an_about_claim_is_judged_on_the_observed_multiple_within_its_rounding()
     assert measure_supports("=", 10.9, 11.0, claimed_low=10.5, claimed_high=11.8)[0]
     assert not measure_supports("=", 10.9, 9.0, claimed_low=10.5, claimed_high=11.8)[0]
     assert not measure_supports("~", 100.0, 26.7, claimed_low=66.7, claimed_high=200.0)[0]
+
+
+def test_a_claim_check_on_measures_stores_each_measure_with_lineage_to_both_ends():
+    from pipeline.defs.trends import claims
+
+    spec = next(s for s in claims.SPECS if s.check_id == "ark-p20-inference-cost-decline-1y")
+    rows = []
+    for series, prices in [("capability_price_2026/reasoning-included/cheapest/eci/ge-140", [30.0, 10.0, 0.2]),
+                           ("capability_price_2026/reasoning-excluded/cheapest/eci/ge-130", [2.0, 1.0, 0.5])]:
+        for i, (day, price) in enumerate(zip([D(2024, 12, 1), D(2025, 5, 1), D(2025, 11, 1)], prices)):
+            rows.append(dict(series=series, variant=series.split("/", 1)[1].rsplit("/", 2)[0], benchmark="ECI",
+                             lower=float(series[-3:]), threshold_model="m0", threshold_version="m0_high",
+                             obs_id=f"m{i}@{day}", obs_date=day, model=f"m{i}", model_version=f"m{i}_high",
+                             price_usd_per_mtok=price, price_figure_ids=[f"{series}/price/{i}"],
+                             score_figure_id=f"{series}/score/{i}"))
+    claim_id = spec.claim_figure_ids[0]
+    out = claims.evaluate(spec, {}, {claim_id: dict(figure_id=claim_id, value=99.0, unit="%")}, pl.DataFrame(rows))
+    check = out["claim_check"][0]
+    assert check["verdict"] == "consistent by some measures"
+    assert check["reason"].startswith("1 of 2 measures support more than 100x: ECI >= 140")
+    assert check["data_multiple"] == pytest.approx(150.0) and check["data_low"] == pytest.approx(4.0)
+    measures = {m["series"].split("/")[1]: m for m in out["claim_measure"]}
+    assert measures["reasoning-included"]["supports"] and not measures["reasoning-excluded"]["supports"]
+    fid = measures["reasoning-included"]["measure_figure_id"]
+    roles = {(r["role"], r["input_figure_id"].rsplit("/", 2)[-2:][1]) for r in out["figure_input"] if r["figure_id"] == fid}
+    assert roles == {("start_price", "0"), ("end_price", "2"), ("start_score", "0"), ("end_score", "2")}
+    evidence = [r["input_figure_id"] for r in out["figure_input"]
+                if r["figure_id"] == check["check_figure_id"] and r["role"] == "evidence"]
+    assert evidence == [fid]
