@@ -153,12 +153,13 @@ def test_a_claim_check_on_measures_stores_each_measure_with_lineage_to_both_ends
                              lower=float(series[-3:]), threshold_model="m0", threshold_version="m0_high",
                              obs_id=f"m{i}@{day}", obs_date=day, model=f"m{i}", model_version=f"m{i}_high",
                              price_usd_per_mtok=price, price_figure_ids=[f"{series}/price/{i}"],
-                             score_figure_id=f"{series}/score/{i}"))
+                             score_figure_id=f"{series}/score/{i}", provider="maker"))
     claim_id = spec.claim_figure_ids[0]
     out = claims.evaluate(spec, {}, {claim_id: dict(figure_id=claim_id, value=99.0, unit="%")}, pl.DataFrame(rows))
     check = out["claim_check"][0]
     assert check["verdict"] == "consistent by some measures"
     assert check["reason"].startswith("1 of 2 measures support more than 100x: ECI >= 140")
+    assert "$30 m0_high (maker) -> $0.2 m2_high (maker)" in check["reason"]
     assert check["data_multiple"] == pytest.approx(150.0) and check["data_low"] == pytest.approx(4.0)
     measures = {m["series"].split("/")[1]: m for m in out["claim_measure"]}
     assert measures["reasoning-included"]["supports"] and not measures["reasoning-excluded"]["supports"]

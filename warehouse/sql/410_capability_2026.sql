@@ -46,6 +46,8 @@ CREATE TABLE claim_measure (
     end_price          DOUBLE NOT NULL,
     start_model        VARCHAR NOT NULL,
     end_model          VARCHAR NOT NULL,
+    start_provider     VARCHAR,                 -- whose price it was (cheapest variant: any listing provider)
+    end_provider       VARCHAR,
     observed_multiple  DOUBLE NOT NULL,         -- x cheaper, start_price / end_price
     n                  BIGINT NOT NULL,         -- points in the window fit
     fit_multiple       DOUBLE,                  -- OLS over the window (n >= 4), x cheaper

@@ -422,19 +422,21 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
         band = spec.claimed_band or (None, None)
         ok, how = measure_supports(spec.bound, spec.claimed, observed, claimed_low=band[0], claimed_high=band[1])
         unit = "x per year" if spec.per_year else "x"
+        by_obs = {r["obs_id"]: r for r in g.iter_rows(named=True)}
+        s_row, e_row = by_obs[m.start_obs_id], by_obs[m.end_obs_id]
         label = (f"{first['benchmark']} >= {first['lower']:.4g} ({first['threshold_version']}; {first['variant']}): "
-                 f"${m.start_price:.3g} {m.start_model} -> ${m.end_price:.3g} {m.end_model}, "
+                 f"${m.start_price:.3g} {m.start_model} ({s_row['provider']}) -> ${m.end_price:.3g} {m.end_model} "
+                 f"({e_row['provider']}), "
                  f"{fm(observed)}{unit} cheaper"
                  + (f", window fit {fm(f_m)} [{fm(f_lo)}, {fm(f_hi)}]" if f_m is not None else ""))
         mid = f"{spec.check_id}/{series}"
         fid = f"{DERIVED}/claim-measure/{mid}"
-        by_obs = {r["obs_id"]: r for r in g.iter_rows(named=True)}
-        s_row, e_row = by_obs[m.start_obs_id], by_obs[m.end_obs_id]
         measures.append(dict(
             measure_id=mid, check_id=spec.check_id, series=series, variant=first["variant"],
             benchmark=first["benchmark"], lower=first["lower"], threshold_model=first["threshold_version"] or first["threshold_model"],
             window_start=start, window_end=end, start_price=m.start_price, end_price=m.end_price,
-            start_model=m.start_model, end_model=m.end_model, observed_multiple=observed, n=m.n,
+            start_model=m.start_model, end_model=m.end_model, start_provider=s_row["provider"],
+            end_provider=e_row["provider"], observed_multiple=observed, n=m.n,
             fit_multiple=f_m, fit_low=f_lo, fit_high=f_hi, level=m.level, supports=ok, how=how,
             measure_figure_id=fid, source_id=DERIVED))
         figures.append(dict(
