@@ -222,7 +222,11 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
     for y, r in zip(ys, rows):
         est = r.get("estimate")
         if est is not None:
-            if _is_point(r):
+            if r.get("n_measures"):        # the range of many measures' observed multiples, not an interval
+                ax.plot([r["low"], r["high"]], [y, y], color="#888888", lw=1.2, ls=":", zorder=4)
+                ax.scatter([est], [y], marker="o", color="#555555", s=18, zorder=5)
+                seen.add("measures")
+            elif _is_point(r):
                 ax.scatter([est], [y], marker="s", s=26, facecolors="none", edgecolors=COLORS[0], zorder=5, lw=1.3)
                 seen.add("point")
             else:
@@ -245,7 +249,9 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
             seen.add("rounded")
         ax.scatter([claimed], [y], marker="D", color=COLORS[1], s=28, zorder=4)
         seen.add("claimed")
-    ax.set_yticks(ys, [f"{r['label']} ({r['verdict']}{'; point, no interval' if _is_point(r) else ''})"
+    ax.set_yticks(ys, [f"{r['label']} ({r['verdict']}"
+                       f"{'; point, no interval' if _is_point(r) and not r.get('n_measures') else ''}"
+                       f"{'; ' + str(r['n_measures']) + ' measures' if r.get('n_measures') else ''})"
                        for r in rows], fontsize=7)
     ax.set_xscale("log")
     ax.margins(x=0.08)
@@ -261,6 +267,9 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
             ax.scatter([], [], label=label, **kw)
     if "interval" in seen:
         ax.errorbar([], [], xerr=[], fmt="o", color=COLORS[0], label="data: stored fit, 90% interval")
+    if "measures" in seen:
+        ax.plot([], [], color="#888888", lw=1.2, ls=":", marker="o", markersize=4,
+                label="data: range of the measures (dot: largest supporting one), not an interval")
     ax.legend(fontsize=7, frameon=True, framealpha=0.9, loc="best")
     ax.set_xlabel("multiple over the claim's window, or per year (x cheaper, or x more demand)")
     ax.grid(True, axis="x", alpha=0.3)

@@ -100,3 +100,13 @@ def test_demand_curve_figure_is_log_log_and_says_association():
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     legend = " ".join(t.get_text() for t in ax.get_legend().get_texts())
     assert "not a causal elasticity" in legend and "-0.90" in legend and "-1.20 to -0.60" in legend
+
+
+def test_a_claim_judged_on_measures_is_drawn_as_a_range_not_an_interval():
+    fig = plots.claims_figure([dict(label="ark-p20", claimed=100, estimate=262.5, low=1.0, high=262.5,
+                                    verdict="consistent by some measures", bound=">", n_measures=149)],
+                              source_line="s")
+    ax = fig.axes[0]
+    assert "149 measures" in ax.get_yticklabels()[0].get_text()
+    legend = " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert "range of the measures" in legend and "90% interval" not in legend

@@ -98,3 +98,7 @@ CREATE TABLE demand_curve_point (
     price_label         VARCHAR,
     PRIMARY KEY (curve_id, quantity_figure_id)
 );
+
+-- A claim judged on measures: how many (its data_low/data_high are then the range of the
+-- measures' observed multiples, not an interval; the measures are in claim_measure).
+ALTER TABLE claim_check ADD COLUMN n_measures BIGINT;

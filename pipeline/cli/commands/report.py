@@ -340,7 +340,10 @@ def _claims_section(claims: pl.DataFrame, fits: pl.DataFrame, charts: Path) -> s
             lo, hi = r["claimed_low"], r["claimed_high"]
             claimed += (f"<br><span class=small>as rounded: {fm(lo)}-{fm(hi)}x</span>" if lo is not None
                         else f"<br><span class=small>as rounded: at most {fm(hi)}x</span>")
-        if r["data_multiple"] is not None:
+        if r.get("n_measures"):
+            data = (f"{fm(r['data_multiple'])}x (largest supporting; {r['n_measures']} measures range "
+                    f"{fm(r['data_low'])}-{fm(r['data_high'])}x, table claim_measure)")
+        elif r["data_multiple"] is not None:
             data = f"{fm(r['data_multiple'])}x [{fm(r['data_low'])}, {fm(r['data_high'])}]"
         elif r["data_low"] is not None:
             data = f"{fm(r['data_low'])}-{fm(r['data_high'])}x/yr (range of fits)"
@@ -363,7 +366,8 @@ def _claims_section(claims: pl.DataFrame, fits: pl.DataFrame, charts: Path) -> s
         if r["verdict"] != "not testable" and r["claim_bound"] != "range":
             forest.append(dict(label=r["check_id"], claimed=r["claimed_multiple"], estimate=r["data_multiple"],
                                low=r["data_low"], high=r["data_high"], verdict=r["verdict"], bound=r["claim_bound"],
-                               claimed_low=r["claimed_low"], claimed_high=r["claimed_high"]))
+                               claimed_low=r["claimed_low"], claimed_high=r["claimed_high"],
+                               n_measures=r.get("n_measures")))
     img = ""
     if forest:
         img = _save(_plots().claims_figure(forest, source_line=(

@@ -265,7 +265,7 @@ def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict],
                window_end=spec.window[1] if spec.window else None,
                series_definition=spec.series_definition, data_multiple=None, data_low=None, data_high=None,
                level=None, fit_id=None, extrapolated=False, verdict="not testable", reason="",
-               testable_with=spec.testable_with or None, check_figure_id=None, source_id=DERIVED)
+               testable_with=spec.testable_with or None, check_figure_id=None, source_id=DERIVED, n_measures=None)
     capability = [f for f in fits.values() if f["family"] == "capability_price" and f["method"] == "epoch-ols"]
     extra: dict[str, list[dict]] = {}
     if spec.kind == "capability_measures":
@@ -475,6 +475,7 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
               f"prices below ${cp.PRICE_FLOOR_USD_PER_MTOK}/Mtok are left out as unit errors; every measure in claim_measure "
               f"(SELECT * FROM claim_measure WHERE check_id = '{spec.check_id}')")
     return (dict(data_multiple=best["observed"], data_low=min(observed_all), data_high=max(observed_all), level=0.9,
+                 n_measures=len(labels),
                  verdict=verdict, reason=reason, testable_with=spec.testable_with or None),
             [x["fid"] for x in chosen],
             dict(claim_measure=measures, figure=figures, figure_input=_unique_lineage(lineage)))
