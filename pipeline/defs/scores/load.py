@@ -58,7 +58,8 @@ def ingest_scores(con: duckdb.DuckDBPyConnection, run: IngestRun) -> tuple[Store
     accepted_ids = {r[0] for r in con.execute("SELECT score_id FROM model_score").fetchall()}
     stored = stored.filter(pl.col("score_id").is_in(list(accepted_ids)))
     figures = score_figures(stored)
-    store_figures(con, run, figures.with_columns(pl.lit(None, pl.String).alias("_raw"), pl.col("figure_id").alias("_locator")))
+    store_figures(con, run, figures.with_columns(pl.struct("figure_id", "value", "locator").struct.json_encode().alias("_raw"),
+                                                 pl.col("figure_id").alias("_locator")))
     run.messages.append(f"scores: {scores.height} rows in, {score_result.accepted} stored, {score_result.quarantined} quarantined; "
                         f"{figures.height} figures; mapping {ident_result.accepted} names")
     return ident_result, score_result, figures.height

@@ -16,6 +16,7 @@ import polars as pl
 
 from pipeline.defs.token_prices import load
 from sources.token_prices import litellm_snapshots, models_dev
+from sources.token_prices.history import PRICE_COLUMNS
 from warehouse.contracts_token_prices import TokenPrice
 from warehouse.figures import store_figures, store_lineage
 from warehouse.store import IngestRun, store
@@ -27,12 +28,12 @@ def _store_history(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: st
     keep = [c for c in TokenPrice.to_schema().columns] + list(rows.columns)
     to_store = pl.concat([
         rows.with_columns(pl.col("price_id").alias("_locator"), pl.lit([], pl.List(pl.String)).alias("_errors"),
-                          pl.lit(None, pl.String).alias("_raw")),
+                          pl.struct("price_id", "model_id", *PRICE_COLUMNS).struct.json_encode().alias("_raw")),
         bad.select([c for c in bad.columns if c in set(keep) | {"_locator", "_errors", "_raw"}]),
     ], how="diagonal_relaxed")
     con.execute("DELETE FROM token_price WHERE source_id = ?", [source_id])
     result = store(con, run, "token_price", to_store, TokenPrice, key=["price_id"])
-    store_figures(con, run, figures.with_columns(pl.lit(None, pl.String).alias("_raw"),
+    store_figures(con, run, figures.with_columns(pl.struct("figure_id", "value", "locator").struct.json_encode().alias("_raw"),
                                                  pl.col("figure_id").alias("_locator")))
     store_lineage(con, run, lineage.with_columns(pl.struct(pl.all()).struct.json_encode().alias("_raw")))
     aliases = load._aliases(observations.filter(pl.col("_errors").list.len() == 0))
