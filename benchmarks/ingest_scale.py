@@ -88,6 +88,7 @@ def phase_bare(path: Path, db: Path) -> dict:
 def phase_ours(path: Path, db: Path) -> dict:
     from pipeline.defs.benchmarks.ingest import derive_percentiles, import_path
     from warehouse import Warehouse
+    from warehouse.connection import part_path
 
     wh = Warehouse(db)
     t = time.perf_counter()
@@ -98,7 +99,7 @@ def phase_ours(path: Path, db: Path) -> dict:
     t1 = time.perf_counter()
     with wh.ingest("benchmarks/ingest_scale/derive") as (con, run):
         part = con.execute("SELECT part_file FROM benchmark_request_part").fetchall()[0][0]
-        derive_percentiles(con, wh.parts_dir / "benchmark_request" / part, run, "llmperf")
+        derive_percentiles(con, wh.parts_dir / part_path(part), run, "llmperf")
     derive_seconds = time.perf_counter() - t1
     t2 = time.perf_counter()
     with wh.reader() as con:

@@ -82,8 +82,35 @@ def asset_keys(defs: dg.Definitions) -> list[str]:
     return sorted(k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys())
 
 
-def run_refresh(warehouse_path: Path, select: list[str] | None = None, stream=sys.stderr) -> RefreshOutcome:
-    """Materialize every asset (or those matching `select` globs / `group:NAME`) in-process."""
+def run_refresh(warehouse_path: Path, select: list[str] | None = None, stream=sys.stderr,
+                wait: bool = False) -> RefreshOutcome:
+    """Materialize every asset (or those matching `select` globs / `group:NAME`) in-process.
+
+    The refresh holds `<warehouse>.refresh.lock` throughout (a second one is refused with
+    who holds it, or queues with `wait=True`) and is recorded as one `refresh_run` row,
+    `running` until it finishes (warehouse/refresh_record.py)."""
+    from warehouse import Warehouse
+    from warehouse.refresh_record import begin_refresh, finish_refresh, refresh_lock
+
+    if select:
+        from pipeline.definitions import defs
+
+        _select(defs, select)  # an unknown pattern is refused before anything is recorded
+    warehouse = Warehouse(warehouse_path)
+    with refresh_lock(warehouse, wait=wait):
+        record = begin_refresh(warehouse, select)
+        status = "interrupted"
+        outcome = None
+        try:
+            outcome = _execute(warehouse.path, select, stream)
+            status = "ok" if outcome.success else "failed"
+        finally:
+            finish_refresh(warehouse, record, status, len(outcome.failures) if outcome else 0,
+                           "\n".join(outcome.failures) if outcome and outcome.failures else None)
+    return outcome
+
+
+def _execute(warehouse_path: Path, select: list[str] | None, stream) -> RefreshOutcome:
     warnings.filterwarnings("ignore", category=UserWarning, module="dagster")
     warnings.filterwarnings("ignore", category=dg.BetaWarning) if hasattr(dg, "BetaWarning") else None
     from pipeline.definitions import defs

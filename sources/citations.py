@@ -11,6 +11,14 @@ Files (both CSV, UTF-8, one row per figure):
   is not stored, so the ARK figure stays `unverified`, while the chapter's own sentence
   is checked against the chapter's stored snapshot (`verified` or `quote_not_found`).
 
+- `sources/data/citations/links/corroboration.csv`: links between stored figures that
+  report the same claim (`figure_id, other_figure_id, relation, declared, asserted_by,
+  asserted_on, scope_note, note`), asserted by people; `flags.csv`: flags asserted on a
+  figure (`figure_id, flag, detail, asserted_by, asserted_on`), e.g. a unit read into a
+  wording. See docs/citations.md.
+- `sources/data/citations/statements/*.csv`: statements a document attributes to a source
+  without a number (`statement_id, source_id, cited_source_id, locator, quote, note`).
+
 Parsing decides nothing silently: a value or date that does not parse is kept as an
 `_errors` entry naming the rule, so the row is quarantined with its reason.
 """
@@ -48,6 +56,69 @@ def figure_files() -> list[Path]:
 
 def cited_in_files() -> list[Path]:
     return sorted(package_path("data", "citations", "cited_in").glob("*.csv"))
+
+
+def link_files() -> list[Path]:
+    return sorted(package_path("data", "citations", "links").glob("corroboration*.csv"))
+
+
+def flag_files() -> list[Path]:
+    return sorted(package_path("data", "citations", "links").glob("flags*.csv"))
+
+
+def statement_files() -> list[Path]:
+    return sorted(package_path("data", "citations", "statements").glob("*.csv"))
+
+
+LINK_COLUMNS = ["figure_id", "other_figure_id", "relation", "declared", "asserted_by", "asserted_on",
+                "scope_note", "note"]
+FLAG_COLUMNS = ["figure_id", "flag", "detail", "asserted_by", "asserted_on"]
+STATEMENT_COLUMNS = ["statement_id", "source_id", "cited_source_id", "locator", "quote", "note"]
+
+
+def _rows(data: bytes, name: str, columns: list[str], required: list[str]) -> pl.DataFrame:
+    """Rows of a small CSV as strings (empty = null) with `_locator` and `_raw`; a date column
+    `asserted_on` that does not parse becomes an `_errors` entry."""
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValueError(f"{name}: missing required columns {missing}")
+    rows = []
+    for line_no, raw in enumerate(reader, start=2):
+        row: dict = {c: (raw.get(c) or "").strip() or None for c in columns}
+        errors: list[str] = [f"{c}_present: {c} is empty" for c in required if row[c] is None]
+        if "asserted_on" in row:
+            row["asserted_on"], err = _date(row["asserted_on"], "asserted_on")
+            errors += err
+        rows.append(row | {"_locator": f"{name}:{line_no}", "_raw": _json(raw), "_errors": errors})
+    schema = {c: pl.String for c in columns} | {"_locator": pl.String, "_raw": pl.String,
+                                                "_errors": pl.List(pl.String)}
+    if "asserted_on" in columns:
+        schema["asserted_on"] = pl.Date
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def parse_links_csv(data: bytes, name: str) -> pl.DataFrame:
+    return _rows(data, name, LINK_COLUMNS, ["figure_id", "other_figure_id", "relation", "declared", "asserted_by"])
+
+
+def parse_flags_csv(data: bytes, name: str) -> pl.DataFrame:
+    return _rows(data, name, FLAG_COLUMNS, ["figure_id", "flag", "detail", "asserted_by"])
+
+
+def parse_statements_csv(data: bytes, name: str) -> pl.DataFrame:
+    return _rows(data, name, STATEMENT_COLUMNS, ["statement_id", "source_id", "cited_source_id", "quote"])
+
+
+def load_links() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(links, asserted flags) from every bundled link file."""
+    links = [parse_links_csv(p.read_bytes(), relative_locator(p)) for p in link_files()]
+    flags = [parse_flags_csv(p.read_bytes(), relative_locator(p)) for p in flag_files()]
+    return pl.concat(links), pl.concat(flags)
+
+
+def load_statements() -> pl.DataFrame:
+    return pl.concat([parse_statements_csv(p.read_bytes(), relative_locator(p)) for p in statement_files()])
 
 
 def parse_figures_csv(data: bytes, name: str) -> pl.DataFrame:

@@ -5,10 +5,10 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from sources.benchmarks.bundled import data_root
+from warehouse import open_current
 
 DATA = data_root()
 FIX = Path(__file__).parent / "fixtures" / "benchmarks"
@@ -25,7 +25,7 @@ def imported(tmp_path_factory):
 
 
 def q(path, sql, params=None):
-    con = duckdb.connect(str(path), read_only=True)
+    con = open_current(path)  # sets file_search_path: the view names parts relative to their folder
     try:
         return con.execute(sql, params or []).fetchall()
     finally:
@@ -61,7 +61,7 @@ def test_reimport_is_a_no_op(imported, cli):
 
 def test_request_rows_live_in_parquet_parts_read_by_a_view(imported):
     parts = imported.parent / "w_parts" / "benchmark_request"
-    files = sorted(p.name for p in parts.glob("*.parquet"))
+    files = sorted(p.name for p in parts.rglob("*.parquet"))
     assert len(files) == 3 and all(len(f.split("-")[0]) == 64 for f in files)
     assert q(imported, "SELECT count(*) FROM benchmark_request")[0][0] == 550
     assert q(imported, "SELECT count(*) FROM benchmark_request WHERE run_id = 'ca48cb6604ef05bf/run'")[0][0] == 200

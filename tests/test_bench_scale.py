@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from benchmarks.ingest_scale import GENERATE
+from warehouse import open_current
 
 ROOT = Path(__file__).parent.parent
 
@@ -23,7 +24,7 @@ def test_parquet_requests_are_validated_in_bulk_and_counted(requests_parquet, tm
     wh = tmp_path / "w.duckdb"
     code, _, _ = cli("import", requests_parquet, "--warehouse", wh)
     assert code == 0
-    con = duckdb.connect(str(wh), read_only=True)
+    con = open_current(wh)
     rows_in, rows_bad = con.execute("SELECT rows_in, rows_quarantined FROM benchmark_request_part").fetchall()[0]
     in_view = con.execute("SELECT count(*) FROM benchmark_request").fetchall()[0][0]
     rejected = con.execute("SELECT count(*) FROM benchmark_request_rejected").fetchall()[0][0]
@@ -43,7 +44,7 @@ def test_the_part_is_the_file_itself_under_its_sha256(requests_parquet, tmp_path
 
     wh = tmp_path / "w.duckdb"
     cli("import", requests_parquet, "--warehouse", wh)
-    part = tmp_path / "w_parts" / "benchmark_request" / f"{sha256_file(requests_parquet)}.parquet"
+    [part] = (tmp_path / "w_parts" / "benchmark_request_native").glob(f"format=llmperf/import_date=*/{sha256_file(requests_parquet)}.parquet")
     assert part.read_bytes() == requests_parquet.read_bytes()
     few = tmp_path / "few.parquet"
     duckdb.connect().execute(GENERATE.format(n=20_000, path=few))

@@ -81,3 +81,14 @@ def test_a_failed_write_window_leaves_the_published_file_untouched(warehouse):
     with warehouse.reader() as con:
         assert con.execute("SELECT count(*) FROM source").fetchone()[0] == before
     assert not list(warehouse.path.parent.glob("*.building-*"))
+
+
+def test_a_parser_reason_that_contains_a_colon_is_stored_whole(warehouse):
+    """Parsers write "rule: reason"; only the first ": " separates them (a reason may quote a cell)."""
+    frame = parse_figures_csv((HEADER + GOOD).encode(), "test.csv").with_columns(
+        pl.lit(["value_is_number: cell 'x: y' is not a number: see row 2"]).alias("_errors"))
+    with warehouse.ingest("test/figures") as (con, run):
+        store_figures(con, run, frame, contract=CitedFigure)
+    with warehouse.reader() as con:
+        stored = con.execute("SELECT rule, reason FROM quarantine WHERE target_table = 'figure'").fetchall()
+    assert stored == [("value_is_number", "cell 'x: y' is not a number: see row 2")]

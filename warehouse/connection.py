@@ -1,12 +1,38 @@
-"""Open the warehouse for reading (never blocked) or writing (copy, write, publish)."""
+"""Open the warehouse for reading (never blocked) or writing (copy, write, publish).
+
+Decisions:
+- The path is resolved (symlinks, `..`) before anything else: a lock taken on
+  `link.duckdb.lock` while the rename replaces the link itself would let two writers
+  publish over each other, and the real file would never see the write.
+- Readers go through :func:`open_current`: an in-memory DuckDB that ATTACHes the published
+  file read-only. DuckDB caches one database instance per path inside a process, so a
+  plain second `duckdb.connect(path)` in a notebook keeps reading the inode that existed
+  when the first was opened; an ATTACH from a fresh in-memory instance always opens the
+  file that is there now.
+- Views over Parquet parts name them relative to the parts folder and every connection
+  opened here sets `file_search_path` to it, so a warehouse folder keeps working wherever
+  it is moved or copied (a copy reads its own parts, never the original's).
+- `sandbox=True` (what `infernomics sql` uses) makes the connection itself read-only
+  towards the machine: `enable_external_access = false` with `allowed_directories`
+  limited to the warehouse's own parts folder, a `memory_limit`, then
+  `lock_configuration = true` so no statement can undo any of it.
+- Every writer, under the exclusive lock, first removes what crashed writers left:
+  `<warehouse>.building-<pid>` copies and their WALs (holding the lock proves their
+  writer is gone: a live one would hold the lock), half-written `.tmp` parts, and Parquet
+  parts that no registered row references. The copy runs inside the cleanup path, so a
+  full disk leaves no partial copy, and the published file and its folder are fsynced
+  around the rename so a power cut leaves the old or the new file, not an empty one.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -18,6 +44,8 @@ from warehouse.store import IngestRun, begin_run, finish_run
 
 ENV_VAR = "INFERNOMICS_WAREHOUSE"
 DEFAULT_PATH = Path("data") / "warehouse.duckdb"
+DEFAULT_MEMORY_LIMIT = "4GB"
+PARTS_TABLES = {"benchmark_request_part": ("benchmark_request", "benchmark_request_native")}
 
 
 class WarehouseError(Exception):
@@ -29,30 +57,119 @@ def default_warehouse_path() -> Path:
     return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
 
 
+def real_path(path: str | os.PathLike) -> Path:
+    """The file a path really names (symlinks and `..` resolved), existing or not."""
+    return Path(os.path.realpath(os.fspath(path)))
+
+
+def parts_dir_for(path: str | os.PathLike) -> Path:
+    """`<folder>/<stem>_parts`: the Parquet parts and snapshots that belong to a warehouse file."""
+    path = real_path(path)
+    return path.parent / (path.stem + "_parts")
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _lock_error(err: duckdb.Error, path: Path) -> WarehouseError | None:
+    """DuckDB's 'Could not set lock' as the cause and the fix, in one line."""
+    text = str(err)
+    if "Could not set lock" not in text and "Conflicting lock" not in text:
+        return None
+    pid = re.search(r"PID (\d+)", text)
+    holder = f"process {pid.group(1)}" if pid else "another process"
+    return WarehouseError(
+        f"{path} is open for writing in {holder} (for example a notebook's duckdb.connect(path) "
+        f"without read_only=True), and DuckDB then lets no other process open it; close that "
+        f"connection, or read with warehouse.open_current(path) / duckdb.connect(path, read_only=True)"
+    )
+
+
+def open_current(path: str | os.PathLike | None = None, *, sandbox: bool = False,
+                 memory_limit: str | None = None, allow_files: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse file that is published *now*.
+
+    Safe to call again in a long-lived process (a notebook): each call opens the current
+    file, not DuckDB's cached instance of an older one. Close it when done (it keeps the
+    inode it opened; a later refresh publishes a new one). `sandbox=True` locks the
+    connection down for untrusted SQL: no file outside the warehouse's parts folder, no
+    extensions, no ATTACH, no settings changes (`allow_files=True` lifts the file
+    restriction only, for reading one's own files). Works without Dagster.
+
+    example:
+        from warehouse import open_current
+        con = open_current("data/warehouse.duckdb")
+        con.sql("SELECT * FROM price_on('2024-06-01') LIMIT 5").fetchall()
+    """
+    path = real_path(path if path is not None else default_warehouse_path())
+    if not path.exists():
+        raise WarehouseError(
+            f"no warehouse at {path}: run `infernomics refresh` first, "
+            f"or point --warehouse / ${ENV_VAR} at an existing file"
+        )
+    parts = parts_dir_for(path)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH {_sql_text(str(path))} AS warehouse (READ_ONLY)")
+        con.execute("USE warehouse")
+        con.execute(f"SET file_search_path = {_sql_text(str(parts))}")
+        if memory_limit or sandbox:
+            con.execute(f"SET memory_limit = {_sql_text(memory_limit or DEFAULT_MEMORY_LIMIT)}")
+        if sandbox:
+            if not allow_files:
+                # the absolute folder, and the relative names views use (resolved through
+                # file_search_path); DuckDB refuses `..` in either
+                allowed = [f"{parts}/"] + [f"{sub}/" for subs in PARTS_TABLES.values() for sub in subs]
+                con.execute(f"SET allowed_directories = [{', '.join(_sql_text(a) for a in allowed)}]")
+                con.execute("SET enable_external_access = false")
+            con.execute("SET autoinstall_known_extensions = false")
+            con.execute("SET autoload_known_extensions = false")
+            con.execute("SET lock_configuration = true")
+    except duckdb.Error as err:
+        con.close()
+        raise (_lock_error(err, path) or err) from None
+    return con
+
+
+@dataclass
+class CleanupReport:
+    """What one writer removed before writing (crash garbage), in files and bytes."""
+
+    files: list[str] = field(default_factory=list)
+    bytes: int = 0
+
+    def add(self, path: Path) -> None:
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            return
+        self.files.append(path.name)
+        self.bytes += size
+
+
 class Warehouse:
     """One DuckDB warehouse file plus its sidecar folder for Parquet parts."""
 
     def __init__(self, path: str | os.PathLike | None = None, lock_timeout_s: float = 600.0):
-        self.path = Path(path) if path else default_warehouse_path()
+        self.given_path = Path(path) if path else default_warehouse_path()
+        self.path = real_path(self.given_path)
         self.lock_timeout_s = lock_timeout_s
+        self.last_cleanup = CleanupReport()
 
     @property
     def parts_dir(self) -> Path:
         """Folder for content-addressed Parquet files that views read."""
-        return self.path.parent / (self.path.stem + "_parts")
+        return parts_dir_for(self.path)
 
     def exists(self) -> bool:
         return self.path.exists()
 
     @contextlib.contextmanager
-    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection to the published file."""
-        if not self.path.exists():
-            raise WarehouseError(
-                f"no warehouse at {self.path}: run `infernomics refresh` first, "
-                f"or point --warehouse / ${ENV_VAR} at an existing file"
-            )
-        con = duckdb.connect(str(self.path), read_only=True)
+    def reader(self, **options) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection to the published file (see :func:`open_current`)."""
+        con = open_current(self.path, **options)
         try:
             yield con
         finally:
@@ -60,26 +177,34 @@ class Warehouse:
 
     @contextlib.contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write window: lock, copy, migrate, yield, checkpoint, publish atomically."""
+        """A write window: lock, clean up, copy, migrate, yield, checkpoint, publish atomically."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._exclusive_lock():
+            self.last_cleanup = self._remove_crash_garbage()
             building = self.path.with_name(f"{self.path.name}.building-{os.getpid()}")
-            if self.path.exists():
-                shutil.copyfile(self.path, building)
-            elif building.exists():
-                building.unlink()
-            con = duckdb.connect(str(building))
+            con = None
             try:
+                if self.path.exists():
+                    shutil.copyfile(self.path, building)
+                else:
+                    building.unlink(missing_ok=True)
+                con = duckdb.connect(str(building))
+                con.execute(f"SET file_search_path = {_sql_text(str(self.parts_dir))}")
                 apply_migrations(con)
+                self._collect_unreferenced_parts(con, self.last_cleanup)
                 yield con
                 con.execute("CHECKPOINT")
-            except BaseException:
                 con.close()
+                con = None
+                fsync_file(building)
+                os.replace(building, self.path)
+                fsync_dir(self.path.parent)
+            except BaseException:
+                if con is not None:
+                    con.close()
                 building.unlink(missing_ok=True)
                 Path(f"{building}.wal").unlink(missing_ok=True)
                 raise
-            con.close()
-            os.replace(building, self.path)
 
     @contextlib.contextmanager
     def ingest(
@@ -90,6 +215,34 @@ class Warehouse:
             run = begin_run(con, IngestRun(step=step, source_id=source_id, dagster_run_id=dagster_run_id))
             yield con, run
             finish_run(con, run)
+
+    def _remove_crash_garbage(self) -> CleanupReport:
+        """Building copies and WALs of dead writers, and half-written parts. Called under
+        the lock: a writer that was alive would hold it, so whatever is here is garbage."""
+        report = CleanupReport()
+        for leftover in sorted(self.path.parent.glob(f"{glob_escape(self.path.name)}.building-*")):
+            report.add(leftover)
+        for folder in (self.parts_dir / name for names in PARTS_TABLES.values() for name in names):
+            if folder.exists():
+                for tmp in sorted(folder.rglob(".*.tmp")):
+                    report.add(tmp)
+        return report
+
+    def _collect_unreferenced_parts(self, con: duckdb.DuckDBPyConnection, report: CleanupReport) -> None:
+        """Remove part files no registered row names: parts written by an import that was
+        killed before it published. The building copy is the published state here, and no
+        other writer runs, so nothing in flight can be mistaken for garbage."""
+        for table, folders in PARTS_TABLES.items():
+            exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]
+            if not exists:
+                continue
+            registered = {part_path(r[0]) for r in con.execute(f"SELECT part_file FROM {table}").fetchall()}
+            for folder_name in folders:
+                folder = self.parts_dir / folder_name
+                if folder.exists():
+                    for part in sorted(folder.rglob("*.parquet")):
+                        if part.relative_to(self.parts_dir).as_posix() not in registered:
+                            report.add(part)
 
     @contextlib.contextmanager
     def _exclusive_lock(self) -> Iterator[None]:
@@ -111,6 +264,41 @@ class Warehouse:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def part_path(part_file: str) -> str:
+    """A registered part's path relative to the parts folder. Parts registered before the
+    partitioned layout are bare names in the flat `benchmark_request/` folder."""
+    return part_file if "/" in part_file else f"benchmark_request/{part_file}"
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file's bytes to disk before it is renamed into place."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries, so a rename into it survives a power cut."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish_file(tmp: Path, target: Path) -> None:
+    """fsync `tmp`, rename it over `target`, fsync the folder: a part is whole or absent."""
+    fsync_file(tmp)
+    os.replace(tmp, target)
+    fsync_dir(target.parent)
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:

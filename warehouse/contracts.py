@@ -81,3 +81,56 @@ class CitedFigure(Figure):
     e.g. `cost_decline_pct` = 91), so a negative value is a typing error."""
 
     value: float = pa.Field(nullable=True, ge=0)
+
+
+# Corroboration (migration 020) and cited statements (021): the citation family's additions.
+from analysis.corroboration import DIMENSIONS as LINK_DIMENSIONS, RELATIONS as LINK_RELATIONS  # noqa: E402
+
+FIGURE_FLAGS = ["disagrees_value", "disagrees_bound", "disagrees_unit", "disagrees_period", "scope_differs",
+                "unit_interpreted"]
+
+
+class FigureLink(pa.DataFrameModel):
+    """A link from a figure to another stored figure that reports the same claim, with the
+    agreement check's result (computed from the stored figures, never typed in)."""
+
+    figure_id: str = pa.Field(str_matches=_NO_SPACE)
+    other_figure_id: str = pa.Field(str_matches=_NO_SPACE)
+    relation: str = pa.Field(isin=list(LINK_RELATIONS))
+    asserted_by: str = pa.Field(str_length={"min_value": 1})
+    declared: str = pa.Field(str_matches=r"^(agrees|differs: .+)$")
+    agrees: bool = pa.Field()
+    check_detail: str = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check(name="link_not_self")
+    def link_not_self(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("figure_id") != pl.col("other_figure_id"))
+
+    @pa.dataframe_check(name="agrees_iff_no_differences")
+    def agrees_iff_no_differences(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("agrees") == (pl.col("differences").list.len() == 0))
+
+
+class FigureFlag(pa.DataFrameModel):
+    figure_id: str = pa.Field(str_matches=_NO_SPACE)
+    flag: str = pa.Field(isin=FIGURE_FLAGS)
+    detail: str = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = False
+
+
+class CitedStatement(pa.DataFrameModel):
+    """A statement a document attributes to a source, without a number of its own."""
+
+    statement_id: str = pa.Field(str_matches=_NO_SPACE)
+    source_id: str = pa.Field(str_length={"min_value": 1})
+    cited_source_id: str = pa.Field(str_length={"min_value": 1})
+    quote: str = pa.Field(str_length={"min_value": 1})
+    verification: str = pa.Field(isin=VERIFICATION)
+
+    class Config:
+        strict = False

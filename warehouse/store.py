@@ -87,7 +87,7 @@ def validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> p
     if "_errors" in frame.columns:
         parsed = (
             frame.select("_idx", "_errors").explode("_errors").drop_nulls("_errors")
-            .with_columns(pl.col("_errors").str.split_exact(": ", 1).alias("_e"))
+            .with_columns(pl.col("_errors").str.splitn(": ", 2).alias("_e"))
             .unnest("_e")
             .select("_idx", pl.col("field_0").alias("rule"), pl.col("field_1").alias("reason"))
         )

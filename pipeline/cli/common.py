@@ -59,8 +59,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", out=None) -> None:
-    """Print rows as an aligned table (long cells cut, first 200 rows), CSV, JSON or Markdown."""
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", out=None,
+               limit: int = TABLE_ROW_LIMIT) -> None:
+    """Print rows as an aligned table (long cells cut, first `limit` rows), CSV, JSON or Markdown."""
     out = out or sys.stdout
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
@@ -76,7 +77,7 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str =
     else:
         whole = [_keep_whole(c) for c in columns]
         shown = [[_cell(v) if keep else _short(_cell(v)) for v, keep in zip(row, whole)]
-                 for row in rows[:TABLE_ROW_LIMIT]]
+                 for row in rows[:limit]]
         widths = [max([len(c)] + [len(r[i]) for r in shown]) for i, c in enumerate(columns)]
         out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
         out.write("  ".join("-" * w for w in widths) + "\n")

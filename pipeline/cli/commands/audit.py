@@ -4,51 +4,34 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from pipeline.cli.common import UserError, add_command, warehouse_from
-from warehouse import query_frame
-
-MAX_DEPTH = 12
+from warehouse.audit import FigureNotFound, audit_chain
+from warehouse.refresh_record import last_refresh_problem
 
 
 def audit(args: argparse.Namespace) -> int:
-    """Show where a number comes from: value, source, page, quote, snapshot, run, and for a
-    derived figure its formula and every input, recursively, down to their sources.
+    """Show where a number comes from: value, source, page, quote, snapshot, run, the other
+    stored pages that report the same claim (with whether they agree), and for a derived
+    figure its formula and every input, recursively, down to their sources.
 
     example:
-      infernomics audit ark-big-ideas-2026/p34/sw-dev-cost-dec-2025
+      infernomics audit ark-big-ideas-2026/p24/ai-infrastructure-investment-2030
       infernomics audit infernomics-derived/ark-big-ideas-2026/p34/sw-dev-cost-change-pct --format json
     """
     with warehouse_from(args).reader() as con:
-        chain = _chain(con, args.figure_id, depth=0, seen=set())
-        if chain is None:
-            raise UserError(_not_found(con, args.figure_id))
+        if problem := last_refresh_problem(con):
+            print(f"note: {problem}", file=sys.stderr)
+        try:
+            chain = audit_chain(con, args.figure_id)
+        except FigureNotFound as err:
+            raise UserError(str(err)) from None
     if args.format == "json":
         print(json.dumps(chain, default=str, ensure_ascii=False, indent=1))
     else:
         _print(chain, indent="")
     return 0
-
-
-def _chain(con, figure_id: str, depth: int, seen: set[str], role: str | None = None) -> dict | None:
-    rows = query_frame(con, "SELECT * FROM figure_provenance WHERE figure_id = ?", [figure_id]).to_dicts()
-    if not rows:
-        return None
-    node = rows[0] | {"role": role}
-    node["cited_in"] = query_frame(
-        con, "SELECT * EXCLUDE (figure_id) FROM figure_citation_detail WHERE figure_id = ? ORDER BY source_id",
-        [figure_id]).to_dicts()
-    inputs = query_frame(con, "SELECT role, input_figure_id, formula_doc FROM figure_lineage WHERE figure_id = ? "
-                              "ORDER BY role, input_figure_id", [figure_id]).to_dicts()
-    node["formula_doc"] = inputs[0]["formula_doc"] if inputs else None
-    node["inputs"] = []
-    if figure_id in seen or depth >= MAX_DEPTH:
-        node["inputs_truncated"] = bool(inputs)
-        return node
-    for item in inputs:
-        child = _chain(con, item["input_figure_id"], depth + 1, seen | {figure_id}, item["role"])
-        node["inputs"].append(child or {"figure_id": item["input_figure_id"], "role": item["role"], "missing": True})
-    return node
 
 
 def _value(node: dict) -> str:
@@ -91,18 +74,36 @@ def _print(node: dict, indent: str) -> None:
     for c in node.get("cited_in", []):
         print(f"{indent}  cited in     {c['title']} ({c['publisher']}) [{c['source_class']}] at {c['locator']}")
         print(f"{indent}               \"{c['quote']}\" -> quote {c['verification']} against snapshot {c['snapshot_sha256'] or '(none)'}")
+    for status in node.get("status", []):
+        print(f"{indent}  {status['kind'] + ':':<13} {status['text']}")
+    _print_also_reported_by(node, indent)
+    for f in node.get("flags", []):
+        other = f" (vs {f['other_figure_id']})" if f["other_figure_id"] and f["other_figure_id"] not in f["detail"] else ""
+        print(f"{indent}  flag         {f['flag']}: {f['detail']}{other}")
     for child in node.get("inputs", []):
         _print(child, indent + "    ")
     if node.get("inputs_truncated"):
         print(f"{indent}    (inputs not expanded: cycle or depth limit)")
 
 
-def _not_found(con, figure_id: str) -> str:
-    near = [r[0] for r in con.execute(
-        "SELECT figure_id FROM figure WHERE figure_id ILIKE ? ORDER BY figure_id LIMIT 5",
-        [f"%{figure_id.strip('/').split('/')[-1]}%"]).fetchall()]
-    hint = f"; did you mean: {', '.join(near)}" if near else "; list ids with `infernomics figures`"
-    return f"no figure with id {figure_id!r}{hint}"
+def _print_also_reported_by(node: dict, indent: str) -> None:
+    others = node.get("also_reported_by", [])
+    if not others:
+        return
+    pad = indent + " " * 17
+    print(f"{indent}  also reported by ({len(others)}):")
+    for o in others:
+        verdict = ("agrees" if o["agreement"]["agrees"]
+                   else f"DIFFERS ({o['agreement']['detail'].removeprefix('differs: ')})")
+        print(f"{indent}    - {o['source_title']} ({o['publisher']}) [{o['source_class']}], {o['relation']}: {verdict}")
+        print(f"{pad}{o['figure_id']}: {_value(o)}" + (f", {o['qualifier']}" if o.get("qualifier") else ""))
+        when = f"published {o['date_published']}" if o["date_published"] else "date not recorded"
+        print(f"{pad}{when}; {o['url'] or 'no URL recorded'}" + (f"; page {o['page']}" if o.get("page") else ""))
+        if o["quote"]:
+            print(f"{pad}\"{o['quote']}\"")
+        if o["scope_note"]:
+            print(f"{pad}scope: {o['scope_note']}")
+        print(f"{pad}link asserted by {o['asserted_by']} ({o['link_locator']})")
 
 
 def register(subparsers) -> None:

@@ -7,6 +7,7 @@ import sys
 
 from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
 from warehouse import query_frame
+from warehouse.refresh_record import last_refresh_problem
 
 SUMMARY_SQL = """
 SELECT table_name FROM information_schema.tables
@@ -30,18 +31,20 @@ def refresh(args: argparse.Namespace) -> int:
     from pipeline.refresh import run_refresh  # imports Dagster: only for this command
 
     warehouse = warehouse_from(args)
-    before = _counts(warehouse)
-    print(f"refreshing {warehouse.path.resolve()}", file=sys.stderr)
+    before, problem = _counts(warehouse)
+    if problem:
+        print(f"note: {problem}; this refresh starts from the state it left", file=sys.stderr)
+    print(f"refreshing {warehouse.path}", file=sys.stderr)
     try:
-        outcome = run_refresh(warehouse.path, args.select)
+        outcome = run_refresh(warehouse.path, args.select, wait=args.wait)
     except ValueError as err:
         raise UserError(str(err)) from None
-    after = _counts(warehouse)
+    after, _ = _counts(warehouse)
     rows = [[t, n, _change(before.get(t), n)] for t, n in sorted(after.items())]
     print()
     print_rows(["table", "rows", "change"], rows, args.format)
     quarantined = after.get("quarantine", 0)
-    print(f"\nwarehouse: {warehouse.path.resolve()}")
+    print(f"\nwarehouse: {warehouse.path}")
     print(f"quarantined rows: {quarantined}" + (" (see: infernomics sql \"SELECT * FROM quarantine_summary\")" if quarantined else ""))
     if outcome.warnings:
         print(f"warnings ({len(outcome.warnings)} checks did not pass; the data they guard was still stored):")
@@ -55,12 +58,13 @@ def refresh(args: argparse.Namespace) -> int:
     return 0
 
 
-def _counts(warehouse) -> dict[str, int]:
+def _counts(warehouse) -> tuple[dict[str, int], str | None]:
+    """Rows per table, and a line if the last recorded refresh did not complete."""
     if not warehouse.exists():
-        return {}
+        return {}, None
     with warehouse.reader() as con:
         tables = query_frame(con, SUMMARY_SQL)["table_name"].to_list()
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}, last_refresh_problem(con)
 
 
 def _change(old: int | None, new: int) -> str:
@@ -73,3 +77,5 @@ def register(subparsers) -> None:
     parser = add_command(subparsers, "refresh", refresh, tabular=True)
     parser.add_argument("--select", nargs="+", metavar="PATTERN",
                         help="only these assets: key globs like 'clean/citations/*' or group:NAME")
+    parser.add_argument("--wait", action="store_true",
+                        help="if another refresh of this warehouse is running, wait for it instead of exiting")

@@ -34,8 +34,10 @@ BANDS_SQL = "SELECT * FROM fit_band WHERE list_contains(?, fit_id) ORDER BY fit_
 CLAIMS_SQL = """
 SELECT c.*, v.value AS claim_value, v.unit AS claim_unit, v.quote AS claim_quote, v.url AS claim_url,
        v.source_title AS claim_source, v.source_class AS claim_class, v.page AS claim_page,
-       v.source_id AS claim_source_id
+       v.source_id AS claim_source_id, k.independent_sources, k.primary_sources, k.copy_sources,
+       k.secondary_sources, k.agreement AS corroboration, k.differences_named
 FROM claim_check c LEFT JOIN figure_provenance v ON v.figure_id = c.claim_figure_id
+LEFT JOIN claim_corroboration k ON k.figure_id = c.claim_figure_id
 ORDER BY c.verdict, c.check_id
 """
 FAMILY_TITLES = {
@@ -356,7 +358,8 @@ def _claims_section(claims: pl.DataFrame, fits: pl.DataFrame, charts: Path) -> s
             f"<tr><td>{html.escape(r['claim'])}<br><span class=small>{claim_link}"
             f"{' p' + html.escape(str(r['claim_page'])) if r['claim_page'] else ''}, "
             f"{html.escape(r['claim_class'] or '')}; <code>{html.escape(r['claim_figure_id'])}</code></span></td>"
-            f"<td class=num>{claimed}</td><td>{r['window_start'] or ''} to {r['window_end'] or ''}</td>"
+            f"<td class=num>{claimed}</td><td class=small>{_corroboration(r)}</td>"
+            f"<td>{r['window_start'] or ''} to {r['window_end'] or ''}</td>"
             f"<td class=small>{html.escape(r['series_definition'])}</td><td class=num>{data}"
             f"{'<br><span class=small>extrapolated</span>' if r['extrapolated'] else ''}</td>"
             f"<td class='{cls}'>{r['verdict']}</td><td class=small>{html.escape(r['reason'])}"
@@ -376,8 +379,18 @@ def _claims_section(claims: pl.DataFrame, fits: pl.DataFrame, charts: Path) -> s
     return ("<h2 id='claims'>Claims cross-check</h2><p>Each cited change over a period beside what the stored "
             "data say over the same window and series definition. Multiples are x cheaper (cost) or x more "
             "(demand) over the window, or per year where the claim is a rate.</p>"
-            "<table><tr><th>claim</th><th>claimed</th><th>window</th><th>series definition</th>"
+            "<table><tr><th>claim</th><th>claimed</th><th>also reported by</th><th>window</th><th>series definition</th>"
             "<th>data (90% interval)</th><th>verdict</th><th>why</th></tr>" + "".join(rows) + "</table>" + img)
+
+
+def _corroboration(r: dict) -> str:
+    """Other sources reporting the claim (view `claim_corroboration`), by class, and whether they agree."""
+    n = r.get("independent_sources") or 0
+    if not n:
+        return "none stored"
+    classes = ", ".join(f"{r[k + '_sources']} {k}" for k in ("primary", "copy", "secondary") if r[k + "_sources"])
+    named = f" ({', '.join(r['differences_named'])})" if r["differences_named"] else ""
+    return html.escape(f"{n} source{'s' if n != 1 else ''} ({classes}): {r['corroboration']}{named}")
 
 
 def register(subparsers) -> None:

@@ -28,12 +28,14 @@ from sources.benchmarks.common import PARSER_VERSION, sha256_hex
 from sources.benchmarks.context import Context, ContextError, load_context, parse_context
 from sources.benchmarks.mlperf import system_context
 from sources.paths import sha256_file
+from warehouse.connection import part_path, publish_file
 from warehouse.contracts_benchmarks import REQUEST_RULES, BenchmarkRun, BenchmarkRunStat
 from warehouse.figures import store_figures, store_formulas, store_lineage, store_snapshots, store_sources
 from warehouse.store import IngestRun, store
 
 SQL_DIR = Path(__file__).parent / "sql"
-PARTS_SUBDIR = "benchmark_request"
+PARTS_SUBDIR = "benchmark_request"          # canonical parts: a Hive-partitioned dataset
+NATIVE_SUBDIR = "benchmark_request_native"  # imported per-request Parquet files, kept as they came
 PERCENTILE_FORMULA = "benchmark_percentile_from_requests@1"
 
 
@@ -89,7 +91,7 @@ def _quote(path: Path | str) -> str:
 def part_relation(part: Path, layout: str, run_id: str | None) -> str:
     """A SQL relation with the canonical request columns and `_rule` for one part."""
     if layout == "canonical":
-        return f"read_parquet({_quote(part)})"
+        return f"read_parquet({_quote(part)}, hive_partitioning = false)"
     if layout == "llmperf":
         converted = _sql("llmperf_requests.sql").format(run_id=run_id.replace("'", "''"), path=_quote(part))
         return f"(SELECT *, {rule_case()} AS _rule FROM {converted})"
@@ -97,44 +99,65 @@ def part_relation(part: Path, layout: str, run_id: str | None) -> str:
 
 
 def refresh_request_view(con: duckdb.DuckDBPyConnection, parts_dir: Path) -> None:
-    """Point the `benchmark_request` view at every registered part (absolute paths):
-    canonical parts in one read_parquet, native parts each through their conversion."""
+    """Point the `benchmark_request` view at every registered part: canonical parts in one
+    read_parquet, native parts each through their conversion. Paths are relative to the
+    parts folder (connections set `file_search_path` to it), so a moved or copied
+    warehouse folder reads its own parts."""
     parts = con.execute("SELECT part_file, layout, run_id FROM benchmark_request_part ORDER BY part_file").fetchall()
     if not parts:
         return
-    folder = (parts_dir / PARTS_SUBDIR).resolve()
-    canonical = [folder / p for p, layout, _ in parts if layout == "canonical"]
-    pieces = [f"SELECT * FROM read_parquet([{', '.join(_quote(f) for f in canonical)}])"] if canonical else []
-    pieces += [f"SELECT * FROM {part_relation(folder / p, layout, rid)}" for p, layout, rid in parts if layout != "canonical"]
+    canonical = [part_path(p) for p, layout, _ in parts if layout == "canonical"]
+    pieces = ([f"SELECT * FROM read_parquet([{', '.join(_quote(f) for f in canonical)}], hive_partitioning = false)"]
+              if canonical else [])
+    pieces += [f"SELECT * FROM {part_relation(part_path(p), layout, rid)}" for p, layout, rid in parts if layout != "canonical"]
     union = " UNION ALL BY NAME ".join(pieces)
     con.execute(f"CREATE OR REPLACE VIEW benchmark_request AS SELECT * EXCLUDE (_rule) FROM ({union}) WHERE _rule IS NULL")
     con.execute(f"CREATE OR REPLACE VIEW benchmark_request_rejected AS SELECT * FROM ({union}) WHERE _rule IS NOT NULL")
 
 
+def _partition(fmt: str | None) -> str:
+    """The Hive partition of a part written today: `format=<fmt>/import_date=<YYYY-MM-DD>`."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in (fmt or "unknown"))
+    return f"format={safe}/import_date={dt.datetime.now(dt.UTC).date().isoformat()}"
+
+
+def _registered_part(con: duckdb.DuckDBPyConnection, file_sha256: str, layout: str) -> str | None:
+    rows = con.execute("SELECT part_file FROM benchmark_request_part WHERE file_sha256 = ? AND layout = ? ORDER BY part_file",
+                       [file_sha256, layout]).fetchall()
+    return rows[0][0] if rows else None
+
+
 def write_request_part(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, source_sql: str,
-                       file_sha256: str, source_id: str) -> tuple[str, int, int]:
+                       file_sha256: str, source_id: str, fmt: str | None = None) -> tuple[str, int, int]:
     """Write `source_sql` (a relation with canonical request columns) as the part for
-    `file_sha256`, validate in bulk, register it. Returns (part name, rows, rows rejected)."""
-    folder = parts_dir / PARTS_SUBDIR
-    folder.mkdir(parents=True, exist_ok=True)
+    `file_sha256`, validate in bulk, register it. Returns (part file relative to the parts
+    folder, rows, rows rejected). Parts form a Hive-partitioned dataset,
+    `benchmark_request/format=<fmt>/import_date=<day>/<sha256>-p<parser>.parquet`, that
+    other engines read directly; the file is fsynced before its rename."""
     name = f"{file_sha256}-p{PARSER_VERSION}.parquet"
-    target = folder / name
-    tmp = folder / f".{name}.tmp"
+    relative = _registered_part(con, file_sha256, "canonical")
+    if relative is None or part_path(relative).rsplit("/", 1)[-1] != name:
+        relative = f"{PARTS_SUBDIR}/{_partition(fmt)}/{name}"
+    target = parts_dir / part_path(relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{name}.tmp"
     con.execute(_sql("write_request_part.sql").format(source=source_sql, rule_case=rule_case(),
                                                       target=str(tmp).replace("'", "''")))
-    tmp.replace(target)
+    publish_file(tmp, target)
     part = str(target).replace("'", "''")
     total, bad = con.execute(f"SELECT count(*), count(_rule) FROM read_parquet('{part}')").fetchall()[0]
     if bad:
         by_rule = con.execute(f"SELECT _rule, count(*), min(run_id || '#' || request_index) FROM read_parquet('{part}') "
                               "WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall()
         _quarantine_rule_counts(con, run, name, source_id, file_sha256, by_rule)
+    con.execute("DELETE FROM benchmark_request_part WHERE file_sha256 = ? AND layout = 'canonical' AND part_file <> ?",
+                [file_sha256, relative])
     con.execute("INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, 'canonical', NULL, ?, ?, ?)",
-                [name, file_sha256, total, bad, run.run_id])
+                [relative, file_sha256, total, bad, run.run_id])
     run.rows_in += total
     run.rows_accepted += total - bad
     run.rows_quarantined += bad
-    return name, total, bad
+    return relative, total, bad
 
 
 def context_for(path: Path, explicit: Path | None, cli: dict | None, bundled_folder: str | None) -> tuple[Context, str | None]:
@@ -318,17 +341,18 @@ def _store_frames(con, parts_dir: Path, run: IngestRun, frames: Frames, outcome:
     requests = frames.requests.filter(pl.col("run_id").is_in(accepted))
     if requests.height:
         con.register("_requests_in", requests.to_arrow())
-        part, total, bad = write_request_part(con, parts_dir, run, "_requests_in", sha, sid)
+        part, total, bad = write_request_part(con, parts_dir, run, "_requests_in", sha, sid, frames.format)
         con.unregister("_requests_in")
         outcome.request_rows = total - bad
         refresh_request_view(con, parts_dir)
-        outcome.checks_failed = derive_percentiles(con, parts_dir / PARTS_SUBDIR / part, run, frames.format)
+        outcome.checks_failed = derive_percentiles(con, parts_dir / part_path(part), run, frames.format)
 
 
 def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRun, fmt: str) -> list[str]:
     """Percentiles from per-request rows as derived figures with lineage, and a check of
     each against the file's own figure where the file states one. Returns failed checks."""
-    layout, run_id = con.execute("SELECT layout, run_id FROM benchmark_request_part WHERE part_file = ?", [part.name]).fetchall()[0]
+    layout, run_id = con.execute("SELECT layout, run_id FROM benchmark_request_part WHERE part_file = ? "
+                                 "OR ends_with(part_file, '/' || ?)", [part.name, part.name]).fetchall()[0]
     relation = part_relation(part, layout, run_id)
     wide = pl.from_arrow(con.sql(_sql("request_percentiles.sql").format(relation=relation)).to_arrow_table())
     if wide.is_empty():
@@ -427,13 +451,13 @@ def import_request_parquet(con: duckdb.DuckDBPyConnection, parts_dir: Path, run:
     sid = _ensure_source(con, run, sha, path, source_id)
     outcome.source_id = sid
     _snapshot(con, run, sha, sid, path, path.stat().st_size)
-    folder = parts_dir / PARTS_SUBDIR
-    folder.mkdir(parents=True, exist_ok=True)
-    part = folder / f"{sha}.parquet"
+    relative = _registered_part(con, sha, layout) or f"{NATIVE_SUBDIR}/{_partition(layout)}/{sha}.parquet"
+    part = parts_dir / part_path(relative)
+    part.parent.mkdir(parents=True, exist_ok=True)
     if not part.exists():
-        tmp = folder / f".{part.name}.tmp"
+        tmp = part.parent / f".{part.name}.tmp"
         shutil.copyfile(path, tmp)
-        tmp.replace(part)
+        publish_file(tmp, part)
     run_id = f"{sha[:16]}/run"
     relation = part_relation(part, layout, run_id)
     rows = con.execute(_sql("validate_part.sql").format(relation=relation)).fetchall()
@@ -445,7 +469,7 @@ def import_request_parquet(con: duckdb.DuckDBPyConnection, parts_dir: Path, run:
     if bad:
         _quarantine_rule_counts(con, run, part.name, sid, sha, bad)
     con.execute("INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [part.name, sha, layout, run_id, total, n_bad, run.run_id])
+                [relative, sha, layout, run_id, total, n_bad, run.run_id])
     run.rows_in += total
     run.rows_accepted += total - n_bad
     run.rows_quarantined += n_bad

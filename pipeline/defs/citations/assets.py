@@ -9,6 +9,7 @@ from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metad
 from sources import citations, registry
 from warehouse import query_frame
 from warehouse.contracts import CitedFigure
+from warehouse.corroboration import LINKS_SOURCE_ID, store_links, store_statements
 from warehouse.figures import (figure_frame, store_citations, store_figures, store_formulas,
                                store_lineage, store_snapshots, store_sources)
 
@@ -33,7 +34,23 @@ def cited_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     with warehouse.ingest(context) as (con, run):
         store_figures(con, run, figures, contract=CitedFigure)
         store_citations(con, run, citations.verify_quotes(cited_in, texts))
+        store_statements(con, run, citations.verify_quotes(citations.load_statements(), texts))
     return dg.MaterializeResult(metadata=ingest_metadata(run))
+
+
+@dg.asset(key=["clean", "citations", "figure_link"], deps=[dg.AssetKey(["clean", "citations", "figure"])],
+          group_name="citations", pool=WRITER_POOL, kinds={"duckdb"})
+def corroboration_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Links from a figure to the stored figures that report the same claim (asserted in
+    sources/data/citations/links/), each with its agreement check; disagreements as flags."""
+    links, flags = citations.load_links()
+    with warehouse.ingest(context, source_id=LINKS_SOURCE_ID) as (con, run):
+        link_result, flag_result = store_links(con, run, links, flags)
+        disagreeing = con.execute("SELECT figure_id, other_figure_id, check_detail FROM figure_link "
+                                  "WHERE NOT agrees ORDER BY ALL").fetchall()
+    return dg.MaterializeResult(metadata=ingest_metadata(
+        run, links=link_result.accepted, flags=flag_result.accepted,
+        disagreements=dg.MetadataValue.md("\n".join(f"- {a} vs {b}: {d}" for a, b, d in disagreeing) or "none")))
 
 
 @dg.asset(key=["derived", "claim_checks"], deps=[dg.AssetKey(["clean", "citations", "figure"])], group_name="citations",

@@ -2,8 +2,10 @@
 
 import dagster as dg
 
+from analysis.corroboration import check_agreement
 from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.resources import WarehouseResource
+from warehouse import query_frame
 from warehouse.contracts import Figure
 
 
@@ -30,3 +32,17 @@ def recomputed_claims_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult
         ).fetchall()
     return dg.AssetCheckResult(passed=not rows, severity=dg.AssetCheckSeverity.WARN,
                                metadata={"mismatches": str(rows)})
+
+
+@dg.asset_check(asset=dg.AssetKey(["clean", "citations", "figure_link"]), blocking=True)
+def link_agreement_matches_stored_figures(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Each stored link's agreement result is what the check finds on the figures as stored now
+    (a figure re-typed after its links were checked would fail this until links re-run)."""
+    with warehouse.reader() as con:
+        links = query_frame(con, "SELECT * FROM figure_link").to_dicts()
+        figures = {r["figure_id"]: r for r in query_frame(con, "SELECT * FROM figure WHERE figure_id IN "
+                   "(SELECT figure_id FROM figure_link UNION SELECT other_figure_id FROM figure_link)").to_dicts()}
+    stale = [f"{lk['figure_id']} vs {lk['other_figure_id']}: stored {lk['check_detail']!r}, now {now!r}"
+             for lk in links
+             if (now := check_agreement(figures[lk["figure_id"]], figures[lk["other_figure_id"]]).summary()) != lk["check_detail"]]
+    return dg.AssetCheckResult(passed=not stale, metadata={"links": len(links), "stale": str(stale[:5])})
