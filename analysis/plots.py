@@ -7,7 +7,9 @@ Conventions, so every chart reads the same way:
   it is extrapolated;
 - confidence band of the line (darker) and prediction band for a new point (lighter),
   both shaded, with the level in the legend;
-- axis labels with units; a source line under the chart naming where the data came from.
+- axis labels with units; a source line under the chart naming where the data came from;
+- numbers people read: tick labels $0.10 / $1 / $10 on dollar axes and 10B / 1T on token
+  or user counts (`readable_ticks`), never 10^12 or 4x10^0.
 
 Figures are built with `matplotlib.figure.Figure` (no pyplot): no global state, safe in
 Dagster worker processes and tests, no display needed.
@@ -125,8 +127,8 @@ def band_figure(dates: Sequence, values: Sequence[float], band: dict | None, *, 
             ax.plot(gd, np.where(extrap, fitted, np.nan), color=COLORS[0], lw=1.4, ls="--", label="extrapolated")
     ax.legend(fontsize=7, loc="best", frameon=False)
     _finish(fig, ax, title, x_label, y_label, source_line, log_y)
-    if log_y and "USD" in y_label:
-        dollar_ticks(ax)
+    if log_y:
+        readable_ticks(ax, y_label)
     return fig
 
 
@@ -150,19 +152,51 @@ def _label_points(ax, days: np.ndarray, values: np.ndarray, labels: Sequence, x_
                     ha="right" if right else "left")
 
 
+def short_number(v: float) -> str:
+    """1.5K, 20M, 3B, 1.2T, 40,000T: counts of tokens or users as people say them."""
+    if abs(v) >= 1e15:
+        return f"{v / 1e12:,.0f}T"
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(v) >= size:
+            return f"{v / size:.3g}{suffix}"
+    return f"{v:.3g}"
+
+
+def usd(v: float) -> str:
+    """$1,200, $12.5, $0.15, $0.0012."""
+    if v >= 100:
+        return f"${v:,.0f}"
+    return f"${v:.3g}" if v >= 1 else f"${v:.2g}"
+
+
+def readable_ticks(ax, y_label: str) -> None:
+    """Dollar ticks on a USD axis; K/M/B/T ticks on a token or user count (log y axes)."""
+    if "USD" in y_label:
+        dollar_ticks(ax)
+    elif any(word in y_label.lower() for word in ("token", "users")):
+        from matplotlib.ticker import FuncFormatter, NullFormatter
+
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos=None: short_number(v)))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def dollar_ticks(ax) -> None:
     """Plain dollar tick labels ($6, $8, $10) on a log y axis spanning less than a decade,
-    where matplotlib would otherwise write 6x10^0; wider axes keep the decade ticks."""
+    where matplotlib would otherwise write 6x10^0; wider axes keep decade ticks, written
+    $0.01, $1, $100."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     lo, hi = ax.get_ylim()
-    if lo <= 0 or hi / lo >= 10:
+    if lo <= 0:
         return
 
     def fmt(v, _pos=None):
-        if v >= 100:
-            return f"${v:,.0f}"
-        return f"${v:.3g}" if v >= 1 else f"${v:.2g}"
+        return usd(v)
+
+    if hi / lo >= 10:
+        ax.yaxis.set_major_formatter(FuncFormatter(fmt))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        return
 
     locator = LogLocator(base=10, subs=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0))
     if sum(lo <= t <= hi for t in locator.tick_values(lo, hi)) < 3:
@@ -199,8 +233,39 @@ def capability_figure(benchmark: str, paths: Sequence[dict], *, source_line: str
                 lw=1.5, label=f"{p['label']}: {p['factor_per_year']:.3g}x/yr cheaper "
                               f"[90% CI {p['factor_low']:.2g}, {p['factor_high']:.3g}]")
     ax.legend(fontsize=6.5, loc="best", frameon=False)
-    return _finish(fig, ax, f"Price to reach a {benchmark} threshold (cheapest model at or above it)",
-                   "Model release / price date", unit_label, source_line, True)
+    _finish(fig, ax, f"Price to reach a {benchmark} threshold (cheapest model at or above it)",
+            "Model release / price date", unit_label, source_line, True)
+    readable_ticks(ax, unit_label)
+    return fig
+
+
+def lines_figure(lines: Sequence[dict], *, title: str, y_label: str, source_line: str,
+                 x_label: str = "Date", log_y: bool = True, legend_title: str | None = None) -> Figure:
+    """Several series on one chart (a landing-page headline): each line's points and its
+    fitted line, coloured by `group` so that many lines of few kinds stay readable.
+
+    Line dict: `label` (legend text; lines of one group share the group's first label),
+    `group` (optional, default the label), `dates`, `values` (the observed points),
+    `fit_dates`, `fitted` (the fitted line; optional), `extrapolated` (optional bools)."""
+    fig = Figure(figsize=(8, 4.8), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    colours: dict[str, str] = {}
+    for line in lines:
+        group = line.get("group") or line["label"]
+        first = group not in colours
+        c = colours.setdefault(group, COLORS[len(colours) % len(COLORS)])
+        ax.scatter(_dates(to_days(line["dates"])), np.asarray(line["values"], float), s=14, color=c, zorder=3,
+                   alpha=0.85, label=line["label"] if first else None)
+        if line.get("fit_dates") is not None and len(line["fit_dates"]):
+            fitted = np.asarray(line["fitted"], float)
+            extrap = np.asarray(line.get("extrapolated", np.zeros(fitted.size, bool)), bool)
+            gd = _dates(to_days(line["fit_dates"]))
+            ax.plot(gd, np.where(extrap, np.nan, fitted), color=c, lw=1.3, alpha=0.9)
+    ax.legend(fontsize=6.5, loc="best", frameon=False, title=legend_title, title_fontsize=7)
+    _finish(fig, ax, title, x_label, y_label, source_line, log_y)
+    if log_y:
+        readable_ticks(ax, y_label)
+    return fig
 
 
 def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:

@@ -47,6 +47,15 @@ METHODS = ("ols", "bootstrap", "theil-sen")
 
 FLAG_SHORT_SPAN = "span_under_one_year"
 FLAG_DEGENERATE_RESAMPLES = "degenerate_bootstrap_resamples_dropped"
+FLAG_IMPLAUSIBLE_INTERVAL = "interval_beyond_plausible_bound"
+# The plausibility bound of a fitted interval: a factor of 10,000x per year, either way.
+# The steepest published declines in this field are Epoch AI's 9x to 900x per year for LLM
+# inference prices at fixed capability; no GPU rental price, token price or demand series
+# moves 10,000x in a year. An interval end beyond it (the Theil-Sen fit of two RTX A4000
+# prices a few days apart once gave 3.6e157x per year) says the data cannot bound the
+# rate, not that the rate may be that large: the fit is flagged (so `fit_ok` is false and
+# reports say so) and the bounds are kept as computed, never clipped.
+PLAUSIBLE_FACTOR_PER_YEAR = 1e4
 
 
 class FitRefused(ValueError):
@@ -214,10 +223,31 @@ def bootstrap_slopes(x: np.ndarray, y: np.ndarray, n_resamples: int = DEFAULT_RE
     return slopes, inters
 
 
+def implausible_interval(slope_low: float, slope_high: float) -> bool:
+    """True when an interval end lies beyond PLAUSIBLE_FACTOR_PER_YEAR (either way) or is
+    not a number at all."""
+    bound = math.log(PLAUSIBLE_FACTOR_PER_YEAR)
+    return not (math.isfinite(slope_low) and math.isfinite(slope_high)) or max(abs(slope_low), abs(slope_high)) > bound
+
+
+def _plausibility(fit: ExpFit) -> ExpFit:
+    if implausible_interval(fit.slope_low, fit.slope_high) and FLAG_IMPLAUSIBLE_INTERVAL not in fit.flags:
+        fit.flags = fit.flags + [FLAG_IMPLAUSIBLE_INTERVAL]
+    return fit
+
+
 def fit_exponential(dates: Sequence, values: Sequence[float], *, method: str = "ols",
                     level: float = 0.9, n_resamples: int = DEFAULT_RESAMPLES,
                     seed: int = 0) -> ExpFit:
-    """Fit log(value) = a + b * years. Raises FitRefused with the reason when it cannot."""
+    """Fit log(value) = a + b * years. Raises FitRefused with the reason when it cannot.
+    A fit whose interval reaches beyond PLAUSIBLE_FACTOR_PER_YEAR carries
+    FLAG_IMPLAUSIBLE_INTERVAL."""
+    return _plausibility(_fit_exponential(dates, values, method=method, level=level,
+                                          n_resamples=n_resamples, seed=seed))
+
+
+def _fit_exponential(dates: Sequence, values: Sequence[float], *, method: str,
+                     level: float, n_resamples: int, seed: int) -> ExpFit:
     if method not in METHODS:
         raise FitRefused(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if not 0 < level < 1:
@@ -473,6 +503,8 @@ def fmt_multiple(x: float | None) -> str:
     """A multiple for people: 1,549 rather than 1.55e+03; 11.8; 0.0238."""
     if x is None or not math.isfinite(x):
         return "n/a" if x is None else ("inf" if x > 0 else "-inf")
+    if abs(x) >= 1e6:  # 3.6e+157, not a 158-digit number
+        return f"{x:.2g}"
     if abs(x) >= 100:
         return f"{x:,.0f}"
     return f"{x:.3g}"

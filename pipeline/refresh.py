@@ -20,11 +20,15 @@ SELECTION_JOB = "cli_selection"
 
 
 class _ProgressHandler(logging.Handler):
-    """Print one line per finished step (asset or check) to stderr."""
+    """Print one line per finished step (asset or check) to stderr: `[N/M]`, the step, its
+    time and the time since the run began (a line per step also reads well in a log file)."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, total: int = 0):
         super().__init__()
         self.stream = stream
+        self.total = total
+        self.finished = 0
+        self.t0 = time.monotonic()
         self.started: dict[str, float] = {}
         self.warned: dict[str, str] = {}   # check step -> why it did not pass
 
@@ -42,8 +46,10 @@ class _ProgressHandler(logging.Handler):
             why = self.warned.get(step)
             if why is not None and kind == "STEP_SUCCESS":
                 mark = "warn"
-            print(f"  {mark} {_readable(step):<60} {took:6.2f}s" + (f"  {why}" if why else ""),
-                  file=self.stream, flush=True)
+            self.finished += 1
+            count = f"[{self.finished:>{len(str(self.total))}}/{self.total}] " if self.total else ""
+            print(f"  {mark} {count}{_readable(step):<60} {took:6.2f}s  (at {time.monotonic() - self.t0:5.1f}s)"
+                  + (f"  {why}" if why else ""), file=self.stream, flush=True)
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             if not data.passed:
@@ -115,7 +121,7 @@ def _execute(warehouse_path: Path, select: list[str] | None, stream) -> RefreshO
     warnings.filterwarnings("ignore", category=dg.BetaWarning) if hasattr(dg, "BetaWarning") else None
     from pipeline.definitions import defs
 
-    handler = _ProgressHandler(stream)
+    handler = _ProgressHandler(stream)   # its total is set once the job is resolved
 
     @dg.logger
     def progress(_):
@@ -126,6 +132,7 @@ def _execute(warehouse_path: Path, select: list[str] | None, stream) -> RefreshO
     jobs = [dg.define_asset_job(SELECTION_JOB, selection=_select(defs, select))] if select else []
     merged = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress}, jobs=jobs))
     job = merged.resolve_job_def(SELECTION_JOB if select else JOB_NAME)
+    handler.total = len(job.graph.node_dict)      # one step per op: assets, multi-assets, checks
     started = time.monotonic()
     # The warehouse resource reads its path from the environment at run time, so the
     # same Definitions serve `dagster dev`, the schedule and this command.

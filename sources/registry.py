@@ -76,11 +76,14 @@ def _snapshot_errors(row: dict) -> list[str]:
 
 
 def snapshot_records(sources: pl.DataFrame) -> pl.DataFrame:
-    """One `snapshot` row per bundled snapshot file named by a source record."""
+    """One `snapshot` row per bundled snapshot file named by a source record, only when
+    the file still hashes to the recorded sha256: a tampered file is not a snapshot of the
+    source (its record is quarantined with `snapshot_sha256`, and the integrity check
+    fails the step), so no row may vouch for its bytes."""
     rows = []
     for row in sources.filter(pl.col("snapshot_path").is_not_null()).iter_rows(named=True):
         path = package_path(row["snapshot_path"])
-        if path.exists():
+        if path.exists() and sha256_file(path) == row["snapshot_sha256"]:
             rows.append({
                 "sha256": sha256_file(path), "source_id": row["source_id"], "url": row["url"],
                 "retrieved_at": row["date_accessed"], "media_type": mimetypes.guess_type(path.name)[0] or "text/plain",

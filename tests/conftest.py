@@ -40,3 +40,28 @@ def cli():
         return code, out.getvalue(), err.getvalue()
 
     return run
+
+
+#: Files tests leave for people (screenshots): listed at the end of the test output.
+ARTEFACTS: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def artefacts_dir() -> Path:
+    """Where tests save artefacts: $INFERNOMICS_TEST_ARTEFACTS, else ./test-artefacts (git-ignored)."""
+    root = Path(os.environ.get("INFERNOMICS_TEST_ARTEFACTS") or Path(__file__).parent.parent / "test-artefacts")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@pytest.fixture
+def record_artefact():
+    """`record_artefact("what: path")`: listed under "test artefacts" at the end of the run."""
+    return ARTEFACTS.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    if ARTEFACTS:
+        terminalreporter.section("test artefacts")
+        for line in ARTEFACTS:
+            terminalreporter.write_line(line)

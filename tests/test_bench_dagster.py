@@ -39,9 +39,9 @@ def test_checks_pass_on_the_refreshed_warehouse(refreshed_warehouse):
 def test_asset_keys_checks_and_sensor_are_registered():
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
     assert {"clean/benchmarks/bundled", "clean/benchmarks/dropped"} <= keys
-    checks = {c.name for c in defs.resolve_asset_graph().asset_check_keys}
-    assert {"bundled_runs_meet_contract", "bundled_runs_have_no_placeholder_latencies",
-            "bundled_percentiles_agree_with_files", "dropped_runs_meet_contract"} <= checks
+    checks = {c.to_user_string() for c in defs.resolve_asset_graph().asset_check_keys}
+    assert {"clean/benchmarks/bundled:runs_meet_contract", "clean/benchmarks/bundled:no_placeholder_latencies",
+            "clean/benchmarks/bundled:percentiles_agree_with_files", "clean/benchmarks/dropped:runs_meet_contract"} <= checks
     assert defs.resolve_sensor_def("benchmark_drop_folder").job_name == "import_dropped_benchmarks"
 
 

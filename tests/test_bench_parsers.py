@@ -88,6 +88,8 @@ def test_vllm_run_table_rows_name_parallelism_and_rate():
     assert qps4["ttft_p99_ms"] == 67.56385031015722  # same run as the detailed qps_04 file
     assert one(f, locator="row3")["load_mode"] == "burst"
     assert json.loads(qps4["unmapped"])["GPU"] == "1xStandard_ND96asr_v4 x 1"
+    names = [json.loads(u)["Test name"] for u in f.runs.sort("locator")["unmapped"]]
+    assert names == ["tp8_pp1_qps_01", "tp8_pp1_qps_04", "tp8_pp1_qps_16", "tp8_pp1_qps_inf"]
 
 
 def test_sglang_lines_are_load_points_and_infinity_is_burst():

@@ -215,8 +215,8 @@ def test_a_refuted_declaration_says_what_the_check_found(warehouse_with_figures)
 
 def test_the_report_claims_table_shows_who_else_reports_each_claim(refreshed_warehouse, tmp_path, cli):
     code, _, err = cli("report", "--out", tmp_path, "--family", "demand", "--warehouse", refreshed_warehouse)
-    page = (tmp_path / "index.html").read_text(encoding="utf-8")
-    claims = page.split("<h2 id='claims'>", 1)[1].split("</table>", 1)[0]
+    page = (tmp_path / "claims.html").read_text(encoding="utf-8")
+    claims = page.split("<h2 id='claims-table'>", 1)[1].split("</table>", 1)[0]
     p20_row = next(r for r in claims.split("<tr>") if "<code>" + P20 + "</code>" in r)
     assert code == 0 and "<th>also reported by</th>" in claims
     assert "2 sources (1 copy, 1 secondary): some disagree (bound)" in p20_row

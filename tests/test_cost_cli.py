@@ -145,3 +145,31 @@ def test_errors_name_the_real_flags(warehouse, cli):
     assert code == 1 and "--floor-batch must be a positive number" in err
     code, _, err = cli(*BASE, "--floor-params-b", "70", "--context-tokens", "-5", "--warehouse", warehouse)
     assert code == 1 and "--context-tokens must be zero or a positive number" in err
+
+
+def test_provider_filter_is_a_case_insensitive_substring_and_says_what_matched(warehouse, cli):
+    # the stored name is "Lambda Labs": the lower-case word a user types must find it
+    code, out, err = cli(*BASE, "--provider", "lambda", "--warehouse", warehouse)
+    assert code == 0, err
+    assert "--provider 'lambda' matched: Lambda Labs" in err
+    # Lambda Labs' latest on-demand H100 SXM price on or before June 2025: $3.29 on 2025-02-28
+    assert "3.29" in out and "2025-02-28" in out and "Lambda Labs" in out
+    code, _, err = cli(*BASE, "--provider", "no-such-cloud", "--warehouse", warehouse)
+    assert code == 1 and "--provider 'no-such-cloud' is in no stored name" in err
+
+
+def test_a_price_the_user_brings_is_costed_and_stored_as_an_assumption(warehouse, cli, tmp_path):
+    path = tmp_path / "own-price.duckdb"
+    path.write_bytes(warehouse.read_bytes())
+    code, out, err = cli("cost", "--gpu", "h100-sxm", "--price", "2.99", "--tokens-per-s", "2400", "--gpus", "8",
+                         "--store", "--warehouse", path)
+    assert code == 0, err
+    # 8 x $2.99 / (2,400 x 3,600) x 1e6 = 2.7685
+    assert "usd_per_mtok_output  2.7685" in out and "user-supplied price 2.99 USD/GPU-hour" in out
+    figure_id = next(line.split()[1].rstrip(";") for line in out.splitlines() if line.startswith("stored "))
+    chain = json.loads(cli("audit", figure_id, "--format", "json", "--warehouse", path)[1])
+    price = next(i for i in chain["inputs"] if i["role"] == "usd_per_gpu_hour")
+    assert (price["kind"], price["value"], price["unit"]) == ("assumption", 2.99, "USD/GPU-hour")
+    code, _, err = cli("cost", "--gpu", "h100-sxm", "--price", "2.99", "--provider", "lambda", "--tokens-per-s", "1",
+                       "--warehouse", path)
+    assert code == 1 and "--provider chooses among stored prices" in err

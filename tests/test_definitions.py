@@ -1,13 +1,20 @@
-"""The Dagster code location loads, and its assets follow the project's conventions."""
+"""The Dagster code location loads, and its assets follow the project's conventions and
+speak Dagster's language: standard metadata, owners, tags, code versions, freshness."""
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+import pytest
 
 from pipeline.definitions import defs
+from pipeline.defs.metadata import DAILY_FEED, FAMILY_OWNERS
+from pipeline.defs.resources import WarehouseResource
 
 STAGES = ("raw", "clean", "derived", "trend", "report")
 
@@ -21,9 +28,10 @@ def test_assets_are_stage_prefixed_and_described():
 
 def test_the_citation_assets_checks_and_schedule_exist():
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert {"clean/citations/source", "clean/citations/figure", "derived/claim_checks"} <= keys
-    checks = {c.name for c in defs.resolve_asset_graph().asset_check_keys}
-    assert {"every_figure_has_a_source", "stored_figures_meet_contract"} <= checks
+    assert {"clean/citations/source", "clean/citations/figure", "derived/recomputed_claims"} <= keys
+    checks = {c.to_user_string() for c in defs.resolve_asset_graph().asset_check_keys}
+    assert {"clean/citations/figure:every_figure_has_a_source", "clean/citations/figure:rows_meet_contract",
+            "derived/recomputed_claims:agree_with_stated_figures"} <= checks
     schedule = defs.resolve_schedule_def("daily_full_refresh")
     assert schedule.cron_schedule == "0 6 * * *"
 
@@ -35,3 +43,89 @@ def test_dg_check_defs_passes():
     root = Path(__file__).parent.parent
     result = subprocess.run([dg_cli, "check", "defs"], cwd=root, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_node_in_the_graph_has_its_own_label():
+    """The UI labels a node by the last part of its key: two nodes must never read the same."""
+    labels = Counter(k.path[-1] for k in defs.resolve_asset_graph().get_all_asset_keys())
+    assert [label for label, n in labels.items() if n > 1] == []
+
+
+def test_check_names_do_not_repeat_their_asset():
+    for check in defs.resolve_asset_graph().asset_check_keys:
+        assert not check.name.startswith(check.asset_key.path[-1] + "_"), check.to_user_string()
+
+
+def test_every_asset_has_owners_tags_and_a_code_version_by_family():
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.owners == [FAMILY_OWNERS[node.group_name]], key.to_user_string()
+        assert {"family": node.group_name, "stage": key.path[0]}.items() <= node.tags.items()
+        assert node.code_version and node.code_version.count("+") == 1, key.to_user_string()  # version+source hash
+    versions = {graph.get(k).code_version for k in graph.get_all_asset_keys()}
+    assert len(versions) > len(graph.get_all_asset_keys()) / 2, "code versions come from each asset's own source"
+
+
+def test_live_feed_assets_and_what_folds_them_in_carry_a_freshness_policy():
+    graph = defs.resolve_asset_graph()
+    fed = {k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).freshness_policy == DAILY_FEED}
+    assert {"raw/token_prices/openrouter_feed", "clean/token_prices/openrouter", "raw/token_prices/litellm_feed",
+            "clean/token_prices/litellm", "trend/token_price"} <= fed
+    assert DAILY_FEED.fail_window.to_timedelta() == dt.timedelta(hours=30)
+
+
+def test_schedules_start_stopped_the_sensor_running_and_all_say_what_they_do():
+    for name in ("daily_full_refresh", "token_prices_daily_live_feeds"):
+        schedule = defs.resolve_schedule_def(name)
+        assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+        assert "UTC" in schedule.description and "schedule start" in schedule.description
+    sensor = defs.resolve_sensor_def("benchmark_drop_folder")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING and "drop folder" in sensor.description
+
+
+# The source registry asset writes `source` first; the demand asset then registers the pages it cites.
+GROWS_LATER = {"clean/citations/source"}
+
+
+@pytest.fixture(scope="module")
+def full_refresh_in_process(tmp_path_factory):
+    """One real full_refresh of the code location into a fresh warehouse, events kept."""
+    path = tmp_path_factory.mktemp("defs") / "warehouse.duckdb"
+    result = defs.resolve_job_def("full_refresh").execute_in_process(
+        resources={"warehouse": WarehouseResource(path=str(path))}, instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    return path, result
+
+
+def test_every_table_asset_reports_its_table_row_count_and_column_schema(full_refresh_in_process):
+    """A table asset (kind `duckdb`) ends its write with `... | table_metadata(con, table)`."""
+    path, result = full_refresh_in_process
+    materialized = {e.asset_key.to_user_string(): e.materialization.metadata
+                    for e in result.get_asset_materialization_events()}
+    graph = defs.resolve_asset_graph()
+    tables = {k.to_user_string() for k in graph.get_all_asset_keys() if "duckdb" in graph.get(k).kinds}
+    assert tables <= set(materialized) and len(tables) >= 24
+    materialized = {asset: metadata for asset, metadata in materialized.items() if asset in tables}
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        for asset, metadata in materialized.items():
+            table = metadata["dagster/table_name"].value
+            assert table.startswith("warehouse.main."), (asset, table)
+            where = metadata["row_filter"].value if "row_filter" in metadata else "true"
+            count = con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]
+            if asset in GROWS_LATER:  # another asset adds rows later in the same run
+                assert 0 < metadata["dagster/row_count"].value <= count, asset
+            else:
+                assert metadata["dagster/row_count"].value == count, asset
+            columns = [c.name for c in metadata["dagster/column_schema"].value.columns]
+            described = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE "
+                                                   "table_name = ? ORDER BY ordinal_position", [table.split(".")[-1]]).fetchall()]
+            assert columns == described, asset
+            for key, value in metadata.items():
+                assert not (isinstance(value, dg.TextMetadataValue) and value.value.startswith(("{'", "[(", "['"))), \
+                    f"{asset}: {key} is str() of a Python object"
+    finally:
+        con.close()
+    assert materialized["clean/hardware/gpu_spec"]["dagster/row_count"].value > 100
+    assert materialized["trend/capability_price"]["row_filter"].value == "family = 'capability_price'"

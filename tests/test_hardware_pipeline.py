@@ -94,7 +94,7 @@ def test_checks_pass_on_the_warehouse_and_fail_when_a_headline_figure_is_missing
     con.execute("DELETE FROM gpu_spec WHERE sku = 'b200' AND attribute = 'tdp_w'")
     con.close()
     result = headline_gpus_fully_specified(WarehouseResource(path=str(broken)))
-    assert not result.passed and "b200" in result.metadata["gaps"].value
+    assert not result.passed and [(g["sku"], g["no_tdp"]) for g in result.metadata["gaps"].value] == [("b200", True)]
 
 
 def test_a_second_refresh_changes_no_counts(warehouse, tmp_path):

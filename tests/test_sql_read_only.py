@@ -112,6 +112,8 @@ def test_statements_smuggled_inside_a_select_fail_in_one_line(statement, refresh
 @pytest.mark.parametrize("statement, says", HOSTILE, ids=[h[0][:60] for h in HOSTILE])
 def test_a_hostile_statement_is_refused_in_one_line(statement, says, refreshed_warehouse, bait, cli):
     part_before = _sha(bait["part"])
+    with open_current(refreshed_warehouse) as con:
+        zero_valued_before = con.execute("SELECT count(*) FROM figure WHERE value = 0").fetchone()[0]
     code, out, err = cli("sql", statement.format(**bait), "--warehouse", refreshed_warehouse)
     assert code == 1 and out == ""
     lines = [line for line in err.splitlines() if not line.startswith("note:")]
@@ -123,7 +125,7 @@ def test_a_hostile_statement_is_refused_in_one_line(statement, says, refreshed_w
     assert _sha(bait["part"]) == part_before
     with open_current(refreshed_warehouse) as con:
         assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('pwned', 'x')").fetchone()[0] == 0
-        assert con.execute("SELECT count(*) FROM figure WHERE value = 0").fetchone()[0] < 100
+        assert con.execute("SELECT count(*) FROM figure WHERE value = 0").fetchone()[0] == zero_valued_before
 
 
 def test_at_least_thirty_hostile_statements_are_tried():

@@ -172,3 +172,28 @@ def test_litellm_bad_specs_are_rejected_with_rules():
     assert one(frame, model_id="dall-e-3")["_errors"] == ["token_price_present: no per-token price in this spec"]
     broken = {e.split(":")[0] for e in one(frame, model_id="broken/negative-model")["_errors"]}
     assert broken == {"deprecation_date_iso", "price_non_negative"}
+
+
+def test_hostile_feed_values_are_row_errors_not_crashes():
+    """A huge `created`, a list for a name (OpenRouter) or a number for a provider
+    (LiteLLM) once raised OverflowError / polars ComputeError / a Decimal128 overflow."""
+    import json
+
+    doc = json.loads((FIXTURES / "openrouter_models_day1.json").read_text())
+    doc["data"][0]["created"] = 1e20
+    doc["data"][1]["name"] = [1]
+    frame = openrouter.parse(json.dumps(doc).encode())
+    errors = [e for errs in frame["_errors"].to_list() for e in errs]
+    assert any(e.startswith("created_timestamp:") for e in errors) and any(e.startswith("text_field:") for e in errors)
+    spec = json.loads((FIXTURES / "litellm_model_prices.json").read_text())
+    first = next(k for k in spec if k != "sample_spec")
+    spec[first]["litellm_provider"] = 10 ** 400
+    frame = litellm.parse(json.dumps(spec).encode())
+    assert "provider_present: litellm_provider is missing" in one(frame, model_id=first, is_standard=True)["_errors"]
+
+
+def test_deeply_nested_feed_is_a_value_error_naming_the_feed():
+    with pytest.raises(ValueError, match="OpenRouter payload: nested too deep"):
+        openrouter.parse(b"[" * 50000 + b"]" * 50000)
+    with pytest.raises(ValueError, match="LiteLLM payload: nested too deep"):
+        litellm.parse(b'{"a": ' + b"[" * 50000 + b"]" * 50000 + b"}")

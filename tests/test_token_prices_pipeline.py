@@ -18,7 +18,7 @@ from pipeline.defs.token_prices.resources import TokenPriceFeeds
 
 FIXTURES = Path(__file__).parent / "fixtures" / "token_prices"
 BASE = ["clean/citations/source", "clean/citations/figure", "clean/token_prices/cited", "clean/token_prices/genai_prices"]
-LIVE = ["raw/token_prices/openrouter", "clean/token_prices/openrouter", "raw/token_prices/litellm", "clean/token_prices/litellm"]
+LIVE = ["raw/token_prices/openrouter_feed", "clean/token_prices/openrouter", "raw/token_prices/litellm_feed", "clean/token_prices/litellm"]
 
 
 class Feed(http.server.BaseHTTPRequestHandler):
@@ -131,8 +131,8 @@ def test_offline_refresh_succeeds_and_reports_stale_sources(warehouse):
     result = materialize(warehouse, LIVE, offline_feeds())
     assert result.success
     assert q(warehouse, "SELECT count(*), sum(input_usd_per_mtok) FROM token_price") == before
-    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    fresh = checks["openrouter_feed_is_fresh"]
+    checks = {(e.asset_key.to_user_string(), e.check_name): e for e in result.get_asset_check_evaluations()}
+    fresh = checks[("clean/token_prices/openrouter", "feed_is_fresh")]
     assert not fresh.passed and fresh.metadata["freshness"].value == "never refreshed"
     assert "offline" in fresh.metadata["last_message"].value
 
@@ -150,7 +150,8 @@ def test_two_snapshots_make_history_and_an_outage_keeps_it(warehouse, feed_serve
     before = q(warehouse, "SELECT * FROM token_price ORDER BY price_id")
     result = materialize(warehouse, LIVE, offline_feeds(max_age_hours=0.0))
     assert result.success and q(warehouse, "SELECT * FROM token_price ORDER BY price_id") == before
-    fresh = {e.check_name: e for e in result.get_asset_check_evaluations()}["openrouter_feed_is_fresh"]
+    fresh = {(e.asset_key.to_user_string(), e.check_name): e
+             for e in result.get_asset_check_evaluations()}[("clean/token_prices/openrouter", "feed_is_fresh")]
     assert fresh.metadata["freshness"].value.startswith(f"stale since {dt.date.today().isoformat()}"[:16])
 
 
@@ -209,5 +210,22 @@ def test_token_price_definitions_exist():
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert {*BASE[2:], *LIVE} <= keys
     assert defs.resolve_schedule_def("token_prices_daily_live_feeds").cron_schedule == "30 5 * * *"
-    checks = {c.name for c in graph.asset_check_keys}
-    assert {"openrouter_feed_is_fresh", "litellm_feed_is_fresh", "cited_rows_meet_contract"} <= checks
+    checks = {c.to_user_string() for c in graph.asset_check_keys}
+    assert {"clean/token_prices/openrouter:feed_is_fresh", "clean/token_prices/litellm:feed_is_fresh",
+            "clean/token_prices/cited:rows_meet_contract"} <= checks
+
+
+def test_a_feed_payload_that_crashes_its_parser_is_that_feeds_recorded_failure(warehouse, feed_server):
+    """Nesting 50,000 brackets deep raised RecursionError, which the step did not catch:
+    now the snapshot is quarantined, the feed marked parse_failed and no price changes."""
+    serve("openrouter_models_day1.json")
+    assert materialize(warehouse, LIVE, local_feeds(feed_server)).success
+    before = q(warehouse, "SELECT * FROM token_price ORDER BY price_id")
+    Feed.payloads["/api/v1/models"] = b"[" * 50000 + b"]" * 50000
+    assert materialize(warehouse, LIVE, local_feeds(feed_server)).success
+    assert q(warehouse, "SELECT * FROM token_price ORDER BY price_id") == before
+    state = q(warehouse, "SELECT last_status, last_message FROM token_price_feed_state WHERE source_id = 'openrouter-models'")[0]
+    assert state[0] == "parse_failed" and "nested too deep" in state[1]
+    rule, reason = q(warehouse, "SELECT rule, reason FROM quarantine WHERE target_table = 'token_price_snapshot' "
+                                "AND source_id = 'openrouter-models'")[0]
+    assert rule == "feed_parse" and "FeedParseError" in reason

@@ -183,3 +183,34 @@ def test_ten_thousand_resamples_of_a_thousand_points_take_well_under_a_second():
         bootstrap_slopes(x, y, n_resamples=10_000, seed=0)
         times.append(time.perf_counter() - start)
     assert min(times) < 1.0
+
+
+def test_an_interval_beyond_the_plausibility_bound_is_flagged_not_printed_as_digits():
+    """Four prices a day apart and one 200 days later (the shape of the RTX A4000
+    on-demand series): Theil-Sen's pairwise slopes over one day give an upper bound of
+    ~1e145x per year. The fit is flagged, the bounds are kept as computed, and a person
+    reads 2.2e+145, not a 146-digit number."""
+    import datetime as dt
+
+    from analysis.trend import FLAG_IMPLAUSIBLE_INTERVAL, PLAUSIBLE_FACTOR_PER_YEAR, fit_exponential, fmt_multiple
+
+    d0 = dt.date(2024, 1, 1)
+    dates = [d0 + dt.timedelta(days=k) for k in (0, 1, 2, 3, 200)]
+    fit = fit_exponential(dates, [0.2, 0.5, 0.15, 0.4, 0.2], method="theil-sen")
+    assert fit.factor_high > 1e100 and FLAG_IMPLAUSIBLE_INTERVAL in fit.flags
+    assert fmt_multiple(fit.factor_high).endswith("e+145") and len(fmt_multiple(fit.factor_high)) < 10
+    steady = fit_exponential([d0 + dt.timedelta(days=100 * i) for i in range(6)], [1, 0.5, 0.25, 0.13, 0.06, 0.03],
+                             method="theil-sen")
+    assert FLAG_IMPLAUSIBLE_INTERVAL not in steady.flags
+    assert 1 / PLAUSIBLE_FACTOR_PER_YEAR < steady.factor_low <= steady.factor_high < PLAUSIBLE_FACTOR_PER_YEAR
+
+
+def test_the_rtx_a4000_theil_sen_fit_is_stored_flagged(refreshed_warehouse):
+    import duckdb
+
+    with duckdb.connect(str(refreshed_warehouse), read_only=True) as con:
+        rows = con.execute("SELECT flags, factor_high FROM fit "
+                           "WHERE series = 'gpu/rental/rtx-a4000/on-demand' AND method = 'theil-sen'").fetchall()
+    assert rows, "the series is fitted by the refresh"
+    flags, factor_high = rows[0]
+    assert "interval_beyond_plausible_bound" in flags and factor_high > 1e4

@@ -195,9 +195,9 @@ def test_report_writes_html_with_charts_claims_and_source_links(cli, refreshed_w
     out = tmp_path / "report"
     code, stdout, err = cli("report", "--out", out, "--family", "demand", "--warehouse", refreshed_warehouse)
     assert code == 0, err
-    page = (out / "index.html").read_text()
-    assert "Claims cross-check" in page and "not testable" in page and "consistent" in page
-    assert "https://tomtunguz.com/trillion-token-race" in page          # a number linked to its page
+    landing, claims = (out / "index.html").read_text(), (out / "claims.html").read_text()
+    assert "Claims cross-check" in landing and "not testable" in claims and "consistent" in claims
+    assert "https://tomtunguz.com/trillion-token-race" in (out / "demand.html").read_text()  # a number linked to its page
     assert (out / "charts" / "demand-google-tokens-per-month.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "charts" / "demand-google-tokens-per-month.svg").exists()
     assert (out / "charts" / "claims.png").exists()

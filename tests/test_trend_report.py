@@ -28,11 +28,13 @@ def token_report(refreshed_warehouse, tmp_path_factory):
 
 
 def test_report_links_only_http_addresses(token_report):
-    page = (token_report / "index.html").read_text()
-    hrefs = re.findall(r"href='([^']*)'", page)
-    assert hrefs and all(h.startswith(("http://", "https://", "#", "charts/")) for h in hrefs), \
-        sorted({h for h in hrefs if not h.startswith(("http", "#", "charts/"))})
-    assert "<code>genai-prices</code>" in page       # the non-web source is named, not linked
+    pages = sorted(token_report.glob("*.html"))
+    assert [p.name for p in pages] == ["claims.html", "gpu.html", "index.html", "token_price.html"]
+    hrefs = [h for p in pages for h in re.findall(r"<a [^>]*href='([^']*)'", p.read_text())]
+    local = re.compile(r"^(#|charts/|[a-z_]+\.html(#|$))")
+    assert hrefs and all(h.startswith(("http://", "https://")) or local.match(h) for h in hrefs), \
+        sorted({h for h in hrefs if not (h.startswith("http") or local.match(h))})
+    assert "<code>genai-prices</code>" in (token_report / "token_price.html").read_text()  # named, not linked
 
 
 def test_flops_per_dollar_fits_only_data_center_gpus(refreshed_warehouse):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import duckdb
 
 from warehouse.connection import query_frame
+from warehouse.integrity import figure_status
 
 MAX_DEPTH = 12
 
@@ -54,6 +55,7 @@ def _node(con, figure_id: str, depth: int, seen: frozenset, role: str | None = N
     if not rows:
         return None
     node = rows[0] | {"role": role}
+    node["snapshot_integrity"] = figure_status(con, figure_id)  # a changed snapshot is shown, not hidden (issue 11)
     node["cited_in"] = query_frame(
         con, "SELECT * EXCLUDE (figure_id) FROM figure_citation_detail WHERE figure_id = ? ORDER BY source_id",
         [figure_id]).to_dicts()

@@ -28,6 +28,9 @@ class BenchmarkRun(pa.DataFrameModel):
     rejected: pl.Int64 = pa.Field(nullable=True, ge=0)
     error_rate: float = pa.Field(nullable=True, ge=0, le=1)
     prefix_cache_hit_rate: float = pa.Field(nullable=True, ge=0, le=1)
+    input_tokens_total: pl.Int64 = pa.Field(nullable=True, ge=0)
+    output_tokens_total: pl.Int64 = pa.Field(nullable=True, ge=0)
+    n_request_rows: pl.Int64 = pa.Field(nullable=True, ge=0)
     gpus_per_node: pl.Int32 = pa.Field(nullable=True, ge=1)
     max_concurrency: pl.Int64 = pa.Field(nullable=True, ge=1)
 
@@ -38,6 +41,25 @@ class BenchmarkRun(pa.DataFrameModel):
     def non_negative(cls, data: pa.PolarsData) -> pl.LazyFrame:
         cols = [c for c in _NON_NEGATIVE if c in data.lazyframe.collect_schema().names()]
         return data.lazyframe.select(pl.all_horizontal([pl.col(c).is_null() | (pl.col(c) >= 0) for c in cols]))
+
+    @pa.dataframe_check(name="measures_finite")
+    def measures_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """No infinite or NaN measure: `Infinity` in a file is refused, never stored as NULL
+        or as a number no average survives."""
+        schema = data.lazyframe.collect_schema()
+        cols = [c for c, t in schema.items() if t == pl.Float64]
+        return data.lazyframe.select(pl.all_horizontal([pl.col(c).is_null() | pl.col(c).is_finite() for c in cols]))
+
+    @pa.dataframe_check(name="counts_within_file_totals")
+    def counts_within_file_totals(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Outcome counts never exceed what the file itself says was sent (its request
+        count, else its number of per-request rows); per-request rows never exceed it."""
+        total = pl.col("completed").fill_null(0) + pl.col("failed").fill_null(0) + pl.col("rejected").fill_null(0)
+        ceiling = pl.coalesce("requests_sent", "n_request_rows")
+        return data.lazyframe.select(
+            (ceiling.is_null() | (total <= ceiling))
+            & (pl.col("requests_sent").is_null() | pl.col("n_request_rows").is_null()
+               | (pl.col("n_request_rows") <= pl.col("requests_sent"))))
 
     @pa.dataframe_check(name="counts_add_up")
     def counts_add_up(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -78,11 +100,18 @@ class BenchmarkRunStat(pa.DataFrameModel):
     def value_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("value").is_null() | pl.col("value").is_finite())
 
+    @pa.dataframe_check(name="value_non_negative")
+    def value_non_negative(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Every benchmark statistic (latency, std, duration, throughput, count, score) is >= 0."""
+        return data.lazyframe.select(pl.col("value").is_null() | (pl.col("value") >= 0))
+
 
 # Per-request rows are validated in bulk in SQL (see pipeline/defs/benchmarks/sql/request_rules.sql):
 # a pandera pass over tens of millions of rows would dominate the load.
 REQUEST_RULES = {
     "negative_latency": "ttft_ms < 0 OR tpot_ms < 0 OR itl_mean_ms < 0 OR e2el_ms < 0",
+    "non_finite_latency": "NOT isfinite(ttft_ms) OR NOT isfinite(tpot_ms) OR NOT isfinite(itl_mean_ms) "
+                          "OR NOT isfinite(e2el_ms)",
     "ttft_after_e2el": "ttft_ms > e2el_ms * (1 + 1e-9)",
     "latency_placeholder": "success AND e2el_ms = 0",
     "missing_latency": "success AND ttft_ms IS NULL AND e2el_ms IS NULL",

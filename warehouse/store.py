@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass, field
-from importlib import metadata
 
 from typing import TYPE_CHECKING
 
@@ -28,10 +27,10 @@ BOOKKEEPING = ("_locator", "_raw", "_errors")
 
 
 def code_version() -> str:
-    try:
-        return metadata.version("infernomics")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
+    """The package version and git commit (see `warehouse.version`), as `--version` prints it."""
+    from warehouse.version import code_version as current
+
+    return current()
 
 
 @dataclass

@@ -34,11 +34,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--warehouse", metavar="PATH", default=None,
                         help="DuckDB file (default: $INFERNOMICS_WAREHOUSE or ./data/warehouse.duckdb)")
+    parser.add_argument("--version", action="version", version=version_line(),
+                        help="print the package version and git commit, then exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
         module.register(subparsers)
     return parser
+
+
+def version_line() -> str:
+    """`infernomics 0.1.0 (git commit 804a6062b4a3)`; the code_version every ingest_run records follows."""
+    from warehouse.version import code_version, git_commit, package_version
+
+    commit = git_commit()
+    where = f"git commit {commit}" if commit else "git commit unknown (not run from a git checkout)"
+    return f"infernomics {package_version()} ({where}); ingest_run.code_version = {code_version()}"
 
 
 def main(argv: list[str] | None = None) -> int:

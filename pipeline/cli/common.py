@@ -8,6 +8,7 @@ import datetime as dt
 import inspect
 import json
 import sys
+import unicodedata
 from typing import Any, Callable, Sequence
 
 from warehouse import Warehouse
@@ -78,11 +79,11 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str =
         whole = [_keep_whole(c) for c in columns]
         shown = [[_cell(v) if keep else _short(_cell(v)) for v, keep in zip(row, whole)]
                  for row in rows[:limit]]
-        widths = [max([len(c)] + [len(r[i]) for r in shown]) for i, c in enumerate(columns)]
-        out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+        widths = [max([width(c)] + [width(r[i]) for r in shown]) for i, c in enumerate(columns)]
+        out.write("  ".join(pad(c, w) for c, w in zip(columns, widths)).rstrip() + "\n")
         out.write("  ".join("-" * w for w in widths) + "\n")
         for row in shown:
-            out.write("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
+            out.write("  ".join(pad(v, w) for v, w in zip(row, widths)).rstrip() + "\n")
         more = len(rows) - len(shown)
         tail = f", {more} more not shown (use --format csv for all)" if more > 0 else ""
         out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{tail})\n")
@@ -93,6 +94,63 @@ def _keep_whole(column: str) -> bool:
     return column == "id" or column.endswith(("_id", "_ids"))
 
 
+def width(text: str) -> int:
+    """Terminal columns `text` takes: East Asian wide and full-width characters (CJK) take
+    two, combining marks none. `len()` would misalign every column after a Chinese title."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * max(columns - width(text), 0)
+
+
 def _short(text: str) -> str:
+    """A cell cut to CELL_WIDTH terminal columns (not characters), with an ellipsis."""
     text = " ".join(text.split())
-    return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+    if width(text) <= CELL_WIDTH:
+        return text
+    kept, used = [], 0
+    for ch in text:
+        w = width(ch)
+        if used + w > CELL_WIDTH - 1:
+            break
+        kept.append(ch)
+        used += w
+    return "".join(kept) + "…"
+
+
+class Progress:
+    """`[12/84] 3.1s  what` on one rewritten line of stderr while long work runs.
+
+    Decisions: only when stderr is a terminal (a log file or a pipe gets no carriage-return
+    noise; `enabled` overrides for tests); counts known up front, so it reads N of M, not a
+    spinner; the line is cleared at the end so the command's own summary stays clean."""
+
+    def __init__(self, total: int, what: str, stream=None, enabled: bool | None = None):
+        import time
+
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.total, self.what, self.done = total, what, 0
+        self._clock = time.monotonic
+        self.started = self._clock()
+
+    @property
+    def elapsed(self) -> float:
+        return self._clock() - self.started
+
+    def step(self, label: str = "") -> None:
+        self.done += 1
+        if self.enabled:
+            import shutil
+
+            text = " ".join(f"{self.what} [{self.done}/{self.total}] {self.elapsed:5.1f}s  {label}".split())
+            room = shutil.get_terminal_size((80, 20)).columns - 1
+            self.stream.write("\r" + (text if width(text) <= room else text[: room - 1] + "…") + "\033[K")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()

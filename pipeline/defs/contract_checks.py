@@ -6,6 +6,7 @@ import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
+from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
 from warehouse import query_frame
 
@@ -16,7 +17,7 @@ def frame_meets_contract(frame: pl.DataFrame, contract: type[pa.DataFrameModel],
     try:
         contract.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        return dg.AssetCheckResult(passed=False, metadata={"failures": str(err.failure_cases.head(10))})
+        return dg.AssetCheckResult(passed=False, metadata={"failures": json_value(err.failure_cases.head(10).to_dicts())})
     return dg.AssetCheckResult(passed=passed, metadata=metadata)
 
 

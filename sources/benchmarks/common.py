@@ -19,6 +19,7 @@ tokens/s for throughputs, plain counts, ratios in [0, 1]. Bad rows are kept and 
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import hashlib
 import json
 import math
@@ -120,6 +121,13 @@ REQUEST_SCHEMA: dict[str, pl.DataType] = {
     "e2el_ms": pl.Float64,
 }
 
+# Metrics whose raw value may be infinite on purpose: vLLM/SGLang write request_rate "inf"
+# (all prompts at once, load mode burst); the raw text stays in benchmark_run_stat.
+UNBOUNDED_OK = {"target_rate"}
+# Counts above 2**53 cannot have come from a real run (and lose integer precision as floats).
+MAX_COUNT = 2 ** 53
+_INT_RANGE = {pl.Int32: 2 ** 31 - 1, pl.Int64: MAX_COUNT}
+
 UNIT_TO_MS = {"ms": 1.0, "s": 1000.0, "sec": 1000.0, "us": 1e-3, "ns": 1e-6}
 
 CANONICAL_UNIT = {
@@ -136,8 +144,23 @@ CANONICAL_UNIT = {
 
 
 class ParseError(ValueError):
-    """The file cannot be read as the format at all (not JSON, wrong shape): the whole
-    file is quarantined with this message."""
+    """The file cannot be read as the format at all (not JSON, wrong shape, a value the
+    parser cannot take): the whole file is quarantined with this message.
+
+    Decisions:
+    * ``rule`` names what broke (``not_the_format``, ``nesting_too_deep``,
+      ``malformed_value`` ...) and ``row`` where (``line 3``, ``row5``, or ``file`` when
+      the whole file is the unit), so the quarantine row names file, row and rule.
+    * ``str(err)`` stays the plain message: callers that print it keep working."""
+
+    def __init__(self, message: str, rule: str = "not_the_format", row: str = "file"):
+        super().__init__(message)
+        self.rule = rule
+        self.row = row
+
+    def describe(self, file_name: str) -> str:
+        """One line: `file, row: rule: message`."""
+        return f"{file_name}, {self.row}: {self.rule}: {self}"
 
 
 @dataclass
@@ -157,16 +180,18 @@ def sha256_hex(data: bytes) -> str:
 
 def to_float(value: Any) -> float | None:
     """Numbers as files write them: ints, floats, numeric strings ("550"), "inf",
-    None/"" as missing. Booleans are not numbers."""
+    None/""/"null"/"N/A" as missing. "NaN" is not missing: a file that states NaN for a
+    figure it measured is refused by the caller, not read as "not stated". Booleans are
+    not numbers."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
         text = value.strip().replace(",", "")
-        if text == "" or text.lower() in {"none", "null", "nan", "n/a"}:
+        if text == "" or text.lower() in {"none", "null", "n/a"}:
             return None
-        return float(text)  # raises ValueError on garbage; callers record it
+        return float(text)  # raises ValueError on garbage; "NaN"/"inf" come back as such and are refused
     raise ValueError(f"not a number: {value!r}")
 
 
@@ -205,14 +230,25 @@ class RunBuilder:
         """Record one number: raw as written, canonical value = raw * factor."""
         try:
             number = to_float(raw_value)
-        except ValueError:
-            self.errors.append(f"number_parse: {raw_key} = {raw_value!r} is not a number")
+        except (ValueError, OverflowError):
+            self.errors.append(f"number_parse: {raw_key} = {_short(raw_value)} is not a number")
             return None
         if number is None:
             return None
         value = number * factor
         if math.isnan(value):
             self.errors.append(f"number_parse: {raw_key} is NaN")
+            return None
+        if not math.isfinite(value) and (metric not in UNBOUNDED_OK or value < 0):
+            # `Infinity` for a latency or a count is not a measurement; it must not become NULL quietly
+            self.errors.append(f"non_finite: {raw_key} = {_short(raw_value)} is not a finite number")
+            return None
+        if value > MAX_COUNT and math.isfinite(value):
+            self.errors.append(f"out_of_range: {raw_key} = {_short(raw_value)} is beyond 2**53, no real measure")
+            return None
+        if value < 0:
+            self.errors.append(f"negative_value: {raw_key} = {_short(raw_value)} (latencies, durations, "
+                               "throughputs, token and request counts cannot be negative)")
             return None
         self.stats.append({
             "run_id": self.run_id, "metric": metric, "stat": stat,
@@ -241,7 +277,12 @@ class RunBuilder:
                 row[f"{s['metric']}_{s['stat']}_ms"] = s["value"]
         for int_col in ("requests_sent", "completed", "failed", "rejected", "input_tokens_total", "output_tokens_total"):
             if row[int_col] is not None:
-                row[int_col] = int(round(row[int_col]))
+                if row[int_col] > MAX_COUNT:
+                    self.errors.append(f"count_out_of_range: {int_col} = {row[int_col]:g} is beyond any real run")
+                    row[int_col] = None
+                else:
+                    row[int_col] = int(round(row[int_col]))
+        self._check_types(row)
         if row["error_rate"] is None and row["requests_sent"]:
             row["error_rate"] = (row["failed"] or 0) / row["requests_sent"]
         if row["valid"] is None:
@@ -250,6 +291,48 @@ class RunBuilder:
         row["_errors"] = list(self.errors)
         row["_locator"] = f"{ctx.file_name}:{self.locator}"
         return row
+
+
+    def _check_types(self, row: dict[str, Any]) -> None:
+        """Every cell fits its column, or the run carries the reason: polars would turn a
+        dict in `model`, 1e12 in `gpus_per_node` or inf in a float column into NULL
+        without a word (strict=False), and a wrong NULL is a row stored wrongly."""
+        for col, dtype in RUN_SCHEMA.items():
+            value = row.get(col)
+            if value is None:
+                continue
+            problem = None
+            if dtype in _INT_RANGE:
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    problem = f"wrong_type: {col} = {_short(value)} is not a whole number"
+                elif isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
+                    problem = f"wrong_type: {col} = {_short(value)} is not a whole number"
+                elif abs(value) > _INT_RANGE[dtype]:
+                    problem = f"count_out_of_range: {col} = {_short(value)} is beyond any real run"
+                elif value < 0:
+                    problem = f"negative_value: {col} = {_short(value)} cannot be negative"
+            elif dtype == pl.Float64:
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    problem = f"wrong_type: {col} = {_short(value)} is not a number"
+                elif not math.isfinite(value):
+                    problem = f"non_finite: {col} = {_short(value)} is not a finite number"
+            elif dtype == pl.String and not isinstance(value, str):
+                problem = f"wrong_type: {col} = {_short(value)} is not text"
+            elif dtype == pl.Boolean and not isinstance(value, bool):
+                problem = f"wrong_type: {col} = {_short(value)} is not true/false"
+            elif isinstance(dtype, pl.Datetime) and not isinstance(value, dt.datetime):
+                problem = f"wrong_type: {col} = {_short(value)} is not a timestamp"
+            elif dtype == pl.Date and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+                problem = f"wrong_type: {col} = {_short(value)} is not a date"
+            if problem:
+                self.errors.append(problem)
+                row[col] = None
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value as it appears in an error message, cut so a 1 MB string never lands in one."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 @dataclass
@@ -281,8 +364,12 @@ def finish(ctx: ParseContext, builders: list[RunBuilder], requests: pl.DataFrame
     stats = pl.DataFrame([s for b in builders for s in b.stats], schema=STAT_SCHEMA, strict=False)
     if requests is None:
         requests = pl.DataFrame(schema=REQUEST_SCHEMA)
-    return Frames(runs=runs, stats=stats, requests=requests.select(list(REQUEST_SCHEMA)).cast(REQUEST_SCHEMA),
-                  format=fmt, notes=notes or [])
+    requests = requests.select(list(REQUEST_SCHEMA)).cast(REQUEST_SCHEMA, strict=False)
+    wrong = [f"{c} is {t}" for c, t in requests.schema.items() if t != REQUEST_SCHEMA[c]]
+    if wrong:  # e.g. an object where a latency belongs: polars keeps it as a struct column
+        raise ParseError(f"per-request values of the wrong type ({', '.join(wrong)})", rule="wrong_type",
+                         row="per-request rows")
+    return Frames(runs=runs, stats=stats, requests=requests, format=fmt, notes=notes or [])
 
 
 def check_all_failed(b: RunBuilder) -> None:

@@ -34,7 +34,7 @@ def _json_lines(text: str) -> list[dict] | None:
     for line in lines:
         try:
             doc = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # a bad line is the parser's business
             continue
         if isinstance(doc, dict):
             out.append(doc)
@@ -61,6 +61,9 @@ def detect(data: bytes, file_name: str = "") -> str | None:
         return "aiperf" if "aiperf" in file_name.lower() else "genai-perf"
     try:
         doc = json.loads(text)
+    except RecursionError:
+        lines = _json_lines(text)
+        return "sglang" if lines and all(_is_sglang(d) or "output_throughput" in d for d in lines) else None
     except json.JSONDecodeError:
         lines = _json_lines(text)
         if lines and all(_is_sglang(d) or "output_throughput" in d for d in lines):

@@ -64,6 +64,10 @@ def parse(data: bytes, ctx: ParseContext) -> Frames:
             b.errors.append(f"json_parse: line {number} is not JSON ({err.msg})")
             builders.append(b)
             continue
+        except RecursionError:  # lines are independent: one absurdly nested line does not sink the others
+            b.errors.append(f"json_parse: line {number} is nested too deep to be a result")
+            builders.append(b)
+            continue
         if not isinstance(doc, dict):
             b.errors.append(f"json_parse: line {number} is not an object")
             builders.append(b)

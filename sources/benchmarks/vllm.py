@@ -149,9 +149,9 @@ def _parse_table(rows: list[dict], ctx: ParseContext) -> Frames:
         if m:
             b.set("gpus_per_node", int(m.group(1)) * int(m.group(2)), "file:Test name (tp x pp)")
             _load(b, "inf" if m.group(3) == "inf" else float(m.group(3)), None)
-            for name in ("load_mode", "target_rate_rps"):
-                if name in b.fields:
-                    b.origins[name] = "file:Test name"
+            for field_name in ("load_mode", "target_rate_rps"):
+                if field_name in b.fields:
+                    b.origins[field_name] = "file:Test name"
         for key, value in row.items():
             lm = _TABLE_LAT.match(key)
             if lm:

@@ -28,6 +28,7 @@ import polars as pl
 
 from sources.token_prices import fetch as http
 from sources.token_prices import history, models
+from sources.token_prices.feed_errors import guard_parse
 from sources.token_prices.openrouter import per_million
 
 SOURCE_ID = "litellm-model-prices"
@@ -44,6 +45,7 @@ def fetch(url: str = URL, **options: Any) -> http.Fetched:
     return http.http_get(url, **options)
 
 
+@guard_parse("LiteLLM")
 def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
     """Parse the LiteLLM price file into price observations (one per model and prompt band)."""
     doc = json.loads(data, parse_float=Decimal)
@@ -64,6 +66,7 @@ def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
         provider = spec.get("litellm_provider")
         if not isinstance(provider, str) or not provider:
             errors.append("provider_present: litellm_provider is missing")
+            provider = None
         deprecation = None
         if spec.get("deprecation_date"):
             try:
@@ -73,7 +76,7 @@ def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
         alias = models.resolve(name)
         base.update(provider=provider, provider_id=models.canonical_provider(provider) or "unknown",
                     model_key=alias.model_key, alias_rule=alias.rule, deprecation_date=deprecation,
-                    qualifier=f"mode={spec['mode']}" if spec.get("mode") else None)
+                    qualifier=f"mode={spec['mode']}" if isinstance(spec.get("mode"), str) and spec["mode"] else None)
         prices = {f"{col}_usd_per_mtok": per_million(spec.get(key), key, errors, False) for key, col in BASE_FIELDS.items()}
         above: dict[int, dict[str, float | None]] = {}
         for key, value in spec.items():

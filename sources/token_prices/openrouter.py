@@ -27,6 +27,7 @@ import polars as pl
 
 from sources.token_prices import fetch as http
 from sources.token_prices import history, models
+from sources.token_prices.feed_errors import guard_parse
 
 SOURCE_ID = "openrouter-models"
 URL = "https://openrouter.ai/api/v1/models"
@@ -58,8 +59,18 @@ def per_million(value: Any, name: str, errors: list[str], required: bool) -> flo
     return float(number * 1_000_000)
 
 
+def _text(value: Any, name: str, errors: list[str]) -> str | None:
+    """A text field, or None with a row error when the feed put something else there."""
+    if value is None or isinstance(value, str):
+        return value
+    errors.append(f"text_field: {name} is {type(value).__name__}, not text")
+    return None
+
+
+@guard_parse("OpenRouter")
 def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
-    """Parse a `/api/v1/models` payload into price observations (one per listed model)."""
+    """Parse a `/api/v1/models` payload into price observations (one per listed model).
+    Raises ValueError (FeedParseError for anything unexpected) when it is not this feed."""
     doc = json.loads(data)
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
         raise ValueError("OpenRouter payload: expected an object with a 'data' list")
@@ -83,8 +94,11 @@ def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
                   for key, col in FIELDS.items()}
         listed = None
         created = item.get("created")
-        if isinstance(created, (int, float)) and created > 0:
-            listed = dt.datetime.fromtimestamp(created, dt.UTC).date()
+        if isinstance(created, (int, float)) and not isinstance(created, bool) and created > 0:
+            try:
+                listed = dt.datetime.fromtimestamp(created, dt.UTC).date()
+            except (OverflowError, OSError, ValueError):
+                errors.append(f"created_timestamp: created {created!r} is not a unix time")
         elif created is not None:
             errors.append(f"created_timestamp: created {created!r} is not a unix time")
         alias = models.resolve(model_id)
@@ -92,7 +106,7 @@ def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
             "source_id": SOURCE_ID, "provider": "OpenRouter", "provider_id": "openrouter", "model": model_id,
             "model_id": model_id, "model_key": alias.model_key, "alias_rule": alias.rule, "condition": "",
             "is_standard": True, **prices, "source_url": source_url, "listed_at": listed, "source_class": "primary",
-            "qualifier": item.get("name"), "_locator": f"data[{i}] ({model_id})", "_errors": errors,
+            "qualifier": _text(item.get("name"), "name", errors), "_locator": f"data[{i}] ({model_id})", "_errors": errors,
             "_raw": json.dumps(item, sort_keys=True, ensure_ascii=False),
         })
     return history.conform(pl.DataFrame(rows, infer_schema_length=None)) if rows else history.empty_observations()

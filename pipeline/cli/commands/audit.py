@@ -60,6 +60,7 @@ def _print(node: dict, indent: str) -> None:
     line("qualifier", node["qualifier"])
     line("kind", node["kind"])
     line("verification", node["verification"])
+    line("integrity", node.get("snapshot_integrity"))
     line("formula", f"{node['formula']}: {node['formula_doc']}" if node.get("formula") else None)
     line("source", f"{node['source_title']} ({node['publisher']}) [{node['source_class']}, {node['source_kind']}]")
     line("quotes", f"{node['cites_source_id']} (this page cites that original)" if node.get("cites_source_id") else None)

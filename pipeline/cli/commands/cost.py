@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import calendar
-import datetime as dt
 import hashlib
-import re
 import sys
 
 import polars as pl
@@ -14,14 +11,10 @@ import polars as pl
 from analysis import cost as cost_model
 from analysis.formulas import DERIVED_SOURCE_ID, all_formulas, derive
 from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
+from infernomics._cost import PROVENANCE, assumption, end_of, scenario
 from sources.hardware.rental_prices import RENTAL_KINDS
-from sources.hardware.sku import resolve_user_sku
 from warehouse import query_frame
 from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
-
-THROUGHPUT_UNIT = re.compile(r"^tok(en)?s?/s$", re.IGNORECASE)
-PROVENANCE = ("SELECT figure_id, metric, value, unit, bound, kind, source_id, source_title, source_class, url, page, "
-              "locator, quote, as_of FROM figure_provenance WHERE figure_id = ?")
 
 
 def cost(args: argparse.Namespace) -> int:
@@ -29,7 +22,9 @@ def cost(args: argparse.Namespace) -> int:
     rental price and a throughput you give (or a stored throughput figure), with every input's source.
 
     The price is the lower median of the latest prices for the GPU and pricing kind dated on or
-    before --price-date (a YYYY-MM means the end of that month); pin one with --price-figure.
+    before --price-date (a YYYY-MM means the end of that month), of every provider or of those
+    whose name contains --provider (it says which matched); pin one with --price-figure, or
+    bring your own with --price USD_PER_GPU_HOUR (stored as an assumption figure with --store).
     The throughput is the whole deployment's tokens/s: output tokens (--basis output, default)
     or input + output tokens (--basis total). Numbers you type are recorded as figures of kind
     `assumption`; with --store the result is saved as a derived figure that `audit` walks down
@@ -43,6 +38,8 @@ def cost(args: argparse.Namespace) -> int:
     example:
       infernomics cost --gpu h100-sxm --price-date 2025-06 --tokens-per-s 2400 --gpus 8
       infernomics cost --gpu h100-sxm --price-date 2025-06 --tokens-per-s 2400 --gpus 8 --store
+      infernomics cost --gpu h100-sxm --price-date 2025-06 --provider lambda --tokens-per-s 2400 --gpus 8
+      infernomics cost --gpu h100-sxm --price 2.99 --tokens-per-s 2400 --gpus 8 --store
       infernomics cost --gpu a100-sxm-80gb --price-date 2024-12 --pricing-kind commit_1y \\
           --tokens-per-s 900 --gpus 4 --floor-params-b 70 --floor-batch 32 --context-tokens 2048
       infernomics cost --framework optimisation_roi --input cost_before=120000:USD \\
@@ -50,94 +47,31 @@ def cost(args: argparse.Namespace) -> int:
     """
     if args.framework:
         return _framework(args)
-    if not args.gpu or not args.price_date:
-        raise UserError("--gpu and --price-date are required (or use --framework)")
-    sku = _sku(args.gpu)
-    until = _until(args.price_date)
-    if (args.tokens_per_s is None) == (args.throughput_figure is None):
-        raise UserError("give exactly one of --tokens-per-s N or --throughput-figure ID")
+    if not args.gpu:
+        raise UserError("--gpu is required (or use --framework)")
+    if args.price is None and not args.price_date:
+        raise UserError("--price-date is required to choose a stored price (or bring one: --price USD_PER_GPU_HOUR)")
     with warehouse_from(args).reader() as con:
-        price, candidates = _price(con, args, sku, until)
-        throughput = _throughput(con, args.throughput_figure) if args.throughput_figure else None
-        bandwidth = _bandwidth(con, sku) if args.floor_params_b else None
-    tag = _tag(sku, args, price["figure_id"])
-    assumptions = []
-    gpus = _assumption(tag, "gpus", args.gpus, "GPUs", sku, "number of GPUs in the deployment", flag="--gpus")
-    assumptions.append(gpus)
-    if throughput is None:
-        throughput = _assumption(tag, f"{args.basis}_tokens_per_s", args.tokens_per_s, "tokens/s", sku,
-                                 f"{args.basis} tokens per second of the whole deployment", flag="--tokens-per-s")
-        assumptions.append(throughput)
-    figure, lineage = cost_model.derive_cost_per_mtok(
-        f"{DERIVED_SOURCE_ID}/cost/{sku}/{args.basis}/{tag}", args.basis, gpus=gpus, price=price,
-        throughput=throughput, entity=f"{sku} x{args.gpus:g}", as_of=price["as_of"],
-        notes=f"{args.basis} tokens; price {price['figure_id']} ({_price_choice(args, price, candidates)})")
-    results = [(figure, lineage)]
+        s = scenario(con, args.gpu, gpus=args.gpus, tokens_per_s=args.tokens_per_s,
+                     throughput_figure=args.throughput_figure, price_date=args.price_date,
+                     price_usd_per_gpu_hour=args.price, price_figure=args.price_figure,
+                     pricing_kind=args.pricing_kind, provider=args.provider, basis=args.basis,
+                     tag_extra=(args.floor_params_b, args.weight_bytes, args.floor_batch, args.context_tokens,
+                                args.kv_bytes_per_token))
+        bandwidth = _bandwidth(con, s.sku) if args.floor_params_b else None
+    if s.providers_matched:
+        print(f"--provider {args.provider!r} matched: {', '.join(s.providers_matched)}", file=sys.stderr)
+    if s.price.get("after_price_date"):
+        print(f"warning: --price-figure {args.price_figure} is dated {s.price['as_of']}, after --price-date "
+              f"{end_of(args.price_date)}", file=sys.stderr)
+    results = [(s.figure, s.lineage)]
+    assumptions = list(s.assumptions)
     if bandwidth is not None:
-        results.append(_floor(tag, sku, args, price, bandwidth, assumptions))
-    _print(args, sku, results, price, throughput, gpus, candidates, bandwidth)
+        results.append(_floor(s.tag, s.sku, args, s.price, bandwidth, assumptions))
+    _print(args, s, results, bandwidth)
     if args.store:
         _store(args, assumptions, results)
     return 0
-
-
-def _sku(text: str) -> str:
-    try:
-        return resolve_user_sku(text)
-    except KeyError as err:
-        raise UserError(str(err).strip("'\"")) from None
-
-
-def _until(text: str) -> dt.date:
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}", text):
-            year, month = map(int, text.split("-"))
-            return dt.date(year, month, calendar.monthrange(year, month)[1])
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"--price-date {text!r} is not YYYY-MM or YYYY-MM-DD") from None
-
-
-def _price(con, args, sku: str, until: dt.date) -> tuple[dict, int]:
-    if args.price_figure:
-        return _pinned_price(con, args, sku, until), 1
-    rows = query_frame(con, "SELECT figure_id, candidates FROM gpu_rental_price_asof(?, ?, ?, ?) WHERE chosen",
-                       [sku, until, args.pricing_kind, args.provider])
-    if rows.is_empty():
-        raise UserError(f"no {args.pricing_kind} rental price for {sku} dated on or before {until}; "
-                        f"try another --pricing-kind or --price-date, or list them with: infernomics sql "
-                        f"\"SELECT date, provider, pricing_kind, usd_per_gpu_hour FROM gpu_rental_price WHERE sku = '{sku}'\"")
-    figure_id, candidates = rows.row(0)
-    return query_frame(con, PROVENANCE, [figure_id]).row(0, named=True), int(candidates)
-
-
-def _pinned_price(con, args, sku: str, until: dt.date) -> dict:
-    """The --price-figure row: must be a rental price of the --gpu sku; warns when dated after --price-date."""
-    rows = query_frame(con, "SELECT sku, pricing_kind, date FROM gpu_rental_price WHERE figure_id = ?", [args.price_figure])
-    if rows.is_empty():
-        what = "a figure but not a GPU rental price" if not query_frame(
-            con, "SELECT 1 FROM figure WHERE figure_id = ?", [args.price_figure]).is_empty() else "not a stored figure"
-        raise UserError(f"--price-figure {args.price_figure!r} is {what}; pick one from: infernomics sql "
-                        f"\"SELECT figure_id, date, provider, pricing_kind, usd_per_gpu_hour FROM gpu_rental_price WHERE sku = '{sku}'\"")
-    pinned_sku, kind, date = rows.row(0)
-    if pinned_sku != sku:
-        raise UserError(f"--price-figure {args.price_figure} is a {pinned_sku or 'unmapped-GPU'} price, not {sku} (--gpu); "
-                        f"pick a {sku} price or change --gpu")
-    if date > until:
-        print(f"warning: --price-figure {args.price_figure} is dated {date}, after --price-date {until}", file=sys.stderr)
-    price = query_frame(con, PROVENANCE, [args.price_figure]).row(0, named=True)
-    price["pricing_kind"] = kind
-    return price
-
-
-def _throughput(con, figure_id: str) -> dict:
-    rows = query_frame(con, PROVENANCE, [figure_id])
-    if rows.is_empty():
-        raise UserError(f"no figure with id {figure_id!r} for --throughput-figure")
-    row = rows.row(0, named=True)
-    if not THROUGHPUT_UNIT.match(row["unit"] or ""):
-        raise UserError(f"--throughput-figure {figure_id} is in {row['unit']!r}, not tokens/s")
-    return row
 
 
 def _bandwidth(con, sku: str) -> dict:
@@ -145,24 +79,6 @@ def _bandwidth(con, sku: str) -> dict:
     if rows.is_empty():
         raise UserError(f"no memory bandwidth stored for {sku}; the decode floor needs one")
     return query_frame(con, PROVENANCE, [rows.item(0, 0)]).row(0, named=True)
-
-
-def _tag(sku: str, args, price_id: str) -> str:
-    key = "|".join(str(x) for x in (sku, price_id, args.basis, args.gpus, args.tokens_per_s, args.throughput_figure,
-                                    args.floor_params_b, args.weight_bytes, args.floor_batch, args.context_tokens,
-                                    args.kv_bytes_per_token))
-    return hashlib.sha256(key.encode()).hexdigest()[:12]
-
-
-def _assumption(tag: str, role: str, value: float, unit: str, entity: str, what: str, allow_zero: bool = False,
-                flag: str | None = None) -> dict:
-    if value is None or not (value > 0 or (allow_zero and value == 0)):
-        need = "zero or a positive number" if allow_zero else "a positive number"
-        raise UserError(f"{flag or '--' + role.replace('_', '-')} must be {need} (got {value!r})")
-    return {"figure_id": f"{DERIVED_SOURCE_ID}/assumption/cost/{tag}/{role}", "source_id": DERIVED_SOURCE_ID,
-            "metric": role, "entity_kind": "gpu_deployment", "entity": entity, "value": float(value), "unit": unit,
-            "bound": "=", "kind": "assumption", "verification": "unverified",
-            "notes": f"user-supplied via `infernomics cost`: {what}", "source_title": "user-supplied assumption"}
 
 
 def _floor(tag, sku, args, price, bandwidth, assumptions) -> tuple[dict, list[dict]]:
@@ -173,7 +89,7 @@ def _floor(tag, sku, args, price, bandwidth, assumptions) -> tuple[dict, list[di
               "kv_bytes_per_token": (args.kv_bytes_per_token, "bytes", "KV-cache bytes per token", "--kv-bytes-per-token")}
     inputs = {"usd_per_gpu_hour": price, "mem_bandwidth_tbps": bandwidth}
     for role, (value, unit, what, flag) in values.items():
-        fig = _assumption(tag, role, value, unit, sku, what, allow_zero=role in ("context_tokens", "kv_bytes_per_token"),
+        fig = assumption(tag, role, value, unit, sku, what, allow_zero=role in ("context_tokens", "kv_bytes_per_token"),
                           flag=flag)
         assumptions.append(fig)
         inputs[role] = fig
@@ -182,20 +98,14 @@ def _floor(tag, sku, args, price, bandwidth, assumptions) -> tuple[dict, list[di
                   as_of=price["as_of"], notes="lower bound: memory-bound decode at full datasheet bandwidth")
 
 
-def _price_choice(args, price: dict, candidates: int) -> str:
-    if args.price_figure:
-        return f"pinned price figure ({price.get('pricing_kind')}, {price['as_of']})"
-    return f"lower median of {candidates} {args.pricing_kind} price(s) on {price['as_of']}"
-
-
 def _source(fig: dict) -> str:
     where = fig.get("locator") or fig.get("url") or ""
     return " ".join(x for x in (fig.get("source_id"), f"[{fig.get('kind')}]", where) if x)
 
 
-def _print(args, sku, results, price, throughput, gpus, candidates, bandwidth) -> None:
+def _print(args, s, results, bandwidth) -> None:
     results_rows = [(f["metric"], f["value"], f["unit"], f["formula"], f["figure_id"]) for f, _ in results]
-    inputs = [("usd_per_gpu_hour", price), (f"{args.basis}_tokens_per_s", throughput), ("gpus", gpus)]
+    inputs = [("usd_per_gpu_hour", s.price), (f"{args.basis}_tokens_per_s", s.throughput), ("gpus", s.gpus)]
     if bandwidth is not None:
         inputs.append(("mem_bandwidth_tbps", bandwidth))
     input_rows = [(role, fig["value"], fig["unit"], fig.get("as_of"), _source(fig), fig["figure_id"]) for role, fig in inputs]
@@ -206,7 +116,7 @@ def _print(args, sku, results, price, throughput, gpus, candidates, bandwidth) -
         print_rows(columns, rows, args.format)
         return
     print_rows(["result", "value", "unit", "formula", "figure_id"], results_rows, "table")
-    print(f"\ninputs ({sku}, {args.basis} tokens; price: {_price_choice(args, price, candidates)})")
+    print(f"\ninputs ({s.sku}, {args.basis} tokens; price: {s.price_choice})")
     print_rows(["input", "value", "unit", "date", "source", "figure_id"], input_rows, "table")
     if not args.store:
         print("(not stored; add --store to save the result and its inputs as figures)")
@@ -264,7 +174,10 @@ def register(subparsers) -> None:
     parser.add_argument("--gpu", help="GPU sku, e.g. h100-sxm, h200-sxm, a100-sxm-80gb, b200, mi300x")
     parser.add_argument("--price-date", help="YYYY-MM (end of month) or YYYY-MM-DD: latest price on or before")
     parser.add_argument("--pricing-kind", default="on_demand", choices=RENTAL_KINDS, help="default: on_demand")
-    parser.add_argument("--provider", default=None, help="only this provider (ILIKE pattern, e.g. 'Lambda%%')")
+    parser.add_argument("--provider", default=None,
+                        help="only providers whose name contains this (case-insensitive: lambda finds Lambda Labs)")
+    parser.add_argument("--price", type=float, default=None, metavar="USD_PER_GPU_HOUR",
+                        help="your own rental price instead of a stored one (recorded as an assumption figure)")
     parser.add_argument("--price-figure", default=None, help="use this gpu_rental_price figure id instead of choosing")
     parser.add_argument("--tokens-per-s", type=float, default=None, help="throughput of the whole deployment (assumption)")
     parser.add_argument("--throughput-figure", default=None, help="a stored throughput figure (unit tokens/s) instead")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from pipeline.cli.common import FORMATS as OUTPUT_FORMATS
-from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
+from pipeline.cli.common import Progress, UserError, add_command, print_rows, warehouse_from
 from sources.benchmarks import FORMATS
 
 #: New runs get their USD/Mtok figures from the derived asset, not at import (docs/benchmarks.md).
@@ -28,6 +28,8 @@ def import_files(args: argparse.Namespace) -> int:
     stored; context flags given are then not applied), quarantined (and why) or context (a
     sidecar/script, not a result). Folders are walked. Context the file lacks (GPU, count, engine version, price) comes from a
     sidecar (`--context`, or x.json.context.yaml / context.yaml beside the file) or flags.
+    Each file is its own unit: a bad file (corrupt, not the format, a FIFO or device, over
+    --max-bytes) is quarantined whole with its reason and the others are still stored.
     Exit status 1 when any file was quarantined. Cost per million tokens of new runs (from
     --gpu/--gpus and the stored rental prices, or --price) is computed by the refresh asset
     derived/benchmarks/cost_per_mtok: run `infernomics refresh --select derived/benchmarks/cost_per_mtok`.
@@ -37,9 +39,15 @@ def import_files(args: argparse.Namespace) -> int:
       infernomics import runs/ --context runs/context.yaml
       infernomics import profile_export_aiperf.csv --format aiperf --output json
     """
-    from pipeline.defs.benchmarks.ingest import expand_paths, import_path
+    from pipeline.defs.benchmarks.ingest import UnreadableFile, expand_paths, import_path, max_bytes_default
 
-    missing = [str(p) for p in args.paths if not Path(p).exists()]
+    if args.max_bytes is not None and args.max_bytes <= 0:
+        raise UserError(f"--max-bytes must be positive, got {args.max_bytes}")
+    try:
+        max_bytes = args.max_bytes or max_bytes_default()
+    except UnreadableFile as err:
+        raise UserError(str(err)) from None
+    missing = [str(p) for p in args.paths if not Path(p).exists() and not Path(p).is_symlink()]
     if missing:
         raise UserError(f"no such file or folder: {', '.join(missing)}")
     if args.context and not Path(args.context).is_file():
@@ -50,10 +58,14 @@ def import_files(args: argparse.Namespace) -> int:
         raise UserError("no files to import")
     wh = warehouse_from(args)
     outcomes = []
+    progress = Progress(len(files), "import")       # on a terminal only: file N of M, elapsed
     with wh.ingest("cli/import") as (con, run):
         for path in files:
+            progress.step(str(path))
             outcomes.append(import_path(con, wh.parts_dir, run, path, args.format,
-                                        Path(args.context) if args.context else None, cli_context))
+                                        Path(args.context) if args.context else None, cli_context,
+                                        max_bytes=max_bytes))
+    progress.close()
     given = [f"--{flag.replace('_', '-')}" for flag in CONTEXT_FLAGS if getattr(args, flag) is not None]
     given += ["--context"] if args.context else []
     for o in outcomes:
@@ -79,6 +91,9 @@ def register(subparsers) -> None:
     parser.add_argument("--format", choices=("auto", *FORMATS), default="auto",
                         help="the tool that wrote the files (default: detect)")
     parser.add_argument("--context", metavar="CTX", help="context sidecar (YAML/JSON) for every file")
+    parser.add_argument("--max-bytes", type=int, dest="max_bytes", metavar="N",
+                        help="refuse result files larger than N bytes (default $INFERNOMICS_IMPORT_MAX_BYTES "
+                             "or 256 MiB; Parquet request files are streamed and not capped)")
     parser.add_argument("--output", choices=OUTPUT_FORMATS, default="table", help="report format (default: table)")
     group = parser.add_argument_group("context flags (win over the sidecar; the file itself wins over both)")
     group.add_argument("--gpu", help="GPU: a hardware sku key (h100-sxm, a100-sxm-40gb) joins specs and prices")

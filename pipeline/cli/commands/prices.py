@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
 import polars as pl
 
+from infernomics._names import match_names
+from infernomics.errors import Error
 from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
 from sources.token_prices.models import canonical_model_key
 from warehouse import query_frame
 
 ACTIONS = ("on", "cheapest", "history", "conflicts", "stale", "unmapped")
+DATED = ("on", "cheapest")
 #: Capability tiers from MMLU (Epoch AI / Artificial Analysis scores, the trends family's table).
 TIERS = [(85.0, "A: MMLU >= 85"), (75.0, "B: MMLU 75-85"), (65.0, "C: MMLU 65-75"), (float("-inf"), "D: MMLU < 65")]
 CAPABILITY_TABLE = "llm_price_observation"
@@ -25,8 +29,8 @@ def prices(args: argparse.Namespace) -> int:
     """Token prices: what a model cost on a date, and where each number comes from.
 
     actions:
-      on         every price that held on --date (standard list prices unless --all-conditions)
-      cheapest   the cheapest model on --date, --by provider (default) or by capability tier
+      on         every price that held on DATE (standard list prices unless --all-conditions)
+      cheapest   the cheapest model on DATE, --by provider (default) or by capability tier
       history    every stored price of --model-key, all sources, oldest first
       conflicts  sources that disagree on the same model, provider and dates (relative difference)
       stale      freshness of each price source (live feeds: stale since when)
@@ -38,13 +42,18 @@ def prices(args: argparse.Namespace) -> int:
     C 65-75, D < 65); models without a score are left out of --by tier.
 
     example:
-      infernomics prices on --date 2024-06-01 --model-key gpt-4o
-      infernomics prices cheapest --date 2025-01-15 --by provider
-      infernomics prices cheapest --date 2025-01-15 --by tier --format markdown
+      infernomics prices on 2024-06-01 --model-key gpt-4o
+      infernomics prices on 2024-06-01 --provider anthropic
+      infernomics prices cheapest 2025-01-15 --by provider
+      infernomics prices cheapest 2025-01-15 --by tier --format markdown
       infernomics prices history --model-key claude-3.5-haiku
       infernomics prices conflicts
       infernomics prices stale
     """
+    if args.provider and args.action not in DATED:
+        raise UserError(f"`prices {args.action}` has no --provider filter; it filters: {', '.join(DATED)}")
+    if args.day and args.action not in DATED:
+        raise UserError(f"`prices {args.action}` takes no date (got {args.day!r}); dates go with: {', '.join(DATED)}")
     with warehouse_from(args).reader() as con:
         frame = ACTION_FUNCS[args.action](con, args)
     print_rows(frame.columns, frame.rows(), args.format)
@@ -52,12 +61,16 @@ def prices(args: argparse.Namespace) -> int:
 
 
 def _date(args: argparse.Namespace) -> str:
-    if not args.date:
-        raise UserError(f"`prices {args.action}` needs --date YYYY-MM-DD")
+    """The date of `on` / `cheapest`: positional (`prices on 2024-06-01`) or --date."""
+    given = [d for d in (args.day, args.date) if d]
+    if not given:
+        raise UserError(f"`prices {args.action}` needs a date: infernomics prices {args.action} YYYY-MM-DD")
+    if len(set(given)) > 1:
+        raise UserError(f"two different dates given ({args.day} and --date {args.date}); give one")
     try:
-        return dt.date.fromisoformat(args.date).isoformat()
+        return dt.date.fromisoformat(given[0]).isoformat()
     except ValueError:
-        raise UserError(f"--date {args.date!r} is not a date (YYYY-MM-DD)") from None
+        raise UserError(f"{given[0]!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _known(con, column: str, value: str | None, flag: str) -> None:
@@ -76,32 +89,50 @@ def _known(con, column: str, value: str | None, flag: str) -> None:
     raise UserError(f"no stored price has {flag} {value!r}; {hint}")
 
 
+def _providers(con, args) -> list[str] | None:
+    """--provider as a case-insensitive substring of provider ids; says on stderr which matched."""
+    if not args.provider:
+        return None
+    try:
+        matched = match_names(con, "token_price", "provider_id", args.provider, "--provider")
+    except Error as err:
+        raise UserError(str(err)) from None
+    print(f"--provider {args.provider!r} matched: {', '.join(matched)}", file=sys.stderr)
+    return matched
+
+
 def _on(con, args) -> pl.DataFrame:
     _known(con, "model_key", args.model_key, "--model-key")
-    _known(con, "provider_id", args.provider, "--provider")
     where, params = ["TRUE"], [_date(args)]
+    providers = _providers(con, args)
     if not args.all_conditions:
         where.append("is_standard")
-    for column, value in (("model_key", args.model_key), ("provider_id", args.provider)):
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
+    if args.model_key:
+        where.append("model_key = ?")
+        params.append(args.model_key)
+    if providers:
+        where.append("list_contains(?, provider_id)")
+        params.append(providers)
     return query_frame(con, f"SELECT {PRICE_COLUMNS} FROM price_on(?) WHERE {' AND '.join(where)} "
                             "ORDER BY model_key, provider_id, source_id", params)
 
 
 def _cheapest(con, args) -> pl.DataFrame:
     day = _date(args)
+    providers = _providers(con, args)
     if args.by == "provider":
-        return query_frame(con, f"SELECT {PRICE_COLUMNS} FROM cheapest_by_provider(?) ORDER BY blended_3to1", [day])
+        return query_frame(con, f"SELECT {PRICE_COLUMNS} FROM cheapest_by_provider(?) "
+                                "WHERE ? IS NULL OR list_contains(?, provider_id) ORDER BY blended_3to1",
+                           [day, providers, providers])
     tiers = _tiers(con)
     con.register("_model_tier", tiers.to_arrow())
     try:
         return query_frame(con, f"""
             SELECT t.tier, t.mmlu, {PRICE_COLUMNS} FROM price_on(?) p JOIN _model_tier t USING (model_key)
             WHERE p.is_standard AND p.blended_usd_per_mtok IS NOT NULL
+              AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], p.provider_id))
             QUALIFY row_number() OVER (PARTITION BY t.tier ORDER BY p.blended_usd_per_mtok, p.model_key) = 1
-            ORDER BY t.tier""", [day])
+            ORDER BY t.tier""", [day, providers, providers])
     finally:
         con.unregister("_model_tier")
 
@@ -166,10 +197,11 @@ ACTION_FUNCS = {"on": _on, "cheapest": _cheapest, "history": _history, "conflict
 def register(subparsers) -> None:
     parser = add_command(subparsers, "prices", prices, tabular=True)
     parser.add_argument("action", choices=ACTIONS, help="what to show (see above)")
-    parser.add_argument("--date", help="YYYY-MM-DD (for on, cheapest)")
+    parser.add_argument("day", nargs="?", metavar="DATE", help="YYYY-MM-DD for on and cheapest (or --date)")
+    parser.add_argument("--date", help="YYYY-MM-DD (for on, cheapest): the same as the positional DATE")
     parser.add_argument("--by", choices=("provider", "tier"), default="provider", help="cheapest per provider or per tier")
     parser.add_argument("--model-key", help="canonical model key, e.g. gpt-4o, claude-3.5-sonnet")
-    parser.add_argument("--provider", help="canonical provider id, e.g. openai, openrouter")
+    parser.add_argument("--provider", help="providers whose id contains this, case-insensitive (open: openai, openrouter)")
     parser.add_argument("--all-conditions", action="store_true",
                         help="include tiered, time-window and service-tier prices, not only the standard list price")
     parser.add_argument("--max-age-hours", type=float, default=36.0, help="a live feed older than this is stale (stale)")

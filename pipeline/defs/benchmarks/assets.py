@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.defs.benchmarks.ingest import expand_paths, import_path
+from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources.benchmarks.bundled import bundled_files
 
@@ -35,9 +36,10 @@ def bundled_benchmarks(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     wh = warehouse.warehouse
     with warehouse.ingest(context) as (con, run):
         outcomes = [import_path(con, wh.parts_dir, run, f.path, bundled_folder=f.folder) for f in bundled_files()]
+        table = table_metadata(con, "benchmark_run", where=WRITTEN_BY_STEP, params=[run.step])
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, files=len(outcomes), stored=sum(o.status == "stored" for o in outcomes),
-        skipped=sum(o.status == "skipped" for o in outcomes), report=_report(outcomes)))
+        skipped=sum(o.status == "skipped" for o in outcomes), report=_report(outcomes)) | table)
 
 
 class DropConfig(dg.Config):
@@ -57,9 +59,10 @@ def dropped_benchmarks(context: dg.AssetExecutionContext, config: DropConfig,
     paths = [Path(p) for p in config.paths] or (expand_paths([folder]) if folder.exists() else [])
     with warehouse.ingest(context) as (con, run):
         outcomes = [import_path(con, wh.parts_dir, run, p) for p in paths if p.exists()]
+        table = table_metadata(con, "benchmark_run", where=WRITTEN_BY_STEP, params=[run.step])
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, files=len(outcomes), quarantined_files=sum(o.status == "quarantined" for o in outcomes),
-        report=_report(outcomes)))
+        report=_report(outcomes)) | table)
 
 
 import_dropped_benchmarks = dg.define_asset_job(

@@ -23,6 +23,7 @@ import polars as pl
 
 from analysis.cost import derive_cost_per_mtok
 from pipeline.defs.benchmarks.ingest import SQL_DIR
+from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources.hardware.sku import SKUS, to_sku
 from warehouse import query_frame
@@ -109,6 +110,7 @@ def benchmark_cost_per_mtok(context: dg.AssetExecutionContext, warehouse: Wareho
         if figures:
             store_figures(con, run, figure_frame(figures))
             store_lineage(con, run, pl.DataFrame(lineage))
+        table = table_metadata(con, "figure", where=WRITTEN_BY_STEP, params=[run.step])
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, costs=sum(f["metric"] == "usd_per_mtok_output" for f in figures),
-        without_cost=dg.MetadataValue.md("\n".join(f"- {m}" for m in missing[:50]) or "none")))
+        without_cost=dg.MetadataValue.md("\n".join(f"- {m}" for m in missing[:50]) or "none")) | table)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -285,7 +287,10 @@ def import_bytes(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun
     _snapshot(con, run, sha, sid, path, len(data))
     try:
         frames = parse_bytes(data, str(path), fmt, context, sid, directory_parts=path.parent.parts)
-    except (ParseError, ContextError) as err:
+    except ParseError as err:
+        return _quarantine_file(con, run, outcome, path, sid, f"ParseError: {err.describe(path.name)}", fmt, len(data),
+                                context_path)
+    except ContextError as err:
         return _quarantine_file(con, run, outcome, path, sid, f"{type(err).__name__}: {err}", fmt, len(data), context_path)
     outcome.format = frames.format
     _store_frames(con, parts_dir, run, frames, outcome, sha, sid)
@@ -512,13 +517,162 @@ def _quarantine_rule_counts(con, run: IngestRun, part_name: str, sid: str, sha: 
     con.unregister("_rq")
 
 
+MAX_BYTES_ENV = "INFERNOMICS_IMPORT_MAX_BYTES"
+#: Result files are read whole into memory; the largest real one bundled is ~1 MB. Parquet
+#: per-request files are streamed by DuckDB and not held to this cap.
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+
+
+class UnreadableFile(Exception):
+    """Not something `import` will read (FIFO, device, too big): refused before reading."""
+
+
+def max_bytes_default() -> int:
+    """$INFERNOMICS_IMPORT_MAX_BYTES, else 256 MiB."""
+    text = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not text:
+        return DEFAULT_MAX_BYTES
+    try:
+        value = int(text)
+    except ValueError:
+        raise UnreadableFile(f"{MAX_BYTES_ENV}={text!r} is not a whole number of bytes") from None
+    if value <= 0:
+        raise UnreadableFile(f"{MAX_BYTES_ENV}={text!r} must be positive")
+    return value
+
+
+def read_regular_file(path: Path, max_bytes: int | None = None, head_only: bool = False) -> tuple[bytes, int]:
+    """(bytes, size) of a regular file, refusing anything else before a byte is read.
+
+    Decisions:
+    * Opened with O_NONBLOCK and checked with fstat on the open descriptor (not a stat of
+      the name, which a symlink swap could change in between): a FIFO would block
+      `open()`/`read()` forever and /dev/zero (directly or through a symlink) never ends.
+    * Files above `max_bytes` are refused with their size and the cap, never truncated.
+    * `head_only` reads 4 bytes (the Parquet magic) without the cap: Parquet is streamed."""
+    limit = max_bytes_default() if max_bytes is None else max_bytes
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        raise UnreadableFile(f"cannot open: {err.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            kind = ("FIFO" if stat.S_ISFIFO(info.st_mode) else "device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                    else "socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+            raise UnreadableFile(f"not a regular file ({kind}{', via symlink' if path.is_symlink() else ''}); "
+                                 "only regular files are imported")
+        if head_only:
+            return handle.read(4), info.st_size
+        if info.st_size > limit:
+            raise UnreadableFile(f"{info.st_size} bytes is over the import cap of {limit} bytes "
+                                 f"(raise it with --max-bytes or {MAX_BYTES_ENV})")
+        data = handle.read(limit + 1)
+        if len(data) > limit:  # grew while we read
+            raise UnreadableFile(f"more than {limit} bytes (the import cap; raise it with --max-bytes or {MAX_BYTES_ENV})")
+        return data, info.st_size
+
+
+def hash_parts(con: duckdb.DuckDBPyConnection, parts_dir: Path, sha: str) -> None:
+    """Record the sha256 of each part of file `sha` as written (`benchmark_part_hash`), so
+    `infernomics verify` and every refresh can tell when a part was rewritten. A part
+    written before this table existed is hashed the first time its file is seen again
+    (trust on first use: it cannot be checked against a hash nobody kept)."""
+    for (name,) in con.execute("SELECT part_file FROM benchmark_request_part WHERE file_sha256 = ? AND part_file NOT IN "
+                               "(SELECT part_file FROM benchmark_part_hash)", [sha]).fetchall():
+        part = parts_dir / part_path(name)
+        con.execute("INSERT OR REPLACE INTO benchmark_part_hash VALUES (?, ?, ?, ?)",
+                    [name, sha256_file(part), part.stat().st_size, dt.datetime.now(dt.UTC).replace(tzinfo=None)])
+
+
+def forget_file(con: duckdb.DuckDBPyConnection, parts_dir: Path, sha: str) -> None:
+    """Undo whatever a failed import of one file wrote (runs, stats, figures, lineage,
+    checks, its Parquet part), so a file is stored whole or not at all and no orphan
+    part is left. Sources/snapshots stay: the quarantine row refers to them."""
+    runs = [r[0] for r in con.execute("SELECT run_id FROM benchmark_run WHERE file_sha256 = ?", [sha]).fetchall()]
+    parts = con.execute("SELECT part_file FROM benchmark_request_part WHERE file_sha256 = ?", [sha]).fetchall()
+    con.execute("DELETE FROM figure_input WHERE figure_id IN (SELECT figure_id FROM figure WHERE snapshot_sha256 = ? "
+                "AND entity_kind = 'benchmark_run')", [sha])
+    con.execute("DELETE FROM figure WHERE snapshot_sha256 = ? AND entity_kind = 'benchmark_run'", [sha])
+    con.execute("DELETE FROM benchmark_check WHERE list_contains(?, run_id)", [runs])
+    con.execute("DELETE FROM benchmark_run_stat WHERE list_contains(?, run_id)", [runs])
+    con.execute("DELETE FROM benchmark_run WHERE file_sha256 = ?", [sha])
+    con.execute("DELETE FROM benchmark_part_hash WHERE list_contains(?, part_file)", [[p[0] for p in parts]])
+    con.execute("DELETE FROM benchmark_request_part WHERE file_sha256 = ?", [sha])
+    folder = parts_dir / PARTS_SUBDIR
+    leftovers = {parts_dir / part_path(p[0]) for p in parts}
+    if folder.exists():  # written but not yet registered when the error came (any partition)
+        leftovers |= set(folder.rglob(f"{sha}*.parquet")) | set(folder.rglob(f".{sha}*.tmp"))
+    for leftover in leftovers:
+        leftover.unlink(missing_ok=True)
+    if con.execute("SELECT count(*) FROM benchmark_request_part").fetchall()[0][0]:
+        refresh_request_view(con, parts_dir)
+    else:
+        con.execute("DROP VIEW IF EXISTS benchmark_request_rejected")
+        con.execute(_sql("empty_request_view.sql"))
+
+
 def import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, path: Path, fmt: str = "auto",
                 context_path: Path | None = None, cli_context: dict | None = None,
-                bundled_folder: str | None = None, source_id: str | None = None, derive: bool = True) -> FileOutcome:
+                bundled_folder: str | None = None, source_id: str | None = None, derive: bool = True,
+                max_bytes: int | None = None) -> FileOutcome:
     """Import one file from disk, with its context layers. `derive=False` skips the
-    percentile recomputation (run it later with `derive_percentiles`)."""
-    with open(path, "rb") as handle:
-        magic = handle.read(4)
+    percentile recomputation (run it later with `derive_percentiles`).
+
+    Each file is its own unit: whatever goes wrong with this file (not a regular file, over
+    the size cap, a corrupt Parquet, a parser or store error) quarantines this file whole
+    with the reason, undoes its partial writes, and returns; the caller goes on with the
+    next file and the good ones are stored."""
+    try:
+        outcome = _import_path(con, parts_dir, run, path, fmt, context_path, cli_context, bundled_folder,
+                               source_id, derive, max_bytes)
+        if outcome.status in ("stored", "skipped"):  # skipped: parts written before hashes were kept get one now
+            hash_parts(con, parts_dir, outcome.sha256)
+        return outcome
+    except UnreadableFile as err:
+        return _refuse_file(con, run, path, str(err), fmt, source_id, "unreadable")
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as err:  # noqa: BLE001 (one bad file must never sink the batch)
+        return _failed_file(con, parts_dir, run, path, err, fmt, source_id)
+
+
+def _refuse_file(con, run: IngestRun, path: Path, reason: str, fmt: str, source_id: str | None, rule: str) -> FileOutcome:
+    """A file refused before it was read: no hash to name it by, so it is keyed by its path."""
+    sid = source_id or "(refused before reading)"
+    out = FileOutcome(str(path), "", "quarantined", source_id=sid)
+    out.status, out.reason = "quarantined", f"{rule}: {reason}"
+    con.execute("INSERT OR REPLACE INTO quarantine VALUES ('benchmark_file', ?, ?, ?, ?, ?, NULL, ?)",
+                [sid, str(path), rule, f"{path}: {reason}", json.dumps({"path": str(path), "format": fmt}), run.run_id])
+    run.rows_in += 1
+    run.rows_quarantined += 1
+    run.messages.append(f"{path}: {rule}: {reason}")
+    return out
+
+
+def _failed_file(con, parts_dir: Path, run: IngestRun, path: Path, err: Exception, fmt: str,
+                 source_id: str | None) -> FileOutcome:
+    """An error no parser rule caught (corrupt Parquet, a value the store refused):
+    the file's partial writes are undone and the file quarantined whole."""
+    try:
+        sha = sha256_file(path)
+    except OSError:
+        return _refuse_file(con, run, path, f"{type(err).__name__}: {err}", fmt, source_id, "unreadable")
+    if con.execute("SELECT 1 FROM benchmark_file WHERE sha256 = ? AND status = 'stored'", [sha]).fetchall():
+        pass  # an earlier import stored it; this attempt wrote nothing new to undo
+    else:
+        forget_file(con, parts_dir, sha)
+    reason = f"{type(err).__name__}: {str(err).splitlines()[0][:300] if str(err) else ''}"
+    sid = _ensure_source(con, run, sha, path, source_id)
+    out = FileOutcome(str(path), sha, "quarantined", source_id=sid)
+    size = path.stat().st_size
+    return _quarantine_file(con, run, out, path, sid, f"file_failed: {reason}", fmt, size, None)
+
+
+def _import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, path: Path, fmt: str,
+                 context_path: Path | None, cli_context: dict | None, bundled_folder: str | None,
+                 source_id: str | None, derive: bool, max_bytes: int | None) -> FileOutcome:
+    magic, _ = read_regular_file(path, max_bytes, head_only=True)
     if magic == b"PAR1":
         layout = parquet_layout(con, path)
         if layout is None or fmt not in ("auto", layout):
@@ -529,7 +683,7 @@ def import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun,
             return _quarantine_file(con, run, out, path, sid, reason, fmt, path.stat().st_size, None)
         ctx, used = context_for(path, context_path, cli_context, bundled_folder)
         return import_request_parquet(con, parts_dir, run, path, layout, ctx, source_id, used, derive)
-    data = path.read_bytes()
+    data, _ = read_regular_file(path, max_bytes)
     record = source_for_sha(sha256_hex(data))
     if record is not None and bundled_folder is None:
         bundled_folder = Path(record["snapshot_path"]).parent.name
@@ -547,11 +701,13 @@ def import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun,
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files named, and every file under folders named (sorted); hidden files skipped."""
+    """Files named, and every entry under folders named that is not a folder (sorted);
+    hidden files skipped. FIFOs, devices and dangling links are listed too, so the import
+    refuses each with its reason instead of skipping it without a word."""
     out = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+            out.extend(sorted(f for f in p.rglob("*") if not f.is_dir() and not f.name.startswith(".")))
         else:
             out.append(p)
     return out

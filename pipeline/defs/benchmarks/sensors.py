@@ -2,6 +2,7 @@
 
 
 import json
+from stat import S_ISREG
 
 import dagster as dg
 
@@ -12,7 +13,10 @@ from sources.paths import sha256_file
 from warehouse import default_warehouse_path
 
 
-@dg.sensor(job=import_dropped_benchmarks, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(job=import_dropped_benchmarks, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Every 30 s: import each new benchmark result file in the drop folder ($INFERNOMICS_BENCH_DROP "
+                       "or benchmark_drop/ beside the warehouse) once, by content. Running by default: it acts only "
+                       "on files someone dropped there.")
 def benchmark_drop_folder(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     """Watch the benchmark drop folder. The cursor remembers (size, mtime) per path so only
     new or changed files are hashed; the run key is the file's sha256, so the same bytes
@@ -26,7 +30,12 @@ def benchmark_drop_folder(context: dg.SensorEvaluationContext) -> dg.SensorResul
     for path in expand_paths([folder]):
         if path.name.startswith((".", "_")) or is_context_file(path.name):
             continue
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError:  # a dangling link: the asset reports it when a run names it
+            continue
+        if not S_ISREG(stat.st_mode):  # hashing a FIFO or /dev/zero would never end
+            continue
         signature = [stat.st_size, stat.st_mtime_ns]
         current[str(path)] = signature
         if seen.get(str(path)) == signature:

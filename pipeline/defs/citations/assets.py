@@ -5,6 +5,7 @@ import polars as pl
 
 from analysis.claims import INPUT_IDS, derived_claim_checks
 from analysis.formulas import all_formulas
+from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources import citations, registry
 from warehouse import query_frame
@@ -21,7 +22,8 @@ def source_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     with warehouse.ingest(context, source_id="infernomics-registry") as (con, run):
         store_sources(con, run, frame)
         store_snapshots(con, run, registry.snapshot_records(frame))
-    return dg.MaterializeResult(metadata=ingest_metadata(run, sources=frame.height))
+        table = table_metadata(con, "source")
+    return dg.MaterializeResult(metadata=ingest_metadata(run, sources=frame.height) | table)
 
 
 @dg.asset(key=["clean", "citations", "figure"], deps=[dg.AssetKey(["clean", "citations", "source"])], group_name="citations",
@@ -35,7 +37,8 @@ def cited_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         store_figures(con, run, figures, contract=CitedFigure)
         store_citations(con, run, citations.verify_quotes(cited_in, texts))
         store_statements(con, run, citations.verify_quotes(citations.load_statements(), texts))
-    return dg.MaterializeResult(metadata=ingest_metadata(run))
+        table = table_metadata(con, "figure", where=WRITTEN_BY_STEP, params=[run.step])
+    return dg.MaterializeResult(metadata=ingest_metadata(run) | table)
 
 
 @dg.asset(key=["clean", "citations", "figure_link"], deps=[dg.AssetKey(["clean", "citations", "figure"])],
@@ -48,12 +51,13 @@ def corroboration_links(context: dg.AssetExecutionContext, warehouse: WarehouseR
         link_result, flag_result = store_links(con, run, links, flags)
         disagreeing = con.execute("SELECT figure_id, other_figure_id, check_detail FROM figure_link "
                                   "WHERE NOT agrees ORDER BY ALL").fetchall()
+        table = table_metadata(con, "figure_link")
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, links=link_result.accepted, flags=flag_result.accepted,
-        disagreements=dg.MetadataValue.md("\n".join(f"- {a} vs {b}: {d}" for a, b, d in disagreeing) or "none")))
+        disagreements=dg.MetadataValue.md("\n".join(f"- {a} vs {b}: {d}" for a, b, d in disagreeing) or "none")) | table)
 
 
-@dg.asset(key=["derived", "claim_checks"], deps=[dg.AssetKey(["clean", "citations", "figure"])], group_name="citations",
+@dg.asset(key=["derived", "recomputed_claims"], deps=[dg.AssetKey(["clean", "citations", "figure"])], group_name="citations",
           pool=WRITER_POOL, kinds={"duckdb"})
 def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Recomputations of stated changes from their endpoints (ARK p34: $3.50 -> $0.32 = -90.9%)."""
@@ -65,5 +69,6 @@ def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         if figures:
             store_figures(con, run, figure_frame(figures))
             store_lineage(con, run, pl.DataFrame(lineage))
+        table = table_metadata(con, "figure", where=WRITTEN_BY_STEP, params=[run.step])
     return dg.MaterializeResult(metadata=ingest_metadata(
-        run, checks=dg.MetadataValue.md("\n".join(f"- {f['figure_id']}: {f['notes']}" for f in figures))))
+        run, checks=dg.MetadataValue.md("\n".join(f"- {f['figure_id']}: {f['notes']}" for f in figures))) | table)

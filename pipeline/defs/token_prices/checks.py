@@ -1,6 +1,8 @@
 """Checks on what the token-price assets stored: contract, figures resolve, one open row per
 price identity, and freshness of the live feeds (a warning naming the stale source and since when)."""
 
+import datetime as dt
+
 import dagster as dg
 import polars as pl
 
@@ -26,7 +28,7 @@ def _rows(con, name: str):
 
 
 def _contract_check(name: str):
-    @dg.asset_check(asset=CLEAN[name], name=f"{name}_rows_meet_contract", blocking=True,
+    @dg.asset_check(asset=CLEAN[name], name="rows_meet_contract", blocking=True,
                     description=f"Every stored {name} price row passes the TokenPrice contract and names only stored figures.")
     def check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.reader() as con:
@@ -39,7 +41,7 @@ def _contract_check(name: str):
 
 
 def _one_open_row_check(name: str):
-    @dg.asset_check(asset=CLEAN[name], name=f"{name}_one_open_price_per_identity", blocking=True,
+    @dg.asset_check(asset=CLEAN[name], name="one_open_price_per_identity", blocking=True,
                     description="At most one current (open) price per source, provider, model, condition and stated start.")
     def check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.reader() as con:
@@ -52,7 +54,7 @@ def _one_open_row_check(name: str):
 
 
 def _freshness_check(name: str):
-    @dg.asset_check(asset=CLEAN[name], name=f"{name}_feed_is_fresh", blocking=False,
+    @dg.asset_check(asset=CLEAN[name], name="feed_is_fresh", blocking=False,
                     description=f"The {name} feed was applied within the feeds' max age; otherwise warns which source is stale and since when.")
     def check(warehouse: WarehouseResource, token_price_feeds: TokenPriceFeeds) -> dg.AssetCheckResult:
         with warehouse.reader() as con:
@@ -61,9 +63,14 @@ def _freshness_check(name: str):
         return dg.AssetCheckResult(
             passed=not row["stale"], severity=dg.AssetCheckSeverity.WARN,
             metadata={"source_id": row["source_id"], "freshness": row["freshness"],
-                      "last_success_at": str(row["last_success_at"]), "last_status": str(row["last_status"]),
-                      "last_message": str(row["last_message"])})
+                      "last_success_at": _timestamp_or_never(row["last_success_at"]),
+                      "last_status": row["last_status"] or "none", "last_message": row["last_message"] or "none"})
     return check
+
+
+def _timestamp_or_never(at) -> dg.MetadataValue:
+    """A stored naive-UTC time as a Dagster timestamp (the UI shows it in the viewer's zone), or "never"."""
+    return dg.MetadataValue.timestamp(at.replace(tzinfo=dt.UTC)) if at else dg.MetadataValue.text("never")
 
 
 contract_checks = [_contract_check(n) for n in CLEAN]

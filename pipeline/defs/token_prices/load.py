@@ -204,10 +204,13 @@ def _apply_stored(con, run, source_id: str, got: fetch.Fetched, parse: Callable[
         return applied
     try:
         observations = parse(got.body, got.url)
-    except (ValueError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        message = f"snapshot {got.sha256[:12]} from {got.url} did not parse ({err}); stored rows unchanged"
+    except Exception as err:  # noqa: BLE001 (any parser failure is this feed's, recorded; never the step's crash)
+        message = f"snapshot {got.sha256[:12]} from {got.url} did not parse ({type(err).__name__}: {err}); stored rows unchanged"
         run.messages.append(f"{source_id}: {message}")
         set_state(con, source_id, "parse_failed", message, got.retrieved_at)
+        con.execute("INSERT OR REPLACE INTO quarantine VALUES ('token_price_snapshot', ?, ?, 'feed_parse', ?, ?, ?, ?)",
+                    [source_id, f"snapshot {got.sha256}", message, json.dumps({"url": got.url, "bytes": len(got.body)}),
+                     got.sha256, run.run_id])
         return Applied(source_id, got.sha256, "parse_failed", message=message)
     applied = apply_observations(con, run, source_id, observations, history.SnapshotRef(got.sha256, got.retrieved_at))
     set_state(con, source_id, applied.status, applied.message, got.retrieved_at, got.retrieved_at, got.sha256)

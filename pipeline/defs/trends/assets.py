@@ -9,6 +9,7 @@ import polars as pl
 
 from analysis import trend
 from analysis.formulas import all_formulas
+from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.trends import capability_2026, claims, demand_curve, market_series, series
 from pipeline.defs.trends.fitting import fit_each, fit_series, store_fits, store_refusals
@@ -54,7 +55,8 @@ def llm_price_observation(context: dg.AssetExecutionContext, warehouse: Warehous
         figures = store_figures(con, run, figure_frame(epoch_llm_prices.figures(obs).to_dicts()))
         table = store(con, run, "llm_price_observation", stamp(epoch_llm_prices.table(obs), run), LlmPriceObservation,
                       key=["obs_id"])
-    return dg.MaterializeResult(metadata=ingest_metadata(run, observations=table.accepted, figures=figures.accepted))
+        shape = table_metadata(con, "llm_price_observation")
+    return dg.MaterializeResult(metadata=ingest_metadata(run, observations=table.accepted, figures=figures.accepted) | shape)
 
 
 @dg.asset(key=DEMAND.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -65,7 +67,8 @@ def demand_observation(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         store_sources(con, run, demand.series_sources(frame))
         store_figures(con, run, figure_frame(demand.series_figures(frame).to_dicts()))
         table = store(con, run, "demand_observation", stamp(demand.series_table(frame), run), DemandObservation, key=["figure_id"])
-    return dg.MaterializeResult(metadata=ingest_metadata(run, figures=table.accepted))
+        shape = table_metadata(con, "demand_observation")
+    return dg.MaterializeResult(metadata=ingest_metadata(run, figures=table.accepted) | shape)
 
 
 @dg.asset(key=OPENROUTER.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -80,8 +83,9 @@ def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         store_figures(con, run, figure_frame(week_figs.to_dicts()))
         store_lineage(con, run, week_lineage)
         table = store(con, run, "openrouter_week", stamp(demand.week_table(weeks), run), OpenRouterWeek, key=["week_label"])
+        shape = table_metadata(con, "openrouter_week")
     return dg.MaterializeResult(metadata=ingest_metadata(
-        run, weeks=table.accepted, fit_worthy_weeks=int(weeks["fit_ok"].sum())))
+        run, weeks=table.accepted, fit_worthy_weeks=int(weeks["fit_ok"].sum())) | shape)
 
 
 @dg.asset(key=CAPABILITY.path, deps=[LLM_PRICES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -98,7 +102,8 @@ def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             batches.append(records(spec, line, pts, formula="capability_price_decline@1", params=params,
                                    override=override))
         counts = store_fits(con, run, merge(batches))
-    return dg.MaterializeResult(metadata=ingest_metadata(run, fits=len(batches), **{f"stored_{k}": v for k, v in counts.items()}))
+        shape = table_metadata(con, "fit", where="family = ?", params=["capability_price"])
+    return dg.MaterializeResult(metadata=ingest_metadata(run, fits=len(batches), **{f"stored_{k}": v for k, v in counts.items()}) | shape)
 
 
 @dg.asset(key=CAPABILITY_2026.path, deps=[*HUB_SCORES, *TOKEN_PRICES, *PRICE_HISTORY], group_name=GROUP,
@@ -115,10 +120,11 @@ def capability_price_2026(context: dg.AssetExecutionContext, warehouse: Warehous
         paths = store(con, run, "capability_path", stamp(pl.DataFrame(path_rows, infer_schema_length=None), run),
                       CapabilityPath, key=["series", "obs_id"], source_id_column=None) if path_rows else None
         store_refusals(con, run, capability_2026.FAMILY, refused)
+        shape = table_metadata(con, "fit", where="family = ?", params=[capability_2026.FAMILY])
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, fits=len(batches), path_points=paths.accepted if paths else 0, scores_read=scores.height,
         price_intervals_read=intervals.height, refused=len(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}))
+        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
 
 
 @dg.asset(key=DEMAND_CURVE.path, deps=[DEMAND, OPENROUTER, CAPABILITY_2026], group_name=GROUP, pool=WRITER_POOL,
@@ -142,12 +148,13 @@ def demand_curves(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         if out["demand_curve_point"]:
             store(con, run, "demand_curve_point", pl.DataFrame(out["demand_curve_point"], infer_schema_length=None),
                   None, key=["curve_id", "quantity_figure_id"], source_id_column=None)
+        shape = table_metadata(con, "demand_curve")
     fitted = [c for c in out["demand_curve"] if c["slope"] is not None]
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, curves=curves.accepted if curves else 0, fitted=len(fitted),
         selected=dg.MetadataValue.md("\n".join(
             f"- {c['curve_id']}: slope {c['slope']:.2f} [{c['slope_low']:.2f}, {c['slope_high']:.2f}], n={c['n']}"
-            for c in fitted if c["selected"]) or "none")))
+            for c in fitted if c["selected"]) or "none")) | shape)
 
 
 @dg.asset(key=DEMAND_FITS.path, deps=[DEMAND, OPENROUTER], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -165,14 +172,15 @@ def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
                 batches.append(batch)
         counts = store_fits(con, run, merge(batches))
         store_refusals(con, run, "demand", refused)
+        shape = table_metadata(con, "fit", where="family = ?", params=["demand"])
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, fitted_series=len(batches),
         refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}))
+        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
 
 
 @dg.asset(key=TOKEN_TRENDS.path, deps=[LLM_PRICES, OPENROUTER, *TOKEN_PRICES], group_name=GROUP, pool=WRITER_POOL,
-          kinds={"duckdb"})
+          kinds={"duckdb"}, freshness_policy=DAILY_FEED)
 def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Fixed-model list-price histories and the cheapest price per MMLU tier over time, fitted; elasticity of OpenRouter demand on tier prices."""
     with warehouse.ingest(context) as (con, run):
@@ -190,10 +198,11 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
             store_figures(con, run, figure_frame(extra["figure"]))
             store_lineage(con, run, pl.DataFrame(extra["figure_input"]))
         store_refusals(con, run, "token_price", refused)
+        shape = table_metadata(con, "fit", where="family = ?", params=["token_price"])
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, fitted_series=len(batches), models_with_fewer_than_4_prices=fewer, elasticities=len(extra["figure"]),
         refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}))
+        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
 
 
 @dg.asset(key=["trend", "claim_checks"], deps=[CITED, CAPABILITY, CAPABILITY_2026, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS,
@@ -219,9 +228,10 @@ def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         if batch.get("claim_measure"):
             store(con, run, "claim_measure", stamp(pl.DataFrame(batch["claim_measure"], infer_schema_length=None), run),
                   ClaimMeasure, key=["measure_id"])
+        shape = table_metadata(con, "claim_check")
     verdicts = rows["verdict"].value_counts().to_dicts() if rows.height else []
     return dg.MaterializeResult(metadata=ingest_metadata(
-        run, checks=table.accepted, verdicts=str({v["verdict"]: v["count"] for v in verdicts})))
+        run, checks=table.accepted, verdicts=json_value({v["verdict"]: v["count"] for v in verdicts})) | shape)
 
 
 def _refused_md(refused: list[tuple[str, str, int]]) -> dg.MetadataValue:
@@ -258,10 +268,11 @@ def gpu_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
         batches, refused = fit_each(market_series.gpu_rental_series(rental) + [(market_series.FLOPS_SPEC, flops_pts)])
         counts = store_fits(con, run, merge(batches))
         store_refusals(con, run, "gpu", refused)
+        shape = table_metadata(con, "fit", where="family = ?", params=["gpu"])
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, fitted_series=len(batches), flops_per_dollar_points=len(flops_pts),
         refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}))
+        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
 
 
 @dg.asset(key=BENCH_TRENDS.path, deps=[BENCH_COSTS], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -272,7 +283,8 @@ def benchmark_cost_trends(context: dg.AssetExecutionContext, warehouse: Warehous
         batches, refused = fit_each(market_series.benchmark_cost_series(costs))
         counts = store_fits(con, run, merge(batches))
         store_refusals(con, run, "benchmark", refused)
+        shape = table_metadata(con, "fit", where="family = ?", params=["benchmark"])
     return dg.MaterializeResult(metadata=ingest_metadata(
         run, costed_runs=costs.height, fitted_series=len(batches),
         refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}))
+        **{f"stored_{k}": v for k, v in counts.items()}) | shape)

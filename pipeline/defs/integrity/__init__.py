@@ -1,0 +1,1 @@
+"""Integrity alarms: every registered snapshot and part re-hashed on each refresh."""
