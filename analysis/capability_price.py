@@ -275,8 +275,12 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
     """One model's (or many models') price over time under a price basis, as steps.
 
     `intervals`: `model_key, provider_id, valid_from, valid_to (null = in force),
-    blended_usd_per_mtok, blended_figure_id, is_first_party, provider_is_reseller`; a
-    provider may have several live rows (regional or dated listings of one key).
+    blended_usd_per_mtok, blended_figure_id, is_first_party, provider_is_reseller`, and
+    optionally `precedence` (view `model_price_interval`: 1 provider announcement ... 5
+    LiteLLM); a provider may have several live rows (regional or dated listings of one key).
+    On each day a provider's price comes only from its highest-precedence rows live that day
+    (a provider's page beats models.dev and LiteLLM for the same provider; the others stay
+    conflicts in `price_precedence_conflict`), then its lowest such row.
     Returns `model_key, valid_from, valid_to, price, provider, figure_ids` with one row per
     stretch of constant price (equal neighbours merged). Median: the median of the
     non-reseller providers live on each day, each provider at its lowest live price (figure
@@ -300,6 +304,10 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
             end = cuts[i + 1] if i + 1 < len(cuts) else None
             if not live:
                 continue
+            top: dict[str, int] = {}
+            for r in live:
+                top[r["provider_id"]] = min(top.get(r["provider_id"], 99), r.get("precedence") or 99)
+            live = [r for r in live if (r.get("precedence") or 99) == top[r["provider_id"]]]
             if basis == "median":     # each provider's lowest live price, then the median across providers
                 per: dict[str, dict] = {}
                 for r in sorted(live, key=lambda r: r["blended_usd_per_mtok"]):

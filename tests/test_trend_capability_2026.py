@@ -90,6 +90,16 @@ def test_each_price_basis_reads_its_own_provider_rows():
     assert median["valid_from"].to_list() == [D(2025, 1, 1), D(2025, 3, 1), D(2025, 6, 1)]
 
 
+def test_a_providers_own_page_outranks_a_price_copy_for_that_provider():
+    prices = price_rows([
+        ("m", "maker", D(2025, 1, 1), None, 10.0, True, False),
+        ("m", "maker", D(2025, 3, 1), D(2025, 9, 1), 0.5, True, False),    # a copy's misread listing
+    ]).with_columns(pl.Series("precedence", [2, 5]))
+    assert cp.price_steps(prices, "cheapest")["price"].to_list() == [10.0]
+    alone = prices.filter(pl.col("precedence") == 5)                  # nothing better known: the copy counts
+    assert cp.price_steps(alone, "cheapest")["price"].to_list() == [0.5]
+
+
 def test_a_late_first_price_is_dated_when_it_was_recorded():
     scores = score_rows([("a", "a", "ECI", 120.0, D(2025, 1, 10), None, False),
                          ("b", "b", "ECI", 110.0, D(2025, 1, 10), None, False)])
