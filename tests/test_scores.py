@@ -97,6 +97,15 @@ def test_a_mapped_model_is_never_dated_before_the_month_its_name_gives(refreshed
     assert [r for r in misdated if r[1] is not None] == []
 
 
+def test_a_dated_version_priced_apart_from_its_key_is_not_mapped_to_its_cheaper_sibling():
+    """The capability trend prices a key at its cheapest live listing. models.dev's
+    gpt-4o-2024-05-13 scores 24.2 on the AA Coding Index (2024-08-06: 16.6) but is sold at $5/$15,
+    while the key gpt-4o also lists 08-06 at $2.50/$10: mapped, it started ARK p34's coding
+    measures at 08-06's price. Left unmapped with the reason until the mapping names variants."""
+    row = identity.parse().filter(pl.col("model_base") == "openai/gpt-4o-2024-05-13").row(0, named=True)
+    assert row["model_key"] is None and "cheapest live listing" in row["note"]
+
+
 def test_a_model_never_shares_a_key_with_a_model_of_another_developer():
     mapping = identity.parse().filter(pl.col("model_key").is_not_null() & pl.col("first_party_provider").is_not_null())
     developers = mapping.group_by("model_key").agg(pl.col("first_party_provider").n_unique().alias("n"))
