@@ -155,3 +155,20 @@ def test_a_rebuild_replaces_the_folder_and_never_a_folder_that_is_not_a_report(c
     (mine / "notes.txt").write_text("keep me")
     code, _, err = cli("report", "--out", mine, "--warehouse", refreshed_warehouse)
     assert code == 1 and "is not an infernomics report" in err and (mine / "notes.txt").read_text() == "keep me"
+
+
+def test_a_rebuild_copies_unchanged_charts_and_redraws_a_changed_one(cli, refreshed_warehouse, tmp_path):
+    out = tmp_path / "r"
+    code, said, _ = cli("report", "--out", out, "--family", "demand", "--warehouse", refreshed_warehouse)
+    assert code == 0 and "(0 unchanged since the last build, copied)" in said
+    first = {p.name: p.read_bytes() for p in (out / "charts").iterdir()}
+    keys = json.loads((out / "charts" / ".render-keys.json").read_text())
+    assert keys and all(f"{name}.png" in first and f"{name}.svg" in first for name in keys)
+    # a chart whose inputs changed since the last build has another key: mark one so
+    changed = sorted(keys)[0]
+    (out / "charts" / ".render-keys.json").write_text(json.dumps(keys | {changed: "0" * 64}))
+    (out / "charts" / f"{changed}.png").write_bytes(b"a stale drawing")
+    code, said, _ = cli("report", "--out", out, "--family", "demand", "--warehouse", refreshed_warehouse)
+    assert code == 0 and f"({len(keys) - 1} unchanged since the last build, copied)" in said
+    second = {p.name: p.read_bytes() for p in (out / "charts").iterdir()}
+    assert second == first  # the redrawn chart equals its first drawing; the copies are the same files

@@ -34,13 +34,16 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import duckdb
-import polars as pl
 
 from warehouse.migrations import apply_migrations
-from warehouse.store import IngestRun, begin_run, finish_run
+
+if TYPE_CHECKING:  # polars and the store are imported where frames are made and runs written,
+    import polars as pl  # not by every reader (`infernomics sql`/`audit` start faster without them)
+
+    from warehouse.store import IngestRun
 
 ENV_VAR = "INFERNOMICS_WAREHOUSE"
 DEFAULT_PATH = Path("data") / "warehouse.duckdb"
@@ -211,6 +214,8 @@ class Warehouse:
         self, step: str, source_id: str | None = None, dagster_run_id: str | None = None
     ) -> Iterator[tuple[duckdb.DuckDBPyConnection, IngestRun]]:
         """A write window recorded as one `ingest_run` (counts filled in by `store`)."""
+        from warehouse.store import IngestRun, begin_run, finish_run
+
         with self.writer() as con:
             run = begin_run(con, IngestRun(step=step, source_id=source_id, dagster_run_id=dagster_run_id))
             yield con, run
@@ -303,4 +308,6 @@ def publish_file(tmp: Path, target: Path) -> None:
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     """Run a query and return a polars frame (DuckDB 2.0: con.sql(...).to_arrow_table())."""
+    import polars as pl
+
     return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())

@@ -28,11 +28,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
 
 from sources.paths import package_path, sha256_file
+
+if TYPE_CHECKING:  # polars is imported by the functions that make frames; `audit` reads only figure_status
+    import polars as pl
 
 MANIFEST = ("data", "citations", "SHA256SUMS.txt")
 FAMILIES = ("citations", "hardware", "token_prices", "trends", "benchmarks")
@@ -84,6 +87,8 @@ def read_manifest() -> list[tuple[str, str, list[str]]]:
 
 def write_manifest(files: list[str] | None = None) -> Path:
     """Re-write the curated-CSV manifest from the files as they are now (a deliberate edit)."""
+    import polars as pl
+
     root = package_path()
     names = files or sorted(p.relative_to(root).as_posix() for p in (root / "data" / "citations").rglob("*.csv"))
     lines = ["# sha256  path (relative to sources/)  source ids whose figures or citations the file carries",
@@ -105,6 +110,8 @@ def _citing_source(rel: str) -> str | None:
 
 def expected(con: duckdb.DuckDBPyConnection | None, parts_dir: Path) -> list[Checked]:
     """Every file with a registered hash, deduplicated by (file, hash)."""
+    import polars as pl
+
     from sources.registry import load_registry
 
     out: dict[tuple[str, str], Checked] = {}
@@ -192,6 +199,8 @@ def summary(checked: list[Checked]) -> str:
 
 def record(con: duckdb.DuckDBPyConnection, checked: list[Checked], checked_by: str) -> None:
     """Replace the stored integrity status of the checked families with `checked`."""
+    import polars as pl
+
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     families = sorted({c.family for c in checked})
     frame = pl.DataFrame([{

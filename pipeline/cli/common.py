@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
-import inspect
-import json
 import sys
-import unicodedata
-from typing import Any, Callable, Sequence
 
-from warehouse import Warehouse
+# Decisions: every `infernomics` run imports this module, `--help` included, so it imports
+# only argparse and sys at the top; csv, json, inspect, datetime, unicodedata and typing
+# (~10 ms together, half of `--help`) are imported where they are used.
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the warehouse package is imported by the command that opens one
+    from typing import Any, Callable, Sequence
+
+    import duckdb
+
+    from warehouse import Warehouse
 
 FORMATS = ("table", "csv", "json", "markdown")
 TABLE_ROW_LIMIT = 200
@@ -25,6 +28,8 @@ class UserError(Exception):
 def add_command(subparsers, name: str, func: Callable[[argparse.Namespace], int | None],
                 tabular: bool = False) -> argparse.ArgumentParser:
     """Register `func` as `infernomics NAME`; its docstring is the help (first line = summary)."""
+    import inspect
+
     doc = inspect.getdoc(func) or name
     parser = subparsers.add_parser(
         name, help=summary(doc), description=doc,
@@ -47,10 +52,42 @@ def summary(doc: str) -> str:
 
 
 def warehouse_from(args: argparse.Namespace) -> Warehouse:
+    from warehouse import Warehouse
+
     return Warehouse(getattr(args, "warehouse", None))
 
 
+class Rows:
+    """A query result as column names and row tuples: what the read commands print.
+
+    Decisions: read commands only print rows, so they fetch them with DuckDB's own
+    conversion instead of through Arrow into polars (`warehouse.query_frame`), which
+    would cost a polars and pyarrow import (~0.2 s) on every `figures`, `audit`, `prices`.
+    Same `.columns` / `.rows()` / `.to_dicts()` as a polars frame where the commands use them.
+    """
+
+    def __init__(self, columns: list[str], rows: list[tuple]):
+        self.columns, self._rows = columns, rows
+
+    def rows(self) -> list[tuple]:
+        return self._rows
+
+    def to_dicts(self) -> list[dict]:
+        return [dict(zip(self.columns, row)) for row in self._rows]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Rows:
+    """Run a read query; its columns and rows, without polars or pyarrow."""
+    cursor = con.execute(sql, params or [])
+    return Rows([d[0] for d in cursor.description or []], cursor.fetchall())
+
+
 def _cell(value: Any) -> str:
+    import datetime as dt
+
     if value is None:
         return ""
     if isinstance(value, float):
@@ -65,10 +102,14 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str =
     """Print rows as an aligned table (long cells cut, first `limit` rows), CSV, JSON or Markdown."""
     out = out or sys.stdout
     if fmt == "csv":
+        import csv
+
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([[_cell(v) for v in row] for row in rows])
     elif fmt == "json":
+        import json
+
         json.dump([dict(zip(columns, row)) for row in rows], out, default=_cell, ensure_ascii=False, indent=1)
         out.write("\n")
     elif fmt == "markdown":
@@ -97,6 +138,8 @@ def _keep_whole(column: str) -> bool:
 def width(text: str) -> int:
     """Terminal columns `text` takes: East Asian wide and full-width characters (CJK) take
     two, combining marks none. `len()` would misalign every column after a Chinese title."""
+    import unicodedata
+
     return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
                for ch in text)
 

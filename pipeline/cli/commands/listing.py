@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.cli.common import add_command, print_rows, warehouse_from
-from warehouse import query_frame
+from pipeline.cli.common import add_command, print_rows, query_rows, warehouse_from
 from warehouse.vocabulary import FIGURE_KINDS, SOURCE_CLASSES, SOURCE_KINDS, VERIFICATION
 
 
@@ -64,7 +63,7 @@ def _filters(equal: dict, search: str | None, search_columns: tuple[str, ...]) -
 
 def _query(args, sql: str, params: list):
     with warehouse_from(args).reader() as con:
-        return query_frame(con, sql, params)
+        return query_rows(con, sql, params)
 
 
 def register(subparsers) -> None:

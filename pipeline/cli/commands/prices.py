@@ -6,14 +6,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
-import polars as pl
+from pipeline.cli.common import Rows, UserError, add_command, print_rows, query_rows, warehouse_from
 
-from infernomics._names import match_names
-from infernomics.errors import Error
-from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
-from sources.token_prices.models import canonical_model_key
-from warehouse import query_frame
+if TYPE_CHECKING:  # polars only for --by tier and stale; the other actions print DuckDB rows
+    import polars as pl
 
 ACTIONS = ("on", "cheapest", "history", "conflicts", "stale", "unmapped")
 DATED = ("on", "cheapest")
@@ -93,6 +91,9 @@ def _providers(con, args) -> list[str] | None:
     """--provider as a case-insensitive substring of provider ids; says on stderr which matched."""
     if not args.provider:
         return None
+    from infernomics._names import match_names
+    from infernomics.errors import Error
+
     try:
         matched = match_names(con, "token_price", "provider_id", args.provider, "--provider")
     except Error as err:
@@ -101,7 +102,7 @@ def _providers(con, args) -> list[str] | None:
     return matched
 
 
-def _on(con, args) -> pl.DataFrame:
+def _on(con, args) -> Rows | pl.DataFrame:
     _known(con, "model_key", args.model_key, "--model-key")
     where, params = ["TRUE"], [_date(args)]
     providers = _providers(con, args)
@@ -113,17 +114,19 @@ def _on(con, args) -> pl.DataFrame:
     if providers:
         where.append("list_contains(?, provider_id)")
         params.append(providers)
-    return query_frame(con, f"SELECT {PRICE_COLUMNS} FROM price_on(?) WHERE {' AND '.join(where)} "
+    return query_rows(con, f"SELECT {PRICE_COLUMNS} FROM price_on(?) WHERE {' AND '.join(where)} "
                             "ORDER BY model_key, provider_id, source_id", params)
 
 
-def _cheapest(con, args) -> pl.DataFrame:
+def _cheapest(con, args) -> Rows | pl.DataFrame:
     day = _date(args)
     providers = _providers(con, args)
     if args.by == "provider":
-        return query_frame(con, f"SELECT {PRICE_COLUMNS} FROM cheapest_by_provider(?) "
+        return query_rows(con, f"SELECT {PRICE_COLUMNS} FROM cheapest_by_provider(?) "
                                 "WHERE ? IS NULL OR list_contains(?, provider_id) ORDER BY blended_3to1",
                            [day, providers, providers])
+    from warehouse import query_frame
+
     tiers = _tiers(con)
     con.register("_model_tier", tiers.to_arrow())
     try:
@@ -143,6 +146,11 @@ def _tiers(con) -> pl.DataFrame:
     if not exists:
         raise UserError(f"tiering needs capability scores: table {CAPABILITY_TABLE} (trends family, Epoch AI data) "
                         "is not in this warehouse; refresh the trends assets first, or use --by provider")
+    import polars as pl
+
+    from sources.token_prices.models import canonical_model_key
+    from warehouse import query_frame
+
     scores = query_frame(con, f"SELECT model, max(mmlu) AS mmlu FROM {CAPABILITY_TABLE} WHERE mmlu IS NOT NULL GROUP BY model")
     if scores.is_empty():
         raise UserError(f"tiering needs capability scores: table {CAPABILITY_TABLE} (trends family, Epoch AI data) "
@@ -155,11 +163,11 @@ def _tiers(con) -> pl.DataFrame:
     return keyed.with_columns(tier.alias("tier"))
 
 
-def _history(con, args) -> pl.DataFrame:
+def _history(con, args) -> Rows | pl.DataFrame:
     if not args.model_key:
         raise UserError("`prices history` needs --model-key KEY (e.g. gpt-4o)")
     _known(con, "model_key", args.model_key, "--model-key")
-    return query_frame(con, """
+    return query_rows(con, """
         SELECT provider_id, model, condition, effective_from, effective_to, date_basis, end_basis,
                input_usd_per_mtok AS input, output_usd_per_mtok AS output, blended_usd_per_mtok AS blended_3to1,
                source_id, source_class, price_id
@@ -167,10 +175,10 @@ def _history(con, args) -> pl.DataFrame:
         ORDER BY effective_from NULLS FIRST, provider_id, source_id""", [args.model_key, args.all_conditions])
 
 
-def _conflicts(con, args) -> pl.DataFrame:
+def _conflicts(con, args) -> Rows | pl.DataFrame:
     _known(con, "model_key", args.model_key, "--model-key")
     where = "WHERE model_key = ?" if args.model_key else ""
-    return query_frame(con, f"""
+    return query_rows(con, f"""
         SELECT provider_id, model_variant, overlap_from, overlap_to, source_a, class_a, source_b, class_b,
                input_a, input_b, round(input_rel_diff, 4) AS input_rel_diff,
                output_a, output_b, round(output_rel_diff, 4) AS output_rel_diff
@@ -186,8 +194,8 @@ def _stale(con, args) -> pl.DataFrame:
         "source_id", "freshness", "last_success_at", "last_attempt_at", "last_status", "last_message")
 
 
-def _unmapped(con, args) -> pl.DataFrame:
-    return query_frame(con, "SELECT source_id, provider_id, model, rule FROM model_alias_unmapped")
+def _unmapped(con, args) -> Rows | pl.DataFrame:
+    return query_rows(con, "SELECT source_id, provider_id, model, rule FROM model_alias_unmapped")
 
 
 ACTION_FUNCS = {"on": _on, "cheapest": _cheapest, "history": _history, "conflicts": _conflicts,

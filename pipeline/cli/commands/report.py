@@ -26,12 +26,20 @@ Decisions:
   interval, labelled an association.
 - The builder takes a read-only connection and an output folder and imports no Dagster,
   so the CLI and the Dagster asset `report/site` (pipeline/defs/report/) share it.
+- Rendering is 80% of a build (PNG + SVG of ~90 charts), and most charts do not change
+  between two builds. Each chart gets a render key: the sha256 of the pickled matplotlib
+  Figure (every artist, datum, label and style in it) plus the matplotlib version and
+  the source of `analysis/plots.py` (the renderer). The keys are kept in
+  `charts/.render-keys.json`; a rebuild over an earlier report copies the PNG and SVG of
+  a chart whose key is unchanged instead of drawing them again. HTML and CSV are always
+  written anew (cheap). A changed point, band, caption or plotting rule changes the key.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import html
 import json
 import math
@@ -165,6 +173,10 @@ class Written:
     fits: int = 0
     series: int = 0
     claims: int = 0
+    previous: Path | None = None          # charts/ of the report being replaced, if any
+    previous_keys: dict[str, str] = field(default_factory=dict)
+    render_keys: dict[str, str] = field(default_factory=dict)
+    reused: list[str] = field(default_factory=list)
 
     def bytes(self, pattern: str = "**/*") -> int:
         return sum(p.stat().st_size for p in self.out.glob(pattern) if p.is_file())
@@ -545,10 +557,11 @@ def load(con, source: str = "") -> ReportData:
 
 
 def build_report(con, out: Path, families: list[str] | None = None, source: str = "",
-                 show_progress: bool | None = False) -> Written:
+                 show_progress: bool | None = False, previous: Path | None = None) -> Written:
     """Write the site into `out` (index.html, one page per family, charts/ with PNG, SVG, CSV).
 
-    `show_progress`: None = a progress line when stderr is a terminal; False = none."""
+    `show_progress`: None = a progress line when stderr is a terminal; False = none.
+    `previous`: the charts/ folder of an earlier report, whose unchanged charts are copied."""
     data = load(con, source)
     out = Path(out)
     charts = out / "charts"
@@ -560,7 +573,7 @@ def build_report(con, out: Path, families: list[str] | None = None, source: str 
     n_series = sum(data.fits.filter(pl.col("family") == p.key)["series"].n_unique() for p in pages)
     n_bench = len({json.loads(r["params"])["benchmark"] for r in _epoch_rows(data)}) if "capability_price" in keys else 0
     progress = Progress(len(wanted) + n_series + n_bench, "report", enabled=show_progress)
-    written = Written(out)
+    written = Written(out, previous=previous, previous_keys=_previous_keys(previous))
     drawn: dict[str, str] = {}
     for chart in wanted:
         progress.step(chart.name)
@@ -573,6 +586,7 @@ def build_report(con, out: Path, families: list[str] | None = None, source: str 
     _write_page(out, "index.html", "infernomics: the economics of AI inference", _landing(pages, data, drawn),
                 pages, written, data)
     progress.close()
+    (charts / RENDER_KEYS).write_text(json.dumps(written.render_keys, indent=0, sort_keys=True) + "\n")
     (out / MARKER).write_text("a folder written by `infernomics report`; rebuilt whole on each run\n")
     written.fits = data.fits.height
     written.claims = data.claims.height
@@ -594,7 +608,8 @@ def publish_report(con, out: Path, families: list[str] | None = None, source: st
     building = out.with_name(f".{out.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     try:
-        written = build_report(con, building, families, source, show_progress)
+        previous = out / "charts" if (out / MARKER).exists() else None
+        written = build_report(con, building, families, source, show_progress, previous=previous)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -628,7 +643,8 @@ def report(args: argparse.Namespace) -> int:
     with wh.reader() as con:
         written = publish_report(con, out, args.family, source=str(wh.path), show_progress=None)
     print(f"wrote {out / 'index.html'}: {len(written.pages)} pages, {written.fits} fits of {written.series} series, "
-          f"{written.claims} claim checks, {len(written.charts)} charts (PNG, SVG and CSV) in {out / 'charts'}; "
+          f"{written.claims} claim checks, {len(written.charts)} charts (PNG, SVG and CSV) in {out / 'charts'} "
+          f"({len(written.reused)} unchanged since the last build, copied); "
           f"landing page {written.bytes('index.html') / 1024:.0f} KiB, everything {written.bytes() / 2**20:.1f} MiB")
     return 0
 
@@ -750,8 +766,12 @@ def _save(fig, charts: Path, name: str, points: pl.DataFrame | None, caption: st
           title: str = "") -> str:
     """Write NAME.png, NAME.svg and NAME.csv; return the figure's HTML (lazy image, links)."""
     plots = _plots()
-    for fmt in ("png", "svg"):
-        (charts / f"{name}.{fmt}").write_bytes(plots.render(fig, fmt))
+    key = _render_key(fig)
+    if key is not None:
+        written.render_keys[name] = key
+    if key is None or not _reuse(written, charts, name, key):
+        for fmt in ("png", "svg"):
+            (charts / f"{name}.{fmt}").write_bytes(plots.render(fig, fmt))
     links = [f"<a href='charts/{name}.svg'>SVG</a>"]
     if points is not None:
         _csv_ready(points).write_csv(charts / f"{name}.csv")
@@ -762,6 +782,68 @@ def _save(fig, charts: Path, name: str, points: pl.DataFrame | None, caption: st
     return (f"<figure><a href='charts/{name}.svg'><img src='charts/{name}.png' loading=lazy decoding=async "
             f"width={w} height={h} alt='{alt}'></a><figcaption>{html.escape(caption)} "
             f"{' &middot; '.join(links)}</figcaption></figure>")
+
+
+RENDER_KEYS = ".render-keys.json"
+
+
+@functools.lru_cache(maxsize=1)
+def _renderer_version() -> bytes:
+    import matplotlib
+
+    from analysis import plots
+
+    return f"matplotlib {matplotlib.__version__}\n".encode() + Path(plots.__file__).read_bytes()
+
+
+def _render_key(fig) -> str | None:
+    """What the chart's PNG and SVG are a function of: the figure itself and the renderer.
+    A key that differs when nothing changed costs a redraw, never a stale chart."""
+    import hashlib
+    import io
+    import pickle
+    import types
+
+    from matplotlib.transforms import TransformNode
+
+    class KeyPickler(pickle.Pickler):
+        def reducer_override(self, obj):
+            if isinstance(obj, types.FunctionType):  # tick formatters are closures: code and cell values
+                cells = tuple(c.cell_contents for c in obj.__closure__ or ())
+                return tuple, ((obj.__module__, obj.__qualname__, obj.__code__.co_code, cells),)
+            if isinstance(obj, TransformNode):  # its `_parents` are keyed by id(): left out
+                state = {k: v for k, v in obj.__getstate__().items() if k != "_parents"}
+                return tuple, ((type(obj).__qualname__, sorted(state.items(), key=lambda kv: kv[0])),)
+            return NotImplemented
+
+    buffer = io.BytesIO()
+    try:
+        KeyPickler(buffer, protocol=5).dump(fig)
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError):
+        return None  # a figure holding something unpicklable is always drawn
+    return hashlib.sha256(_renderer_version() + buffer.getvalue()).hexdigest()
+
+
+def _previous_keys(previous: Path | None) -> dict[str, str]:
+    try:
+        return json.loads((previous / RENDER_KEYS).read_text()) if previous else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _reuse(written: Written, charts: Path, name: str, key: str) -> bool:
+    """Copy NAME.png and NAME.svg from the report being replaced when their key is unchanged."""
+    import shutil
+
+    if written.previous is None or written.previous_keys.get(name) != key:
+        return False
+    sources = [written.previous / f"{name}.{fmt}" for fmt in ("png", "svg")]
+    if not all(p.is_file() for p in sources):
+        return False
+    for src in sources:
+        shutil.copyfile(src, charts / src.name)
+    written.reused.append(name)
+    return True
 
 
 def _fit_table(fam: pl.DataFrame, link: bool = True) -> str:
