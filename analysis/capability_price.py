@@ -61,7 +61,7 @@ class Threshold:
     model: str
     release_date: dt.date
     lower: float
-    upper: float | None          # exclusive; None = unbounded (Arena ELO)
+    upper: float | None  # exclusive; None = unbounded (Arena ELO)
     obs_id: str
 
 
@@ -78,7 +78,7 @@ class CapabilityFit:
     end_date: dt.date
     slope_log10_per_day: float
     intercept_log10: float
-    factor_per_year: float       # price reduction factor per year (>1 = falling)
+    factor_per_year: float  # price reduction factor per year (>1 = falling)
     factor_low: float
     factor_high: float
     r2: float
@@ -95,12 +95,10 @@ def prepare(observations: pl.DataFrame) -> pl.DataFrame:
     per benchmark. Returns the rows the method walks, in walk order.
     """
     return (
-        observations
-        .with_columns(pl.col("model").replace(MODEL_RENAMES))
+        observations.with_columns(pl.col("model").replace(MODEL_RENAMES))
         .filter(pl.col("price_usd_per_mtok").is_not_null() & pl.col("release_date").is_not_null())
         .filter(~pl.col("model").is_in(sorted(EXCLUDED_MODELS)))
-        .sort(["release_date", "price_usd_per_mtok", "model"], descending=[False, True, False],
-              maintain_order=True)
+        .sort(["release_date", "price_usd_per_mtok", "model"], descending=[False, True, False], maintain_order=True)
     )
 
 
@@ -127,8 +125,7 @@ def thresholds(obs: pl.DataFrame, benchmark: str) -> list[Threshold]:
         if benchmark in MULTIPLE_CHOICE and row[benchmark] < MIN_MC_THRESHOLD:
             continue
         upper = 100.0 if benchmark in PERCENT_BENCHMARKS else None
-        out.append(Threshold(benchmark, row["model"], row["release_date"], float(row[benchmark]),
-                             upper, row["obs_id"]))
+        out.append(Threshold(benchmark, row["model"], row["release_date"], float(row[benchmark]), upper, row["obs_id"]))
     return out
 
 
@@ -160,18 +157,29 @@ def fit_path(path: pl.DataFrame, th: Threshold, level: float = LEVEL) -> Capabil
     lo, hi = res.slope - tq * res.stderr, res.slope + tq * res.stderr
     span = (days.max() - days.min()) / 365.25
     return CapabilityFit(
-        benchmark=th.benchmark, threshold_model=th.model, lower=th.lower, upper=th.upper, n=n,
-        start_date=path["release_date"][0], end_date=path["release_date"][-1],
-        slope_log10_per_day=float(res.slope), intercept_log10=float(res.intercept),
+        benchmark=th.benchmark,
+        threshold_model=th.model,
+        lower=th.lower,
+        upper=th.upper,
+        n=n,
+        start_date=path["release_date"][0],
+        end_date=path["release_date"][-1],
+        slope_log10_per_day=float(res.slope),
+        intercept_log10=float(res.intercept),
         factor_per_year=10 ** (-365 * res.slope),
-        factor_low=10 ** (-365 * hi), factor_high=10 ** (-365 * lo),
-        r2=float(res.rvalue ** 2), level=level, kept_obs_ids=path["obs_id"].to_list(),
-        threshold_obs_id=th.obs_id, flags=["span_under_one_year"] if span < 1 else [],
+        factor_low=10 ** (-365 * hi),
+        factor_high=10 ** (-365 * lo),
+        r2=float(res.rvalue**2),
+        level=level,
+        kept_obs_ids=path["obs_id"].to_list(),
+        threshold_obs_id=th.obs_id,
+        flags=["span_under_one_year"] if span < 1 else [],
     )
 
 
-def capability_fits(observations: pl.DataFrame, benchmarks: list[str] | None = None,
-                    level: float = LEVEL) -> list[CapabilityFit]:
+def capability_fits(
+    observations: pl.DataFrame, benchmarks: list[str] | None = None, level: float = LEVEL
+) -> list[CapabilityFit]:
     """Every benchmark/threshold fit with >= 4 kept points, in benchmark then threshold order."""
     obs = prepare(observations)
     fits: list[CapabilityFit] = []
@@ -187,13 +195,25 @@ def capability_fits(observations: pl.DataFrame, benchmarks: list[str] | None = N
 
 def fits_frame(fits: list[CapabilityFit]) -> pl.DataFrame:
     """Fits as a table (one row per fit) for display and storage."""
-    return pl.DataFrame([{
-        "benchmark": f.benchmark, "threshold_model": f.threshold_model, "lower": f.lower,
-        "upper": f.upper if f.upper is not None else math.inf, "n": f.n,
-        "start_date": f.start_date, "end_date": f.end_date,
-        "factor_per_year": f.factor_per_year, "factor_low": f.factor_low,
-        "factor_high": f.factor_high, "r2": f.r2, "level": f.level,
-    } for f in fits])
+    return pl.DataFrame(
+        [
+            {
+                "benchmark": f.benchmark,
+                "threshold_model": f.threshold_model,
+                "lower": f.lower,
+                "upper": f.upper if f.upper is not None else math.inf,
+                "n": f.n,
+                "start_date": f.start_date,
+                "end_date": f.end_date,
+                "factor_per_year": f.factor_per_year,
+                "factor_low": f.factor_low,
+                "factor_high": f.factor_high,
+                "r2": f.r2,
+                "level": f.level,
+            }
+            for f in fits
+        ]
+    )
 
 
 @formula("capability_price_decline")
@@ -236,10 +256,14 @@ def capability_price_decline(price, score) -> float:
 #   observation on the day it took effect, as in Epoch's own files.
 # --------------------------------------------------------------------------------------
 
-HUB_BENCHMARKS = {"GPQA Diamond": "gpqa_diamond", "SWE-bench Verified": "swe_bench_verified",
-                  "MATH Level 5": "math_level_5", "ECI": "eci",
-                  "Artificial Analysis Coding Index": "aa_coding_index"}
-INDEX_BENCHMARKS = {"ECI", "Artificial Analysis Coding Index"}     # scores used as published, unbounded above
+HUB_BENCHMARKS = {
+    "GPQA Diamond": "gpqa_diamond",
+    "SWE-bench Verified": "swe_bench_verified",
+    "MATH Level 5": "math_level_5",
+    "ECI": "eci",
+    "Artificial Analysis Coding Index": "aa_coding_index",
+}
+INDEX_BENCHMARKS = {"ECI", "Artificial Analysis Coding Index"}  # scores used as published, unbounded above
 REASONING_CHOICES = ("excluded", "included")
 PRICE_BASES = ("cheapest", "first_party", "median")
 FIRST_PRICE_GRACE_DAYS = 120
@@ -253,8 +277,8 @@ PRICE_FLOOR_USD_PER_MTOK = 0.01
 class Variant:
     """One way to read "the price of capability": which models count and whose price."""
 
-    reasoning: str      # excluded | included
-    price: str          # cheapest | first_party | median
+    reasoning: str  # excluded | included
+    price: str  # cheapest | first_party | median
 
     @property
     def slug(self) -> str:
@@ -262,13 +286,16 @@ class Variant:
 
     @property
     def label(self) -> str:
-        who = {"cheapest": "cheapest provider", "first_party": "first-party price",
-               "median": "median across providers"}[self.price]
+        who = {
+            "cheapest": "cheapest provider",
+            "first_party": "first-party price",
+            "median": "median across providers",
+        }[self.price]
         return f"reasoning models {self.reasoning}, {who}"
 
 
 VARIANTS = [Variant(r, p) for r in REASONING_CHOICES for p in PRICE_BASES]
-HEADLINE = Variant("excluded", "cheapest")      # closest to Epoch's 2025 choice
+HEADLINE = Variant("excluded", "cheapest")  # closest to Epoch's 2025 choice
 
 
 def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
@@ -287,14 +314,15 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
     ids of all of them).
     """
     rows: list[dict] = []
-    rows_of = intervals.filter(pl.col("blended_usd_per_mtok").is_not_null()
-                               & (pl.col("blended_usd_per_mtok") >= PRICE_FLOOR_USD_PER_MTOK))
+    rows_of = intervals.filter(
+        pl.col("blended_usd_per_mtok").is_not_null() & (pl.col("blended_usd_per_mtok") >= PRICE_FLOOR_USD_PER_MTOK)
+    )
     if basis == "first_party":
         rows_of = rows_of.filter(pl.col("is_first_party").fill_null(False))
     elif basis == "median":
         rows_of = rows_of.filter(~pl.col("provider_is_reseller").fill_null(False))
     grouped: dict[str, list[dict]] = {}
-    for r in rows_of.sort("model_key", "valid_from").to_dicts():     # plain dicts: thousands of small groups
+    for r in rows_of.sort("model_key", "valid_from").to_dicts():  # plain dicts: thousands of small groups
         grouped.setdefault(r["model_key"], []).append(r)
     for key, recs in grouped.items():
         cuts = sorted({r["valid_from"] for r in recs} | {r["valid_to"] for r in recs if r["valid_to"] is not None})
@@ -308,25 +336,35 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
             for r in live:
                 top[r["provider_id"]] = min(top.get(r["provider_id"], 99), r.get("precedence") or 99)
             live = [r for r in live if (r.get("precedence") or 99) == top[r["provider_id"]]]
-            if basis == "median":     # each provider's lowest live price, then the median across providers
+            if basis == "median":  # each provider's lowest live price, then the median across providers
                 per: dict[str, dict] = {}
                 for r in sorted(live, key=lambda r: r["blended_usd_per_mtok"]):
                     per.setdefault(r["provider_id"], r)
                 price = float(np.median([r["blended_usd_per_mtok"] for r in per.values()]))
                 # the rows nearest the median first: they are the ones that set it
                 near = sorted(per.values(), key=lambda r: (abs(r["blended_usd_per_mtok"] - price), r["provider_id"]))
-                provider, figs = f"median of {len(per)} providers", list(dict.fromkeys(r["blended_figure_id"] for r in near))
+                provider, figs = (
+                    f"median of {len(per)} providers",
+                    list(dict.fromkeys(r["blended_figure_id"] for r in near)),
+                )
             else:
                 best = min(live, key=lambda r: (r["blended_usd_per_mtok"], r["provider_id"]))
                 price, provider, figs = best["blended_usd_per_mtok"], best["provider_id"], [best["blended_figure_id"]]
             if steps and steps[-1]["valid_to"] == day and abs(steps[-1]["price"] - price) < 1e-12:
                 steps[-1]["valid_to"] = end
                 continue
-            steps.append(dict(model_key=key, valid_from=day, valid_to=end, price=price, provider=provider,
-                              figure_ids=figs))
+            steps.append(
+                dict(model_key=key, valid_from=day, valid_to=end, price=price, provider=provider, figure_ids=figs)
+            )
         rows += steps
-    schema = {"model_key": pl.String, "valid_from": pl.Date, "valid_to": pl.Date, "price": pl.Float64,
-              "provider": pl.String, "figure_ids": pl.List(pl.String)}
+    schema = {
+        "model_key": pl.String,
+        "valid_from": pl.Date,
+        "valid_to": pl.Date,
+        "price": pl.Float64,
+        "provider": pl.String,
+        "figure_ids": pl.List(pl.String),
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -337,18 +375,31 @@ def best_scores(scores: pl.DataFrame, variant: Variant) -> pl.DataFrame:
     reasoning_effort, release_date, score_figure_id, is_reasoning`. Percentages for the
     Hub's percentage benchmarks, the index value for the ECI.
     """
-    s = scores.filter(pl.col("benchmark").is_in(list(HUB_BENCHMARKS)) & pl.col("model_key").is_not_null()
-                      & pl.col("release_date").is_not_null())
+    s = scores.filter(
+        pl.col("benchmark").is_in(list(HUB_BENCHMARKS))
+        & pl.col("model_key").is_not_null()
+        & pl.col("release_date").is_not_null()
+    )
     if variant.reasoning == "excluded":
         s = s.filter(~pl.col("is_reasoning").fill_null(False) & pl.col("reasoning_effort").is_null())
-    s = s.with_columns(pl.when(pl.col("benchmark").is_in(list(INDEX_BENCHMARKS))).then(pl.col("score"))
-                       .otherwise(pl.col("score_fraction") * 100).alias("value")).filter(pl.col("value").is_not_null())
-    return (s.sort(["model_base", "benchmark", "value", "model_version"], descending=[False, False, True, False])
-            .unique(["model_base", "benchmark"], keep="first", maintain_order=True))
+    s = s.with_columns(
+        pl.when(pl.col("benchmark").is_in(list(INDEX_BENCHMARKS)))
+        .then(pl.col("score"))
+        .otherwise(pl.col("score_fraction") * 100)
+        .alias("value")
+    ).filter(pl.col("value").is_not_null())
+    return s.sort(["model_base", "benchmark", "value", "model_version"], descending=[False, False, True, False]).unique(
+        ["model_base", "benchmark"], keep="first", maintain_order=True
+    )
 
 
-def hub_observations(scores: pl.DataFrame, intervals: pl.DataFrame, variant: Variant,
-                     as_of: dt.date | None = None, steps: pl.DataFrame | None = None) -> pl.DataFrame:
+def hub_observations(
+    scores: pl.DataFrame,
+    intervals: pl.DataFrame,
+    variant: Variant,
+    as_of: dt.date | None = None,
+    steps: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Observations in the method's shape for one variant (rules in the section comment).
 
     Columns: `obs_id, model, model_key, release_date` (the observation's date),
@@ -374,7 +425,7 @@ def hub_observations(scores: pl.DataFrame, intervals: pl.DataFrame, variant: Var
         last_price = None
         for step in by_key.get(key, []):
             if step["valid_to"] is not None and step["valid_to"] <= release:
-                continue                                    # before the model existed
+                continue  # before the model existed
             if last_price is None:
                 if step["valid_from"] <= release:
                     day, note = release, None
@@ -387,17 +438,37 @@ def hub_observations(scores: pl.DataFrame, intervals: pl.DataFrame, variant: Var
                     continue
                 day, note = step["valid_from"], "price change"
             last_price = step["price"]
-            rows.append(dict(obs_id=f"{base}@{day}", model=base, model_key=key, release_date=day,
-                             model_release_date=release, price_usd_per_mtok=step["price"], provider=step["provider"],
-                             price_figure_ids=step["figure_ids"], date_note=note, **extra))
-    schema = {"obs_id": pl.String, "model": pl.String, "model_key": pl.String, "release_date": pl.Date,
-              "model_release_date": pl.Date, "price_usd_per_mtok": pl.Float64, "provider": pl.String,
-              "price_figure_ids": pl.List(pl.String), "date_note": pl.String}
+            rows.append(
+                dict(
+                    obs_id=f"{base}@{day}",
+                    model=base,
+                    model_key=key,
+                    release_date=day,
+                    model_release_date=release,
+                    price_usd_per_mtok=step["price"],
+                    provider=step["provider"],
+                    price_figure_ids=step["figure_ids"],
+                    date_note=note,
+                    **extra,
+                )
+            )
+    schema = {
+        "obs_id": pl.String,
+        "model": pl.String,
+        "model_key": pl.String,
+        "release_date": pl.Date,
+        "model_release_date": pl.Date,
+        "price_usd_per_mtok": pl.Float64,
+        "provider": pl.String,
+        "price_figure_ids": pl.List(pl.String),
+        "date_note": pl.String,
+    }
     for name in HUB_BENCHMARKS:
         schema |= {name: pl.Float64, f"{name}|figure": pl.String, f"{name}|version": pl.String}
     frame = pl.DataFrame(rows, schema=schema, strict=False) if rows else pl.DataFrame(schema=schema)
-    return frame.sort(["release_date", "price_usd_per_mtok", "model"], descending=[False, True, False],
-                      maintain_order=True)
+    return frame.sort(
+        ["release_date", "price_usd_per_mtok", "model"], descending=[False, True, False], maintain_order=True
+    )
 
 
 @dataclass
@@ -410,16 +481,19 @@ class HubPath:
     fit: CapabilityFit | None
 
 
-def hub_paths(obs: pl.DataFrame, variant: Variant, benchmarks: list[str] | None = None,
-              level: float = LEVEL) -> list[HubPath]:
+def hub_paths(
+    obs: pl.DataFrame, variant: Variant, benchmarks: list[str] | None = None, level: float = LEVEL
+) -> list[HubPath]:
     """Every threshold's path (fits where >= 4 points were kept), benchmark then threshold order."""
     out = []
     for bench in benchmarks or list(HUB_BENCHMARKS):
         if bench not in obs.columns:
             continue
         # only this benchmark's columns: the walk copies rows, the other benchmarks are dead weight
-        sub = obs.select([c for c in obs.columns if c not in HUB_BENCHMARKS and "|" not in c]
-                         + [bench, f"{bench}|figure", f"{bench}|version"]).filter(pl.col(bench).is_not_null())
+        sub = obs.select(
+            [c for c in obs.columns if c not in HUB_BENCHMARKS and "|" not in c]
+            + [bench, f"{bench}|figure", f"{bench}|version"]
+        ).filter(pl.col(bench).is_not_null())
         for th in thresholds(sub, bench):
             path = cheapest_path(sub, th)
             out.append(HubPath(variant, th, path, fit_path(path, th, level)))
@@ -439,8 +513,8 @@ class WindowMeasure:
     end_obs_id: str
     start_model: str
     end_model: str
-    observed_multiple: float          # x cheaper: start_price / end_price
-    n: int                            # points in the window fit (start point included)
+    observed_multiple: float  # x cheaper: start_price / end_price
+    n: int  # points in the window fit (start point included)
     fit_multiple: float | None
     fit_low: float | None
     fit_high: float | None
@@ -461,8 +535,9 @@ def window_measure(path: pl.DataFrame, start: dt.date, end: dt.date, level: floa
         return "no priced model met the threshold by the window's start"
     inside = [r for r in rows if start < r["release_date"] <= end]
     first, last = before[-1], (inside[-1] if inside else before[-1])
-    days = np.array([(start - dt.date(1970, 1, 1)).days]
-                    + [(r["release_date"] - dt.date(1970, 1, 1)).days for r in inside], float)
+    days = np.array(
+        [(start - dt.date(1970, 1, 1)).days] + [(r["release_date"] - dt.date(1970, 1, 1)).days for r in inside], float
+    )
     prices = np.array([first["price_usd_per_mtok"]] + [r["price_usd_per_mtok"] for r in inside], float)
     fit_m = fit_lo = fit_hi = None
     if days.size >= MIN_KEPT:
@@ -472,11 +547,22 @@ def window_measure(path: pl.DataFrame, start: dt.date, end: dt.date, level: floa
         fit_m = 10 ** (-res.slope * width)
         ends = [10 ** (-(res.slope - tq * res.stderr) * width), 10 ** (-(res.slope + tq * res.stderr) * width)]
         fit_lo, fit_hi = min(ends), max(ends)
-    return WindowMeasure(start=start, end=end, start_price=first["price_usd_per_mtok"],
-                         end_price=last["price_usd_per_mtok"], start_obs_id=first["obs_id"], end_obs_id=last["obs_id"],
-                         start_model=first["model"], end_model=last["model"],
-                         observed_multiple=first["price_usd_per_mtok"] / last["price_usd_per_mtok"],
-                         n=int(days.size), fit_multiple=fit_m, fit_low=fit_lo, fit_high=fit_hi, level=level)
+    return WindowMeasure(
+        start=start,
+        end=end,
+        start_price=first["price_usd_per_mtok"],
+        end_price=last["price_usd_per_mtok"],
+        start_obs_id=first["obs_id"],
+        end_obs_id=last["obs_id"],
+        start_model=first["model"],
+        end_model=last["model"],
+        observed_multiple=first["price_usd_per_mtok"] / last["price_usd_per_mtok"],
+        n=int(days.size),
+        fit_multiple=fit_m,
+        fit_low=fit_lo,
+        fit_high=fit_hi,
+        level=level,
+    )
 
 
 @formula("capability_window_decline")

@@ -8,7 +8,7 @@ verification `value_mismatch` rather than being corrected or hidden.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from analysis.formulas import agrees_within_rounding, derive, formula
 
@@ -23,16 +23,21 @@ def recompute_stated_change(
 ) -> tuple[dict, list[dict]]:
     """Recompute a stated percentage decline from its two endpoint figures and check it."""
     figure, lineage = derive(
-        derived_id, "pct_change", {"before": before, "after": after},
-        metric="pct_change", entity_kind="market", entity=entity, unit="%",
-        period_start=before.get("period_start"), period_end=after.get("period_end"),
+        derived_id,
+        "pct_change",
+        {"before": before, "after": after},
+        metric="pct_change",
+        entity_kind="market",
+        entity=entity,
+        unit="%",
+        period_start=before.get("period_start"),
+        period_end=after.get("period_end"),
     )
     stated = -float(stated_decline["value"])
     ok = agrees_within_rounding(figure["value"], stated)
     figure["verification"] = "verified" if ok else "value_mismatch"
-    figure["notes"] = (
-        f"recomputed {figure['value']:.3f}% vs stated {stated:g}%: "
-        + ("agrees within rounding" if ok else "DISAGREES beyond rounding")
+    figure["notes"] = f"recomputed {figure['value']:.3f}% vs stated {stated:g}%: " + (
+        "agrees within rounding" if ok else "DISAGREES beyond rounding"
     )
     lineage.append({"figure_id": derived_id, "input_figure_id": stated_decline["figure_id"], "role": "checked_against"})
     return figure, lineage
@@ -46,8 +51,11 @@ def derived_claim_checks(figures_by_id: Mapping[str, Mapping]) -> tuple[list[dic
     out_figures, out_lineage = [], []
     if all(k in figures_by_id for k in (P34_BEFORE, P34_AFTER, P34_STATED)):
         fig, lin = recompute_stated_change(
-            P34_DERIVED, figures_by_id[P34_BEFORE], figures_by_id[P34_AFTER],
-            figures_by_id[P34_STATED], "AI models for software development",
+            P34_DERIVED,
+            figures_by_id[P34_BEFORE],
+            figures_by_id[P34_AFTER],
+            figures_by_id[P34_STATED],
+            "AI models for software development",
         )
         out_figures.append(fig)
         out_lineage.extend(lin)
@@ -76,16 +84,19 @@ def derived_claim_checks(figures_by_id: Mapping[str, Mapping]) -> tuple[list[dic
 BY_SOME_MEASURES = "consistent by some measures"
 
 
-def measure_supports(bound: str, claimed: float, observed: float, *, claimed_low: float | None = None,
-                     claimed_high: float | None = None) -> tuple[bool, str]:
+def measure_supports(
+    bound: str, claimed: float, observed: float, *, claimed_low: float | None = None, claimed_high: float | None = None
+) -> tuple[bool, str]:
     """Whether one measure's observed multiple supports a claimed multiple, and the rule used."""
     if bound == ">":
-        ok = observed > claimed * (1 + 1e-9)      # exactly 100x (26.25 -> 0.2625) is 99%, not more
+        ok = observed > claimed * (1 + 1e-9)  # exactly 100x (26.25 -> 0.2625) is 99%, not more
         return ok, f"observed {_x(observed)} {'>' if ok else '<='} claimed {_x(claimed)}"
     lo, hi = claimed_low if claimed_low is not None else claimed, claimed_high if claimed_high is not None else claimed
     ok = lo <= observed <= hi
-    return ok, (f"observed {_x(observed)} {'inside' if ok else 'outside'} the range the claim's rounding covers "
-                f"[{_x(lo)}, {_x(hi)}]")
+    return ok, (
+        f"observed {_x(observed)} {'inside' if ok else 'outside'} the range the claim's rounding covers "
+        f"[{_x(lo)}, {_x(hi)}]"
+    )
 
 
 def by_some_measures(measures: list[dict], claim_text: str, shown: int = 8) -> tuple[str, str]:

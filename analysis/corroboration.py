@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 DIMENSIONS = ("value", "bound", "unit", "period")
 RELATIONS = ("same_claim", "restates", "derived_from")
@@ -29,8 +29,8 @@ RELATIONS = ("same_claim", "restates", "derived_from")
 
 @dataclass(frozen=True)
 class Agreement:
-    differences: tuple[str, ...]   # subset of DIMENSIONS, in that order
-    details: tuple[str, ...]       # one line per difference, both sides' values
+    differences: tuple[str, ...]  # subset of DIMENSIONS, in that order
+    details: tuple[str, ...]  # one line per difference, both sides' values
 
     @property
     def agrees(self) -> bool:
@@ -48,7 +48,7 @@ def stated_half_unit(value: float) -> float:
     if "e" in text:
         return abs(value) * 1e-6
     decimals = len(text.split(".")[1])
-    return 0.5 * 10 ** -decimals
+    return 0.5 * 10**-decimals
 
 
 def values_agree(a: float | None, b: float | None) -> bool:
@@ -81,7 +81,9 @@ def _show_value(f: Mapping) -> str:
 
 def _show_period(f: Mapping) -> str:
     as_of, start, end = _period(f)
-    parts = ([f"as of {as_of}"] if as_of else []) + ([" to ".join(x or "?" for x in (start, end))] if start or end else [])
+    parts = ([f"as of {as_of}"] if as_of else []) + (
+        [" to ".join(x or "?" for x in (start, end))] if start or end else []
+    )
     return ", ".join(parts) or "not stated"
 
 
@@ -89,8 +91,9 @@ def check_agreement(figure: Mapping, other: Mapping) -> Agreement:
     """Compare two figure rows (dicts with the figure table's columns)."""
     differences, details = [], []
     if figure.get("bound") == "range" or other.get("bound") == "range":
-        same_value = (values_agree(figure.get("value_low"), other.get("value_low"))
-                      and values_agree(figure.get("value_high"), other.get("value_high")))
+        same_value = values_agree(figure.get("value_low"), other.get("value_low")) and values_agree(
+            figure.get("value_high"), other.get("value_high")
+        )
     else:
         same_value = values_agree(figure.get("value"), other.get("value"))
     if not same_value:

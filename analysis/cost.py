@@ -18,7 +18,7 @@ Stable names (the benchmarks family calls them for measured runs; see docs/hardw
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from analysis.formulas import derive, formula
 
@@ -67,8 +67,9 @@ def kv_cache_bytes_per_token(layers: float, kv_heads: float, head_dim: float, kv
     return 2.0 * layers * kv_heads * head_dim * kv_bytes_per_value
 
 
-def decode_bytes_per_step(params_b: float, weight_bytes_per_param: float, batch: float,
-                          context_tokens: float, kv_bytes_per_token: float) -> float:
+def decode_bytes_per_step(
+    params_b: float, weight_bytes_per_param: float, batch: float, context_tokens: float, kv_bytes_per_token: float
+) -> float:
     """Bytes read from GPU memory by one decode step = every weight once
     (params_b * 1e9 * weight_bytes_per_param) + the KV cache of every sequence in the batch
     (batch * context_tokens * kv_bytes_per_token)."""
@@ -79,9 +80,15 @@ def decode_bytes_per_step(params_b: float, weight_bytes_per_param: float, batch:
 
 
 @formula("decode_tokens_per_s_ceiling", 1)
-def decode_tokens_per_s_ceiling(gpus: float, mem_bandwidth_tbps: float, params_b: float,
-                                weight_bytes_per_param: float, batch: float, context_tokens: float,
-                                kv_bytes_per_token: float) -> float:
+def decode_tokens_per_s_ceiling(
+    gpus: float,
+    mem_bandwidth_tbps: float,
+    params_b: float,
+    weight_bytes_per_param: float,
+    batch: float,
+    context_tokens: float,
+    kv_bytes_per_token: float,
+) -> float:
     """Upper bound on decode throughput (output tokens/s) from memory bandwidth:
     gpus * mem_bandwidth_tbps * 1e12 / decode_bytes_per_step * batch.
 
@@ -102,9 +109,15 @@ def decode_tokens_per_s_ceiling(gpus: float, mem_bandwidth_tbps: float, params_b
 
 
 @formula("decode_floor_usd_per_mtok", 1)
-def decode_floor_usd_per_mtok(usd_per_gpu_hour: float, mem_bandwidth_tbps: float, params_b: float,
-                              weight_bytes_per_param: float, batch: float, context_tokens: float,
-                              kv_bytes_per_token: float) -> float:
+def decode_floor_usd_per_mtok(
+    usd_per_gpu_hour: float,
+    mem_bandwidth_tbps: float,
+    params_b: float,
+    weight_bytes_per_param: float,
+    batch: float,
+    context_tokens: float,
+    kv_bytes_per_token: float,
+) -> float:
     """Lowest possible USD per million output tokens for decode on this GPU at this price:
     usd_per_gpu_hour / (decode_tokens_per_s_ceiling on one GPU * 3600) * 1e6.
 
@@ -114,8 +127,9 @@ def decode_floor_usd_per_mtok(usd_per_gpu_hour: float, mem_bandwidth_tbps: float
     higher by the bandwidth efficiency actually reached, prefill time, idle capacity and
     everything else a serving system spends.
     """
-    ceiling = decode_tokens_per_s_ceiling(1.0, mem_bandwidth_tbps, params_b, weight_bytes_per_param,
-                                          batch, context_tokens, kv_bytes_per_token)
+    ceiling = decode_tokens_per_s_ceiling(
+        1.0, mem_bandwidth_tbps, params_b, weight_bytes_per_param, batch, context_tokens, kv_bytes_per_token
+    )
     return usd_per_mtok(1.0, usd_per_gpu_hour, ceiling)
 
 
@@ -149,8 +163,9 @@ def optimisation_roi(cost_before: float, cost_after: float, investment: float) -
     return (cost_before - cost_after) / investment
 
 
-def derive_cost_per_mtok(figure_id: str, basis: str, *, gpus: Mapping, price: Mapping,
-                         throughput: Mapping, entity: str, **fields) -> tuple[dict, list[dict]]:
+def derive_cost_per_mtok(
+    figure_id: str, basis: str, *, gpus: Mapping, price: Mapping, throughput: Mapping, entity: str, **fields
+) -> tuple[dict, list[dict]]:
     """A $/Mtok derived figure and its lineage from three input figures (dicts with
     `figure_id` and `value`): the GPU count, the rental price (USD/GPU-hour) and the
     throughput (tokens/s of the whole deployment). `basis` is 'output' or 'total' and picks
@@ -159,9 +174,16 @@ def derive_cost_per_mtok(figure_id: str, basis: str, *, gpus: Mapping, price: Ma
         raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
     key = f"usd_per_mtok_{basis}@1"
     role = f"{basis}_tokens_per_s"
-    return derive(figure_id, key, {"gpus": gpus, "usd_per_gpu_hour": price, role: throughput},
-                  metric=f"usd_per_mtok_{basis}", entity_kind="gpu_deployment", entity=entity,
-                  unit="USD/Mtok", **fields)
+    return derive(
+        figure_id,
+        key,
+        {"gpus": gpus, "usd_per_gpu_hour": price, role: throughput},
+        metric=f"usd_per_mtok_{basis}",
+        entity_kind="gpu_deployment",
+        entity=entity,
+        unit="USD/Mtok",
+        **fields,
+    )
 
 
 # A reference decode scenario for the pipeline's floor figures: a 70B-parameter dense model
@@ -182,18 +204,34 @@ def reference_decode_floors(inputs_by_sku: Mapping[str, Mapping[str, Mapping]]) 
     ({sku: {"usd_per_gpu_hour": fig, "mem_bandwidth_tbps": fig}}) under REFERENCE_DECODE.
     Returns (figure rows: the shared assumptions then one derived figure per sku, lineage rows)."""
     assumptions = {
-        role: {"figure_id": f"{REFERENCE_PREFIX}/{role}", "source_id": "infernomics-derived", "metric": role,
-               "entity_kind": "scenario", "entity": "decode-floor-reference", "value": value, "unit": unit,
-               "bound": "=", "kind": "assumption", "verification": "unverified", "notes": why}
+        role: {
+            "figure_id": f"{REFERENCE_PREFIX}/{role}",
+            "source_id": "infernomics-derived",
+            "metric": role,
+            "entity_kind": "scenario",
+            "entity": "decode-floor-reference",
+            "value": value,
+            "unit": unit,
+            "bound": "=",
+            "kind": "assumption",
+            "verification": "unverified",
+            "notes": why,
+        }
         for role, (value, unit, why) in REFERENCE_DECODE.items()
     }
     figures, lineage = list(assumptions.values()), []
     for sku, given in sorted(inputs_by_sku.items()):
         figure, links = derive(
-            f"infernomics-derived/decode-floor-reference/{sku}", "decode_floor_usd_per_mtok@1",
-            {**assumptions, **given}, metric="decode_floor_usd_per_mtok", entity_kind="gpu", entity=sku,
-            unit="USD/Mtok", as_of=given["usd_per_gpu_hour"].get("as_of"),
-            notes="lowest possible $/Mtok for decode of a 70B BF16 model at batch 1 on this GPU at this price")
+            f"infernomics-derived/decode-floor-reference/{sku}",
+            "decode_floor_usd_per_mtok@1",
+            {**assumptions, **given},
+            metric="decode_floor_usd_per_mtok",
+            entity_kind="gpu",
+            entity=sku,
+            unit="USD/Mtok",
+            as_of=given["usd_per_gpu_hour"].get("as_of"),
+            notes="lowest possible $/Mtok for decode of a 70B BF16 model at batch 1 on this GPU at this price",
+        )
         figures.append(figure)
         lineage.extend(links)
     return figures, lineage
@@ -202,17 +240,24 @@ def reference_decode_floors(inputs_by_sku: Mapping[str, Mapping[str, Mapping]]) 
 # The chapter's framework: which roles must share a unit, and each role's default unit
 # when a user types a bare number.
 FRAMEWORK = {
-    "human_equivalent_ratio": {"units": {"ai_work_per_time": "tasks/hour", "human_work_per_time": "tasks/hour"},
-                               "same_unit": ("ai_work_per_time", "human_work_per_time")},
-    "cost_ratio": {"units": {"human_cost_per_task": "USD/task", "ai_cost_per_task": "USD/task"},
-                   "same_unit": ("human_cost_per_task", "ai_cost_per_task")},
-    "optimisation_roi": {"units": {"cost_before": "USD", "cost_after": "USD", "investment": "USD"},
-                         "same_unit": ("cost_before", "cost_after")},
+    "human_equivalent_ratio": {
+        "units": {"ai_work_per_time": "tasks/hour", "human_work_per_time": "tasks/hour"},
+        "same_unit": ("ai_work_per_time", "human_work_per_time"),
+    },
+    "cost_ratio": {
+        "units": {"human_cost_per_task": "USD/task", "ai_cost_per_task": "USD/task"},
+        "same_unit": ("human_cost_per_task", "ai_cost_per_task"),
+    },
+    "optimisation_roi": {
+        "units": {"cost_before": "USD", "cost_after": "USD", "investment": "USD"},
+        "same_unit": ("cost_before", "cost_after"),
+    },
 }
 
 
-def derive_framework(name: str, inputs: Mapping[str, Mapping | tuple[float, str | None]], *, tag: str,
-                     entity: str = "scenario") -> tuple[list[dict], dict, list[dict]]:
+def derive_framework(
+    name: str, inputs: Mapping[str, Mapping | tuple[float, str | None]], *, tag: str, entity: str = "scenario"
+) -> tuple[list[dict], dict, list[dict]]:
     """Apply a framework formula to inputs that are stored figures (dicts with `figure_id`,
     `value`, `unit`) or user-supplied `(value, unit or None)` pairs. A pair becomes a figure
     of kind `assumption` (source infernomics-derived), so the result never rests on a bare
@@ -226,22 +271,40 @@ def derive_framework(name: str, inputs: Mapping[str, Mapping | tuple[float, str 
     missing = set(spec["units"]) - set(inputs)
     extra = set(inputs) - set(spec["units"])
     if missing or extra:
-        raise ValueError(f"{name} takes inputs {sorted(spec['units'])}; missing {sorted(missing)}, unknown {sorted(extra)}")
+        raise ValueError(
+            f"{name} takes inputs {sorted(spec['units'])}; missing {sorted(missing)}, unknown {sorted(extra)}"
+        )
     created, figures = [], {}
     for role, given in inputs.items():
         if isinstance(given, Mapping):
             figures[role] = given
             continue
         value, unit = given
-        fig = {"figure_id": f"infernomics-derived/assumption/{name}/{tag}/{role}", "source_id": "infernomics-derived",
-               "metric": role, "entity_kind": "scenario", "entity": entity, "value": float(value),
-               "unit": unit or spec["units"][role], "bound": "=", "kind": "assumption", "verification": "unverified",
-               "notes": f"user-supplied input to {name}"}
+        fig = {
+            "figure_id": f"infernomics-derived/assumption/{name}/{tag}/{role}",
+            "source_id": "infernomics-derived",
+            "metric": role,
+            "entity_kind": "scenario",
+            "entity": entity,
+            "value": float(value),
+            "unit": unit or spec["units"][role],
+            "bound": "=",
+            "kind": "assumption",
+            "verification": "unverified",
+            "notes": f"user-supplied input to {name}",
+        }
         created.append(fig)
         figures[role] = fig
     a, b = spec["same_unit"]
     if figures[a]["unit"] != figures[b]["unit"]:
         raise ValueError(f"{name}: {a} is in {figures[a]['unit']!r} but {b} is in {figures[b]['unit']!r}; use one unit")
-    figure, lineage = derive(f"infernomics-derived/{name}/{tag}", f"{name}@1", figures, metric=name,
-                             entity_kind="scenario", entity=entity, unit="ratio")
+    figure, lineage = derive(
+        f"infernomics-derived/{name}/{tag}",
+        f"{name}@1",
+        figures,
+        metric=name,
+        entity_kind="scenario",
+        entity=entity,
+        unit="ratio",
+    )
     return created, figure, lineage

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -34,15 +34,17 @@ from analysis.trend import DEFAULT_RESAMPLES, FitRefused, bootstrap_slopes, ols_
 
 MIN_PAIRS = 8
 MIN_DISTINCT_PRICES = 3
-CAVEAT = ("association, not a causal elasticity: quantity and price both trend with time, so the slope mixes any "
-          "response to price with everything else that changed meanwhile (better models, new products, more users)")
+CAVEAT = (
+    "association, not a causal elasticity: quantity and price both trend with time, so the slope mixes any "
+    "response to price with everything else that changed meanwhile (better models, new products, more users)"
+)
 
 
 @dataclass
 class DemandCurveFit:
     n: int
     distinct_prices: int
-    slope: float            # d ln(quantity) / d ln(price); negative: more tokens where prices are lower
+    slope: float  # d ln(quantity) / d ln(price); negative: more tokens where prices are lower
     slope_low: float
     slope_high: float
     intercept: float
@@ -64,8 +66,14 @@ def price_in_force(path_dates: Sequence[dt.date], path_prices: Sequence[float], 
     return idx
 
 
-def fit_demand_curve(prices: Sequence[float], quantities: Sequence[float], *, level: float = 0.9,
-                     n_resamples: int = DEFAULT_RESAMPLES, seed: int = 0) -> DemandCurveFit:
+def fit_demand_curve(
+    prices: Sequence[float],
+    quantities: Sequence[float],
+    *,
+    level: float = 0.9,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> DemandCurveFit:
     """OLS of ln(quantity) on ln(price) with a pairs-bootstrap percentile interval."""
     p, q = np.asarray(prices, float), np.asarray(quantities, float)
     if p.shape != q.shape:
@@ -76,16 +84,27 @@ def fit_demand_curve(prices: Sequence[float], quantities: Sequence[float], *, le
         raise FitRefused("prices and quantities must be positive and finite to take logs")
     distinct = int(np.unique(p).size)
     if distinct < MIN_DISTINCT_PRICES:
-        raise FitRefused(f"the price took {distinct} distinct value(s) over the matched dates; a curve needs at "
-                         f"least {MIN_DISTINCT_PRICES} (two levels only compare before and after)")
+        raise FitRefused(
+            f"the price took {distinct} distinct value(s) over the matched dates; a curve needs at "
+            f"least {MIN_DISTINCT_PRICES} (two levels only compare before and after)"
+        )
     x, y = np.log(p), np.log(q)
     o = ols_line(x, y)
     slopes, _ = bootstrap_slopes(x, y, n_resamples=n_resamples, seed=seed)
     ok = slopes[np.isfinite(slopes)]
     lo, hi = np.quantile(ok, [(1 - level) / 2, 1 - (1 - level) / 2])
-    return DemandCurveFit(n=int(p.size), distinct_prices=distinct, slope=o["b"], slope_low=float(min(lo, o["b"])),
-                          slope_high=float(max(hi, o["b"])), intercept=o["a"], r2=o["r2"], level=level, seed=seed,
-                          n_resamples=int(ok.size))
+    return DemandCurveFit(
+        n=int(p.size),
+        distinct_prices=distinct,
+        slope=o["b"],
+        slope_low=float(min(lo, o["b"])),
+        slope_high=float(max(hi, o["b"])),
+        intercept=o["a"],
+        r2=o["r2"],
+        level=level,
+        seed=seed,
+        n_resamples=int(ok.size),
+    )
 
 
 @formula("demand_curve_loglog_bootstrap")

@@ -10,8 +10,8 @@ its lineage rows, ready for the warehouse.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 DERIVED_SOURCE_ID = "infernomics-derived"
 
@@ -36,8 +36,7 @@ def formula(name: str, version: int = 1) -> Callable[[Callable[..., float]], Cal
     """Register `func` as formula `name@version`; its parameter names are the input roles."""
 
     def register(func: Callable[..., float]) -> Callable[..., float]:
-        f = Formula(name, version, func, inspect.getdoc(func) or name,
-                    tuple(inspect.signature(func).parameters))
+        f = Formula(name, version, func, inspect.getdoc(func) or name, tuple(inspect.signature(func).parameters))
         if f.key in _REGISTRY and _REGISTRY[f.key].func is not func:
             raise ValueError(f"formula {f.key} is registered twice")
         _REGISTRY[f.key] = f
@@ -107,9 +106,17 @@ def derive(
         raise ValueError(f"{f.key} needs inputs {sorted(missing)}")
     value = f.func(**{role: float(inputs[role]["value"]) for role in f.roles})
     figure = {
-        "figure_id": figure_id, "source_id": DERIVED_SOURCE_ID, "metric": metric,
-        "entity_kind": entity_kind, "entity": entity, "value": value, "unit": unit,
-        "bound": "=", "kind": "derived", "verification": "unverified", "formula": f.key,
+        "figure_id": figure_id,
+        "source_id": DERIVED_SOURCE_ID,
+        "metric": metric,
+        "entity_kind": entity_kind,
+        "entity": entity,
+        "value": value,
+        "unit": unit,
+        "bound": "=",
+        "kind": "derived",
+        "verification": "unverified",
+        "formula": f.key,
     } | fields
     lineage = [{"figure_id": figure_id, "input_figure_id": inputs[r]["figure_id"], "role": r} for r in f.roles]
     return figure, lineage

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib
 
@@ -37,8 +37,7 @@ def _dates(days: np.ndarray) -> np.ndarray:
     return np.asarray(days, dtype="int64").astype("datetime64[D]")
 
 
-def _finish(fig: Figure, ax, title: str, x_label: str, y_label: str, source_line: str,
-            log_y: bool) -> Figure:
+def _finish(fig: Figure, ax, title: str, x_label: str, y_label: str, source_line: str, log_y: bool) -> Figure:
     title_lines = textwrap.wrap(title, 80) or [""]
     ax.set_title("\n".join(title_lines), fontsize=11 if len(title_lines) == 1 else 10, loc="left")
     ax.set_xlabel(x_label)
@@ -63,10 +62,20 @@ def _source(fig: Figure, source_line: str, top_lines: int = 1, left: float = 0.1
     fig.subplots_adjust(left=left, right=0.97, top=top, bottom=bottom)
 
 
-def trend_figure(dates: Sequence, values: Sequence[float], fit: ExpFit | None, *, title: str,
-                 y_label: str, source_line: str, log_y: bool = True,
-                 point_labels: Sequence[str] | None = None, excluded: tuple[Sequence, Sequence] | None = None,
-                 extend_to: Sequence | None = None, x_label: str = "Date") -> Figure:
+def trend_figure(
+    dates: Sequence,
+    values: Sequence[float],
+    fit: ExpFit | None,
+    *,
+    title: str,
+    y_label: str,
+    source_line: str,
+    log_y: bool = True,
+    point_labels: Sequence[str] | None = None,
+    excluded: tuple[Sequence, Sequence] | None = None,
+    extend_to: Sequence | None = None,
+    x_label: str = "Date",
+) -> Figure:
     """One series: points, fitted line, confidence and prediction bands.
 
     `excluded` = (dates, values) of points shown hollow and not fitted (flagged weeks,
@@ -81,16 +90,38 @@ def trend_figure(dates: Sequence, values: Sequence[float], fit: ExpFit | None, *
             e = to_days(extend_to)
             lo, hi = min(lo, e.min()), max(hi, e.max())
         band = bands(fit, np.linspace(lo, hi, 200))
-    return band_figure(dates, values, band, title=title, y_label=y_label, source_line=source_line,
-                       log_y=log_y, point_labels=point_labels, excluded=excluded, x_label=x_label,
-                       fit_label=f"{fit.method} fit: {_rate_text(fit)}" if fit is not None else None,
-                       level=fit.level if fit is not None else 0.9)
+    return band_figure(
+        dates,
+        values,
+        band,
+        title=title,
+        y_label=y_label,
+        source_line=source_line,
+        log_y=log_y,
+        point_labels=point_labels,
+        excluded=excluded,
+        x_label=x_label,
+        fit_label=f"{fit.method} fit: {_rate_text(fit)}" if fit is not None else None,
+        level=fit.level if fit is not None else 0.9,
+    )
 
 
-def band_figure(dates: Sequence, values: Sequence[float], band: dict | None, *, title: str, y_label: str,
-                source_line: str, fit_label: str | None = None, level: float = 0.9, log_y: bool = True,
-                point_labels: Sequence[str] | None = None, excluded: tuple | None = None,
-                x_label: str = "Date", excluded_label: str | None = None) -> Figure:
+def band_figure(
+    dates: Sequence,
+    values: Sequence[float],
+    band: dict | None,
+    *,
+    title: str,
+    y_label: str,
+    source_line: str,
+    fit_label: str | None = None,
+    level: float = 0.9,
+    log_y: bool = True,
+    point_labels: Sequence[str] | None = None,
+    excluded: tuple | None = None,
+    x_label: str = "Date",
+    excluded_label: str | None = None,
+) -> Figure:
     """Draw points and a precomputed band dict (`day`, `fitted`, `conf_low/high`,
     `pred_low/high`, `extrapolated`), e.g. the rows of `fit_band` read from the warehouse.
 
@@ -104,9 +135,15 @@ def band_figure(dates: Sequence, values: Sequence[float], band: dict | None, *, 
     v = np.asarray(values, float)
     ax.scatter(_dates(d), v, s=22, color=COLORS[0], zorder=3, label=f"observed, fitted (n={d.size})")
     if excluded is not None and len(excluded[0]):
-        ax.scatter(_dates(to_days(excluded[0])), np.asarray(excluded[1], float), s=22,
-                   facecolors="none", edgecolors="#888888", zorder=3,
-                   label=excluded_label or "shown, not fitted (flagged)")
+        ax.scatter(
+            _dates(to_days(excluded[0])),
+            np.asarray(excluded[1], float),
+            s=22,
+            facecolors="none",
+            edgecolors="#888888",
+            zorder=3,
+            label=excluded_label or "shown, not fitted (flagged)",
+        )
     labelled_excluded = excluded is not None and len(excluded) > 2 and excluded[2] is not None and len(excluded[0])
     all_days = np.concatenate([d, to_days(excluded[0])]) if labelled_excluded else d
     if labelled_excluded:
@@ -116,10 +153,24 @@ def band_figure(dates: Sequence, values: Sequence[float], band: dict | None, *, 
     if band is not None:
         gd = _dates(to_days(band["day"]))
         pct = f"{level:.0%}"
-        ax.fill_between(gd, band["pred_low"], band["pred_high"], color=COLORS[0], alpha=0.10, lw=0,
-                        label=f"{pct} prediction band (new point)")
-        ax.fill_between(gd, band["conf_low"], band["conf_high"], color=COLORS[0], alpha=0.25, lw=0,
-                        label=f"{pct} confidence band (line)")
+        ax.fill_between(
+            gd,
+            band["pred_low"],
+            band["pred_high"],
+            color=COLORS[0],
+            alpha=0.10,
+            lw=0,
+            label=f"{pct} prediction band (new point)",
+        )
+        ax.fill_between(
+            gd,
+            band["conf_low"],
+            band["conf_high"],
+            color=COLORS[0],
+            alpha=0.25,
+            lw=0,
+            label=f"{pct} confidence band (line)",
+        )
         extrap = np.asarray(band["extrapolated"], bool)
         fitted = np.asarray(band["fitted"], float)
         ax.plot(gd, np.where(extrap, np.nan, fitted), color=COLORS[0], lw=1.8, label=fit_label or "fit")
@@ -132,8 +183,9 @@ def band_figure(dates: Sequence, values: Sequence[float], band: dict | None, *, 
     return fig
 
 
-def _label_points(ax, days: np.ndarray, values: np.ndarray, labels: Sequence, x_range: np.ndarray,
-                  color: str = "#333333") -> None:
+def _label_points(
+    ax, days: np.ndarray, values: np.ndarray, labels: Sequence, x_range: np.ndarray, color: str = "#333333"
+) -> None:
     """Small labels beside points, kept inside the axes: margins for the text, and labels
     of points in the right quarter of the x range (`x_range`: every shown point's day)
     drawn right-aligned, to the left of the point."""
@@ -147,9 +199,16 @@ def _label_points(ax, days: np.ndarray, values: np.ndarray, labels: Sequence, x_
         if not lab:
             continue
         right = x > lo + 0.75 * span
-        ax.annotate(lab, (_dates(np.array([x]))[0], y), fontsize=6, color=color, annotation_clip=False,
-                    xytext=(-3, 3) if right else (3, 3), textcoords="offset points",
-                    ha="right" if right else "left")
+        ax.annotate(
+            lab,
+            (_dates(np.array([x]))[0], y),
+            fontsize=6,
+            color=color,
+            annotation_clip=False,
+            xytext=(-3, 3) if right else (3, 3),
+            textcoords="offset points",
+            ha="right" if right else "left",
+        )
 
 
 def short_number(v: float) -> str:
@@ -201,6 +260,7 @@ def dollar_ticks(ax) -> None:
     locator = LogLocator(base=10, subs=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0))
     if sum(lo <= t <= hi for t in locator.tick_values(lo, hi)) < 3:
         from matplotlib.ticker import MaxNLocator
+
         locator = MaxNLocator(nbins=5)
     ax.yaxis.set_major_locator(locator)
     ax.yaxis.set_major_formatter(FuncFormatter(fmt))
@@ -214,8 +274,9 @@ def _rate_text(fit: ExpFit) -> str:
     return f"grows {fit.factor_per_year:.3g}x/yr [{fit.factor_low:.3g}, {fit.factor_high:.3g}]"
 
 
-def capability_figure(benchmark: str, paths: Sequence[dict], *, source_line: str,
-                      unit_label: str = "USD per million tokens (blended 3:1)") -> Figure:
+def capability_figure(
+    benchmark: str, paths: Sequence[dict], *, source_line: str, unit_label: str = "USD per million tokens (blended 3:1)"
+) -> Figure:
     """Epoch-style chart for one benchmark: for each threshold, its kept observations and
     its fitted line (log10 price on date), labelled with the rate and 90% interval.
 
@@ -229,18 +290,38 @@ def capability_figure(benchmark: str, paths: Sequence[dict], *, source_line: str
         d = to_days(p["dates"])
         ax.scatter(_dates(d), p["prices"], s=20, color=c, zorder=3)
         grid = np.linspace(d.min(), d.max(), 50)
-        ax.plot(_dates(grid), 10 ** (p["intercept_log10"] + p["slope_log10_per_day"] * grid), color=c,
-                lw=1.5, label=f"{p['label']}: {p['factor_per_year']:.3g}x/yr cheaper "
-                              f"[90% CI {p['factor_low']:.2g}, {p['factor_high']:.3g}]")
+        ax.plot(
+            _dates(grid),
+            10 ** (p["intercept_log10"] + p["slope_log10_per_day"] * grid),
+            color=c,
+            lw=1.5,
+            label=f"{p['label']}: {p['factor_per_year']:.3g}x/yr cheaper "
+            f"[90% CI {p['factor_low']:.2g}, {p['factor_high']:.3g}]",
+        )
     ax.legend(fontsize=6.5, loc="best", frameon=False)
-    _finish(fig, ax, f"Price to reach a {benchmark} threshold (cheapest model at or above it)",
-            "Model release / price date", unit_label, source_line, True)
+    _finish(
+        fig,
+        ax,
+        f"Price to reach a {benchmark} threshold (cheapest model at or above it)",
+        "Model release / price date",
+        unit_label,
+        source_line,
+        True,
+    )
     readable_ticks(ax, unit_label)
     return fig
 
 
-def lines_figure(lines: Sequence[dict], *, title: str, y_label: str, source_line: str,
-                 x_label: str = "Date", log_y: bool = True, legend_title: str | None = None) -> Figure:
+def lines_figure(
+    lines: Sequence[dict],
+    *,
+    title: str,
+    y_label: str,
+    source_line: str,
+    x_label: str = "Date",
+    log_y: bool = True,
+    legend_title: str | None = None,
+) -> Figure:
     """Several series on one chart (a landing-page headline): each line's points and its
     fitted line, coloured by `group` so that many lines of few kinds stay readable.
 
@@ -254,8 +335,15 @@ def lines_figure(lines: Sequence[dict], *, title: str, y_label: str, source_line
         group = line.get("group") or line["label"]
         first = group not in colours
         c = colours.setdefault(group, COLORS[len(colours) % len(COLORS)])
-        ax.scatter(_dates(to_days(line["dates"])), np.asarray(line["values"], float), s=14, color=c, zorder=3,
-                   alpha=0.85, label=line["label"] if first else None)
+        ax.scatter(
+            _dates(to_days(line["dates"])),
+            np.asarray(line["values"], float),
+            s=14,
+            color=c,
+            zorder=3,
+            alpha=0.85,
+            label=line["label"] if first else None,
+        )
         if line.get("fit_dates") is not None and len(line["fit_dates"]):
             fitted = np.asarray(line["fitted"], float)
             extrap = np.asarray(line.get("extrapolated", np.zeros(fitted.size, bool)), bool)
@@ -287,7 +375,7 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
     for y, r in zip(ys, rows):
         est = r.get("estimate")
         if est is not None:
-            if r.get("n_measures"):        # the range of many measures' observed multiples, not an interval
+            if r.get("n_measures"):  # the range of many measures' observed multiples, not an interval
                 ax.plot([r["low"], r["high"]], [y, y], color="#888888", lw=1.2, ls=":", zorder=4)
                 ax.scatter([est], [y], marker="o", color="#555555", s=18, zorder=5)
                 seen.add("measures")
@@ -295,8 +383,16 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
                 ax.scatter([est], [y], marker="s", s=26, facecolors="none", edgecolors=COLORS[0], zorder=5, lw=1.3)
                 seen.add("point")
             else:
-                ax.errorbar([est], [y], xerr=[[est - r["low"]], [r["high"] - est]],
-                            fmt="o", color=COLORS[0], capsize=3, ms=4, zorder=5)
+                ax.errorbar(
+                    [est],
+                    [y],
+                    xerr=[[est - r["low"]], [r["high"] - est]],
+                    fmt="o",
+                    color=COLORS[0],
+                    capsize=3,
+                    ms=4,
+                    zorder=5,
+                )
                 seen.add("interval")
         claimed, bound = r.get("claimed"), r.get("bound") or "~"
         lo, hi = r.get("claimed_low"), r.get("claimed_high")
@@ -305,8 +401,13 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
         if bound in (">", "<"):
             edge = max(claimed, hi or claimed) if bound == "<" else min(claimed, lo or claimed)
             ax.scatter([edge], [y], marker=">" if bound == ">" else "<", color=COLORS[1], s=40, zorder=4)
-            ax.annotate("", xy=(edge * (2.5 if bound == ">" else 0.4), y), xytext=(edge, y), zorder=4,
-                        arrowprops=dict(arrowstyle="->", color=COLORS[1], lw=1.4))
+            ax.annotate(
+                "",
+                xy=(edge * (2.5 if bound == ">" else 0.4), y),
+                xytext=(edge, y),
+                zorder=4,
+                arrowprops=dict(arrowstyle="->", color=COLORS[1], lw=1.4),
+            )
             seen.add(bound)
             continue
         if lo is not None and hi is not None:
@@ -314,27 +415,45 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
             seen.add("rounded")
         ax.scatter([claimed], [y], marker="D", color=COLORS[1], s=28, zorder=4)
         seen.add("claimed")
-    ax.set_yticks(ys, [f"{r['label']} ({r['verdict']}"
-                       f"{'; point, no interval' if _is_point(r) and not r.get('n_measures') else ''}"
-                       f"{'; ' + str(r['n_measures']) + ' measures' if r.get('n_measures') else ''})"
-                       for r in rows], fontsize=7)
+    ax.set_yticks(
+        ys,
+        [
+            f"{r['label']} ({r['verdict']}"
+            f"{'; point, no interval' if _is_point(r) and not r.get('n_measures') else ''}"
+            f"{'; ' + str(r['n_measures']) + ' measures' if r.get('n_measures') else ''})"
+            for r in rows
+        ],
+        fontsize=7,
+    )
     ax.set_xscale("log")
     ax.margins(x=0.08)
-    handles = [("claimed", dict(marker="D", color=COLORS[1]), "claimed"),
-               ("rounded", dict(marker="_", color=COLORS[1], alpha=0.35, s=200, linewidths=5),
-                "claim: range its rounded % covers"),
-               (">", dict(marker=">", color=COLORS[1]), "claim is a lower bound (at least; arrow)"),
-               ("<", dict(marker="<", color=COLORS[1]), "claim is an upper bound (at most; arrow)"),
-               ("point", dict(marker="s", facecolors="none", edgecolors=COLORS[0]),
-                "data: two observed values, no interval")]
+    handles = [
+        ("claimed", dict(marker="D", color=COLORS[1]), "claimed"),
+        (
+            "rounded",
+            dict(marker="_", color=COLORS[1], alpha=0.35, s=200, linewidths=5),
+            "claim: range its rounded % covers",
+        ),
+        (">", dict(marker=">", color=COLORS[1]), "claim is a lower bound (at least; arrow)"),
+        ("<", dict(marker="<", color=COLORS[1]), "claim is an upper bound (at most; arrow)"),
+        ("point", dict(marker="s", facecolors="none", edgecolors=COLORS[0]), "data: two observed values, no interval"),
+    ]
     for key, kw, label in handles:
         if key in seen:
             ax.scatter([], [], label=label, **kw)
     if "interval" in seen:
         ax.errorbar([], [], xerr=[], fmt="o", color=COLORS[0], label="data: stored fit, 90% interval")
     if "measures" in seen:
-        ax.plot([], [], color="#888888", lw=1.2, ls=":", marker="o", markersize=4,
-                label="data: range of the measures (dot: largest supporting one), not an interval")
+        ax.plot(
+            [],
+            [],
+            color="#888888",
+            lw=1.2,
+            ls=":",
+            marker="o",
+            markersize=4,
+            label="data: range of the measures (dot: largest supporting one), not an interval",
+        )
     ax.legend(fontsize=7, frameon=True, framealpha=0.9, loc="best")
     ax.set_xlabel("multiple over the claim's window, or per year (x cheaper, or x more demand)")
     ax.grid(True, axis="x", alpha=0.3)
@@ -355,7 +474,7 @@ def render(fig: Figure, fmt: str) -> bytes:
         raise ValueError(f"format must be png or svg, got {fmt!r}")
     buf = io.BytesIO()
     meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-    with matplotlib.rc_context({"svg.hashsalt": "infernomics"}):   # stable ids in the SVG
+    with matplotlib.rc_context({"svg.hashsalt": "infernomics"}):  # stable ids in the SVG
         fig.savefig(buf, format=fmt, metadata=meta)
     return buf.getvalue()
 
@@ -364,10 +483,21 @@ def day_label(day: float) -> str:
     return from_days(day).isoformat()
 
 
-def demand_curve_figure(prices: Sequence[float], quantities: Sequence[float], *, slope: float, slope_low: float,
-                        slope_high: float, intercept: float | None = None, level: float = 0.9, title: str,
-                        x_label: str, y_label: str, source_line: str,
-                        point_labels: Sequence[str] | None = None) -> Figure:
+def demand_curve_figure(
+    prices: Sequence[float],
+    quantities: Sequence[float],
+    *,
+    slope: float,
+    slope_low: float,
+    slope_high: float,
+    intercept: float | None = None,
+    level: float = 0.9,
+    title: str,
+    x_label: str,
+    y_label: str,
+    source_line: str,
+    point_labels: Sequence[str] | None = None,
+) -> Figure:
     """A demand curve: quantity against price on log-log axes, each point one matched date,
     with the fitted line and the lines at the slope interval's ends (through the data's
     centre). Labelled an association: both series trend with time, so the slope is not a
@@ -380,15 +510,27 @@ def demand_curve_figure(prices: Sequence[float], quantities: Sequence[float], *,
     cx, cy = lx.mean(), ly.mean()
     a = intercept if intercept is not None else cy - slope * cx
     grid = np.linspace(lx.min(), lx.max(), 50)
-    ax.plot(np.exp(grid), np.exp(a + slope * grid), color=COLORS[1], lw=1.6,
-            label=f"log-log slope {slope:.2f} ({level:.0%} bootstrap interval {slope_low:.2f} to {slope_high:.2f})")
+    ax.plot(
+        np.exp(grid),
+        np.exp(a + slope * grid),
+        color=COLORS[1],
+        lw=1.6,
+        label=f"log-log slope {slope:.2f} ({level:.0%} bootstrap interval {slope_low:.2f} to {slope_high:.2f})",
+    )
     for s_, style in ((slope_low, ":"), (slope_high, ":")):
         ax.plot(np.exp(grid), np.exp(cy + s_ * (grid - cx)), color=COLORS[1], lw=1, ls=style)
     if point_labels is not None:
         for i in sorted({int(np.argmin(p)), int(np.argmax(p))}):
-            right = p[i] == p.max()         # the dearest point's label is drawn to its left, inside the axes
-            ax.annotate(str(point_labels[i]), (p[i], q[i]), fontsize=6.5, color="#333333",
-                        xytext=(-4 if right else 4, 4), textcoords="offset points", ha="right" if right else "left")
+            right = p[i] == p.max()  # the dearest point's label is drawn to its left, inside the axes
+            ax.annotate(
+                str(point_labels[i]),
+                (p[i], q[i]),
+                fontsize=6.5,
+                color="#333333",
+                xytext=(-4 if right else 4, 4),
+                textcoords="offset points",
+                ha="right" if right else "left",
+            )
     ax.plot([], [], " ", label="association, not a causal elasticity: both series trend with time")
     ax.set_xscale("log")
     ax.set_yscale("log")

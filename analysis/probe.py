@@ -33,10 +33,10 @@ import numpy as np
 
 @dataclass
 class ProbeResult:
-    device: str                 # "cpu" or "cuda:0"
+    device: str  # "cpu" or "cuda:0"
     device_name: str
-    test: str                   # matmul_fp32, matmul_fp64, matmul_bf16, mem_copy
-    unit: str                   # FLOP/s or byte/s
+    test: str  # matmul_fp32, matmul_fp64, matmul_bf16, mem_copy
+    unit: str  # FLOP/s or byte/s
     samples: list[float]
     params: dict = field(default_factory=dict)
 
@@ -74,10 +74,19 @@ def cpu_name() -> str:
 def environment() -> ProbeEnvironment:
     config = np.show_config(mode="dicts") if hasattr(np, "show_config") else {}
     blas = (config.get("Build Dependencies", {}).get("blas", {}) if isinstance(config, dict) else {}) or {}
-    versions = {"python": platform.python_version(), "numpy": np.__version__,
-                "blas": f"{blas.get('name', '?')} {blas.get('version', '')}".strip(), "os": platform.platform()}
-    return ProbeEnvironment(dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), platform.node(),
-                            cpu_name(), os.cpu_count() or 1, versions)
+    versions = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "blas": f"{blas.get('name', '?')} {blas.get('version', '')}".strip(),
+        "os": platform.platform(),
+    }
+    return ProbeEnvironment(
+        dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        platform.node(),
+        cpu_name(),
+        os.cpu_count() or 1,
+        versions,
+    )
 
 
 def cpu_matmul(n: int = 1024, samples: int = 5, dtype=np.float32) -> ProbeResult:
@@ -122,12 +131,26 @@ def gpu_info() -> dict:
     import torch
 
     props = torch.cuda.get_device_properties(0)
-    info = {"name": torch.cuda.get_device_name(0), "memory_bytes": props.total_memory,
-            "sm_count": props.multi_processor_count, "capability": f"{props.major}.{props.minor}",
-            "torch": torch.__version__, "cuda": torch.version.cuda, "cudnn": str(torch.backends.cudnn.version())}
+    info = {
+        "name": torch.cuda.get_device_name(0),
+        "memory_bytes": props.total_memory,
+        "sm_count": props.multi_processor_count,
+        "capability": f"{props.major}.{props.minor}",
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "cudnn": str(torch.backends.cudnn.version()),
+    }
     try:
-        info["driver"] = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
-                                        capture_output=True, text=True, timeout=20).stdout.strip().splitlines()[0]
+        info["driver"] = (
+            subprocess.run(
+                ["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
+                capture_output=True,
+                text=True,
+                timeout=20,
+            )
+            .stdout.strip()
+            .splitlines()[0]
+        )
     except (OSError, IndexError, subprocess.SubprocessError):
         info["driver"] = None
     return info
@@ -154,8 +177,14 @@ def gpu_matmul(dtype_name: str, n: int = 8192, samples: int = 5, repeats: int = 
     b = torch.randn(n, n, device="cuda", dtype=dtype)
     _cuda_time(lambda: a @ b, 3)  # warm-up
     out = [2 * n**3 / _cuda_time(lambda: a @ b, repeats) for _ in range(samples)]
-    return ProbeResult("cuda:0", torch.cuda.get_device_name(0), f"matmul_{dtype_name}", "FLOP/s", out,
-                       {"n": n, "repeats": repeats, "tf32": False})
+    return ProbeResult(
+        "cuda:0",
+        torch.cuda.get_device_name(0),
+        f"matmul_{dtype_name}",
+        "FLOP/s",
+        out,
+        {"n": n, "repeats": repeats, "tf32": False},
+    )
 
 
 def gpu_bandwidth(mbytes: int = 2048, samples: int = 5, repeats: int = 10) -> ProbeResult:
@@ -165,8 +194,9 @@ def gpu_bandwidth(mbytes: int = 2048, samples: int = 5, repeats: int = 10) -> Pr
     dst = torch.empty_like(src)
     _cuda_time(lambda: dst.copy_(src), 3)
     out = [2 * src.numel() / _cuda_time(lambda: dst.copy_(src), repeats) for _ in range(samples)]
-    return ProbeResult("cuda:0", torch.cuda.get_device_name(0), "mem_copy", "byte/s", out,
-                       {"bytes": src.numel(), "repeats": repeats})
+    return ProbeResult(
+        "cuda:0", torch.cuda.get_device_name(0), "mem_copy", "byte/s", out, {"bytes": src.numel(), "repeats": repeats}
+    )
 
 
 def run_probe(quick: bool = False) -> tuple[ProbeEnvironment, list[ProbeResult]]:

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Iterable, Sequence
 
 import numpy as np
 from scipy import optimize, stats
@@ -89,8 +89,8 @@ class ExpFit:
     date_end: dt.date
     span_years: float
     t0_day: float
-    slope: float                # natural log units per year
-    intercept: float            # log(value) at t0
+    slope: float  # natural log units per year
+    intercept: float  # log(value) at t0
     slope_low: float
     slope_high: float
     r2: float
@@ -134,8 +134,10 @@ class ExpFit:
         When the slope interval crosses zero the far bound is infinite: the data cannot
         rule out no trend at all.
         """
+
         def t(b: float) -> float:
             return math.inf if b == 0 else math.log(2) / abs(b)
+
         if self.slope_low < 0 < self.slope_high:
             ends = [t(self.slope_low), t(self.slope_high)]
             return (t(self.slope), min(ends), math.inf)
@@ -147,13 +149,17 @@ class ExpFit:
 
     def summary(self) -> dict:
         """Plain values for tables and storage (no arrays)."""
-        d = {k: v for k, v in asdict(self).items()
-             if k not in ("slope_samples", "intercept_samples", "residuals")}
+        d = {k: v for k, v in asdict(self).items() if k not in ("slope_samples", "intercept_samples", "residuals")}
         hd = self.halving_or_doubling_years
-        d.update(factor_per_year=self.factor_per_year, factor_low=self.factor_low,
-                 factor_high=self.factor_high, direction=self.direction,
-                 halving_or_doubling_years=hd[0], halving_or_doubling_low=hd[1],
-                 halving_or_doubling_high=hd[2])
+        d.update(
+            factor_per_year=self.factor_per_year,
+            factor_low=self.factor_low,
+            factor_high=self.factor_high,
+            direction=self.direction,
+            halving_or_doubling_years=hd[0],
+            halving_or_doubling_low=hd[1],
+            halving_or_doubling_high=hd[2],
+        )
         return d
 
 
@@ -185,15 +191,16 @@ def ols_line(x: np.ndarray, y: np.ndarray) -> dict:
     b = float(((x - xm) * (y - ym)).sum() / sxx)
     a = ym - b * xm
     resid = y - (a + b * x)
-    sse = float((resid ** 2).sum())
+    sse = float((resid**2).sum())
     sst = float(((y - ym) ** 2).sum())
-    r2 = 1 - sse / sst if sst > 0 else float("nan")   # a flat series explains nothing
+    r2 = 1 - sse / sst if sst > 0 else float("nan")  # a flat series explains nothing
     s = math.sqrt(sse / (n - 2)) if n > 2 else float("nan")
     return dict(a=float(a), b=b, xm=float(xm), sxx=sxx, resid=resid, s=s, r2=float(r2), n=n)
 
 
-def bootstrap_slopes(x: np.ndarray, y: np.ndarray, n_resamples: int = DEFAULT_RESAMPLES,
-                     seed: int = 0, chunk: int = 2_000) -> tuple[np.ndarray, np.ndarray]:
+def bootstrap_slopes(
+    x: np.ndarray, y: np.ndarray, n_resamples: int = DEFAULT_RESAMPLES, seed: int = 0, chunk: int = 2_000
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs bootstrap of the OLS line, vectorised: (slopes, intercepts) of every resample.
 
     Draws all indices of a chunk in one call and computes each resample's slope from
@@ -203,7 +210,7 @@ def bootstrap_slopes(x: np.ndarray, y: np.ndarray, n_resamples: int = DEFAULT_RE
     """
     rng = np.random.default_rng(seed)
     n = x.size
-    xc = x - x.mean()          # centring keeps the sums well-conditioned
+    xc = x - x.mean()  # centring keeps the sums well-conditioned
     yc = y - y.mean()
     slopes = np.empty(n_resamples)
     inters = np.empty(n_resamples)
@@ -218,8 +225,8 @@ def bootstrap_slopes(x: np.ndarray, y: np.ndarray, n_resamples: int = DEFAULT_RE
         sxx = np.einsum("ij,ij->i", X, X) - n * xm * xm
         with np.errstate(divide="ignore", invalid="ignore"):
             b = np.where(sxx > 1e-12 * max(1.0, float(xc @ xc)), sxy / sxx, np.nan)
-        slopes[start:start + m] = b
-        inters[start:start + m] = (ym + y.mean()) - b * (xm + x.mean())
+        slopes[start : start + m] = b
+        inters[start : start + m] = (ym + y.mean()) - b * (xm + x.mean())
     return slopes, inters
 
 
@@ -236,18 +243,26 @@ def _plausibility(fit: ExpFit) -> ExpFit:
     return fit
 
 
-def fit_exponential(dates: Sequence, values: Sequence[float], *, method: str = "ols",
-                    level: float = 0.9, n_resamples: int = DEFAULT_RESAMPLES,
-                    seed: int = 0) -> ExpFit:
+def fit_exponential(
+    dates: Sequence,
+    values: Sequence[float],
+    *,
+    method: str = "ols",
+    level: float = 0.9,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> ExpFit:
     """Fit log(value) = a + b * years. Raises FitRefused with the reason when it cannot.
     A fit whose interval reaches beyond PLAUSIBLE_FACTOR_PER_YEAR carries
     FLAG_IMPLAUSIBLE_INTERVAL."""
-    return _plausibility(_fit_exponential(dates, values, method=method, level=level,
-                                          n_resamples=n_resamples, seed=seed))
+    return _plausibility(
+        _fit_exponential(dates, values, method=method, level=level, n_resamples=n_resamples, seed=seed)
+    )
 
 
-def _fit_exponential(dates: Sequence, values: Sequence[float], *, method: str,
-                     level: float, n_resamples: int, seed: int) -> ExpFit:
+def _fit_exponential(
+    dates: Sequence, values: Sequence[float], *, method: str, level: float, n_resamples: int, seed: int
+) -> ExpFit:
     if method not in METHODS:
         raise FitRefused(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if not 0 < level < 1:
@@ -263,33 +278,68 @@ def _fit_exponential(dates: Sequence, values: Sequence[float], *, method: str,
     ols = ols_line(x, y)
     alpha = 1 - level
     flags = _flags(days)
-    common = dict(n=int(days.size), date_start=from_days(days.min()), date_end=from_days(days.max()),
-                  span_years=float(x.max()), t0_day=t0, r2=ols["r2"], level=level,
-                  x_mean=ols["xm"], sxx=ols["sxx"], resid_sd=ols["s"], residuals=ols["resid"])
+    common = dict(
+        n=int(days.size),
+        date_start=from_days(days.min()),
+        date_end=from_days(days.max()),
+        span_years=float(x.max()),
+        t0_day=t0,
+        r2=ols["r2"],
+        level=level,
+        x_mean=ols["xm"],
+        sxx=ols["sxx"],
+        resid_sd=ols["s"],
+        residuals=ols["resid"],
+    )
     if method == "ols":
         se = ols["s"] / math.sqrt(ols["sxx"])
         tq = stats.t.ppf(1 - alpha / 2, ols["n"] - 2)
-        return ExpFit(method="ols", slope=ols["b"], intercept=ols["a"],
-                      slope_low=float(ols["b"] - tq * se), slope_high=float(ols["b"] + tq * se),
-                      seed=None, n_resamples=None, flags=flags, **common)
+        return ExpFit(
+            method="ols",
+            slope=ols["b"],
+            intercept=ols["a"],
+            slope_low=float(ols["b"] - tq * se),
+            slope_high=float(ols["b"] + tq * se),
+            seed=None,
+            n_resamples=None,
+            flags=flags,
+            **common,
+        )
     if method == "bootstrap":
         bs, bi = bootstrap_slopes(x, y, n_resamples=n_resamples, seed=seed)
         ok = np.isfinite(bs)
         if (~ok).any():
             flags = flags + [FLAG_DEGENERATE_RESAMPLES]
         lo, hi = np.quantile(bs[ok], [alpha / 2, 1 - alpha / 2])
-        return ExpFit(method="bootstrap", slope=ols["b"], intercept=ols["a"],
-                      slope_low=float(lo), slope_high=float(hi), seed=seed,
-                      n_resamples=int(ok.sum()), flags=flags,
-                      slope_samples=bs[ok], intercept_samples=bi[ok], **common)
+        return ExpFit(
+            method="bootstrap",
+            slope=ols["b"],
+            intercept=ols["a"],
+            slope_low=float(lo),
+            slope_high=float(hi),
+            seed=seed,
+            n_resamples=int(ok.sum()),
+            flags=flags,
+            slope_samples=bs[ok],
+            intercept_samples=bi[ok],
+            **common,
+        )
     res = stats.theilslopes(y, x, alpha=level, method="separate")
     b = float(res.slope)
     a = float(np.median(y - b * x))
     resid = y - (a + b * x)
     common["residuals"] = resid
-    return ExpFit(method="theil-sen", slope=b, intercept=a,
-                  slope_low=float(res.low_slope), slope_high=float(res.high_slope),
-                  seed=None, n_resamples=None, flags=flags, **common)
+    return ExpFit(
+        method="theil-sen",
+        slope=b,
+        intercept=a,
+        slope_low=float(res.low_slope),
+        slope_high=float(res.high_slope),
+        seed=None,
+        n_resamples=None,
+        flags=flags,
+        **common,
+    )
 
 
 def bands(fit: ExpFit, grid_days: np.ndarray, observed_days: tuple[float, float] | None = None) -> dict:
@@ -316,7 +366,7 @@ def bands(fit: ExpFit, grid_days: np.ndarray, observed_days: tuple[float, float]
         lines = fit.intercept_samples[:, None] + fit.slope_samples[:, None] * xg[None, :]
         cl, ch = np.quantile(lines, [alpha / 2, 1 - alpha / 2], axis=0)
         rng = np.random.default_rng(fit.seed)
-        scale = math.sqrt(fit.n / (fit.n - 2))   # residuals underestimate error spread
+        scale = math.sqrt(fit.n / (fit.n - 2))  # residuals underestimate error spread
         noise = rng.choice(fit.residuals * scale, size=lines.shape, replace=True)
         pl_, ph = np.quantile(lines + noise, [alpha / 2, 1 - alpha / 2], axis=0)
     else:
@@ -330,9 +380,15 @@ def bands(fit: ExpFit, grid_days: np.ndarray, observed_days: tuple[float, float]
     cl, ch = np.minimum(cl, yhat), np.maximum(ch, yhat)
     pl_, ph = np.minimum(pl_, cl), np.maximum(ph, ch)
     lo_d, hi_d = observed_days or (fit.t0_day, fit.t0_day + fit.span_years * DAYS_PER_YEAR)
-    return dict(day=g, fitted=np.exp(yhat), conf_low=np.exp(cl), conf_high=np.exp(ch),
-                pred_low=np.exp(pl_), pred_high=np.exp(ph),
-                extrapolated=(g < lo_d - 0.5) | (g > hi_d + 0.5))
+    return dict(
+        day=g,
+        fitted=np.exp(yhat),
+        conf_low=np.exp(cl),
+        conf_high=np.exp(ch),
+        pred_low=np.exp(pl_),
+        pred_high=np.exp(ph),
+        extrapolated=(g < lo_d - 0.5) | (g > hi_d + 0.5),
+    )
 
 
 @dataclass
@@ -360,9 +416,16 @@ def growth_multiple(fit: ExpFit, start: dt.date, end: dt.date) -> GrowthMultiple
     lo_d = fit.t0_day
     hi_d = fit.t0_day + fit.span_years * DAYS_PER_YEAR
     s, e = to_days([np.datetime64(start), np.datetime64(end)])
-    return GrowthMultiple(start=start, end=end, multiple=math.exp(fit.slope * years),
-                          low=ends[0], high=ends[1], level=fit.level, method=fit.method,
-                          extrapolated=bool(s < lo_d - 0.5 or e > hi_d + 0.5))
+    return GrowthMultiple(
+        start=start,
+        end=end,
+        multiple=math.exp(fit.slope * years),
+        low=ends[0],
+        high=ends[1],
+        level=fit.level,
+        method=fit.method,
+        extrapolated=bool(s < lo_d - 0.5 or e > hi_d + 0.5),
+    )
 
 
 @dataclass
@@ -413,8 +476,11 @@ def choose_curve(dates: Sequence, values: Sequence[float]) -> CurveChoice:
         popt, _ = optimize.curve_fit(logit, x, y, p0=p0, maxfev=20_000)
         rss_l = float(((y - logit(x, *popt)) ** 2).sum())
         aic_l, aicc_l = _aic(max(rss_l, 1e-300), n, 3)
-        params = dict(ceiling=float(math.exp(popt[0])), rate_per_year=float(popt[1]),
-                      midpoint_day=float(days.min() + popt[2] * DAYS_PER_YEAR))
+        params = dict(
+            ceiling=float(math.exp(popt[0])),
+            rate_per_year=float(popt[1]),
+            midpoint_day=float(days.min() + popt[2] * DAYS_PER_YEAR),
+        )
         if popt[2] > x.max() + 5:
             note = "logistic midpoint far beyond the data: indistinguishable from exponential"
     except (RuntimeError, optimize.OptimizeWarning, ValueError) as exc:
@@ -422,12 +488,21 @@ def choose_curve(dates: Sequence, values: Sequence[float]) -> CurveChoice:
         params = None
         note = f"logistic did not converge: {exc}"
     if aicc_l is not None and math.isinf(aicc_l):
-        note = (f"too few points for the logistic's AICc (needs n > 5, got {n}); "
-                "exponential kept, plain AIC reported for both")
+        note = (
+            f"too few points for the logistic's AICc (needs n > 5, got {n}); "
+            "exponential kept, plain AIC reported for both"
+        )
     chosen = "logistic" if aicc_l is not None and aicc_l < aicc_e else "exponential"
-    return CurveChoice(n=n, aic_exponential=aic_e, aicc_exponential=aicc_e, aic_logistic=aic_l,
-                       aicc_logistic=aicc_l, chosen=chosen, logistic_params=params,
-                       logistic_note=note)
+    return CurveChoice(
+        n=n,
+        aic_exponential=aic_e,
+        aicc_exponential=aicc_e,
+        aic_logistic=aic_l,
+        aicc_logistic=aicc_l,
+        chosen=chosen,
+        logistic_params=params,
+        logistic_note=note,
+    )
 
 
 @dataclass
@@ -440,8 +515,10 @@ class Elasticity:
     high: float
     level: float
     r2: float
-    caveat: str = ("correlation, not causation: both series trend with time, so the slope "
-                   "mixes any price response with everything else that grew meanwhile")
+    caveat: str = (
+        "correlation, not causation: both series trend with time, so the slope "
+        "mixes any price response with everything else that grew meanwhile"
+    )
 
 
 def elasticity(prices: Sequence[float], quantities: Sequence[float], level: float = 0.9) -> Elasticity:
@@ -459,8 +536,9 @@ def elasticity(prices: Sequence[float], quantities: Sequence[float], level: floa
     o = ols_line(np.log(p), np.log(q))
     se = o["s"] / math.sqrt(o["sxx"])
     tq = stats.t.ppf(1 - (1 - level) / 2, o["n"] - 2)
-    return Elasticity(n=o["n"], elasticity=o["b"], low=float(o["b"] - tq * se), high=float(o["b"] + tq * se),
-                      level=level, r2=o["r2"])
+    return Elasticity(
+        n=o["n"], elasticity=o["b"], low=float(o["b"] - tq * se), high=float(o["b"] + tq * se), level=level, r2=o["r2"]
+    )
 
 
 # Registered formulas: the names fitted figures carry in `figure.formula`. Their roles are

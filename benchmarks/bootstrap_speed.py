@@ -59,8 +59,10 @@ def main(argv: list[str] | None = None) -> dict:
     v = bootstrap_slopes(x, y, args.resamples, seed=0)[0]
     lp = loop_bootstrap(x, y, args.resamples, seed=0)
     result = {
-        "resamples": args.resamples, "points": args.points,
-        "vectorised_s": round(vec_s, 4), "loop_s": round(loop_s, 3),
+        "resamples": args.resamples,
+        "points": args.points,
+        "vectorised_s": round(vec_s, 4),
+        "loop_s": round(loop_s, 3),
         "speedup": round(loop_s / vec_s, 1),
         "interval_vectorised": [round(float(q), 4) for q in np.quantile(v, [0.05, 0.95])],
         "interval_loop": [round(float(q), 4) for q in np.quantile(lp, [0.05, 0.95])],

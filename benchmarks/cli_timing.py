@@ -27,26 +27,43 @@ import time
 from pathlib import Path
 
 FIGURE = "ark-big-ideas-2026/p34/sw-dev-cost-dec-2025"
-PRICE_COLUMNS = ("provider_id, model_key, model, condition, effective_from, effective_to, date_basis, "
-                 "input_usd_per_mtok AS input, output_usd_per_mtok AS output, blended_usd_per_mtok AS blended_3to1, "
-                 "blended_1to1_usd_per_mtok AS blended_1to1, source_id, figure_ids")
+PRICE_COLUMNS = (
+    "provider_id, model_key, model, condition, effective_from, effective_to, date_basis, "
+    "input_usd_per_mtok AS input, output_usd_per_mtok AS output, blended_usd_per_mtok AS blended_3to1, "
+    "blended_1to1_usd_per_mtok AS blended_1to1, source_id, figure_ids"
+)
 #: (label, infernomics arguments, the query the command runs, target ratio)
 CASES = [
-    ("sql", ["sql", "SELECT metric, value, unit FROM figure ORDER BY figure_id LIMIT 5"],
-     "SELECT metric, value, unit FROM figure ORDER BY figure_id LIMIT 5", 1.5),
-    ("audit", ["audit", FIGURE],
-     f"SELECT * FROM figure_provenance WHERE figure_id = '{FIGURE}'", 1.5),
-    ("figures", ["figures", "--source", "ark-big-ideas-2026"],
-     "SELECT figure_id, bound, value, unit, entity, source_id, page, kind, verification FROM figure "
-     "WHERE source_id = 'ark-big-ideas-2026' ORDER BY figure_id LIMIT 1001", 1.5),
-    ("sources", ["sources"],
-     "SELECT s.source_id, s.kind, s.source_class AS class, s.title, s.publisher, s.date_published, "
-     "coalesce(s.license, 'not stated') AS license, s.url, "
-     "count(f.figure_id) AS figures FROM source s LEFT JOIN figure f USING (source_id) GROUP BY ALL "
-     "ORDER BY s.source_id", 1.5),
-    ("prices", ["prices", "on", "2024-06-01", "--model-key", "gpt-4o"],
-     f"SELECT {PRICE_COLUMNS} FROM price_on('2024-06-01') WHERE is_standard AND model_key = 'gpt-4o' "
-     "ORDER BY model_key, provider_id, source_id", 1.5),
+    (
+        "sql",
+        ["sql", "SELECT metric, value, unit FROM figure ORDER BY figure_id LIMIT 5"],
+        "SELECT metric, value, unit FROM figure ORDER BY figure_id LIMIT 5",
+        1.5,
+    ),
+    ("audit", ["audit", FIGURE], f"SELECT * FROM figure_provenance WHERE figure_id = '{FIGURE}'", 1.5),
+    (
+        "figures",
+        ["figures", "--source", "ark-big-ideas-2026"],
+        "SELECT figure_id, bound, value, unit, entity, source_id, page, kind, verification FROM figure "
+        "WHERE source_id = 'ark-big-ideas-2026' ORDER BY figure_id LIMIT 1001",
+        1.5,
+    ),
+    (
+        "sources",
+        ["sources"],
+        "SELECT s.source_id, s.kind, s.source_class AS class, s.title, s.publisher, s.date_published, "
+        "coalesce(s.license, 'not stated') AS license, s.url, "
+        "count(f.figure_id) AS figures FROM source s LEFT JOIN figure f USING (source_id) GROUP BY ALL "
+        "ORDER BY s.source_id",
+        1.5,
+    ),
+    (
+        "prices",
+        ["prices", "on", "2024-06-01", "--model-key", "gpt-4o"],
+        f"SELECT {PRICE_COLUMNS} FROM price_on('2024-06-01') WHERE is_standard AND model_key = 'gpt-4o' "
+        "ORDER BY model_key, provider_id, source_id",
+        1.5,
+    ),
 ]
 
 
@@ -66,8 +83,9 @@ def wall(command: list[str]) -> float:
 
 
 def one_liner(warehouse: Path, query: str) -> list[str]:
-    code = (f"import duckdb; con = duckdb.connect({str(warehouse)!r}, read_only=True); "
-            f"print(con.sql({query!r}).fetchall())")
+    code = (
+        f"import duckdb; con = duckdb.connect({str(warehouse)!r}, read_only=True); print(con.sql({query!r}).fetchall())"
+    )
     return [sys.executable, "-c", code]
 
 
@@ -97,8 +115,10 @@ def main() -> None:
         print(f"warehouse: {warehouse}; median of {args.runs} alternating runs each; interpreter {sys.executable}")
         print(f"{'command':<10} {'infernomics':>12} {'bare':>8} {'ratio':>6}  target")
         failed = []
-        rows = [(label, [*cli(), *argv, "--warehouse", str(warehouse)], one_liner(warehouse, query), target)
-                for label, argv, query, target in CASES]
+        rows = [
+            (label, [*cli(), *argv, "--warehouse", str(warehouse)], one_liner(warehouse, query), target)
+            for label, argv, query, target in CASES
+        ]
         rows.append(("--help", [*cli(), "--help"], [sys.executable, "-c", "import argparse"], 2.0))
         for label, ours, bare, target in rows:
             a, b = pair(ours, bare, args.runs)

@@ -52,10 +52,17 @@ from sources.benchmarks.common import MAX_COUNT, RUN_SCHEMA  # noqa: E402
 from warehouse.contracts_benchmarks import BenchmarkRun, BenchmarkRunStat  # noqa: E402
 from warehouse.store import validate  # noqa: E402
 
-HOSTILE_NUMBERS = [-1, -0.5, 1e308, 10 ** 30, float("inf"), float("-inf"), float("nan")]
-OTHER_VALUES = ["abc", "", None, [1, 2], {"a": 1}, True, "1e999", "-5", 10 ** 400]
-COUNT_COLUMNS = ["requests_sent", "completed", "failed", "rejected", "input_tokens_total", "output_tokens_total",
-                 "n_request_rows"]
+HOSTILE_NUMBERS = [-1, -0.5, 1e308, 10**30, float("inf"), float("-inf"), float("nan")]
+OTHER_VALUES = ["abc", "", None, [1, 2], {"a": 1}, True, "1e999", "-5", 10**400]
+COUNT_COLUMNS = [
+    "requests_sent",
+    "completed",
+    "failed",
+    "rejected",
+    "input_tokens_total",
+    "output_tokens_total",
+    "n_request_rows",
+]
 
 
 class Hang(Exception):
@@ -95,12 +102,28 @@ def _set(doc, path, value):
 
 def mutate(rng: random.Random, data: bytes, name: str) -> tuple[bytes, str, dict | None]:
     """(mutated bytes, what was done, field swap info or None)."""
-    kind = rng.choice(["flip", "insert", "delete", "truncate", "nest", "dup_line", "drop_line",
-                       "field", "field", "field", "field", "del_key", "csv_cell", "splice"])
+    kind = rng.choice(
+        [
+            "flip",
+            "insert",
+            "delete",
+            "truncate",
+            "nest",
+            "dup_line",
+            "drop_line",
+            "field",
+            "field",
+            "field",
+            "field",
+            "del_key",
+            "csv_cell",
+            "splice",
+        ]
+    )
     n = len(data)
     if kind == "flip" and n:
         i = rng.randrange(n)
-        return data[:i] + bytes([rng.randrange(256)]) + data[i + 1:], f"flip byte {i}", None
+        return data[:i] + bytes([rng.randrange(256)]) + data[i + 1 :], f"flip byte {i}", None
     if kind == "insert":
         i = rng.randrange(n + 1)
         junk = rng.choice([b"{", b"[", b"]", b"}", b",", b'"', b"\x00", b"\xff\xfe", b"-", b"Infinity", b"NaN", b"\n"])
@@ -108,13 +131,13 @@ def mutate(rng: random.Random, data: bytes, name: str) -> tuple[bytes, str, dict
     if kind == "delete" and n:
         i = rng.randrange(n)
         k = rng.randint(1, 64)
-        return data[:i] + data[i + k:], f"delete {k} bytes at {i}", None
+        return data[:i] + data[i + k :], f"delete {k} bytes at {i}", None
     if kind == "truncate":
         i = rng.randrange(n + 1)
         return data[:i], f"truncate at {i}", None
     if kind == "nest":
         depth = rng.choice([500, 5000, 100000])
-        bracket = rng.choice(["[", "{\"a\":"])
+        bracket = rng.choice(["[", '{"a":'])
         closing = "]" if bracket == "[" else "}"
         payload = (bracket * depth + "1" + closing * depth).encode()
         if name.endswith((".json", ".jsonl")) and data.lstrip()[:1] == b"{":
@@ -136,7 +159,11 @@ def mutate(rng: random.Random, data: bytes, name: str) -> tuple[bytes, str, dict
     if kind in {"field", "del_key"}:
         jsonl = name.endswith(".jsonl")
         try:
-            docs = [json.loads(line) for line in data.decode().splitlines() if line.strip()] if jsonl else [json.loads(data)]
+            docs = (
+                [json.loads(line) for line in data.decode().splitlines() if line.strip()]
+                if jsonl
+                else [json.loads(data)]
+            )
         except (ValueError, UnicodeDecodeError):
             docs = None
         if docs:
@@ -170,8 +197,22 @@ def mutate(rng: random.Random, data: bytes, name: str) -> tuple[bytes, str, dict
             i = rng.randrange(1, len(lines))
             cells = lines[i].split(",")
             j = rng.randrange(len(cells))
-            value = rng.choice(["-1", "-0.001", "1e308", "inf", "Infinity", "NaN", "abc", "", '"', "9" * 40,
-                                "1" * 2000, "{'rouge1': -1}"])
+            value = rng.choice(
+                [
+                    "-1",
+                    "-0.001",
+                    "1e308",
+                    "inf",
+                    "Infinity",
+                    "NaN",
+                    "abc",
+                    "",
+                    '"',
+                    "9" * 40,
+                    "1" * 2000,
+                    "{'rouge1': -1}",
+                ]
+            )
             # ': ' separated text (MLPerf logs) gets the value after the colon
             if ":" in lines[i] and "," not in lines[i]:
                 key = lines[i].split(":")[0]
@@ -228,15 +269,17 @@ def accepted_runs(frames) -> pl.DataFrame:
     return frames.runs.with_row_index("_idx").filter(~pl.col("_idx").is_in(problems["_idx"].implode()))
 
 
-def check_one(data: bytes, name: str, folder: str, info: dict | None, original_keys: set[str],
-              timeout: int) -> tuple[str, str]:
+def check_one(
+    data: bytes, name: str, folder: str, info: dict | None, original_keys: set[str], timeout: int
+) -> tuple[str, str]:
     """('ok'|'runs_refused'|'parse_error'|'uncaught'|'hang'|'wrong', detail)."""
     signal.alarm(timeout)
     try:
         frames = parse_bytes(data, name, context=folder_context(folder))
         ok = accepted_runs(frames)
         stats_ok = frames.stats.filter(pl.col("run_id").is_in(ok["run_id"].implode())).with_columns(
-            pl.lit(None, pl.String).alias("figure_id"))  # ids are given at store time
+            pl.lit(None, pl.String).alias("figure_id")
+        )  # ids are given at store time
         stat_problems = validate(stats_ok, BenchmarkRunStat)
     except ParseError as err:
         return "parse_error", f"{err.rule}: {err}"
@@ -264,7 +307,7 @@ def check_one(data: bytes, name: str, folder: str, info: dict | None, original_k
     return ("ok", "") if ok.height == frames.runs.height else ("runs_refused", "")
 
 
-SWAP_VALUES = [-1, 1e308, 10 ** 40, float("inf"), float("-inf"), float("nan")]
+SWAP_VALUES = [-1, 1e308, 10**40, float("inf"), float("-inf"), float("nan")]
 
 
 def one_field_swaps(bases, timeout: int) -> tuple[int, int, list[str]]:
@@ -329,15 +372,23 @@ def run_import_sample(samples: list[tuple[str, bytes, str]], originals: list) ->
         if crashed:
             return {"crashed": crashed}
         with wh.reader() as con:
-            referenced = {part_path(r[0]) for r in con.execute("SELECT part_file FROM benchmark_request_part").fetchall()}
-            runs = con.execute("SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run WHERE step = 'fuzz/import'").fetchall()[0]
+            referenced = {
+                part_path(r[0]) for r in con.execute("SELECT part_file FROM benchmark_request_part").fetchall()
+            }
+            runs = con.execute(
+                "SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run WHERE step = 'fuzz/import'"
+            ).fetchall()[0]
         folder = wh.parts_dir / "benchmark_request"
-        on_disk = {p.relative_to(wh.parts_dir).as_posix() for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+        on_disk = (
+            {p.relative_to(wh.parts_dir).as_posix() for p in folder.rglob("*") if p.is_file()}
+            if folder.exists()
+            else set()
+        )
         real_names = {f.path.name for f in originals}
         real_stored = sum(1 for o in outcomes if Path(o.path).name in real_names and o.status == "stored")
         return {
-            "files": len(files), **{s: sum(o.status == s for o in outcomes)
-                                    for s in ("stored", "quarantined", "skipped", "context")},
+            "files": len(files),
+            **{s: sum(o.status == s for o in outcomes) for s in ("stored", "quarantined", "skipped", "context")},
             "real_files_stored": f"{real_stored}/{len(originals)}",
             "counts_balance": runs[0] == runs[1] + runs[2],
             "orphan_parts": sorted(on_disk - referenced),
@@ -349,7 +400,9 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=1200, help="mutated inputs to try (default 1200)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--timeout", type=int, default=10, help="seconds before a parse counts as a hang")
-    parser.add_argument("--import-sample", type=int, default=60, help="mutated files to also import in one call (0: skip)")
+    parser.add_argument(
+        "--import-sample", type=int, default=60, help="mutated files to also import in one call (0: skip)"
+    )
     parser.add_argument("--show", type=int, default=5, help="examples to print per failing class")
     args = parser.parse_args()
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
@@ -376,17 +429,23 @@ def main() -> int:
         if len(samples) < args.import_sample and rng.random() < 0.2 and len(mutated) < 2_000_000:
             samples.append((f.path.name, mutated, f.folder))
     elapsed = time.perf_counter() - started
-    print(f"fuzz_parsers: {args.n} mutated inputs from {len(bases)} bundled real files (seed {args.seed}), "
-          f"{elapsed:.1f} s")
-    print(f"  every run accepted: {counts['ok']}, some runs refused by a contract rule: {counts['runs_refused']}, "
-          f"whole file refused with ParseError: {counts['parse_error']}")
+    print(
+        f"fuzz_parsers: {args.n} mutated inputs from {len(bases)} bundled real files (seed {args.seed}), "
+        f"{elapsed:.1f} s"
+    )
+    print(
+        f"  every run accepted: {counts['ok']}, some runs refused by a contract rule: {counts['runs_refused']}, "
+        f"whole file refused with ParseError: {counts['parse_error']}"
+    )
     print(f"  uncaught: {counts['uncaught']}  hangs: {counts['hang']}  stored wrongly: {counts['wrong']}")
     for key, lines in examples.items():
         for line in lines:
             print(f"  {key}: {line}")
     tried, wrong, swap_examples = one_field_swaps(bases, args.timeout)
-    print(f"  one-field swaps of read numbers (-1, 1e308, 10**40, inf, -inf, nan): {tried} tried, "
-          f"{wrong} stored wrongly or crashed")
+    print(
+        f"  one-field swaps of read numbers (-1, 1e308, 10**40, inf, -inf, nan): {tried} tried, "
+        f"{wrong} stored wrongly or crashed"
+    )
     for line in swap_examples:
         print(f"  swap: {line}")
     counts["wrong"] += wrong

@@ -103,18 +103,30 @@ def phase_ours(path: Path, db: Path) -> dict:
     derive_seconds = time.perf_counter() - t1
     t2 = time.perf_counter()
     with wh.reader() as con:
-        pct = con.execute("SELECT quantile_cont(ttft_ms, [0.5, 0.95, 0.99]) FROM benchmark_request WHERE success").fetchall()[0][0]
+        pct = con.execute(
+            "SELECT quantile_cont(ttft_ms, [0.5, 0.95, 0.99]) FROM benchmark_request WHERE success"
+        ).fetchall()[0][0]
         rules = con.execute("SELECT rule, reason FROM quarantine WHERE target_table = 'benchmark_request'").fetchall()
         stored = con.execute("SELECT count(*) FROM benchmark_request").fetchall()[0][0]
-    return {"seconds": seconds, "peak_rss_mb": rss_ingest, "derive_seconds": derive_seconds,
-            "peak_rss_with_derive_mb": peak_rss_mb(), "rows": outcome.request_rows + sum(
-        int(r[1].split()[0]) for r in rules), "rows_quarantined": sum(int(r[1].split()[0]) for r in rules),
-        "rows_in_view": stored, "status": outcome.status, "query_seconds": time.perf_counter() - t2,
-        "ttft_p50_p95_p99_ms": pct, "quarantine": rules}
+    return {
+        "seconds": seconds,
+        "peak_rss_mb": rss_ingest,
+        "derive_seconds": derive_seconds,
+        "peak_rss_with_derive_mb": peak_rss_mb(),
+        "rows": outcome.request_rows + sum(int(r[1].split()[0]) for r in rules),
+        "rows_quarantined": sum(int(r[1].split()[0]) for r in rules),
+        "rows_in_view": stored,
+        "status": outcome.status,
+        "query_seconds": time.perf_counter() - t2,
+        "ttft_p50_p95_p99_ms": pct,
+        "quarantine": rules,
+    }
 
 
 def child(phase: str, args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--phase", phase, *args], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, *args], check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -154,16 +166,26 @@ def main() -> None:
     bare = min(bares, key=lambda r: r["seconds"])
     mine = min(ours, key=lambda r: r["seconds"])
     n = a.rows
-    print(f"bare DuckDB CTAS : {bare['seconds']:.2f}s  {n / bare['seconds'] / 1e6:.2f} M rows/s  peak RSS {bare['peak_rss_mb']:.0f} MB")
-    print(f"infernomics      : {mine['seconds']:.2f}s  {n / mine['seconds'] / 1e6:.2f} M rows/s  peak RSS {mine['peak_rss_mb']:.0f} MB"
-          f"  ({mine['rows']:,} rows in, {mine['rows'] - mine['rows_quarantined']:,} accepted, {mine['rows_quarantined']:,} quarantined)")
+    print(
+        f"bare DuckDB CTAS : {bare['seconds']:.2f}s  {n / bare['seconds'] / 1e6:.2f} M rows/s  peak RSS {bare['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"infernomics      : {mine['seconds']:.2f}s  {n / mine['seconds'] / 1e6:.2f} M rows/s  peak RSS {mine['peak_rss_mb']:.0f} MB"
+        f"  ({mine['rows']:,} rows in, {mine['rows'] - mine['rows_quarantined']:,} accepted, {mine['rows_quarantined']:,} quarantined)"
+    )
     print(f"ratio ours/bare  : {mine['seconds'] / bare['seconds']:.2f}x   (target <= 1.5x, peak < 2048 MB)")
-    print(f"derived P50/P90/P95/P99 + mean of 4 metrics as figures (separate window): {mine['derive_seconds']:.2f}s, "
-          f"peak RSS incl. that {mine['peak_rss_with_derive_mb']:.0f} MB")
-    print(f"then, reading the stored rows back: {mine['rows_in_view']:,} rows in benchmark_request; "
-          f"p50/p95/p99 over them in {mine['query_seconds']:.2f}s, TTFT ms = "
-          f"{', '.join(f'{v:.1f}' for v in mine['ttft_p50_p95_p99_ms'])}")
-    print(f"all runs (s): bare {[round(r['seconds'], 2) for r in bares]}, ours {[round(r['seconds'], 2) for r in ours]}")
+    print(
+        f"derived P50/P90/P95/P99 + mean of 4 metrics as figures (separate window): {mine['derive_seconds']:.2f}s, "
+        f"peak RSS incl. that {mine['peak_rss_with_derive_mb']:.0f} MB"
+    )
+    print(
+        f"then, reading the stored rows back: {mine['rows_in_view']:,} rows in benchmark_request; "
+        f"p50/p95/p99 over them in {mine['query_seconds']:.2f}s, TTFT ms = "
+        f"{', '.join(f'{v:.1f}' for v in mine['ttft_p50_p95_p99_ms'])}"
+    )
+    print(
+        f"all runs (s): bare {[round(r['seconds'], 2) for r in bares]}, ours {[round(r['seconds'], 2) for r in ours]}"
+    )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-
 def counts(path: Path) -> dict[str, int] | None:
     from warehouse import open_current
 
@@ -39,7 +38,12 @@ def counts(path: Path) -> dict[str, int] | None:
         return {}
     try:
         with open_current(path) as con:
-            tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'warehouse'").fetchall()]
+            tables = [
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'warehouse'"
+                ).fetchall()
+            ]
             return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     except Exception as err:  # noqa: BLE001 - a corrupt warehouse is what we count
         print(f"  cannot open: {err}", file=sys.stderr)
@@ -57,7 +61,9 @@ def garbage_bytes(path: Path) -> int:
     if path.exists():
         with open_current(path) as con:
             try:
-                registered = {part_path(r[0]) for r in con.execute("SELECT part_file FROM benchmark_request_part").fetchall()}
+                registered = {
+                    part_path(r[0]) for r in con.execute("SELECT part_file FROM benchmark_request_part").fetchall()
+                }
             except Exception:  # noqa: BLE001 - no benchmark tables yet
                 registered = set()
     for folders in PARTS_TABLES.values():
@@ -84,7 +90,9 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rows", type=int, default=3_000_000, help="per-request rows in the Parquet file imported")
-    parser.add_argument("--max-delay", type=float, default=None, help="latest kill, seconds (default: measured run time)")
+    parser.add_argument(
+        "--max-delay", type=float, default=None, help="latest kill, seconds (default: measured run time)"
+    )
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -105,8 +113,16 @@ def main() -> None:
         imports.append(f)
     commands = {
         "refresh": [sys.executable, "-m", "pipeline.cli", "refresh", "--warehouse", str(path), "--wait"],
-        "import": [sys.executable, "-m", "pipeline.cli", "import", *map(str, imports),
-                   str(ROOT / "sources" / "data" / "benchmarks"), "--warehouse", str(path)],
+        "import": [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "import",
+            *map(str, imports),
+            str(ROOT / "sources" / "data" / "benchmarks"),
+            "--warehouse",
+            str(path),
+        ],
     }
     durations = {}
     for kind, cmd in commands.items():  # one complete run of each: the time window kills fall in
@@ -114,8 +130,15 @@ def main() -> None:
         subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, check=True)
         durations[kind] = time.monotonic() - started
     print(f"workdir {work}; one refresh {durations['refresh']:.1f}s, one import {durations['import']:.1f}s")
-    totals = {"kills": 0, "corrupt": 0, "rows_lost": 0, "garbage_before": 0, "garbage_after": 0,
-              "refresh_kills_reported": 0, "refresh_kills": 0}
+    totals = {
+        "kills": 0,
+        "corrupt": 0,
+        "rows_lost": 0,
+        "garbage_before": 0,
+        "garbage_after": 0,
+        "refresh_kills_reported": 0,
+        "refresh_kills": 0,
+    }
     for k in range(args.kills):
         kind = "refresh" if k % 2 == 0 else "import"
         if kind == "import":  # forget the imported files so the import writes parts again
@@ -123,7 +146,7 @@ def main() -> None:
                 con.execute("DELETE FROM benchmark_request_part WHERE layout = 'llmperf'")
                 con.execute("DELETE FROM benchmark_file WHERE format = 'llmperf' AND requests_part IS NOT NULL")
             with Warehouse(path).writer():
-                pass                                    # collect the parts just unregistered before measuring
+                pass  # collect the parts just unregistered before measuring
         before = counts(path)
         delay = rng.uniform(0.2, args.max_delay or durations[kind])
         proc = subprocess.Popen(commands[kind], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -137,27 +160,38 @@ def main() -> None:
         reported = not_completed(path) if kind == "refresh" and after is not None else False
         began = after is not None and after.get("refresh_run", 0) > (before or {}).get("refresh_run", 0)
         with Warehouse(path).writer():
-            pass                                        # the next writer cleans up
+            pass  # the next writer cleans up
         ga = garbage_bytes(path)
-        lost = sum(max(0, n - after.get(t, 0)) for t, n in before.items()
-                   if t not in ("benchmark_request_part", "benchmark_file")) if after is not None else 0
+        lost = (
+            sum(
+                max(0, n - after.get(t, 0))
+                for t, n in before.items()
+                if t not in ("benchmark_request_part", "benchmark_file")
+            )
+            if after is not None
+            else 0
+        )
         totals["kills"] += 0 if finished else 1
         totals["corrupt"] += after is None
         totals["rows_lost"] += lost
         totals["garbage_before"] += gb
         totals["garbage_after"] += ga
-        if kind == "refresh" and not finished and began:   # killed before its first write: nothing changed
+        if kind == "refresh" and not finished and began:  # killed before its first write: nothing changed
             totals["refresh_kills"] += 1
             totals["refresh_kills_reported"] += reported
-        print(f"{k + 1:3d} {kind:7s} at {delay:5.1f}s {'(finished first)' if finished else 'killed':16s} "
-              f"rows lost {lost}  garbage {gb / 1e6:7.1f} MB -> {ga / 1e6:5.1f} MB after the next writer"
-              + (f"  reported not completed: {reported}" if kind == "refresh" and not finished and began else "")
-              + ("  (killed before its first write)" if kind == "refresh" and not finished and not began else ""))
-    print(f"kills {totals['kills']} (of {args.kills} tries), corrupt warehouses {totals['corrupt']}, "
-          f"rows lost {totals['rows_lost']}, garbage left by kills {totals['garbage_before'] / 1e6:.1f} MB in total, "
-          f"garbage left after the next writer {totals['garbage_after']} bytes, "
-          f"refreshes killed after their first write reported as not completed {totals['refresh_kills_reported']} "
-          f"of {totals['refresh_kills']}")
+        print(
+            f"{k + 1:3d} {kind:7s} at {delay:5.1f}s {'(finished first)' if finished else 'killed':16s} "
+            f"rows lost {lost}  garbage {gb / 1e6:7.1f} MB -> {ga / 1e6:5.1f} MB after the next writer"
+            + (f"  reported not completed: {reported}" if kind == "refresh" and not finished and began else "")
+            + ("  (killed before its first write)" if kind == "refresh" and not finished and not began else "")
+        )
+    print(
+        f"kills {totals['kills']} (of {args.kills} tries), corrupt warehouses {totals['corrupt']}, "
+        f"rows lost {totals['rows_lost']}, garbage left by kills {totals['garbage_before'] / 1e6:.1f} MB in total, "
+        f"garbage left after the next writer {totals['garbage_after']} bytes, "
+        f"refreshes killed after their first write reported as not completed {totals['refresh_kills_reported']} "
+        f"of {totals['refresh_kills']}"
+    )
 
 
 if __name__ == "__main__":

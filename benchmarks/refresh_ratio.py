@@ -29,11 +29,17 @@ def cold_refresh(python: Path, cwd: Path, workdir: Path) -> float:
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
-    env = {**os.environ, "INFERNOMICS_OFFLINE": "1", "INFERNOMICS_WAREHOUSE": str(workdir / "warehouse.duckdb"),
-           "DAGSTER_HOME": str(workdir / "dagster_home")}
+    env = {
+        **os.environ,
+        "INFERNOMICS_OFFLINE": "1",
+        "INFERNOMICS_WAREHOUSE": str(workdir / "warehouse.duckdb"),
+        "DAGSTER_HOME": str(workdir / "dagster_home"),
+    }
     (workdir / "dagster_home").mkdir()
     start = time.perf_counter()
-    result = subprocess.run([str(python), "-m", "pipeline.cli", "refresh"], cwd=cwd, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(python), "-m", "pipeline.cli", "refresh"], cwd=cwd, env=env, capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"refresh failed in {cwd}:\n{result.stderr[-3000:]}")
@@ -42,7 +48,9 @@ def cold_refresh(python: Path, cwd: Path, workdir: Path) -> float:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline", type=Path, required=True, help="root of the baseline checkout (with its own .venv)")
+    parser.add_argument(
+        "--baseline", type=Path, required=True, help="root of the baseline checkout (with its own .venv)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="cold refreshes of each (default 3)")
     args = parser.parse_args(argv)
     here = Path(__file__).resolve().parents[1]
@@ -53,7 +61,10 @@ def main(argv: list[str] | None = None) -> dict:
     times: dict[str, list[float]] = {"baseline": [], "current": []}
     try:
         for i in range(args.runs):
-            for name, python, cwd in (("baseline", base_python, args.baseline), ("current", Path(sys.executable), here)):
+            for name, python, cwd in (
+                ("baseline", base_python, args.baseline),
+                ("current", Path(sys.executable), here),
+            ):
                 seconds = cold_refresh(python, cwd, tmp / f"{name}-{i}")
                 times[name].append(seconds)
                 print(f"run {i + 1} {name:8s} {seconds:6.1f} s", flush=True)

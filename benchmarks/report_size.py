@@ -63,8 +63,10 @@ def main() -> None:
 
     print(f"report: {len(written.pages)} pages, {len(written.charts)} charts")
     print(f"landing page HTML: {written.bytes('index.html'):,} bytes")
-    print(f"all PNG bytes: {written.bytes('charts/*.png'):,}; total folder: {written.bytes():,} bytes "
-          f"(SVG {written.bytes('charts/*.svg'):,}, CSV {written.bytes('charts/*.csv'):,})")
+    print(
+        f"all PNG bytes: {written.bytes('charts/*.png'):,}; total folder: {written.bytes():,} bytes "
+        f"(SVG {written.bytes('charts/*.svg'):,}, CSV {written.bytes('charts/*.csv'):,})"
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         for label, (width, height) in VIEWPORTS.items():
@@ -73,16 +75,26 @@ def main() -> None:
                 context = browser.new_context(viewport={"width": width, "height": height})
                 page = context.new_page()
                 page.goto(url, wait_until="load")
-                page.wait_for_timeout(500)          # lazy images in view start once layout is known
-                times.append(page.evaluate("() => { const t = performance.getEntriesByType('navigation')[0]; "
-                                           "return t.loadEventEnd - t.startTime; }"))
-                fetched.append(page.evaluate("() => performance.getEntriesByType('navigation')"
-                                             ".concat(performance.getEntriesByType('resource'))"
-                                             ".reduce((n, e) => n + e.encodedBodySize, 0)"))
+                page.wait_for_timeout(500)  # lazy images in view start once layout is known
+                times.append(
+                    page.evaluate(
+                        "() => { const t = performance.getEntriesByType('navigation')[0]; "
+                        "return t.loadEventEnd - t.startTime; }"
+                    )
+                )
+                fetched.append(
+                    page.evaluate(
+                        "() => performance.getEntriesByType('navigation')"
+                        ".concat(performance.getEntriesByType('resource'))"
+                        ".reduce((n, e) => n + e.encodedBodySize, 0)"
+                    )
+                )
                 context.close()
-            print(f"{label} {width}x{height}: first screen fetched {statistics.median(fetched):,.0f} bytes; "
-                  f"load {statistics.median(times):.0f} ms median of {args.runs} "
-                  f"({min(times):.0f} to {max(times):.0f} ms)")
+            print(
+                f"{label} {width}x{height}: first screen fetched {statistics.median(fetched):,.0f} bytes; "
+                f"load {statistics.median(times):.0f} ms median of {args.runs} "
+                f"({min(times):.0f} to {max(times):.0f} ms)"
+            )
         browser.close()
     server.shutdown()
     shutil.rmtree(tmp, ignore_errors=True)

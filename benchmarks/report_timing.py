@@ -56,11 +56,17 @@ def main() -> None:
         warehouse = args.warehouse
         if warehouse is None:
             warehouse = tmp / "warehouse.duckdb"
-            subprocess.run([sys.executable, "-m", "pipeline.cli", "refresh", "--warehouse", str(warehouse)],
-                           cwd=here, check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "pipeline.cli", "refresh", "--warehouse", str(warehouse)],
+                cwd=here,
+                check=True,
+                capture_output=True,
+            )
         rows = {}
-        rows["old"] = timed([str(old_python), "-m", "pipeline.cli", "report", "--out", str(tmp / "old"),
-                             "--warehouse", str(warehouse)], cwd=args.old)
+        rows["old"] = timed(
+            [str(old_python), "-m", "pipeline.cli", "report", "--out", str(tmp / "old"), "--warehouse", str(warehouse)],
+            cwd=args.old,
+        )
         new = [sys.executable, "-m", "pipeline.cli", "report", "--out", str(tmp / "new"), "--warehouse", str(warehouse)]
         rows["cold"] = timed(new, cwd=here)
         rows["warm"] = timed(new, cwd=here)
@@ -70,8 +76,10 @@ def main() -> None:
         for label in ("cold", "warm"):
             ratio = rows[label][0] / rows["old"][0]
             rss = rows[label][1]
-            print(f"{label}/old = {ratio:.2f}x (target <= 0.3x: {'ok' if ratio <= 0.3 else 'MISSED'}); "
-                  f"peak RSS {rss:.0f} MB (target < 300 MB: {'ok' if rss < 300 else 'MISSED'})")
+            print(
+                f"{label}/old = {ratio:.2f}x (target <= 0.3x: {'ok' if ratio <= 0.3 else 'MISSED'}); "
+                f"peak RSS {rss:.0f} MB (target < 300 MB: {'ok' if rss < 300 else 'MISSED'})"
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -57,8 +57,13 @@ def launched(env: dict[str, str], home: Path) -> tuple[float, str]:
     import dagster as dg
 
     instance = dg.DagsterInstance.from_config(str(home))
-    daemon = subprocess.Popen([bin_path("dagster-daemon"), "run", "-m", "pipeline.definitions"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    daemon = subprocess.Popen(
+        [bin_path("dagster-daemon"), "run", "-m", "pipeline.definitions"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         waited = time.perf_counter()
         while not instance.get_daemon_heartbeats():  # up: it has written a heartbeat
@@ -116,14 +121,19 @@ def main() -> None:
         print(f"cli          {times['cli']:7.2f}s  infernomics refresh", flush=True)
         paths["materialize"] = root / "materialize.duckdb"
         env = base | {"INFERNOMICS_WAREHOUSE": str(paths["materialize"])}
-        times["materialize"] = run([bin_path("dagster"), "asset", "materialize", "--select", "*",
-                                    "-m", "pipeline.definitions"], env, "materialize")
+        times["materialize"] = run(
+            [bin_path("dagster"), "asset", "materialize", "--select", "*", "-m", "pipeline.definitions"],
+            env,
+            "materialize",
+        )
         print(f"materialize  {times['materialize']:7.2f}s  dagster asset materialize --select '*'", flush=True)
         if not args.skip_launched:
             paths["launched"] = root / "launched.duckdb"
             env = base | {"INFERNOMICS_WAREHOUSE": str(paths["launched"])}
             times["launched"], status = launched(env, home)
-            print(f"launched     {times['launched']:7.2f}s  dagster job launch -j full_refresh (run {status})", flush=True)
+            print(
+                f"launched     {times['launched']:7.2f}s  dagster job launch -j full_refresh (run {status})", flush=True
+            )
         print()
         for label in times:
             if label != "cli":

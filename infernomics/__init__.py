@@ -28,8 +28,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -38,14 +39,30 @@ from infernomics.errors import Error
 from warehouse import Warehouse, open_current, query_frame
 from warehouse.version import code_version
 
-__all__ = ["Connection", "Error", "Fit", "audit", "connect", "cost", "export", "figures", "fit", "price_on",
-           "query", "__version__"]
+__all__ = [
+    "Connection",
+    "Error",
+    "Fit",
+    "audit",
+    "connect",
+    "cost",
+    "export",
+    "figures",
+    "fit",
+    "price_on",
+    "query",
+    "__version__",
+]
 __version__ = code_version()
 
-FIGURE_COLUMNS = ("figure_id, bound, value, value_low, value_high, unit, metric, entity, as_of, source_id, page, "
-                  "locator, kind, verification")
-PRICE_COLUMNS = ("provider_id, model_key, model, condition, effective_from, effective_to, input_usd_per_mtok, "
-                 "output_usd_per_mtok, blended_usd_per_mtok, source_id, figure_ids")
+FIGURE_COLUMNS = (
+    "figure_id, bound, value, value_low, value_high, unit, metric, entity, as_of, source_id, page, "
+    "locator, kind, verification"
+)
+PRICE_COLUMNS = (
+    "provider_id, model_key, model, condition, effective_from, effective_to, input_usd_per_mtok, "
+    "output_usd_per_mtok, blended_usd_per_mtok, source_id, figure_ids"
+)
 POINTS_SQL = """
 SELECT p.input_figure_id AS figure_id, p.obs_date, p.value
 FROM fit_point p JOIN latest_fits f USING (fit_id)
@@ -87,8 +104,10 @@ class Fit:
 
     def __repr__(self) -> str:
         verb = "falls" if self.direction == "decline" else "grows"
-        return (f"Fit({self.series!r}: {verb} {self.rate:.3g}x/yr [{self.low:.3g}, {self.high:.3g}] "
-                f"({self.level:.0%}, {self.method}, n={self.n}, {self.date_start} to {self.date_end}))")
+        return (
+            f"Fit({self.series!r}: {verb} {self.rate:.3g}x/yr [{self.low:.3g}, {self.high:.3g}] "
+            f"({self.level:.0%}, {self.method}, n={self.n}, {self.date_start} to {self.date_end}))"
+        )
 
 
 class Connection:
@@ -97,8 +116,10 @@ class Connection:
     def __init__(self, path: str | os.PathLike | None = None):
         self.warehouse = Warehouse(path)
         if not self.warehouse.exists():
-            raise Error(f"no warehouse at {self.warehouse.path}: run `infernomics refresh` first, "
-                        "or pass the path of an existing file")
+            raise Error(
+                f"no warehouse at {self.warehouse.path}: run `infernomics refresh` first, "
+                "or pass the path of an existing file"
+            )
 
     def __repr__(self) -> str:
         return f"infernomics.Connection({str(self.warehouse.path)!r})"
@@ -134,25 +155,45 @@ class Connection:
             except FigureNotFound as missing:
                 raise Error(str(missing)) from None
 
-    def figures(self, *, source: str | None = None, kind: str | None = None, metric: str | None = None,
-                verification: str | None = None, search: str | None = None, limit: int | None = None) -> pl.DataFrame:
+    def figures(
+        self,
+        *,
+        source: str | None = None,
+        kind: str | None = None,
+        metric: str | None = None,
+        verification: str | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+    ) -> pl.DataFrame:
         """Stored figures, filtered like `infernomics figures` (`search`: case-insensitive
         text in id, entity, metric or quote)."""
         where, params = [], []
-        for column, value in (("source_id", source), ("kind", kind), ("metric", metric),
-                              ("verification", verification)):
+        for column, value in (
+            ("source_id", source),
+            ("kind", kind),
+            ("metric", metric),
+            ("verification", verification),
+        ):
             if value:
                 where.append(f"{column} = ?")
                 params.append(value)
         if search:
             where.append("(figure_id ILIKE ? OR entity ILIKE ? OR metric ILIKE ? OR quote ILIKE ?)")
             params += [f"%{search}%"] * 4
-        sql = (f"SELECT {FIGURE_COLUMNS} FROM figure {'WHERE ' + ' AND '.join(where) if where else ''} "
-               f"ORDER BY figure_id {'' if limit is None else f'LIMIT {int(limit)}'}")
+        sql = (
+            f"SELECT {FIGURE_COLUMNS} FROM figure {'WHERE ' + ' AND '.join(where) if where else ''} "
+            f"ORDER BY figure_id {'' if limit is None else f'LIMIT {int(limit)}'}"
+        )
         return self.query(sql, params)
 
-    def price_on(self, date: str | dt.date, *, model_key: str | None = None, provider: str | None = None,
-                 all_conditions: bool = False) -> pl.DataFrame:
+    def price_on(
+        self,
+        date: str | dt.date,
+        *,
+        model_key: str | None = None,
+        provider: str | None = None,
+        all_conditions: bool = False,
+    ) -> pl.DataFrame:
         """Token prices (USD per million tokens) that held on `date`; `provider` is a
         case-insensitive substring of the provider id (`"open"` matches openai and openrouter)."""
         from infernomics._names import match_names
@@ -168,15 +209,28 @@ class Connection:
             if provider:
                 where.append("list_contains(?, provider_id)")
                 params.append(match_names(con, "token_price", "provider_id", provider, "provider"))
-            return query_frame(con, f"SELECT {PRICE_COLUMNS} FROM price_on(?) WHERE {' AND '.join(where)} "
-                                    "ORDER BY model_key, provider_id, source_id", params)
+            return query_frame(
+                con,
+                f"SELECT {PRICE_COLUMNS} FROM price_on(?) WHERE {' AND '.join(where)} "
+                "ORDER BY model_key, provider_id, source_id",
+                params,
+            )
 
-    def fit(self, series: str | pl.DataFrame, method: str = "ols", level: float = 0.9, *, seed: int = 0,
-            resamples: int = 10_000, grid: int = 100) -> Fit:
+    def fit(
+        self,
+        series: str | pl.DataFrame,
+        method: str = "ols",
+        level: float = 0.9,
+        *,
+        seed: int = 0,
+        resamples: int = 10_000,
+        grid: int = 100,
+    ) -> Fit:
         """Fit an exponential trend to a stored series (a name from `infernomics trends`) or
         to a frame with `obs_date` and `value` columns; returns a `Fit` with bands."""
-        from analysis import trend
         import numpy as np
+
+        from analysis import trend
 
         if isinstance(series, pl.DataFrame):
             missing = {"obs_date", "value"} - set(series.columns)
@@ -192,26 +246,62 @@ class Connection:
             if pts.is_empty():
                 known = self.query("SELECT DISTINCT series FROM latest_fits ORDER BY 1")["series"].to_list()
                 import difflib
+
                 near = difflib.get_close_matches(series, known, n=3, cutoff=0.3)
                 raise Error(f"no stored series {series!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
         try:
-            f = trend.fit_exponential(pts["obs_date"].to_list(), pts["value"].to_list(), method=method, level=level,
-                                      n_resamples=resamples, seed=seed)
+            f = trend.fit_exponential(
+                pts["obs_date"].to_list(),
+                pts["value"].to_list(),
+                method=method,
+                level=level,
+                n_resamples=resamples,
+                seed=seed,
+            )
         except trend.FitRefused as refused:
             raise Error(f"{name}: {refused}") from None
         days = trend.to_days(pts["obs_date"].to_list())
         b = trend.bands(f, np.linspace(days.min(), days.max(), grid))
-        band = pl.DataFrame({"date": np.asarray(b["day"]).round().astype("int64").astype("datetime64[D]"),
-                             **{k: b[k] for k in ("fitted", "conf_low", "conf_high", "pred_low", "pred_high",
-                                                  "extrapolated")}})
+        band = pl.DataFrame(
+            {
+                "date": np.asarray(b["day"]).round().astype("int64").astype("datetime64[D]"),
+                **{k: b[k] for k in ("fitted", "conf_low", "conf_high", "pred_low", "pred_high", "extrapolated")},
+            }
+        )
         rate, lo, hi = f.decline_x_per_year if f.slope < 0 else (f.factor_per_year, f.factor_low, f.factor_high)
-        return Fit(name, f.method, f.level, f.n, f.date_start, f.date_end, f.direction, rate, lo, hi,
-                   f.halving_or_doubling_years[0], f.r2, list(f.flags), pts, band.with_columns(pl.col("date").cast(pl.Date)), f)
+        return Fit(
+            name,
+            f.method,
+            f.level,
+            f.n,
+            f.date_start,
+            f.date_end,
+            f.direction,
+            rate,
+            lo,
+            hi,
+            f.halving_or_doubling_years[0],
+            f.r2,
+            list(f.flags),
+            pts,
+            band.with_columns(pl.col("date").cast(pl.Date)),
+            f,
+        )
 
-    def cost(self, gpu: str, *, tokens_per_s: float | None = None, throughput_figure: str | None = None,
-             gpus: float = 1, price_date: str | dt.date | None = None, price_usd_per_gpu_hour: float | None = None,
-             price_figure: str | None = None, pricing_kind: str = "on_demand", provider: str | None = None,
-             basis: str = "output"):
+    def cost(
+        self,
+        gpu: str,
+        *,
+        tokens_per_s: float | None = None,
+        throughput_figure: str | None = None,
+        gpus: float = 1,
+        price_date: str | dt.date | None = None,
+        price_usd_per_gpu_hour: float | None = None,
+        price_figure: str | None = None,
+        pricing_kind: str = "on_demand",
+        provider: str | None = None,
+        basis: str = "output",
+    ):
         """Cost per million tokens of a GPU deployment (`infernomics cost`, nothing stored).
 
         The price is the lower median of the latest stored `pricing_kind` prices for `gpu`
@@ -222,9 +312,19 @@ class Connection:
         from infernomics._cost import scenario
 
         with self.duckdb() as con:
-            return scenario(con, gpu, gpus=gpus, tokens_per_s=tokens_per_s, throughput_figure=throughput_figure,
-                            price_date=price_date, price_usd_per_gpu_hour=price_usd_per_gpu_hour,
-                            price_figure=price_figure, pricing_kind=pricing_kind, provider=provider, basis=basis)
+            return scenario(
+                con,
+                gpu,
+                gpus=gpus,
+                tokens_per_s=tokens_per_s,
+                throughput_figure=throughput_figure,
+                price_date=price_date,
+                price_usd_per_gpu_hour=price_usd_per_gpu_hour,
+                price_figure=price_figure,
+                pricing_kind=pricing_kind,
+                provider=provider,
+                basis=basis,
+            )
 
 
 def _export(self, what: str, out: str | os.PathLike, fmt: str = "parquet", provenance: bool = True):
@@ -281,8 +381,14 @@ def cost(gpu: str, *, path: str | os.PathLike | None = None, **scenario):
     return connect(path).cost(gpu, **scenario)
 
 
-def export(what: str, out: str | os.PathLike, fmt: str = "parquet", *, provenance: bool = True,
-           path: str | os.PathLike | None = None):
+def export(
+    what: str,
+    out: str | os.PathLike,
+    fmt: str = "parquet",
+    *,
+    provenance: bool = True,
+    path: str | os.PathLike | None = None,
+):
     return connect(path).export(what, out, fmt, provenance)
 
 

@@ -25,13 +25,23 @@ def match_names(con: duckdb.DuckDBPyConnection, relation: str, column: str, text
     needle = text.strip()
     if not needle:
         raise Error(f"{what} is empty")
-    rows = con.execute(f'SELECT DISTINCT "{column}" FROM {relation} WHERE "{column}" IS NOT NULL '
-                       f'AND contains(lower("{column}"), lower(?)) ORDER BY 1', [needle]).fetchall()
+    rows = con.execute(
+        f'SELECT DISTINCT "{column}" FROM {relation} WHERE "{column}" IS NOT NULL '
+        f'AND contains(lower("{column}"), lower(?)) ORDER BY 1',
+        [needle],
+    ).fetchall()
     if rows:
         return [r[0] for r in rows]
-    known = [r[0] for r in con.execute(f'SELECT DISTINCT "{column}" FROM {relation} WHERE "{column}" IS NOT NULL '
-                                       'ORDER BY 1').fetchall()]
+    known = [
+        r[0]
+        for r in con.execute(
+            f'SELECT DISTINCT "{column}" FROM {relation} WHERE "{column}" IS NOT NULL ORDER BY 1'
+        ).fetchall()
+    ]
     near = difflib.get_close_matches(needle, known, n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(near)}?" if near else f"stored names: {', '.join(known[:30])}" + (
-        f" and {len(known) - 30} more" if len(known) > 30 else "")
+    hint = (
+        f"did you mean {', '.join(near)}?"
+        if near
+        else f"stored names: {', '.join(known[:30])}" + (f" and {len(known) - 30} more" if len(known) > 30 else "")
+    )
     raise Error(f"{what} {needle!r} is in no stored name; {hint}")

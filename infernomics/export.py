@@ -48,10 +48,14 @@ def resolve(con: duckdb.DuckDBPyConnection, what: str) -> str:
     """A table or view name becomes `SELECT * FROM name`; anything else must be one SELECT."""
     text = what.strip().rstrip(";")
     if IDENTIFIER.match(text):
-        known = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [text]).fetchall()[0][0]
+        known = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [text]).fetchall()[
+            0
+        ][0]
         if not known:
-            raise Error(f"no table or view named {text!r}; list them with: infernomics sql \"SELECT table_name "
-                        "FROM information_schema.tables ORDER BY 1\"")
+            raise Error(
+                f'no table or view named {text!r}; list them with: infernomics sql "SELECT table_name '
+                'FROM information_schema.tables ORDER BY 1"'
+            )
         return f'SELECT * FROM "{text}"'
     try:
         statements = duckdb.extract_statements(text)
@@ -61,8 +65,10 @@ def resolve(con: duckdb.DuckDBPyConnection, what: str) -> str:
         raise Error(f"export takes one query or one table name, got {len(statements)} statements")
     kind = statements[0].type.name
     if kind != "SELECT":
-        raise Error(f"refused: export runs one SELECT (or a table name), not {kind}; the file is written by "
-                    "infernomics itself, so there is no need for COPY")
+        raise Error(
+            f"refused: export runs one SELECT (or a table name), not {kind}; the file is written by "
+            "infernomics itself, so there is no need for COPY"
+        )
     return statements[0].query
 
 
@@ -76,9 +82,15 @@ def figure_id_columns(schema: pl.Schema) -> list[str]:
     return out
 
 
-def export(con: duckdb.DuckDBPyConnection, what: str, out: str | os.PathLike, fmt: str = "parquet",
-           provenance: bool = True, batch_rows: int = BATCH_ROWS,
-           lookup: duckdb.DuckDBPyConnection | None = None) -> Exported:
+def export(
+    con: duckdb.DuckDBPyConnection,
+    what: str,
+    out: str | os.PathLike,
+    fmt: str = "parquet",
+    provenance: bool = True,
+    batch_rows: int = BATCH_ROWS,
+    lookup: duckdb.DuckDBPyConnection | None = None,
+) -> Exported:
     """Write `what` (a SELECT or a table name) to `out` as `fmt`; returns what was written.
 
     `lookup`: a second connection to the same warehouse for the provenance look-ups that
@@ -92,10 +104,10 @@ def export(con: duckdb.DuckDBPyConnection, what: str, out: str | os.PathLike, fm
     out.parent.mkdir(parents=True, exist_ok=True)
     sql = resolve(con, what)
     own_lookup = lookup is None
-    if own_lookup:                                     # look-ups run beside the streaming result
+    if own_lookup:  # look-ups run beside the streaming result
         database = con.execute("SELECT current_database()").fetchall()[0][0]
         lookup = con.cursor()
-        lookup.execute(f'USE "{database}"')            # a cursor starts in the default catalog
+        lookup.execute(f'USE "{database}"')  # a cursor starts in the default catalog
     reader = con.sql(sql).to_arrow_reader(batch_rows)
     partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
     writer = _Writer(partial, fmt)
@@ -110,7 +122,7 @@ def export(con: duckdb.DuckDBPyConnection, what: str, out: str | os.PathLike, fm
                 frame = _with_provenance(lookup, frame, id_columns)
             writer.write(frame)
             rows += frame.height
-        if id_columns is None:      # no rows at all: still write the columns
+        if id_columns is None:  # no rows at all: still write the columns
             empty = pl.from_arrow(reader.schema.empty_table())
             id_columns = figure_id_columns(empty.schema) if provenance else []
             if id_columns:
@@ -131,18 +143,31 @@ def export(con: duckdb.DuckDBPyConnection, what: str, out: str | os.PathLike, fm
 
 def _with_provenance(lookup, frame: pl.DataFrame, id_columns: list[str]) -> pl.DataFrame:
     parts = [pl.col(c) if frame.schema[c] == pl.List(pl.String) else pl.concat_list(pl.col(c)) for c in id_columns]
-    ids = (frame.select(pl.concat_list(parts).list.drop_nulls().list.unique(maintain_order=True).alias("ids"))
-           .with_row_index("_row"))
+    ids = frame.select(
+        pl.concat_list(parts).list.drop_nulls().list.unique(maintain_order=True).alias("ids")
+    ).with_row_index("_row")
     wanted = ids["ids"].explode().drop_nulls().unique().to_list()
-    prov = pl.from_arrow(lookup.sql(LOOKUP_SQL, params=[wanted]).to_arrow_table()) if wanted else \
-        pl.DataFrame(schema={"figure_id": pl.String, "source_id": pl.String, "url": pl.String, "locator": pl.String})
-    joined = (ids.explode("ids").rename({"ids": "figure_id"}).join(prov, on="figure_id", how="left")
-              .group_by("_row", maintain_order=True)
-              .agg(pl.col("figure_id").drop_nulls().alias(PROVENANCE_COLUMNS[0]),
-                   pl.col("source_id").filter(pl.col("figure_id").is_not_null()).alias(PROVENANCE_COLUMNS[1]),
-                   pl.col("url").filter(pl.col("figure_id").is_not_null()).alias(PROVENANCE_COLUMNS[2]),
-                   pl.col("locator").filter(pl.col("figure_id").is_not_null()).alias(PROVENANCE_COLUMNS[3]))
-              .sort("_row").drop("_row"))
+    prov = (
+        pl.from_arrow(lookup.sql(LOOKUP_SQL, params=[wanted]).to_arrow_table())
+        if wanted
+        else pl.DataFrame(
+            schema={"figure_id": pl.String, "source_id": pl.String, "url": pl.String, "locator": pl.String}
+        )
+    )
+    joined = (
+        ids.explode("ids")
+        .rename({"ids": "figure_id"})
+        .join(prov, on="figure_id", how="left")
+        .group_by("_row", maintain_order=True)
+        .agg(
+            pl.col("figure_id").drop_nulls().alias(PROVENANCE_COLUMNS[0]),
+            pl.col("source_id").filter(pl.col("figure_id").is_not_null()).alias(PROVENANCE_COLUMNS[1]),
+            pl.col("url").filter(pl.col("figure_id").is_not_null()).alias(PROVENANCE_COLUMNS[2]),
+            pl.col("locator").filter(pl.col("figure_id").is_not_null()).alias(PROVENANCE_COLUMNS[3]),
+        )
+        .sort("_row")
+        .drop("_row")
+    )
     return pl.concat([frame, joined.with_columns(pl.all().cast(pl.List(pl.String)))], how="horizontal")
 
 
@@ -170,10 +195,16 @@ class _Writer:
             if self.fmt == "json":
                 self.handle.write("[")
         if self.fmt == "csv":
-            flat = frame.with_columns([pl.col(c).cast(pl.List(pl.String)).list.join(LIST_SEPARATOR)
-                                       for c, t in frame.schema.items() if isinstance(t, pl.List)])
-            flat = flat.with_columns([pl.col(c).cast(pl.String) for c, t in flat.schema.items()
-                                      if isinstance(t, (pl.Struct, pl.Array))])
+            flat = frame.with_columns(
+                [
+                    pl.col(c).cast(pl.List(pl.String)).list.join(LIST_SEPARATOR)
+                    for c, t in frame.schema.items()
+                    if isinstance(t, pl.List)
+                ]
+            )
+            flat = flat.with_columns(
+                [pl.col(c).cast(pl.String) for c, t in flat.schema.items() if isinstance(t, (pl.Struct, pl.Array))]
+            )
             self.handle.write(flat.write_csv(include_header=not self.header_written))
             self.header_written = True
         else:
@@ -192,4 +223,3 @@ class _Writer:
             self.handle = None
         elif self.fmt == "json" and not self.path.exists():
             self.path.write_text("[]\n", encoding="utf-8")
-

@@ -16,7 +16,9 @@ import dagster as dg
 
 from pipeline.defs.metadata import standardize
 
-defs = standardize(dg.Definitions.merge(
-    dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
-    dg.Definitions(executor=dg.in_process_executor),
-))
+defs = standardize(
+    dg.Definitions.merge(
+        dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
+        dg.Definitions(executor=dg.in_process_executor),
+    )
+)

@@ -30,7 +30,7 @@ class _ProgressHandler(logging.Handler):
         self.finished = 0
         self.t0 = time.monotonic()
         self.started: dict[str, float] = {}
-        self.warned: dict[str, str] = {}   # check step -> why it did not pass
+        self.warned: dict[str, str] = {}  # check step -> why it did not pass
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = record.__dict__.get("dagster_meta")
@@ -48,8 +48,12 @@ class _ProgressHandler(logging.Handler):
                 mark = "warn"
             self.finished += 1
             count = f"[{self.finished:>{len(str(self.total))}}/{self.total}] " if self.total else ""
-            print(f"  {mark} {count}{_readable(step):<60} {took:6.2f}s  (at {time.monotonic() - self.t0:5.1f}s)"
-                  + (f"  {why}" if why else ""), file=self.stream, flush=True)
+            print(
+                f"  {mark} {count}{_readable(step):<60} {took:6.2f}s  (at {time.monotonic() - self.t0:5.1f}s)"
+                + (f"  {why}" if why else ""),
+                file=self.stream,
+                flush=True,
+            )
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             if not data.passed:
@@ -88,8 +92,9 @@ def asset_keys(defs: dg.Definitions) -> list[str]:
     return sorted(k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys())
 
 
-def run_refresh(warehouse_path: Path, select: list[str] | None = None, stream=sys.stderr,
-                wait: bool = False) -> RefreshOutcome:
+def run_refresh(
+    warehouse_path: Path, select: list[str] | None = None, stream=sys.stderr, wait: bool = False
+) -> RefreshOutcome:
     """Materialize every asset (or those matching `select` globs / `group:NAME`) in-process.
 
     The refresh holds `<warehouse>.refresh.lock` throughout (a second one is refused with
@@ -111,8 +116,13 @@ def run_refresh(warehouse_path: Path, select: list[str] | None = None, stream=sy
             outcome = _execute(warehouse.path, select, stream)
             status = "ok" if outcome.success else "failed"
         finally:
-            finish_refresh(warehouse, record, status, len(outcome.failures) if outcome else 0,
-                           "\n".join(outcome.failures) if outcome and outcome.failures else None)
+            finish_refresh(
+                warehouse,
+                record,
+                status,
+                len(outcome.failures) if outcome else 0,
+                "\n".join(outcome.failures) if outcome and outcome.failures else None,
+            )
     return outcome
 
 
@@ -121,7 +131,7 @@ def _execute(warehouse_path: Path, select: list[str] | None, stream) -> RefreshO
     warnings.filterwarnings("ignore", category=dg.BetaWarning) if hasattr(dg, "BetaWarning") else None
     from pipeline.definitions import defs
 
-    handler = _ProgressHandler(stream)   # its total is set once the job is resolved
+    handler = _ProgressHandler(stream)  # its total is set once the job is resolved
 
     @dg.logger
     def progress(_):
@@ -132,7 +142,7 @@ def _execute(warehouse_path: Path, select: list[str] | None, stream) -> RefreshO
     jobs = [dg.define_asset_job(SELECTION_JOB, selection=_select(defs, select))] if select else []
     merged = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress}, jobs=jobs))
     job = merged.resolve_job_def(SELECTION_JOB if select else JOB_NAME)
-    handler.total = len(job.graph.node_dict)      # one step per op: assets, multi-assets, checks
+    handler.total = len(job.graph.node_dict)  # one step per op: assets, multi-assets, checks
     started = time.monotonic()
     # The warehouse resource reads its path from the environment at run time, so the
     # same Definitions serve `dagster dev`, the schedule and this command.
@@ -151,7 +161,8 @@ def _execute(warehouse_path: Path, select: list[str] | None, stream) -> RefreshO
             os.environ[ENV_VAR] = saved
     failures = [
         f"{_readable(e.step_key)}: {e.event_specific_data.error.message.strip().splitlines()[-1]}"
-        for e in result.all_events if e.event_type_value == "STEP_FAILURE"
+        for e in result.all_events
+        if e.event_type_value == "STEP_FAILURE"
     ]
     warned = [f"{_readable(step)}: {why}" for step, why in handler.warned.items()]
     return RefreshOutcome(result.success, time.monotonic() - started, failures, warned)

@@ -36,9 +36,26 @@ import polars as pl
 from sources.paths import package_path, relative_locator
 
 FIGURE_COLUMNS = [
-    "figure_id", "source_id", "metric", "entity_kind", "entity", "value", "value_low",
-    "value_high", "unit", "bound", "as_of", "period_start", "period_end", "page", "locator",
-    "quote", "qualifier", "kind", "verification", "notes",
+    "figure_id",
+    "source_id",
+    "metric",
+    "entity_kind",
+    "entity",
+    "value",
+    "value_low",
+    "value_high",
+    "unit",
+    "bound",
+    "as_of",
+    "period_start",
+    "period_end",
+    "page",
+    "locator",
+    "quote",
+    "qualifier",
+    "kind",
+    "verification",
+    "notes",
 ]
 NUMBER_COLUMNS = ("value", "value_low", "value_high")
 DATE_COLUMNS = ("as_of", "period_start", "period_end")
@@ -70,8 +87,16 @@ def statement_files() -> list[Path]:
     return sorted(package_path("data", "citations", "statements").glob("*.csv"))
 
 
-LINK_COLUMNS = ["figure_id", "other_figure_id", "relation", "declared", "asserted_by", "asserted_on",
-                "scope_note", "note"]
+LINK_COLUMNS = [
+    "figure_id",
+    "other_figure_id",
+    "relation",
+    "declared",
+    "asserted_by",
+    "asserted_on",
+    "scope_note",
+    "note",
+]
 FLAG_COLUMNS = ["figure_id", "flag", "detail", "asserted_by", "asserted_on"]
 STATEMENT_COLUMNS = ["statement_id", "source_id", "cited_source_id", "locator", "quote", "note"]
 
@@ -91,8 +116,7 @@ def _rows(data: bytes, name: str, columns: list[str], required: list[str]) -> pl
             row["asserted_on"], err = _date(row["asserted_on"], "asserted_on")
             errors += err
         rows.append(row | {"_locator": f"{name}:{line_no}", "_raw": _json(raw), "_errors": errors})
-    schema = {c: pl.String for c in columns} | {"_locator": pl.String, "_raw": pl.String,
-                                                "_errors": pl.List(pl.String)}
+    schema = {c: pl.String for c in columns} | {"_locator": pl.String, "_raw": pl.String, "_errors": pl.List(pl.String)}
     if "asserted_on" in columns:
         schema["asserted_on"] = pl.Date
     return pl.DataFrame(rows, schema=schema, orient="row")
@@ -149,17 +173,32 @@ def parse_figures_csv(data: bytes, name: str) -> pl.DataFrame:
 def parse_cited_in_csv(data: bytes, name: str) -> pl.DataFrame:
     reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
     rows = [
-        {"figure_id": r["figure_id"], "source_id": r["source_id"], "locator": r.get("locator") or None,
-         "quote": r.get("quote") or None, "_locator": f"{name}:{i}"}
+        {
+            "figure_id": r["figure_id"],
+            "source_id": r["source_id"],
+            "locator": r.get("locator") or None,
+            "quote": r.get("quote") or None,
+            "_locator": f"{name}:{i}",
+        }
         for i, r in enumerate(reader, start=2)
     ]
-    return pl.DataFrame(rows, schema={"figure_id": pl.String, "source_id": pl.String, "locator": pl.String,
-                                      "quote": pl.String, "_locator": pl.String}, orient="row")
+    return pl.DataFrame(
+        rows,
+        schema={
+            "figure_id": pl.String,
+            "source_id": pl.String,
+            "locator": pl.String,
+            "quote": pl.String,
+            "_locator": pl.String,
+        },
+        orient="row",
+    )
 
 
 def verify_quotes(citations: pl.DataFrame, snapshot_text: dict[str, str]) -> pl.DataFrame:
     """Mark each citation `verified` if its quote occurs in the citing source's stored
     text, `quote_not_found` if it does not, `no_snapshot` if the source has no snapshot."""
+
     def status(source_id: str, quote: str | None) -> str:
         text = snapshot_text.get(source_id)
         if text is None:
@@ -167,9 +206,9 @@ def verify_quotes(citations: pl.DataFrame, snapshot_text: dict[str, str]) -> pl.
         return "verified" if quote and _normalise(quote) in _normalise(text) else "quote_not_found"
 
     return citations.with_columns(
-        pl.struct("source_id", "quote").map_elements(
-            lambda r: status(r["source_id"], r["quote"]), return_dtype=pl.String
-        ).alias("verification")
+        pl.struct("source_id", "quote")
+        .map_elements(lambda r: status(r["source_id"], r["quote"]), return_dtype=pl.String)
+        .alias("verification")
     )
 
 
@@ -205,4 +244,5 @@ def _date(text: str | None, col: str) -> tuple[dt.date | None, list[str]]:
 
 def _json(raw: dict) -> str:
     import json
+
     return json.dumps(raw, ensure_ascii=False)

@@ -51,18 +51,41 @@ DATA_DIR = "demand"
 SERIES_FILE = "demand_series.csv"
 SCRAPE_FILE = "openrouter_weekly_tokens_by_author.csv"
 SCRAPE_SOURCE_ID = "openrouter-rankings-scrape-kenneth-top"
-SERIES_COLUMNS = ["series", "period_end_date", "value", "unit", "bound", "source_title",
-                  "publisher", "published_date", "source_url", "quote", "notes"]
+SERIES_COLUMNS = [
+    "series",
+    "period_end_date",
+    "value",
+    "unit",
+    "bound",
+    "source_title",
+    "publisher",
+    "published_date",
+    "source_url",
+    "quote",
+    "notes",
+]
 BOUND_PREFERENCE = {"=": 0, "~": 1, ">": 2, "<": 3}
 PRIMARY_DOMAINS = {"deloitte.com": None, "epoch.ai": None, "a16z.com": "openrouter_"}
 
 SERIES_SCHEMA = {
-    "figure_id": pl.String, "source_id": pl.String, "series": pl.String,
-    "period_end_date": pl.Date, "value": pl.Float64, "unit": pl.String, "bound": pl.String,
-    "source_title": pl.String, "publisher": pl.String, "published_date": pl.Date,
-    "url": pl.String, "quote": pl.String, "notes": pl.String, "source_class": pl.String,
+    "figure_id": pl.String,
+    "source_id": pl.String,
+    "series": pl.String,
+    "period_end_date": pl.Date,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "bound": pl.String,
+    "source_title": pl.String,
+    "publisher": pl.String,
+    "published_date": pl.Date,
+    "url": pl.String,
+    "quote": pl.String,
+    "notes": pl.String,
+    "source_class": pl.String,
     "duplicate_of": pl.String,
-    "_locator": pl.String, "_raw": pl.String, "_errors": pl.List(pl.String),
+    "_locator": pl.String,
+    "_raw": pl.String,
+    "_errors": pl.List(pl.String),
 }
 
 
@@ -132,21 +155,35 @@ def parse_series(data: bytes | str | Path) -> pl.DataFrame:
             errors.append("quote_present: a cited figure needs its verbatim quote")
         series = rec["series"].strip()
         sid = source_id_for(url)
-        rows.append({
-            "figure_id": f"{sid}/{series}/{end or 'nodate-' + str(line_no)}", "source_id": sid,
-            "series": series, "period_end_date": end, "value": value, "unit": rec["unit"].strip(),
-            "bound": bound, "source_title": rec["source_title"].strip(),
-            "publisher": rec["publisher"].strip(), "published_date": pub, "url": url,
-            "quote": rec["quote"].strip(), "notes": rec["notes"].strip() or None,
-            "source_class": source_class_for(url, series), "duplicate_of": None,
-            "_locator": f"sources/data/{DATA_DIR}/{SERIES_FILE}:{line_no}",
-            "_raw": json.dumps(rec, ensure_ascii=False), "_errors": errors,
-        })
+        rows.append(
+            {
+                "figure_id": f"{sid}/{series}/{end or 'nodate-' + str(line_no)}",
+                "source_id": sid,
+                "series": series,
+                "period_end_date": end,
+                "value": value,
+                "unit": rec["unit"].strip(),
+                "bound": bound,
+                "source_title": rec["source_title"].strip(),
+                "publisher": rec["publisher"].strip(),
+                "published_date": pub,
+                "url": url,
+                "quote": rec["quote"].strip(),
+                "notes": rec["notes"].strip() or None,
+                "source_class": source_class_for(url, series),
+                "duplicate_of": None,
+                "_locator": f"sources/data/{DATA_DIR}/{SERIES_FILE}:{line_no}",
+                "_raw": json.dumps(rec, ensure_ascii=False),
+                "_errors": errors,
+            }
+        )
     frame = pl.DataFrame(rows, schema=SERIES_SCHEMA)
     frame = frame.with_columns(
         pl.when(pl.col("figure_id").is_duplicated())
         .then(pl.col("_errors").list.concat(pl.lit(["figure_unique: same page, series and date twice"])))
-        .otherwise(pl.col("_errors")).alias("_errors"))
+        .otherwise(pl.col("_errors"))
+        .alias("_errors")
+    )
     return _mark_duplicates(frame)
 
 
@@ -154,14 +191,17 @@ def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
     """Within (series, date), the preferred bound is kept for fits; others point to it."""
     ranked = frame.with_columns(
         pl.col("bound").replace_strict(BOUND_PREFERENCE, default=9, return_dtype=pl.Int32).alias("_rank"),
-        pl.int_range(pl.len()).alias("_i"))
-    keep = (ranked.sort(["series", "period_end_date", "_rank", "_i"])
-            .group_by(["series", "period_end_date"], maintain_order=True)
-            .agg(pl.col("figure_id").first().alias("_keeper")))
+        pl.int_range(pl.len()).alias("_i"),
+    )
+    keep = (
+        ranked.sort(["series", "period_end_date", "_rank", "_i"])
+        .group_by(["series", "period_end_date"], maintain_order=True)
+        .agg(pl.col("figure_id").first().alias("_keeper"))
+    )
     out = ranked.join(keep, on=["series", "period_end_date"], how="left", nulls_equal=True)
     out = out.with_columns(
-        pl.when(pl.col("_keeper") != pl.col("figure_id")).then(pl.col("_keeper"))
-        .otherwise(None).alias("duplicate_of"))
+        pl.when(pl.col("_keeper") != pl.col("figure_id")).then(pl.col("_keeper")).otherwise(None).alias("duplicate_of")
+    )
     return out.sort("_i").drop("_rank", "_i", "_keeper")
 
 
@@ -172,43 +212,77 @@ def series_sources(frame: pl.DataFrame, date_accessed: dt.date | None = None) ->
         if r["source_id"] in recs:
             continue
         recs[r["source_id"]] = dict(
-            source_id=r["source_id"], kind="web_page", title=r["source_title"] or r["url"],
-            publisher=r["publisher"] or _domain(r["url"]), author=None,
-            citation_full=f"{r['publisher']}, \"{r['source_title']}\", {r['published_date'] or 'n.d.'}, {r['url']}",
-            url=r["url"], date_published=r["published_date"], date_accessed=date_accessed,
-            license=None, source_class=r["source_class"], cites_source_id=None,
-            snapshot_path=None, snapshot_sha256=None,
+            source_id=r["source_id"],
+            kind="web_page",
+            title=r["source_title"] or r["url"],
+            publisher=r["publisher"] or _domain(r["url"]),
+            author=None,
+            citation_full=f'{r["publisher"]}, "{r["source_title"]}", {r["published_date"] or "n.d."}, {r["url"]}',
+            url=r["url"],
+            date_published=r["published_date"],
+            date_accessed=date_accessed,
+            license=None,
+            source_class=r["source_class"],
+            cites_source_id=None,
+            snapshot_path=None,
+            snapshot_sha256=None,
             notes="Curated into sources/data/demand/demand_series.csv; see each figure's notes "
-                  "for the primary statement it quotes.")
-    return pl.DataFrame(list(recs.values()), schema_overrides={
-        "author": pl.String, "date_accessed": pl.Date, "license": pl.String,
-        "cites_source_id": pl.String, "snapshot_path": pl.String, "snapshot_sha256": pl.String,
-        "date_published": pl.Date})
+            "for the primary statement it quotes.",
+        )
+    return pl.DataFrame(
+        list(recs.values()),
+        schema_overrides={
+            "author": pl.String,
+            "date_accessed": pl.Date,
+            "license": pl.String,
+            "cites_source_id": pl.String,
+            "snapshot_path": pl.String,
+            "snapshot_sha256": pl.String,
+            "date_published": pl.Date,
+        },
+    )
 
 
 def series_figures(frame: pl.DataFrame) -> pl.DataFrame:
     """The valid rows in the shape of the `figure` table (kind observed, unverified)."""
     good = frame.filter(pl.col("_errors").list.len() == 0)
-    same = (pl.when(pl.col("duplicate_of").is_not_null())
-            .then(pl.lit("; same datum as ") + pl.col("duplicate_of")).otherwise(pl.lit("")))
+    same = (
+        pl.when(pl.col("duplicate_of").is_not_null())
+        .then(pl.lit("; same datum as ") + pl.col("duplicate_of"))
+        .otherwise(pl.lit(""))
+    )
     return good.select(
-        "figure_id", "source_id",
+        "figure_id",
+        "source_id",
         pl.lit("demand_").add(pl.col("series")).alias("metric"),
-        pl.lit("demand_series").alias("entity_kind"), pl.col("series").alias("entity"),
-        "value", "unit", "bound",
-        pl.col("period_end_date").alias("as_of"), pl.lit(None, pl.Date).alias("period_start"),
-        pl.col("period_end_date").alias("period_end"), pl.lit(None, pl.String).alias("page"),
-        pl.col("_locator").alias("locator"), "quote", pl.col("notes").alias("qualifier"),
-        pl.lit("observed").alias("kind"), pl.lit("unverified").alias("verification"),
+        pl.lit("demand_series").alias("entity_kind"),
+        pl.col("series").alias("entity"),
+        "value",
+        "unit",
+        "bound",
+        pl.col("period_end_date").alias("as_of"),
+        pl.lit(None, pl.Date).alias("period_start"),
+        pl.col("period_end_date").alias("period_end"),
+        pl.lit(None, pl.String).alias("page"),
+        pl.col("_locator").alias("locator"),
+        "quote",
+        pl.col("notes").alias("qualifier"),
+        pl.lit("observed").alias("kind"),
+        pl.lit("unverified").alias("verification"),
         pl.lit(None, pl.String).alias("formula"),
         pl.concat_str([pl.lit("source class: "), pl.col("source_class"), same]).alias("notes"),
     )
 
 
 SCRAPE_SCHEMA = {
-    "figure_id": pl.String, "week_label": pl.Date, "author": pl.String,
-    "tokens": pl.Float64, "share": pl.Float64,
-    "_locator": pl.String, "_raw": pl.String, "_errors": pl.List(pl.String),
+    "figure_id": pl.String,
+    "week_label": pl.Date,
+    "author": pl.String,
+    "tokens": pl.Float64,
+    "share": pl.Float64,
+    "_locator": pl.String,
+    "_raw": pl.String,
+    "_errors": pl.List(pl.String),
 }
 
 
@@ -235,25 +309,41 @@ def parse_openrouter(data: bytes | str | Path) -> pl.DataFrame:
                 errors.append(f"share_in_range: Share is {share}")
         except ValueError:
             errors.append(f"number_parses: Share is {rec['Share']!r}")
-        rows.append({"figure_id": f"{SCRAPE_SOURCE_ID}/{week or 'nodate-' + str(line_no)}/{author}/tokens",
-                     "week_label": week, "author": author, "tokens": tokens, "share": share,
-                     "_locator": f"sources/data/{DATA_DIR}/{SCRAPE_FILE}:{line_no}",
-                     "_raw": json.dumps(rec, ensure_ascii=False), "_errors": errors})
+        rows.append(
+            {
+                "figure_id": f"{SCRAPE_SOURCE_ID}/{week or 'nodate-' + str(line_no)}/{author}/tokens",
+                "week_label": week,
+                "author": author,
+                "tokens": tokens,
+                "share": share,
+                "_locator": f"sources/data/{DATA_DIR}/{SCRAPE_FILE}:{line_no}",
+                "_raw": json.dumps(rec, ensure_ascii=False),
+                "_errors": errors,
+            }
+        )
     frame = pl.DataFrame(rows, schema=SCRAPE_SCHEMA)
     return frame.with_columns(
         pl.when(pl.col("figure_id").is_duplicated())
         .then(pl.col("_errors").list.concat(pl.lit(["author_week_unique: author twice in one week label"])))
-        .otherwise(pl.col("_errors")).alias("_errors"))
+        .otherwise(pl.col("_errors"))
+        .alias("_errors")
+    )
 
 
 def openrouter_weeks(rows: pl.DataFrame, partial_ratio: float = 0.5) -> pl.DataFrame:
     """Weekly totals with flags (rules in the module docstring); `fit_ok` = no flags."""
     good = rows.filter(pl.col("_errors").list.len() == 0)
-    weeks = (good.group_by("week_label").agg(
-        pl.col("tokens").sum().alias("tokens"), pl.col("share").sum().alias("share_sum"),
-        pl.len().alias("authors"), pl.col("figure_id").alias("input_figure_ids"),
-        ((pl.col("share") - pl.col("tokens") / pl.col("tokens").sum()).abs().max()).alias("share_gap"))
-        .sort("week_label"))
+    weeks = (
+        good.group_by("week_label")
+        .agg(
+            pl.col("tokens").sum().alias("tokens"),
+            pl.col("share").sum().alias("share_sum"),
+            pl.len().alias("authors"),
+            pl.col("figure_id").alias("input_figure_ids"),
+            ((pl.col("share") - pl.col("tokens") / pl.col("tokens").sum()).abs().max()).alias("share_gap"),
+        )
+        .sort("week_label")
+    )
     labels = weeks["week_label"].to_list()
     totals = weeks["tokens"].to_list()
     flags: list[list[str]] = [[] for _ in labels]
@@ -264,22 +354,30 @@ def openrouter_weeks(rows: pl.DataFrame, partial_ratio: float = 0.5) -> pl.DataF
         else:
             kept.append(i)
     for pos, i in enumerate(kept):
-        neigh = [totals[j] for j in kept[max(0, pos - 3):pos] + kept[pos + 1:pos + 4]]
+        neigh = [totals[j] for j in kept[max(0, pos - 3) : pos] + kept[pos + 1 : pos + 4]]
         if neigh:
             neigh.sort()
-            med = neigh[len(neigh) // 2] if len(neigh) % 2 else (neigh[len(neigh) // 2 - 1] + neigh[len(neigh) // 2]) / 2
+            med = (
+                neigh[len(neigh) // 2] if len(neigh) % 2 else (neigh[len(neigh) // 2 - 1] + neigh[len(neigh) // 2]) / 2
+            )
             if totals[i] < partial_ratio * med:
-                flags[i].append(f"partial_week: total {totals[i] / 1e12:.2f}T is under {partial_ratio:.0%} "
-                                f"of neighbouring weeks' median {med / 1e12:.2f}T")
+                flags[i].append(
+                    f"partial_week: total {totals[i] / 1e12:.2f}T is under {partial_ratio:.0%} "
+                    f"of neighbouring weeks' median {med / 1e12:.2f}T"
+                )
     for i, r in enumerate(weeks.iter_rows(named=True)):
         if abs(r["share_sum"] - 1) > 0.01 or r["share_gap"] > 0.005:
-            flags[i].append(f"share_mismatch: shares sum to {r['share_sum']:.3f}, largest gap between "
-                            f"share and tokens/total {r['share_gap']:.3f}")
+            flags[i].append(
+                f"share_mismatch: shares sum to {r['share_sum']:.3f}, largest gap between "
+                f"share and tokens/total {r['share_gap']:.3f}"
+            )
     return weeks.with_columns(
         pl.Series("flags", flags, dtype=pl.List(pl.String)),
         pl.Series("fit_ok", [not f for f in flags]),
-        (pl.lit(f"{SCRAPE_SOURCE_ID}/") + pl.col("week_label").cast(pl.String) + pl.lit("/total/tokens"))
-        .alias("figure_id"))
+        (pl.lit(f"{SCRAPE_SOURCE_ID}/") + pl.col("week_label").cast(pl.String) + pl.lit("/total/tokens")).alias(
+            "figure_id"
+        ),
+    )
 
 
 @formula("openrouter_week_total")
@@ -290,50 +388,96 @@ def openrouter_week_total(author_tokens) -> float:
 
 def series_table(frame: pl.DataFrame) -> pl.DataFrame:
     """Rows for `demand_observation` (with the parser's bookkeeping columns for `store`)."""
-    return frame.select("figure_id", "source_id", "series", "period_end_date", "value", "unit", "bound",
-                        "source_class", "duplicate_of", "_locator", "_raw", "_errors")
+    return frame.select(
+        "figure_id",
+        "source_id",
+        "series",
+        "period_end_date",
+        "value",
+        "unit",
+        "bound",
+        "source_class",
+        "duplicate_of",
+        "_locator",
+        "_raw",
+        "_errors",
+    )
 
 
 def openrouter_author_figures(rows: pl.DataFrame) -> pl.DataFrame:
     """One observed figure per author and week label (tokens per week, base units)."""
     good = rows.filter(pl.col("_errors").list.len() == 0)
     return good.select(
-        "figure_id", pl.lit(SCRAPE_SOURCE_ID).alias("source_id"),
+        "figure_id",
+        pl.lit(SCRAPE_SOURCE_ID).alias("source_id"),
         pl.lit("openrouter_weekly_tokens_by_author").alias("metric"),
-        pl.lit("model_author").alias("entity_kind"), pl.col("author").alias("entity"),
-        pl.col("tokens").alias("value"), pl.lit("tokens/week").alias("unit"), pl.lit("=").alias("bound"),
-        pl.col("week_label").alias("as_of"), pl.col("week_label").alias("period_end"),
+        pl.lit("model_author").alias("entity_kind"),
+        pl.col("author").alias("entity"),
+        pl.col("tokens").alias("value"),
+        pl.lit("tokens/week").alias("unit"),
+        pl.lit("=").alias("bound"),
+        pl.col("week_label").alias("as_of"),
+        pl.col("week_label").alias("period_end"),
         pl.col("_locator").alias("locator"),
         pl.col("_raw").alias("quote"),
         pl.lit("third-party scrape of openrouter.ai/rankings; file gives billions of tokens").alias("qualifier"),
-        pl.lit("observed").alias("kind"), pl.lit("unverified").alias("verification"),
+        pl.lit("observed").alias("kind"),
+        pl.lit("unverified").alias("verification"),
     )
 
 
 def openrouter_week_figures(weeks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Weekly totals as derived figures (formula openrouter_week_total@1) and their lineage."""
     figs = weeks.select(
-        "figure_id", pl.lit("infernomics-derived").alias("source_id"),
-        pl.lit("openrouter_weekly_tokens_total").alias("metric"), pl.lit("platform").alias("entity_kind"),
-        pl.lit("OpenRouter").alias("entity"), pl.col("tokens").alias("value"),
-        pl.lit("tokens/week").alias("unit"), pl.lit("=").alias("bound"),
-        pl.col("week_label").alias("as_of"), pl.col("week_label").alias("period_end"),
+        "figure_id",
+        pl.lit("infernomics-derived").alias("source_id"),
+        pl.lit("openrouter_weekly_tokens_total").alias("metric"),
+        pl.lit("platform").alias("entity_kind"),
+        pl.lit("OpenRouter").alias("entity"),
+        pl.col("tokens").alias("value"),
+        pl.lit("tokens/week").alias("unit"),
+        pl.lit("=").alias("bound"),
+        pl.col("week_label").alias("as_of"),
+        pl.col("week_label").alias("period_end"),
         pl.col("week_label").cast(pl.String).alias("locator"),
-        pl.lit("derived").alias("kind"), pl.lit("unverified").alias("verification"),
+        pl.lit("derived").alias("kind"),
+        pl.lit("unverified").alias("verification"),
         pl.lit("openrouter_week_total@1").alias("formula"),
-        pl.when(pl.col("fit_ok")).then(pl.lit("fit-worthy week"))
-        .otherwise(pl.lit("not fitted: ") + pl.col("flags").list.join("; ")).alias("notes"),
+        pl.when(pl.col("fit_ok"))
+        .then(pl.lit("fit-worthy week"))
+        .otherwise(pl.lit("not fitted: ") + pl.col("flags").list.join("; "))
+        .alias("notes"),
     )
-    lineage = weeks.select("figure_id", pl.col("input_figure_ids").alias("input_figure_id")) \
-        .explode("input_figure_id").with_columns(pl.lit("author_tokens").alias("role"))
+    lineage = (
+        weeks.select("figure_id", pl.col("input_figure_ids").alias("input_figure_id"))
+        .explode("input_figure_id")
+        .with_columns(pl.lit("author_tokens").alias("role"))
+    )
     return figs, lineage
 
 
 def week_table(weeks: pl.DataFrame) -> pl.DataFrame:
-    return weeks.select("week_label", "figure_id", pl.lit(SCRAPE_SOURCE_ID).alias("source_id"), "tokens",
-                        "share_sum", pl.col("authors").cast(pl.Int64), "flags", "fit_ok")
+    return weeks.select(
+        "week_label",
+        "figure_id",
+        pl.lit(SCRAPE_SOURCE_ID).alias("source_id"),
+        "tokens",
+        "share_sum",
+        pl.col("authors").cast(pl.Int64),
+        "flags",
+        "fit_ok",
+    )
 
 
 def author_table(rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.select("figure_id", pl.lit(SCRAPE_SOURCE_ID).alias("source_id"), "week_label", "author",
-                       "tokens", "share", "_locator", "_raw", "_errors")
+    return rows.select(
+        "figure_id",
+        pl.lit(SCRAPE_SOURCE_ID).alias("source_id"),
+        "week_label",
+        "author",
+        "tokens",
+        "share",
+        "_locator",
+        "_raw",
+        "_errors",
+    )

@@ -50,11 +50,16 @@ EXTRA_COLUMNS = {
 REQUIRED = ["Model Name", "Release Date", "USD per 1M Tokens"]
 
 SCHEMA = {
-    "obs_id": pl.String, "source_id": pl.String, "model": pl.String,
-    "release_date": pl.Date, "price_usd_per_mtok": pl.Float64,
+    "obs_id": pl.String,
+    "source_id": pl.String,
+    "model": pl.String,
+    "release_date": pl.Date,
+    "price_usd_per_mtok": pl.Float64,
     **{name: pl.Float64 for name in BENCHMARK_COLUMNS},
     **{name: pl.Float64 for name in EXTRA_COLUMNS.values()},
-    "_locator": pl.String, "_raw": pl.String, "_errors": pl.List(pl.String),
+    "_locator": pl.String,
+    "_raw": pl.String,
+    "_errors": pl.List(pl.String),
 }
 
 
@@ -109,7 +114,9 @@ def parse(data: bytes | str | Path, file_name: str | None = None) -> pl.DataFram
             errors.append(f"price_positive: USD per 1M Tokens is {price}")
         row = {
             "obs_id": f"{source_id}/{slug(model) or 'unnamed'}@{date or 'nodate-' + str(line_no)}",
-            "source_id": source_id, "model": model, "release_date": date,
+            "source_id": source_id,
+            "model": model,
+            "release_date": date,
             "price_usd_per_mtok": price,
         }
         for col, (_, kind) in BENCHMARK_COLUMNS.items():
@@ -131,7 +138,9 @@ def parse(data: bytes | str | Path, file_name: str | None = None) -> pl.DataFram
         frame = frame.with_columns(
             pl.when(pl.col("obs_id").is_in(dup))
             .then(pl.col("_errors").list.concat(pl.lit(["obs_unique: same model and date twice in one file"])))
-            .otherwise(pl.col("_errors")).alias("_errors"))
+            .otherwise(pl.col("_errors"))
+            .alias("_errors")
+        )
     return frame
 
 
@@ -154,25 +163,55 @@ def figures(obs: pl.DataFrame) -> pl.DataFrame:
     out = []
     for r in good.iter_rows(named=True):
         file_name = r["_locator"].split("/")[-1].split(":")[0]
-        base = dict(source_id=r["source_id"], entity_kind="llm_model", entity=r["model"],
-                    bound="=", as_of=r["release_date"], period_start=None, period_end=None,
-                    page=None, locator=r["_locator"], kind="observed",
-                    verification="unverified", formula=None,
-                    qualifier=f"Epoch AI {file_name}; release/price date {r['release_date']}")
+        base = dict(
+            source_id=r["source_id"],
+            entity_kind="llm_model",
+            entity=r["model"],
+            bound="=",
+            as_of=r["release_date"],
+            period_start=None,
+            period_end=None,
+            page=None,
+            locator=r["_locator"],
+            kind="observed",
+            verification="unverified",
+            formula=None,
+            qualifier=f"Epoch AI {file_name}; release/price date {r['release_date']}",
+        )
         if r["price_usd_per_mtok"] is not None:
-            out.append(dict(base, figure_id=f"{r['obs_id']}/price", metric="llm_blended_price_3to1",
-                            value=r["price_usd_per_mtok"], unit="USD/Mtok",
-                            quote=f"{r['model']},{r['release_date']},USD per 1M Tokens={r['price_usd_per_mtok']:g}"))
+            out.append(
+                dict(
+                    base,
+                    figure_id=f"{r['obs_id']}/price",
+                    metric="llm_blended_price_3to1",
+                    value=r["price_usd_per_mtok"],
+                    unit="USD/Mtok",
+                    quote=f"{r['model']},{r['release_date']},USD per 1M Tokens={r['price_usd_per_mtok']:g}",
+                )
+            )
         for col, (bslug, kind) in BENCHMARK_COLUMNS.items():
             if r[col] is None:
                 continue
-            out.append(dict(base, figure_id=f"{r['obs_id']}/score/{bslug}",
-                            metric=f"benchmark_score_{bslug}", value=r[col],
-                            unit="Elo" if kind == "elo" else "%",
-                            quote=f"{r['model']},{r['release_date']},{col}={r[col]:g}"))
-    return pl.DataFrame(out, schema_overrides={"as_of": pl.Date, "period_start": pl.Date,
-                                               "period_end": pl.Date, "page": pl.String,
-                                               "formula": pl.String})
+            out.append(
+                dict(
+                    base,
+                    figure_id=f"{r['obs_id']}/score/{bslug}",
+                    metric=f"benchmark_score_{bslug}",
+                    value=r[col],
+                    unit="Elo" if kind == "elo" else "%",
+                    quote=f"{r['model']},{r['release_date']},{col}={r[col]:g}",
+                )
+            )
+    return pl.DataFrame(
+        out,
+        schema_overrides={
+            "as_of": pl.Date,
+            "period_start": pl.Date,
+            "period_end": pl.Date,
+            "page": pl.String,
+            "formula": pl.String,
+        },
+    )
 
 
 def table(obs: pl.DataFrame) -> pl.DataFrame:
@@ -181,8 +220,11 @@ def table(obs: pl.DataFrame) -> pl.DataFrame:
     rename = {name: slug_ for name, (slug_, _) in BENCHMARK_COLUMNS.items()}
     figure_ids = pl.concat_list(
         [pl.when(pl.col("price_usd_per_mtok").is_not_null()).then(pl.col("obs_id") + "/price")]
-        + [pl.when(pl.col(name).is_not_null()).then(pl.col("obs_id") + f"/score/{s}")
-           for name, (s, _) in BENCHMARK_COLUMNS.items()]).list.drop_nulls()
+        + [
+            pl.when(pl.col(name).is_not_null()).then(pl.col("obs_id") + f"/score/{s}")
+            for name, (s, _) in BENCHMARK_COLUMNS.items()
+        ]
+    ).list.drop_nulls()
     return obs.with_columns(
         pl.when(pl.col("price_usd_per_mtok").is_not_null()).then(pl.col("obs_id") + "/price").alias("price_figure_id"),
         figure_ids.alias("figure_ids"),

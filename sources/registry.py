@@ -19,9 +19,21 @@ import yaml
 from sources.paths import package_path, sha256_file
 
 FIELDS = [
-    "source_id", "kind", "title", "publisher", "author", "citation_full", "url",
-    "date_published", "date_accessed", "license", "source_class", "cites_source_id",
-    "snapshot_path", "snapshot_sha256", "notes",
+    "source_id",
+    "kind",
+    "title",
+    "publisher",
+    "author",
+    "citation_full",
+    "url",
+    "date_published",
+    "date_accessed",
+    "license",
+    "source_class",
+    "cites_source_id",
+    "snapshot_path",
+    "snapshot_sha256",
+    "notes",
 ]
 DATE_FIELDS = ("date_published", "date_accessed")
 
@@ -84,13 +96,26 @@ def snapshot_records(sources: pl.DataFrame) -> pl.DataFrame:
     for row in sources.filter(pl.col("snapshot_path").is_not_null()).iter_rows(named=True):
         path = package_path(row["snapshot_path"])
         if path.exists() and sha256_file(path) == row["snapshot_sha256"]:
-            rows.append({
-                "sha256": sha256_file(path), "source_id": row["source_id"], "url": row["url"],
-                "retrieved_at": row["date_accessed"], "media_type": mimetypes.guess_type(path.name)[0] or "text/plain",
-                "bytes": path.stat().st_size, "path": "sources/" + row["snapshot_path"],
-            })
-    schema = {"sha256": pl.String, "source_id": pl.String, "url": pl.String, "retrieved_at": pl.Date,
-              "media_type": pl.String, "bytes": pl.Int64, "path": pl.String}
+            rows.append(
+                {
+                    "sha256": sha256_file(path),
+                    "source_id": row["source_id"],
+                    "url": row["url"],
+                    "retrieved_at": row["date_accessed"],
+                    "media_type": mimetypes.guess_type(path.name)[0] or "text/plain",
+                    "bytes": path.stat().st_size,
+                    "path": "sources/" + row["snapshot_path"],
+                }
+            )
+    schema = {
+        "sha256": pl.String,
+        "source_id": pl.String,
+        "url": pl.String,
+        "retrieved_at": pl.Date,
+        "media_type": pl.String,
+        "bytes": pl.Int64,
+        "path": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 

@@ -7,10 +7,10 @@ import dagster as dg
 import duckdb
 import pytest
 
+from pipeline.definitions import defs
 from pipeline.defs.benchmarks.checks import bundled_percentiles_agree_with_files
 from pipeline.defs.benchmarks.sensors import benchmark_drop_folder
 from pipeline.defs.resources import WarehouseResource
-from pipeline.definitions import defs
 
 FIX = Path(__file__).parent / "fixtures" / "benchmarks"
 
@@ -40,8 +40,12 @@ def test_asset_keys_checks_and_sensor_are_registered():
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
     assert {"clean/benchmarks/bundled", "clean/benchmarks/dropped"} <= keys
     checks = {c.to_user_string() for c in defs.resolve_asset_graph().asset_check_keys}
-    assert {"clean/benchmarks/bundled:runs_meet_contract", "clean/benchmarks/bundled:no_placeholder_latencies",
-            "clean/benchmarks/bundled:percentiles_agree_with_files", "clean/benchmarks/dropped:runs_meet_contract"} <= checks
+    assert {
+        "clean/benchmarks/bundled:runs_meet_contract",
+        "clean/benchmarks/bundled:no_placeholder_latencies",
+        "clean/benchmarks/bundled:percentiles_agree_with_files",
+        "clean/benchmarks/dropped:runs_meet_contract",
+    } <= checks
     assert defs.resolve_sensor_def("benchmark_drop_folder").job_name == "import_dropped_benchmarks"
 
 
@@ -60,9 +64,12 @@ def _evaluate(instance, cursor=None):
 
 def _run(instance, request, warehouse):
     job = defs.resolve_job_def("import_dropped_benchmarks")
-    return job.execute_in_process(run_config=request.run_config, instance=instance,
-                                  resources={"warehouse": WarehouseResource(path=str(warehouse))},
-                                  tags={"dagster/run_key": request.run_key})
+    return job.execute_in_process(
+        run_config=request.run_config,
+        instance=instance,
+        resources={"warehouse": WarehouseResource(path=str(warehouse))},
+        tags={"dagster/run_key": request.run_key},
+    )
 
 
 def test_drop_folder_sensor_ingests_each_file_once_and_quarantines_bad_ones(drop, tmp_path):
@@ -83,8 +90,11 @@ def test_drop_folder_sensor_ingests_each_file_once_and_quarantines_bad_ones(drop
     assert again.run_requests == []  # nothing new
     shutil.copy(drop / "a.jsonl", drop / "a_copy.jsonl")  # same bytes under a new name
     copy = _evaluate(instance, again.cursor)
-    assert [r.run_key for r in copy.run_requests] == [r.run_key for r in first.run_requests
-                                                      if r.run_config["ops"]["clean__benchmarks__dropped"]["config"]["paths"][0].endswith("a.jsonl")]
+    assert [r.run_key for r in copy.run_requests] == [
+        r.run_key
+        for r in first.run_requests
+        if r.run_config["ops"]["clean__benchmarks__dropped"]["config"]["paths"][0].endswith("a.jsonl")
+    ]
     _run(instance, copy.run_requests[0], warehouse)
     assert q(warehouse, "SELECT count(*) FROM benchmark_file") == [(2,)]  # skipped: same sha256
     assert q(warehouse, "SELECT count(*) FROM benchmark_run") == [(2,)]

@@ -66,8 +66,9 @@ def test_each_malformed_file_is_refused_with_its_rule(mixed_import, name):
 
 def test_counts_balance_and_no_part_is_orphaned(mixed_import):
     path, _ = mixed_import
-    rows_in, accepted, quarantined = q(path, "SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run "
-                                             "WHERE step = 'cli/import'")[0]
+    rows_in, accepted, quarantined = q(
+        path, "SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run WHERE step = 'cli/import'"
+    )[0]
     assert rows_in == accepted + quarantined and quarantined > 0
     from warehouse.connection import Warehouse, part_path
 
@@ -120,13 +121,19 @@ def test_parse_errors_name_file_row_and_rule():
     with pytest.raises(ParseError) as caught:
         parse_bytes((MALFORMED / "vllm_list_for_rate.json").read_bytes(), "vllm_list_for_rate.json")
     assert caught.value.rule == "malformed_value" and caught.value.row == "file"
-    assert caught.value.describe("vllm_list_for_rate.json").startswith("vllm_list_for_rate.json, file: malformed_value:")
+    assert caught.value.describe("vllm_list_for_rate.json").startswith(
+        "vllm_list_for_rate.json, file: malformed_value:"
+    )
 
 
 def test_infinity_is_refused_not_stored_as_null():
     runs = parse_bytes((MALFORMED / "vllm_infinity_mean_ttft.json").read_bytes(), "x.json").runs
     assert runs["_errors"][0].to_list() == ["non_finite: mean_ttft_ms = inf is not a finite number"]
     # while an unbounded request rate stays what it means: burst, no target rate
-    burst = parse_bytes((DATA / "vllm" / "llmk8s__serving_meta-llama-Llama-3.3-70B-Instruct_tp8_pp1_sharegpt_qps_inf.json")
-                        .read_bytes(), "inf.json").runs.to_dicts()[0]
+    burst = parse_bytes(
+        (
+            DATA / "vllm" / "llmk8s__serving_meta-llama-Llama-3.3-70B-Instruct_tp8_pp1_sharegpt_qps_inf.json"
+        ).read_bytes(),
+        "inf.json",
+    ).runs.to_dicts()[0]
     assert burst["load_mode"] == "burst" and burst["_errors"] == []

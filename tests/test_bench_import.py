@@ -39,8 +39,11 @@ def test_every_vendored_result_file_is_stored(imported):
 
 
 def test_runs_carry_provenance_and_context_sources(imported):
-    run = q(imported, "SELECT source_id, file_sha256, repo, \"commit\", gpu_sku, gpus_per_node, context_sources "
-                      "FROM benchmark_run WHERE run_id = '4c9ece53c18d9fb0/run'")[0]
+    run = q(
+        imported,
+        'SELECT source_id, file_sha256, repo, "commit", gpu_sku, gpus_per_node, context_sources '
+        "FROM benchmark_run WHERE run_id = '4c9ece53c18d9fb0/run'",
+    )[0]
     assert run[0] == "bench-vllm-llmk8s-llama-3-3-70b-tp8-qps-04"
     assert run[1] == "4c9ece53c18d9fb0db0f37c5fbe5e23e301d802a568fb1ccaed5e9134b9ad19e"
     assert run[2:6] == ("surajssd/llm-k8s", "58b61c59450e06073120a8ad166c1e9c333851a7", "a100-sxm-40gb", 8)
@@ -49,14 +52,23 @@ def test_runs_carry_provenance_and_context_sources(imported):
 
 
 def test_reimport_is_a_no_op(imported, cli):
-    before = q(imported, "SELECT (SELECT count(*) FROM benchmark_run), (SELECT count(*) FROM figure), "
-                         "(SELECT count(*) FROM benchmark_request)")
+    before = q(
+        imported,
+        "SELECT (SELECT count(*) FROM benchmark_run), (SELECT count(*) FROM figure), "
+        "(SELECT count(*) FROM benchmark_request)",
+    )
     code, out, _ = cli("import", DATA, "--warehouse", imported, "--output", "json")
     assert code == 0
     statuses = {r["status"] for r in json.loads(out) if r["status"] != "context"}
     assert statuses == {"skipped"}
-    assert q(imported, "SELECT (SELECT count(*) FROM benchmark_run), (SELECT count(*) FROM figure), "
-                       "(SELECT count(*) FROM benchmark_request)") == before
+    assert (
+        q(
+            imported,
+            "SELECT (SELECT count(*) FROM benchmark_run), (SELECT count(*) FROM figure), "
+            "(SELECT count(*) FROM benchmark_request)",
+        )
+        == before
+    )
 
 
 def test_request_rows_live_in_parquet_parts_read_by_a_view(imported):
@@ -68,13 +80,18 @@ def test_request_rows_live_in_parquet_parts_read_by_a_view(imported):
 
 
 def test_percentiles_from_requests_match_the_files_summaries(imported):
-    checks = q(imported, "SELECT run_id, metric, stat, from_file, from_requests, ok FROM benchmark_check "
-                         "WHERE ok IS NOT NULL ORDER BY 1, 2, 3")
+    checks = q(
+        imported,
+        "SELECT run_id, metric, stat, from_file, from_requests, ok FROM benchmark_check "
+        "WHERE ok IS NOT NULL ORDER BY 1, 2, 3",
+    )
     assert checks and all(ok for *_, ok in checks)
     ttft = {(r[0], r[2]): r[4] for r in checks if r[1] == "ttft"}
     assert ttft[("4c9ece53c18d9fb0/run", "p99")] == pytest.approx(67.56385031015722, rel=1e-9)
     # llmperf: the Groq per-request file reproduces the Groq summary's own TTFT p99
-    derived = q(imported, "SELECT value FROM figure WHERE figure_id = 'bench-llmperf-individual-groq-70b/run/derived.ttft.p99'")
+    derived = q(
+        imported, "SELECT value FROM figure WHERE figure_id = 'bench-llmperf-individual-groq-70b/run/derived.ttft.p99'"
+    )
     assert derived[0][0] == pytest.approx(0.3500269545800982 * 1000, rel=1e-9)
 
 
@@ -83,14 +100,23 @@ def test_sql_percentile_matches_the_registered_reference_formula(imported):
 
     values = [r[0] for r in q(imported, "SELECT ttft_ms FROM benchmark_request WHERE run_id = 'ca48cb6604ef05bf/run'")]
     reference = get("benchmark_percentile_from_requests").func(values, 0.99)
-    stored = q(imported, "SELECT from_requests FROM benchmark_check WHERE run_id = 'ca48cb6604ef05bf/run' "
-                         "AND metric = 'ttft' AND stat = 'p99'")[0][0]
+    stored = q(
+        imported,
+        "SELECT from_requests FROM benchmark_check WHERE run_id = 'ca48cb6604ef05bf/run' "
+        "AND metric = 'ttft' AND stat = 'p99'",
+    )[0][0]
     assert stored == pytest.approx(reference, rel=1e-12)
 
 
 def test_audit_walks_a_derived_percentile_to_the_file_sha(imported, cli):
-    code, out, _ = cli("audit", "bench-vllm-llmk8s-llama-3-3-70b-tp8-qps-04/run/derived.ttft.p99",
-                       "--warehouse", imported, "--format", "json")
+    code, out, _ = cli(
+        "audit",
+        "bench-vllm-llmk8s-llama-3-3-70b-tp8-qps-04/run/derived.ttft.p99",
+        "--warehouse",
+        imported,
+        "--format",
+        "json",
+    )
     assert code == 0
     chain = json.loads(out)
     assert chain["formula"] == "benchmark_percentile_from_requests@1"
@@ -101,8 +127,11 @@ def test_audit_walks_a_derived_percentile_to_the_file_sha(imported, cli):
 
 
 def test_stat_long_form_is_lossless(imported):
-    rows = q(imported, "SELECT value, unit, raw_value, raw_unit FROM benchmark_run_stat "
-                       "WHERE run_id LIKE '09de95de0eb38a49/%' AND metric = 'ttft' AND stat = 'p99'")
+    rows = q(
+        imported,
+        "SELECT value, unit, raw_value, raw_unit FROM benchmark_run_stat "
+        "WHERE run_id LIKE '09de95de0eb38a49/%' AND metric = 'ttft' AND stat = 'p99'",
+    )
     assert rows == [(pytest.approx(350.0269545800982), "ms", "0.3500269545800982", "s")]
 
 
@@ -113,17 +142,26 @@ def test_views_dedupe_and_compute_rates(imported):
     assert dups == 5
     unique = q(imported, "SELECT count(*) FROM benchmark_run_unique")[0][0]
     assert unique == q(imported, "SELECT count(*) FROM benchmark_run")[0][0] - dups
-    bedrock = q(imported, "SELECT rejection_rate, error_rate, success_rate FROM benchmark_run_outcome "
-                          "WHERE source_id = 'bench-llmperf-summary-bedrock-70b'")[0]
+    bedrock = q(
+        imported,
+        "SELECT rejection_rate, error_rate, success_rate FROM benchmark_run_outcome "
+        "WHERE source_id = 'bench-llmperf-summary-bedrock-70b'",
+    )[0]
     assert bedrock == (0.0, pytest.approx(49 / 150), pytest.approx(101 / 150))
 
 
 def test_concurrency_ceiling_under_an_slo(imported):
-    rows = q(imported, "SELECT ceiling_load_level, ceiling_output_tok_s, first_failing_load_level "
-                       "FROM benchmark_ceiling(150, 50) WHERE sweep LIKE 'bench-vllm-llmk8s-run-table%'")
+    rows = q(
+        imported,
+        "SELECT ceiling_load_level, ceiling_output_tok_s, first_failing_load_level "
+        "FROM benchmark_ceiling(150, 50) WHERE sweep LIKE 'bench-vllm-llmk8s-run-table%'",
+    )
     # qps 1, 4, 16 meet TTFT p99 <= 150 ms and TPOT p99 <= 50 ms; qps inf (450 ms) does not
     assert rows == [(16.0, pytest.approx(1354.3654962178466), float("inf"))]
-    tight = q(imported, "SELECT ceiling_load_level FROM benchmark_ceiling(100, NULL) WHERE sweep LIKE 'bench-vllm-llmk8s-run-table%'")
+    tight = q(
+        imported,
+        "SELECT ceiling_load_level FROM benchmark_ceiling(100, NULL) WHERE sweep LIKE 'bench-vllm-llmk8s-run-table%'",
+    )
     assert tight == [(4.0,)]
 
 
@@ -149,8 +187,9 @@ def test_partly_bad_file_stores_the_good_lines(tmp_path, cli):
     code, out, _ = cli("import", FIX / "sglang_mixed.jsonl", "--warehouse", wh, "--output", "json")
     report = json.loads(out)[0]
     assert code == 0 and report["status"] == "stored" and (report["runs"], report["runs_quarantined"]) == (2, 1)
-    runs, accepted, quarantined = q(wh, "SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run "
-                                        "WHERE step = 'cli/import'")[0]
+    runs, accepted, quarantined = q(
+        wh, "SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run WHERE step = 'cli/import'"
+    )[0]
     assert runs == accepted + quarantined
 
 
@@ -170,11 +209,20 @@ def test_context_sidecar_and_flags_fill_what_files_lack(tmp_path, cli):
     shutil.copy(FIX / "vllm_all_failed.json", src / "vllm_bad.json")
     shutil.copy(FIX / "profile_export_genai_perf.csv", src / "profile_export_genai_perf.csv")
     wh = tmp_path / "w.duckdb"
-    code, _, _ = cli("import", src / "profile_export_genai_perf.csv", "--context", FIX / "ctx_h100.yaml",
-                     "--model", "llama-3.1-8b-instruct", "--warehouse", wh)
+    code, _, _ = cli(
+        "import",
+        src / "profile_export_genai_perf.csv",
+        "--context",
+        FIX / "ctx_h100.yaml",
+        "--model",
+        "llama-3.1-8b-instruct",
+        "--warehouse",
+        wh,
+    )
     assert code == 0
-    gpu, n, price, model, origins = q(wh, "SELECT gpu_sku, gpus_per_node, price_usd_per_gpu_hour, model, context_sources "
-                                          "FROM benchmark_run")[0]
+    gpu, n, price, model, origins = q(
+        wh, "SELECT gpu_sku, gpus_per_node, price_usd_per_gpu_hour, model, context_sources FROM benchmark_run"
+    )[0]
     assert (gpu, n, price, model) == ("H100-SXM-80GB", 8, 2.49, "llama-3.1-8b-instruct")
     origins = json.loads(origins)
     assert origins["model"] == "cli" and origins["gpu_sku"] == "sidecar:ctx_h100.yaml (our cluster inventory)"
@@ -183,8 +231,16 @@ def test_context_sidecar_and_flags_fill_what_files_lack(tmp_path, cli):
 def test_bad_sidecar_is_a_clear_quarantine(tmp_path, cli):
     (tmp_path / "ctx.yaml").write_text("gpu_count: 8\n")
     wh = tmp_path / "w.duckdb"
-    code, out, _ = cli("import", FIX / "profile_export_genai_perf.json", "--context", tmp_path / "ctx.yaml",
-                       "--warehouse", wh, "--output", "json")
+    code, out, _ = cli(
+        "import",
+        FIX / "profile_export_genai_perf.json",
+        "--context",
+        tmp_path / "ctx.yaml",
+        "--warehouse",
+        wh,
+        "--output",
+        "json",
+    )
     assert code == 1 and "unknown context field 'gpu_count'" in json.loads(out)[0]["reason"]
 
 
@@ -195,7 +251,9 @@ def test_missing_path_is_a_user_error(cli, tmp_path):
 
 def test_reimport_with_new_context_flags_says_they_were_not_applied(imported, cli):
     vllm = next(p for p in sorted(DATA.rglob("*.json")) if "qps" in p.name)
-    code, out, _ = cli("import", vllm, "--gpu", "h100-sxm", "--price", "9.99", "--warehouse", imported, "--output", "json")
+    code, out, _ = cli(
+        "import", vllm, "--gpu", "h100-sxm", "--price", "9.99", "--warehouse", imported, "--output", "json"
+    )
     [row] = json.loads(out)
     assert code == 0 and row["status"] == "skipped"
     assert "same sha256 already imported; context flags not applied (--gpu, --price)" in row["reason"]
@@ -210,8 +268,20 @@ def test_new_dated_runs_get_a_cost_after_the_refresh_the_report_names(tmp_path, 
 
     wh = tmp_path / "w.duckdb"
     assert run_refresh(wh, select=["clean/citations/source", "group:hardware"], stream=io.StringIO()).success
-    code, out, err = cli("import", FIX / "profile_export_genai_perf.csv", "--gpu", "h100-sxm", "--gpus", "8",
-                         "--run-date", "2025-05-01", "--price", "2.49", "--warehouse", wh)
+    code, out, err = cli(
+        "import",
+        FIX / "profile_export_genai_perf.csv",
+        "--gpu",
+        "h100-sxm",
+        "--gpus",
+        "8",
+        "--run-date",
+        "2025-05-01",
+        "--price",
+        "2.49",
+        "--warehouse",
+        wh,
+    )
     assert code == 0, err
     hint = next(line for line in out.splitlines() if "infernomics refresh --select" in line)
     select = hint.split("--select ")[1].split()[0]

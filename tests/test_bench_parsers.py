@@ -29,8 +29,9 @@ def one(frames, **where):
 
 
 def stat(frames, run_id, metric, stat_name):
-    rows = frames.stats.filter((frames.stats["run_id"] == run_id) & (frames.stats["metric"] == metric)
-                               & (frames.stats["stat"] == stat_name)).to_dicts()
+    rows = frames.stats.filter(
+        (frames.stats["run_id"] == run_id) & (frames.stats["metric"] == metric) & (frames.stats["stat"] == stat_name)
+    ).to_dicts()
     assert len(rows) == 1, (metric, stat_name, rows)
     return rows[0]
 
@@ -201,7 +202,17 @@ def test_mlperf_accuracy_file():
 
 
 def test_mlperf_scenario_disagreement_is_an_error():
-    path = FIX / "mlperf" / "results" / "SUT_X" / "llama2-70b-99" / "Offline" / "performance" / "run_1" / "mlperf_log_summary.txt"
+    path = (
+        FIX
+        / "mlperf"
+        / "results"
+        / "SUT_X"
+        / "llama2-70b-99"
+        / "Offline"
+        / "performance"
+        / "run_1"
+        / "mlperf_log_summary.txt"
+    )
     run = parse(path).runs.to_dicts()[0]
     assert run["_errors"] == ["scenario_mismatch: directory says offline, log says server"]
 
@@ -222,17 +233,24 @@ def test_genai_perf_and_aiperf_exports():
     assert b"\r\n" in (FIX / "profile_export_aiperf.csv").read_bytes()
 
 
-@pytest.mark.parametrize("path,expected", [
-    (VLLM_04, "vllm"), (DATA / "vllm" / "llmk8s__benchmark_results.json", "vllm"),
-    (DATA / "sglang" / "datacrunch__deepseek_dp_mla_output.jsonl", "sglang"),
-    (DATA / "sglang" / "datacrunch__llama_3_3_70b_online_output.jsonl", "sglang"),
-    (DATA / "llmperf" / "summary__groq_70b.json", "llmperf"), (DATA / "llmperf" / "individual__groq_70b.json", "llmperf"),
-    (MLPERF / "v4.1__GigaComputing__summary.csv", "mlperf"),
-    (MLPERF / "v4.1__GigaComputing_H200x8__llama2-70b-99__Offline__accuracy.txt", "mlperf"),
-    (MLPERF / "v4.1__GigaComputing__systems__GIGABYTE_G593_SD1_H200_SXM_141GBx8_TRT.json", "mlperf-system"),
-    (FIX / "profile_export_genai_perf.json", "genai-perf"), (FIX / "profile_export_aiperf.csv", "aiperf"),
-    (FIX / "not_a_result.txt", None), (DATA / "sglang" / "datacrunch__llama_3_3_70b_sglang.sh", None),
-])
+@pytest.mark.parametrize(
+    "path,expected",
+    [
+        (VLLM_04, "vllm"),
+        (DATA / "vllm" / "llmk8s__benchmark_results.json", "vllm"),
+        (DATA / "sglang" / "datacrunch__deepseek_dp_mla_output.jsonl", "sglang"),
+        (DATA / "sglang" / "datacrunch__llama_3_3_70b_online_output.jsonl", "sglang"),
+        (DATA / "llmperf" / "summary__groq_70b.json", "llmperf"),
+        (DATA / "llmperf" / "individual__groq_70b.json", "llmperf"),
+        (MLPERF / "v4.1__GigaComputing__summary.csv", "mlperf"),
+        (MLPERF / "v4.1__GigaComputing_H200x8__llama2-70b-99__Offline__accuracy.txt", "mlperf"),
+        (MLPERF / "v4.1__GigaComputing__systems__GIGABYTE_G593_SD1_H200_SXM_141GBx8_TRT.json", "mlperf-system"),
+        (FIX / "profile_export_genai_perf.json", "genai-perf"),
+        (FIX / "profile_export_aiperf.csv", "aiperf"),
+        (FIX / "not_a_result.txt", None),
+        (DATA / "sglang" / "datacrunch__llama_3_3_70b_sglang.sh", None),
+    ],
+)
 def test_detect(path, expected):
     assert detect(path.read_bytes(), path.name) == expected
 
@@ -257,4 +275,6 @@ def test_sglang_line_with_misaligned_request_arrays_is_rejected_and_the_others_l
     frames = parse_bytes(text.encode(), "misaligned.jsonl", fmt="sglang")
     first, second = frames.runs.to_dicts()
     assert first["_errors"] == []
-    assert second["_errors"] == ["request_arrays: line 2: per-request arrays differ in length: ttfts has 2, output_lens has 3"]
+    assert second["_errors"] == [
+        "request_arrays: line 2: per-request arrays differ in length: ttfts has 2, output_lens has 3"
+    ]

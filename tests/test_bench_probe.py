@@ -44,8 +44,12 @@ def test_probe_command_stores_samples_and_a_best_figure_with_lineage(tmp_path, c
     cpu = [r for r in rows if r["device"] == "cpu"]
     assert all(r["fraction_of_peak"] is None and r["note"] == "no spec-sheet peak for CPUs" for r in cpu)
     con = duckdb.connect(str(wh), read_only=True)
-    samples = con.execute("SELECT count(*) FROM figure WHERE kind = 'measured' AND figure_id LIKE 'probe-%'").fetchall()[0][0]
-    best = con.execute("SELECT figure_id, value, formula FROM figure WHERE figure_id LIKE 'probe-%/cpu/mem_copy/best'").fetchall()
+    samples = con.execute(
+        "SELECT count(*) FROM figure WHERE kind = 'measured' AND figure_id LIKE 'probe-%'"
+    ).fetchall()[0][0]
+    best = con.execute(
+        "SELECT figure_id, value, formula FROM figure WHERE figure_id LIKE 'probe-%/cpu/mem_copy/best'"
+    ).fetchall()
     lineage = con.execute("SELECT count(*) FROM figure_input WHERE figure_id = ?", [best[0][0]]).fetchall()[0][0]
     versions = con.execute("SELECT citation_full FROM source WHERE kind = 'measurement'").fetchall()[0][0]
     con.close()
@@ -65,19 +69,29 @@ def test_gpu_results_are_compared_with_the_hardware_spec_figures(refreshed_wareh
     wh = tmp_path / "w.duckdb"
     shutil.copy(refreshed_warehouse, wh)
     env = probe.ProbeEnvironment(dt.datetime(2026, 11, 25, 16, 40), "gpu-box", "cpu", 16, {"torch": "2.11.0+cu130"})
-    results = [probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "matmul_bf16", "FLOP/s", [808.2e12, 805.9e12]),
-               probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "mem_copy", "byte/s", [3.016e12, 3.015e12]),
-               probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "matmul_fp32", "FLOP/s", [51.59e12])]
+    results = [
+        probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "matmul_bf16", "FLOP/s", [808.2e12, 805.9e12]),
+        probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "mem_copy", "byte/s", [3.016e12, 3.015e12]),
+        probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "matmul_fp32", "FLOP/s", [51.59e12]),
+    ]
     assert device_sku("NVIDIA H100 80GB HBM3", "h100-sxm") == "h100-sxm"
     sid, specs = _store(argparse.Namespace(warehouse=str(wh), sku="h100-sxm"), env, results)
     con = duckdb.connect(str(wh), read_only=True)
-    bf16_spec, bf16_fig = con.execute("SELECT value, figure_id FROM gpu_spec_preferred WHERE sku = 'h100-sxm' "
-                                      "AND attribute = 'bf16_dense_tflops'").fetchall()[0]
-    fraction = con.execute("SELECT value, formula FROM figure WHERE figure_id = ?",
-                           [f"{sid}/cuda:0/matmul_bf16/fraction-of-peak"]).fetchall()[0]
-    inputs = dict(con.execute("SELECT role, input_figure_id FROM figure_input WHERE figure_id = ?",
-                              [f"{sid}/cuda:0/matmul_bf16/fraction-of-peak"]).fetchall())
-    fp32 = con.execute("SELECT count(*) FROM figure WHERE figure_id LIKE ?", [f"{sid}/cuda:0/matmul_fp32/fraction%"]).fetchall()[0][0]
+    bf16_spec, bf16_fig = con.execute(
+        "SELECT value, figure_id FROM gpu_spec_preferred WHERE sku = 'h100-sxm' AND attribute = 'bf16_dense_tflops'"
+    ).fetchall()[0]
+    fraction = con.execute(
+        "SELECT value, formula FROM figure WHERE figure_id = ?", [f"{sid}/cuda:0/matmul_bf16/fraction-of-peak"]
+    ).fetchall()[0]
+    inputs = dict(
+        con.execute(
+            "SELECT role, input_figure_id FROM figure_input WHERE figure_id = ?",
+            [f"{sid}/cuda:0/matmul_bf16/fraction-of-peak"],
+        ).fetchall()
+    )
+    fp32 = con.execute(
+        "SELECT count(*) FROM figure WHERE figure_id LIKE ?", [f"{sid}/cuda:0/matmul_fp32/fraction%"]
+    ).fetchall()[0][0]
     con.close()
     assert fraction == (pytest.approx(808.2 / bf16_spec), "probe_fraction_of_peak@1")
     assert inputs == {"measured": f"{sid}/cuda:0/matmul_bf16/best", "spec_peak": bf16_fig}

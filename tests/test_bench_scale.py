@@ -44,7 +44,9 @@ def test_the_part_is_the_file_itself_under_its_sha256(requests_parquet, tmp_path
 
     wh = tmp_path / "w.duckdb"
     cli("import", requests_parquet, "--warehouse", wh)
-    [part] = (tmp_path / "w_parts" / "benchmark_request_native").glob(f"format=llmperf/import_date=*/{sha256_file(requests_parquet)}.parquet")
+    [part] = (tmp_path / "w_parts" / "benchmark_request_native").glob(
+        f"format=llmperf/import_date=*/{sha256_file(requests_parquet)}.parquet"
+    )
     assert part.read_bytes() == requests_parquet.read_bytes()
     few = tmp_path / "few.parquet"
     duckdb.connect().execute(GENERATE.format(n=20_000, path=few))
@@ -55,7 +57,12 @@ def test_the_part_is_the_file_itself_under_its_sha256(requests_parquet, tmp_path
 
 
 def test_scale_script_runs_and_reports_the_ratio(tmp_path):
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "ingest_scale.py"), "--rows", "100000",
-                          "--workdir", str(tmp_path)], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "ingest_scale.py"), "--rows", "100000", "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert out.returncode == 0, out.stderr
     assert "ratio ours/bare" in out.stdout and "100,000 rows in, 99,990 accepted, 10 quarantined" in out.stdout

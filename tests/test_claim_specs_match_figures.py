@@ -12,7 +12,8 @@ def _rows(path):
     rows = con.execute(
         "SELECT c.check_id, c.claimed_multiple, c.claimed_low, c.claimed_high, c.claim_bound,"
         " f.value, f.value_low, f.value_high, f.unit FROM claim_check c"
-        " JOIN figure f ON f.figure_id = c.claim_figure_id").fetchall()
+        " JOIN figure f ON f.figure_id = c.claim_figure_id"
+    ).fetchall()
     con.close()
     return rows
 

@@ -24,8 +24,13 @@ def test_every_command_has_help_with_an_example(cli, command):
 
 
 def test_sql_refuses_statements_that_write(refreshed_warehouse, cli):
-    for statement in ("DROP TABLE figure", "DELETE FROM figure", "CREATE TABLE x AS SELECT 1",
-                      "COPY figure TO 'out.csv'", "ATTACH 'other.duckdb'"):
+    for statement in (
+        "DROP TABLE figure",
+        "DELETE FROM figure",
+        "CREATE TABLE x AS SELECT 1",
+        "COPY figure TO 'out.csv'",
+        "ATTACH 'other.duckdb'",
+    ):
         code, out, err = cli("sql", statement, "--warehouse", refreshed_warehouse)
         assert code == 1 and "refused" in err and "read-only" in err, statement
     code, out, _ = cli("sql", "SELECT count(*) AS n FROM figure", "--warehouse", refreshed_warehouse)
@@ -35,9 +40,12 @@ def test_sql_refuses_statements_that_write(refreshed_warehouse, cli):
 def test_sql_formats(refreshed_warehouse, cli):
     query = "SELECT figure_id, value FROM figure WHERE figure_id = 'ark-big-ideas-2026/p34/sw-dev-cost-dec-2025'"
     assert cli("sql", query, "--format", "csv", "--warehouse", refreshed_warehouse)[1] == (
-        "figure_id,value\nark-big-ideas-2026/p34/sw-dev-cost-dec-2025,0.32\n")
+        "figure_id,value\nark-big-ideas-2026/p34/sw-dev-cost-dec-2025,0.32\n"
+    )
     assert '"value": 0.32' in cli("sql", query, "--format", "json", "--warehouse", refreshed_warehouse)[1]
-    assert cli("sql", query, "--format", "markdown", "--warehouse", refreshed_warehouse)[1].startswith("| figure_id | value |")
+    assert cli("sql", query, "--format", "markdown", "--warehouse", refreshed_warehouse)[1].startswith(
+        "| figure_id | value |"
+    )
 
 
 def test_errors_are_one_line_without_a_traceback(tmp_path, cli, refreshed_warehouse):
@@ -50,7 +58,9 @@ def test_errors_are_one_line_without_a_traceback(tmp_path, cli, refreshed_wareho
 
 
 def test_figures_and_sources_filters(refreshed_warehouse, cli):
-    code, out, _ = cli("figures", "--source", "ark-big-ideas-2026", "--format", "csv", "--warehouse", refreshed_warehouse)
+    code, out, _ = cli(
+        "figures", "--source", "ark-big-ideas-2026", "--format", "csv", "--warehouse", refreshed_warehouse
+    )
     assert code == 0 and len(out.strip().splitlines()) == 1 + 8
     code, out, _ = cli("sources", "--class", "copy", "--format", "csv", "--warehouse", refreshed_warehouse)
     assert "wealthdfm-ark-europe-big-ideas-2026" in out and "a16z-llmflation-2024" not in out
@@ -69,7 +79,10 @@ def test_the_cli_runs_from_any_directory(tmp_path, refreshed_warehouse):
     env = os.environ | {"PYTHONPATH": str(Path(__file__).parent.parent)}  # as an install would
     result = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "figures", "--kind", "derived", "--warehouse", str(refreshed_warehouse)],
-        cwd=tmp_path, capture_output=True, text=True, env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert "infernomics-derived/ark-big-ideas-2026/p34" in result.stdout

@@ -20,12 +20,17 @@ def test_version_names_the_package_and_the_commit_every_ingest_run_records(cli, 
 
 
 def test_table_columns_line_up_after_a_chinese_title(cli, refreshed_warehouse):
-    code, out, _ = cli("sql", "SELECT title, publisher FROM source WHERE source_id = 'book-ch1-ai-inference-macro' "
-                              "OR source_id = 'ark-big-ideas-2026' ORDER BY source_id", "--warehouse", refreshed_warehouse)
+    code, out, _ = cli(
+        "sql",
+        "SELECT title, publisher FROM source WHERE source_id = 'book-ch1-ai-inference-macro' "
+        "OR source_id = 'ark-big-ideas-2026' ORDER BY source_id",
+        "--warehouse",
+        refreshed_warehouse,
+    )
     assert code == 0
     header, rule, *rows = out.splitlines()[:4]
     assert any(ord(ch) > 0x4E00 for ch in rows[1]), "the chapter's own title is Chinese"
-    start = width(header[: header.index("publisher")])          # the column where publisher starts on screen
+    start = width(header[: header.index("publisher")])  # the column where publisher starts on screen
     for row in rows:
         publisher = row.split("  ")[-1].strip()
         assert width(row[: row.rindex(publisher)]) == start, row
@@ -33,9 +38,13 @@ def test_table_columns_line_up_after_a_chinese_title(cli, refreshed_warehouse):
 
 
 def test_prices_on_takes_the_date_as_a_word(cli, refreshed_warehouse):
-    code, positional, err = cli("prices", "on", "2024-06-01", "--model-key", "gpt-4o", "--warehouse", refreshed_warehouse)
+    code, positional, err = cli(
+        "prices", "on", "2024-06-01", "--model-key", "gpt-4o", "--warehouse", refreshed_warehouse
+    )
     assert code == 0, err
-    code, flagged, _ = cli("prices", "on", "--date", "2024-06-01", "--model-key", "gpt-4o", "--warehouse", refreshed_warehouse)
+    code, flagged, _ = cli(
+        "prices", "on", "--date", "2024-06-01", "--model-key", "gpt-4o", "--warehouse", refreshed_warehouse
+    )
     assert positional == flagged and "gpt-4o" in positional
     code, _, err = cli("prices", "on", "2024-06-01", "--date", "2024-07-01", "--warehouse", refreshed_warehouse)
     assert code == 1 and "two different dates" in err
@@ -44,8 +53,9 @@ def test_prices_on_takes_the_date_as_a_word(cli, refreshed_warehouse):
 
 
 def test_provider_filter_matches_what_people_type_and_says_which_names(cli, refreshed_warehouse):
-    code, out, err = cli("prices", "on", "2024-06-01", "--provider", "ANTHROP", "--format", "csv",
-                         "--warehouse", refreshed_warehouse)
+    code, out, err = cli(
+        "prices", "on", "2024-06-01", "--provider", "ANTHROP", "--format", "csv", "--warehouse", refreshed_warehouse
+    )
     assert code == 0, err
     assert "--provider 'ANTHROP' matched: anthropic" in err
     providers = {line.split(",")[0] for line in out.splitlines()[1:]}
@@ -57,11 +67,14 @@ def test_every_environment_variable_the_code_reads_is_in_the_readme_table():
     from pathlib import Path
 
     root = Path(__file__).parent.parent
-    code = "\n".join(p.read_text() for folder in ("pipeline", "warehouse", "sources", "analysis", "infernomics", "tests")
-                     for p in (root / folder).rglob("*.py"))
+    code = "\n".join(
+        p.read_text()
+        for folder in ("pipeline", "warehouse", "sources", "analysis", "infernomics", "tests")
+        for p in (root / folder).rglob("*.py")
+    )
     used = set(re.findall(r"[\"'](INFERNOMICS_[A-Z_]+)[\"']", code))
     readme = (root / "README.md").read_text()
-    table = readme[readme.index("## Environment variables"):]
+    table = readme[readme.index("## Environment variables") :]
     table = table[: table.index("\n## ", 5)]
     documented = set(re.findall(r"^\| `(INFERNOMICS_[A-Z_]+)` \|", table, re.M))
     assert {"INFERNOMICS_WAREHOUSE", "INFERNOMICS_OFFLINE", "INFERNOMICS_BENCH_DROP", "INFERNOMICS_REPORT_DIR"} <= used
@@ -69,11 +82,13 @@ def test_every_environment_variable_the_code_reads_is_in_the_readme_table():
 
 
 def test_cheapest_takes_the_provider_filter_too_and_other_actions_refuse_it(cli, refreshed_warehouse):
-    code, out, err = cli("prices", "cheapest", "2025-01-15", "--provider", "goog", "--format", "csv",
-                         "--warehouse", refreshed_warehouse)
+    code, out, err = cli(
+        "prices", "cheapest", "2025-01-15", "--provider", "goog", "--format", "csv", "--warehouse", refreshed_warehouse
+    )
     # LiteLLM's release history also prices Google's models on Vertex AI (provider google-vertex)
     assert code == 0 and "--provider 'goog' matched: google, google-vertex" in err
     assert {line.split(",")[0] for line in out.splitlines()[1:]} == {"google", "google-vertex"}
-    code, _, err = cli("prices", "history", "--model-key", "gpt-4o", "--provider", "openai",
-                       "--warehouse", refreshed_warehouse)
+    code, _, err = cli(
+        "prices", "history", "--model-key", "gpt-4o", "--provider", "openai", "--warehouse", refreshed_warehouse
+    )
     assert code == 1 and "has no --provider filter" in err

@@ -27,11 +27,13 @@ def test_the_registry_matches_what_each_command_module_registers():
 
 
 def test_the_top_level_help_lists_every_command_without_importing_one():
-    code = ("import sys; from pipeline.cli import main\n"
-            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "loaded = sorted(m for m in sys.modules if m.startswith('pipeline.cli.commands.') or "
-            "m.split('.')[0] in ('duckdb', 'polars', 'pyarrow', 'pandera', 'dagster', 'warehouse'))\n"
-            "print('LOADED', loaded)")
+    code = (
+        "import sys; from pipeline.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('pipeline.cli.commands.') or "
+        "m.split('.')[0] in ('duckdb', 'polars', 'pyarrow', 'pandera', 'dagster', 'warehouse'))\n"
+        "print('LOADED', loaded)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     for name in COMMANDS:
         assert f"    {name} " in out, name
@@ -45,12 +47,17 @@ def test_a_command_parses_the_same_with_only_its_module_loaded(refreshed_warehou
 
 
 def test_read_commands_import_neither_polars_nor_pyarrow_nor_pandera(refreshed_warehouse):
-    for argv in (["sql", "SELECT figure_id FROM figure LIMIT 3"],
-                 ["figures", "--source", "ark-big-ideas-2026"], ["sources"],
-                 ["audit", "ark-big-ideas-2026/p34/sw-dev-cost-dec-2025"],
-                 ["prices", "on", "2024-06-01", "--model-key", "gpt-4o"]):
-        code = (f"import sys; from pipeline.cli import main; rc = main({argv + ['--warehouse', str(refreshed_warehouse)]!r}); "
-                "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'polars', 'pyarrow', 'pandera', 'dagster'}); "
-                "print('HEAVY', heavy, rc)")
+    for argv in (
+        ["sql", "SELECT figure_id FROM figure LIMIT 3"],
+        ["figures", "--source", "ark-big-ideas-2026"],
+        ["sources"],
+        ["audit", "ark-big-ideas-2026/p34/sw-dev-cost-dec-2025"],
+        ["prices", "on", "2024-06-01", "--model-key", "gpt-4o"],
+    ):
+        code = (
+            f"import sys; from pipeline.cli import main; rc = main({argv + ['--warehouse', str(refreshed_warehouse)]!r}); "
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'polars', 'pyarrow', 'pandera', 'dagster'}); "
+            "print('HEAVY', heavy, rc)"
+        )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
         assert "HEAVY [] 0" in out, (argv, out[-300:])

@@ -52,7 +52,9 @@ def test_two_writer_processes_queue_and_both_writes_land(tmp_path):
     first = subprocess.Popen([sys.executable, "-c", WRITER, str(path), ROOT, "1"], stdout=subprocess.PIPE, text=True)
     assert first.stdout.readline().strip() == "writing"
     started = time.monotonic()
-    second = subprocess.run([sys.executable, "-c", WRITER, str(path), ROOT, "0"], capture_output=True, text=True, timeout=60)
+    second = subprocess.run(
+        [sys.executable, "-c", WRITER, str(path), ROOT, "0"], capture_output=True, text=True, timeout=60
+    )
     assert second.returncode == 0, second.stderr
     assert first.wait(timeout=30) == 0
     assert time.monotonic() - started >= 0.5  # the second waited for the lock

@@ -26,7 +26,10 @@ def test_a_stored_row_breaking_the_contract_fails_the_check_with_its_failure_cas
     result = stored_rows_meet_contract(warehouse, "SELECT x FROM t", NonNegative)
     assert not result.passed
     failures = result.metadata["failures"].value  # JSON rows of pandera's failure cases
-    assert [(f["check"], f["failure_case"]) for f in failures] == [("greater_than_or_equal_to(0)", "-1"), ("greater_than_or_equal_to(0)", "-2")]
+    assert [(f["check"], f["failure_case"]) for f in failures] == [
+        ("greater_than_or_equal_to(0)", "-1"),
+        ("greater_than_or_equal_to(0)", "-2"),
+    ]
 
 
 def test_a_passing_query_reports_its_row_count_under_the_given_key(warehouse):

@@ -29,11 +29,18 @@ def _link_rows() -> list[dict]:
 
 
 def _figure(**kw) -> dict:
-    return {"value": 1.4, "unit": "USD trillion per year", "bound": ">", "as_of": None, "period_start": None,
-            "period_end": "2030-12-31"} | kw
+    return {
+        "value": 1.4,
+        "unit": "USD trillion per year",
+        "bound": ">",
+        "as_of": None,
+        "period_start": None,
+        "period_end": "2030-12-31",
+    } | kw
 
 
 # -- the check itself ---------------------------------------------------------------------------
+
 
 def test_values_agree_within_the_rounding_they_state():
     assert values_agree(1.9, 1.94) and values_agree(99, 99.4)
@@ -59,9 +66,12 @@ def test_a_declaration_names_known_dimensions_only():
 
 # -- the stored links, in a refreshed warehouse ---------------------------------------------------
 
+
 def test_every_committed_link_is_stored_and_its_check_holds_for_the_stored_figures(refreshed_warehouse):
     con = duckdb.connect(str(refreshed_warehouse), read_only=True)
-    stored = {(r["figure_id"], r["other_figure_id"]): r for r in query_frame(con, "SELECT * FROM figure_link").to_dicts()}
+    stored = {
+        (r["figure_id"], r["other_figure_id"]): r for r in query_frame(con, "SELECT * FROM figure_link").to_dicts()
+    }
     figures = {r["figure_id"]: r for r in query_frame(con, "SELECT * FROM figure").to_dicts()}
     rows = _link_rows()
     assert len(stored) == len(rows)
@@ -71,20 +81,29 @@ def test_every_committed_link_is_stored_and_its_check_holds_for_the_stored_figur
         declared, _ = parse_declared(row["declared"])
         assert set(result.differences) == declared, row
         assert (link["agrees"], list(link["differences"]), link["check_detail"]) == (
-            result.agrees, list(result.differences), result.summary())
+            result.agrees,
+            list(result.differences),
+            result.summary(),
+        )
 
 
 def test_the_disagreements_found_are_named_and_both_ends_carry_the_flag(refreshed_warehouse):
     con = duckdb.connect(str(refreshed_warehouse), read_only=True)
-    disagreeing = con.execute("SELECT figure_id, other_figure_id, check_detail FROM figure_link WHERE NOT agrees "
-                              "ORDER BY ALL").fetchall()
+    disagreeing = con.execute(
+        "SELECT figure_id, other_figure_id, check_detail FROM figure_link WHERE NOT agrees ORDER BY ALL"
+    ).fetchall()
     assert disagreeing == [
-        (P20, "nuggets-ark-big-ideas-2026-ai-infrastructure-video/downing-cost-fixed-intelligence-decline-1y",
-         "differs: bound: > vs ="),
+        (
+            P20,
+            "nuggets-ark-big-ideas-2026-ai-infrastructure-video/downing-cost-fixed-intelligence-decline-1y",
+            "differs: bound: > vs =",
+        ),
         (P24, "reportify-ark-big-ideas-2026/data-center-investment-2030", "differs: bound: > vs ="),
-        ("compux-gpu-pricing-trends-2026/aws-h100-price-cut-jun-2025",
-         "usage-ai-llm-cost-aws-2026/aws-p5-on-demand-price-cut-jun-2025",
-         "differs: value: 44 vs 45 (beyond the stated rounding); bound: = vs <"),
+        (
+            "compux-gpu-pricing-trends-2026/aws-h100-price-cut-jun-2025",
+            "usage-ai-llm-cost-aws-2026/aws-p5-on-demand-price-cut-jun-2025",
+            "differs: value: 44 vs 45 (beyond the stated rounding); bound: = vs <",
+        ),
     ]
     flagged = con.execute("SELECT figure_id FROM figure_flag WHERE flag = 'disagrees_bound' ORDER BY 1").fetchall()
     assert [f for (f,) in flagged] == sorted(f for link in disagreeing for f in link[:2])
@@ -94,10 +113,14 @@ def test_the_disagreements_found_are_named_and_both_ends_carry_the_flag(refreshe
 def test_the_p24_unit_follows_ark_europes_wording_and_says_it_is_an_interpretation(refreshed_warehouse):
     con = duckdb.connect(str(refreshed_warehouse), read_only=True)
     unit, qualifier = con.execute("SELECT unit, qualifier FROM figure WHERE figure_id = ?", [P24]).fetchone()
-    europe = con.execute("SELECT quote FROM figure WHERE figure_id = "
-                         "'wealthdfm-ark-europe-big-ideas-2026/p24/ai-infrastructure-investment-2030'").fetchone()[0]
+    europe = con.execute(
+        "SELECT quote FROM figure WHERE figure_id = "
+        "'wealthdfm-ark-europe-big-ideas-2026/p24/ai-infrastructure-investment-2030'"
+    ).fetchone()[0]
     chapter = con.execute("SELECT quote FROM figure_citation WHERE figure_id = ?", [P24]).fetchone()[0]
-    flag = con.execute("SELECT detail FROM figure_flag WHERE figure_id = ? AND flag = 'unit_interpreted'", [P24]).fetchone()
+    flag = con.execute(
+        "SELECT detail FROM figure_flag WHERE figure_id = ? AND flag = 'unit_interpreted'", [P24]
+    ).fetchone()
     assert unit == "USD trillion per year" and europe.startswith("annual AI infrastructure investment")
     assert "年" not in chapter.replace("2030年", "") and "interpretation" in qualifier and chapter in qualifier
     assert flag and "ARK Invest Europe" in flag[0]
@@ -115,14 +138,17 @@ def test_claim_corroboration_counts_sources_by_class_and_agreement(refreshed_war
 
 # -- audit ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("figure_id", [P20, P24, P11])
 def test_audit_lists_at_least_one_corroborating_page_with_its_agreement(refreshed_warehouse, cli, figure_id):
     code, out, _ = cli("audit", figure_id, "--warehouse", refreshed_warehouse)
     assert code == 0
     section = out.split("also reported by (", 1)[1]
     assert "agrees" in section and "link asserted by infernomics maintainers" in section
-    assert ("corroboration: primary source ark-big-ideas-2026 is unverified (no stored copy); "
-            "corroborated by 2 other sources") in out
+    assert (
+        "corroboration: primary source ark-big-ideas-2026 is unverified (no stored copy); "
+        "corroborated by 2 other sources"
+    ) in out
 
 
 def test_audit_of_each_ark_figure_lists_exactly_the_linked_pages(refreshed_warehouse, cli):
@@ -148,8 +174,9 @@ def test_audit_json_is_the_chain_that_warehouse_audit_builds(refreshed_warehouse
 
 
 def test_a_page_shows_the_original_it_repeats(refreshed_warehouse, cli):
-    code, out, _ = cli("audit", "tmfnk-ark-big-ideas-2026/p11/gdp-growth-above-consensus", "--warehouse",
-                       refreshed_warehouse)
+    code, out, _ = cli(
+        "audit", "tmfnk-ark-big-ideas-2026/p11/gdp-growth-above-consensus", "--warehouse", refreshed_warehouse
+    )
     assert code == 0 and "also reported by (1)" in out and "ark-big-ideas-2026/p11/gdp-growth-above-consensus" in out
     assert "scope: 'adding 4+ percentage points to annual global GDP growth'" in out
     assert "corroboration:" not in out  # a secondary page is not a primary source awaiting corroboration
@@ -181,15 +208,18 @@ def warehouse_with_figures(tmp_path):
 
 def test_bad_link_rows_are_refused_with_file_row_and_rule(warehouse_with_figures):
     links = citations.parse_links_csv(BAD_LINKS.encode(), "links/bad.csv")
-    flags = citations.parse_flags_csv(b"figure_id,flag,detail,asserted_by,asserted_on\n"
-                                      b"no-such/figure,unit_interpreted,x,t,2026-12-01\n", "links/bad_flags.csv")
+    flags = citations.parse_flags_csv(
+        b"figure_id,flag,detail,asserted_by,asserted_on\nno-such/figure,unit_interpreted,x,t,2026-12-01\n",
+        "links/bad_flags.csv",
+    )
     with warehouse_with_figures.ingest("test/links", "infernomics-corroboration") as (con, run):
         link_result, flag_result = store_links(con, run, links, flags)
     assert (link_result.rows_in, link_result.accepted, link_result.quarantined) == (7, 1, 6)
     assert flag_result.quarantined == 1
     with warehouse_with_figures.reader() as con:
-        refused = con.execute("SELECT row_locator, rule FROM quarantine WHERE target_table IN ('figure_link', "
-                              "'figure_flag') ORDER BY ALL").fetchall()
+        refused = con.execute(
+            "SELECT row_locator, rule FROM quarantine WHERE target_table IN ('figure_link', 'figure_flag') ORDER BY ALL"
+        ).fetchall()
         kept = con.execute("SELECT figure_id, other_figure_id FROM figure_link").fetchall()
     assert refused == [
         ("links/bad.csv:3", "link_figures_exist"),

@@ -51,31 +51,49 @@ def test_gpu_count_cancels_in_the_floor():
     one = cost.decode_tokens_per_s_ceiling(1, 3.35, 70, 2, 8, 1024, 327_680)
     eight = cost.decode_tokens_per_s_ceiling(8, 3.35, 70, 2, 8, 1024, 327_680)
     assert eight == pytest.approx(8 * one)
-    assert cost.usd_per_mtok(8, 2.0, eight) == pytest.approx(cost.decode_floor_usd_per_mtok(2.0, 3.35, 70, 2, 8, 1024, 327_680))
+    assert cost.usd_per_mtok(8, 2.0, eight) == pytest.approx(
+        cost.decode_floor_usd_per_mtok(2.0, 3.35, 70, 2, 8, 1024, 327_680)
+    )
 
 
 def test_chapter_framework_hand_checked():
-    assert cost.human_equivalent_ratio(120, 8) == 15.0       # 120 tasks/day vs 8 tasks/day
-    assert cost.cost_ratio(50.0, 0.5) == 100.0               # $50 per task by hand vs $0.50 by AI
+    assert cost.human_equivalent_ratio(120, 8) == 15.0  # 120 tasks/day vs 8 tasks/day
+    assert cost.cost_ratio(50.0, 0.5) == 100.0  # $50 per task by hand vs $0.50 by AI
     assert cost.optimisation_roi(100_000, 40_000, 30_000) == 2.0
     assert cost.optimisation_roi(100_000, 110_000, 30_000) == pytest.approx(-1 / 3)
 
 
 def test_framework_formulas_are_registered():
-    for key in ["human_equivalent_ratio@1", "cost_ratio@1", "optimisation_roi@1",
-                "decode_floor_usd_per_mtok@1", "decode_tokens_per_s_ceiling@1"]:
+    for key in [
+        "human_equivalent_ratio@1",
+        "cost_ratio@1",
+        "optimisation_roi@1",
+        "decode_floor_usd_per_mtok@1",
+        "decode_tokens_per_s_ceiling@1",
+    ]:
         assert get(key).doc
 
 
 def test_derive_cost_per_mtok_records_lineage():
     figure, lineage = cost.derive_cost_per_mtok(
-        "infernomics-derived/cost/test", "output", entity="h100-sxm x8",
-        gpus={"figure_id": "a/gpus", "value": 8}, price={"figure_id": "p/price", "value": 2.0},
-        throughput={"figure_id": "t/tps", "value": 2400})
+        "infernomics-derived/cost/test",
+        "output",
+        entity="h100-sxm x8",
+        gpus={"figure_id": "a/gpus", "value": 8},
+        price={"figure_id": "p/price", "value": 2.0},
+        throughput={"figure_id": "t/tps", "value": 2400},
+    )
     assert figure["value"] == pytest.approx(1.851852, rel=1e-6)
-    assert (figure["formula"], figure["unit"], figure["metric"]) == ("usd_per_mtok_output@1", "USD/Mtok", "usd_per_mtok_output")
+    assert (figure["formula"], figure["unit"], figure["metric"]) == (
+        "usd_per_mtok_output@1",
+        "USD/Mtok",
+        "usd_per_mtok_output",
+    )
     assert {(r["role"], r["input_figure_id"]) for r in lineage} == {
-        ("gpus", "a/gpus"), ("usd_per_gpu_hour", "p/price"), ("output_tokens_per_s", "t/tps")}
+        ("gpus", "a/gpus"),
+        ("usd_per_gpu_hour", "p/price"),
+        ("output_tokens_per_s", "t/tps"),
+    }
 
 
 def test_derive_refuses_an_unknown_basis():
@@ -86,16 +104,22 @@ def test_derive_refuses_an_unknown_basis():
 def test_framework_turns_bare_numbers_into_assumption_figures():
     stored = {"figure_id": "x/after", "value": 40_000.0, "unit": "USD"}
     created, figure, lineage = cost.derive_framework(
-        "optimisation_roi", {"cost_before": (100_000, None), "cost_after": stored, "investment": (30_000, "USD")}, tag="t1")
+        "optimisation_roi",
+        {"cost_before": (100_000, None), "cost_after": stored, "investment": (30_000, "USD")},
+        tag="t1",
+    )
     assert figure["value"] == 2.0 and figure["formula"] == "optimisation_roi@1" and figure["unit"] == "ratio"
-    assert [(f["metric"], f["kind"], f["unit"]) for f in created] == [("cost_before", "assumption", "USD"),
-                                                                       ("investment", "assumption", "USD")]
+    assert [(f["metric"], f["kind"], f["unit"]) for f in created] == [
+        ("cost_before", "assumption", "USD"),
+        ("investment", "assumption", "USD"),
+    ]
     assert {r["role"]: r["input_figure_id"] for r in lineage}["cost_after"] == "x/after"
 
 
 def test_framework_refuses_mismatched_units_and_missing_inputs():
     with pytest.raises(ValueError, match="use one unit"):
-        cost.derive_framework("cost_ratio", {"human_cost_per_task": (50, "USD/task"),
-                                             "ai_cost_per_task": (0.5, "USD/hour")}, tag="t")
+        cost.derive_framework(
+            "cost_ratio", {"human_cost_per_task": (50, "USD/task"), "ai_cost_per_task": (0.5, "USD/hour")}, tag="t"
+        )
     with pytest.raises(ValueError, match="missing \\['investment'\\]"):
         cost.derive_framework("optimisation_roi", {"cost_before": (1, None), "cost_after": (1, None)}, tag="t")

@@ -30,8 +30,11 @@ def test_the_citation_assets_checks_and_schedule_exist():
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
     assert {"clean/citations/source", "clean/citations/figure", "derived/recomputed_claims"} <= keys
     checks = {c.to_user_string() for c in defs.resolve_asset_graph().asset_check_keys}
-    assert {"clean/citations/figure:every_figure_has_a_source", "clean/citations/figure:rows_meet_contract",
-            "derived/recomputed_claims:agree_with_stated_figures"} <= checks
+    assert {
+        "clean/citations/figure:every_figure_has_a_source",
+        "clean/citations/figure:rows_meet_contract",
+        "derived/recomputed_claims:agree_with_stated_figures",
+    } <= checks
     schedule = defs.resolve_schedule_def("daily_full_refresh")
     assert schedule.cron_schedule == "0 6 * * *"
 
@@ -70,8 +73,13 @@ def test_every_asset_has_owners_tags_and_a_code_version_by_family():
 def test_live_feed_assets_and_what_folds_them_in_carry_a_freshness_policy():
     graph = defs.resolve_asset_graph()
     fed = {k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).freshness_policy == DAILY_FEED}
-    assert {"raw/token_prices/openrouter_feed", "clean/token_prices/openrouter", "raw/token_prices/litellm_feed",
-            "clean/token_prices/litellm", "trend/token_price"} <= fed
+    assert {
+        "raw/token_prices/openrouter_feed",
+        "clean/token_prices/openrouter",
+        "raw/token_prices/litellm_feed",
+        "clean/token_prices/litellm",
+        "trend/token_price",
+    } <= fed
     assert DAILY_FEED.fail_window.to_timedelta() == dt.timedelta(hours=30)
 
 
@@ -93,7 +101,8 @@ def full_refresh_in_process(tmp_path_factory):
     """One real full_refresh of the code location into a fresh warehouse, events kept."""
     path = tmp_path_factory.mktemp("defs") / "warehouse.duckdb"
     result = defs.resolve_job_def("full_refresh").execute_in_process(
-        resources={"warehouse": WarehouseResource(path=str(path))}, instance=dg.DagsterInstance.ephemeral())
+        resources={"warehouse": WarehouseResource(path=str(path))}, instance=dg.DagsterInstance.ephemeral()
+    )
     assert result.success
     return path, result
 
@@ -101,8 +110,9 @@ def full_refresh_in_process(tmp_path_factory):
 def test_every_table_asset_reports_its_table_row_count_and_column_schema(full_refresh_in_process):
     """A table asset (kind `duckdb`) ends its write with `... | table_metadata(con, table)`."""
     path, result = full_refresh_in_process
-    materialized = {e.asset_key.to_user_string(): e.materialization.metadata
-                    for e in result.get_asset_materialization_events()}
+    materialized = {
+        e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()
+    }
     graph = defs.resolve_asset_graph()
     tables = {k.to_user_string() for k in graph.get_all_asset_keys() if "duckdb" in graph.get(k).kinds}
     assert tables <= set(materialized) and len(tables) >= 24
@@ -119,12 +129,18 @@ def test_every_table_asset_reports_its_table_row_count_and_column_schema(full_re
             else:
                 assert metadata["dagster/row_count"].value == count, asset
             columns = [c.name for c in metadata["dagster/column_schema"].value.columns]
-            described = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE "
-                                                   "table_name = ? ORDER BY ordinal_position", [table.split(".")[-1]]).fetchall()]
+            described = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                    [table.split(".")[-1]],
+                ).fetchall()
+            ]
             assert columns == described, asset
             for key, value in metadata.items():
-                assert not (isinstance(value, dg.TextMetadataValue) and value.value.startswith(("{'", "[(", "['"))), \
+                assert not (isinstance(value, dg.TextMetadataValue) and value.value.startswith(("{'", "[(", "['"))), (
                     f"{asset}: {key} is str() of a Python object"
+                )
     finally:
         con.close()
     assert materialized["clean/hardware/gpu_spec"]["dagster/row_count"].value > 100

@@ -33,7 +33,6 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-
 from dagster._core.scheduler.instigation import InstigatorStatus, InstigatorType
 
 from pipeline.definitions import defs
@@ -45,8 +44,10 @@ BIN = Path(sys.executable).parent
 RUN_TIMEOUT_S = 420
 
 pytestmark = pytest.mark.skipif(
-    not PG_BIN, reason="PostgreSQL server binaries absent (/usr/lib/postgresql/*/bin/initdb): "
-                       "`apt-get install -y postgresql` (.ci/run does this)")
+    not PG_BIN,
+    reason="PostgreSQL server binaries absent (/usr/lib/postgresql/*/bin/initdb): "
+    "`apt-get install -y postgresql` (.ci/run does this)",
+)
 
 
 def _free_port() -> int:
@@ -74,31 +75,109 @@ def postgres():
         shutil.chown(base, "postgres")
         shutil.chown(base / "pwfile", "postgres")
     port = _free_port()
-    settings = {"DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_PORT": str(port), "DAGSTER_PG_DB": "dagster",
-                "DAGSTER_PG_USER": "dagster", "DAGSTER_PG_PASSWORD": password}
-    subprocess.run(_as_server_user([str(bindir / "initdb"), "-D", str(data), "-U", "dagster", "--auth=scram-sha-256",
-                                    f"--pwfile={base / 'pwfile'}", "--encoding=UTF8", "--locale=C"]),
-                   check=True, capture_output=True, timeout=120)
+    settings = {
+        "DAGSTER_PG_HOST": "127.0.0.1",
+        "DAGSTER_PG_PORT": str(port),
+        "DAGSTER_PG_DB": "dagster",
+        "DAGSTER_PG_USER": "dagster",
+        "DAGSTER_PG_PASSWORD": password,
+    }
+    subprocess.run(
+        _as_server_user(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "dagster",
+                "--auth=scram-sha-256",
+                f"--pwfile={base / 'pwfile'}",
+                "--encoding=UTF8",
+                "--locale=C",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base}"
-    subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "server.log"),
-                                    "-w", "-t", "60", "start"]), check=True, capture_output=True, timeout=90)
+    subprocess.run(
+        _as_server_user(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(base / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+        timeout=90,
+    )
     try:
-        subprocess.run([str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "dagster", "-d", "postgres",
-                        "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE dagster"],
-                       env={**os.environ, "PGPASSWORD": password}, check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                str(bindir / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "dagster",
+                "-d",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                "CREATE DATABASE dagster",
+            ],
+            env={**os.environ, "PGPASSWORD": password},
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         yield {**settings, "psql": str(bindir / "psql")}
     finally:
-        subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            _as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
 def _psql(postgres: dict, sql: str) -> list[list[str]]:
-    out = subprocess.run([postgres["psql"], "-h", postgres["DAGSTER_PG_HOST"], "-p", postgres["DAGSTER_PG_PORT"],
-                          "-U", postgres["DAGSTER_PG_USER"], "-d", postgres["DAGSTER_PG_DB"], "-At", "-F", "\t",
-                          "-v", "ON_ERROR_STOP=1", "-c", sql],
-                         env={**os.environ, "PGPASSWORD": postgres["DAGSTER_PG_PASSWORD"]},
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [
+            postgres["psql"],
+            "-h",
+            postgres["DAGSTER_PG_HOST"],
+            "-p",
+            postgres["DAGSTER_PG_PORT"],
+            "-U",
+            postgres["DAGSTER_PG_USER"],
+            "-d",
+            postgres["DAGSTER_PG_DB"],
+            "-At",
+            "-F",
+            "\t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            sql,
+        ],
+        env={**os.environ, "PGPASSWORD": postgres["DAGSTER_PG_PASSWORD"]},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, f"psql: {sql}: {out.stderr}"
     return [line.split("\t") for line in out.stdout.splitlines()]
 
@@ -109,11 +188,22 @@ def deployment(postgres, tmp_path_factory):
     home = tmp_path_factory.mktemp("dagster_home")
     shutil.copyfile(DEPLOY / "dagster.yaml", home / "dagster.yaml")
     warehouse = tmp_path_factory.mktemp("team_warehouse") / "warehouse.duckdb"
-    env = {**os.environ, **{k: v for k, v in postgres.items() if k.startswith("DAGSTER_PG_")},
-           "DAGSTER_HOME": str(home), "INFERNOMICS_WAREHOUSE": str(warehouse), "INFERNOMICS_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        **{k: v for k, v in postgres.items() if k.startswith("DAGSTER_PG_")},
+        "DAGSTER_HOME": str(home),
+        "INFERNOMICS_WAREHOUSE": str(warehouse),
+        "INFERNOMICS_OFFLINE": "1",
+    }
     log = open(home / "daemon.log", "w")
-    daemon = subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-w", str(DEPLOY / "workspace.yaml")],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    daemon = subprocess.Popen(
+        [str(BIN / "dagster-daemon"), "run", "-w", str(DEPLOY / "workspace.yaml")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     started = time.monotonic()
     try:
         yield {"home": home, "warehouse": warehouse, "env": env, "daemon": daemon, "started": started}
@@ -128,8 +218,14 @@ def deployment(postgres, tmp_path_factory):
 
 
 def _dagster(deployment, *args: str) -> str:
-    result = subprocess.run([str(BIN / "dagster"), *args, "-w", str(DEPLOY / "workspace.yaml")], cwd=ROOT,
-                            env=deployment["env"], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(BIN / "dagster"), *args, "-w", str(DEPLOY / "workspace.yaml")],
+        cwd=ROOT,
+        env=deployment["env"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout + result.stderr
 
@@ -142,8 +238,10 @@ def _wait_for_run(instance: dg.DagsterInstance, run_id: str, deployment) -> dg.D
             return run
         assert deployment["daemon"].poll() is None, (deployment["home"] / "daemon.log").read_text()[-4000:]
         time.sleep(2)
-    raise AssertionError(f"run {run_id} not finished after {RUN_TIMEOUT_S} s: {run.status}; daemon log:\n"
-                         + (deployment["home"] / "daemon.log").read_text()[-4000:])
+    raise AssertionError(
+        f"run {run_id} not finished after {RUN_TIMEOUT_S} s: {run.status}; daemon log:\n"
+        + (deployment["home"] / "daemon.log").read_text()[-4000:]
+    )
 
 
 def test_full_refresh_through_the_daemon_on_postgres(deployment, postgres, monkeypatch):
@@ -161,16 +259,27 @@ def test_full_refresh_through_the_daemon_on_postgres(deployment, postgres, monke
     print(f"\nfull_refresh through dagster-daemon on PostgreSQL: SUCCESS {seconds:.1f} s after the daemon started")
 
     # the run went through the queue and the daemon launched it (ENQUEUED, then STARTING)
-    events = [r.event_log_entry.dagster_event.event_type_value for r in instance.get_records_for_run(
-        run.run_id, of_type={dg.DagsterEventType.RUN_ENQUEUED, dg.DagsterEventType.RUN_STARTING,
-                             dg.DagsterEventType.RUN_SUCCESS}).records]
+    events = [
+        r.event_log_entry.dagster_event.event_type_value
+        for r in instance.get_records_for_run(
+            run.run_id,
+            of_type={
+                dg.DagsterEventType.RUN_ENQUEUED,
+                dg.DagsterEventType.RUN_STARTING,
+                dg.DagsterEventType.RUN_SUCCESS,
+            },
+        ).records
+    ]
     assert events == ["PIPELINE_ENQUEUED", "PIPELINE_STARTING", "PIPELINE_SUCCESS"]
 
     # the warehouse: every write step belongs to this Dagster run, and the data are there
     con = duckdb.connect(str(deployment["warehouse"]), read_only=True)
     try:
-        steps = dict(con.execute("SELECT step, count(*) FROM ingest_run WHERE dagster_run_id = ? GROUP BY step",
-                                 [run.run_id]).fetchall())
+        steps = dict(
+            con.execute(
+                "SELECT step, count(*) FROM ingest_run WHERE dagster_run_id = ? GROUP BY step", [run.run_id]
+            ).fetchall()
+        )
         figures = con.execute("SELECT count(*) FROM figure").fetchone()[0]
         specs = con.execute("SELECT count(*) FROM gpu_spec").fetchone()[0]
     finally:
@@ -183,25 +292,41 @@ def test_full_refresh_through_the_daemon_on_postgres(deployment, postgres, monke
 
     # the run records, read from PostgreSQL itself
     assert _psql(postgres, f"SELECT status FROM runs WHERE run_id = '{run.run_id}'") == [["SUCCESS"]]
-    [[materializations]] = _psql(postgres, "SELECT count(*) FROM event_logs WHERE run_id = "
-                                           f"'{run.run_id}' AND dagster_event_type = 'ASSET_MATERIALIZATION'")
+    [[materializations]] = _psql(
+        postgres,
+        "SELECT count(*) FROM event_logs WHERE run_id = "
+        f"'{run.run_id}' AND dagster_event_type = 'ASSET_MATERIALIZATION'",
+    )
     assert int(materializations) == len(assets)
-    checks = _psql(postgres, "SELECT execution_status, count(*) FROM asset_check_executions WHERE run_id = "
-                             f"'{run.run_id}' GROUP BY 1 ORDER BY 1")
+    checks = _psql(
+        postgres,
+        "SELECT execution_status, count(*) FROM asset_check_executions WHERE run_id = "
+        f"'{run.run_id}' GROUP BY 1 ORDER BY 1",
+    )
     assert checks == [["FAILED", "2"], ["SUCCEEDED", str(len(defs.resolve_asset_graph().asset_check_keys) - 2)]]
-    not_passed = _psql(postgres, "SELECT check_name, asset_key FROM asset_check_executions WHERE run_id = "
-                                 f"'{run.run_id}' AND execution_status = 'FAILED' ORDER BY asset_key")
+    not_passed = _psql(
+        postgres,
+        "SELECT check_name, asset_key FROM asset_check_executions WHERE run_id = "
+        f"'{run.run_id}' AND execution_status = 'FAILED' ORDER BY asset_key",
+    )
     # offline, the two live feeds' freshness checks warn (severity WARN, non-blocking); nothing else fails
-    assert [(name, "litellm" in key or "openrouter" in key) for name, key in not_passed] == [("feed_is_fresh", True)] * 2
+    assert [(name, "litellm" in key or "openrouter" in key) for name, key in not_passed] == [
+        ("feed_is_fresh", True)
+    ] * 2
 
     # standard metadata survives the trip through PostgreSQL
-    spec = instance.get_latest_materialization_event(dg.AssetKey(["clean", "hardware", "gpu_spec"])).asset_materialization
+    spec = instance.get_latest_materialization_event(
+        dg.AssetKey(["clean", "hardware", "gpu_spec"])
+    ).asset_materialization
     assert spec.metadata["dagster/row_count"].value == specs
     assert spec.metadata["dagster/table_name"].value == "warehouse.main.gpu_spec"
 
     # a schedule turned on once is stored in PostgreSQL, for the daemon to tick at 06:00 UTC
     _dagster(deployment, "schedule", "start", "daily_full_refresh", "-l", "infernomics")
-    running = [s.instigator_name for s in instance.all_instigator_state(instigator_type=InstigatorType.SCHEDULE)
-               if s.status == InstigatorStatus.RUNNING]
+    running = [
+        s.instigator_name
+        for s in instance.all_instigator_state(instigator_type=InstigatorType.SCHEDULE)
+        if s.status == InstigatorStatus.RUNNING
+    ]
     assert running == ["daily_full_refresh"]
     assert _psql(postgres, "SELECT status FROM jobs WHERE job_type = 'SCHEDULE'") == [["RUNNING"]]

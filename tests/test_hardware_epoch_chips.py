@@ -72,15 +72,19 @@ def test_missing_required_column_names_file_and_column():
 
 
 def test_renamed_optional_column_just_drops_that_attribute():
-    data = ("\ufeffHardware name,Type,Memory size per board (Byte),Memory bandwidth (byte/s),TDP (W),FP8 (renamed)\n"
-            'NVIDIA H100 SXM5 80GB,GPU,80000000000,3350000000000,700.0,"1\n2"\n').encode()
+    data = (
+        "\ufeffHardware name,Type,Memory size per board (Byte),Memory bandwidth (byte/s),TDP (W),FP8 (renamed)\n"
+        'NVIDIA H100 SXM5 80GB,GPU,80000000000,3350000000000,700.0,"1\n2"\n'
+    ).encode()
     spec = epoch_chips.parse(data)
     assert sorted(spec["attribute"].to_list()) == ["mem_bandwidth_tbps", "memory_gb", "tdp_w"]
 
 
 def test_non_numeric_value_is_marked_not_dropped():
-    data = ("Hardware name,Type,Memory size per board (Byte),Memory bandwidth (byte/s),TDP (W)\n"
-            "NVIDIA L4,GPU,lots,300000000000,72\n").encode()
+    data = (
+        b"Hardware name,Type,Memory size per board (Byte),Memory bandwidth (byte/s),TDP (W)\n"
+        b"NVIDIA L4,GPU,lots,300000000000,72\n"
+    )
     spec = epoch_chips.parse(data)
     mem = spec.filter(pl.col("attribute") == "memory_gb").row(0, named=True)
     assert mem["value"] is None and mem["_errors"][0].startswith("numeric: memory_gb")

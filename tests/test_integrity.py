@@ -42,8 +42,14 @@ def infernomics(env, *args):
     # run from the tamper copy's folder (or a neutral one): `python -m` puts the working
     # directory first on sys.path, so the repo must not be it
     cwd = env.get("PYTHONPATH") or str(Path(sys.executable).parent)
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *map(str, args)],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return done.returncode, done.stdout + done.stderr
 
 
@@ -75,7 +81,10 @@ def test_a_byte_changed_in_the_chapter_snapshot(base, tampered_sources, cli):
     # audit shows the cited figure as resting on a changed snapshot (status is data)
     code, audit_out, _ = cli("audit", "ark-big-ideas-2026/p34/sw-dev-cost-apr-2025", "--warehouse", base)
     assert "CHANGED SNAPSHOT: rests on sources/snapshots/book-ch1-ai-inference-macro.md (changed)" in audit_out
-    status = q(base, "SELECT snapshot_integrity FROM figure_integrity WHERE figure_id = 'ark-big-ideas-2026/p34/sw-dev-cost-apr-2025'")
+    status = q(
+        base,
+        "SELECT snapshot_integrity FROM figure_integrity WHERE figure_id = 'ark-big-ideas-2026/p34/sw-dev-cost-apr-2025'",
+    )
     assert status == [("changed_snapshot",)]
     # and a refresh of that source fails its step, non-zero, with the same summary line
     code, out = infernomics(env, "refresh", "--select", "clean/citations/source", "--warehouse", base)
@@ -94,8 +103,10 @@ def test_a_quote_edited_in_the_cited_csv(base, tampered_sources):
     cited.write_text(text.replace("下降91%", "下降95%", 1), encoding="utf-8")
     code, out = infernomics(env, "verify", "--warehouse", base)
     assert code == 1 and "sources/data/citations/cited_in/book_ch1.csv hashes to" in out
-    assert q(base, "SELECT family, kind, status FROM snapshot_integrity WHERE path = 'sources/data/citations/cited_in/book_ch1.csv'") == [
-        ("citations", "curated", "changed")]
+    assert q(
+        base,
+        "SELECT family, kind, status FROM snapshot_integrity WHERE path = 'sources/data/citations/cited_in/book_ch1.csv'",
+    ) == [("citations", "curated", "changed")]
     assert infernomics(dict(os.environ), "verify", "--warehouse", base)[0] == 0
 
 
@@ -119,9 +130,13 @@ def test_a_byte_changed_in_the_stored_genai_prices_snapshot(base):
         flip_byte(path, at=len(original) // 2)
         code, out = infernomics(dict(os.environ), "verify", "--warehouse", base)
         assert code == 1 and path.name in out
-        assert q(base, "SELECT family, status FROM snapshot_integrity WHERE path = ?", [str(path)]) == [("token_prices", "changed")]
+        assert q(base, "SELECT family, status FROM snapshot_integrity WHERE path = ?", [str(path)]) == [
+            ("token_prices", "changed")
+        ]
         figure = q(base, "SELECT figure_id FROM figure WHERE source_id = 'genai-prices' LIMIT 1")[0][0]
-        assert q(base, "SELECT snapshot_integrity FROM figure_integrity WHERE figure_id = ?", [figure]) == [("changed_snapshot",)]
+        assert q(base, "SELECT snapshot_integrity FROM figure_integrity WHERE figure_id = ?", [figure]) == [
+            ("changed_snapshot",)
+        ]
     finally:
         path.write_bytes(original)
     assert infernomics(dict(os.environ), "verify", "--warehouse", base)[0] == 0
@@ -130,25 +145,37 @@ def test_a_byte_changed_in_the_stored_genai_prices_snapshot(base):
 def test_a_parquet_part_rewritten(base):
     from warehouse.connection import Warehouse, part_path
 
-    part_file = q(base, "SELECT part_file FROM benchmark_request_part WHERE layout = 'canonical' ORDER BY part_file LIMIT 1")[0][0]
+    part_file = q(
+        base, "SELECT part_file FROM benchmark_request_part WHERE layout = 'canonical' ORDER BY part_file LIMIT 1"
+    )[0][0]
     part_name = part_path(part_file)
     part = Warehouse(base).parts_dir / part_name
     original = part.read_bytes()
     try:
         tmp = part.with_suffix(".rewrite")
         with duckdb.connect() as con:  # the attack of issue 11: same rows, TTFT divided by 10
-            con.execute(f"COPY (SELECT * REPLACE (ttft_ms / 10 AS ttft_ms) FROM read_parquet('{part}')) TO '{tmp}' (FORMAT parquet)")
+            con.execute(
+                f"COPY (SELECT * REPLACE (ttft_ms / 10 AS ttft_ms) FROM read_parquet('{part}')) TO '{tmp}' (FORMAT parquet)"
+            )
         tmp.replace(part)
         code, out = infernomics(dict(os.environ), "verify", "--all", "--warehouse", base)
         assert code == 1 and part_name in out
         assert "derived.ttft" in out  # the percentiles re-computed from the part no longer agree
-        bad = q(base, "SELECT count(*) FROM figure WHERE verification = 'value_mismatch' AND figure_id LIKE '%/derived.ttft.%'")[0][0]
+        bad = q(
+            base,
+            "SELECT count(*) FROM figure WHERE verification = 'value_mismatch' AND figure_id LIKE '%/derived.ttft.%'",
+        )[0][0]
         assert bad > 0
     finally:
         part.write_bytes(original)
     code, out = infernomics(dict(os.environ), "verify", "--all", "--warehouse", base)
     assert code == 0, out
-    assert q(base, "SELECT count(*) FROM figure WHERE verification = 'value_mismatch' AND figure_id LIKE '%/derived.%'")[0][0] == 0
+    assert (
+        q(base, "SELECT count(*) FROM figure WHERE verification = 'value_mismatch' AND figure_id LIKE '%/derived.%'")[
+            0
+        ][0]
+        == 0
+    )
 
 
 def test_a_benchmark_figure_is_verified_only_after_it_is_re_read(base, tampered_sources):
@@ -177,7 +204,9 @@ def test_a_moved_warehouse_checks_its_own_copies(base, tmp_path):
     shutil.copytree(Warehouse(base).parts_dir, Warehouse(moved).parts_dir)
     code, out = infernomics(dict(os.environ), "verify", "--warehouse", moved)
     assert code == 0, out
-    assert q(moved, "SELECT count(*) FROM snapshot_integrity WHERE family = 'token_prices' AND status = 'ok'")[0][0] >= 1
+    assert (
+        q(moved, "SELECT count(*) FROM snapshot_integrity WHERE family = 'token_prices' AND status = 'ok'")[0][0] >= 1
+    )
     stored = Path(q(moved, "SELECT path FROM snapshot WHERE source_id = 'genai-prices'")[0][0])
     copy = Warehouse(moved).parts_dir / stored.relative_to(Warehouse(base).parts_dir)
     flip_byte(copy, at=1000)  # the copy's snapshot changed, the original's not

@@ -26,16 +26,40 @@ from warehouse.contracts_benchmarks import BenchmarkRun
 from warehouse.store import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
-MAX_COUNT = 2 ** 53  # no real run counts or measures beyond this
-HOSTILE = [-1, -0.001, 1e308, 10 ** 40, float("inf"), float("-inf"), float("nan"), "abc", "", None, [1, 2], {"a": 1},
-           True, "-5", "1e999", "NaN"]
-FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+MAX_COUNT = 2**53  # no real run counts or measures beyond this
+HOSTILE = [
+    -1,
+    -0.001,
+    1e308,
+    10**40,
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+    "abc",
+    "",
+    None,
+    [1, 2],
+    {"a": 1},
+    True,
+    "-5",
+    "1e999",
+    "NaN",
+]
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _files(folder: str, *extra: Path) -> list[tuple[str, bytes, str]]:
-    real = [(f.path.name, f.path.read_bytes(), f.folder) for f in bundled_files() if f.folder == folder
-            and f.path.stat().st_size < 200_000]
+    real = [
+        (f.path.name, f.path.read_bytes(), f.folder)
+        for f in bundled_files()
+        if f.folder == folder and f.path.stat().st_size < 200_000
+    ]
     return real + [(p.name, p.read_bytes(), folder) for p in extra]
 
 
@@ -43,7 +67,9 @@ FAMILIES = {
     "vllm": _files("vllm", FIXTURES / "benchmarks" / "vllm_all_failed.json"),
     "sglang": _files("sglang"),
     "llmperf": _files("llmperf"),
-    "genai-perf/aiperf": [(p.name, p.read_bytes(), "genai") for p in sorted((FIXTURES / "benchmarks").glob("profile_export_*"))],
+    "genai-perf/aiperf": [
+        (p.name, p.read_bytes(), "genai") for p in sorted((FIXTURES / "benchmarks").glob("profile_export_*"))
+    ],
     "mlperf": _files("mlperf"),
 }
 
@@ -69,26 +95,36 @@ def mutated(draw, family: str):
     n = len(data)
     if kind == "byte" and n:
         i = draw(st.integers(0, n - 1))
-        data = data[:i] + bytes([draw(st.integers(0, 255))]) + data[i + 1:]
+        data = data[:i] + bytes([draw(st.integers(0, 255))]) + data[i + 1 :]
     elif kind == "insert":
         i = draw(st.integers(0, n))
-        data = data[:i] + draw(st.sampled_from([b"{", b"[", b"]", b",", b'"', b"\x00", b"\xff", b"-", b"Infinity"])) + data[i:]
+        data = (
+            data[:i]
+            + draw(st.sampled_from([b"{", b"[", b"]", b",", b'"', b"\x00", b"\xff", b"-", b"Infinity"]))
+            + data[i:]
+        )
     elif kind == "cut" and n:
         i = draw(st.integers(0, n - 1))
-        data = data[:i] + data[i + draw(st.integers(1, 50)):]
+        data = data[:i] + data[i + draw(st.integers(1, 50)) :]
     elif kind == "truncate":
-        data = data[:draw(st.integers(0, n))]
+        data = data[: draw(st.integers(0, n))]
     elif kind == "nest":
         depth = draw(st.sampled_from([300, 3000, 30000]))
-        data = b"[" * depth + b"]" * depth if not data.lstrip().startswith(b"{") else \
-            b'{"deep": ' + b"[" * depth + b"]" * depth + b", " + data.lstrip()[1:]
+        data = (
+            b"[" * depth + b"]" * depth
+            if not data.lstrip().startswith(b"{")
+            else b'{"deep": ' + b"[" * depth + b"]" * depth + b", " + data.lstrip()[1:]
+        )
     elif kind == "line":
         lines = data.split(b"\n")
         i = draw(st.integers(0, len(lines) - 1))
         value = draw(st.sampled_from(["-1", "inf", "NaN", "1e308", "abc", "9" * 30, ""]))
         key = lines[i].split(b":")[0] if b":" in lines[i] else None
-        lines[i] = (key + b": " + value.encode()) if key and b"," not in lines[i] else \
-            b",".join([value.encode()] + lines[i].split(b",")[1:])
+        lines[i] = (
+            (key + b": " + value.encode())
+            if key and b"," not in lines[i]
+            else b",".join([value.encode()] + lines[i].split(b",")[1:])
+        )
         data = b"\n".join(lines)
     elif kind == "field":
         jsonl = name.endswith(".jsonl")
@@ -135,7 +171,9 @@ def _check(name: str, data: bytes, folder: str) -> None:
     for run in accepted.to_dicts():
         assert not _sound(run), (run["locator"], _sound(run))
     stats = frames.stats.filter(pl.col("run_id").is_in(accepted["run_id"].implode()))
-    assert stats.filter(pl.col("value").is_not_null() & (~pl.col("value").is_finite() | (pl.col("value") < 0))).is_empty()
+    assert stats.filter(
+        pl.col("value").is_not_null() & (~pl.col("value").is_finite() | (pl.col("value") < 0))
+    ).is_empty()
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -150,8 +188,11 @@ def test_a_mutated_real_file_is_refused_or_stored_soundly(family):
 
 @st.composite
 def mutated_feed(draw):
-    parser, path = draw(st.sampled_from([(openrouter.parse, "openrouter_models_day1.json"),
-                                         (litellm.parse, "litellm_model_prices.json")]))
+    parser, path = draw(
+        st.sampled_from(
+            [(openrouter.parse, "openrouter_models_day1.json"), (litellm.parse, "litellm_model_prices.json")]
+        )
+    )
     doc = json.loads((FIXTURES / "token_prices" / path).read_text())
     node = doc
     for _ in range(draw(st.integers(1, 4))):
@@ -159,7 +200,7 @@ def mutated_feed(draw):
             break
         key = draw(st.sampled_from(list(node) if isinstance(node, dict) else list(range(len(node)))))
         if not isinstance(node[key], (dict, list)) or draw(st.booleans()):
-            node[key] = draw(st.sampled_from(HOSTILE + [10 ** 400, 1e20, "0.0000025"]))
+            node[key] = draw(st.sampled_from(HOSTILE + [10**400, 1e20, "0.0000025"]))
             break
         node = node[key]
     data = json.dumps(doc).encode()

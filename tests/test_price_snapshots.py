@@ -20,13 +20,20 @@ def releases_history(folder: Path):
 
 
 def row(rows: pl.DataFrame, model_id: str, start: str) -> dict:
-    return rows.filter((pl.col("model_id") == model_id) & (pl.col("effective_from").cast(pl.String) == start)).row(0, named=True)
+    return rows.filter((pl.col("model_id") == model_id) & (pl.col("effective_from").cast(pl.String) == start)).row(
+        0, named=True
+    )
 
 
 def test_a_price_unchanged_across_releases_is_one_row_dated_by_the_first_upload():
     _, rows, figures, _ = releases_history(FIXTURES / "litellm_releases")
     o1 = row(rows, "o1", "2025-01-02")
-    assert (o1["date_basis"], o1["effective_to"], o1["input_usd_per_mtok"], o1["output_usd_per_mtok"]) == ("release_listed", None, 15.0, 60.0)
+    assert (o1["date_basis"], o1["effective_to"], o1["input_usd_per_mtok"], o1["output_usd_per_mtok"]) == (
+        "release_listed",
+        None,
+        15.0,
+        60.0,
+    )
     assert o1["price_id"] == "litellm-releases/openai/o1/2025-01-02"
     assert set(o1["figure_ids"]) >= {"litellm-1.0.0/openai/o1/input", "litellm-1.1.0/openai/o1/input"}
     fig = figures.filter(pl.col("figure_id") == "litellm-1.1.0/openai/o1/input").row(0, named=True)
@@ -43,8 +50,10 @@ def test_a_price_cut_closes_the_row_and_a_dropped_model_disappears_at_the_next_r
     gone = row(rows, "old-model", "2025-01-02")
     assert (str(gone["effective_to"]), gone["end_basis"]) == ("2025-04-01", "disappeared")
     blend = lineage.filter(pl.col("figure_id") == before["blended_figure_id"]).sort("role")
-    assert blend["input_figure_id"].to_list() == ["litellm-1.0.0/deepseek/deepseek~deepseek-reasoner/input",
-                                                   "litellm-1.0.0/deepseek/deepseek~deepseek-reasoner/output"]
+    assert blend["input_figure_id"].to_list() == [
+        "litellm-1.0.0/deepseek/deepseek~deepseek-reasoner/input",
+        "litellm-1.0.0/deepseek/deepseek~deepseek-reasoner/output",
+    ]
 
 
 def test_a_unit_error_and_a_spec_without_token_price_are_refused_by_name():
@@ -83,10 +92,20 @@ def test_models_dev_events_become_rows_dated_when_recorded_and_bad_rows_are_refu
     good = events.filter(pl.col("_errors").list.len() == 0)
     rows, figures, _ = models_dev.build_history(good, "run1", "token_price_blend_3to1@1")
     cut = rows.filter(pl.col("model_id") == "deepseek-reasoner").sort("effective_from")
-    assert [(str(a), str(b) if b else None, c, d) for a, b, c, d in cut.select(
-        "effective_from", "effective_to", "end_basis", "input_usd_per_mtok").rows()] == [
-        ("2025-07-01", "2025-09-05", "changed", 0.55), ("2025-09-05", None, None, 0.28)]
+    assert [
+        (str(a), str(b) if b else None, c, d)
+        for a, b, c, d in cut.select("effective_from", "effective_to", "end_basis", "input_usd_per_mtok").rows()
+    ] == [("2025-07-01", "2025-09-05", "changed", 0.55), ("2025-09-05", None, None, 0.28)]
     sonnet = rows.filter(pl.col("model_id") == "claude-sonnet-4-20250514").row(0, named=True)
-    assert (str(sonnet["effective_to"]), sonnet["end_basis"], sonnet["date_basis"]) == ("2025-10-01", "disappeared", "recorded")
-    loc = figures.filter(pl.col("figure_id").str.contains("deepseek-reasoner/2025-09-05") & (pl.col("metric") == "token_price_input"))["locator"][0]
-    assert loc == "git show 2222222222222222222222222222222222222222:providers/deepseek/models/deepseek-reasoner.toml (input)"
+    assert (str(sonnet["effective_to"]), sonnet["end_basis"], sonnet["date_basis"]) == (
+        "2025-10-01",
+        "disappeared",
+        "recorded",
+    )
+    loc = figures.filter(
+        pl.col("figure_id").str.contains("deepseek-reasoner/2025-09-05") & (pl.col("metric") == "token_price_input")
+    )["locator"][0]
+    assert (
+        loc
+        == "git show 2222222222222222222222222222222222222222:providers/deepseek/models/deepseek-reasoner.toml (input)"
+    )

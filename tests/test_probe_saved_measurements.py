@@ -28,7 +28,7 @@ def test_a_saved_gpu_run_is_stored_with_its_fraction_of_the_datasheet_peak(wareh
     rows = {(r["device"], r["test"]): r for r in json.loads(out)}
     bf16 = rows[("cuda:0", "matmul_bf16")]
     copy = rows[("cuda:0", "mem_copy")]
-    assert bf16["best"] == pytest.approx(798.48, abs=0.01)          # TFLOP/s measured
+    assert bf16["best"] == pytest.approx(798.48, abs=0.01)  # TFLOP/s measured
     assert bf16["fraction_of_peak"] == pytest.approx(798.48 / 989.5, abs=1e-4)  # vs NVIDIA's dense BF16
     assert copy["fraction_of_peak"] == pytest.approx(3014.93 / 3350, abs=1e-4)  # vs 3.35 TB/s
     assert rows[("cpu", "matmul_fp32")]["fraction_of_peak"] is None
@@ -36,7 +36,9 @@ def test_a_saved_gpu_run_is_stored_with_its_fraction_of_the_datasheet_peak(wareh
 
 def test_audit_of_the_fraction_walks_to_the_samples_and_the_spec_figure(warehouse, cli):
     cli("probe", "--from", H100_RUN, "--warehouse", warehouse)
-    code, out, _ = cli("figures", "--search", "matmul_bf16/fraction-of-peak", "--format", "csv", "--warehouse", warehouse)
+    code, out, _ = cli(
+        "figures", "--search", "matmul_bf16/fraction-of-peak", "--format", "csv", "--warehouse", warehouse
+    )
     figure_id = out.splitlines()[1].split(",")[0]
     code, out, _ = cli("audit", figure_id, "--warehouse", warehouse)
     assert code == 0

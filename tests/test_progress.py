@@ -19,7 +19,7 @@ def test_progress_counts_n_of_m_on_a_terminal_and_clears_its_line():
     progress.close()
     shown = term.getvalue()
     assert "report [1/3]" in shown and "report [3/3]" in shown and "demand" in shown
-    assert shown.endswith("\r\033[K")             # the command's own summary starts on a clean line
+    assert shown.endswith("\r\033[K")  # the command's own summary starts on a clean line
 
 
 def test_progress_is_silent_when_not_a_terminal():
@@ -41,7 +41,7 @@ def test_refresh_lines_say_n_of_m_and_elapsed(tmp_path):
     total = len(lines)
     assert total >= 2
     first = re.search(r"\[\s*1/(\d+)\]", lines[0])
-    assert first and int(first.group(1)) == total        # every step of the selection is counted
+    assert first and int(first.group(1)) == total  # every step of the selection is counted
     assert f"[{total}/{total}]" in lines[-1] and "(at " in lines[-1]
 
 

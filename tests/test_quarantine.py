@@ -38,10 +38,14 @@ def test_bad_rows_are_quarantined_with_their_rule_and_good_rows_load(warehouse):
     assert (result.rows_in, result.accepted, result.quarantined) == (5, 1, 4)
     with warehouse.reader() as con:
         assert con.execute("SELECT figure_id FROM figure WHERE figure_id LIKE 't/%'").fetchall() == [("t/good",)]
-        rules = dict(con.execute(
-            "SELECT row_locator, rule FROM quarantine WHERE target_table = 'figure' ORDER BY row_locator").fetchall())
-        logged = con.execute("SELECT rows_in, rows_accepted, rows_quarantined, status FROM ingest_run WHERE run_id = ?",
-                             [run.run_id]).fetchone()
+        rules = dict(
+            con.execute(
+                "SELECT row_locator, rule FROM quarantine WHERE target_table = 'figure' ORDER BY row_locator"
+            ).fetchall()
+        )
+        logged = con.execute(
+            "SELECT rows_in, rows_accepted, rows_quarantined, status FROM ingest_run WHERE run_id = ?", [run.run_id]
+        ).fetchone()
     assert rules == {
         "test.csv:3": "value:greater_than_or_equal_to(0)",
         "test.csv:4": "source_registered",
@@ -53,7 +57,9 @@ def test_bad_rows_are_quarantined_with_their_rule_and_good_rows_load(warehouse):
 
 def test_quarantine_reason_names_file_row_and_value(warehouse):
     result, _ = _load(warehouse, HEADER + NEGATIVE)
-    assert result.reasons == ["test.csv:2: value:greater_than_or_equal_to(0): value failed greater_than_or_equal_to(0) (value: -1.0)"]
+    assert result.reasons == [
+        "test.csv:2: value:greater_than_or_equal_to(0): value failed greater_than_or_equal_to(0) (value: -1.0)"
+    ]
 
 
 def test_quarantine_keeps_the_raw_row(warehouse):
@@ -86,7 +92,8 @@ def test_a_failed_write_window_leaves_the_published_file_untouched(warehouse):
 def test_a_parser_reason_that_contains_a_colon_is_stored_whole(warehouse):
     """Parsers write "rule: reason"; only the first ": " separates them (a reason may quote a cell)."""
     frame = parse_figures_csv((HEADER + GOOD).encode(), "test.csv").with_columns(
-        pl.lit(["value_is_number: cell 'x: y' is not a number: see row 2"]).alias("_errors"))
+        pl.lit(["value_is_number: cell 'x: y' is not a number: see row 2"]).alias("_errors")
+    )
     with warehouse.ingest("test/figures") as (con, run):
         store_figures(con, run, frame, contract=CitedFigure)
     with warehouse.reader() as con:

@@ -20,8 +20,14 @@ def test_audit_of_p34_shows_page_34_both_prices_and_the_chapter_quote(refreshed_
 
 
 def test_the_derived_p34_decline_links_to_its_two_inputs(refreshed_warehouse, cli):
-    code, out, _ = cli("audit", "infernomics-derived/ark-big-ideas-2026/p34/sw-dev-cost-change-pct",
-                       "--format", "json", "--warehouse", refreshed_warehouse)
+    code, out, _ = cli(
+        "audit",
+        "infernomics-derived/ark-big-ideas-2026/p34/sw-dev-cost-change-pct",
+        "--format",
+        "json",
+        "--warehouse",
+        refreshed_warehouse,
+    )
     import json
 
     chain = json.loads(out)
@@ -35,13 +41,14 @@ def test_the_derived_p34_decline_links_to_its_two_inputs(refreshed_warehouse, cl
 
 def test_every_ark_figure_the_chapter_cites_is_loaded_with_its_page(refreshed_warehouse):
     con = duckdb.connect(str(refreshed_warehouse), read_only=True)
-    rows = dict(con.execute(
-        "SELECT figure_id, page FROM figure WHERE source_id = 'ark-big-ideas-2026'").fetchall())
-    cited = con.execute("SELECT count(*), count(*) FILTER (verification = 'verified') FROM figure_citation "
-                        "WHERE source_id = 'book-ch1-ai-inference-macro' AND figure_id LIKE 'ark-big-ideas-2026/%'"
-                        ).fetchone()
-    qualifier = con.execute("SELECT qualifier FROM figure WHERE figure_id = "
-                            "'ark-big-ideas-2026/p20/inference-cost-decline-1y'").fetchone()[0]
+    rows = dict(con.execute("SELECT figure_id, page FROM figure WHERE source_id = 'ark-big-ideas-2026'").fetchall())
+    cited = con.execute(
+        "SELECT count(*), count(*) FILTER (verification = 'verified') FROM figure_citation "
+        "WHERE source_id = 'book-ch1-ai-inference-macro' AND figure_id LIKE 'ark-big-ideas-2026/%'"
+    ).fetchone()
+    qualifier = con.execute(
+        "SELECT qualifier FROM figure WHERE figure_id = 'ark-big-ideas-2026/p20/inference-cost-decline-1y'"
+    ).fetchone()[0]
     assert sorted(set(rows.values())) == ["11", "20", "24", "34"]
     assert len(rows) == 8
     assert cited == (8, 8)
@@ -51,8 +58,9 @@ def test_every_ark_figure_the_chapter_cites_is_loaded_with_its_page(refreshed_wa
 def test_claims_carry_their_source_class(refreshed_warehouse, cli):
     code, out, _ = cli("audit", "a16z-llmflation-2024/cost-decline-10x-per-year", "--warehouse", refreshed_warehouse)
     assert "[primary, web_page]" in out and "https://a16z.com/llmflation-llm-inference-cost" in out
-    code, out, _ = cli("audit", "wealthdfm-ark-europe-big-ideas-2026/p20/inference-cost-decline-1y",
-                       "--warehouse", refreshed_warehouse)
+    code, out, _ = cli(
+        "audit", "wealthdfm-ark-europe-big-ideas-2026/p20/inference-cost-decline-1y", "--warehouse", refreshed_warehouse
+    )
     assert "[copy, web_page]" in out and "ark-big-ideas-2026 (this page cites that original)" in out
 
 
@@ -60,11 +68,12 @@ def test_no_figure_exists_without_a_source_and_audit_answers_for_every_figure(re
     con = duckdb.connect(str(refreshed_warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM orphan_figure").fetchone()[0] == 0
     unresolved = con.execute(
-        "SELECT count(*) FROM figure f LEFT JOIN figure_provenance p USING (figure_id) "
-        "WHERE p.source_title IS NULL").fetchone()[0]
+        "SELECT count(*) FROM figure f LEFT JOIN figure_provenance p USING (figure_id) WHERE p.source_title IS NULL"
+    ).fetchone()[0]
     # audit reads figure_provenance; walk one figure of every (source, kind) through the CLI
-    sample = [r[0] for r in con.execute(
-        "SELECT min(figure_id) FROM figure GROUP BY source_id, kind ORDER BY 1").fetchall()]
+    sample = [
+        r[0] for r in con.execute("SELECT min(figure_id) FROM figure GROUP BY source_id, kind ORDER BY 1").fetchall()
+    ]
     con.close()
     assert unresolved == 0
     failures = []
@@ -83,9 +92,13 @@ def test_a_second_refresh_adds_no_rows(refreshed_warehouse, tmp_path):
 
     def counts():
         con = duckdb.connect(str(path), read_only=True)
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-            "AND table_name NOT IN ('ingest_run', 'refresh_run', 'schema_migration')").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+                "AND table_name NOT IN ('ingest_run', 'refresh_run', 'schema_migration')"
+            ).fetchall()
+        ]
         out = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
         con.close()
         return out

@@ -31,9 +31,24 @@ HOLD_REFRESH_LOCK = textwrap.dedent("""
 
 def _refresh(path: Path, *extra: str, timeout: float = 300) -> subprocess.CompletedProcess:
     env = dict(os.environ, INFERNOMICS_OFFLINE="1")
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "refresh", "--select", "group:citations",
-                           "--warehouse", str(path), *extra], capture_output=True, text=True, timeout=timeout,
-                          cwd=ROOT, env=env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "refresh",
+            "--select",
+            "group:citations",
+            "--warehouse",
+            str(path),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def test_a_refresh_is_recorded_from_start_to_finish(tmp_path):
@@ -41,7 +56,9 @@ def test_a_refresh_is_recorded_from_start_to_finish(tmp_path):
     done = _refresh(path)
     assert done.returncode == 0, done.stderr
     with open_current(path) as con:
-        rows = con.execute("SELECT pid, selection, status, started_at <= finished_at, steps_failed FROM refresh_run").fetchall()
+        rows = con.execute(
+            "SELECT pid, selection, status, started_at <= finished_at, steps_failed FROM refresh_run"
+        ).fetchall()
     assert len(rows) == 1 and rows[0][1:] == ("group:citations", "ok", True, 0)
 
 
@@ -49,10 +66,15 @@ def test_a_killed_refresh_is_reported_as_not_completed(tmp_path, cli):
     path = tmp_path / "w.duckdb"
     assert _refresh(path).returncode == 0
     env = dict(os.environ, INFERNOMICS_OFFLINE="1")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "refresh", "--warehouse", str(path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "refresh", "--warehouse", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+    )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:       # kill -9 once the refresh has published its `running` row
+    while time.monotonic() < deadline:  # kill -9 once the refresh has published its `running` row
         with open_current(path) as con:
             if con.execute("SELECT count(*) FROM refresh_run WHERE status = 'running'").fetchone()[0]:
                 break
@@ -60,13 +82,13 @@ def test_a_killed_refresh_is_reported_as_not_completed(tmp_path, cli):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     code, out, err = cli("sql", "SELECT count(*) AS n FROM figure", "--warehouse", path)
-    assert code == 0 and f"did not complete" in err and f"pid {proc.pid}" in err
+    assert code == 0 and "did not complete" in err and f"pid {proc.pid}" in err
     code, out, err = cli("audit", FIGURE, "--warehouse", path)
     assert code == 0 and "did not complete" in err
     again = _refresh(path)
     assert again.returncode == 0 and "did not complete" in again.stderr
     code, _, err = cli("sql", "SELECT 1", "--warehouse", path)
-    assert "did not complete" not in err                                  # the new one finished
+    assert "did not complete" not in err  # the new one finished
     with open_current(path) as con:
         statuses = con.execute("SELECT pid, status FROM refresh_run ORDER BY started_at").fetchall()
     assert (proc.pid, "incomplete") in statuses and statuses[-1][1] == "ok" and len(statuses) == 3
@@ -74,14 +96,15 @@ def test_a_killed_refresh_is_reported_as_not_completed(tmp_path, cli):
 
 def test_a_second_concurrent_refresh_is_refused_with_who_holds_it(tmp_path):
     path = tmp_path / "w.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_REFRESH_LOCK, str(path), ROOT, "30"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_REFRESH_LOCK, str(path), ROOT, "30"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         done = _refresh(path)
         assert done.returncode == 1
         assert f"refresh already running (pid {holder.pid} since " in done.stderr
-        assert not path.exists()                                          # it wrote nothing
+        assert not path.exists()  # it wrote nothing
     finally:
         holder.kill()
         holder.wait()
@@ -89,8 +112,9 @@ def test_a_second_concurrent_refresh_is_refused_with_who_holds_it(tmp_path):
 
 def test_wait_queues_behind_the_running_refresh(tmp_path):
     path = tmp_path / "w.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_REFRESH_LOCK, str(path), ROOT, "3"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_REFRESH_LOCK, str(path), ROOT, "3"], stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout.readline().strip() == "holding"
     started = time.monotonic()
     done = _refresh(path, "--wait")
@@ -104,8 +128,16 @@ def test_wait_queues_behind_the_running_refresh(tmp_path):
 def test_a_notebook_holding_the_file_for_writing_gets_a_lock_error_with_cause_and_fix(tmp_path, cli):
     path = tmp_path / "w.duckdb"
     assert _refresh(path).returncode == 0
-    notebook = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                                 "print('open', flush=True); time.sleep(30)", str(path)], stdout=subprocess.PIPE, text=True)
+    notebook = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(30)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert notebook.stdout.readline().strip() == "open"
         code, _, err = cli("sql", "SELECT 1", "--warehouse", path)
@@ -123,11 +155,11 @@ def test_open_current_sees_each_publish_while_an_older_connection_stays_open(tmp
     path = tmp_path / "w.duckdb"
     with Warehouse(path).writer() as con:
         con.execute("CREATE TABLE t AS SELECT 1 AS x")
-    notebook = duckdb.connect(str(path), read_only=True)               # a cell run long ago
-    with Warehouse(path).writer() as con:                              # a refresh publishes
+    notebook = duckdb.connect(str(path), read_only=True)  # a cell run long ago
+    with Warehouse(path).writer() as con:  # a refresh publishes
         con.execute("INSERT INTO t VALUES (2)")
-    assert notebook.execute("SELECT count(*) FROM t").fetchone()[0] == 1   # the documented caveat
-    stale = duckdb.connect(str(path), read_only=True)                  # DuckDB's per-path cache
+    assert notebook.execute("SELECT count(*) FROM t").fetchone()[0] == 1  # the documented caveat
+    stale = duckdb.connect(str(path), read_only=True)  # DuckDB's per-path cache
     assert stale.execute("SELECT count(*) FROM t").fetchone()[0] == 1
     with open_current(path) as fresh:
         assert fresh.execute("SELECT count(*) FROM t").fetchone()[0] == 2

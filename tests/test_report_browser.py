@@ -13,8 +13,9 @@ from urllib.parse import urljoin
 import pytest
 
 CHROMIUM = os.environ.get("INFERNOMICS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (`apt-get install -y chromium`; "
-                                                         ".ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="needs Debian's chromium (`apt-get install -y chromium`; .ci/run installs it)"
+)
 VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}
 
 
@@ -95,15 +96,16 @@ def test_landing_page_at_desktop_and_phone_widths(site, browser, artefacts_dir, 
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(base + "index.html", wait_until="load")
         # scroll through so every lazy image loads, then check each one really decoded
-        page.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 400) "
-                      "{ window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); } }")
-        page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)",
-                               timeout=15000)
+        page.evaluate(
+            "async () => { for (let y = 0; y < document.body.scrollHeight; y += 400) "
+            "{ window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); } }"
+        )
+        page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)", timeout=15000)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{label}: the page is {overflow}px wider than the screen"
         cards = page.eval_on_selector_all("section.card", "els => els.map(e => e.querySelector('.takeaway').innerText)")
         assert len(cards) >= 5 and all(len(t) > 40 for t in cards), cards
-        page.evaluate("() => window.scrollTo(0, 0)")     # the sticky contents bar back at the top
+        page.evaluate("() => window.scrollTo(0, 0)")  # the sticky contents bar back at the top
         shot = artefacts_dir / f"report-landing-{label}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000

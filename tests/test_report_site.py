@@ -30,7 +30,13 @@ def test_the_report_is_an_asset_downstream_of_every_trend_in_the_daily_job():
     graph = defs.resolve_asset_graph()
     key = next(k for k in graph.get_all_asset_keys() if k.to_user_string() == "report/site")
     upstream = {k.to_user_string() for k in graph.get(key).parent_keys}
-    assert {"trend/claim_checks", "trend/capability_price", "trend/demand", "trend/gpu", "trend/token_price"} <= upstream
+    assert {
+        "trend/claim_checks",
+        "trend/capability_price",
+        "trend/demand",
+        "trend/gpu",
+        "trend/token_price",
+    } <= upstream
     schedule = defs.resolve_schedule_def("daily_full_refresh")
     assert key in defs.resolve_job_def(schedule.job_name).asset_layer.executable_asset_keys
 
@@ -43,11 +49,14 @@ def test_landing_page_has_a_card_per_family_with_a_chart_and_computed_takeaway(s
     assert all("<img " in body for key, body in cards if key != "benchmark")
     verdicts = dict(con.execute("SELECT verdict, count(*) FROM claim_check GROUP BY 1").fetchall())
     total = sum(verdicts.values())
-    assert (f"Of {total} cited claims about inference cost and demand, {verdicts.get('consistent', 0)} agree with "
-            f"the stored data, {verdicts.get('inconsistent', 0)} do not, and {verdicts.get('not testable', 0)} "
-            "cannot be tested") in page
-    rows = con.execute("SELECT factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols' "
-                       "AND family = 'capability_price'").fetchall()
+    assert (
+        f"Of {total} cited claims about inference cost and demand, {verdicts.get('consistent', 0)} agree with "
+        f"the stored data, {verdicts.get('inconsistent', 0)} do not, and {verdicts.get('not testable', 0)} "
+        "cannot be tested"
+    ) in page
+    rows = con.execute(
+        "SELECT factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols' AND family = 'capability_price'"
+    ).fetchall()
     declines = [1 / f for f, p in rows if not json.loads(p).get("claim_defined")]
     assert f"fell a median {statistics.median(declines):.3g}x per year across {len(declines)} thresholds" in page
 
@@ -63,7 +72,7 @@ def test_every_chart_has_an_svg_and_a_csv_of_stored_figures(site, con):
         ids = {r["figure_id"] for r in rows}
         assert ids <= known, (png.name, sorted(ids - known)[:3])
     pages = {p.name: p.read_text() for p in site.glob("*.html")}
-    for png in pngs:                                   # and every chart is shown on some page
+    for png in pngs:  # and every chart is shown on some page
         assert any(f"charts/{png.name}" in text for text in pages.values()), png.name
 
 
@@ -72,10 +81,12 @@ def test_capability_charts_reach_2026_beside_epochs_2025_fits(site, con):
     from pipeline.cli.commands.report import CAPABILITY_2026_BENCHMARKS
 
     assert CAPABILITY_2026_BENCHMARKS == tuple(HUB_BENCHMARKS)
-    charted = con.execute("SELECT DISTINCT json_extract_string(params, '$.benchmark'), "
-                          "json_extract_string(params, '$.reasoning') FROM latest_fits WHERE family = "
-                          "'capability_price_2026' AND method = 'epoch-ols' "
-                          "AND json_extract_string(params, '$.chart') <> ''").fetchall()
+    charted = con.execute(
+        "SELECT DISTINCT json_extract_string(params, '$.benchmark'), "
+        "json_extract_string(params, '$.reasoning') FROM latest_fits WHERE family = "
+        "'capability_price_2026' AND method = 'epoch-ols' "
+        "AND json_extract_string(params, '$.chart') <> ''"
+    ).fetchall()
     assert charted
     page = (site / "capability_price.html").read_text()
     latest = []
@@ -86,13 +97,15 @@ def test_capability_charts_reach_2026_beside_epochs_2025_fits(site, con):
         latest.append(max(r["obs_date"] for r in rows if r["used"] == "true"))
     assert max(latest) >= "2026-01-01"
     n_2026 = con.execute("SELECT count(*) FROM latest_fits WHERE family = 'capability_price_2026'").fetchone()[0]
-    assert page.count("capability_price_2026/") >= n_2026           # every 2026 fit in its table
+    assert page.count("capability_price_2026/") >= n_2026  # every 2026 fit in its table
     assert re.search(r"With data through \w{3} 2026 \(Benchmarking Hub scores", (site / "index.html").read_text())
 
 
 def test_the_demand_curve_is_drawn_and_quoted_with_its_interval(site, con):
-    curves = con.execute("SELECT curve_id, quantity_series, slope, slope_low, slope_high, n FROM demand_curve "
-                         "WHERE selected ORDER BY n DESC, curve_id DESC").fetchall()
+    curves = con.execute(
+        "SELECT curve_id, quantity_series, slope, slope_low, slope_high, n FROM demand_curve "
+        "WHERE selected ORDER BY n DESC, curve_id DESC"
+    ).fetchall()
     assert curves, "no selected demand curve"
     demand = (site / "demand.html").read_text()
     for cid, quantity, slope, low, high, n in curves:
@@ -117,26 +130,28 @@ def test_claims_judged_on_measures_show_their_range_and_count(site, con):
 def test_numbers_are_written_for_people(site):
     for page in site.glob("*.html"):
         text = re.sub(r"<[^>]+>", " ", page.read_text())
-        text = re.sub(r"\S*/\S*", " ", text)           # figure ids and paths may hold long digit runs
+        text = re.sub(r"\S*/\S*", " ", text)  # figure ids and paths may hold long digit runs
         assert not re.search(r"\d{13,}", text), (page.name, re.search(r".{30}\d{13,}.{10}", text))
     claims = (site / "claims.html").read_text()
-    assert "<td> to </td>" not in claims and "no window stated" in claims   # the two Epoch rates have no window
+    assert "<td> to </td>" not in claims and "no window stated" in claims  # the two Epoch rates have no window
     demand = (site / "demand.html").read_text()
-    assert re.search(r"\d(\.\d+)?T tokens/week", demand)                 # 25.7T tokens/week, not 2.57e+13
+    assert re.search(r"\d(\.\d+)?T tokens/week", demand)  # 25.7T tokens/week, not 2.57e+13
 
 
 def test_token_and_dollar_axes_read_T_and_dollars():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     dates = ["2024-01-01", "2024-06-01", "2025-01-01", "2025-06-01"]
-    fig = plots.band_figure(dates, [2e11, 1e12, 6e12, 3e13], None, title="t", y_label="tokens per week",
-                            source_line="s")
+    fig = plots.band_figure(
+        dates, [2e11, 1e12, 6e12, 3e13], None, title="t", y_label="tokens per week", source_line="s"
+    )
     FigureCanvasAgg(fig).draw()
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
     assert labels and all(re.fullmatch(r"[\d.,]+[KMBT]?", t) for t in labels), labels
     assert any(t.endswith("T") for t in labels) and any(t.endswith("B") for t in labels)
-    fig = plots.band_figure(dates, [0.05, 0.6, 4.0, 30.0], None, title="t", y_label="USD per million tokens",
-                            source_line="s")
+    fig = plots.band_figure(
+        dates, [0.05, 0.6, 4.0, 30.0], None, title="t", y_label="USD per million tokens", source_line="s"
+    )
     FigureCanvasAgg(fig).draw()
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
     assert labels and all(t.startswith("$") for t in labels), labels

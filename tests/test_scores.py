@@ -13,17 +13,27 @@ FIXTURES = Path(__file__).parent / "fixtures" / "scores"
 
 
 def rules(frame: pl.DataFrame) -> dict[str, list[str]]:
-    return {r["model_version"] or r["_locator"]: [e.split(":")[0] for e in r["_errors"]] for r in frame.iter_rows(named=True)}
+    return {
+        r["model_version"] or r["_locator"]: [e.split(":")[0] for e in r["_errors"]]
+        for r in frame.iter_rows(named=True)
+    }
 
 
 def test_an_epoch_run_file_keeps_effort_stderr_and_run_id():
     entry = epoch.catalog()["gpqa_diamond.csv"]
     frame = epoch.parse_hub_file(FIXTURES / "gpqa_diamond_sample.csv", entry)
     row = frame.filter(pl.col("model_version") == "claude-opus-4-7_xhigh").row(0, named=True)
-    assert (row["model_base"], row["reasoning_effort"], row["benchmark"], row["origin"]) == ("claude-opus-4-7", "xhigh", "GPQA Diamond", "epoch_run")
+    assert (row["model_base"], row["reasoning_effort"], row["benchmark"], row["origin"]) == (
+        "claude-opus-4-7",
+        "xhigh",
+        "GPQA Diamond",
+        "epoch_run",
+    )
     assert abs(row["score"] - 0.9015151515151515) < 1e-12 and abs(row["stderr"] - 0.018464275887293338) < 1e-12
     assert str(row["release_date"]) == "2026-04-16" and row["organization"] == "Anthropic"
-    assert row["score_id"] == f"epoch-hub-gpqa-diamond/{row['run_id']}/score" and row["locator"].startswith("gpqa_diamond.csv:4 id=")
+    assert row["score_id"] == f"epoch-hub-gpqa-diamond/{row['run_id']}/score" and row["locator"].startswith(
+        "gpqa_diamond.csv:4 id="
+    )
 
 
 def test_bad_score_rows_are_refused_with_file_row_and_rule():
@@ -51,7 +61,12 @@ def test_stitching_runs_get_release_dates_and_a_failed_run_is_refused():
     frame = epoch.parse_stitching(FIXTURES / "stitching_runs_sample.csv")
     ok = frame.filter(pl.col("run_id") == "V3YQtSEnQ3TPZEPPgkCKQM").row(0, named=True)
     assert (ok["benchmark"], ok["model_base"], ok["reasoning_effort"], ok["score"], ok["stderr"]) == (
-        "GPQA Diamond", "gpt-5.1", "medium", 0.85, 0.02)
+        "GPQA Diamond",
+        "gpt-5.1",
+        "medium",
+        0.85,
+        0.02,
+    )
     assert str(ok["run_date"]) == "2025-11-17" and ok["release_date"] is not None
     failed = frame.filter(pl.col("run_id") == "FailedRun0000000000001")["_errors"][0]
     assert [e.split(":")[0] for e in failed] == ["run_succeeded"]
@@ -74,7 +89,10 @@ def test_the_mapping_file_is_clean_and_names_every_scored_model():
 
 def test_every_mapped_key_is_a_key_a_stored_price_has(refreshed_warehouse):
     with duckdb.connect(str(refreshed_warehouse), read_only=True) as con:
-        keys = {r[0] for r in con.execute("SELECT DISTINCT model_key FROM token_price WHERE model_key IS NOT NULL").fetchall()}
+        keys = {
+            r[0]
+            for r in con.execute("SELECT DISTINCT model_key FROM token_price WHERE model_key IS NOT NULL").fetchall()
+        }
     mapped = set(identity.parse()["model_key"].drop_nulls())
     assert mapped <= keys, sorted(mapped - keys)[:10]
 
@@ -93,7 +111,7 @@ def test_a_mapped_model_is_never_dated_before_the_month_its_name_gives(refreshed
     WHERE yy <> '' AND release_date < make_date(2000 + yy::INT, mm::INT, 1) - INTERVAL 31 DAY"""
     with duckdb.connect(str(refreshed_warehouse), read_only=True) as con:
         misdated = con.execute(sql).fetchall()
-    assert ("mistral/mistral-large-2512", None, dt.date(2024, 11, 1)) in misdated   # the source error is kept as found
+    assert ("mistral/mistral-large-2512", None, dt.date(2024, 11, 1)) in misdated  # the source error is kept as found
     assert [r for r in misdated if r[1] is not None] == []
 
 
@@ -122,13 +140,20 @@ def test_a_mapping_file_with_a_duplicate_or_nameless_row_is_refused():
 def test_models_dev_benchmark_tables_keep_the_index_unit_and_a_month_only_release_date():
     from sources.scores import models_dev_benchmarks
 
-    data = (b"base_model,model_name,release_date,benchmark,score,metric,dataset,source,date,repo_path\n"
-            b"deepseek/deepseek-r1,DeepSeek-R1,2025-01-20,Artificial Analysis Coding Index,15.9,index,,https://openrouter.ai/deepseek/deepseek-r1/benchmarks,2026-03-11,models/deepseek/deepseek-r1.toml\n"
-            b"alibaba/qwen3-32b,Qwen3 32B,2025-04,Aider Polyglot,40.0,percent correct,,https://aider.chat/docs/leaderboards/,2025-05-09,models/alibaba/qwen3-32b.toml\n"
-            b"example/over,Over,2025-01-01,SWE-Bench Pro,140,percent,,https://example.org,2025-02-01,models/example/over.toml\n")
+    data = (
+        b"base_model,model_name,release_date,benchmark,score,metric,dataset,source,date,repo_path\n"
+        b"deepseek/deepseek-r1,DeepSeek-R1,2025-01-20,Artificial Analysis Coding Index,15.9,index,,https://openrouter.ai/deepseek/deepseek-r1/benchmarks,2026-03-11,models/deepseek/deepseek-r1.toml\n"
+        b"alibaba/qwen3-32b,Qwen3 32B,2025-04,Aider Polyglot,40.0,percent correct,,https://aider.chat/docs/leaderboards/,2025-05-09,models/alibaba/qwen3-32b.toml\n"
+        b"example/over,Over,2025-01-01,SWE-Bench Pro,140,percent,,https://example.org,2025-02-01,models/example/over.toml\n"
+    )
     frame = models_dev_benchmarks.parse(data)
     r1, qwen, over = frame.iter_rows(named=True)
-    assert (r1["score_unit"], r1["score_fraction"], str(r1["release_date"]), r1["origin"]) == ("index", None, "2025-01-20", "models_dev")
+    assert (r1["score_unit"], r1["score_fraction"], str(r1["release_date"]), r1["origin"]) == (
+        "index",
+        None,
+        "2025-01-20",
+        "models_dev",
+    )
     assert r1["secondary_source_url"] == "https://openrouter.ai/deepseek/deepseek-r1/benchmarks"
     assert qwen["release_date"] is None and qwen["locator"].endswith("release month 2025-04") and qwen["_errors"] == []
     assert [e.split(":")[0] for e in over["_errors"]] == ["score_range"]

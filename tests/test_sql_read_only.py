@@ -39,7 +39,10 @@ def bait(refreshed_warehouse, tmp_path_factory):
 HOSTILE = [
     # writes files (the issue's reproductions first)
     ("EXPLAIN ANALYZE COPY (SELECT 'x') TO '{dir}/any.csv'", "EXPLAIN of a COPY"),
-    ("EXPLAIN ANALYZE COPY (SELECT * FROM read_parquet('{part}') LIMIT 1) TO '{part}' (FORMAT parquet)", "EXPLAIN of a COPY"),
+    (
+        "EXPLAIN ANALYZE COPY (SELECT * FROM read_parquet('{part}') LIMIT 1) TO '{part}' (FORMAT parquet)",
+        "EXPLAIN of a COPY",
+    ),
     ("EXPLAIN COPY (SELECT 1) TO '{dir}/plan.csv'", "EXPLAIN of a COPY"),
     ("EXPLAIN (FORMAT json) COPY (SELECT 1) TO '{dir}/plan.csv'", "EXPLAIN of a COPY"),
     ("COPY figure TO '{dir}/figures.csv'", "infernomics export"),
@@ -98,11 +101,14 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize("statement", [
-    "SELECT * FROM query('COPY (SELECT 1) TO ''{dir}/inner.csv''')",
-    "SELECT * FROM query('ATTACH ''{dir}/inner.duckdb''')",
-    "FROM '/etc/passwd'",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT * FROM query('COPY (SELECT 1) TO ''{dir}/inner.csv''')",
+        "SELECT * FROM query('ATTACH ''{dir}/inner.duckdb''')",
+        "FROM '/etc/passwd'",
+    ],
+)
 def test_statements_smuggled_inside_a_select_fail_in_one_line(statement, refreshed_warehouse, bait, cli):
     code, out, err = cli("sql", statement.format(**bait), "--warehouse", refreshed_warehouse)
     assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
@@ -120,8 +126,10 @@ def test_a_hostile_statement_is_refused_in_one_line(statement, says, refreshed_w
     assert len(lines) == 1 and lines[0].startswith("infernomics sql: error: refused"), err
     assert says in lines[0]
     # nothing was written, run or changed
-    assert not any((bait["dir"] / name).exists() for name in ("any.csv", "plan.csv", "figures.csv", "figures.parquet",
-                                                                "export", "other.duckdb", "second.csv"))
+    assert not any(
+        (bait["dir"] / name).exists()
+        for name in ("any.csv", "plan.csv", "figures.csv", "figures.parquet", "export", "other.duckdb", "second.csv")
+    )
     assert _sha(bait["part"]) == part_before
     with open_current(refreshed_warehouse) as con:
         assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('pwned', 'x')").fetchone()[0] == 0
@@ -132,18 +140,21 @@ def test_at_least_thirty_hostile_statements_are_tried():
     assert len(HOSTILE) >= 30
 
 
-@pytest.mark.parametrize("statement", [
-    "COPY (SELECT 1) TO '{dir}/direct.csv'",
-    "SELECT * FROM read_text('/etc/passwd')",
-    "SELECT * FROM read_parquet('{secret}')",
-    "ATTACH '{dir}/direct.duckdb' AS d",
-    "SET enable_external_access = true",
-    "SET lock_configuration = false",
-    "SET memory_limit = '100GB'",
-    "INSERT INTO figure SELECT * FROM figure LIMIT 1",
-    "CREATE TABLE warehouse.main.x AS SELECT 1",
-    "LOAD httpfs",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "COPY (SELECT 1) TO '{dir}/direct.csv'",
+        "SELECT * FROM read_text('/etc/passwd')",
+        "SELECT * FROM read_parquet('{secret}')",
+        "ATTACH '{dir}/direct.duckdb' AS d",
+        "SET enable_external_access = true",
+        "SET lock_configuration = false",
+        "SET memory_limit = '100GB'",
+        "INSERT INTO figure SELECT * FROM figure LIMIT 1",
+        "CREATE TABLE warehouse.main.x AS SELECT 1",
+        "LOAD httpfs",
+    ],
+)
 def test_the_connection_itself_refuses_what_the_statement_check_would(statement, refreshed_warehouse, bait):
     """Read-only is a property of the connection: run straight on it, bypassing the check."""
     con = open_current(refreshed_warehouse, sandbox=True)
@@ -157,7 +168,10 @@ def test_the_connection_itself_refuses_what_the_statement_check_would(statement,
 
 LEGITIMATE = [
     ("SELECT count(*) AS n FROM figure", "n"),
-    ("SELECT figure_id, source_title FROM figure_provenance WHERE source_id = 'ark-big-ideas-2026' LIMIT 3", "source_title"),
+    (
+        "SELECT figure_id, source_title FROM figure_provenance WHERE source_id = 'ark-big-ideas-2026' LIMIT 3",
+        "source_title",
+    ),
     ("SELECT model_key, input_usd_per_mtok FROM price_on('2024-06-01') WHERE model_key = 'gpt-4o'", "gpt-4o"),
     ("SELECT count(*) AS requests, round(avg(ttft_ms), 3) AS mean_ttft FROM benchmark_request", "550"),
     ("SELECT count(*) AS n FROM read_parquet('benchmark_request/**/*.parquet', hive_partitioning = true)", "n"),
@@ -181,37 +195,75 @@ def test_legitimate_reads_keep_working(statement, shows, refreshed_warehouse, cl
 
 
 def test_the_requests_view_reads_the_parts_with_their_real_values(refreshed_warehouse, cli):
-    code, out, _ = cli("sql", "SELECT count(*) AS n, round(avg(ttft_ms), 3) AS m FROM benchmark_request", "--format", "csv",
-                       "--warehouse", refreshed_warehouse)
+    code, out, _ = cli(
+        "sql",
+        "SELECT count(*) AS n, round(avg(ttft_ms), 3) AS m FROM benchmark_request",
+        "--format",
+        "csv",
+        "--warehouse",
+        refreshed_warehouse,
+    )
     with open_current(refreshed_warehouse) as con:
         parts = [r[0] for r in con.execute("SELECT part_file FROM benchmark_request_part").fetchall()]
-    direct = duckdb.connect().execute(
-        "SELECT count(*), round(avg(ttft_ms), 3) FROM read_parquet(?) WHERE _rule IS NULL",
-        [[str(parts_dir_for(refreshed_warehouse) / p) for p in parts]]).fetchone()
+    direct = (
+        duckdb.connect()
+        .execute(
+            "SELECT count(*), round(avg(ttft_ms), 3) FROM read_parquet(?) WHERE _rule IS NULL",
+            [[str(parts_dir_for(refreshed_warehouse) / p) for p in parts]],
+        )
+        .fetchone()
+    )
     assert out.splitlines()[1] == f"{direct[0]},{direct[1]:.6g}"
 
 
 def test_allow_files_is_the_opt_in_for_ones_own_file(refreshed_warehouse, bait, cli):
-    code, out, err = cli("sql", f"SELECT sum(b) AS total FROM read_csv('{bait['dir']}/mine.csv')", "--allow-files",
-                         "--format", "csv", "--warehouse", refreshed_warehouse)
+    code, out, err = cli(
+        "sql",
+        f"SELECT sum(b) AS total FROM read_csv('{bait['dir']}/mine.csv')",
+        "--allow-files",
+        "--format",
+        "csv",
+        "--warehouse",
+        refreshed_warehouse,
+    )
     assert code == 0, err
     assert out == "total\n6\n"
-    code, _, err = cli("sql", f"COPY (SELECT 1) TO '{bait['dir']}/still.csv'", "--allow-files", "--warehouse", refreshed_warehouse)
+    code, _, err = cli(
+        "sql", f"COPY (SELECT 1) TO '{bait['dir']}/still.csv'", "--allow-files", "--warehouse", refreshed_warehouse
+    )
     assert code == 1 and "infernomics export" in err and not (bait["dir"] / "still.csv").exists()
 
 
 def test_a_runaway_query_stops_at_the_timeout(refreshed_warehouse):
     query = "SELECT count(*) FROM range(1000000) a, range(1000000) b WHERE a.range + b.range = 7"
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "sql", query, "--timeout", "1",
-                           "--warehouse", str(refreshed_warehouse)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "sql", query, "--timeout", "1", "--warehouse", str(refreshed_warehouse)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert done.returncode == 1
     assert "query stopped after" in done.stderr and "--timeout 1" in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_a_huge_result_is_streamed_with_a_display_cap(refreshed_warehouse):
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "sql", "SELECT * FROM range(100000000)",
-                           "--warehouse", str(refreshed_warehouse)], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "sql",
+            "SELECT * FROM range(100000000)",
+            "--warehouse",
+            str(refreshed_warehouse),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 2 + 200 + 1
@@ -219,22 +271,29 @@ def test_a_huge_result_is_streamed_with_a_display_cap(refreshed_warehouse):
 
 
 def test_a_query_beyond_the_memory_limit_is_one_line(refreshed_warehouse, cli):
-    code, _, err = cli("sql", "SELECT list(range) FROM range(30000000)", "--memory-limit", "50MB",
-                       "--warehouse", refreshed_warehouse)
+    code, _, err = cli(
+        "sql", "SELECT list(range) FROM range(30000000)", "--memory-limit", "50MB", "--warehouse", refreshed_warehouse
+    )
     assert code == 1 and "--memory-limit" in err and len(err.strip().splitlines()) == 1
 
 
 def test_csv_output_is_streamed_whole_and_json_is_valid(refreshed_warehouse, cli):
     import json
 
-    code, out, _ = cli("sql", "SELECT range AS i FROM range(25000)", "--format", "csv", "--warehouse", refreshed_warehouse)
-    assert code == 0 and out.splitlines()[0] == "i" and len(out.splitlines()) == 25001 and out.splitlines()[-1] == "24999"
+    code, out, _ = cli(
+        "sql", "SELECT range AS i FROM range(25000)", "--format", "csv", "--warehouse", refreshed_warehouse
+    )
+    assert (
+        code == 0 and out.splitlines()[0] == "i" and len(out.splitlines()) == 25001 and out.splitlines()[-1] == "24999"
+    )
     code, out, _ = cli("sql", "SELECT range AS i FROM range(3)", "--format", "json", "--warehouse", refreshed_warehouse)
     assert json.loads(out) == [{"i": 0}, {"i": 1}, {"i": 2}]
 
 
 def test_max_rows_sets_the_display_cap(refreshed_warehouse, cli):
-    code, out, _ = cli("sql", "SELECT range AS i FROM range(5000)", "--max-rows", "1000", "--warehouse", refreshed_warehouse)
+    code, out, _ = cli(
+        "sql", "SELECT range AS i FROM range(5000)", "--max-rows", "1000", "--warehouse", refreshed_warehouse
+    )
     lines = out.splitlines()
     assert code == 0 and len(lines) == 2 + 1000 + 1 and lines[-2] == "999"
     assert lines[-1] == "(5,000 rows, 4,000 more rows not shown: raise --max-rows, or --format csv)"

@@ -54,7 +54,8 @@ def server():
     Handler.routes = {
         "/api/v1/models": (FIXTURES / "openrouter_models_day1.json").read_bytes(),
         "/litellm.json": (FIXTURES / "litellm_model_prices.json").read_bytes(),
-        "/slow": "slow", "/redirect": "redirect-http",
+        "/slow": "slow",
+        "/redirect": "redirect-http",
     }
     Handler.failures, Handler.hits = {}, {}
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

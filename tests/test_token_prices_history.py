@@ -14,7 +14,9 @@ def snap(name: str, day: int):
     body = (FIXTURES / name).read_bytes()
     frame = openrouter.parse(body)
     good = frame.filter(pl.col("_errors").list.len() == 0).drop(["_errors", "_locator", "_raw"])
-    rejected = {tuple(r[k] for k in history.IDENTITY) for r in frame.filter(pl.col("_errors").list.len() > 0).to_dicts()}
+    rejected = {
+        tuple(r[k] for k in history.IDENTITY) for r in frame.filter(pl.col("_errors").list.len() > 0).to_dicts()
+    }
     return good, rejected, history.SnapshotRef(f"{day:064x}", dt.datetime(2026, 11, day, 6, 0))
 
 
@@ -89,5 +91,6 @@ def test_blended_price_and_figure_ids():
     assert gpt["blended_usd_per_mtok"] == (3 * 2.5 + 10.0) / 4 and gpt["blend_rule"] == "3:1"
     assert gpt["price_id"] == f"openrouter-models/openrouter/openai~gpt-4o/2026-11-01.{1:064x}"[:-56]
     assert gpt["figure_ids"] == [gpt["price_id"] + s for s in ("/input", "/output", "/cache_read")] + [
-        f"infernomics-derived/token_price/{gpt['price_id']}/blended-3to1"]
+        f"infernomics-derived/token_price/{gpt['price_id']}/blended-3to1"
+    ]
     assert history.blended(2.5, 10.0, (1, 1)) == 6.25

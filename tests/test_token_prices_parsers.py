@@ -24,6 +24,7 @@ def one(frame: pl.DataFrame, **match) -> dict:
 
 # --- cited history -------------------------------------------------------------------
 
+
 def test_cited_file_has_45_rows_all_accepted():
     frame = curated.parse()
     assert pl.read_csv(curated.data_file(), infer_schema=False).height == 45
@@ -64,21 +65,43 @@ def test_bad_cited_rows_are_kept_with_their_rule(tmp_path):
     text = curated.data_file().read_text(encoding="utf-8").splitlines()
     header = text[0].split(",")
     bad = dict.fromkeys(header, "")
-    bad.update(curated_line="99", provider="OpenAI", model="x", model_ids="gpt-x", effective_date="2024-13-01",
-               date_basis="effective", input_usd_per_mtok="abc", output_usd_per_mtok="-1",
-               source_id="s", source_url="http://insecure.example", source_class="tertiary", quote="")
+    bad.update(
+        curated_line="99",
+        provider="OpenAI",
+        model="x",
+        model_ids="gpt-x",
+        effective_date="2024-13-01",
+        date_basis="effective",
+        input_usd_per_mtok="abc",
+        output_usd_per_mtok="-1",
+        source_id="s",
+        source_url="http://insecure.example",
+        source_class="tertiary",
+        quote="",
+    )
     path = tmp_path / "cited.csv"
-    pl.concat([pl.read_csv(curated.data_file(), infer_schema=False),
-               pl.DataFrame([bad], schema={c: pl.String for c in header})]).write_csv(path)
+    pl.concat(
+        [
+            pl.read_csv(curated.data_file(), infer_schema=False),
+            pl.DataFrame([bad], schema={c: pl.String for c in header}),
+        ]
+    ).write_csv(path)
     frame = curated.parse(path)
     row = frame.filter(pl.col("model_id") == "gpt-x").row(0, named=True)
     rules = {e.split(":")[0] for e in row["_errors"]}
-    assert rules >= {"effective_date_iso_date", "input_usd_per_mtok_numeric", "output_usd_per_mtok_non_negative",
-                     "source_url_https", "source_class_known", "quote_present"}
+    assert rules >= {
+        "effective_date_iso_date",
+        "input_usd_per_mtok_numeric",
+        "output_usd_per_mtok_non_negative",
+        "source_url_https",
+        "source_class_known",
+        "quote_present",
+    }
     assert row["_locator"] == "cited.csv:47"
 
 
 # --- genai-prices ----------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def genai():
@@ -99,7 +122,11 @@ def test_genai_prices_every_model_is_loaded_or_rejected(genai):
 
 def test_genai_prices_start_date_history(genai):
     frame, _ = genai
-    o3 = ok(frame).filter((pl.col("provider_id") == "openai") & (pl.col("model_id") == "o3") & (pl.col("condition") == "")).sort("source_start", nulls_last=False)
+    o3 = (
+        ok(frame)
+        .filter((pl.col("provider_id") == "openai") & (pl.col("model_id") == "o3") & (pl.col("condition") == ""))
+        .sort("source_start", nulls_last=False)
+    )
     assert o3["input_usd_per_mtok"].to_list() == [10.0, 2.0]
     assert o3["source_start"].to_list() == [None, dt.date(2025, 6, 10)]
     assert o3["source_end"].to_list() == [dt.date(2025, 6, 10), None]
@@ -108,7 +135,11 @@ def test_genai_prices_start_date_history(genai):
 
 def test_genai_prices_tiers_become_bands(genai):
     frame, _ = genai
-    pro = ok(frame).filter((pl.col("provider_id") == "google") & (pl.col("model_id") == "gemini-2.5-pro") & pl.col("condition").str.starts_with("prompt"))
+    pro = ok(frame).filter(
+        (pl.col("provider_id") == "google")
+        & (pl.col("model_id") == "gemini-2.5-pro")
+        & pl.col("condition").str.starts_with("prompt")
+    )
     bands = dict(zip(pro["condition"], pro["input_usd_per_mtok"]))
     assert bands == {"prompt < 200000 tokens": 1.25, "prompt >= 200000 tokens": 2.5}
 
@@ -126,6 +157,7 @@ def test_genai_prices_parse_refuses_a_non_snapshot():
 
 
 # --- OpenRouter ------------------------------------------------------------------------
+
 
 def test_openrouter_prices_per_token_to_per_million():
     frame = openrouter.parse((FIXTURES / "openrouter_models_day1.json").read_bytes())
@@ -155,11 +187,16 @@ def test_openrouter_garbage_payload_raises():
 
 # --- LiteLLM ---------------------------------------------------------------------------
 
+
 def test_litellm_fields_and_tiers():
     frame = litellm.parse((FIXTURES / "litellm_model_prices.json").read_bytes())
     assert "sample_spec" not in frame["model_id"].to_list()
     claude = one(frame, model_id="claude-3-5-sonnet-20240620")
-    assert (claude["input_usd_per_mtok"], claude["cache_read_usd_per_mtok"], claude["cache_write_usd_per_mtok"]) == (3.0, 0.3, 3.75)
+    assert (claude["input_usd_per_mtok"], claude["cache_read_usd_per_mtok"], claude["cache_write_usd_per_mtok"]) == (
+        3.0,
+        0.3,
+        3.75,
+    )
     assert claude["deprecation_date"] == dt.date(2025, 6, 1) and claude["provider_id"] == "anthropic"
     gem = frame.filter(pl.col("model_id") == "gemini/gemini-2.5-pro").sort("condition")
     assert gem["condition"].to_list() == ["prompt <= 200000 tokens", "prompt > 200000 tokens"]
@@ -187,7 +224,7 @@ def test_hostile_feed_values_are_row_errors_not_crashes():
     assert any(e.startswith("created_timestamp:") for e in errors) and any(e.startswith("text_field:") for e in errors)
     spec = json.loads((FIXTURES / "litellm_model_prices.json").read_text())
     first = next(k for k in spec if k != "sample_spec")
-    spec[first]["litellm_provider"] = 10 ** 400
+    spec[first]["litellm_provider"] = 10**400
     frame = litellm.parse(json.dumps(spec).encode())
     assert "provider_present: litellm_provider is missing" in one(frame, model_id=first, is_standard=True)["_errors"]
 

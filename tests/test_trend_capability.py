@@ -6,7 +6,11 @@ import polars as pl
 import pytest
 
 from analysis.capability_price import (
-    EXCLUDED_MODELS, capability_fits, cheapest_path, prepare, thresholds,
+    EXCLUDED_MODELS,
+    capability_fits,
+    cheapest_path,
+    prepare,
+    thresholds,
 )
 from sources.epoch_llm_prices import parse_all
 
@@ -80,12 +84,15 @@ def test_multiple_choice_thresholds_under_30_are_skipped(observations):
 
 
 def test_cheapest_path_keeps_strictly_falling_prices_and_one_point_per_date():
-    obs = pl.DataFrame({
-        "obs_id": list("abcdef"), "model": list("ABCDEF"),
-        "release_date": pl.Series([f"2024-0{i}-01" for i in (1, 2, 2, 3, 4, 5)]).str.to_date(),
-        "price_usd_per_mtok": [10.0, 8.0, 5.0, 6.0, 5.0, 1.0],
-        "MMLU": [50.0, 60.0, 55.0, 70.0, 40.0, 99.0],
-    })
+    obs = pl.DataFrame(
+        {
+            "obs_id": list("abcdef"),
+            "model": list("ABCDEF"),
+            "release_date": pl.Series([f"2024-0{i}-01" for i in (1, 2, 2, 3, 4, 5)]).str.to_date(),
+            "price_usd_per_mtok": [10.0, 8.0, 5.0, 6.0, 5.0, 1.0],
+            "MMLU": [50.0, 60.0, 55.0, 70.0, 40.0, 99.0],
+        }
+    )
     th = thresholds(prepare(obs), "MMLU")[0]
     kept = cheapest_path(prepare(obs), th)["obs_id"].to_list()
     # b and c share a date: c (cheaper, walked second) replaces b; d is dearer; e below threshold

@@ -38,8 +38,10 @@ def test_fit_choices_match_the_trend_module():
 
 def test_these_command_modules_import_nothing_heavy():
     modules = [f"pipeline.cli.commands.{m}" for m in ("cost", "prices", "import_cmd", "fit", "trends")]
-    code = (f"import sys, importlib\nfor m in {modules!r}:\n    importlib.import_module(m)\n"
-            f"print(sorted(h for h in {HEAVY!r} if h in sys.modules))")
+    code = (
+        f"import sys, importlib\nfor m in {modules!r}:\n    importlib.import_module(m)\n"
+        f"print(sorted(h for h in {HEAVY!r} if h in sys.modules))"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

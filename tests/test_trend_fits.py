@@ -9,12 +9,19 @@ import numpy as np
 import pytest
 
 from analysis.trend import (
-    DEFAULT_RESAMPLES, FLAG_SHORT_SPAN, FitRefused, bands, bootstrap_slopes, choose_curve,
-    elasticity, fit_exponential, growth_multiple,
+    DEFAULT_RESAMPLES,
+    FLAG_SHORT_SPAN,
+    FitRefused,
+    bands,
+    bootstrap_slopes,
+    choose_curve,
+    elasticity,
+    fit_exponential,
+    growth_multiple,
 )
 
-TRUE_DECLINE = 10.0           # falls 10x a year
-T0 = 19_000.0                 # day number (2022-01-08)
+TRUE_DECLINE = 10.0  # falls 10x a year
+T0 = 19_000.0  # day number (2022-01-08)
 
 
 def draw(rng, n, *, rate=-math.log(TRUE_DECLINE), sd=0.4, years=3.0):
@@ -47,7 +54,7 @@ def test_fit_recovers_a_known_tenfold_yearly_decline(method):
 
 def test_fit_recovers_a_known_doubling_time():
     rng = np.random.default_rng(3)
-    d, v = draw(rng, 100, rate=math.log(2) / 0.5, sd=0.1)    # doubles every six months
+    d, v = draw(rng, 100, rate=math.log(2) / 0.5, sd=0.1)  # doubles every six months
     f = fit_exponential(d, v)
     assert f.factor_per_year == pytest.approx(4.0, rel=0.05)
     assert f.halving_or_doubling_years[0] == pytest.approx(0.5, rel=0.05)
@@ -94,8 +101,11 @@ def test_vectorised_bootstrap_slopes_match_a_per_resample_fit():
     slopes, inters = bootstrap_slopes(x, y, n_resamples=5, seed=9, chunk=2)
     # recompute with the same index stream, one resample at a time
     idx_rng = np.random.default_rng(9)
-    chunks = [idx_rng.integers(0, 50, size=(2, 50)), idx_rng.integers(0, 50, size=(2, 50)),
-              idx_rng.integers(0, 50, size=(1, 50))]
+    chunks = [
+        idx_rng.integers(0, 50, size=(2, 50)),
+        idx_rng.integers(0, 50, size=(2, 50)),
+        idx_rng.integers(0, 50, size=(1, 50)),
+    ]
     for i, idx in enumerate(np.vstack(chunks)):
         b, a = np.polyfit(x[idx], y[idx], 1)
         assert slopes[i] == pytest.approx(b, rel=1e-9)
@@ -165,7 +175,7 @@ def test_logistic_not_chosen_when_too_few_points_for_its_aicc():
 def test_elasticity_recovers_a_known_slope_and_says_correlation_not_causation():
     rng = np.random.default_rng(8)
     p = np.exp(rng.uniform(-3, 3, 40))
-    q = 1e6 * p ** -1.5 * np.exp(rng.normal(0, 0.1, 40))
+    q = 1e6 * p**-1.5 * np.exp(rng.normal(0, 0.1, 40))
     e = elasticity(p, q)
     assert e.low < -1.5 < e.high
     assert "not causation" in e.caveat
@@ -199,8 +209,9 @@ def test_an_interval_beyond_the_plausibility_bound_is_flagged_not_printed_as_dig
     fit = fit_exponential(dates, [0.2, 0.5, 0.15, 0.4, 0.2], method="theil-sen")
     assert fit.factor_high > 1e100 and FLAG_IMPLAUSIBLE_INTERVAL in fit.flags
     assert fmt_multiple(fit.factor_high).endswith("e+145") and len(fmt_multiple(fit.factor_high)) < 10
-    steady = fit_exponential([d0 + dt.timedelta(days=100 * i) for i in range(6)], [1, 0.5, 0.25, 0.13, 0.06, 0.03],
-                             method="theil-sen")
+    steady = fit_exponential(
+        [d0 + dt.timedelta(days=100 * i) for i in range(6)], [1, 0.5, 0.25, 0.13, 0.06, 0.03], method="theil-sen"
+    )
     assert FLAG_IMPLAUSIBLE_INTERVAL not in steady.flags
     assert 1 / PLAUSIBLE_FACTOR_PER_YEAR < steady.factor_low <= steady.factor_high < PLAUSIBLE_FACTOR_PER_YEAR
 
@@ -209,8 +220,10 @@ def test_the_rtx_a4000_theil_sen_fit_is_stored_flagged(refreshed_warehouse):
     import duckdb
 
     with duckdb.connect(str(refreshed_warehouse), read_only=True) as con:
-        rows = con.execute("SELECT flags, factor_high FROM fit "
-                           "WHERE series = 'gpu/rental/rtx-a4000/on-demand' AND method = 'theil-sen'").fetchall()
+        rows = con.execute(
+            "SELECT flags, factor_high FROM fit "
+            "WHERE series = 'gpu/rental/rtx-a4000/on-demand' AND method = 'theil-sen'"
+        ).fetchall()
     assert rows, "the series is fitted by the refresh"
     flags, factor_high = rows[0]
     assert "interval_beyond_plausible_bound" in flags and factor_high > 1e4

@@ -22,8 +22,10 @@ def token_report(refreshed_warehouse, tmp_path_factory):
     from pipeline.cli import main
 
     out = tmp_path_factory.mktemp("report")
-    assert main(["report", "--out", str(out), "--family", "token_price", "gpu", "--warehouse",
-                 str(refreshed_warehouse)]) == 0
+    assert (
+        main(["report", "--out", str(out), "--family", "token_price", "gpu", "--warehouse", str(refreshed_warehouse)])
+        == 0
+    )
     return out
 
 
@@ -32,15 +34,18 @@ def test_report_links_only_http_addresses(token_report):
     assert [p.name for p in pages] == ["claims.html", "gpu.html", "index.html", "token_price.html"]
     hrefs = [h for p in pages for h in re.findall(r"<a [^>]*href='([^']*)'", p.read_text())]
     local = re.compile(r"^(#|charts/|[a-z_]+\.html(#|$))")
-    assert hrefs and all(h.startswith(("http://", "https://")) or local.match(h) for h in hrefs), \
-        sorted({h for h in hrefs if not (h.startswith("http") or local.match(h))})
+    assert hrefs and all(h.startswith(("http://", "https://")) or local.match(h) for h in hrefs), sorted(
+        {h for h in hrefs if not (h.startswith("http") or local.match(h))}
+    )
     assert "<code>genai-prices</code>" in (token_report / "token_price.html").read_text()  # named, not linked
 
 
 def test_flops_per_dollar_fits_only_data_center_gpus(refreshed_warehouse):
     con = duckdb.connect(str(refreshed_warehouse), read_only=True)
-    rows = con.execute("SELECT p.label, p.used, p.note FROM fit_point p JOIN latest_fits f USING (fit_id) "
-                       "WHERE f.series = 'gpu/bf16_tflops_per_usd' AND f.method = 'ols'").fetchall()
+    rows = con.execute(
+        "SELECT p.label, p.used, p.note FROM fit_point p JOIN latest_fits f USING (fit_id) "
+        "WHERE f.series = 'gpu/bf16_tflops_per_usd' AND f.method = 'ols'"
+    ).fetchall()
     labels = dict(con.execute("SELECT sku, label FROM gpu_sku").fetchall())
     con.close()
     used = {r[0] for r in rows if r[1]}
@@ -51,11 +56,14 @@ def test_flops_per_dollar_fits_only_data_center_gpus(refreshed_warehouse):
 
 def test_spec_conflict_shows_release_dates_as_iso_dates(refreshed_warehouse):
     con = duckdb.connect(str(refreshed_warehouse), read_only=True)
-    dates = con.execute("SELECT chosen_value, other_value, chosen_text, other_text FROM spec_conflict "
-                        "WHERE attribute = 'release_date'").fetchall()
-    numbers = con.execute("SELECT chosen_value, chosen_text FROM spec_conflict WHERE attribute = 'memory_gb'").fetchall()
+    dates = con.execute(
+        "SELECT chosen_value, other_value, chosen_text, other_text FROM spec_conflict WHERE attribute = 'release_date'"
+    ).fetchall()
+    numbers = con.execute(
+        "SELECT chosen_value, chosen_text FROM spec_conflict WHERE attribute = 'memory_gb'"
+    ).fetchall()
     con.close()
-    assert dates and all(a is None and b is None for a, b, _, _ in dates)         # no decimal years
+    assert dates and all(a is None and b is None for a, b, _, _ in dates)  # no decimal years
     iso = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
     assert all(iso.match(c) and iso.match(o) for _, _, c, o in dates)
     assert numbers and all(isinstance(v, float) and t.endswith(" GB") for v, t in numbers)
@@ -63,10 +71,13 @@ def test_spec_conflict_shows_release_dates_as_iso_dates(refreshed_warehouse):
 
 def test_a_rounded_percentage_claim_stores_the_multiples_it_covers(refreshed_warehouse):
     con = duckdb.connect(str(refreshed_warehouse), read_only=True)
-    row = con.execute("SELECT claimed_low, claimed_high, data_multiple, verdict FROM claim_check "
-                      "WHERE check_id = 'openai-gpt-4o-mini-99pct-vs-davinci-003'").fetchone()
-    up_to = con.execute("SELECT claimed_low, claimed_high FROM claim_check "
-                        "WHERE check_id = 'usage-ai-aws-p5-up-to-45pct-cut-jun-2025'").fetchone()
+    row = con.execute(
+        "SELECT claimed_low, claimed_high, data_multiple, verdict FROM claim_check "
+        "WHERE check_id = 'openai-gpt-4o-mini-99pct-vs-davinci-003'"
+    ).fetchone()
+    up_to = con.execute(
+        "SELECT claimed_low, claimed_high FROM claim_check WHERE check_id = 'usage-ai-aws-p5-up-to-45pct-cut-jun-2025'"
+    ).fetchone()
     con.close()
     assert row[0] == pytest.approx(1 / 0.015) and row[1] == pytest.approx(200) and row[0] < row[2] < row[1]
     assert row[3] == "consistent"

@@ -92,9 +92,10 @@ def test_a_copy_that_fails_at_the_os_leaves_no_partial_copy_and_later_writes_wor
     _seed(path, rows=200_000)
     assert path.stat().st_size > 2_000_000
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    done = subprocess.run([sys.executable, "-c", FULL_DISK_WRITER, str(path), ROOT, "1000000"],
-                          capture_output=True, text=True, timeout=60)
-    assert "failed: errno 27" in done.stdout, done.stdout + done.stderr   # EFBIG
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK_WRITER, str(path), ROOT, "1000000"], capture_output=True, text=True, timeout=60
+    )
+    assert "failed: errno 27" in done.stdout, done.stdout + done.stderr  # EFBIG
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     with Warehouse(path).writer() as con:
@@ -108,8 +109,13 @@ def tiny_disk(tmp_path):
     RLIMIT_FSIZE test above covers the same path)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mount)],
-                                           capture_output=True).returncode != 0:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN)")
     yield mount
     subprocess.run(["umount", str(mount)], check=True)
@@ -121,11 +127,11 @@ def test_a_full_disk_leaves_no_partial_copy(tiny_disk):
     size = path.stat().st_size
     filler = tiny_disk / "filler"
     free = os.statvfs(tiny_disk).f_bavail * os.statvfs(tiny_disk).f_frsize
-    filler.write_bytes(b"\0" * max(0, free - size // 2))       # room for half a copy
+    filler.write_bytes(b"\0" * max(0, free - size // 2))  # room for half a copy
     with pytest.raises(OSError) as err:
         with Warehouse(path).writer() as con:
             con.execute("INSERT INTO t VALUES (-1, 'never')")
-    assert err.value.errno == 28                                # ENOSPC
+    assert err.value.errno == 28  # ENOSPC
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler", "w.duckdb", "w.duckdb.lock"]
     filler.unlink()
     with Warehouse(path).writer() as con:
@@ -143,7 +149,7 @@ def test_a_write_through_a_symlink_lands_in_the_real_file(tmp_path):
         con.execute("INSERT INTO t VALUES (7, 'through the link')")
     assert link.is_symlink() and link.resolve() == real
     assert _count(real) == 11
-    assert not (tmp_path / "link.duckdb.lock").exists()       # one lock, on the real path
+    assert not (tmp_path / "link.duckdb.lock").exists()  # one lock, on the real path
     assert (real.parent / "w.duckdb.lock").exists()
 
 
@@ -162,4 +168,4 @@ def test_writers_through_a_link_and_the_real_path_queue_on_one_lock(tmp_path):
     """)
     procs = [subprocess.Popen([sys.executable, "-c", writer, str(p), ROOT]) for p in (real, link, real, link)]
     assert all(p.wait(timeout=120) == 0 for p in procs)
-    assert _count(real) == 10 + 20                               # no lost update
+    assert _count(real) == 10 + 20  # no lost update

@@ -50,9 +50,13 @@ def audit_chain(con: duckdb.DuckDBPyConnection, figure_id: str) -> dict:
     """The whole chain of `figure_id` (see the module docstring for the node keys)."""
     node = _node(con, figure_id, depth=0, seen=frozenset())
     if node is None:
-        near = [r[0] for r in con.execute(
-            "SELECT figure_id FROM figure WHERE figure_id ILIKE ? ORDER BY figure_id LIMIT 5",
-            [f"%{figure_id.strip('/').split('/')[-1]}%"]).fetchall()]
+        near = [
+            r[0]
+            for r in con.execute(
+                "SELECT figure_id FROM figure WHERE figure_id ILIKE ? ORDER BY figure_id LIMIT 5",
+                [f"%{figure_id.strip('/').split('/')[-1]}%"],
+            ).fetchall()
+        ]
         raise FigureNotFound(figure_id, near)
     return node
 
@@ -64,15 +68,23 @@ def _node(con, figure_id: str, depth: int, seen: frozenset, role: str | None = N
     node = rows[0] | {"role": role}
     node["snapshot_integrity"] = figure_status(con, figure_id)  # a changed snapshot is shown, not hidden (issue 11)
     node["cited_in"] = _dicts(
-        con, "SELECT * EXCLUDE (figure_id) FROM figure_citation_detail WHERE figure_id = ? ORDER BY source_id",
-        [figure_id])
+        con,
+        "SELECT * EXCLUDE (figure_id) FROM figure_citation_detail WHERE figure_id = ? ORDER BY source_id",
+        [figure_id],
+    )
     node["also_reported_by"] = also_reported_by(con, figure_id)
     node["flags"] = _dicts(
-        con, "SELECT flag, other_figure_id, detail, locator FROM figure_flag WHERE figure_id = ? ORDER BY flag, other_figure_id",
-        [figure_id])
+        con,
+        "SELECT flag, other_figure_id, detail, locator FROM figure_flag WHERE figure_id = ? ORDER BY flag, other_figure_id",
+        [figure_id],
+    )
     node["status"] = [s for s in (corroboration_status(node),) if s]
-    inputs = _dicts(con, "SELECT role, input_figure_id, formula_doc FROM figure_lineage WHERE figure_id = ? "
-                              "ORDER BY role, input_figure_id", [figure_id])
+    inputs = _dicts(
+        con,
+        "SELECT role, input_figure_id, formula_doc FROM figure_lineage WHERE figure_id = ? "
+        "ORDER BY role, input_figure_id",
+        [figure_id],
+    )
     node["formula_doc"] = inputs[0]["formula_doc"] if inputs else None
     node["inputs"] = []
     if figure_id in seen or depth >= MAX_DEPTH:
@@ -87,23 +99,51 @@ def _node(con, figure_id: str, depth: int, seen: frozenset, role: str | None = N
 def also_reported_by(con: duckdb.DuckDBPyConnection, figure_id: str) -> list[dict]:
     """Each stored figure linked to this one as reporting the same claim, with its source
     and the link's agreement check (never recomputed here: the stored result is shown)."""
-    rows = _dicts(con, "SELECT * FROM figure_corroboration WHERE figure_id = ? ORDER BY other_source_class, "
-                            "other_figure_id", [figure_id])
-    return [{
-        "figure_id": r["other_figure_id"], "relation": r["relation"], "direction": r["direction"],
-        "source_id": r["other_source_id"], "source_title": r["other_source_title"], "publisher": r["other_publisher"],
-        "source_class": r["other_source_class"], "source_kind": r["other_source_kind"],
-        "date_published": r["other_date_published"], "url": r["other_url"], "cites_source_id": r["other_cites_source_id"],
-        "page": r["other_page"], "locator": r["other_locator"], "quote": r["other_quote"],
-        "value": r["other_value"], "value_low": r["other_value_low"], "value_high": r["other_value_high"],
-        "unit": r["other_unit"], "bound": r["other_bound"], "as_of": r["other_as_of"],
-        "period_start": r["other_period_start"], "period_end": r["other_period_end"],
-        "qualifier": r["other_qualifier"], "verification": r["other_verification"],
-        "agreement": {"agrees": r["agrees"], "differences": list(r["differences"]), "detail": r["check_detail"],
-                      "declared": r["declared"]},
-        "scope_note": r["scope_note"], "note": r["note"], "asserted_by": r["asserted_by"],
-        "asserted_on": r["asserted_on"], "link_locator": r["locator"],
-    } for r in rows]
+    rows = _dicts(
+        con,
+        "SELECT * FROM figure_corroboration WHERE figure_id = ? ORDER BY other_source_class, other_figure_id",
+        [figure_id],
+    )
+    return [
+        {
+            "figure_id": r["other_figure_id"],
+            "relation": r["relation"],
+            "direction": r["direction"],
+            "source_id": r["other_source_id"],
+            "source_title": r["other_source_title"],
+            "publisher": r["other_publisher"],
+            "source_class": r["other_source_class"],
+            "source_kind": r["other_source_kind"],
+            "date_published": r["other_date_published"],
+            "url": r["other_url"],
+            "cites_source_id": r["other_cites_source_id"],
+            "page": r["other_page"],
+            "locator": r["other_locator"],
+            "quote": r["other_quote"],
+            "value": r["other_value"],
+            "value_low": r["other_value_low"],
+            "value_high": r["other_value_high"],
+            "unit": r["other_unit"],
+            "bound": r["other_bound"],
+            "as_of": r["other_as_of"],
+            "period_start": r["other_period_start"],
+            "period_end": r["other_period_end"],
+            "qualifier": r["other_qualifier"],
+            "verification": r["other_verification"],
+            "agreement": {
+                "agrees": r["agrees"],
+                "differences": list(r["differences"]),
+                "detail": r["check_detail"],
+                "declared": r["declared"],
+            },
+            "scope_note": r["scope_note"],
+            "note": r["note"],
+            "asserted_by": r["asserted_by"],
+            "asserted_on": r["asserted_on"],
+            "link_locator": r["locator"],
+        }
+        for r in rows
+    ]
 
 
 def corroboration_status(node: dict) -> dict | None:
@@ -112,12 +152,17 @@ def corroboration_status(node: dict) -> dict | None:
     if node.get("source_class") != "primary" or node.get("verification") == "verified" or not others:
         return None
     sources = {o["source_id"]: o["source_class"] for o in others}
-    classes = ", ".join(f"{sum(1 for c in sources.values() if c == k)} {k}" for k in ("primary", "copy", "secondary")
-                        if k in sources.values())
+    classes = ", ".join(
+        f"{sum(1 for c in sources.values() if c == k)} {k}"
+        for k in ("primary", "copy", "secondary")
+        if k in sources.values()
+    )
     agree = sum(1 for o in others if o["agreement"]["agrees"])
     differ = sorted({d for o in others for d in o["agreement"]["differences"]})
     verdict = f"{agree} of {len(others)} agree" + (f"; differences named: {', '.join(differ)}" if differ else "")
     why = "no stored copy" if not node.get("snapshot_sha256") else node["verification"]
-    return {"kind": "corroboration",
-            "text": f"primary source {node['source_id']} is {node['verification']} ({why}); corroborated "
-                    f"by {len(sources)} other source{'s' if len(sources) != 1 else ''} ({classes}): {verdict}"}
+    return {
+        "kind": "corroboration",
+        "text": f"primary source {node['source_id']} is {node['verification']} ({why}); corroborated "
+        f"by {len(sources)} other source{'s' if len(sources) != 1 else ''} ({classes}): {verdict}",
+    }

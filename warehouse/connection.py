@@ -32,9 +32,10 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -89,8 +90,13 @@ def _lock_error(err: duckdb.Error, path: Path) -> WarehouseError | None:
     )
 
 
-def open_current(path: str | os.PathLike | None = None, *, sandbox: bool = False,
-                 memory_limit: str | None = None, allow_files: bool = False) -> duckdb.DuckDBPyConnection:
+def open_current(
+    path: str | os.PathLike | None = None,
+    *,
+    sandbox: bool = False,
+    memory_limit: str | None = None,
+    allow_files: bool = False,
+) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the warehouse file that is published *now*.
 
     Safe to call again in a long-lived process (a notebook): each call opens the current
@@ -238,7 +244,9 @@ class Warehouse:
         killed before it published. The building copy is the published state here, and no
         other writer runs, so nothing in flight can be mistaken for garbage."""
         for table, folders in PARTS_TABLES.items():
-            exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]
+            exists = con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+            ).fetchone()[0]
             if not exists:
                 continue
             registered = {part_path(r[0]) for r in con.execute(f"SELECT part_file FROM {table}").fetchall()}
@@ -261,8 +269,7 @@ class Warehouse:
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         raise WarehouseError(
-                            f"another refresh has held {lock_path} for over "
-                            f"{self.lock_timeout_s:.0f}s; try again later"
+                            f"another refresh has held {lock_path} for over {self.lock_timeout_s:.0f}s; try again later"
                         ) from None
                     time.sleep(0.1)
             try:

@@ -7,8 +7,8 @@ broke; that name is what `quarantine.rule` records.
 
 from __future__ import annotations
 
-import polars as pl
 import pandera.polars as pa
+import polars as pl
 
 from warehouse.vocabulary import BOUNDS, FIGURE_KINDS, SOURCE_CLASSES, SOURCE_KINDS, VERIFICATION  # noqa: F401
 
@@ -52,9 +52,7 @@ class Figure(pa.DataFrameModel):
 
     @pa.dataframe_check(name="value_present_unless_range")
     def value_present_unless_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("value").is_not_null() | (pl.col("bound") == "range")
-        )
+        return data.lazyframe.select(pl.col("value").is_not_null() | (pl.col("bound") == "range"))
 
     @pa.dataframe_check(name="value_finite")
     def value_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -64,14 +62,18 @@ class Figure(pa.DataFrameModel):
     def range_has_low_and_high(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             (pl.col("bound") != "range")
-            | (pl.col("value_low").is_not_null() & pl.col("value_high").is_not_null()
-               & (pl.col("value_low") <= pl.col("value_high")))
+            | (
+                pl.col("value_low").is_not_null()
+                & pl.col("value_high").is_not_null()
+                & (pl.col("value_low") <= pl.col("value_high"))
+            )
         )
 
     @pa.dataframe_check(name="period_start_before_end")
     def period_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
-            pl.col("period_start").is_null() | pl.col("period_end").is_null()
+            pl.col("period_start").is_null()
+            | pl.col("period_end").is_null()
             | (pl.col("period_start") <= pl.col("period_end"))
         )
 
@@ -84,10 +86,16 @@ class CitedFigure(Figure):
 
 
 # Corroboration (migration 020) and cited statements (021): the citation family's additions.
-from analysis.corroboration import DIMENSIONS as LINK_DIMENSIONS, RELATIONS as LINK_RELATIONS  # noqa: E402
+from analysis.corroboration import RELATIONS as LINK_RELATIONS
 
-FIGURE_FLAGS = ["disagrees_value", "disagrees_bound", "disagrees_unit", "disagrees_period", "scope_differs",
-                "unit_interpreted"]
+FIGURE_FLAGS = [
+    "disagrees_value",
+    "disagrees_bound",
+    "disagrees_unit",
+    "disagrees_period",
+    "scope_differs",
+    "unit_interpreted",
+]
 
 
 class FigureLink(pa.DataFrameModel):

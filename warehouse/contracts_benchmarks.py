@@ -6,11 +6,26 @@ import pandera.polars as pa
 import polars as pl
 
 FORMATS = ["vllm", "sglang", "llmperf", "genai-perf", "aiperf", "mlperf"]
-LOAD_MODES = ["rate", "burst", "concurrency", "offline", "server", "interactive",
-              "single-stream", "multi-stream", "accuracy"]
+LOAD_MODES = [
+    "rate",
+    "burst",
+    "concurrency",
+    "offline",
+    "server",
+    "interactive",
+    "single-stream",
+    "multi-stream",
+    "accuracy",
+]
 _NON_NEGATIVE = [
-    "duration_s", "request_throughput_rps", "output_tok_s", "total_tok_s", "goodput_rps",
-    "target_rate_rps", "mean_inflight", "price_usd_per_gpu_hour",
+    "duration_s",
+    "request_throughput_rps",
+    "output_tok_s",
+    "total_tok_s",
+    "goodput_rps",
+    "target_rate_rps",
+    "mean_inflight",
+    "price_usd_per_gpu_hour",
     *[f"{m}_{s}_ms" for m in ("ttft", "tpot", "itl", "e2el") for s in ("mean", "p50", "p90", "p95", "p99")],
 ]
 
@@ -58,8 +73,12 @@ class BenchmarkRun(pa.DataFrameModel):
         ceiling = pl.coalesce("requests_sent", "n_request_rows")
         return data.lazyframe.select(
             (ceiling.is_null() | (total <= ceiling))
-            & (pl.col("requests_sent").is_null() | pl.col("n_request_rows").is_null()
-               | (pl.col("n_request_rows") <= pl.col("requests_sent"))))
+            & (
+                pl.col("requests_sent").is_null()
+                | pl.col("n_request_rows").is_null()
+                | (pl.col("n_request_rows") <= pl.col("requests_sent"))
+            )
+        )
 
     @pa.dataframe_check(name="counts_add_up")
     def counts_add_up(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -75,13 +94,18 @@ class BenchmarkRun(pa.DataFrameModel):
             cols = [f"{m}_{s}_ms" for s in ("p50", "p90", "p95", "p99")]
             for lo in range(len(cols)):
                 for hi in range(lo + 1, len(cols)):
-                    checks.append(pl.col(cols[lo]).is_null() | pl.col(cols[hi]).is_null()
-                                  | (pl.col(cols[lo]) <= pl.col(cols[hi]) * (1 + 1e-9)))
+                    checks.append(
+                        pl.col(cols[lo]).is_null()
+                        | pl.col(cols[hi]).is_null()
+                        | (pl.col(cols[lo]) <= pl.col(cols[hi]) * (1 + 1e-9))
+                    )
         return data.lazyframe.select(pl.all_horizontal(checks))
 
     @pa.dataframe_check(name="rate_mode_has_rate")
     def rate_mode_has_rate(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select((pl.col("load_mode") != "rate").fill_null(True) | pl.col("target_rate_rps").is_not_null())
+        return data.lazyframe.select(
+            (pl.col("load_mode") != "rate").fill_null(True) | pl.col("target_rate_rps").is_not_null()
+        )
 
 
 class BenchmarkRunStat(pa.DataFrameModel):
@@ -111,7 +135,7 @@ class BenchmarkRunStat(pa.DataFrameModel):
 REQUEST_RULES = {
     "negative_latency": "ttft_ms < 0 OR tpot_ms < 0 OR itl_mean_ms < 0 OR e2el_ms < 0",
     "non_finite_latency": "NOT isfinite(ttft_ms) OR NOT isfinite(tpot_ms) OR NOT isfinite(itl_mean_ms) "
-                          "OR NOT isfinite(e2el_ms)",
+    "OR NOT isfinite(e2el_ms)",
     "ttft_after_e2el": "ttft_ms > e2el_ms * (1 + 1e-9)",
     "latency_placeholder": "success AND e2el_ms = 0",
     "missing_latency": "success AND ttft_ms IS NULL AND e2el_ms IS NULL",

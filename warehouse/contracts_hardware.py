@@ -51,7 +51,9 @@ class GpuSpec(pa.DataFrameModel):
     @pa.dataframe_check(name="flops_flags_explicit")
     def flops_flags_explicit(cls, data: pa.PolarsData) -> pl.LazyFrame:
         flops = pl.col("unit") == "TFLOPS"
-        flags = pl.col("precision").is_not_null() & pl.col("sparsity").is_not_null() & pl.col("compute_unit").is_not_null()
+        flags = (
+            pl.col("precision").is_not_null() & pl.col("sparsity").is_not_null() & pl.col("compute_unit").is_not_null()
+        )
         none = pl.col("precision").is_null() & pl.col("sparsity").is_null() & pl.col("compute_unit").is_null()
         return data.lazyframe.select(pl.when(flops).then(flags).otherwise(none))
 
@@ -59,12 +61,14 @@ class GpuSpec(pa.DataFrameModel):
     def shader_never_sparse(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             (pl.col("compute_unit") != "shader").fill_null(True)
-            | ((pl.col("sparsity") == "dense") & ~pl.col("derived_from_sparse")))
+            | ((pl.col("sparsity") == "dense") & ~pl.col("derived_from_sparse"))
+        )
 
     @pa.dataframe_check(name="derived_only_for_dense_tensor")
     def derived_only_dense(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
-            ~pl.col("derived_from_sparse") | ((pl.col("sparsity") == "dense") & (pl.col("compute_unit") == "tensor")))
+            ~pl.col("derived_from_sparse") | ((pl.col("sparsity") == "dense") & (pl.col("compute_unit") == "tensor"))
+        )
 
     @pa.dataframe_check(name="value_positive")
     def value_positive(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -74,8 +78,10 @@ class GpuSpec(pa.DataFrameModel):
     def release_date_has_date(cls, data: pa.PolarsData) -> pl.LazyFrame:
         is_date = pl.col("attribute") == "release_date"
         return data.lazyframe.select(
-            pl.when(is_date).then(pl.col("value_date").is_not_null() & pl.col("date_precision").is_not_null())
-            .otherwise(pl.col("value_date").is_null()))
+            pl.when(is_date)
+            .then(pl.col("value_date").is_not_null() & pl.col("date_precision").is_not_null())
+            .otherwise(pl.col("value_date").is_null())
+        )
 
 
 class GpuRentalPrice(pa.DataFrameModel):
@@ -91,7 +97,6 @@ class GpuRentalPrice(pa.DataFrameModel):
 
     class Config:
         strict = False
-
 
     @pa.dataframe_check(name="sku_catalogued")
     def sku_catalogued(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -30,7 +30,8 @@ class ModelScore(pa.DataFrameModel):
     def score_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
         unit, score = pl.col("score_unit"), pl.col("score")
         return data.lazyframe.select(
-            (score >= 0) & ~((unit == "fraction") & (score > 1)) & ~(unit.is_in(["percent", "index"]) & (score > 100)))
+            (score >= 0) & ~((unit == "fraction") & (score > 1)) & ~(unit.is_in(["percent", "index"]) & (score > 100))
+        )
 
 
 class ModelIdentity(pa.DataFrameModel):

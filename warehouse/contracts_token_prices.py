@@ -42,7 +42,9 @@ class TokenPriceObservation(_Prices):
     @pa.dataframe_check(name="source_end_after_start")
     def source_end_after_start(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
-            pl.col("source_start").is_null() | pl.col("source_end").is_null() | (pl.col("source_start") < pl.col("source_end"))
+            pl.col("source_start").is_null()
+            | pl.col("source_end").is_null()
+            | (pl.col("source_start") < pl.col("source_end"))
         )
 
 
@@ -60,7 +62,8 @@ class TokenPrice(_Prices):
     @pa.dataframe_check(name="effective_to_not_before_from")
     def effective_to_not_before_from(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
-            pl.col("effective_from").is_null() | pl.col("effective_to").is_null()
+            pl.col("effective_from").is_null()
+            | pl.col("effective_to").is_null()
             | (pl.col("effective_from") <= pl.col("effective_to"))
         )
 
@@ -72,5 +75,6 @@ class TokenPrice(_Prices):
     def blend_matches_rule(cls, data: pa.PolarsData) -> pl.LazyFrame:
         expected = (3 * pl.col("input_usd_per_mtok") + pl.col("output_usd_per_mtok")) / 4
         return data.lazyframe.select(
-            pl.col("blended_usd_per_mtok").is_null() | ((pl.col("blended_usd_per_mtok") - expected).abs() <= 1e-9 * (1 + expected.abs()))
+            pl.col("blended_usd_per_mtok").is_null()
+            | ((pl.col("blended_usd_per_mtok") - expected).abs() <= 1e-9 * (1 + expected.abs()))
         )

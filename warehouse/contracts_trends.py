@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import polars as pl
 import pandera.polars as pa
+import polars as pl
 
 FIT_METHODS = ["ols", "bootstrap", "theil-sen", "epoch-ols"]
 FIT_FAMILIES = ["capability_price", "capability_price_2026", "demand", "token_price", "gpu", "benchmark"]
@@ -87,7 +87,8 @@ class Fit(pa.DataFrameModel):
     def interval_contains_estimate(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             (pl.col("factor_low") <= pl.col("factor_per_year") * (1 + 1e-9))
-            & (pl.col("factor_per_year") <= pl.col("factor_high") * (1 + 1e-9)))
+            & (pl.col("factor_per_year") <= pl.col("factor_high") * (1 + 1e-9))
+        )
 
     @pa.dataframe_check(name="dates_ordered")
     def dates_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -117,8 +118,11 @@ class FitBand(pa.DataFrameModel):
     def bands_nest(cls, data: pa.PolarsData) -> pl.LazyFrame:
         tol = 1 + 1e-9
         return data.lazyframe.select(
-            (pl.col("pred_low") <= pl.col("conf_low") * tol) & (pl.col("conf_low") <= pl.col("fitted") * tol)
-            & (pl.col("fitted") <= pl.col("conf_high") * tol) & (pl.col("conf_high") <= pl.col("pred_high") * tol))
+            (pl.col("pred_low") <= pl.col("conf_low") * tol)
+            & (pl.col("conf_low") <= pl.col("fitted") * tol)
+            & (pl.col("fitted") <= pl.col("conf_high") * tol)
+            & (pl.col("conf_high") <= pl.col("pred_high") * tol)
+        )
 
 
 class ClaimCheck(pa.DataFrameModel):
@@ -134,8 +138,11 @@ class ClaimCheck(pa.DataFrameModel):
     def testable_has_evidence(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             (pl.col("verdict") == "not testable")
-            | ((pl.col("data_multiple").is_not_null() | pl.col("data_low").is_not_null())
-               & pl.col("check_figure_id").is_not_null()))
+            | (
+                (pl.col("data_multiple").is_not_null() | pl.col("data_low").is_not_null())
+                & pl.col("check_figure_id").is_not_null()
+            )
+        )
 
     @pa.dataframe_check(name="untestable_says_what_would_test_it")
     def untestable_says_what_would_test_it(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -180,9 +187,13 @@ class ClaimMeasure(pa.DataFrameModel):
 
     @pa.dataframe_check(name="fit_interval_contains_estimate")
     def fit_interval_contains_estimate(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("fit_multiple").is_null() | (
-            (pl.col("fit_low") <= pl.col("fit_multiple") * (1 + 1e-9))
-            & (pl.col("fit_multiple") <= pl.col("fit_high") * (1 + 1e-9))))
+        return data.lazyframe.select(
+            pl.col("fit_multiple").is_null()
+            | (
+                (pl.col("fit_low") <= pl.col("fit_multiple") * (1 + 1e-9))
+                & (pl.col("fit_multiple") <= pl.col("fit_high") * (1 + 1e-9))
+            )
+        )
 
 
 class DemandCurve(pa.DataFrameModel):
@@ -198,6 +209,11 @@ class DemandCurve(pa.DataFrameModel):
     @pa.dataframe_check(name="a_slope_or_a_reason")
     def a_slope_or_a_reason(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
-            (pl.col("slope").is_not_null() & pl.col("curve_figure_id").is_not_null()
-             & (pl.col("slope_low") <= pl.col("slope")) & (pl.col("slope") <= pl.col("slope_high")))
-            | (pl.col("slope").is_null() & pl.col("refused").is_not_null()))
+            (
+                pl.col("slope").is_not_null()
+                & pl.col("curve_figure_id").is_not_null()
+                & (pl.col("slope_low") <= pl.col("slope"))
+                & (pl.col("slope") <= pl.col("slope_high"))
+            )
+            | (pl.col("slope").is_null() & pl.col("refused").is_not_null())
+        )

@@ -10,12 +10,28 @@ from warehouse.contracts import Figure, Source
 from warehouse.store import IngestRun, StoreResult, store
 
 FIGURE_SCHEMA = {
-    "figure_id": pl.String, "source_id": pl.String, "snapshot_sha256": pl.String,
-    "metric": pl.String, "entity_kind": pl.String, "entity": pl.String, "value": pl.Float64,
-    "unit": pl.String, "bound": pl.String, "value_low": pl.Float64, "value_high": pl.Float64,
-    "as_of": pl.Date, "period_start": pl.Date, "period_end": pl.Date, "page": pl.String,
-    "locator": pl.String, "quote": pl.String, "qualifier": pl.String, "kind": pl.String,
-    "verification": pl.String, "formula": pl.String, "notes": pl.String,
+    "figure_id": pl.String,
+    "source_id": pl.String,
+    "snapshot_sha256": pl.String,
+    "metric": pl.String,
+    "entity_kind": pl.String,
+    "entity": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "bound": pl.String,
+    "value_low": pl.Float64,
+    "value_high": pl.Float64,
+    "as_of": pl.Date,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "page": pl.String,
+    "locator": pl.String,
+    "quote": pl.String,
+    "qualifier": pl.String,
+    "kind": pl.String,
+    "verification": pl.String,
+    "formula": pl.String,
+    "notes": pl.String,
 }
 
 
@@ -37,7 +53,9 @@ def store_snapshots(con: duckdb.DuckDBPyConnection, run: IngestRun, snapshots: p
 
 
 def store_figures(
-    con: duckdb.DuckDBPyConnection, run: IngestRun, figures: pl.DataFrame,
+    con: duckdb.DuckDBPyConnection,
+    run: IngestRun,
+    figures: pl.DataFrame,
     contract: type[pa.DataFrameModel] = Figure,
 ) -> StoreResult:
     figures = figures.with_columns(pl.lit(run.run_id).alias("ingest_run_id"))
@@ -52,7 +70,12 @@ def _stored_figure_ids(con: duckdb.DuckDBPyConnection, ids: pl.Series) -> list[s
         return []
     con.register("_wanted_ids", wanted.to_arrow())
     try:
-        return [r[0] for r in con.execute("SELECT w.figure_id FROM _wanted_ids w SEMI JOIN figure f USING (figure_id)").fetchall()]
+        return [
+            r[0]
+            for r in con.execute(
+                "SELECT w.figure_id FROM _wanted_ids w SEMI JOIN figure f USING (figure_id)"
+            ).fetchall()
+        ]
     finally:
         con.unregister("_wanted_ids")
 
@@ -62,7 +85,8 @@ def store_citations(con: duckdb.DuckDBPyConnection, run: IngestRun, citations: p
     known = _stored_figure_ids(con, citations["figure_id"])
     citations = citations.with_columns(
         pl.lit(run.run_id).alias("ingest_run_id"),
-        pl.when(pl.col("figure_id").is_in(list(known))).then(pl.lit([], pl.List(pl.String)))
+        pl.when(pl.col("figure_id").is_in(list(known)))
+        .then(pl.lit([], pl.List(pl.String)))
         .otherwise(pl.concat_list(pl.format("figure_exists: figure {} is not stored", pl.col("figure_id"))))
         .alias("_errors"),
     )
@@ -75,12 +99,20 @@ def store_lineage(con: duckdb.DuckDBPyConnection, run: IngestRun, lineage: pl.Da
     lineage = lineage.with_columns(
         pl.when(pl.col("input_figure_id").is_in(list(known)) & pl.col("figure_id").is_in(list(known)))
         .then(pl.lit([], pl.List(pl.String)))
-        .otherwise(pl.concat_list(pl.format("lineage_resolves: {} -> {} names a figure that is not stored",
-                                            pl.col("figure_id"), pl.col("input_figure_id"))))
+        .otherwise(
+            pl.concat_list(
+                pl.format(
+                    "lineage_resolves: {} -> {} names a figure that is not stored",
+                    pl.col("figure_id"),
+                    pl.col("input_figure_id"),
+                )
+            )
+        )
         .alias("_errors"),
     )
-    return store(con, run, "figure_input", lineage, None, key=["figure_id", "role", "input_figure_id"],
-                 source_id_column=None)
+    return store(
+        con, run, "figure_input", lineage, None, key=["figure_id", "role", "input_figure_id"], source_id_column=None
+    )
 
 
 def store_formulas(con: duckdb.DuckDBPyConnection, formulas: list) -> None:

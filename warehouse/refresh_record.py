@@ -23,8 +23,8 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import duckdb
 
@@ -61,7 +61,8 @@ def refresh_lock(warehouse: Warehouse, wait: bool = False, poll_s: float = 0.5) 
                     pid, since = (holder + ["?", "?"])[:2]
                     raise WarehouseError(
                         f"refresh already running (pid {pid} since {since} UTC) on {warehouse.path}; "
-                        "wait for it, or pass --wait to queue behind it") from None
+                        "wait for it, or pass --wait to queue behind it"
+                    ) from None
                 time.sleep(poll_s)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {_now().isoformat()}\n".encode(), 0)
@@ -82,15 +83,19 @@ def begin_refresh(warehouse: Warehouse, selection: list[str] | None) -> RefreshR
         con.execute("UPDATE refresh_run SET status = 'incomplete' WHERE status = 'running'")
         con.execute(
             "INSERT INTO refresh_run (refresh_id, pid, host, selection, started_at, status) VALUES (?, ?, ?, ?, ?, 'running')",
-            [record.refresh_id, record.pid, record.host, record.selection, record.started_at])
+            [record.refresh_id, record.pid, record.host, record.selection, record.started_at],
+        )
     return record
 
 
-def finish_refresh(warehouse: Warehouse, record: RefreshRecord, status: str, steps_failed: int = 0,
-                   message: str | None = None) -> None:
+def finish_refresh(
+    warehouse: Warehouse, record: RefreshRecord, status: str, steps_failed: int = 0, message: str | None = None
+) -> None:
     with warehouse.writer() as con:
-        con.execute("UPDATE refresh_run SET finished_at = ?, status = ?, steps_failed = ?, message = ? WHERE refresh_id = ?",
-                    [_now(), status, steps_failed, message, record.refresh_id])
+        con.execute(
+            "UPDATE refresh_run SET finished_at = ?, status = ?, steps_failed = ?, message = ? WHERE refresh_id = ?",
+            [_now(), status, steps_failed, message, record.refresh_id],
+        )
 
 
 def _alive(pid: int) -> bool:
@@ -106,8 +111,10 @@ def _alive(pid: int) -> bool:
 def last_refresh_problem(con: duckdb.DuckDBPyConnection) -> str | None:
     """One line when the last recorded refresh did not complete or failed, else None."""
     try:
-        rows = con.execute("SELECT pid, host, started_at, status, steps_failed FROM refresh_run "
-                           "ORDER BY started_at DESC, finished_at DESC NULLS FIRST LIMIT 1").fetchall()
+        rows = con.execute(
+            "SELECT pid, host, started_at, status, steps_failed FROM refresh_run "
+            "ORDER BY started_at DESC, finished_at DESC NULLS FIRST LIMIT 1"
+        ).fetchall()
     except duckdb.CatalogException:
         return None  # a warehouse from before refreshes were recorded
     if not rows:
@@ -117,8 +124,10 @@ def last_refresh_problem(con: duckdb.DuckDBPyConnection) -> str | None:
         if host == socket.gethostname() and _alive(pid):
             return None  # in progress: readers see the state before it, as designed
         where = "" if host == socket.gethostname() else f" on {host}"
-        return (f"the last refresh (pid {pid}{where}, started {started} UTC) did not complete: "
-                "tables may be missing or stale; run `infernomics refresh` again")
+        return (
+            f"the last refresh (pid {pid}{where}, started {started} UTC) did not complete: "
+            "tables may be missing or stale; run `infernomics refresh` again"
+        )
     if status == "failed":
         return f"the last refresh (started {started} UTC) finished with {failed} failed step(s); see `infernomics refresh` output"
     return None

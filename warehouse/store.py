@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -74,8 +73,15 @@ def finish_run(con: duckdb.DuckDBPyConnection, run: IngestRun, status: str | Non
     con.execute(
         "UPDATE ingest_run SET finished_at = ?, rows_in = ?, rows_accepted = ?,"
         " rows_quarantined = ?, status = ?, message = ? WHERE run_id = ?",
-        [dt.datetime.now(dt.UTC).replace(tzinfo=None), run.rows_in, run.rows_accepted,
-         run.rows_quarantined, status, "\n".join(run.messages) or None, run.run_id],
+        [
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            run.rows_in,
+            run.rows_accepted,
+            run.rows_quarantined,
+            status,
+            "\n".join(run.messages) or None,
+            run.run_id,
+        ],
     )
 
 
@@ -85,7 +91,9 @@ def validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> p
     problems = [pl.DataFrame(schema={"_idx": pl.UInt32, "rule": pl.String, "reason": pl.String})]
     if "_errors" in frame.columns:
         parsed = (
-            frame.select("_idx", "_errors").explode("_errors").drop_nulls("_errors")
+            frame.select("_idx", "_errors")
+            .explode("_errors")
+            .drop_nulls("_errors")
             .with_columns(pl.col("_errors").str.splitn(": ", 2).alias("_e"))
             .unnest("_e")
             .select("_idx", pl.col("field_0").alias("rule"), pl.col("field_1").alias("reason"))
@@ -104,15 +112,23 @@ def validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> p
             rows = cases.filter(pl.col("index").is_not_null()).with_columns(
                 pl.col("index").map_elements(lambda i: positions[i], return_dtype=pl.UInt32).alias("_idx"),
             )
-            problems.append(rows.select(
-                "_idx",
-                pl.format("{}:{}", pl.col("column"), pl.col("check")).alias("rule"),
-                pl.format("{} failed {} (value: {})", pl.col("column"), pl.col("check"), pl.col("failure_case")).alias("reason"),
-            ))
+            problems.append(
+                rows.select(
+                    "_idx",
+                    pl.format("{}:{}", pl.col("column"), pl.col("check")).alias("rule"),
+                    pl.format(
+                        "{} failed {} (value: {})", pl.col("column"), pl.col("check"), pl.col("failure_case")
+                    ).alias("reason"),
+                )
+            )
             if whole.height:
                 reason = "; ".join(f"{c}: {k}" for c, k in zip(whole["column"], whole["failure_case"]))
-                problems.append(clean.select("_idx").with_columns(
-                    pl.lit("schema").alias("rule"), pl.lit(f"frame does not match the contract: {reason}").alias("reason")))
+                problems.append(
+                    clean.select("_idx").with_columns(
+                        pl.lit("schema").alias("rule"),
+                        pl.lit(f"frame does not match the contract: {reason}").alias("reason"),
+                    )
+                )
     return pl.concat(problems, how="vertical_relaxed").unique(maintain_order=True)
 
 
@@ -145,7 +161,9 @@ def store(
 ) -> StoreResult:
     """Validate `frame`, quarantine bad rows, upsert good rows by `key`, in one transaction."""
     frame = frame.with_columns(
-        (pl.col("_locator") if "_locator" in frame.columns else pl.format("row {}", pl.int_range(1, pl.len() + 1))).alias("_locator"),
+        (
+            pl.col("_locator") if "_locator" in frame.columns else pl.format("row {}", pl.int_range(1, pl.len() + 1))
+        ).alias("_locator"),
     ).with_columns(_raw_json(frame).alias("_raw"))
     problems = validate(frame, contract)
     if require_registered_source and source_id_column and frame.height:
@@ -153,10 +171,19 @@ def store(
         unknown = frame.with_row_index("_idx").filter(
             pl.col(source_id_column).is_null() | ~pl.col(source_id_column).is_in(list(known))
         )
-        problems = pl.concat([problems, unknown.select(
-            "_idx", pl.lit("source_registered").alias("rule"),
-            pl.format("source_id '{}' is not in the source registry", pl.col(source_id_column).fill_null("")).alias("reason"),
-        )], how="vertical_relaxed")
+        problems = pl.concat(
+            [
+                problems,
+                unknown.select(
+                    "_idx",
+                    pl.lit("source_registered").alias("rule"),
+                    pl.format(
+                        "source_id '{}' is not in the source registry", pl.col(source_id_column).fill_null("")
+                    ).alias("reason"),
+                ),
+            ],
+            how="vertical_relaxed",
+        )
     bad_idx = problems["_idx"].unique()
     indexed = frame.with_row_index("_idx")
     good = indexed.filter(~pl.col("_idx").is_in(bad_idx.implode())).drop(["_idx", *BOOKKEEPING], strict=False)
@@ -168,16 +195,31 @@ def store(
         raise ValueError(f"{table}: duplicate keys {key} in one write, e.g. {dups}")
     quarantine_rows = bad.select(
         pl.lit(table).alias("target_table"),
-        (pl.col(source_id_column).cast(pl.String) if source_id_column and source_id_column in bad.columns else pl.lit(None, pl.String)).fill_null(run.source_id or "(none)").alias("source_id"),
-        pl.col("_locator").alias("row_locator"), "rule", "reason", pl.col("_raw").alias("raw"),
+        (
+            pl.col(source_id_column).cast(pl.String)
+            if source_id_column and source_id_column in bad.columns
+            else pl.lit(None, pl.String)
+        )
+        .fill_null(run.source_id or "(none)")
+        .alias("source_id"),
+        pl.col("_locator").alias("row_locator"),
+        "rule",
+        "reason",
+        pl.col("_raw").alias("raw"),
         pl.lit(run.run_id).alias("run_id"),
     ).unique(subset=["row_locator", "rule"], keep="first")
-    sources = set(frame[source_id_column].drop_nulls().to_list()) if source_id_column and source_id_column in frame.columns else set()
+    sources = (
+        set(frame[source_id_column].drop_nulls().to_list())
+        if source_id_column and source_id_column in frame.columns
+        else set()
+    )
     sources |= {run.source_id or "(none)"}
     con.execute("BEGIN TRANSACTION")
     try:
         # quarantine holds the rows rejected by the latest write of each (table, source)
-        con.execute("DELETE FROM quarantine WHERE target_table = ? AND list_contains(?, source_id)", [table, sorted(sources)])
+        con.execute(
+            "DELETE FROM quarantine WHERE target_table = ? AND list_contains(?, source_id)", [table, sorted(sources)]
+        )
         if insert.height:
             con.register("_incoming", insert.to_arrow())
             if key:
@@ -194,8 +236,13 @@ def store(
         con.execute("ROLLBACK")
         raise
     n_bad = int(bad_idx.len())
-    result = StoreResult(table, frame.height, frame.height - n_bad, n_bad,
-                         [f"{r['row_locator']}: {r['rule']}: {r['reason']}" for r in quarantine_rows.to_dicts()])
+    result = StoreResult(
+        table,
+        frame.height,
+        frame.height - n_bad,
+        n_bad,
+        [f"{r['row_locator']}: {r['rule']}: {r['reason']}" for r in quarantine_rows.to_dicts()],
+    )
     run.rows_in += result.rows_in
     run.rows_accepted += result.accepted
     run.rows_quarantined += result.quarantined

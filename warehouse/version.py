@@ -37,8 +37,12 @@ def git_commit() -> str | None:
     if not (_ROOT / ".git").exists() or shutil.which("git") is None:
         return None
     try:
-        done = subprocess.run(["git", "-C", str(_ROOT), "describe", "--always", "--dirty", "--abbrev=12",
-                               "--exclude=*"], capture_output=True, text=True, timeout=5)
+        done = subprocess.run(
+            ["git", "-C", str(_ROOT), "describe", "--always", "--dirty", "--abbrev=12", "--exclude=*"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     commit = done.stdout.strip().replace("-dirty", ".dirty")  # PEP 440 local version: dots, not dashes

@@ -26,12 +26,18 @@ from pipeline.cli.common import UserError
 
 #: command -> (module under pipeline.cli.commands, one-line help); in `--help` order.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "audit": ("audit", "Show where a number comes from: value, source, page, quote, snapshot, run, the other "
-                       "stored pages that report the same claim (with whether they agree), and for a derived "
-                       "figure its formula and every input, recursively, down to their sources."),
-    "cost": ("cost", "Cost per million tokens = gpus * USD per GPU-hour / (tokens/s * 3600) * 1e6, from a stored "
-                     "rental price and a throughput you give (or a stored throughput figure), with every "
-                     "input's source."),
+    "audit": (
+        "audit",
+        "Show where a number comes from: value, source, page, quote, snapshot, run, the other "
+        "stored pages that report the same claim (with whether they agree), and for a derived "
+        "figure its formula and every input, recursively, down to their sources.",
+    ),
+    "cost": (
+        "cost",
+        "Cost per million tokens = gpus * USD per GPU-hour / (tokens/s * 3600) * 1e6, from a stored "
+        "rental price and a throughput you give (or a stored throughput figure), with every "
+        "input's source.",
+    ),
     "export": ("export", "Export a query or a table to a Parquet, CSV or JSON file, with each row's sources."),
     "fit": ("fit", "Fit an exponential trend to a stored series: rate per year, interval, halving/doubling time."),
     "import": ("import_cmd", "Import benchmark results (vLLM, SGLang, llmperf, genai-perf, AIPerf, MLPerf)."),
@@ -41,14 +47,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "probe": ("probe", "Measure this machine's matmul throughput and memory bandwidth against its spec sheet."),
     "refresh": ("refresh", "Refresh the warehouse: ingest every source, validate, quarantine bad rows, derive, fit."),
     "report": ("report", "Write the report: a small static website (index.html, one page per family, charts)."),
-    "scores": ("scores", "Benchmark model names without a price key (`unmapped`) and the share that have a "
-                         "price (`coverage`)."),
+    "scores": (
+        "scores",
+        "Benchmark model names without a price key (`unmapped`) and the share that have a price (`coverage`).",
+    ),
     "sql": ("sql", "Run a read-only SQL query against the warehouse and print the result."),
     "trends": ("trends", "List the fitted trends: rate per year with its interval, n, dates, R^2, flags, figure id."),
-    "verify": ("verify", "Re-hash every stored snapshot and Parquet part against the sha256 it was registered with "
-                         "(the chapter, the cited CSVs, the bundled Epoch and benchmark files, genai-prices and "
-                         "feed payloads, benchmark parts), store the status (`snapshot_integrity`, read by `audit` "
-                         "and the `figure_integrity` view) and print one summary line, then the files that changed."),
+    "verify": (
+        "verify",
+        "Re-hash every stored snapshot and Parquet part against the sha256 it was registered with "
+        "(the chapter, the cited CSVs, the bundled Epoch and benchmark files, genai-prices and "
+        "feed payloads, benchmark parts), store the status (`snapshot_integrity`, read by `audit` "
+        "and the `figure_integrity` view) and print one summary line, then the files that changed.",
+    ),
 }
 
 EPILOG = """examples:
@@ -66,12 +77,18 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="infernomics",
         description="Refresh the warehouse, query it, and audit any number back to its source.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--warehouse", metavar="PATH", default=None,
-                        help="DuckDB file (default: $INFERNOMICS_WAREHOUSE or ./data/warehouse.duckdb)")
-    parser.add_argument("--version", action=_VersionAction, nargs=0,
-                        help="print the package version and git commit, then exit")
+    parser.add_argument(
+        "--warehouse",
+        metavar="PATH",
+        default=None,
+        help="DuckDB file (default: $INFERNOMICS_WAREHOUSE or ./data/warehouse.duckdb)",
+    )
+    parser.add_argument(
+        "--version", action=_VersionAction, nargs=0, help="print the package version and git commit, then exit"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = COMMANDS[command][0] if command in COMMANDS else None
     loaded: set[str] = set()

@@ -10,7 +10,8 @@ import sys
 # (~10 ms together, half of `--help`) are imported where they are used.
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the warehouse package is imported by the command that opens one
-    from typing import Any, Callable, Sequence
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
     import duckdb
 
@@ -25,19 +26,26 @@ class UserError(Exception):
     """An error the user can fix; printed as one line, without a traceback."""
 
 
-def add_command(subparsers, name: str, func: Callable[[argparse.Namespace], int | None],
-                tabular: bool = False) -> argparse.ArgumentParser:
+def add_command(
+    subparsers, name: str, func: Callable[[argparse.Namespace], int | None], tabular: bool = False
+) -> argparse.ArgumentParser:
     """Register `func` as `infernomics NAME`; its docstring is the help (first line = summary)."""
     import inspect
 
     doc = inspect.getdoc(func) or name
     parser = subparsers.add_parser(
-        name, help=summary(doc), description=doc,
+        name,
+        help=summary(doc),
+        description=doc,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     # SUPPRESS: given before the command (`infernomics --warehouse X sql ...`) it still counts
-    parser.add_argument("--warehouse", metavar="PATH", default=argparse.SUPPRESS,
-                        help="DuckDB file (default: $INFERNOMICS_WAREHOUSE or ./data/warehouse.duckdb)")
+    parser.add_argument(
+        "--warehouse",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="DuckDB file (default: $INFERNOMICS_WAREHOUSE or ./data/warehouse.duckdb)",
+    )
     if tabular:
         parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     parser.set_defaults(func=func)
@@ -97,8 +105,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", out=None,
-               limit: int = TABLE_ROW_LIMIT) -> None:
+def print_rows(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", out=None, limit: int = TABLE_ROW_LIMIT
+) -> None:
     """Print rows as an aligned table (long cells cut, first `limit` rows), CSV, JSON or Markdown."""
     out = out or sys.stdout
     if fmt == "csv":
@@ -118,8 +127,7 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str =
             out.write("| " + " | ".join(_cell(v).replace("|", "\\|").replace("\n", " ") for v in row) + " |\n")
     else:
         whole = [_keep_whole(c) for c in columns]
-        shown = [[_cell(v) if keep else _short(_cell(v)) for v, keep in zip(row, whole)]
-                 for row in rows[:limit]]
+        shown = [[_cell(v) if keep else _short(_cell(v)) for v, keep in zip(row, whole)] for row in rows[:limit]]
         widths = [max([width(c)] + [width(r[i]) for r in shown]) for i, c in enumerate(columns)]
         out.write("  ".join(pad(c, w) for c, w in zip(columns, widths)).rstrip() + "\n")
         out.write("  ".join("-" * w for w in widths) + "\n")
@@ -140,8 +148,7 @@ def width(text: str) -> int:
     two, combining marks none. `len()` would misalign every column after a Chinese title."""
     import unicodedata
 
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-               for ch in text)
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def pad(text: str, columns: int) -> str:

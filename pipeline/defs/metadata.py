@@ -40,7 +40,8 @@ import hashlib
 import inspect
 import json
 import warnings
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import dagster as dg
 import duckdb
@@ -75,8 +76,9 @@ ORDER BY ordinal_position
 """
 
 
-def table_metadata(con: duckdb.DuckDBPyConnection, table: str, *, where: str | None = None,
-                   params: Sequence[Any] | None = None) -> dict[str, Any]:
+def table_metadata(
+    con: duckdb.DuckDBPyConnection, table: str, *, where: str | None = None, params: Sequence[Any] | None = None
+) -> dict[str, Any]:
     """`dagster/table_name`, `dagster/row_count` and `dagster/column_schema` of one warehouse table or view.
 
     `where` (SQL, with `?` placeholders bound from `params`) narrows the row count to the
@@ -89,11 +91,17 @@ def table_metadata(con: duckdb.DuckDBPyConnection, table: str, *, where: str | N
     catalog = con.execute("SELECT current_database()").fetchone()[0]
     count_sql = f'SELECT count(*) FROM "{table}"' + (f" WHERE {where}" if where else "")
     row_count = con.execute(count_sql, list(params or [])).fetchone()[0]
-    schema = dg.TableSchema(columns=[
-        dg.TableColumn(name=name, type=data_type, description=comment,
-                       constraints=dg.TableColumnConstraints(nullable=nullable == "YES"))
-        for name, data_type, nullable, comment in columns
-    ])
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name=name,
+                type=data_type,
+                description=comment,
+                constraints=dg.TableColumnConstraints(nullable=nullable == "YES"),
+            )
+            for name, data_type, nullable, comment in columns
+        ]
+    )
     metadata: dict[str, Any] = {
         "dagster/table_name": dg.MetadataValue.text(f"{catalog}.main.{table}"),
         "dagster/row_count": dg.MetadataValue.int(int(row_count)),
@@ -111,15 +119,22 @@ def json_value(value: Any) -> dg.MetadataValue:
 
 def standardize(defs: dg.Definitions) -> dg.Definitions:
     """The code location with owners, tags and a code version on every asset (see the module docstring)."""
-    versions = {key: _code_version(assets_def) for assets_def in defs.assets or []
-                if isinstance(assets_def, dg.AssetsDefinition) for key in assets_def.keys}
+    versions = {
+        key: _code_version(assets_def)
+        for assets_def in defs.assets or []
+        if isinstance(assets_def, dg.AssetsDefinition)
+        for key in assets_def.keys
+    }
 
     def with_standards(spec: dg.AssetSpec) -> dg.AssetSpec:
         family = spec.group_name or "default"
         return spec.replace_attributes(
             owners=list(spec.owners) or [FAMILY_OWNERS.get(family, DEFAULT_OWNER)],
-            tags={**{k: v for k, v in spec.tags.items() if not k.startswith("dagster/kind/")},
-                  "family": family, "stage": spec.key.path[0]},
+            tags={
+                **{k: v for k, v in spec.tags.items() if not k.startswith("dagster/kind/")},
+                "family": family,
+                "stage": spec.key.path[0],
+            },
             code_version=spec.code_version or versions.get(spec.key),
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 import dagster as dg
 import duckdb
@@ -24,8 +24,9 @@ class WarehouseResource(dg.ConfigurableResource):
         return Warehouse(self.path or None)
 
     @contextlib.contextmanager
-    def ingest(self, context: dg.AssetExecutionContext, source_id: str | None = None
-               ) -> Iterator[tuple[duckdb.DuckDBPyConnection, IngestRun]]:
+    def ingest(
+        self, context: dg.AssetExecutionContext, source_id: str | None = None
+    ) -> Iterator[tuple[duckdb.DuckDBPyConnection, IngestRun]]:
         """A recorded write window for the running asset."""
         step = context.asset_key.to_user_string()
         with self.warehouse.ingest(step, source_id, context.run.run_id) as (con, run):
@@ -40,7 +41,9 @@ class WarehouseResource(dg.ConfigurableResource):
 def ingest_metadata(run: IngestRun, **extra) -> dict:
     """Materialization metadata every writing asset reports."""
     return {
-        "ingest_run_id": run.run_id, "rows_in": run.rows_in, "rows_accepted": run.rows_accepted,
+        "ingest_run_id": run.run_id,
+        "rows_in": run.rows_in,
+        "rows_accepted": run.rows_accepted,
         "rows_quarantined": run.rows_quarantined,
         "quarantined": dg.MetadataValue.md("\n".join(f"- {m}" for m in run.messages[:50]) or "none"),
     } | extra

@@ -12,13 +12,17 @@ Decisions:
 
 import dagster as dg
 
-full_refresh = dg.define_asset_job("full_refresh", selection=dg.AssetSelection.all(),
-                                   description="Every asset: ingest, validate, derive, fit.")
+full_refresh = dg.define_asset_job(
+    "full_refresh", selection=dg.AssetSelection.all(), description="Every asset: ingest, validate, derive, fit."
+)
 
 daily_full_refresh = dg.ScheduleDefinition(
-    name="daily_full_refresh", job=full_refresh, cron_schedule="0 6 * * *",
-    execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.STOPPED,
+    name="daily_full_refresh",
+    job=full_refresh,
+    cron_schedule="0 6 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
     description="06:00 UTC daily: rebuild every asset (sources, prices, specs, benchmarks, fits, claim checks), "
-                "after the 05:30 live-feed refresh. Stopped until you start it: "
-                "`dagster schedule start daily_full_refresh` or the UI toggle.",
+    "after the 05:30 live-feed refresh. Stopped until you start it: "
+    "`dagster schedule start daily_full_refresh` or the UI toggle.",
 )

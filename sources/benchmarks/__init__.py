@@ -29,8 +29,14 @@ def default_source_id(sha256: str) -> str:
     return f"benchfile-{sha256[:12]}"
 
 
-def parse_bytes(data: bytes, file_name: str, fmt: str = "auto", context: Context | None = None,
-                source_id: str | None = None, directory_parts: tuple[str, ...] | None = None) -> Frames:
+def parse_bytes(
+    data: bytes,
+    file_name: str,
+    fmt: str = "auto",
+    context: Context | None = None,
+    source_id: str | None = None,
+    directory_parts: tuple[str, ...] | None = None,
+) -> Frames:
     """Parse one result file. Raises ParseError (and only ParseError) when the file is not
     that format at all or holds something no parser can take.
 
@@ -47,8 +53,10 @@ def parse_bytes(data: bytes, file_name: str, fmt: str = "auto", context: Context
     except ParseError:
         raise
     except RecursionError:
-        raise ParseError("nested too deep for any result file (brackets or literals thousands of levels deep)",
-                         rule="nesting_too_deep") from None
+        raise ParseError(
+            "nested too deep for any result file (brackets or literals thousands of levels deep)",
+            rule="nesting_too_deep",
+        ) from None
     except Exception as err:  # noqa: BLE001 (the point: no parser bug may sink a batch)
         where = _where(err)
         raise ParseError(f"{type(err).__name__}: {str(err)[:200]} (in {where})", rule="malformed_value") from None
@@ -67,8 +75,15 @@ def _where(err: BaseException) -> str:
     return f"{PurePath(last.tb_frame.f_code.co_filename).name}:{last.tb_frame.f_code.co_name}"
 
 
-def _parse_bytes(data: bytes, name: str, file_name: str, fmt: str, context: Context | None,
-                 source_id: str | None, directory_parts: tuple[str, ...] | None) -> Frames:
+def _parse_bytes(
+    data: bytes,
+    name: str,
+    file_name: str,
+    fmt: str,
+    context: Context | None,
+    source_id: str | None,
+    directory_parts: tuple[str, ...] | None,
+) -> Frames:
     chosen = detect(data, name) if fmt == "auto" else fmt
     if chosen == "mlperf-system":
         raise ParseError("MLPerf system description: context for the results beside it, not a result")
@@ -85,7 +100,10 @@ def _parse_bytes(data: bytes, name: str, file_name: str, fmt: str, context: Cont
         raise ParseError(f"unknown format {chosen!r} (known: {', '.join(FORMATS)})")
     sha = sha256_hex(data)
     ctx = ParseContext(
-        file_name=name, sha256=sha, source_id=source_id or default_source_id(sha), context=context,
+        file_name=name,
+        sha256=sha,
+        source_id=source_id or default_source_id(sha),
+        context=context,
         directory_parts=directory_parts if directory_parts is not None else PurePath(file_name).parent.parts,
     )
     frames = PARSERS[chosen](data, ctx)

@@ -88,9 +88,14 @@ RUN_SCHEMA: dict[str, pl.DataType] = {
     "validity_note": pl.String,
     "error_rate": pl.Float64,
     "goodput_slo": pl.String,
-    **{col: (pl.Int64 if col in {"requests_sent", "completed", "failed", "rejected",
-                                  "input_tokens_total", "output_tokens_total"} else pl.Float64)
-       for col in SCALAR_COLUMNS.values()},
+    **{
+        col: (
+            pl.Int64
+            if col in {"requests_sent", "completed", "failed", "rejected", "input_tokens_total", "output_tokens_total"}
+            else pl.Float64
+        )
+        for col in SCALAR_COLUMNS.values()
+    },
     **{f"{m}_{s}_ms": pl.Float64 for m, stats in LATENCY_COLUMNS.items() for s in stats},
     "n_request_rows": pl.Int64,
     "duplicate_of": pl.String,
@@ -125,21 +130,34 @@ REQUEST_SCHEMA: dict[str, pl.DataType] = {
 # (all prompts at once, load mode burst); the raw text stays in benchmark_run_stat.
 UNBOUNDED_OK = {"target_rate"}
 # Counts above 2**53 cannot have come from a real run (and lose integer precision as floats).
-MAX_COUNT = 2 ** 53
-_INT_RANGE = {pl.Int32: 2 ** 31 - 1, pl.Int64: MAX_COUNT}
+MAX_COUNT = 2**53
+_INT_RANGE = {pl.Int32: 2**31 - 1, pl.Int64: MAX_COUNT}
 
 UNIT_TO_MS = {"ms": 1.0, "s": 1000.0, "sec": 1000.0, "us": 1e-3, "ns": 1e-6}
 
 CANONICAL_UNIT = {
-    "ttft": "ms", "tpot": "ms", "itl": "ms", "e2el": "ms",
+    "ttft": "ms",
+    "tpot": "ms",
+    "itl": "ms",
+    "e2el": "ms",
     "duration": "s",
-    "request_throughput": "req/s", "output_throughput": "tok/s", "total_throughput": "tok/s",
-    "goodput": "req/s", "peak_output_throughput": "tok/s",
+    "request_throughput": "req/s",
+    "output_throughput": "tok/s",
+    "total_throughput": "tok/s",
+    "goodput": "req/s",
+    "peak_output_throughput": "tok/s",
     "per_user_output_throughput": "tok/s/user",
-    "prefix_cache_hit_rate": "ratio", "error_rate": "ratio", "mean_inflight": "requests",
-    "input_tokens": "tokens", "output_tokens": "tokens",
-    "input_tokens_total": "tokens", "output_tokens_total": "tokens",
-    "requests_sent": "requests", "completed": "requests", "failed": "requests", "rejected": "requests",
+    "prefix_cache_hit_rate": "ratio",
+    "error_rate": "ratio",
+    "mean_inflight": "requests",
+    "input_tokens": "tokens",
+    "output_tokens": "tokens",
+    "input_tokens_total": "tokens",
+    "output_tokens_total": "tokens",
+    "requests_sent": "requests",
+    "completed": "requests",
+    "failed": "requests",
+    "rejected": "requests",
 }
 
 
@@ -207,7 +225,7 @@ def parse_python_dict(text: str) -> dict:
 class RunBuilder:
     """Collects one run's fields and stats while a parser walks the file."""
 
-    def __init__(self, ctx: "ParseContext", locator: str):
+    def __init__(self, ctx: ParseContext, locator: str):
         self.ctx = ctx
         self.locator = locator
         self.run_id = f"{ctx.sha256[:16]}/{locator}"
@@ -225,8 +243,16 @@ class RunBuilder:
         self.fields[name] = value
         self.origins[name] = origin
 
-    def stat(self, metric: str, stat: str, raw_value: Any, raw_key: str, raw_unit: str,
-             factor: float = 1.0, unit: str | None = None) -> float | None:
+    def stat(
+        self,
+        metric: str,
+        stat: str,
+        raw_value: Any,
+        raw_key: str,
+        raw_unit: str,
+        factor: float = 1.0,
+        unit: str | None = None,
+    ) -> float | None:
         """Record one number: raw as written, canonical value = raw * factor."""
         try:
             number = to_float(raw_value)
@@ -247,16 +273,23 @@ class RunBuilder:
             self.errors.append(f"out_of_range: {raw_key} = {_short(raw_value)} is beyond 2**53, no real measure")
             return None
         if value < 0:
-            self.errors.append(f"negative_value: {raw_key} = {_short(raw_value)} (latencies, durations, "
-                               "throughputs, token and request counts cannot be negative)")
+            self.errors.append(
+                f"negative_value: {raw_key} = {_short(raw_value)} (latencies, durations, "
+                "throughputs, token and request counts cannot be negative)"
+            )
             return None
-        self.stats.append({
-            "run_id": self.run_id, "metric": metric, "stat": stat,
-            "value": value if math.isfinite(value) else None,
-            "unit": unit or CANONICAL_UNIT.get(metric, raw_unit),
-            "raw_key": raw_key, "raw_value": raw_value if isinstance(raw_value, str) else json.dumps(raw_value),
-            "raw_unit": raw_unit,
-        })
+        self.stats.append(
+            {
+                "run_id": self.run_id,
+                "metric": metric,
+                "stat": stat,
+                "value": value if math.isfinite(value) else None,
+                "unit": unit or CANONICAL_UNIT.get(metric, raw_unit),
+                "raw_key": raw_key,
+                "raw_value": raw_value if isinstance(raw_value, str) else json.dumps(raw_value),
+                "raw_unit": raw_unit,
+            }
+        )
         return value
 
     def latency(self, metric: str, stat: str, raw_value: Any, raw_key: str, raw_unit: str) -> float | None:
@@ -265,17 +298,30 @@ class RunBuilder:
     def row(self) -> dict[str, Any]:
         ctx = self.ctx
         row = {col: None for col in RUN_SCHEMA}
-        row.update({
-            "run_id": self.run_id, "source_id": ctx.source_id, "file_sha256": ctx.sha256,
-            "file_name": ctx.file_name, "locator": self.locator, "parser_version": PARSER_VERSION,
-        })
+        row.update(
+            {
+                "run_id": self.run_id,
+                "source_id": ctx.source_id,
+                "file_sha256": ctx.sha256,
+                "file_name": ctx.file_name,
+                "locator": self.locator,
+                "parser_version": PARSER_VERSION,
+            }
+        )
         row.update(ctx.apply(self.fields, self.origins))
         for s in self.stats:
             if s["stat"] == "value" and s["metric"] in SCALAR_COLUMNS:
                 row[SCALAR_COLUMNS[s["metric"]]] = s["value"]
             elif s["metric"] in LATENCY_COLUMNS and s["stat"] in LATENCY_COLUMNS[s["metric"]]:
                 row[f"{s['metric']}_{s['stat']}_ms"] = s["value"]
-        for int_col in ("requests_sent", "completed", "failed", "rejected", "input_tokens_total", "output_tokens_total"):
+        for int_col in (
+            "requests_sent",
+            "completed",
+            "failed",
+            "rejected",
+            "input_tokens_total",
+            "output_tokens_total",
+        ):
             if row[int_col] is not None:
                 if row[int_col] > MAX_COUNT:
                     self.errors.append(f"count_out_of_range: {int_col} = {row[int_col]:g} is beyond any real run")
@@ -291,7 +337,6 @@ class RunBuilder:
         row["_errors"] = list(self.errors)
         row["_locator"] = f"{ctx.file_name}:{self.locator}"
         return row
-
 
     def _check_types(self, row: dict[str, Any]) -> None:
         """Every cell fits its column, or the run carries the reason: polars would turn a
@@ -355,20 +400,25 @@ class ParseContext:
         return merge_context(fields, origins, self.context, self.file_name)
 
 
-def finish(ctx: ParseContext, builders: list[RunBuilder], requests: pl.DataFrame | None = None,
-           fmt: str = "", notes: list[str] | None = None) -> Frames:
+def finish(
+    ctx: ParseContext,
+    builders: list[RunBuilder],
+    requests: pl.DataFrame | None = None,
+    fmt: str = "",
+    notes: list[str] | None = None,
+) -> Frames:
     """Assemble builders into typed frames."""
     rows = [b.row() for b in builders]
-    runs = pl.DataFrame(rows, schema={**RUN_SCHEMA, "_errors": pl.List(pl.String), "_locator": pl.String},
-                        strict=False)
+    runs = pl.DataFrame(rows, schema={**RUN_SCHEMA, "_errors": pl.List(pl.String), "_locator": pl.String}, strict=False)
     stats = pl.DataFrame([s for b in builders for s in b.stats], schema=STAT_SCHEMA, strict=False)
     if requests is None:
         requests = pl.DataFrame(schema=REQUEST_SCHEMA)
     requests = requests.select(list(REQUEST_SCHEMA)).cast(REQUEST_SCHEMA, strict=False)
     wrong = [f"{c} is {t}" for c, t in requests.schema.items() if t != REQUEST_SCHEMA[c]]
     if wrong:  # e.g. an object where a latency belongs: polars keeps it as a struct column
-        raise ParseError(f"per-request values of the wrong type ({', '.join(wrong)})", rule="wrong_type",
-                         row="per-request rows")
+        raise ParseError(
+            f"per-request values of the wrong type ({', '.join(wrong)})", rule="wrong_type", row="per-request rows"
+        )
     return Frames(runs=runs, stats=stats, requests=requests, format=fmt, notes=notes or [])
 
 
@@ -395,22 +445,29 @@ def bench_serving_requests(doc: dict, run_id: str) -> pl.DataFrame:
         if doc.get(key) and len(doc[key]) != n:
             raise ParseError(f"per-request arrays differ in length: ttfts has {n}, {key} has {len(doc[key])}")
     errors = doc.get("errors") or [""] * n
-    frame = pl.DataFrame({
-        "request_index": pl.int_range(0, n, eager=True),
-        "error": pl.Series(errors, dtype=pl.String),
-        "input_tokens": pl.Series(doc.get("input_lens") or [None] * n, dtype=pl.Int64),
-        "output_tokens": pl.Series(doc.get("output_lens") or [None] * n, dtype=pl.Int64),
-        "ttft_s": pl.Series(doc["ttfts"], dtype=pl.Float64),
-        "itls": pl.Series(doc.get("itls") or [[]] * n, dtype=pl.List(pl.Float64)),
-    })
+    frame = pl.DataFrame(
+        {
+            "request_index": pl.int_range(0, n, eager=True),
+            "error": pl.Series(errors, dtype=pl.String),
+            "input_tokens": pl.Series(doc.get("input_lens") or [None] * n, dtype=pl.Int64),
+            "output_tokens": pl.Series(doc.get("output_lens") or [None] * n, dtype=pl.Int64),
+            "ttft_s": pl.Series(doc["ttfts"], dtype=pl.Float64),
+            "itls": pl.Series(doc.get("itls") or [[]] * n, dtype=pl.List(pl.Float64)),
+        }
+    )
     ok = pl.col("error").fill_null("") == ""
     itl_sum = pl.col("itls").list.sum()
     return frame.select(
-        pl.lit(run_id).alias("run_id"), "request_index", ok.alias("success"),
+        pl.lit(run_id).alias("run_id"),
+        "request_index",
+        ok.alias("success"),
         pl.when(ok).then(None).otherwise(pl.col("error")).alias("error"),
-        "input_tokens", "output_tokens",
+        "input_tokens",
+        "output_tokens",
         pl.when(ok).then(pl.col("ttft_s") * 1000).alias("ttft_ms"),
-        pl.when(ok & (pl.col("output_tokens") > 1)).then(itl_sum * 1000 / (pl.col("output_tokens") - 1)).alias("tpot_ms"),
+        pl.when(ok & (pl.col("output_tokens") > 1))
+        .then(itl_sum * 1000 / (pl.col("output_tokens") - 1))
+        .alias("tpot_ms"),
         pl.when(ok & (pl.col("itls").list.len() > 0)).then(pl.col("itls").list.mean() * 1000).alias("itl_mean_ms"),
         pl.when(ok).then((pl.col("ttft_s") + itl_sum) * 1000).alias("e2el_ms"),
     )

@@ -34,16 +34,36 @@ from typing import Any
 import yaml
 
 CONTEXT_FIELDS: dict[str, type] = {
-    "engine": str, "engine_version": str, "model": str, "quantization": str,
-    "gpu_sku": str, "gpus_per_node": int, "nodes": int, "dataset": str,
-    "input_len": int, "output_len": int, "price_usd_per_gpu_hour": float,
-    "run_date": dt.date, "started_at": dt.datetime, "repo": str, "commit": str,
-    "goodput_slo": str, "load_mode": str, "format_version": str, "format": str,
+    "engine": str,
+    "engine_version": str,
+    "model": str,
+    "quantization": str,
+    "gpu_sku": str,
+    "gpus_per_node": int,
+    "nodes": int,
+    "dataset": str,
+    "input_len": int,
+    "output_len": int,
+    "price_usd_per_gpu_hour": float,
+    "run_date": dt.date,
+    "started_at": dt.datetime,
+    "repo": str,
+    "commit": str,
+    "goodput_slo": str,
+    "load_mode": str,
+    "format_version": str,
+    "format": str,
     "format_variant": str,
 }
 
-SIDECAR_NAMES = ("{name}.context.yaml", "{name}.context.json", "{stem}.context.yaml",
-                 "{stem}.context.json", "context.yaml", "context.json")
+SIDECAR_NAMES = (
+    "{name}.context.yaml",
+    "{name}.context.json",
+    "{stem}.context.yaml",
+    "{stem}.context.json",
+    "context.yaml",
+    "context.json",
+)
 
 
 class ContextError(ValueError):
@@ -59,7 +79,7 @@ class Context:
     notes: dict[str, str] = field(default_factory=dict)
     origin_label: str = ""
 
-    def for_file(self, file_name: str) -> "Context":
+    def for_file(self, file_name: str) -> Context:
         """This context with the per-file section matching `file_name` applied."""
         values, origins = dict(self.values), dict(self.origins)
         for pattern, section in self.per_file.items():
@@ -69,7 +89,7 @@ class Context:
                     origins[key] = f"{self.origin_label}#files[{pattern}]"
         return Context(values, origins, set(self.override), {}, dict(self.notes), self.origin_label)
 
-    def with_cli(self, flags: dict[str, Any]) -> "Context":
+    def with_cli(self, flags: dict[str, Any]) -> Context:
         values, origins = dict(self.values), dict(self.origins)
         for key, value in _typed({k: v for k, v in flags.items() if v is not None}, "cli").items():
             values[key] = value
@@ -85,7 +105,11 @@ def _coerce(key: str, value: Any, where: str) -> Any:
         return None
     try:
         if kind is dt.date:
-            return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else dt.date.fromisoformat(str(value)[:10])
+            return (
+                value
+                if isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+                else dt.date.fromisoformat(str(value)[:10])
+            )
         if kind is dt.datetime:
             return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
         if kind is int:
@@ -140,8 +164,9 @@ def load_context(path: Path, explicit: Path | None = None, cli: dict[str, Any] |
     return ctx.with_cli(cli or {})
 
 
-def merge_context(fields: dict[str, Any], origins: dict[str, str], context: Context | None,
-                  file_name: str) -> dict[str, Any]:
+def merge_context(
+    fields: dict[str, Any], origins: dict[str, str], context: Context | None, file_name: str
+) -> dict[str, Any]:
     """File-stated fields, filled (or, for `override` fields, replaced) from the context.
     Returns the row fields plus `context_sources` (JSON: field -> origin, with notes)."""
     context = (context or Context()).for_file(file_name) if context is not None else Context()
@@ -156,7 +181,9 @@ def merge_context(fields: dict[str, Any], origins: dict[str, str], context: Cont
     if out.get("run_date") is None and isinstance(out.get("started_at"), dt.datetime):
         out["run_date"] = out["started_at"].date()
         where["run_date"] = where.get("started_at", "file") + " (date part)"
-    sources = {k: (f"{v} ({context.notes[k]})" if k in context.notes and v == context.origins.get(k) else v)
-               for k, v in sorted(where.items())}
+    sources = {
+        k: (f"{v} ({context.notes[k]})" if k in context.notes and v == context.origins.get(k) else v)
+        for k, v in sorted(where.items())
+    }
     out["context_sources"] = json.dumps(sources, sort_keys=True)
     return out

@@ -43,7 +43,8 @@ def _json_lines(text: str) -> list[dict] | None:
 
 def _is_sglang(doc: dict) -> bool:
     return (doc.get("backend") == "sglang" and "model_id" not in doc) or any(
-        k in doc for k in ("mean_e2e_latency_ms", "random_input_len", "sharegpt_output_len"))
+        k in doc for k in ("mean_e2e_latency_ms", "random_input_len", "sharegpt_output_len")
+    )
 
 
 def detect(data: bytes, file_name: str = "") -> str | None:

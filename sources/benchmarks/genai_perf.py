@@ -25,24 +25,48 @@ import json
 import re
 
 from sources.benchmarks.common import (
-    UNIT_TO_MS, Frames, ParseContext, ParseError, RunBuilder, check_all_failed, finish,
+    UNIT_TO_MS,
+    Frames,
+    ParseContext,
+    ParseError,
+    RunBuilder,
+    check_all_failed,
+    finish,
 )
 
 REJECT_CODES = {429, 503}
 _TAGS = {
-    "time_to_first_token": "ttft", "time_to_second_token": "ttst", "inter_token_latency": "itl",
-    "request_latency": "e2el", "inter_chunk_latency": "icl",
-    "output_sequence_length": "output_tokens", "input_sequence_length": "input_tokens",
-    "output_token_throughput": "output_throughput", "request_throughput": "request_throughput",
+    "time_to_first_token": "ttft",
+    "time_to_second_token": "ttst",
+    "inter_token_latency": "itl",
+    "request_latency": "e2el",
+    "inter_chunk_latency": "icl",
+    "output_sequence_length": "output_tokens",
+    "input_sequence_length": "input_tokens",
+    "output_token_throughput": "output_throughput",
+    "request_throughput": "request_throughput",
     "output_token_throughput_per_user": "per_user_output_throughput",
     "output_token_throughput_per_request": "per_user_output_throughput",
-    "total_token_throughput": "total_throughput", "request_goodput": "goodput",
-    "request_count": "completed", "error_request_count": "failed", "benchmark_duration": "duration",
-    "total_isl": "input_tokens_total", "total_osl": "output_tokens_total",
+    "total_token_throughput": "total_throughput",
+    "request_goodput": "goodput",
+    "request_count": "completed",
+    "error_request_count": "failed",
+    "benchmark_duration": "duration",
+    "total_isl": "input_tokens_total",
+    "total_osl": "output_tokens_total",
 }
 _LATENCY_METRICS = {"ttft", "ttst", "itl", "e2el", "icl"}
-_SCALAR_METRICS = {"output_throughput", "request_throughput", "total_throughput", "goodput", "completed",
-                   "failed", "duration", "input_tokens_total", "output_tokens_total"}
+_SCALAR_METRICS = {
+    "output_throughput",
+    "request_throughput",
+    "total_throughput",
+    "goodput",
+    "completed",
+    "failed",
+    "duration",
+    "input_tokens_total",
+    "output_tokens_total",
+}
 _STATS = ("avg", "min", "max", "std", "count", "sum") + tuple(f"p{q}" for q in (1, 5, 10, 25, 50, 75, 90, 95, 99))
 
 
@@ -90,8 +114,11 @@ def _parse_json(doc: dict, ctx: ParseContext) -> Frames:
     b = RunBuilder(ctx, "run")
     b.set("format", tool)
     b.set("format_variant", f"{tool}-profile-export-json")
-    b.set("format_version", doc.get("aiperf_version") or doc.get("schema_version"),
-          "file:aiperf_version" if doc.get("aiperf_version") else "file:schema_version")
+    b.set(
+        "format_version",
+        doc.get("aiperf_version") or doc.get("schema_version"),
+        "file:aiperf_version" if doc.get("aiperf_version") else "file:schema_version",
+    )
     known = 0
     for tag, block in doc.items():
         if tag in _TAGS and isinstance(block, dict):
@@ -107,7 +134,9 @@ def _parse_json(doc: dict, ctx: ParseContext) -> Frames:
     _config(b, doc.get("input_config") or {})
     if doc.get("start_time"):
         try:
-            b.set("started_at", dt.datetime.fromisoformat(str(doc["start_time"])).replace(tzinfo=None), "file:start_time")
+            b.set(
+                "started_at", dt.datetime.fromisoformat(str(doc["start_time"])).replace(tzinfo=None), "file:start_time"
+            )
         except ValueError:
             b.errors.append(f"date_parse: start_time = {doc['start_time']!r} is not ISO 8601")
     rejected = 0
@@ -169,8 +198,15 @@ def _config(b: RunBuilder, cfg: dict) -> None:
 
 
 _NAME = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<unit>[^)]*)\))?$")
-_CSV_UNITS = {"per sec": "tok/s", "tokens/sec": "tok/s", "requests/sec": "req/s", "sec": "s",
-              "tokens": "tokens", "count": "requests", "": ""}
+_CSV_UNITS = {
+    "per sec": "tok/s",
+    "tokens/sec": "tok/s",
+    "requests/sec": "req/s",
+    "sec": "s",
+    "tokens": "tokens",
+    "count": "requests",
+    "": "",
+}
 
 
 def _csv_metric(label: str) -> tuple[str | None, str]:

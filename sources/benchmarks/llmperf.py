@@ -25,7 +25,13 @@ import re
 import polars as pl
 
 from sources.benchmarks.common import (
-    Frames, ParseContext, ParseError, RunBuilder, check_all_failed, finish, parse_python_dict,
+    Frames,
+    ParseContext,
+    ParseError,
+    RunBuilder,
+    check_all_failed,
+    finish,
+    parse_python_dict,
 )
 
 FORMAT = "llmperf"
@@ -61,15 +67,33 @@ def _summary(doc: dict, ctx: ParseContext) -> Frames:
     b.set("model", doc.get("model"), "file:model")
     b.set("engine", doc.get("framework"), "file:framework")
     if doc.get("timestamp") is not None:
-        b.set("started_at", dt.datetime.fromtimestamp(float(doc["timestamp"]), dt.UTC).replace(tzinfo=None),
-              "file:timestamp (epoch s, written when the run ended)")
-    b.set("input_len", int(float(doc["mean_input_tokens"])) if doc.get("mean_input_tokens") is not None else None, "file:mean_input_tokens")
-    b.set("output_len", int(float(doc["mean_output_tokens"])) if doc.get("mean_output_tokens") is not None else None, "file:mean_output_tokens")
+        b.set(
+            "started_at",
+            dt.datetime.fromtimestamp(float(doc["timestamp"]), dt.UTC).replace(tzinfo=None),
+            "file:timestamp (epoch s, written when the run ended)",
+        )
+    b.set(
+        "input_len",
+        int(float(doc["mean_input_tokens"])) if doc.get("mean_input_tokens") is not None else None,
+        "file:mean_input_tokens",
+    )
+    b.set(
+        "output_len",
+        int(float(doc["mean_output_tokens"])) if doc.get("mean_output_tokens") is not None else None,
+        "file:mean_output_tokens",
+    )
     if doc.get("num_concurrent_requests") is not None:
         b.set("load_mode", "concurrency", "file:num_concurrent_requests")
         b.set("max_concurrency", int(doc["num_concurrent_requests"]), "file:num_concurrent_requests")
-    consumed = {"version", "model", "framework", "timestamp", "mean_input_tokens", "mean_output_tokens",
-                "num_concurrent_requests"}
+    consumed = {
+        "version",
+        "model",
+        "framework",
+        "timestamp",
+        "mean_input_tokens",
+        "mean_output_tokens",
+        "num_concurrent_requests",
+    }
     for key, value in doc.items():
         m = _STAT.match(key)
         if m and m.group(1) in _METRICS:
@@ -80,13 +104,29 @@ def _summary(doc: dict, ctx: ParseContext) -> Frames:
             else:
                 b.stat(metric, stat, value, key, unit)
             consumed.add(key)
-    b.stat("requests_sent", "value", doc.get("results_num_requests_started"), "results_num_requests_started", "requests")
-    b.stat("completed", "value", doc.get("results_num_completed_requests"), "results_num_completed_requests", "requests")
+    b.stat(
+        "requests_sent", "value", doc.get("results_num_requests_started"), "results_num_requests_started", "requests"
+    )
+    b.stat(
+        "completed", "value", doc.get("results_num_completed_requests"), "results_num_completed_requests", "requests"
+    )
     b.stat("error_rate", "value", doc.get("results_error_rate"), "results_error_rate", "ratio")
-    b.stat("output_throughput", "value", doc.get("results_mean_output_throughput_token_per_s"),
-           "results_mean_output_throughput_token_per_s", "tok/s")
-    b.stat("request_throughput", "value", doc.get("results_num_completed_requests_per_min"),
-           "results_num_completed_requests_per_min", "req/min", factor=1 / 60, unit="req/s")
+    b.stat(
+        "output_throughput",
+        "value",
+        doc.get("results_mean_output_throughput_token_per_s"),
+        "results_mean_output_throughput_token_per_s",
+        "tok/s",
+    )
+    b.stat(
+        "request_throughput",
+        "value",
+        doc.get("results_num_completed_requests_per_min"),
+        "results_num_completed_requests_per_min",
+        "req/min",
+        factor=1 / 60,
+        unit="req/s",
+    )
     errors = doc.get("results_number_errors")
     codes_raw = doc.get("results_error_code_frequency")
     rejected = 0
@@ -94,19 +134,32 @@ def _summary(doc: dict, ctx: ParseContext) -> Frames:
         try:
             codes = parse_python_dict(codes_raw)
             for code, count in codes.items():
-                b.stat("error_code_count", f"code_{int(float(code))}".replace("-", "minus"), count,
-                       f"results_error_code_frequency[{code!r}]", "requests")
+                b.stat(
+                    "error_code_count",
+                    f"code_{int(float(code))}".replace("-", "minus"),
+                    count,
+                    f"results_error_code_frequency[{code!r}]",
+                    "requests",
+                )
                 if int(float(code)) in REJECT_CODES:
                     rejected += int(count)
         except (ValueError, SyntaxError) as err:
-            b.errors.append(f"error_codes_parse: results_error_code_frequency = {codes_raw!r} is not a dict literal ({err})")
+            b.errors.append(
+                f"error_codes_parse: results_error_code_frequency = {codes_raw!r} is not a dict literal ({err})"
+            )
     b.stat("rejected", "value", rejected, "results_error_code_frequency (codes 429, 503)", "requests")
     if errors is not None:
         failed = float(errors) - rejected
         b.stat("failed", "value", failed, "results_number_errors - rejected", "requests")
-    consumed |= {"results_num_requests_started", "results_num_completed_requests", "results_error_rate",
-                 "results_mean_output_throughput_token_per_s", "results_num_completed_requests_per_min",
-                 "results_number_errors", "results_error_code_frequency"}
+    consumed |= {
+        "results_num_requests_started",
+        "results_num_completed_requests",
+        "results_error_rate",
+        "results_mean_output_throughput_token_per_s",
+        "results_num_completed_requests_per_min",
+        "results_number_errors",
+        "results_error_code_frequency",
+    }
     b.unmapped.update({k: v for k, v in doc.items() if k not in consumed})
     if "error_rate" in {s["metric"] for s in b.stats}:
         b.set("error_rate", next(s["value"] for s in b.stats if s["metric"] == "error_rate"), "file:results_error_rate")
@@ -119,8 +172,14 @@ def _individual(rows: list[dict], ctx: ParseContext) -> Frames:
     b.set("format", FORMAT)
     b.set("format_variant", "llmperf-individual")
     frame = pl.DataFrame(rows, infer_schema_length=None).with_row_index("request_index")
-    for col in ("error_code", "error_msg", "number_input_tokens", "number_output_tokens", "end_to_end_latency_s",
-                "inter_token_latency_s"):
+    for col in (
+        "error_code",
+        "error_msg",
+        "number_input_tokens",
+        "number_output_tokens",
+        "end_to_end_latency_s",
+        "inter_token_latency_s",
+    ):
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None).alias(col))
     code = pl.col("error_code").cast(pl.Float64, strict=False)

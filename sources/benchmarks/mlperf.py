@@ -31,12 +31,22 @@ import json
 import re
 
 from sources.benchmarks.common import (
-    Frames, ParseContext, ParseError, RunBuilder, finish, parse_python_dict,
+    Frames,
+    ParseContext,
+    ParseError,
+    RunBuilder,
+    finish,
+    parse_python_dict,
 )
 
 FORMAT = "mlperf"
-SCENARIOS = {"offline": "offline", "server": "server", "interactive": "interactive",
-             "singlestream": "single-stream", "multistream": "multi-stream"}
+SCENARIOS = {
+    "offline": "offline",
+    "server": "server",
+    "interactive": "interactive",
+    "singlestream": "single-stream",
+    "multistream": "multi-stream",
+}
 # Benchmarks whose headline metric is tokens/s regardless of the label in summary.csv.
 TOKEN_MODELS = ("llama2-70b", "mixtral-8x7b", "llama3.1-405b", "llama3.1-8b", "deepseek-r1")
 _SUFFIX = re.compile(r"-(99(?:\.9)?)$")
@@ -76,12 +86,19 @@ def system_context(data: bytes) -> dict:
     """Context fields from a `systems/<platform>.json` description."""
     doc = json.loads(data)
     engine, version = _split_framework(doc.get("framework"))
-    return {k: v for k, v in {
-        "gpu_sku": doc.get("accelerator_model_name"),
-        "gpus_per_node": int(doc["accelerators_per_node"]) if str(doc.get("accelerators_per_node", "")).isdigit() else None,
-        "nodes": int(doc["number_of_nodes"]) if str(doc.get("number_of_nodes", "")).isdigit() else None,
-        "engine": engine, "engine_version": version,
-    }.items() if v is not None}
+    return {
+        k: v
+        for k, v in {
+            "gpu_sku": doc.get("accelerator_model_name"),
+            "gpus_per_node": int(doc["accelerators_per_node"])
+            if str(doc.get("accelerators_per_node", "")).isdigit()
+            else None,
+            "nodes": int(doc["number_of_nodes"]) if str(doc.get("number_of_nodes", "")).isdigit() else None,
+            "engine": engine,
+            "engine_version": version,
+        }.items()
+        if v is not None
+    }
 
 
 def parse(data: bytes, ctx: ParseContext) -> Frames:
@@ -137,10 +154,33 @@ def _summary_csv(text: str, ctx: ParseContext) -> Frames:
             b.stat("request_throughput", "value", row.get("Result"), "Result", units, unit="req/s")
         _accuracy_column(b, row.get("Accuracy"))
         b.set("valid", str(row.get("errors", "0")).strip() in {"0", "", "False"}, "file:errors")
-        b.unmapped.update({k: v for k, v in row.items() if k in {
-            "Organization", "Availability", "Division", "SystemType", "SystemName", "Platform", "MlperfModel",
-            "Location", "Model", "compliance", "errors", "inferred", "has_power", "notes", "weight_data_types",
-            "total_accelerators", "host_processor_model_name"} and v not in (None, "")})
+        b.unmapped.update(
+            {
+                k: v
+                for k, v in row.items()
+                if k
+                in {
+                    "Organization",
+                    "Availability",
+                    "Division",
+                    "SystemType",
+                    "SystemName",
+                    "Platform",
+                    "MlperfModel",
+                    "Location",
+                    "Model",
+                    "compliance",
+                    "errors",
+                    "inferred",
+                    "has_power",
+                    "notes",
+                    "weight_data_types",
+                    "total_accelerators",
+                    "host_processor_model_name",
+                }
+                and v not in (None, "")
+            }
+        )
         key = (row.get("Platform"), model, scenario or stated, row.get("Result"))
         if key in seen:
             b.set("duplicate_of", seen[key], "file:same platform, model, scenario and result")
@@ -214,7 +254,11 @@ def _log_summary(text: str, ctx: ParseContext) -> Frames:
     b.set("valid", result == "VALID", "file:Result is")
     failed = [c for c in constraints if c.endswith(("No", "NO"))]
     if result != "VALID":
-        b.set("validity_note", f"Result is {result or 'missing'}" + (f"; {'; '.join(failed)}" if failed else ""), "file:Result is")
+        b.set(
+            "validity_note",
+            f"Result is {result or 'missing'}" + (f"; {'; '.join(failed)}" if failed else ""),
+            "file:Result is",
+        )
     throughput = {
         "Samples per second": ("request_throughput", "samples/s"),
         "Completed samples per second": ("request_throughput", "samples/s"),
@@ -236,14 +280,23 @@ def _log_summary(text: str, ctx: ParseContext) -> Frames:
             b.latency("slo_" + key.split("_")[0], "value", value, key, "ns")
         elif key == "target_qps":
             b.stat("target_rate", "value", value, key, "queries/s", unit="req/s")
-        elif key in {"samples_per_query", "min_duration (ms)", "min_query_count", "max_async_queries",
-                     "performance_sample_count"}:
+        elif key in {
+            "samples_per_query",
+            "min_duration (ms)",
+            "min_query_count",
+            "max_async_queries",
+            "performance_sample_count",
+        }:
             b.stat("test_" + key.split(" ")[0], "value", value, key, "ms" if "(ms)" in key else "count")
         elif key in {"SUT name", "Mode"}:
             b.unmapped[key] = value
     if from_dir == "server" and "target_qps" in values:
         b.set("target_rate_rps", float(values["target_qps"]), "file:target_qps")
-    slo = [f"{k.split('_')[0]} <= {float(values[k]) / 1e6:g} ms" for k in ("ttft_latency (ns)", "tpot_latency (ns)") if k in values]
+    slo = [
+        f"{k.split('_')[0]} <= {float(values[k]) / 1e6:g} ms"
+        for k in ("ttft_latency (ns)", "tpot_latency (ns)")
+        if k in values
+    ]
     if slo and from_dir in {"server", "interactive"}:
         b.set("goodput_slo", "; ".join(slo), "file:Test Parameters Used")
     if not b.stats:

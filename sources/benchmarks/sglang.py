@@ -25,7 +25,13 @@ import re
 import polars as pl
 
 from sources.benchmarks.common import (
-    Frames, ParseContext, ParseError, RunBuilder, bench_serving_requests, check_all_failed, finish,
+    Frames,
+    ParseContext,
+    ParseError,
+    RunBuilder,
+    bench_serving_requests,
+    check_all_failed,
+    finish,
 )
 
 FORMAT = "sglang"
@@ -114,7 +120,13 @@ def _fill(b: RunBuilder, doc: dict) -> None:
         elif key in _SCALARS:
             metric, unit = _SCALARS[key]
             b.stat(metric, "value", value, key, unit)
-        elif key not in _PER_REQUEST and key not in {"backend", "dataset_name", "request_rate", "max_concurrency", "server_info"}:
+        elif key not in _PER_REQUEST and key not in {
+            "backend",
+            "dataset_name",
+            "request_rate",
+            "max_concurrency",
+            "server_info",
+        }:
             b.unmapped[key] = value
     if isinstance(doc.get("errors"), list):
         failed = sum(1 for e in doc["errors"] if e)

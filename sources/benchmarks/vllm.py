@@ -28,10 +28,14 @@ import json
 import re
 from typing import Any
 
-import polars as pl
-
 from sources.benchmarks.common import (
-    Frames, ParseContext, ParseError, RunBuilder, bench_serving_requests, check_all_failed, finish,
+    Frames,
+    ParseContext,
+    ParseError,
+    RunBuilder,
+    bench_serving_requests,
+    check_all_failed,
+    finish,
 )
 
 FORMAT = "vllm"
@@ -51,8 +55,18 @@ _SCALARS = {
     "max_concurrent_requests": ("peak_inflight", "requests"),
 }
 _PER_REQUEST = {"input_lens", "output_lens", "ttfts", "itls", "errors", "generated_texts", "start_times", "e2els"}
-_HEADER = {"date", "backend", "endpoint_type", "label", "model_id", "tokenizer_id", "num_prompts",
-           "request_rate", "max_concurrency", "burstiness"}
+_HEADER = {
+    "date",
+    "backend",
+    "endpoint_type",
+    "label",
+    "model_id",
+    "tokenizer_id",
+    "num_prompts",
+    "request_rate",
+    "max_concurrency",
+    "burstiness",
+}
 
 
 def _stat_name(word: str) -> str:
@@ -95,7 +109,9 @@ def _parse_result(doc: dict, ctx: ParseContext) -> Frames:
     b.set("format_variant", "vllm-bench-serve-json")
     if doc.get("date"):
         try:
-            b.set("started_at", dt.datetime.strptime(doc["date"], "%Y%m%d-%H%M%S"), "file:date (local time, zone unknown)")
+            b.set(
+                "started_at", dt.datetime.strptime(doc["date"], "%Y%m%d-%H%M%S"), "file:date (local time, zone unknown)"
+            )
         except ValueError:
             b.errors.append(f"date_parse: date = {doc['date']!r} is not %Y%m%d-%H%M%S")
     backend = doc.get("backend") or doc.get("endpoint_type")
@@ -155,7 +171,9 @@ def _parse_table(rows: list[dict], ctx: ParseContext) -> Frames:
         for key, value in row.items():
             lm = _TABLE_LAT.match(key)
             if lm:
-                b.latency(lm.group(2).lower(), "p50" if lm.group(1) == "Median" else lm.group(1).lower(), value, key, "ms")
+                b.latency(
+                    lm.group(2).lower(), "p50" if lm.group(1) == "Median" else lm.group(1).lower(), value, key, "ms"
+                )
             elif key in _TABLE_SCALARS:
                 metric, unit = _TABLE_SCALARS[key]
                 b.stat(metric, "value", value, key, unit)

@@ -71,6 +71,7 @@ SPEC_SCHEMA: dict[str, pl.DataType] = {
 
 # --- unit conversions (decimal SI prefixes, as vendors quote them) ---------------------
 
+
 def bytes_to_gb(n: float) -> float:
     """Bytes -> GB (1e9 bytes; vendors' "80 GB" is decimal)."""
     return n / 1e9
@@ -102,6 +103,7 @@ def dense_from_sparse(sparse: float) -> float:
 
 
 # --- dates ------------------------------------------------------------------------------
+
 
 def parse_date(text: str | dt.date | None) -> tuple[dt.date | None, str | None]:
     """'2023-11-13' -> day, '2024-12' -> month, '2022' -> year; returns (first day, precision)."""
@@ -157,8 +159,9 @@ def spec_row(**kw) -> dict:
     """A gpu_spec row with unit/precision/sparsity/compute filled from ATTRIBUTES."""
     unit, precision, sparsity, compute = ATTRIBUTES[kw["attribute"]]
     row = {k: None for k in SPEC_SCHEMA}
-    row.update(unit=unit, precision=precision, sparsity=sparsity, compute_unit=compute,
-               derived_from_sparse=False, _errors=[])
+    row.update(
+        unit=unit, precision=precision, sparsity=sparsity, compute_unit=compute, derived_from_sparse=False, _errors=[]
+    )
     row.update(kw)
     return row
 
@@ -169,19 +172,32 @@ def spec_frame(rows: list[dict]) -> pl.DataFrame:
 
 def to_figures(spec: pl.DataFrame) -> pl.DataFrame:
     """The `figure` rows behind a gpu_spec frame (same ids; bookkeeping columns kept)."""
-    qualifier = pl.concat_str([
-        pl.col("precision"), pl.col("sparsity"), pl.col("compute_unit"),
-        pl.when(pl.col("derived_from_sparse")).then(pl.lit("derived as half of the vendor's sparse figure")),
-        pl.when(pl.col("date_precision").is_in(["month", "year"])).then(pl.format("{} precision", pl.col("date_precision"))),
-    ], separator="; ", ignore_nulls=True)
+    qualifier = pl.concat_str(
+        [
+            pl.col("precision"),
+            pl.col("sparsity"),
+            pl.col("compute_unit"),
+            pl.when(pl.col("derived_from_sparse")).then(pl.lit("derived as half of the vendor's sparse figure")),
+            pl.when(pl.col("date_precision").is_in(["month", "year"])).then(
+                pl.format("{} precision", pl.col("date_precision"))
+            ),
+        ],
+        separator="; ",
+        ignore_nulls=True,
+    )
     is_range = pl.col("date_precision").is_in(["month", "year"]).fill_null(False)
     frame = spec.with_columns(
-        pl.struct("value_date", "date_precision").map_elements(
+        pl.struct("value_date", "date_precision")
+        .map_elements(
             lambda s: period_end(s["value_date"], s["date_precision"]) if s["value_date"] else None,
-            return_dtype=pl.Date).alias("_end"),
+            return_dtype=pl.Date,
+        )
+        .alias("_end"),
     )
     return frame.select(
-        "figure_id", "source_id", "snapshot_sha256",
+        "figure_id",
+        "source_id",
+        "snapshot_sha256",
         pl.col("attribute").alias("metric"),
         pl.lit("gpu").alias("entity_kind"),
         pl.coalesce("sku", "hardware_name").alias("entity"),
@@ -193,10 +209,14 @@ def to_figures(spec: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, pl.Date).alias("as_of"),
         pl.col("value_date").alias("period_start"),
         pl.col("_end").alias("period_end"),
-        "page", "locator", "quote",
+        "page",
+        "locator",
+        "quote",
         qualifier.alias("qualifier"),
         pl.lit("observed").alias("kind"),
         pl.lit("unverified").alias("verification"),
         pl.lit(None, pl.String).alias("formula"),
-        "notes", "_locator", "_errors",
+        "notes",
+        "_locator",
+        "_errors",
     )

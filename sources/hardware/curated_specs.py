@@ -33,12 +33,37 @@ from sources.hardware.sku import spec_sku
 
 FILE_NAME = "gpu_specs.csv"
 VENDOR_SOURCES = {
-    "nvidia-volta-whitepaper", "nvidia-blog-tensor-cores-cuda9", "nvidia-a100-datasheet", "nvidia-h100-page",
-    "nvidia-h200-page", "nvidia-blackwell-datasheet", "nvidia-l40s-page", "nvidia-l4-page", "nvidia-a10-page",
-    "nvidia-t4-page", "rocm-gpu-arch-specs-e396b48", "rocm-docs-mi300-2025-03", "rocm-docs-gpu-specs-7.13",
+    "nvidia-volta-whitepaper",
+    "nvidia-blog-tensor-cores-cuda9",
+    "nvidia-a100-datasheet",
+    "nvidia-h100-page",
+    "nvidia-h200-page",
+    "nvidia-blackwell-datasheet",
+    "nvidia-l40s-page",
+    "nvidia-l4-page",
+    "nvidia-a10-page",
+    "nvidia-t4-page",
+    "rocm-gpu-arch-specs-e396b48",
+    "rocm-docs-mi300-2025-03",
+    "rocm-docs-gpu-specs-7.13",
 }
-REQUIRED = ["vendor", "sku_name", "form_factor", "attribute", "value", "unit", "precision", "sparsity",
-            "compute_unit", "derived_from_sparse", "source_id", "source_url", "source_class", "quote", "notes"]
+REQUIRED = [
+    "vendor",
+    "sku_name",
+    "form_factor",
+    "attribute",
+    "value",
+    "unit",
+    "precision",
+    "sparsity",
+    "compute_unit",
+    "derived_from_sparse",
+    "source_id",
+    "source_url",
+    "source_class",
+    "quote",
+    "notes",
+]
 
 
 def fetch(path: Path | None = None) -> tuple[bytes, dict]:
@@ -69,7 +94,9 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME) -> pl.DataFrame:
         unit, precision, sparsity, compute = common.ATTRIBUTES[attribute]
         stated = (rec["unit"], rec["precision"] or None, rec["sparsity"] or None, rec["compute_unit"] or None)
         if attribute != "release_date" and stated != (unit, precision, sparsity, compute) and not errors:
-            errors.append(f"attribute_shape: {attribute} must be {(unit, precision, sparsity, compute)}, row says {stated}")
+            errors.append(
+                f"attribute_shape: {attribute} must be {(unit, precision, sparsity, compute)}, row says {stated}"
+            )
         value = value_date = precision_of_date = None
         try:
             if attribute == "release_date":
@@ -81,14 +108,30 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME) -> pl.DataFrame:
                     errors.append(f"positive: {attribute} = {rec['value']!r} is not a positive number")
         except ValueError as exc:
             errors.append(f"numeric: {attribute} value {rec['value']!r}: {exc}")
-        tier = "secondary" if attribute == "release_date" or rec["source_id"] not in VENDOR_SOURCES else "vendor_datasheet"
+        tier = (
+            "secondary" if attribute == "release_date" or rec["source_id"] not in VENDOR_SOURCES else "vendor_datasheet"
+        )
         key = sku or common.slug(name)
-        out.append(common.spec_row(
-            figure_id=f"{rec['source_id']}/{key}/{attribute}", source_id=rec["source_id"], sku=sku,
-            hardware_name=f"{rec['vendor']} {name}", attribute=attribute, value=value, value_date=value_date,
-            date_precision=precision_of_date, derived_from_sparse=rec["derived_from_sparse"] == "true",
-            tier=tier, source_class=rec["source_class"], as_stated=rec["value"], quote=rec["quote"],
-            page=None, locator=rec["source_url"],
-            notes="; ".join(x for x in (rec["notes"], rec.get("curated_notes")) if x) or None,
-            _locator=f"sources/data/hardware/{file_name}:{line_no}", _errors=errors))
+        out.append(
+            common.spec_row(
+                figure_id=f"{rec['source_id']}/{key}/{attribute}",
+                source_id=rec["source_id"],
+                sku=sku,
+                hardware_name=f"{rec['vendor']} {name}",
+                attribute=attribute,
+                value=value,
+                value_date=value_date,
+                date_precision=precision_of_date,
+                derived_from_sparse=rec["derived_from_sparse"] == "true",
+                tier=tier,
+                source_class=rec["source_class"],
+                as_stated=rec["value"],
+                quote=rec["quote"],
+                page=None,
+                locator=rec["source_url"],
+                notes="; ".join(x for x in (rec["notes"], rec.get("curated_notes")) if x) or None,
+                _locator=f"sources/data/hardware/{file_name}:{line_no}",
+                _errors=errors,
+            )
+        )
     return common.spec_frame(out)

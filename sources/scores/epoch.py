@@ -51,14 +51,32 @@ UNIT_RANGES = {"fraction": (0.0, 1.0), "percent": (0.0, 100.0)}
 NONNEGATIVE_UNITS = {"points", "minutes", "eci", "elo", "index"}
 
 SCORE_SCHEMA: dict[str, pl.DataType] = {
-    "score_id": pl.String, "source_id": pl.String, "origin": pl.String, "benchmark": pl.String,
-    "benchmark_file": pl.String, "model_version": pl.String, "model_base": pl.String,
-    "reasoning_effort": pl.String, "score": pl.Float64, "score_unit": pl.String,
-    "score_fraction": pl.Float64, "stderr": pl.Float64, "release_date": pl.Date,
-    "organization": pl.String, "country": pl.String, "run_id": pl.String, "run_date": pl.Date,
-    "locator": pl.String, "secondary_source": pl.String, "secondary_source_url": pl.String,
-    "score_figure_id": pl.String, "stderr_figure_id": pl.String, "snapshot_sha256": pl.String,
-    "_locator": pl.String, "_errors": pl.List(pl.String), "_raw": pl.String,
+    "score_id": pl.String,
+    "source_id": pl.String,
+    "origin": pl.String,
+    "benchmark": pl.String,
+    "benchmark_file": pl.String,
+    "model_version": pl.String,
+    "model_base": pl.String,
+    "reasoning_effort": pl.String,
+    "score": pl.Float64,
+    "score_unit": pl.String,
+    "score_fraction": pl.Float64,
+    "stderr": pl.Float64,
+    "release_date": pl.Date,
+    "organization": pl.String,
+    "country": pl.String,
+    "run_id": pl.String,
+    "run_date": pl.Date,
+    "locator": pl.String,
+    "secondary_source": pl.String,
+    "secondary_source_url": pl.String,
+    "score_figure_id": pl.String,
+    "stderr_figure_id": pl.String,
+    "snapshot_sha256": pl.String,
+    "_locator": pl.String,
+    "_errors": pl.List(pl.String),
+    "_raw": pl.String,
 }
 
 
@@ -121,11 +139,20 @@ def _col(frame: pl.DataFrame, name: str | None) -> pl.Expr:
 
 def _errors(checks: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
     """A list column of the messages whose condition holds."""
-    return pl.concat_list([pl.when(cond).then(msg).otherwise(pl.lit(None, pl.String)) for cond, msg in checks]).list.drop_nulls()
+    return pl.concat_list(
+        [pl.when(cond).then(msg).otherwise(pl.lit(None, pl.String)) for cond, msg in checks]
+    ).list.drop_nulls()
 
 
-def _finish(frame: pl.DataFrame, source_id: str, file_name: str, snapshot_sha256: str | None, unit: pl.Expr,
-            id_expr: pl.Expr, extra_checks: list[tuple[pl.Expr, pl.Expr]] | None = None) -> pl.DataFrame:
+def _finish(
+    frame: pl.DataFrame,
+    source_id: str,
+    file_name: str,
+    snapshot_sha256: str | None,
+    unit: pl.Expr,
+    id_expr: pl.Expr,
+    extra_checks: list[tuple[pl.Expr, pl.Expr]] | None = None,
+) -> pl.DataFrame:
     """Common tail: effort split, range checks, ids, bookkeeping columns (frame has raw text columns
     `_model`, `_score`, `_stderr`, `_date`, `_run_date`, plus `_line`)."""
     lo_hi = {u: r for u, r in UNIT_RANGES.items()}
@@ -144,32 +171,87 @@ def _finish(frame: pl.DataFrame, source_id: str, file_name: str, snapshot_sha256
         model.alias("model_version"),
         model.str.replace(EFFORT, "").alias("model_base"),
         model.str.extract(EFFORT, 1).alias("reasoning_effort"),
-        pl.when(pl.col("score_unit").is_in(["fraction"])).then(pl.col("score"))
-        .when(pl.col("score_unit") == "percent").then(pl.col("score") / 100).otherwise(None).alias("score_fraction"),
-        _errors([
-            (model.is_null(), pl.format("model_named: {} row {} has no model name", pl.lit(file_name), pl.col("_line"))),
-            (pl.col("_score").is_null(), pl.format("score_present: {} row {} has no score", pl.lit(file_name), pl.col("_line"))),
-            (pl.col("_score").is_not_null() & pl.col("score").is_null(),
-             pl.format("score_numeric: {} row {}: score {} is not a number", pl.lit(file_name), pl.col("_line"), pl.col("_score"))),
-            (too_high, pl.format("score_range: {} row {}: score {} is above the top of a {} scale", pl.lit(file_name),
-                                 pl.col("_line"), pl.col("score"), pl.col("score_unit"))),
-            (pl.col("score") < 0, pl.format("score_range: {} row {}: score {} is negative", pl.lit(file_name), pl.col("_line"), pl.col("score"))),
-            (pl.col("_stderr").is_not_null() & (pl.col("stderr").is_null() | (pl.col("stderr") < 0)),
-             pl.format("stderr_nonnegative: {} row {}: stderr {} is not a number >= 0", pl.lit(file_name), pl.col("_line"), pl.col("_stderr"))),
-            (pl.col("_date").is_not_null() & pl.col("release_date").is_null(),
-             pl.format("date_parses: {} row {}: release date {} is not YYYY-MM-DD", pl.lit(file_name), pl.col("_line"), pl.col("_date"))),
-            *(extra_checks or []),
-        ]).alias("_errors"),
+        pl.when(pl.col("score_unit").is_in(["fraction"]))
+        .then(pl.col("score"))
+        .when(pl.col("score_unit") == "percent")
+        .then(pl.col("score") / 100)
+        .otherwise(None)
+        .alias("score_fraction"),
+        _errors(
+            [
+                (
+                    model.is_null(),
+                    pl.format("model_named: {} row {} has no model name", pl.lit(file_name), pl.col("_line")),
+                ),
+                (
+                    pl.col("_score").is_null(),
+                    pl.format("score_present: {} row {} has no score", pl.lit(file_name), pl.col("_line")),
+                ),
+                (
+                    pl.col("_score").is_not_null() & pl.col("score").is_null(),
+                    pl.format(
+                        "score_numeric: {} row {}: score {} is not a number",
+                        pl.lit(file_name),
+                        pl.col("_line"),
+                        pl.col("_score"),
+                    ),
+                ),
+                (
+                    too_high,
+                    pl.format(
+                        "score_range: {} row {}: score {} is above the top of a {} scale",
+                        pl.lit(file_name),
+                        pl.col("_line"),
+                        pl.col("score"),
+                        pl.col("score_unit"),
+                    ),
+                ),
+                (
+                    pl.col("score") < 0,
+                    pl.format(
+                        "score_range: {} row {}: score {} is negative",
+                        pl.lit(file_name),
+                        pl.col("_line"),
+                        pl.col("score"),
+                    ),
+                ),
+                (
+                    pl.col("_stderr").is_not_null() & (pl.col("stderr").is_null() | (pl.col("stderr") < 0)),
+                    pl.format(
+                        "stderr_nonnegative: {} row {}: stderr {} is not a number >= 0",
+                        pl.lit(file_name),
+                        pl.col("_line"),
+                        pl.col("_stderr"),
+                    ),
+                ),
+                (
+                    pl.col("_date").is_not_null() & pl.col("release_date").is_null(),
+                    pl.format(
+                        "date_parses: {} row {}: release date {} is not YYYY-MM-DD",
+                        pl.lit(file_name),
+                        pl.col("_line"),
+                        pl.col("_date"),
+                    ),
+                ),
+                *(extra_checks or []),
+            ]
+        ).alias("_errors"),
         base_id.alias("_id"),
     )
     dup = pl.col("_id").is_duplicated() | pl.col("_id").is_null()
     frame = frame.with_columns(
-        pl.when(dup).then(pl.format("{}@line{}", pl.col("_id").fill_null(pl.lit(source_id + "/row")), pl.col("_line"))).otherwise(pl.col("_id")).alias("_id"),
+        pl.when(dup)
+        .then(pl.format("{}@line{}", pl.col("_id").fill_null(pl.lit(source_id + "/row")), pl.col("_line")))
+        .otherwise(pl.col("_id"))
+        .alias("_id"),
     )
     frame = frame.with_columns(
         (pl.col("_id") + "/score").alias("score_id"),
         (pl.col("_id") + "/score").alias("score_figure_id"),
-        pl.when(pl.col("stderr").is_not_null()).then(pl.col("_id") + "/stderr").otherwise(None).alias("stderr_figure_id"),
+        pl.when(pl.col("stderr").is_not_null())
+        .then(pl.col("_id") + "/stderr")
+        .otherwise(None)
+        .alias("stderr_figure_id"),
         pl.lit(source_id).alias("source_id"),
         pl.lit(file_name).alias("benchmark_file"),
         pl.lit(snapshot_sha256, pl.String).alias("snapshot_sha256"),
@@ -181,8 +263,9 @@ def _finish(frame: pl.DataFrame, source_id: str, file_name: str, snapshot_sha256
     return frame.select([pl.col(c).cast(t) for c, t in SCORE_SCHEMA.items()])
 
 
-def parse_hub_file(data: bytes | Path, entry: CatalogEntry, snapshot_sha256: str | None = None,
-                   source_id: str | None = None) -> pl.DataFrame:
+def parse_hub_file(
+    data: bytes | Path, entry: CatalogEntry, snapshot_sha256: str | None = None, source_id: str | None = None
+) -> pl.DataFrame:
     """One Epoch hub CSV (Epoch-run, third-party or ECI) as score rows."""
     frame = _read_strings(data)
     missing = [c for c in ("Model version", entry.score_column) if c not in frame.columns]
@@ -190,18 +273,27 @@ def parse_hub_file(data: bytes | Path, entry: CatalogEntry, snapshot_sha256: str
         raise ValueError(f"{entry.file}: missing column(s) {missing}; has {frame.columns[:8]}")
     run_id = _col(frame, entry.id_column)
     frame = frame.with_columns(
-        _col(frame, "Model version").alias("_model"), _col(frame, entry.score_column).alias("_score"),
-        _col(frame, entry.stderr_column).alias("_stderr"), _col(frame, "Release date").alias("_date"),
-        _col(frame, "Organization").alias("organization"), _col(frame, "Country").alias("country"),
-        run_id.alias("run_id"), _col(frame, "Started at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("run_date"),
-        _col(frame, entry.source_column).alias("secondary_source"), _col(frame, entry.source_link_column).alias("secondary_source_url"),
-        pl.lit(entry.benchmark).alias("benchmark"), pl.lit(entry.origin).alias("origin"),
+        _col(frame, "Model version").alias("_model"),
+        _col(frame, entry.score_column).alias("_score"),
+        _col(frame, entry.stderr_column).alias("_stderr"),
+        _col(frame, "Release date").alias("_date"),
+        _col(frame, "Organization").alias("organization"),
+        _col(frame, "Country").alias("country"),
+        run_id.alias("run_id"),
+        _col(frame, "Started at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("run_date"),
+        _col(frame, entry.source_column).alias("secondary_source"),
+        _col(frame, entry.source_link_column).alias("secondary_source_url"),
+        pl.lit(entry.benchmark).alias("benchmark"),
+        pl.lit(entry.origin).alias("origin"),
         pl.struct(pl.exclude("_line")).struct.json_encode().alias("_raw"),
     )
     frame = frame.with_columns(
         pl.format("{}:{}", pl.lit(entry.file), pl.col("_line")).alias("locator"),
     ).with_columns(
-        pl.when(pl.col("run_id").is_not_null()).then(pl.col("locator") + " id=" + pl.col("run_id")).otherwise(pl.col("locator")).alias("locator"),
+        pl.when(pl.col("run_id").is_not_null())
+        .then(pl.col("locator") + " id=" + pl.col("run_id"))
+        .otherwise(pl.col("locator"))
+        .alias("locator"),
     )
     id_expr = pl.coalesce(pl.col("run_id"), pl.col("_model"))
     return _finish(frame, source_id or entry.source_id, entry.file, snapshot_sha256, pl.lit(entry.unit), id_expr)
@@ -245,21 +337,39 @@ def parse_stitching(runs: bytes | Path | None = None, versions: bytes | Path | N
     dates = _read_strings(versions).select(pl.col("id").alias("_model"), pl.col("Version release date").alias("_date"))
     dates = dates.unique(subset=["_model"], keep="first")
     frame = frame.with_columns(
-        _col(frame, "model").alias("_model"), _col(frame, "Best score (across scorers)").alias("_score"),
+        _col(frame, "model").alias("_model"),
+        _col(frame, "Best score (across scorers)").alias("_score"),
         _col(frame, "Scores").str.extract(r"±([0-9.]+)", 1).alias("_stderr"),
-        _col(frame, "id").alias("run_id"), _col(frame, "task").replace(_stitching_tasks()).alias("benchmark"),
+        _col(frame, "id").alias("run_id"),
+        _col(frame, "task").replace(_stitching_tasks()).alias("benchmark"),
         _col(frame, "started_at").str.to_date("%d %B %Y %I:%M%p", strict=False).alias("run_date"),
-        pl.lit("stitching").alias("origin"), _col(frame, "Status").alias("_status"),
+        pl.lit("stitching").alias("origin"),
+        _col(frame, "Status").alias("_status"),
         pl.struct(pl.exclude("_line")).struct.json_encode().alias("_raw"),
     ).join(dates, on="_model", how="left")
     frame = frame.with_columns(
         pl.format("{}:{} id={}", pl.lit(file_name), pl.col("_line"), pl.col("run_id").fill_null("")).alias("locator"),
     )
     failed = (pl.col("_status") != "Success") | pl.col("_status").is_null()
-    return _finish(frame, STITCHING_SOURCE_ID, file_name, sha256_file(runs) if isinstance(runs, Path) else None,
-                   pl.lit("fraction"), pl.coalesce(pl.col("run_id"), pl.col("_model")),
-                   [(failed, pl.format("run_succeeded: {} row {}: run status is {}", pl.lit(file_name), pl.col("_line"),
-                                       pl.col("_status").fill_null("missing")))])
+    return _finish(
+        frame,
+        STITCHING_SOURCE_ID,
+        file_name,
+        sha256_file(runs) if isinstance(runs, Path) else None,
+        pl.lit("fraction"),
+        pl.coalesce(pl.col("run_id"), pl.col("_model")),
+        [
+            (
+                failed,
+                pl.format(
+                    "run_succeeded: {} row {}: run status is {}",
+                    pl.lit(file_name),
+                    pl.col("_line"),
+                    pl.col("_status").fill_null("missing"),
+                ),
+            )
+        ],
+    )
 
 
 def parse_all() -> pl.DataFrame:

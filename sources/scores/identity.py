@@ -41,16 +41,25 @@ def parse(data: bytes | Path | None = None) -> pl.DataFrame:
     loc = pl.format("{} row {}", pl.lit(name), pl.col("_line"))
     checks = [
         (pl.col("model_base").is_null(), pl.format("model_named: {} has no model name", loc)),
-        (pl.col("model_base").is_duplicated() & pl.col("model_base").is_not_null(),
-         pl.format("model_unique: {}: {} is mapped twice", loc, pl.col("model_base"))),
-        (pl.col("model_key").str.contains(r"\s").fill_null(False), pl.format("key_format: {}: key {} has spaces", loc, pl.col("model_key"))),
-        (pl.col("is_reasoning").is_not_null() & ~reasoning.is_in(["true", "false"]),
-         pl.format("reasoning_flag: {}: is_reasoning {} is not true/false", loc, pl.col("is_reasoning"))),
+        (
+            pl.col("model_base").is_duplicated() & pl.col("model_base").is_not_null(),
+            pl.format("model_unique: {}: {} is mapped twice", loc, pl.col("model_base")),
+        ),
+        (
+            pl.col("model_key").str.contains(r"\s").fill_null(False),
+            pl.format("key_format: {}: key {} has spaces", loc, pl.col("model_key")),
+        ),
+        (
+            pl.col("is_reasoning").is_not_null() & ~reasoning.is_in(["true", "false"]),
+            pl.format("reasoning_flag: {}: is_reasoning {} is not true/false", loc, pl.col("is_reasoning")),
+        ),
     ]
     return frame.with_columns(
         (reasoning == "true").alias("is_reasoning"),
         pl.lit(SOURCE_ID).alias("source_id"),
         pl.format("{}:{}", pl.lit(name), pl.col("_line")).alias("locator"),
         pl.format("{}:{}", pl.lit(name), pl.col("_line")).alias("_locator"),
-        pl.concat_list([pl.when(c).then(m).otherwise(pl.lit(None, pl.String)) for c, m in checks]).list.drop_nulls().alias("_errors"),
+        pl.concat_list([pl.when(c).then(m).otherwise(pl.lit(None, pl.String)) for c, m in checks])
+        .list.drop_nulls()
+        .alias("_errors"),
     ).drop("_line")

@@ -35,11 +35,15 @@ def parse(data: bytes | Path | None = None) -> pl.DataFrame:
     frame = _read_strings(path)
     month_only = _col(frame, "release_date").str.contains(r"^\d{4}-\d{2}$").fill_null(False)
     frame = frame.with_columns(
-        _col(frame, "base_model").alias("_model"), _col(frame, "score").alias("_score"), pl.lit(None, pl.String).alias("_stderr"),
+        _col(frame, "base_model").alias("_model"),
+        _col(frame, "score").alias("_score"),
+        pl.lit(None, pl.String).alias("_stderr"),
         pl.when(month_only).then(None).otherwise(_col(frame, "release_date")).alias("_date"),
         _col(frame, "date").str.to_date("%Y-%m-%d", strict=False).alias("run_date"),
-        _col(frame, "benchmark").alias("benchmark"), pl.lit("models_dev").alias("origin"),
-        pl.lit("models.dev").alias("secondary_source"), _col(frame, "source").alias("secondary_source_url"),
+        _col(frame, "benchmark").alias("benchmark"),
+        pl.lit("models_dev").alias("origin"),
+        pl.lit("models.dev").alias("secondary_source"),
+        _col(frame, "source").alias("secondary_source_url"),
         _col(frame, "base_model").str.extract(r"^([^/]+)/", 1).alias("organization"),
         pl.when(_col(frame, "metric") == "index").then(pl.lit("index")).otherwise(pl.lit("percent")).alias("_unit"),
         pl.struct(pl.exclude("_line")).struct.json_encode().alias("_raw"),
@@ -47,7 +51,12 @@ def parse(data: bytes | Path | None = None) -> pl.DataFrame:
     frame = frame.with_columns(
         pl.format("{}:{} ({})", pl.lit(name), pl.col("_line"), _col(frame, "repo_path").fill_null("")).alias("locator"),
     ).with_columns(
-        pl.when(month_only).then(pl.col("locator") + pl.lit("; release month ") + _col(frame, "release_date")).otherwise(pl.col("locator")).alias("locator"),
+        pl.when(month_only)
+        .then(pl.col("locator") + pl.lit("; release month ") + _col(frame, "release_date"))
+        .otherwise(pl.col("locator"))
+        .alias("locator"),
     )
     id_expr = pl.format("{}/{}", pl.col("_model").fill_null("none"), pl.col("benchmark").fill_null("none"))
-    return _finish(frame, SOURCE_ID, name, sha256_file(path) if isinstance(path, Path) else None, pl.col("_unit"), id_expr)
+    return _finish(
+        frame, SOURCE_ID, name, sha256_file(path) if isinstance(path, Path) else None, pl.col("_unit"), id_expr
+    )

@@ -96,12 +96,18 @@ def parse(data: bytes | str | Path | None = None) -> pl.DataFrame:
         if not rec.get("quote"):
             errors.append("quote_present: a cited price needs its verbatim quote")
         if rec.get("source_class") not in SOURCE_CLASSES:
-            errors.append(f"source_class_known: source_class {rec.get('source_class')!r} not in {sorted(SOURCE_CLASSES)}")
+            errors.append(
+                f"source_class_known: source_class {rec.get('source_class')!r} not in {sorted(SOURCE_CLASSES)}"
+            )
         prices = {
             "input_usd_per_mtok": _number(rec.get("input_usd_per_mtok"), "input_usd_per_mtok", errors, True),
             "output_usd_per_mtok": _number(rec.get("output_usd_per_mtok"), "output_usd_per_mtok", errors, True),
-            "cache_read_usd_per_mtok": _number(rec.get("cache_read_usd_per_mtok"), "cache_read_usd_per_mtok", errors, False),
-            "cache_write_usd_per_mtok": _number(rec.get("cache_write_usd_per_mtok"), "cache_write_usd_per_mtok", errors, False),
+            "cache_read_usd_per_mtok": _number(
+                rec.get("cache_read_usd_per_mtok"), "cache_read_usd_per_mtok", errors, False
+            ),
+            "cache_write_usd_per_mtok": _number(
+                rec.get("cache_write_usd_per_mtok"), "cache_write_usd_per_mtok", errors, False
+            ),
         }
         ids = [m.strip() for m in (rec.get("model_ids") or "").split("|") if m.strip()]
         if not ids:
@@ -110,17 +116,32 @@ def parse(data: bytes | str | Path | None = None) -> pl.DataFrame:
         raw = json.dumps(rec, ensure_ascii=False)
         for model_id in ids:
             alias = models.resolve(model_id)
-            rows.append({
-                "source_id": rec.get("source_id"), "provider": rec.get("provider"),
-                "provider_id": models.canonical_provider(rec.get("provider")),
-                "model": rec.get("model"), "model_id": model_id, "model_key": alias.model_key, "alias_rule": alias.rule,
-                "condition": rec.get("condition") or "", "is_standard": not (rec.get("condition") or "").startswith("off-peak"),
-                "source_start": start, "date_basis": basis, "source_end": end, "end_basis": "source" if end else None,
-                **prices, "source_url": rec.get("source_url"), "quote": rec.get("quote"),
-                "qualifier": "; ".join(x for x in (rec.get("qualifier"), rec.get("effective_to_note")) if x) or None,
-                "source_class": rec.get("source_class"),
-                "_locator": f"{name}:{line}" + (f"#{model_id}" if len(ids) > 1 else ""), "_errors": list(errors), "_raw": raw,
-            })
+            rows.append(
+                {
+                    "source_id": rec.get("source_id"),
+                    "provider": rec.get("provider"),
+                    "provider_id": models.canonical_provider(rec.get("provider")),
+                    "model": rec.get("model"),
+                    "model_id": model_id,
+                    "model_key": alias.model_key,
+                    "alias_rule": alias.rule,
+                    "condition": rec.get("condition") or "",
+                    "is_standard": not (rec.get("condition") or "").startswith("off-peak"),
+                    "source_start": start,
+                    "date_basis": basis,
+                    "source_end": end,
+                    "end_basis": "source" if end else None,
+                    **prices,
+                    "source_url": rec.get("source_url"),
+                    "quote": rec.get("quote"),
+                    "qualifier": "; ".join(x for x in (rec.get("qualifier"), rec.get("effective_to_note")) if x)
+                    or None,
+                    "source_class": rec.get("source_class"),
+                    "_locator": f"{name}:{line}" + (f"#{model_id}" if len(ids) > 1 else ""),
+                    "_errors": list(errors),
+                    "_raw": raw,
+                }
+            )
     out = history.conform(pl.DataFrame(rows, infer_schema_length=None)) if rows else history.empty_observations()
     return _chain(out)
 
@@ -135,6 +156,12 @@ def _chain(frame: pl.DataFrame) -> pl.DataFrame:
     )
     frame = frame.join(nxt, on="_locator", how="left")
     return frame.with_columns(
-        pl.when(pl.col("source_end").is_null() & pl.col("_next").is_not_null()).then(pl.col("_next")).otherwise(pl.col("source_end")).alias("source_end"),
-        pl.when(pl.col("source_end").is_null() & pl.col("_next").is_not_null()).then(pl.lit("next_price")).otherwise(pl.col("end_basis")).alias("end_basis"),
+        pl.when(pl.col("source_end").is_null() & pl.col("_next").is_not_null())
+        .then(pl.col("_next"))
+        .otherwise(pl.col("source_end"))
+        .alias("source_end"),
+        pl.when(pl.col("source_end").is_null() & pl.col("_next").is_not_null())
+        .then(pl.lit("next_price"))
+        .otherwise(pl.col("end_basis"))
+        .alias("end_basis"),
     ).drop("_next")

@@ -15,7 +15,8 @@ Decisions:
 from __future__ import annotations
 
 import functools
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 F = TypeVar("F", bound=Callable)
 
@@ -38,5 +39,7 @@ def guard_parse(feed: str) -> Callable[[F], F]:
                 raise
             except Exception as err:  # noqa: BLE001 (the point: no payload may crash the step)
                 raise FeedParseError(f"{feed} payload: {type(err).__name__}: {str(err)[:200]}") from None
+
         return guarded  # type: ignore[return-value]
+
     return wrap

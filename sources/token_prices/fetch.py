@@ -90,8 +90,9 @@ def http_get(
                 if len(body) > max_bytes:
                     raise FetchError(f"{url}: response exceeds the {max_bytes}-byte cap")
                 media = response.headers.get_content_type()
-                return Fetched(url, body, hashlib.sha256(body).hexdigest(),
-                               dt.datetime.now(dt.UTC).replace(tzinfo=None), media)
+                return Fetched(
+                    url, body, hashlib.sha256(body).hexdigest(), dt.datetime.now(dt.UTC).replace(tzinfo=None), media
+                )
         except urllib.error.HTTPError as err:
             last = f"HTTP {err.code}"
             if err.code not in RETRY_STATUSES:
@@ -117,8 +118,14 @@ def store_snapshot(fetched: Fetched, folder: Path) -> Fetched:
     return Fetched(fetched.url, fetched.body, fetched.sha256, fetched.retrieved_at, fetched.media_type, path)
 
 
-def from_bytes(url: str, body: bytes, media_type: str | None = "application/json",
-               retrieved_at: dt.datetime | None = None) -> Fetched:
+def from_bytes(
+    url: str, body: bytes, media_type: str | None = "application/json", retrieved_at: dt.datetime | None = None
+) -> Fetched:
     """Wrap bytes that did not come over HTTP (package data, a bundled file) as a snapshot."""
-    return Fetched(url, body, hashlib.sha256(body).hexdigest(),
-                   retrieved_at or dt.datetime.now(dt.UTC).replace(tzinfo=None), media_type)
+    return Fetched(
+        url,
+        body,
+        hashlib.sha256(body).hexdigest(),
+        retrieved_at or dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        media_type,
+    )

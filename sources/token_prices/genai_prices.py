@@ -36,7 +36,12 @@ import polars as pl
 from sources.token_prices import history, models
 
 SOURCE_ID = "genai-prices"
-PRICE_KEYS = {"input_mtok": "input", "output_mtok": "output", "cache_read_mtok": "cache_read", "cache_write_mtok": "cache_write"}
+PRICE_KEYS = {
+    "input_mtok": "input",
+    "output_mtok": "output",
+    "cache_read_mtok": "cache_read",
+    "cache_write_mtok": "cache_write",
+}
 
 
 def package_version() -> str:
@@ -54,7 +59,9 @@ def _price_json(value: Any) -> Any:
 
 
 def _prices_json(model_price: Any) -> dict:
-    return {k: _price_json(v) for k, v in sorted(model_price.__dict__.items()) if v is not None and not k.startswith("_")}
+    return {
+        k: _price_json(v) for k, v in sorted(model_price.__dict__.items()) if v is not None and not k.startswith("_")
+    }
 
 
 def _constraint_json(constraint: Any) -> dict | None:
@@ -77,15 +84,26 @@ def snapshot_payload(providers: list[Any] | None = None, version: str | None = N
         for m in p.models:
             conditional = m.prices if isinstance(m.prices, list) else [None]
             prices = (
-                [{"constraint": None, "prices": _prices_json(m.prices)}] if conditional == [None]
-                else [{"constraint": _constraint_json(c.constraint), "prices": _prices_json(c.prices)} for c in m.prices]
+                [{"constraint": None, "prices": _prices_json(m.prices)}]
+                if conditional == [None]
+                else [
+                    {"constraint": _constraint_json(c.constraint), "prices": _prices_json(c.prices)} for c in m.prices
+                ]
             )
             variants = [
                 {"when": dict(v.when), "constraint": _constraint_json(v.constraint), "prices": _prices_json(v.prices)}
                 for v in (m.price_variants or [])
             ]
-            entries.append({"id": m.id, "name": m.name, "deprecated": bool(m.deprecated), "context_window": m.context_window,
-                            "prices": prices, "price_variants": variants})
+            entries.append(
+                {
+                    "id": m.id,
+                    "name": m.name,
+                    "deprecated": bool(m.deprecated),
+                    "context_window": m.context_window,
+                    "prices": prices,
+                    "price_variants": variants,
+                }
+            )
         out.append({"id": p.id, "name": p.name, "pricing_urls": list(p.pricing_urls or []), "models": entries})
     doc = {"package": "genai-prices", "version": version or package_version(), "providers": out}
     return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
@@ -95,8 +113,10 @@ def fetch() -> tuple[bytes, dict]:
     """Snapshot bytes of the installed package, with provenance (no network)."""
     version = package_version()
     return snapshot_payload(version=version), {
-        "url": f"package:genai-prices=={version}", "media_type": "application/json",
-        "retrieved_at": dt.datetime.now(dt.UTC).replace(tzinfo=None), "version": version,
+        "url": f"package:genai-prices=={version}",
+        "media_type": "application/json",
+        "retrieved_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        "version": version,
     }
 
 
@@ -108,7 +128,10 @@ def _num(value: Any) -> float | None:
 
 def _bands(prices: dict) -> list[tuple[str, bool, dict]]:
     """(condition, is_standard, {field: price}) per prompt-length band of one price set."""
-    starts = sorted({t["start"] for k, v in prices.items() if k in PRICE_KEYS and isinstance(v, dict) for t in v["tiers"]})
+    starts = sorted(
+        {t["start"] for k, v in prices.items() if k in PRICE_KEYS and isinstance(v, dict) for t in v["tiers"]}
+    )
+
     def at(value: Any, threshold: int | None) -> float | None:
         if not isinstance(value, dict):
             return _num(value)
@@ -117,6 +140,7 @@ def _bands(prices: dict) -> list[tuple[str, bool, dict]]:
             if threshold is not None and tier["start"] <= threshold:
                 price = tier["price"]
         return _num(price)
+
     bands: list[tuple[str, bool, dict]] = []
     edges: list[int | None] = [None, *starts]
     for i, edge in enumerate(edges):
@@ -126,7 +150,13 @@ def _bands(prices: dict) -> list[tuple[str, bool, dict]]:
             cond = f"prompt < {starts[0]} tokens"
         else:
             cond = f"prompt >= {edge} tokens" + (f" and < {edges[i + 1]}" if i + 1 < len(edges) else "")
-        bands.append((cond, edge is None, {f"{PRICE_KEYS[k]}_usd_per_mtok": at(v, edge) for k, v in prices.items() if k in PRICE_KEYS}))
+        bands.append(
+            (
+                cond,
+                edge is None,
+                {f"{PRICE_KEYS[k]}_usd_per_mtok": at(v, edge) for k, v in prices.items() if k in PRICE_KEYS},
+            )
+        )
     return bands
 
 
@@ -144,26 +174,52 @@ def _entries(model: dict) -> list[dict]:
     window_hours = sum(_window_hours(w["constraint"]) for w in windows)
     outside = ""
     if windows:
-        outside = "outside " + ", ".join(f"UTC {w['constraint']['start_time']}-{w['constraint']['end_time']}" for w in windows)
+        outside = "outside " + ", ".join(
+            f"UTC {w['constraint']['start_time']}-{w['constraint']['end_time']}" for w in windows
+        )
     starts = [dt.date.fromisoformat(p["constraint"]["start_date"]) if p["constraint"] else None for p in dated]
     order = sorted(range(len(dated)), key=lambda i: (starts[i] is not None, starts[i] or dt.date.min))
     for pos, i in enumerate(order):
         nxt = starts[order[pos + 1]] if pos + 1 < len(order) else None
         start = starts[i]
-        out.append({"condition": outside, "standard": window_hours <= 12, "start": start, "end": nxt,
-                    "basis": "start_date" if start else ("unknown" if nxt else None), "prices": dated[i]["prices"]})
+        out.append(
+            {
+                "condition": outside,
+                "standard": window_hours <= 12,
+                "start": start,
+                "end": nxt,
+                "basis": "start_date" if start else ("unknown" if nxt else None),
+                "prices": dated[i]["prices"],
+            }
+        )
     for w in windows:
         c = w["constraint"]
-        out.append({"condition": f"UTC {c['start_time']}-{c['end_time']}", "standard": _window_hours(c) > 12,
-                    "start": None, "end": None, "basis": None, "prices": w["prices"]})
+        out.append(
+            {
+                "condition": f"UTC {c['start_time']}-{c['end_time']}",
+                "standard": _window_hours(c) > 12,
+                "start": None,
+                "end": None,
+                "basis": None,
+                "prices": w["prices"],
+            }
+        )
     for v in model.get("price_variants") or []:
         if not any(k in PRICE_KEYS for k in v["prices"]):
             continue
         c = v["constraint"] or {}
         start = dt.date.fromisoformat(c["start_date"]) if "start_date" in c else None
         cond = ", ".join(f"{k}={val}" for k, val in sorted(v["when"].items()))
-        out.append({"condition": cond, "standard": False, "start": start, "end": None,
-                    "basis": "start_date" if start else None, "prices": v["prices"]})
+        out.append(
+            {
+                "condition": cond,
+                "standard": False,
+                "start": start,
+                "end": None,
+                "basis": "start_date" if start else None,
+                "prices": v["prices"],
+            }
+        )
     return out
 
 
@@ -179,24 +235,54 @@ def parse(data: bytes) -> pl.DataFrame:
         for m in p.get("models") or []:
             locator = f"genai-prices=={doc.get('version')}:{p.get('id')}/{m.get('id')}"
             alias = models.resolve(m.get("id"))
-            base = {"source_id": SOURCE_ID, "provider": p.get("name"), "provider_id": provider_id, "model": m.get("id"),
-                    "model_id": m.get("id"), "model_key": alias.model_key, "alias_rule": alias.rule, "source_url": url,
-                    "qualifier": "deprecated by the provider" if m.get("deprecated") else None, "source_class": "secondary"}
+            base = {
+                "source_id": SOURCE_ID,
+                "provider": p.get("name"),
+                "provider_id": provider_id,
+                "model": m.get("id"),
+                "model_id": m.get("id"),
+                "model_key": alias.model_key,
+                "alias_rule": alias.rule,
+                "source_url": url,
+                "qualifier": "deprecated by the provider" if m.get("deprecated") else None,
+                "source_class": "secondary",
+            }
             entries = _entries(m)
             token_entries = [e for e in entries if any(k in PRICE_KEYS for k in e["prices"])]
             if not token_entries:
                 keys = sorted({k for e in entries for k in e["prices"]}) or ["none"]
-                rows.append({**base, "condition": "", "is_standard": True, "_locator": locator,
-                             "_errors": [f"token_price_present: priced only in non-token units ({', '.join(keys)})"],
-                             "_raw": json.dumps(m, sort_keys=True)})
+                rows.append(
+                    {
+                        **base,
+                        "condition": "",
+                        "is_standard": True,
+                        "_locator": locator,
+                        "_errors": [f"token_price_present: priced only in non-token units ({', '.join(keys)})"],
+                        "_raw": json.dumps(m, sort_keys=True),
+                    }
+                )
                 continue
             for e in token_entries:
                 for cond, lowest, prices in _bands(e["prices"]):
                     condition = ", ".join(x for x in (e["condition"], cond) if x)
-                    errors = [f"price_non_negative: {k} = {v} is negative" for k, v in prices.items() if v is not None and v < 0]
-                    rows.append({**base, "condition": condition, "is_standard": e["standard"] and lowest,
-                                 "source_start": e["start"], "source_end": e["end"], "date_basis": e["basis"],
-                                 "end_basis": "next_price" if e["end"] else None, **prices,
-                                 "_locator": f"{locator}[{condition or 'standard'}@{e['start'] or 'base'}]",
-                                 "_errors": errors, "_raw": json.dumps(e["prices"], sort_keys=True)})
+                    errors = [
+                        f"price_non_negative: {k} = {v} is negative"
+                        for k, v in prices.items()
+                        if v is not None and v < 0
+                    ]
+                    rows.append(
+                        {
+                            **base,
+                            "condition": condition,
+                            "is_standard": e["standard"] and lowest,
+                            "source_start": e["start"],
+                            "source_end": e["end"],
+                            "date_basis": e["basis"],
+                            "end_basis": "next_price" if e["end"] else None,
+                            **prices,
+                            "_locator": f"{locator}[{condition or 'standard'}@{e['start'] or 'base'}]",
+                            "_errors": errors,
+                            "_raw": json.dumps(e["prices"], sort_keys=True),
+                        }
+                    )
     return history.conform(pl.DataFrame(rows, infer_schema_length=None)) if rows else history.empty_observations()

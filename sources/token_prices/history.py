@@ -50,14 +50,14 @@ DERIVED_PREFIX = "infernomics-derived/token_price/"
 #: What every parser returns (plus `_locator`, `_errors`, `_raw`).
 OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
     "source_id": pl.String,
-    "provider": pl.String,          # as the source names it
-    "provider_id": pl.String,       # canonical (models.canonical_provider)
-    "model": pl.String,             # as the source names it
-    "model_id": pl.String,          # the API id used for the key and the row id
-    "model_key": pl.String,         # canonical (models.canonical_model_key); null = unmapped
+    "provider": pl.String,  # as the source names it
+    "provider_id": pl.String,  # canonical (models.canonical_provider)
+    "model": pl.String,  # as the source names it
+    "model_id": pl.String,  # the API id used for the key and the row id
+    "model_key": pl.String,  # canonical (models.canonical_model_key); null = unmapped
     "alias_rule": pl.String,
-    "condition": pl.String,         # "" = the standard price; else a tier/context/time condition
-    "is_standard": pl.Boolean,      # the plain list price (lowest tier, no discount window or batch)
+    "condition": pl.String,  # "" = the standard price; else a tier/context/time condition
+    "is_standard": pl.Boolean,  # the plain list price (lowest tier, no discount window or batch)
     "source_start": pl.Date,
     "date_basis": pl.String,
     "source_end": pl.Date,
@@ -66,8 +66,8 @@ OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
     "source_url": pl.String,
     "quote": pl.String,
     "qualifier": pl.String,
-    "listed_at": pl.Date,           # OpenRouter `created`: when it was listed there, not a release date
-    "deprecation_date": pl.Date,    # LiteLLM `deprecation_date`
+    "listed_at": pl.Date,  # OpenRouter `created`: when it was listed there, not a release date
+    "deprecation_date": pl.Date,  # LiteLLM `deprecation_date`
     "source_class": pl.String,
 }
 BOOKKEEPING_SCHEMA: dict[str, pl.DataType] = {"_locator": pl.String, "_errors": pl.List(pl.String), "_raw": pl.String}
@@ -80,7 +80,11 @@ def empty_observations() -> pl.DataFrame:
 
 def conform(frame: pl.DataFrame) -> pl.DataFrame:
     """Add missing observation columns as nulls and order/cast them; parsers end with this."""
-    missing = [pl.lit(None, dtype).alias(c) for c, dtype in {**OBSERVATION_SCHEMA, **BOOKKEEPING_SCHEMA}.items() if c not in frame.columns]
+    missing = [
+        pl.lit(None, dtype).alias(c)
+        for c, dtype in {**OBSERVATION_SCHEMA, **BOOKKEEPING_SCHEMA}.items()
+        if c not in frame.columns
+    ]
     frame = frame.with_columns(missing) if missing else frame
     frame = frame.with_columns(pl.col("_errors").fill_null(pl.lit([], pl.List(pl.String))))
     return frame.select([pl.col(c).cast(t) for c, t in {**OBSERVATION_SCHEMA, **BOOKKEEPING_SCHEMA}.items()])
@@ -98,8 +102,15 @@ def slug(text: str | None) -> str:
     return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9._:+@~-]+", "-", text)).strip("-") or "none"
 
 
-def price_id(source_id: str, provider_id: str, model_id: str, condition: str, start: dt.date | None,
-             basis: str, snapshot_sha256: str | None) -> str:
+def price_id(
+    source_id: str,
+    provider_id: str,
+    model_id: str,
+    condition: str,
+    start: dt.date | None,
+    basis: str,
+    snapshot_sha256: str | None,
+) -> str:
     """`<source>/<provider>/<model>[/<condition>]/<start>`; feed rows add the snapshot prefix."""
     when = start.isoformat() if start else "undated"
     if basis == "first_seen" and snapshot_sha256:
@@ -110,7 +121,9 @@ def price_id(source_id: str, provider_id: str, model_id: str, condition: str, st
     return "/".join([*parts, when])
 
 
-def blended(input_price: float | None, output_price: float | None, rule: tuple[int, int] = DEFAULT_BLEND) -> float | None:
+def blended(
+    input_price: float | None, output_price: float | None, rule: tuple[int, int] = DEFAULT_BLEND
+) -> float | None:
     """Weighted mean of input and output price, `rule` = (input weight, output weight)."""
     if input_price is None or output_price is None:
         return None
@@ -203,7 +216,9 @@ def apply_snapshot(
             report.changed += 1
             if obs["source_start"] is None:
                 start, basis = snapshot.day, "first_seen"
-        pid = price_id(obs["source_id"], obs["provider_id"], obs["model_id"], obs["condition"], start, basis, snapshot.sha256)
+        pid = price_id(
+            obs["source_id"], obs["provider_id"], obs["model_id"], obs["condition"], start, basis, snapshot.sha256
+        )
         if pid in by_id and _same_prices(by_id[pid], obs):
             row = dict(by_id[pid])
             row.update(last_seen_sha256=snapshot.sha256, last_seen_at=snapshot.retrieved_at)
@@ -216,10 +231,15 @@ def apply_snapshot(
             raise ValueError(f"two price identities map to one row id {pid!r}: {key} and {_key(out[pid])}")
         row = {c: obs.get(c) for c in OBSERVATION_SCHEMA}
         row.update(
-            price_id=pid, effective_from=start, date_basis=basis,
-            effective_to=obs["source_end"], end_basis=obs["end_basis"] if obs["source_end"] else None,
-            first_seen_sha256=snapshot.sha256, first_seen_at=snapshot.retrieved_at,
-            last_seen_sha256=snapshot.sha256, last_seen_at=snapshot.retrieved_at,
+            price_id=pid,
+            effective_from=start,
+            date_basis=basis,
+            effective_to=obs["source_end"],
+            end_basis=obs["end_basis"] if obs["source_end"] else None,
+            first_seen_sha256=snapshot.sha256,
+            first_seen_at=snapshot.retrieved_at,
+            last_seen_sha256=snapshot.sha256,
+            last_seen_at=snapshot.retrieved_at,
         )
         out[pid] = row
         report.opened += 1
@@ -262,12 +282,21 @@ def rows_frame(rows: list[dict]) -> pl.DataFrame:
     wi, wo = DEFAULT_BLEND
     frame = frame.with_columns(
         pl.col("model_id").map_elements(models.model_variant, return_dtype=pl.String).alias("model_variant"),
-        ((wi * pl.col("input_usd_per_mtok") + wo * pl.col("output_usd_per_mtok")) / (wi + wo)).alias("blended_usd_per_mtok"),
+        ((wi * pl.col("input_usd_per_mtok") + wo * pl.col("output_usd_per_mtok")) / (wi + wo)).alias(
+            "blended_usd_per_mtok"
+        ),
         pl.lit(f"{wi}:{wo}").alias("blend_rule"),
-        *[pl.when(pl.col(f"{p}_usd_per_mtok").is_not_null()).then(pl.col("price_id") + f"/{p}").alias(f"{p}_figure_id") for p in PRICE_FIELDS],
+        *[
+            pl.when(pl.col(f"{p}_usd_per_mtok").is_not_null())
+            .then(pl.col("price_id") + f"/{p}")
+            .alias(f"{p}_figure_id")
+            for p in PRICE_FIELDS
+        ],
     )
     frame = frame.with_columns(
-        pl.when(pl.col("blended_usd_per_mtok").is_not_null()).then(DERIVED_PREFIX + pl.col("price_id") + f"/blended-{wi}to{wo}").alias("blended_figure_id"),
+        pl.when(pl.col("blended_usd_per_mtok").is_not_null())
+        .then(DERIVED_PREFIX + pl.col("price_id") + f"/blended-{wi}to{wo}")
+        .alias("blended_figure_id"),
     )
     return frame.with_columns(
         pl.concat_list([f"{p}_figure_id" for p in (*PRICE_FIELDS, "blended")]).list.drop_nulls().alias("figure_ids")

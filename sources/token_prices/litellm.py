@@ -34,10 +34,14 @@ from sources.token_prices.openrouter import per_million
 SOURCE_ID = "litellm-model-prices"
 URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 BASE_FIELDS = {
-    "input_cost_per_token": "input", "output_cost_per_token": "output",
-    "cache_read_input_token_cost": "cache_read", "cache_creation_input_token_cost": "cache_write",
+    "input_cost_per_token": "input",
+    "output_cost_per_token": "output",
+    "cache_read_input_token_cost": "cache_read",
+    "cache_creation_input_token_cost": "cache_write",
 }
-_ABOVE = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)_above_(\d+)k_tokens$")
+_ABOVE = re.compile(
+    r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)_above_(\d+)k_tokens$"
+)
 
 
 def fetch(url: str = URL, **options: Any) -> http.Fetched:
@@ -56,11 +60,24 @@ def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
         if name == "sample_spec":
             continue
         raw = json.dumps(spec, default=str, sort_keys=True)
-        base = {"source_id": SOURCE_ID, "model": name, "model_id": name, "source_url": source_url,
-                "source_class": "secondary", "_raw": raw}
+        base = {
+            "source_id": SOURCE_ID,
+            "model": name,
+            "model_id": name,
+            "source_url": source_url,
+            "source_class": "secondary",
+            "_raw": raw,
+        }
         if not isinstance(spec, dict):
-            rows.append({**base, "provider_id": "unknown", "condition": "", "_locator": name,
-                         "_errors": ["spec_object: entry is not an object"]})
+            rows.append(
+                {
+                    **base,
+                    "provider_id": "unknown",
+                    "condition": "",
+                    "_locator": name,
+                    "_errors": ["spec_object: entry is not an object"],
+                }
+            )
             continue
         errors: list[str] = []
         provider = spec.get("litellm_provider")
@@ -74,22 +91,41 @@ def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
             except ValueError:
                 errors.append(f"deprecation_date_iso: {spec['deprecation_date']!r} is not YYYY-MM-DD")
         alias = models.resolve(name)
-        base.update(provider=provider, provider_id=models.canonical_provider(provider) or "unknown",
-                    model_key=alias.model_key, alias_rule=alias.rule, deprecation_date=deprecation,
-                    qualifier=f"mode={spec['mode']}" if isinstance(spec.get("mode"), str) and spec["mode"] else None)
-        prices = {f"{col}_usd_per_mtok": per_million(spec.get(key), key, errors, False) for key, col in BASE_FIELDS.items()}
+        base.update(
+            provider=provider,
+            provider_id=models.canonical_provider(provider) or "unknown",
+            model_key=alias.model_key,
+            alias_rule=alias.rule,
+            deprecation_date=deprecation,
+            qualifier=f"mode={spec['mode']}" if isinstance(spec.get("mode"), str) and spec["mode"] else None,
+        )
+        prices = {
+            f"{col}_usd_per_mtok": per_million(spec.get(key), key, errors, False) for key, col in BASE_FIELDS.items()
+        }
         above: dict[int, dict[str, float | None]] = {}
         for key, value in spec.items():
             m = _ABOVE.match(key)
             if m:
-                above.setdefault(int(m[2]) * 1000, {})[f"{BASE_FIELDS[m[1]]}_usd_per_mtok"] = per_million(value, key, errors, False)
+                above.setdefault(int(m[2]) * 1000, {})[f"{BASE_FIELDS[m[1]]}_usd_per_mtok"] = per_million(
+                    value, key, errors, False
+                )
         if all(v is None for v in prices.values()) and not any(e.startswith("price_") for e in errors):
             errors.append("token_price_present: no per-token price in this spec")
         thresholds = sorted(above)
         base_cond = f"prompt <= {thresholds[0]} tokens" if thresholds else ""
-        rows.append({**base, "condition": base_cond, "is_standard": True, **prices, "_locator": name, "_errors": errors})
+        rows.append(
+            {**base, "condition": base_cond, "is_standard": True, **prices, "_locator": name, "_errors": errors}
+        )
         for t in thresholds:
             band = {**prices, **above[t]}
-            rows.append({**base, "condition": f"prompt > {t} tokens", "is_standard": False, **band,
-                         "_locator": f"{name} (above {t} tokens)", "_errors": list(errors)})
+            rows.append(
+                {
+                    **base,
+                    "condition": f"prompt > {t} tokens",
+                    "is_standard": False,
+                    **band,
+                    "_locator": f"{name} (above {t} tokens)",
+                    "_errors": list(errors),
+                }
+            )
     return history.conform(pl.DataFrame(rows, infer_schema_length=None)) if rows else history.empty_observations()

@@ -51,8 +51,10 @@ DATA_DIR = ("token_prices", "litellm_releases")
 MANIFEST = "releases.csv"
 PLAUSIBLE_MAX_USD_PER_MTOK = 1_000.0
 FIELD_NAMES = {  # price column -> LiteLLM field of the base spec
-    "input": "input_cost_per_token", "output": "output_cost_per_token",
-    "cache_read": "cache_read_input_token_cost", "cache_write": "cache_creation_input_token_cost",
+    "input": "input_cost_per_token",
+    "output": "output_cost_per_token",
+    "cache_read": "cache_read_input_token_cost",
+    "cache_write": "cache_creation_input_token_cost",
 }
 
 
@@ -72,7 +74,9 @@ def releases(folder: Path | None = None) -> list[Release]:
     """The releases of the manifest, oldest first."""
     folder = folder or data_path(*DATA_DIR)
     rows = list(csv.DictReader(io.StringIO((folder / MANIFEST).read_text(encoding="utf-8"))))
-    out = [Release(r["version"], dt.date.fromisoformat(r["uploaded"]), folder / r["file"], r["json_sha256"]) for r in rows]
+    out = [
+        Release(r["version"], dt.date.fromisoformat(r["uploaded"]), folder / r["file"], r["json_sha256"]) for r in rows
+    ]
     return sorted(out, key=lambda r: r.uploaded)
 
 
@@ -90,7 +94,9 @@ def parse_release(release: Release, body: bytes | None = None) -> pl.DataFrame:
     """One release's entries as observations, with release columns and the unit-error rule."""
     body = read_release(release) if body is None else body
     frame = litellm.parse(body, source_url=f"https://pypi.org/project/litellm/{release.version}/")
-    too_dear = pl.any_horizontal([pl.col(c) > PLAUSIBLE_MAX_USD_PER_MTOK for c in history.PRICE_COLUMNS]).fill_null(False)
+    too_dear = pl.any_horizontal([pl.col(c) > PLAUSIBLE_MAX_USD_PER_MTOK for c in history.PRICE_COLUMNS]).fill_null(
+        False
+    )
     worst = pl.max_horizontal(history.PRICE_COLUMNS)
     key = pl.col("_locator").str.replace(r" \(above \d+ tokens\)$", "")
     return frame.with_columns(
@@ -100,10 +106,22 @@ def parse_release(release: Release, body: bytes | None = None) -> pl.DataFrame:
         pl.lit(release.source_id).alias("release_source_id"),
         key.alias("json_key"),
         pl.format('{} ["{}"]', pl.lit(release.source_id), key).alias("_locator"),
-        pl.when(too_dear).then(pl.col("_errors").list.concat(pl.concat_list(pl.format(
-            "price_unit_plausible: {} [\"{}\"] lists {} USD per Mtok, above {} (a per-token/per-million unit error)",
-            pl.lit(release.source_id), key, worst, pl.lit(PLAUSIBLE_MAX_USD_PER_MTOK)))))
-        .otherwise(pl.col("_errors")).alias("_errors"),
+        pl.when(too_dear)
+        .then(
+            pl.col("_errors").list.concat(
+                pl.concat_list(
+                    pl.format(
+                        'price_unit_plausible: {} ["{}"] lists {} USD per Mtok, above {} (a per-token/per-million unit error)',
+                        pl.lit(release.source_id),
+                        key,
+                        worst,
+                        pl.lit(PLAUSIBLE_MAX_USD_PER_MTOK),
+                    )
+                )
+            )
+        )
+        .otherwise(pl.col("_errors"))
+        .alias("_errors"),
     )
 
 
@@ -128,75 +146,144 @@ def slug_expr(col: pl.Expr) -> pl.Expr:
     return pl.when(out == "").then(pl.lit("none")).otherwise(out)
 
 
-def build_history(observations: pl.DataFrame, rel: list[Release], run_id: str, blend_formula: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def build_history(
+    observations: pl.DataFrame, rel: list[Release], run_id: str, blend_formula: str
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(price rows, figures, lineage) from the accepted observations of all releases.
 
     `observations`: valid rows only, with the columns `parse_release` adds."""
     n = len(rel)
-    order = pl.DataFrame({"release": [r.version for r in rel], "rel_idx": list(range(n)),
-                          "snapshot_sha256": [sha256_file(r.path) for r in rel]},
-                         schema={"release": pl.String, "rel_idx": pl.Int64, "snapshot_sha256": pl.String})
+    order = pl.DataFrame(
+        {
+            "release": [r.version for r in rel],
+            "rel_idx": list(range(n)),
+            "snapshot_sha256": [sha256_file(r.path) for r in rel],
+        },
+        schema={"release": pl.String, "rel_idx": pl.Int64, "snapshot_sha256": pl.String},
+    )
     uploaded = pl.Series([r.uploaded for r in rel], dtype=pl.Date)
     prices = history.PRICE_COLUMNS
     stem = pl.concat_str([slug_expr(pl.col("provider_id")), slug_expr(pl.col("model_id"))], separator="/")
     stem = pl.when(pl.col("condition") != "").then(stem + "/" + slug_expr(pl.col("condition"))).otherwise(stem)
-    obs = (observations.join(order, on="release", how="left")
-           .with_columns(stem.alias("_stem"))
-           .sort([*IDENTITY, "rel_idx"]))
-    same_as_prev = pl.all_horizontal([pl.col(c).fill_null(-1.0) == pl.col(c).fill_null(-1.0).shift(1).over(IDENTITY) for c in prices])
-    new_run = (pl.col("rel_idx") != (pl.col("rel_idx").shift(1).over(IDENTITY) + 1)).fill_null(True) | ~same_as_prev.fill_null(False)
-    obs = obs.with_columns(new_run.alias("_new")).with_columns(
-        pl.col("_new").cast(pl.Int32).cum_sum().over(IDENTITY).alias("_run"),
-    ).with_columns(  # figures: the first and the latest release that listed each price of a row
-        ((pl.col("rel_idx") == pl.col("rel_idx").min().over([*IDENTITY, "_run"]))
-         | (pl.col("rel_idx") == pl.col("rel_idx").max().over([*IDENTITY, "_run"]))).alias("_cited"),
-    ).with_columns(
-        *[pl.when(pl.col(c).is_not_null() & pl.col("_cited")).then(pl.format("{}/{}/{}", pl.col("release_source_id"), pl.col("_stem"), pl.lit(f)))
-          .alias(f"_{f}_fig") for f, c in zip(history.PRICE_FIELDS, prices)],
+    obs = (
+        observations.join(order, on="release", how="left")
+        .with_columns(stem.alias("_stem"))
+        .sort([*IDENTITY, "rel_idx"])
     )
-    present = obs.select(*IDENTITY, pl.col("rel_idx").alias("_next_idx")).with_columns(pl.lit(True).alias("_next_listed"))
-    runs = obs.group_by([*IDENTITY, "_run"], maintain_order=True).agg(
-        pl.all().exclude([*IDENTITY, "_run"]).first(),
-        pl.col("rel_idx").max().alias("_last_idx"),
-        pl.col("snapshot_sha256").last().alias("last_seen_sha256"),
-        pl.concat_list([f"_{f}_fig" for f in history.PRICE_FIELDS]).list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().alias("_figs"),
-    ).with_columns((pl.col("_last_idx") + 1).alias("_next_idx"))
+    same_as_prev = pl.all_horizontal(
+        [pl.col(c).fill_null(-1.0) == pl.col(c).fill_null(-1.0).shift(1).over(IDENTITY) for c in prices]
+    )
+    new_run = (pl.col("rel_idx") != (pl.col("rel_idx").shift(1).over(IDENTITY) + 1)).fill_null(
+        True
+    ) | ~same_as_prev.fill_null(False)
+    obs = (
+        obs.with_columns(new_run.alias("_new"))
+        .with_columns(
+            pl.col("_new").cast(pl.Int32).cum_sum().over(IDENTITY).alias("_run"),
+        )
+        .with_columns(  # figures: the first and the latest release that listed each price of a row
+            (
+                (pl.col("rel_idx") == pl.col("rel_idx").min().over([*IDENTITY, "_run"]))
+                | (pl.col("rel_idx") == pl.col("rel_idx").max().over([*IDENTITY, "_run"]))
+            ).alias("_cited"),
+        )
+        .with_columns(
+            *[
+                pl.when(pl.col(c).is_not_null() & pl.col("_cited"))
+                .then(pl.format("{}/{}/{}", pl.col("release_source_id"), pl.col("_stem"), pl.lit(f)))
+                .alias(f"_{f}_fig")
+                for f, c in zip(history.PRICE_FIELDS, prices)
+            ],
+        )
+    )
+    present = obs.select(*IDENTITY, pl.col("rel_idx").alias("_next_idx")).with_columns(
+        pl.lit(True).alias("_next_listed")
+    )
+    runs = (
+        obs.group_by([*IDENTITY, "_run"], maintain_order=True)
+        .agg(
+            pl.all().exclude([*IDENTITY, "_run"]).first(),
+            pl.col("rel_idx").max().alias("_last_idx"),
+            pl.col("snapshot_sha256").last().alias("last_seen_sha256"),
+            pl.concat_list([f"_{f}_fig" for f in history.PRICE_FIELDS])
+            .list.explode(keep_nulls=False, empty_as_null=False)
+            .drop_nulls()
+            .alias("_figs"),
+        )
+        .with_columns((pl.col("_last_idx") + 1).alias("_next_idx"))
+    )
     runs = runs.join(present, on=[*IDENTITY, "_next_idx"], how="left").with_columns(
-        pl.col("rel_idx").replace_strict(list(range(n)), uploaded.to_list(), return_dtype=pl.Date).alias("effective_from"),
-        pl.when(pl.col("_next_idx") < n).then(pl.col("_next_idx").replace_strict(list(range(n + 1)), [*uploaded.to_list(), None],
-                                                                              return_dtype=pl.Date)).alias("effective_to"),
-        pl.when(pl.col("_next_idx") >= n).then(None).when(pl.col("_next_listed")).then(pl.lit("changed"))
-        .otherwise(pl.lit("disappeared")).alias("end_basis"),
-        pl.col("_last_idx").replace_strict(list(range(n)), uploaded.to_list(), return_dtype=pl.Date).alias("_last_uploaded"),
+        pl.col("rel_idx")
+        .replace_strict(list(range(n)), uploaded.to_list(), return_dtype=pl.Date)
+        .alias("effective_from"),
+        pl.when(pl.col("_next_idx") < n)
+        .then(pl.col("_next_idx").replace_strict(list(range(n + 1)), [*uploaded.to_list(), None], return_dtype=pl.Date))
+        .alias("effective_to"),
+        pl.when(pl.col("_next_idx") >= n)
+        .then(None)
+        .when(pl.col("_next_listed"))
+        .then(pl.lit("changed"))
+        .otherwise(pl.lit("disappeared"))
+        .alias("end_basis"),
+        pl.col("_last_idx")
+        .replace_strict(list(range(n)), uploaded.to_list(), return_dtype=pl.Date)
+        .alias("_last_uploaded"),
     )
     wi, wo = history.DEFAULT_BLEND
     variants = {m: history.models.model_variant(m) for m in runs["model_id"].unique().to_list()}
-    rows = runs.with_columns(
-        (pl.lit(FAMILY_SOURCE_ID + "/") + pl.col("_stem") + "/" + pl.col("effective_from").dt.to_string("%Y-%m-%d")).alias("price_id"),
-        pl.lit("release_listed").alias("date_basis"),
-        pl.col("model_id").replace_strict(variants, return_dtype=pl.String, default=None).alias("model_variant"),
-        ((wi * pl.col("input_usd_per_mtok") + wo * pl.col("output_usd_per_mtok")) / (wi + wo)).alias("blended_usd_per_mtok"),
-        pl.lit(f"{wi}:{wo}").alias("blend_rule"),
-        pl.col("snapshot_sha256").alias("first_seen_sha256"),
-        pl.col("effective_from").cast(pl.Datetime("us")).alias("first_seen_at"),
-        pl.col("_last_uploaded").cast(pl.Datetime("us")).alias("last_seen_at"),
-        pl.format("as listed in LiteLLM releases {} to {} (first uploaded {})", pl.col("release"),
-                  pl.col("_last_idx").replace_strict(list(range(n)), [r.version for r in rel], return_dtype=pl.String),
-                  pl.col("effective_from")).alias("quote"),
-        *[pl.col(f"_{f}_fig").alias(f"{f}_figure_id") for f in history.PRICE_FIELDS],
-        pl.lit(run_id).alias("ingest_run_id"),
-    ).with_columns(
-        pl.when(pl.col("blended_usd_per_mtok").is_not_null())
-        .then(pl.lit(history.DERIVED_PREFIX) + pl.col("price_id") + f"/blended-{wi}to{wo}").alias("blended_figure_id"),
-    ).with_columns(
-        pl.concat_list([pl.col("_figs"), pl.concat_list(pl.col("blended_figure_id")).list.drop_nulls()]).alias("figure_ids"),
+    rows = (
+        runs.with_columns(
+            (
+                pl.lit(FAMILY_SOURCE_ID + "/")
+                + pl.col("_stem")
+                + "/"
+                + pl.col("effective_from").dt.to_string("%Y-%m-%d")
+            ).alias("price_id"),
+            pl.lit("release_listed").alias("date_basis"),
+            pl.col("model_id").replace_strict(variants, return_dtype=pl.String, default=None).alias("model_variant"),
+            ((wi * pl.col("input_usd_per_mtok") + wo * pl.col("output_usd_per_mtok")) / (wi + wo)).alias(
+                "blended_usd_per_mtok"
+            ),
+            pl.lit(f"{wi}:{wo}").alias("blend_rule"),
+            pl.col("snapshot_sha256").alias("first_seen_sha256"),
+            pl.col("effective_from").cast(pl.Datetime("us")).alias("first_seen_at"),
+            pl.col("_last_uploaded").cast(pl.Datetime("us")).alias("last_seen_at"),
+            pl.format(
+                "as listed in LiteLLM releases {} to {} (first uploaded {})",
+                pl.col("release"),
+                pl.col("_last_idx").replace_strict(list(range(n)), [r.version for r in rel], return_dtype=pl.String),
+                pl.col("effective_from"),
+            ).alias("quote"),
+            *[pl.col(f"_{f}_fig").alias(f"{f}_figure_id") for f in history.PRICE_FIELDS],
+            pl.lit(run_id).alias("ingest_run_id"),
+        )
+        .with_columns(
+            pl.when(pl.col("blended_usd_per_mtok").is_not_null())
+            .then(pl.lit(history.DERIVED_PREFIX) + pl.col("price_id") + f"/blended-{wi}to{wo}")
+            .alias("blended_figure_id"),
+        )
+        .with_columns(
+            pl.concat_list([pl.col("_figs"), pl.concat_list(pl.col("blended_figure_id")).list.drop_nulls()]).alias(
+                "figure_ids"
+            ),
+        )
     )
     figures = _figures(obs, rows, blend_formula)
-    lineage = rows.filter(pl.col("blended_figure_id").is_not_null()).select(
-        pl.col("blended_figure_id").alias("figure_id"),
-        pl.concat_list([pl.struct(pl.col("input_figure_id").alias("input_figure_id"), pl.lit("input").alias("role")),
-                        pl.struct(pl.col("output_figure_id").alias("input_figure_id"), pl.lit("output").alias("role"))]).alias("_in"),
-    ).explode("_in").unnest("_in").select("figure_id", "input_figure_id", "role")
+    lineage = (
+        rows.filter(pl.col("blended_figure_id").is_not_null())
+        .select(
+            pl.col("blended_figure_id").alias("figure_id"),
+            pl.concat_list(
+                [
+                    pl.struct(pl.col("input_figure_id").alias("input_figure_id"), pl.lit("input").alias("role")),
+                    pl.struct(pl.col("output_figure_id").alias("input_figure_id"), pl.lit("output").alias("role")),
+                ]
+            ).alias("_in"),
+        )
+        .explode("_in")
+        .unnest("_in")
+        .select("figure_id", "input_figure_id", "role")
+    )
     return rows, figures, lineage
 
 
@@ -204,30 +291,70 @@ def _figures(obs: pl.DataFrame, rows: pl.DataFrame, blend_formula: str) -> pl.Da
     """One observed figure per number per release, plus the derived blend of each price row."""
     price_of = obs.join(rows.select(*IDENTITY, "_run", "price_id"), on=[*IDENTITY, "_run"], how="left")
     entity = pl.format("{}/{}", pl.col("provider_id"), pl.col("model_id"))
-    entity = pl.when(pl.col("condition") != "").then(pl.format("{} [{}]", entity, pl.col("condition"))).otherwise(entity)
+    entity = (
+        pl.when(pl.col("condition") != "").then(pl.format("{} [{}]", entity, pl.col("condition"))).otherwise(entity)
+    )
     band = pl.col("condition").str.extract(r"^prompt > (\d+)000 tokens$", 1)
     parts = []
     for f, col in zip(history.PRICE_FIELDS, history.PRICE_COLUMNS):
         base = FIELD_NAMES[f]
         above = pl.format("{}_above_{}k_tokens", pl.lit(base), band)
-        field = pl.when(band.is_not_null() & pl.col("_raw").str.contains(pl.format('"{}"', above))).then(above).otherwise(pl.lit(base))
-        parts.append(price_of.filter(pl.col(f"_{f}_fig").is_not_null()).select(
-            pl.col(f"_{f}_fig").alias("figure_id"), pl.col("release_source_id").alias("source_id"), "snapshot_sha256",
-            pl.lit(METRICS[f]).alias("metric"), pl.lit("model_price").alias("entity_kind"), entity.alias("entity"),
-            pl.col(col).alias("value"), pl.lit(UNIT).alias("unit"), pl.lit("=").alias("bound"),
-            pl.col("uploaded").alias("as_of"),
-            pl.format('{}.{}', pl.col("_locator"), field).alias("locator"),
-            pl.col("qualifier"), pl.lit("observed").alias("kind"), pl.lit("verified").alias("verification"),
-            pl.format("as listed in LiteLLM {}, uploaded {}; row {}", pl.col("release"), pl.col("uploaded"), pl.col("price_id")).alias("notes"),
-        ))
-    parts.append(rows.filter(pl.col("blended_figure_id").is_not_null()).select(
-        pl.col("blended_figure_id").alias("figure_id"), pl.lit("infernomics-derived").alias("source_id"),
-        pl.lit("token_price_blended_3to1").alias("metric"), pl.lit("model_price").alias("entity_kind"), entity.alias("entity"),
-        pl.col("blended_usd_per_mtok").alias("value"), pl.lit(UNIT).alias("unit"), pl.lit("=").alias("bound"),
-        pl.col("effective_from").alias("as_of"), pl.col("effective_from").alias("period_start"), pl.col("effective_to").alias("period_end"),
-        pl.col("price_id").alias("locator"), pl.col("qualifier"), pl.lit("derived").alias("kind"),
-        pl.lit("unverified").alias("verification"), pl.lit(blend_formula).alias("formula"),
-        pl.format("3:1 input:output blend of price row {}", pl.col("price_id")).alias("notes"),
-    ))
-    return pl.concat([p.with_columns([pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in p.columns])
-                      .select([pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()]) for p in parts], how="vertical")
+        field = (
+            pl.when(band.is_not_null() & pl.col("_raw").str.contains(pl.format('"{}"', above)))
+            .then(above)
+            .otherwise(pl.lit(base))
+        )
+        parts.append(
+            price_of.filter(pl.col(f"_{f}_fig").is_not_null()).select(
+                pl.col(f"_{f}_fig").alias("figure_id"),
+                pl.col("release_source_id").alias("source_id"),
+                "snapshot_sha256",
+                pl.lit(METRICS[f]).alias("metric"),
+                pl.lit("model_price").alias("entity_kind"),
+                entity.alias("entity"),
+                pl.col(col).alias("value"),
+                pl.lit(UNIT).alias("unit"),
+                pl.lit("=").alias("bound"),
+                pl.col("uploaded").alias("as_of"),
+                pl.format("{}.{}", pl.col("_locator"), field).alias("locator"),
+                pl.col("qualifier"),
+                pl.lit("observed").alias("kind"),
+                pl.lit("verified").alias("verification"),
+                pl.format(
+                    "as listed in LiteLLM {}, uploaded {}; row {}",
+                    pl.col("release"),
+                    pl.col("uploaded"),
+                    pl.col("price_id"),
+                ).alias("notes"),
+            )
+        )
+    parts.append(
+        rows.filter(pl.col("blended_figure_id").is_not_null()).select(
+            pl.col("blended_figure_id").alias("figure_id"),
+            pl.lit("infernomics-derived").alias("source_id"),
+            pl.lit("token_price_blended_3to1").alias("metric"),
+            pl.lit("model_price").alias("entity_kind"),
+            entity.alias("entity"),
+            pl.col("blended_usd_per_mtok").alias("value"),
+            pl.lit(UNIT).alias("unit"),
+            pl.lit("=").alias("bound"),
+            pl.col("effective_from").alias("as_of"),
+            pl.col("effective_from").alias("period_start"),
+            pl.col("effective_to").alias("period_end"),
+            pl.col("price_id").alias("locator"),
+            pl.col("qualifier"),
+            pl.lit("derived").alias("kind"),
+            pl.lit("unverified").alias("verification"),
+            pl.lit(blend_formula).alias("formula"),
+            pl.format("3:1 input:output blend of price row {}", pl.col("price_id")).alias("notes"),
+        )
+    )
+    return pl.concat(
+        [
+            p.with_columns([pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in p.columns]).select(
+                [pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()]
+            )
+            for p in parts
+        ],
+        how="vertical",
+    )

@@ -54,22 +54,48 @@ EXPLICIT: dict[str, str] = {
 
 #: Provider names as sources spell them -> canonical provider id.
 PROVIDERS: dict[str, str] = {
-    "openai": "openai", "azure": "azure", "azure_ai": "azure", "microsoft azure": "azure",
+    "openai": "openai",
+    "azure": "azure",
+    "azure_ai": "azure",
+    "microsoft azure": "azure",
     "anthropic": "anthropic",
-    "google": "google", "gemini": "google", "vertex_ai": "google-vertex",
-    "vertex_ai-language-models": "google-vertex", "vertex_ai-anthropic_models": "google-vertex",
-    "deepseek": "deepseek", "mistral": "mistral", "codestral": "mistral",
-    "together ai (host)": "together", "together ai": "together", "together": "together", "together_ai": "together",
-    "groq (host)": "groq", "groq": "groq",
-    "aws": "aws-bedrock", "aws bedrock": "aws-bedrock", "bedrock": "aws-bedrock", "bedrock_converse": "aws-bedrock",
-    "openrouter": "openrouter", "fireworks": "fireworks", "fireworks_ai": "fireworks",
-    "x-ai": "xai", "xai": "xai", "x ai": "xai",
-    "cohere": "cohere", "cohere_chat": "cohere", "perplexity": "perplexity",
-    "deepinfra": "deepinfra", "cerebras": "cerebras", "novita": "novita",
-    "moonshotai": "moonshot", "moonshot": "moonshot",
+    "google": "google",
+    "gemini": "google",
+    "vertex_ai": "google-vertex",
+    "vertex_ai-language-models": "google-vertex",
+    "vertex_ai-anthropic_models": "google-vertex",
+    "deepseek": "deepseek",
+    "mistral": "mistral",
+    "codestral": "mistral",
+    "together ai (host)": "together",
+    "together ai": "together",
+    "together": "together",
+    "together_ai": "together",
+    "groq (host)": "groq",
+    "groq": "groq",
+    "aws": "aws-bedrock",
+    "aws bedrock": "aws-bedrock",
+    "bedrock": "aws-bedrock",
+    "bedrock_converse": "aws-bedrock",
+    "openrouter": "openrouter",
+    "fireworks": "fireworks",
+    "fireworks_ai": "fireworks",
+    "x-ai": "xai",
+    "xai": "xai",
+    "x ai": "xai",
+    "cohere": "cohere",
+    "cohere_chat": "cohere",
+    "perplexity": "perplexity",
+    "deepinfra": "deepinfra",
+    "cerebras": "cerebras",
+    "novita": "novita",
+    "moonshotai": "moonshot",
+    "moonshot": "moonshot",
 }
 
-_ROUTE_VENDOR = re.compile(r"^(?:(?:us|eu|apac|global|jp|au|ca)\.)?(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek|openai|moonshotai|qwen|zai|writer|twelvelabs)\.")
+_ROUTE_VENDOR = re.compile(
+    r"^(?:(?:us|eu|apac|global|jp|au|ca)\.)?(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek|openai|moonshotai|qwen|zai|writer|twelvelabs)\."
+)
 _SERVING = re.compile(r"(?::(?:free|beta|extended|thinking|nitro|floor|online|batch|exacto)|-v\d+:\d+|:\d+|@\d{3})$")
 _DATE_SEGMENTS = [
     re.compile(r"[-@]20\d\d-[01]\d-[0-3]\d(?=$|[-:])"),

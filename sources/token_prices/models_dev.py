@@ -63,112 +63,252 @@ def parse_cost_history(data: bytes | Path | None = None) -> pl.DataFrame:
     model = pl.col("path").str.extract(r"^providers/[^/]+/models/(.+)\.toml$", 1)
     provider = pl.col("path").str.extract(r"^providers/([^/]+)/", 1)
     frame = frame.with_columns(
-        provider.alias("provider"), model.alias("model_id"), model.alias("model"),
+        provider.alias("provider"),
+        model.alias("model_id"),
+        model.alias("model"),
         pl.col("date").str.to_date("%Y-%m-%d", strict=False).alias("recorded_on"),
-        in_val.alias("input_usd_per_mtok"), out_val.alias("output_usd_per_mtok"),
+        in_val.alias("input_usd_per_mtok"),
+        out_val.alias("output_usd_per_mtok"),
         pl.struct(pl.exclude("_line")).struct.json_encode().alias("_raw"),
         pl.format("git show {}:{}", pl.col("commit"), pl.col("path")).alias("git_locator"),
     )
     is_price_event = pl.col("event").is_in(["added", "cost_changed"])
     loc = pl.format("{} row {}", pl.lit(name), pl.col("_line"))
     checks = [
-        (pl.col("model_id").is_null(), pl.format("model_named: {}: path {} names no model", loc, pl.col("path").fill_null(""))),
-        (pl.col("recorded_on").is_null(), pl.format("date_parses: {}: date {} is not YYYY-MM-DD", loc, pl.col("date").fill_null(""))),
-        (~pl.col("event").fill_null("").is_in(EVENTS), pl.format("event_known: {}: event {} is not one of {}", loc,
-                                                                  pl.col("event").fill_null(""), pl.lit(", ".join(EVENTS)))),
-        (in_bad | out_bad, pl.format("price_numeric: {}: input {} / output {} is not a number", loc, in_text.fill_null(""), out_text.fill_null(""))),
-        (is_price_event & ((pl.col("input_usd_per_mtok") < 0) | (pl.col("output_usd_per_mtok") < 0)).fill_null(False),
-         pl.format("price_non_negative: {}: input {} / output {} is negative", loc, in_text.fill_null(""), out_text.fill_null(""))),
-        (is_price_event & pl.col("input_usd_per_mtok").is_null() & pl.col("output_usd_per_mtok").is_null() & ~(in_bad | out_bad),
-         pl.format("token_price_present: {}: {} {} lists no price", loc, pl.col("event"), pl.col("path").fill_null(""))),
-        (is_price_event & ((pl.col("input_usd_per_mtok") > PLAUSIBLE_MAX_USD_PER_MTOK)
-                           | (pl.col("output_usd_per_mtok") > PLAUSIBLE_MAX_USD_PER_MTOK)).fill_null(False),
-         pl.format("price_unit_plausible: {}: {} USD per Mtok is above {} (a unit error)", loc,
-                   pl.max_horizontal("input_usd_per_mtok", "output_usd_per_mtok"), pl.lit(PLAUSIBLE_MAX_USD_PER_MTOK))),
+        (
+            pl.col("model_id").is_null(),
+            pl.format("model_named: {}: path {} names no model", loc, pl.col("path").fill_null("")),
+        ),
+        (
+            pl.col("recorded_on").is_null(),
+            pl.format("date_parses: {}: date {} is not YYYY-MM-DD", loc, pl.col("date").fill_null("")),
+        ),
+        (
+            ~pl.col("event").fill_null("").is_in(EVENTS),
+            pl.format(
+                "event_known: {}: event {} is not one of {}",
+                loc,
+                pl.col("event").fill_null(""),
+                pl.lit(", ".join(EVENTS)),
+            ),
+        ),
+        (
+            in_bad | out_bad,
+            pl.format(
+                "price_numeric: {}: input {} / output {} is not a number",
+                loc,
+                in_text.fill_null(""),
+                out_text.fill_null(""),
+            ),
+        ),
+        (
+            is_price_event
+            & ((pl.col("input_usd_per_mtok") < 0) | (pl.col("output_usd_per_mtok") < 0)).fill_null(False),
+            pl.format(
+                "price_non_negative: {}: input {} / output {} is negative",
+                loc,
+                in_text.fill_null(""),
+                out_text.fill_null(""),
+            ),
+        ),
+        (
+            is_price_event
+            & pl.col("input_usd_per_mtok").is_null()
+            & pl.col("output_usd_per_mtok").is_null()
+            & ~(in_bad | out_bad),
+            pl.format(
+                "token_price_present: {}: {} {} lists no price", loc, pl.col("event"), pl.col("path").fill_null("")
+            ),
+        ),
+        (
+            is_price_event
+            & (
+                (pl.col("input_usd_per_mtok") > PLAUSIBLE_MAX_USD_PER_MTOK)
+                | (pl.col("output_usd_per_mtok") > PLAUSIBLE_MAX_USD_PER_MTOK)
+            ).fill_null(False),
+            pl.format(
+                "price_unit_plausible: {}: {} USD per Mtok is above {} (a unit error)",
+                loc,
+                pl.max_horizontal("input_usd_per_mtok", "output_usd_per_mtok"),
+                pl.lit(PLAUSIBLE_MAX_USD_PER_MTOK),
+            ),
+        ),
     ]
     frame = frame.with_columns(
-        pl.concat_list([pl.when(c).then(m).otherwise(pl.lit(None, pl.String)) for c, m in checks]).list.drop_nulls().alias("_errors"),
+        pl.concat_list([pl.when(c).then(m).otherwise(pl.lit(None, pl.String)) for c, m in checks])
+        .list.drop_nulls()
+        .alias("_errors"),
         pl.format("{} ({})", pl.col("git_locator"), loc).alias("_locator"),
     )
-    providers = {p: models.canonical_provider(p) or "unknown" for p in frame["provider"].drop_nulls().unique().to_list()}
+    providers = {
+        p: models.canonical_provider(p) or "unknown" for p in frame["provider"].drop_nulls().unique().to_list()
+    }
     aliases = {m: models.resolve(m) for m in frame["model_id"].drop_nulls().unique().to_list()}
     return frame.with_columns(
         pl.lit(SOURCE_ID).alias("source_id"),
         pl.col("provider").replace_strict(providers, default="unknown", return_dtype=pl.String).alias("provider_id"),
-        pl.col("model_id").replace_strict({k: a.model_key for k, a in aliases.items()}, default=None, return_dtype=pl.String).alias("model_key"),
-        pl.col("model_id").replace_strict({k: a.rule for k, a in aliases.items()}, default=None, return_dtype=pl.String).alias("alias_rule"),
-        pl.lit("").alias("condition"), pl.lit(True).alias("is_standard"), pl.lit("secondary").alias("source_class"),
+        pl.col("model_id")
+        .replace_strict({k: a.model_key for k, a in aliases.items()}, default=None, return_dtype=pl.String)
+        .alias("model_key"),
+        pl.col("model_id")
+        .replace_strict({k: a.rule for k, a in aliases.items()}, default=None, return_dtype=pl.String)
+        .alias("alias_rule"),
+        pl.lit("").alias("condition"),
+        pl.lit(True).alias("is_standard"),
+        pl.lit("secondary").alias("source_class"),
         pl.lit(sha, pl.String).alias("snapshot_sha256"),
         pl.format("{}/blob/{}/{}", pl.lit(REPO_URL), pl.col("commit"), pl.col("path")).alias("source_url"),
-        pl.lit(None, pl.Float64).alias("cache_read_usd_per_mtok"), pl.lit(None, pl.Float64).alias("cache_write_usd_per_mtok"),
+        pl.lit(None, pl.Float64).alias("cache_read_usd_per_mtok"),
+        pl.lit(None, pl.Float64).alias("cache_write_usd_per_mtok"),
     )
 
 
-def build_history(events: pl.DataFrame, run_id: str, blend_formula: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def build_history(
+    events: pl.DataFrame, run_id: str, blend_formula: str
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(price rows, figures, lineage) from the valid events."""
-    ev = events.sort([*IDENTITY, "recorded_on", "_line"]).with_columns(
-        (slug_expr(pl.col("provider_id")) + "/" + slug_expr(pl.col("model_id"))).alias("_stem"),
-    ).with_columns(
-        pl.col("event").shift(-1).over(IDENTITY).alias("_next_event"),
-        pl.col("recorded_on").shift(-1).over(IDENTITY).alias("_next_date"),
+    ev = (
+        events.sort([*IDENTITY, "recorded_on", "_line"])
+        .with_columns(
+            (slug_expr(pl.col("provider_id")) + "/" + slug_expr(pl.col("model_id"))).alias("_stem"),
+        )
+        .with_columns(
+            pl.col("event").shift(-1).over(IDENTITY).alias("_next_event"),
+            pl.col("recorded_on").shift(-1).over(IDENTITY).alias("_next_date"),
+        )
     )
     price_events = ev.filter(pl.col("event") != "removed").with_columns(
-        (pl.col("_stem") + "/" + pl.col("recorded_on").dt.to_string("%Y-%m-%d") + "." + pl.col("commit").str.slice(0, 8)).alias("_event_id"),
+        (
+            pl.col("_stem")
+            + "/"
+            + pl.col("recorded_on").dt.to_string("%Y-%m-%d")
+            + "."
+            + pl.col("commit").str.slice(0, 8)
+        ).alias("_event_id"),
         (pl.col("_next_date") == pl.col("recorded_on")).fill_null(False).alias("_superseded"),
     )
     # a row per price event that is the last of its day for that model
     wi, wo = history.DEFAULT_BLEND
     variants = {m: models.model_variant(m) for m in price_events["model_id"].unique().to_list()}
     rows = price_events.filter(~pl.col("_superseded")).with_columns(
-        (pl.lit(SOURCE_ID + "/") + pl.col("_stem") + "/" + pl.col("recorded_on").dt.to_string("%Y-%m-%d")).alias("price_id"),
-        pl.col("recorded_on").alias("effective_from"), pl.col("_next_date").alias("effective_to"),
-        pl.when(pl.col("_next_event").is_null()).then(None).when(pl.col("_next_event") == "removed").then(pl.lit("disappeared"))
-        .otherwise(pl.lit("changed")).alias("end_basis"),
+        (pl.lit(SOURCE_ID + "/") + pl.col("_stem") + "/" + pl.col("recorded_on").dt.to_string("%Y-%m-%d")).alias(
+            "price_id"
+        ),
+        pl.col("recorded_on").alias("effective_from"),
+        pl.col("_next_date").alias("effective_to"),
+        pl.when(pl.col("_next_event").is_null())
+        .then(None)
+        .when(pl.col("_next_event") == "removed")
+        .then(pl.lit("disappeared"))
+        .otherwise(pl.lit("changed"))
+        .alias("end_basis"),
         pl.lit("recorded").alias("date_basis"),
         pl.col("model_id").replace_strict(variants, return_dtype=pl.String, default=None).alias("model_variant"),
-        ((wi * pl.col("input_usd_per_mtok") + wo * pl.col("output_usd_per_mtok")) / (wi + wo)).alias("blended_usd_per_mtok"),
+        ((wi * pl.col("input_usd_per_mtok") + wo * pl.col("output_usd_per_mtok")) / (wi + wo)).alias(
+            "blended_usd_per_mtok"
+        ),
         pl.lit(f"{wi}:{wo}").alias("blend_rule"),
-        pl.format("models.dev {} at commit {} ({}): {}", pl.col("event"), pl.col("commit").str.slice(0, 12), pl.col("recorded_on"),
-                  pl.col("git_locator")).alias("quote"),
-        pl.col("snapshot_sha256").alias("first_seen_sha256"), pl.col("recorded_on").cast(pl.Datetime("us")).alias("first_seen_at"),
-        pl.col("snapshot_sha256").alias("last_seen_sha256"), pl.col("recorded_on").cast(pl.Datetime("us")).alias("last_seen_at"),
-        pl.when(pl.col("input_usd_per_mtok").is_not_null()).then(pl.lit(SOURCE_ID + "/") + pl.col("_event_id") + "/input").alias("input_figure_id"),
-        pl.when(pl.col("output_usd_per_mtok").is_not_null()).then(pl.lit(SOURCE_ID + "/") + pl.col("_event_id") + "/output").alias("output_figure_id"),
-        pl.lit(None, pl.String).alias("cache_read_figure_id"), pl.lit(None, pl.String).alias("cache_write_figure_id"),
+        pl.format(
+            "models.dev {} at commit {} ({}): {}",
+            pl.col("event"),
+            pl.col("commit").str.slice(0, 12),
+            pl.col("recorded_on"),
+            pl.col("git_locator"),
+        ).alias("quote"),
+        pl.col("snapshot_sha256").alias("first_seen_sha256"),
+        pl.col("recorded_on").cast(pl.Datetime("us")).alias("first_seen_at"),
+        pl.col("snapshot_sha256").alias("last_seen_sha256"),
+        pl.col("recorded_on").cast(pl.Datetime("us")).alias("last_seen_at"),
+        pl.when(pl.col("input_usd_per_mtok").is_not_null())
+        .then(pl.lit(SOURCE_ID + "/") + pl.col("_event_id") + "/input")
+        .alias("input_figure_id"),
+        pl.when(pl.col("output_usd_per_mtok").is_not_null())
+        .then(pl.lit(SOURCE_ID + "/") + pl.col("_event_id") + "/output")
+        .alias("output_figure_id"),
+        pl.lit(None, pl.String).alias("cache_read_figure_id"),
+        pl.lit(None, pl.String).alias("cache_write_figure_id"),
         pl.lit(run_id).alias("ingest_run_id"),
     )
     # two rows of one model on one day cannot happen (superseded above); same-day price ids differ by date
     rows = rows.with_columns(
         pl.when(pl.col("blended_usd_per_mtok").is_not_null())
-        .then(pl.lit(history.DERIVED_PREFIX) + pl.col("price_id") + f"/blended-{wi}to{wo}").alias("blended_figure_id"),
+        .then(pl.lit(history.DERIVED_PREFIX) + pl.col("price_id") + f"/blended-{wi}to{wo}")
+        .alias("blended_figure_id"),
     ).with_columns(
-        pl.concat_list(["input_figure_id", "output_figure_id", "blended_figure_id"]).list.drop_nulls().alias("figure_ids"),
+        pl.concat_list(["input_figure_id", "output_figure_id", "blended_figure_id"])
+        .list.drop_nulls()
+        .alias("figure_ids"),
     )
     entity = pl.format("{}/{}", pl.col("provider_id"), pl.col("model_id"))
     parts = []
     for field, col in (("input", "input_usd_per_mtok"), ("output", "output_usd_per_mtok")):
-        parts.append(price_events.filter(pl.col(col).is_not_null()).select(
-            (pl.lit(SOURCE_ID + "/") + pl.col("_event_id") + f"/{field}").alias("figure_id"), pl.lit(SOURCE_ID).alias("source_id"),
-            "snapshot_sha256", pl.lit(f"token_price_{field}").alias("metric"), pl.lit("model_price").alias("entity_kind"),
-            entity.alias("entity"), pl.col(col).alias("value"), pl.lit(UNIT).alias("unit"), pl.lit("=").alias("bound"),
-            pl.col("recorded_on").alias("as_of"), pl.format("{} ({})", pl.col("git_locator"), pl.lit(field)).alias("locator"),
-            pl.lit("observed").alias("kind"), pl.lit("verified").alias("verification"),
-            pl.format("models.dev {} recorded {}{}; date basis recorded (not the provider's date)", pl.col("event"), pl.col("recorded_on"),
-                      pl.when(pl.col("_superseded")).then(pl.lit("; superseded by a later commit the same day")).otherwise(pl.lit(""))).alias("notes"),
-        ))
-    parts.append(rows.filter(pl.col("blended_figure_id").is_not_null()).select(
-        pl.col("blended_figure_id").alias("figure_id"), pl.lit("infernomics-derived").alias("source_id"),
-        pl.lit("token_price_blended_3to1").alias("metric"), pl.lit("model_price").alias("entity_kind"), entity.alias("entity"),
-        pl.col("blended_usd_per_mtok").alias("value"), pl.lit(UNIT).alias("unit"), pl.lit("=").alias("bound"),
-        pl.col("effective_from").alias("as_of"), pl.col("effective_from").alias("period_start"), pl.col("effective_to").alias("period_end"),
-        pl.col("price_id").alias("locator"), pl.lit("derived").alias("kind"), pl.lit("unverified").alias("verification"),
-        pl.lit(blend_formula).alias("formula"), pl.format("3:1 input:output blend of price row {}", pl.col("price_id")).alias("notes"),
-    ))
-    figures = pl.concat([p.with_columns([pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in p.columns])
-                         .select([pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()]) for p in parts], how="vertical")
-    lineage = rows.filter(pl.col("blended_figure_id").is_not_null()).select(
-        pl.col("blended_figure_id").alias("figure_id"),
-        pl.concat_list([pl.struct(pl.col("input_figure_id").alias("input_figure_id"), pl.lit("input").alias("role")),
-                        pl.struct(pl.col("output_figure_id").alias("input_figure_id"), pl.lit("output").alias("role"))]).alias("_in"),
-    ).explode("_in").unnest("_in").select("figure_id", "input_figure_id", "role")
+        parts.append(
+            price_events.filter(pl.col(col).is_not_null()).select(
+                (pl.lit(SOURCE_ID + "/") + pl.col("_event_id") + f"/{field}").alias("figure_id"),
+                pl.lit(SOURCE_ID).alias("source_id"),
+                "snapshot_sha256",
+                pl.lit(f"token_price_{field}").alias("metric"),
+                pl.lit("model_price").alias("entity_kind"),
+                entity.alias("entity"),
+                pl.col(col).alias("value"),
+                pl.lit(UNIT).alias("unit"),
+                pl.lit("=").alias("bound"),
+                pl.col("recorded_on").alias("as_of"),
+                pl.format("{} ({})", pl.col("git_locator"), pl.lit(field)).alias("locator"),
+                pl.lit("observed").alias("kind"),
+                pl.lit("verified").alias("verification"),
+                pl.format(
+                    "models.dev {} recorded {}{}; date basis recorded (not the provider's date)",
+                    pl.col("event"),
+                    pl.col("recorded_on"),
+                    pl.when(pl.col("_superseded"))
+                    .then(pl.lit("; superseded by a later commit the same day"))
+                    .otherwise(pl.lit("")),
+                ).alias("notes"),
+            )
+        )
+    parts.append(
+        rows.filter(pl.col("blended_figure_id").is_not_null()).select(
+            pl.col("blended_figure_id").alias("figure_id"),
+            pl.lit("infernomics-derived").alias("source_id"),
+            pl.lit("token_price_blended_3to1").alias("metric"),
+            pl.lit("model_price").alias("entity_kind"),
+            entity.alias("entity"),
+            pl.col("blended_usd_per_mtok").alias("value"),
+            pl.lit(UNIT).alias("unit"),
+            pl.lit("=").alias("bound"),
+            pl.col("effective_from").alias("as_of"),
+            pl.col("effective_from").alias("period_start"),
+            pl.col("effective_to").alias("period_end"),
+            pl.col("price_id").alias("locator"),
+            pl.lit("derived").alias("kind"),
+            pl.lit("unverified").alias("verification"),
+            pl.lit(blend_formula).alias("formula"),
+            pl.format("3:1 input:output blend of price row {}", pl.col("price_id")).alias("notes"),
+        )
+    )
+    figures = pl.concat(
+        [
+            p.with_columns([pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in p.columns]).select(
+                [pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()]
+            )
+            for p in parts
+        ],
+        how="vertical",
+    )
+    lineage = (
+        rows.filter(pl.col("blended_figure_id").is_not_null())
+        .select(
+            pl.col("blended_figure_id").alias("figure_id"),
+            pl.concat_list(
+                [
+                    pl.struct(pl.col("input_figure_id").alias("input_figure_id"), pl.lit("input").alias("role")),
+                    pl.struct(pl.col("output_figure_id").alias("input_figure_id"), pl.lit("output").alias("role")),
+                ]
+            ).alias("_in"),
+        )
+        .explode("_in")
+        .unnest("_in")
+        .select("figure_id", "input_figure_id", "role")
+    )
     return rows, figures, lineage

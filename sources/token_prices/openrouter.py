@@ -31,7 +31,12 @@ from sources.token_prices.feed_errors import guard_parse
 
 SOURCE_ID = "openrouter-models"
 URL = "https://openrouter.ai/api/v1/models"
-FIELDS = {"prompt": "input", "completion": "output", "input_cache_read": "cache_read", "input_cache_write": "cache_write"}
+FIELDS = {
+    "prompt": "input",
+    "completion": "output",
+    "input_cache_read": "cache_read",
+    "input_cache_write": "cache_write",
+}
 
 
 def fetch(url: str = URL, **options: Any) -> http.Fetched:
@@ -78,9 +83,19 @@ def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
     for i, item in enumerate(doc["data"]):
         errors: list[str] = []
         if not isinstance(item, dict):
-            rows.append({"source_id": SOURCE_ID, "provider": "OpenRouter", "provider_id": "openrouter", "model": None,
-                         "model_id": f"data[{i}]", "condition": "", "_locator": f"data[{i}]",
-                         "_errors": ["model_object: entry is not an object"], "_raw": json.dumps(item)})
+            rows.append(
+                {
+                    "source_id": SOURCE_ID,
+                    "provider": "OpenRouter",
+                    "provider_id": "openrouter",
+                    "model": None,
+                    "model_id": f"data[{i}]",
+                    "condition": "",
+                    "_locator": f"data[{i}]",
+                    "_errors": ["model_object: entry is not an object"],
+                    "_raw": json.dumps(item),
+                }
+            )
             continue
         model_id = item.get("id")
         if not isinstance(model_id, str) or not model_id.strip():
@@ -90,8 +105,12 @@ def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
         if not isinstance(pricing, dict):
             errors.append("pricing_present: pricing object is missing")
             pricing = {}
-        prices = {f"{col}_usd_per_mtok": per_million(pricing.get(key), f"pricing.{key}", errors, key in ("prompt", "completion"))
-                  for key, col in FIELDS.items()}
+        prices = {
+            f"{col}_usd_per_mtok": per_million(
+                pricing.get(key), f"pricing.{key}", errors, key in ("prompt", "completion")
+            )
+            for key, col in FIELDS.items()
+        }
         listed = None
         created = item.get("created")
         if isinstance(created, (int, float)) and not isinstance(created, bool) and created > 0:
@@ -102,11 +121,25 @@ def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
         elif created is not None:
             errors.append(f"created_timestamp: created {created!r} is not a unix time")
         alias = models.resolve(model_id)
-        rows.append({
-            "source_id": SOURCE_ID, "provider": "OpenRouter", "provider_id": "openrouter", "model": model_id,
-            "model_id": model_id, "model_key": alias.model_key, "alias_rule": alias.rule, "condition": "",
-            "is_standard": True, **prices, "source_url": source_url, "listed_at": listed, "source_class": "primary",
-            "qualifier": _text(item.get("name"), "name", errors), "_locator": f"data[{i}] ({model_id})", "_errors": errors,
-            "_raw": json.dumps(item, sort_keys=True, ensure_ascii=False),
-        })
+        rows.append(
+            {
+                "source_id": SOURCE_ID,
+                "provider": "OpenRouter",
+                "provider_id": "openrouter",
+                "model": model_id,
+                "model_id": model_id,
+                "model_key": alias.model_key,
+                "alias_rule": alias.rule,
+                "condition": "",
+                "is_standard": True,
+                **prices,
+                "source_url": source_url,
+                "listed_at": listed,
+                "source_class": "primary",
+                "qualifier": _text(item.get("name"), "name", errors),
+                "_locator": f"data[{i}] ({model_id})",
+                "_errors": errors,
+                "_raw": json.dumps(item, sort_keys=True, ensure_ascii=False),
+            }
+        )
     return history.conform(pl.DataFrame(rows, infer_schema_length=None)) if rows else history.empty_observations()

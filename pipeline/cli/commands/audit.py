@@ -63,23 +63,29 @@ def _print(node: dict, indent: str) -> None:
     line("integrity", node.get("snapshot_integrity"))
     line("formula", f"{node['formula']}: {node['formula_doc']}" if node.get("formula") else None)
     line("source", f"{node['source_title']} ({node['publisher']}) [{node['source_class']}, {node['source_kind']}]")
-    line("quotes", f"{node['cites_source_id']} (this page cites that original)" if node.get("cites_source_id") else None)
+    line(
+        "quotes", f"{node['cites_source_id']} (this page cites that original)" if node.get("cites_source_id") else None
+    )
     line("url", node["url"])
     line("published", node["date_published"])
     line("page", node["page"])
     line("locator", node["locator"])
-    line("quote", f"\"{node['quote']}\"" if node["quote"] else None)
+    line("quote", f'"{node["quote"]}"' if node["quote"] else None)
     line("snapshot", node["snapshot_sha256"])
     line("notes", node["notes"])
     line("ingest run", f"{node['ingest_run_id']} at {node['ingested_at']} (code {node['code_version']})")
     for c in node.get("cited_in", []):
         print(f"{indent}  cited in     {c['title']} ({c['publisher']}) [{c['source_class']}] at {c['locator']}")
-        print(f"{indent}               \"{c['quote']}\" -> quote {c['verification']} against snapshot {c['snapshot_sha256'] or '(none)'}")
+        print(
+            f'{indent}               "{c["quote"]}" -> quote {c["verification"]} against snapshot {c["snapshot_sha256"] or "(none)"}'
+        )
     for status in node.get("status", []):
         print(f"{indent}  {status['kind'] + ':':<13} {status['text']}")
     _print_also_reported_by(node, indent)
     for f in node.get("flags", []):
-        other = f" (vs {f['other_figure_id']})" if f["other_figure_id"] and f["other_figure_id"] not in f["detail"] else ""
+        other = (
+            f" (vs {f['other_figure_id']})" if f["other_figure_id"] and f["other_figure_id"] not in f["detail"] else ""
+        )
         print(f"{indent}  flag         {f['flag']}: {f['detail']}{other}")
     for child in node.get("inputs", []):
         _print(child, indent + "    ")
@@ -94,14 +100,15 @@ def _print_also_reported_by(node: dict, indent: str) -> None:
     pad = indent + " " * 17
     print(f"{indent}  also reported by ({len(others)}):")
     for o in others:
-        verdict = ("agrees" if o["agreement"]["agrees"]
-                   else f"DIFFERS ({o['agreement']['detail'].removeprefix('differs: ')})")
+        verdict = (
+            "agrees" if o["agreement"]["agrees"] else f"DIFFERS ({o['agreement']['detail'].removeprefix('differs: ')})"
+        )
         print(f"{indent}    - {o['source_title']} ({o['publisher']}) [{o['source_class']}], {o['relation']}: {verdict}")
         print(f"{pad}{o['figure_id']}: {_value(o)}" + (f", {o['qualifier']}" if o.get("qualifier") else ""))
         when = f"published {o['date_published']}" if o["date_published"] else "date not recorded"
         print(f"{pad}{when}; {o['url'] or 'no URL recorded'}" + (f"; page {o['page']}" if o.get("page") else ""))
         if o["quote"]:
-            print(f"{pad}\"{o['quote']}\"")
+            print(f'{pad}"{o["quote"]}"')
         if o["scope_note"]:
             print(f"{pad}scope: {o['scope_note']}")
         print(f"{pad}link asserted by {o['asserted_by']} ({o['link_locator']})")

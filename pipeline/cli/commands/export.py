@@ -29,15 +29,18 @@ def export(args: argparse.Namespace) -> int:
     from warehouse import open_current
 
     path = warehouse_from(args).path
-    con, lookup = open_current(path, sandbox=True), open_current(path, sandbox=True)   # as `infernomics sql`
+    con, lookup = open_current(path, sandbox=True), open_current(path, sandbox=True)  # as `infernomics sql`
     try:
         done = write_export(con, args.what, args.out, args.format, provenance=not args.no_provenance, lookup=lookup)
     finally:
         con.close()
         lookup.close()
     if not args.no_provenance and not done.figure_id_columns:
-        print("note: no figure id column in the result, so no provenance columns were added "
-              "(select figure_id, or a *_figure_id column, to get them)", file=sys.stderr)
+        print(
+            "note: no figure id column in the result, so no provenance columns were added "
+            "(select figure_id, or a *_figure_id column, to get them)",
+            file=sys.stderr,
+        )
     joined = f"; provenance from {', '.join(done.figure_id_columns)}" if done.figure_id_columns else ""
     print(f"wrote {done.rows} rows x {len(done.columns)} columns to {done.path} ({args.format}{joined})")
     return 0
@@ -46,6 +49,8 @@ def export(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     p = add_command(subparsers, "export", export)
     p.add_argument("what", metavar="QUERY|TABLE", help="one SELECT, or a table or view name")
-    p.add_argument("--format", choices=("parquet", "csv", "json"), default="parquet", help="file format (default parquet)")
+    p.add_argument(
+        "--format", choices=("parquet", "csv", "json"), default="parquet", help="file format (default parquet)"
+    )
     p.add_argument("--out", required=True, metavar="PATH", help="the file to write (replaced when it exists)")
     p.add_argument("--no-provenance", action="store_true", help="do not add the provenance columns")

@@ -52,8 +52,14 @@ def fit(args: argparse.Namespace) -> int:
             hint = f"; did you mean {', '.join(near)}?" if near else "; list them with `infernomics trends`"
             raise UserError(f"no stored series {args.series!r}{hint}")
     try:
-        f = trend.fit_exponential(pts["obs_date"].to_list(), pts["value"].to_list(), method=args.method,
-                                  level=args.level, n_resamples=args.resamples, seed=args.seed)
+        f = trend.fit_exponential(
+            pts["obs_date"].to_list(),
+            pts["value"].to_list(),
+            method=args.method,
+            level=args.level,
+            n_resamples=args.resamples,
+            seed=args.seed,
+        )
     except trend.FitRefused as refused:
         raise UserError(f"{args.series}: {refused}") from None
     if f.slope < 0:
@@ -63,10 +69,42 @@ def fit(args: argparse.Namespace) -> int:
         rate, lo, hi = f.factor_per_year, f.factor_low, f.factor_high
         what = "grows x/yr"
     t, t_lo, t_hi = f.halving_or_doubling_years
-    cols = ["series", "method", "level", "n", "date_start", "date_end", what, "low", "high",
-            "halving_or_doubling_years", "t_low", "t_high", "r2", "seed", "resamples", "flags"]
-    row = [args.series, f.method, f.level, f.n, f.date_start, f.date_end, _sig(rate), _sig(lo), _sig(hi),
-           t, t_lo, t_hi, f.r2, f.seed, f.n_resamples, ", ".join(f.flags)]
+    cols = [
+        "series",
+        "method",
+        "level",
+        "n",
+        "date_start",
+        "date_end",
+        what,
+        "low",
+        "high",
+        "halving_or_doubling_years",
+        "t_low",
+        "t_high",
+        "r2",
+        "seed",
+        "resamples",
+        "flags",
+    ]
+    row = [
+        args.series,
+        f.method,
+        f.level,
+        f.n,
+        f.date_start,
+        f.date_end,
+        _sig(rate),
+        _sig(lo),
+        _sig(hi),
+        t,
+        t_lo,
+        t_hi,
+        f.r2,
+        f.seed,
+        f.n_resamples,
+        ", ".join(f.flags),
+    ]
     print_rows(cols, [row], args.format)
     return 0
 
@@ -81,5 +119,4 @@ def register(subparsers) -> None:
     p.add_argument("--method", choices=METHODS, default="ols", help="ols (default), bootstrap or theil-sen")
     p.add_argument("--level", type=float, default=0.9, help="confidence level of the interval (default 0.9)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
-    p.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES,
-                   help="bootstrap resamples (default 10,000)")
+    p.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES, help="bootstrap resamples (default 10,000)")

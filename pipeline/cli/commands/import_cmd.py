@@ -11,12 +11,21 @@ from pipeline.cli.common import Progress, UserError, add_command, print_rows, wa
 from sources.benchmarks import FORMATS
 
 #: New runs get their USD/Mtok figures from the derived asset, not at import (docs/benchmarks.md).
-COST_HINT = ("new runs stored; their cost per million tokens appears after: "
-             "infernomics refresh --select derived/benchmarks/cost_per_mtok --warehouse {warehouse}")
+COST_HINT = (
+    "new runs stored; their cost per million tokens appears after: "
+    "infernomics refresh --select derived/benchmarks/cost_per_mtok --warehouse {warehouse}"
+)
 CONTEXT_FLAGS = {
-    "gpu": "gpu_sku", "gpus": "gpus_per_node", "nodes": "nodes", "engine": "engine",
-    "engine_version": "engine_version", "model": "model", "quantization": "quantization",
-    "dataset": "dataset", "price": "price_usd_per_gpu_hour", "run_date": "run_date",
+    "gpu": "gpu_sku",
+    "gpus": "gpus_per_node",
+    "nodes": "nodes",
+    "engine": "engine",
+    "engine_version": "engine_version",
+    "model": "model",
+    "quantization": "quantization",
+    "dataset": "dataset",
+    "price": "price_usd_per_gpu_hour",
+    "run_date": "run_date",
 }
 
 
@@ -58,25 +67,50 @@ def import_files(args: argparse.Namespace) -> int:
         raise UserError("no files to import")
     wh = warehouse_from(args)
     outcomes = []
-    progress = Progress(len(files), "import")       # on a terminal only: file N of M, elapsed
+    progress = Progress(len(files), "import")  # on a terminal only: file N of M, elapsed
     with wh.ingest("cli/import") as (con, run):
         for path in files:
             progress.step(str(path))
-            outcomes.append(import_path(con, wh.parts_dir, run, path, args.format,
-                                        Path(args.context) if args.context else None, cli_context,
-                                        max_bytes=max_bytes))
+            outcomes.append(
+                import_path(
+                    con,
+                    wh.parts_dir,
+                    run,
+                    path,
+                    args.format,
+                    Path(args.context) if args.context else None,
+                    cli_context,
+                    max_bytes=max_bytes,
+                )
+            )
     progress.close()
     given = [f"--{flag.replace('_', '-')}" for flag in CONTEXT_FLAGS if getattr(args, flag) is not None]
     given += ["--context"] if args.context else []
     for o in outcomes:
         if o.status == "skipped" and given:
-            o.reason = "; ".join(filter(None, [o.reason, f"same sha256 already imported; context flags not applied "
-                                                         f"({', '.join(given)})"]))
-    rows = [[o.path, o.status, o.format, o.source_id, o.runs_stored, o.runs_quarantined, o.request_rows,
-             "; ".join(filter(None, [o.reason, *(f"check failed: {c}" for c in o.checks_failed)]))]
-            for o in outcomes]
-    print_rows(["file", "status", "format", "source_id", "runs", "runs_quarantined", "request_rows", "reason"],
-               rows, args.output)
+            o.reason = "; ".join(
+                filter(
+                    None, [o.reason, f"same sha256 already imported; context flags not applied ({', '.join(given)})"]
+                )
+            )
+    rows = [
+        [
+            o.path,
+            o.status,
+            o.format,
+            o.source_id,
+            o.runs_stored,
+            o.runs_quarantined,
+            o.request_rows,
+            "; ".join(filter(None, [o.reason, *(f"check failed: {c}" for c in o.checks_failed)])),
+        ]
+        for o in outcomes
+    ]
+    print_rows(
+        ["file", "status", "format", "source_id", "runs", "runs_quarantined", "request_rows", "reason"],
+        rows,
+        args.output,
+    )
     counts = {s: sum(o.status == s for o in outcomes) for s in ("stored", "skipped", "quarantined", "context")}
     if args.output == "table":
         print(", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" (warehouse {wh.path})")
@@ -88,12 +122,18 @@ def import_files(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     parser = add_command(subparsers, "import", import_files)
     parser.add_argument("paths", nargs="+", metavar="PATH", help="result files or folders")
-    parser.add_argument("--format", choices=("auto", *FORMATS), default="auto",
-                        help="the tool that wrote the files (default: detect)")
+    parser.add_argument(
+        "--format", choices=("auto", *FORMATS), default="auto", help="the tool that wrote the files (default: detect)"
+    )
     parser.add_argument("--context", metavar="CTX", help="context sidecar (YAML/JSON) for every file")
-    parser.add_argument("--max-bytes", type=int, dest="max_bytes", metavar="N",
-                        help="refuse result files larger than N bytes (default $INFERNOMICS_IMPORT_MAX_BYTES "
-                             "or 256 MiB; Parquet request files are streamed and not capped)")
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        dest="max_bytes",
+        metavar="N",
+        help="refuse result files larger than N bytes (default $INFERNOMICS_IMPORT_MAX_BYTES "
+        "or 256 MiB; Parquet request files are streamed and not capped)",
+    )
     parser.add_argument("--output", choices=OUTPUT_FORMATS, default="table", help="report format (default: table)")
     group = parser.add_argument_group("context flags (win over the sidecar; the file itself wins over both)")
     group.add_argument("--gpu", help="GPU: a hardware sku key (h100-sxm, a100-sxm-40gb) joins specs and prices")

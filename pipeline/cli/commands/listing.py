@@ -16,13 +16,20 @@ def sources(args: argparse.Namespace) -> int:
       infernomics sources --class secondary
       infernomics sources --search epoch --format csv
     """
-    where, params = _filters({"s.kind": args.kind, "s.source_class": args.source_class},
-                             search=args.search, search_columns=("s.source_id", "s.title", "s.publisher", "s.url"))
-    frame = _query(args, f"""
+    where, params = _filters(
+        {"s.kind": args.kind, "s.source_class": args.source_class},
+        search=args.search,
+        search_columns=("s.source_id", "s.title", "s.publisher", "s.url"),
+    )
+    frame = _query(
+        args,
+        f"""
         SELECT s.source_id, s.kind, s.source_class AS class, s.title, s.publisher,
                s.date_published, coalesce(s.license, 'not stated') AS license, s.url, count(f.figure_id) AS figures
         FROM source s LEFT JOIN figure f USING (source_id) {where}
-        GROUP BY ALL ORDER BY s.source_id""", params)
+        GROUP BY ALL ORDER BY s.source_id""",
+        params,
+    )
     print_rows(frame.columns, frame.rows(), args.format)
     return 0
 
@@ -37,15 +44,23 @@ def figures(args: argparse.Namespace) -> int:
     """
     where, params = _filters(
         {"source_id": args.source, "kind": args.kind, "verification": args.verification, "metric": args.metric},
-        search=args.search, search_columns=("figure_id", "entity", "metric", "quote"))
-    frame = _query(args, f"""
+        search=args.search,
+        search_columns=("figure_id", "entity", "metric", "quote"),
+    )
+    frame = _query(
+        args,
+        f"""
         SELECT figure_id, bound, value, unit, entity, source_id, page, kind, verification
-        FROM figure {where} ORDER BY figure_id LIMIT {int(args.limit) + 1}""", params)
+        FROM figure {where} ORDER BY figure_id LIMIT {int(args.limit) + 1}""",
+        params,
+    )
     rows = frame.rows()
     print_rows(frame.columns, rows[: args.limit], args.format)
     if len(rows) > args.limit:
-        print(f"note: stopped at --limit {args.limit}; more figures match (raise --limit or narrow the filters)",
-              file=sys.stderr)
+        print(
+            f"note: stopped at --limit {args.limit}; more figures match (raise --limit or narrow the filters)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -51,14 +51,21 @@ def probe(args: argparse.Namespace) -> int:
         spec_metric, spec_scale = SPEC_FOR_TEST.get(r.test, (None, 1))
         spec = specs.get((r.device, spec_metric))
         fraction = achieved_fraction(r, spec[0], spec_scale) if spec else None
-        note = (f"{spec[2]} {spec_metric} = {spec[0]:g} ({spec[1]})" if spec else
-                "no spec-sheet peak for CPUs" if r.device == "cpu" else
-                f"no spec for {r.device_name!r} (pass --sku, a hardware sku key)" if spec_metric else
-                "no spec attribute for this precision")
-        rows.append([r.device, r.device_name, r.test, r.best / scale, r.median / scale, unit, len(r.samples),
-                     fraction, note])
-    print_rows(["device", "name", "test", "best", "median", "unit", "samples", "fraction_of_peak", "note"],
-               rows, args.format)
+        note = (
+            f"{spec[2]} {spec_metric} = {spec[0]:g} ({spec[1]})"
+            if spec
+            else "no spec-sheet peak for CPUs"
+            if r.device == "cpu"
+            else f"no spec for {r.device_name!r} (pass --sku, a hardware sku key)"
+            if spec_metric
+            else "no spec attribute for this precision"
+        )
+        rows.append(
+            [r.device, r.device_name, r.test, r.best / scale, r.median / scale, unit, len(r.samples), fraction, note]
+        )
+    print_rows(
+        ["device", "name", "test", "best", "median", "unit", "samples", "fraction_of_peak", "note"], rows, args.format
+    )
     if args.format == "table":
         for reason in env.skipped:
             print(f"skipped: {reason}")
@@ -93,8 +100,9 @@ def _spec_lookup(con, results, explicit_sku: str | None) -> dict:
         sku = device_sku(r.device_name, explicit_sku) if r.device != "cpu" else None
         if attribute is None or sku is None:
             continue
-        found = con.execute("SELECT value, figure_id FROM gpu_spec_preferred WHERE sku = ? AND attribute = ?",
-                            [sku, attribute]).fetchall()
+        found = con.execute(
+            "SELECT value, figure_id FROM gpu_spec_preferred WHERE sku = ? AND attribute = ?", [sku, attribute]
+        ).fetchall()
         if found and found[0][0]:
             out[(r.device, attribute)] = (float(found[0][0]), found[0][1], sku)
     return out
@@ -109,16 +117,37 @@ def _store(args, env, results) -> tuple[str, dict]:
     sid = f"probe-{env.hostname or 'host'}-{stamp}".replace(" ", "-")
     wh = warehouse_from(args)
     with wh.ingest("cli/probe", source_id=sid) as (con, run):
-        store_sources(con, run, pl.DataFrame([{
-            "source_id": sid, "kind": "measurement", "title": f"infernomics probe on {env.hostname} at {stamp}Z",
-            "publisher": "infernomics probe (local measurement)", "author": None,
-            "citation_full": f"Local hardware probe: CPU {env.cpu} ({env.cpu_count} cores)"
-                             + (f", GPU {env.gpu['name']}" if env.gpu else "") + f"; versions {json.dumps(env.versions)}",
-            "url": None, "date_published": env.timestamp.date(), "date_accessed": env.timestamp.date(),
-            "license": None, "source_class": "primary", "cites_source_id": None, "snapshot_path": None,
-            "snapshot_sha256": None, "notes": "; ".join(env.skipped) or None,
-        }]).with_columns(pl.col("date_published").cast(pl.Date), pl.col("date_accessed").cast(pl.Date),
-                         pl.exclude("date_published", "date_accessed").cast(pl.String)))
+        store_sources(
+            con,
+            run,
+            pl.DataFrame(
+                [
+                    {
+                        "source_id": sid,
+                        "kind": "measurement",
+                        "title": f"infernomics probe on {env.hostname} at {stamp}Z",
+                        "publisher": "infernomics probe (local measurement)",
+                        "author": None,
+                        "citation_full": f"Local hardware probe: CPU {env.cpu} ({env.cpu_count} cores)"
+                        + (f", GPU {env.gpu['name']}" if env.gpu else "")
+                        + f"; versions {json.dumps(env.versions)}",
+                        "url": None,
+                        "date_published": env.timestamp.date(),
+                        "date_accessed": env.timestamp.date(),
+                        "license": None,
+                        "source_class": "primary",
+                        "cites_source_id": None,
+                        "snapshot_path": None,
+                        "snapshot_sha256": None,
+                        "notes": "; ".join(env.skipped) or None,
+                    }
+                ]
+            ).with_columns(
+                pl.col("date_published").cast(pl.Date),
+                pl.col("date_accessed").cast(pl.Date),
+                pl.exclude("date_published", "date_accessed").cast(pl.String),
+            ),
+        )
         figures, lineage = [], []
         formula = get("probe_best_sample")
         store_formulas(con, [formula])
@@ -126,19 +155,46 @@ def _store(args, env, results) -> tuple[str, dict]:
             base = f"{sid}/{r.device}/{r.test}"
             qualifier = json.dumps(r.params | {"device_name": r.device_name}, sort_keys=True)
             for i, value in enumerate(r.samples):
-                figures.append({"figure_id": f"{base}/sample-{i + 1}", "source_id": sid,
-                                "metric": f"probe.{r.test}", "entity_kind": "device", "entity": r.device_name,
-                                "value": value, "unit": r.unit, "bound": "=", "as_of": env.timestamp.date(),
-                                "locator": f"{r.device} sample {i + 1} of {len(r.samples)}", "qualifier": qualifier,
-                                "kind": "measured", "verification": "verified",
-                                "notes": f"measured at {env.timestamp.isoformat()}Z"})
-                lineage.append({"figure_id": f"{base}/best", "input_figure_id": f"{base}/sample-{i + 1}",
-                                "role": "samples"})
-            figures.append({"figure_id": f"{base}/best", "source_id": sid, "metric": f"probe.{r.test}.best",
-                            "entity_kind": "device", "entity": r.device_name, "value": r.best, "unit": r.unit,
-                            "bound": "=", "as_of": env.timestamp.date(), "locator": r.device, "qualifier": qualifier,
-                            "kind": "derived", "verification": "verified", "formula": formula.key,
-                            "notes": f"median {r.median:.6g}"})
+                figures.append(
+                    {
+                        "figure_id": f"{base}/sample-{i + 1}",
+                        "source_id": sid,
+                        "metric": f"probe.{r.test}",
+                        "entity_kind": "device",
+                        "entity": r.device_name,
+                        "value": value,
+                        "unit": r.unit,
+                        "bound": "=",
+                        "as_of": env.timestamp.date(),
+                        "locator": f"{r.device} sample {i + 1} of {len(r.samples)}",
+                        "qualifier": qualifier,
+                        "kind": "measured",
+                        "verification": "verified",
+                        "notes": f"measured at {env.timestamp.isoformat()}Z",
+                    }
+                )
+                lineage.append(
+                    {"figure_id": f"{base}/best", "input_figure_id": f"{base}/sample-{i + 1}", "role": "samples"}
+                )
+            figures.append(
+                {
+                    "figure_id": f"{base}/best",
+                    "source_id": sid,
+                    "metric": f"probe.{r.test}.best",
+                    "entity_kind": "device",
+                    "entity": r.device_name,
+                    "value": r.best,
+                    "unit": r.unit,
+                    "bound": "=",
+                    "as_of": env.timestamp.date(),
+                    "locator": r.device,
+                    "qualifier": qualifier,
+                    "kind": "derived",
+                    "verification": "verified",
+                    "formula": formula.key,
+                    "notes": f"median {r.median:.6g}",
+                }
+            )
         store_figures(con, run, figure_frame(figures))
         store_lineage(con, run, pl.DataFrame(lineage))
         specs = _spec_lookup(con, results, args.sku)
@@ -150,15 +206,44 @@ def _store(args, env, results) -> tuple[str, dict]:
             fraction = get("probe_fraction_of_peak")
             store_formulas(con, [fraction])
             base = f"{sid}/{r.device}/{r.test}"
-            store_figures(con, run, figure_frame([{
-                "figure_id": f"{base}/fraction-of-peak", "source_id": sid, "metric": f"probe.{r.test}.fraction_of_peak",
-                "entity_kind": "device", "entity": r.device_name, "value": fraction.func(r.best, spec[0]),
-                "unit": "ratio", "bound": "=", "as_of": env.timestamp.date(), "locator": r.device,
-                "qualifier": f"{spec[2]} {attribute}", "kind": "derived", "verification": "verified",
-                "formula": fraction.key}]))
-            store_lineage(con, run, pl.DataFrame([
-                {"figure_id": f"{base}/fraction-of-peak", "input_figure_id": f"{base}/best", "role": "measured"},
-                {"figure_id": f"{base}/fraction-of-peak", "input_figure_id": spec[1], "role": "spec_peak"}]))
+            store_figures(
+                con,
+                run,
+                figure_frame(
+                    [
+                        {
+                            "figure_id": f"{base}/fraction-of-peak",
+                            "source_id": sid,
+                            "metric": f"probe.{r.test}.fraction_of_peak",
+                            "entity_kind": "device",
+                            "entity": r.device_name,
+                            "value": fraction.func(r.best, spec[0]),
+                            "unit": "ratio",
+                            "bound": "=",
+                            "as_of": env.timestamp.date(),
+                            "locator": r.device,
+                            "qualifier": f"{spec[2]} {attribute}",
+                            "kind": "derived",
+                            "verification": "verified",
+                            "formula": fraction.key,
+                        }
+                    ]
+                ),
+            )
+            store_lineage(
+                con,
+                run,
+                pl.DataFrame(
+                    [
+                        {
+                            "figure_id": f"{base}/fraction-of-peak",
+                            "input_figure_id": f"{base}/best",
+                            "role": "measured",
+                        },
+                        {"figure_id": f"{base}/fraction-of-peak", "input_figure_id": spec[1], "role": "spec_peak"},
+                    ]
+                ),
+            )
     if run.rows_quarantined:
         print("warning: some probe figures were quarantined:\n  " + "\n  ".join(run.messages[:5]))
     return sid, specs
@@ -169,6 +254,10 @@ def register(subparsers) -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, 3 samples (seconds, less accurate)")
     parser.add_argument("--no-store", action="store_true", help="measure and print only")
     parser.add_argument("--save", metavar="FILE", help="also write the measurement set as JSON")
-    parser.add_argument("--from", dest="from_file", metavar="FILE",
-                        help="store a measurement set saved with --save (e.g. on a GPU machine) instead of measuring")
+    parser.add_argument(
+        "--from",
+        dest="from_file",
+        metavar="FILE",
+        help="store a measurement set saved with --save (e.g. on a GPU machine) instead of measuring",
+    )
     parser.add_argument("--sku", help="hardware sku key of the GPU (e.g. h100-sxm) when its name does not map")

@@ -45,7 +45,10 @@ def refresh(args: argparse.Namespace) -> int:
     print_rows(["table", "rows", "change"], rows, args.format)
     quarantined = after.get("quarantine", 0)
     print(f"\nwarehouse: {warehouse.path}")
-    print(f"quarantined rows: {quarantined}" + (" (see: infernomics sql \"SELECT * FROM quarantine_summary\")" if quarantined else ""))
+    print(
+        f"quarantined rows: {quarantined}"
+        + (' (see: infernomics sql "SELECT * FROM quarantine_summary")' if quarantined else "")
+    )
     if outcome.warnings:
         print(f"warnings ({len(outcome.warnings)} checks did not pass; the data they guard was still stored):")
         for warning in outcome.warnings:
@@ -75,7 +78,14 @@ def _change(old: int | None, new: int) -> str:
 
 def register(subparsers) -> None:
     parser = add_command(subparsers, "refresh", refresh, tabular=True)
-    parser.add_argument("--select", nargs="+", metavar="PATTERN",
-                        help="only these assets: key globs like 'clean/citations/*' or group:NAME")
-    parser.add_argument("--wait", action="store_true",
-                        help="if another refresh of this warehouse is running, wait for it instead of exiting")
+    parser.add_argument(
+        "--select",
+        nargs="+",
+        metavar="PATTERN",
+        help="only these assets: key globs like 'clean/citations/*' or group:NAME",
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another refresh of this warehouse is running, wait for it instead of exiting",
+    )

@@ -45,9 +45,9 @@ import json
 import math
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlparse
 
 import polars as pl
@@ -85,8 +85,13 @@ FROM demand_curve c JOIN demand_curve_point p USING (curve_id) WHERE c.selected 
 """
 CAPABILITY_2026 = "capability_price_2026"
 #: the benchmarks of the 2026 capability fits (analysis.capability_price.HUB_BENCHMARKS; a test keeps them equal)
-CAPABILITY_2026_BENCHMARKS = ("GPQA Diamond", "SWE-bench Verified", "MATH Level 5", "ECI",
-                              "Artificial Analysis Coding Index")
+CAPABILITY_2026_BENCHMARKS = (
+    "GPQA Diamond",
+    "SWE-bench Verified",
+    "MATH Level 5",
+    "ECI",
+    "Artificial Analysis Coding Index",
+)
 #: the quantity series a demand curve is drawn for (pipeline.defs.trends.demand_curve.quantity_series)
 DEMAND_CURVE_QUANTITIES = ("demand/openrouter_weekly_scrape", "demand/google_tokens_per_month")
 FAMILY_TITLES = {
@@ -117,6 +122,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 
 
 # ---------------------------------------------------------------- data and declarations
+
 
 @dataclass
 class ReportData:
@@ -173,7 +179,7 @@ class Written:
     fits: int = 0
     series: int = 0
     claims: int = 0
-    previous: Path | None = None          # charts/ of the report being replaced, if any
+    previous: Path | None = None  # charts/ of the report being replaced, if any
     previous_keys: dict[str, str] = field(default_factory=dict)
     render_keys: dict[str, str] = field(default_factory=dict)
     reused: list[str] = field(default_factory=list)
@@ -183,6 +189,7 @@ class Written:
 
 
 # ---------------------------------------------------------------- number formats
+
 
 def _plots():
     """matplotlib and scipy load only when a report is written, not at every CLI start."""
@@ -225,8 +232,7 @@ def _pct_per_year(factor: float) -> str:
 
 def _rate(r: dict) -> str:
     if r["direction"] == "decline":
-        return (f"falls {fm(1 / r['factor_per_year'])}x/yr [{fm(1 / r['factor_high'])}, "
-                f"{fm(1 / r['factor_low'])}]")
+        return f"falls {fm(1 / r['factor_per_year'])}x/yr [{fm(1 / r['factor_high'])}, {fm(1 / r['factor_low'])}]"
     return f"grows {fm(r['factor_per_year'])}x/yr [{fm(r['factor_low'])}, {fm(r['factor_high'])}]"
 
 
@@ -240,10 +246,14 @@ def _window(start, end) -> str:
 
 # ---------------------------------------------------------------- takeaways (computed)
 
+
 def _epoch_rows(d: ReportData, family: str = "capability_price") -> list[dict]:
     """The threshold fits (method epoch-ols, not a claim's own definition) of one capability family."""
-    return [r for r in d.fits.filter((pl.col("method") == "epoch-ols") & (pl.col("family") == family)).iter_rows(named=True)
-            if not json.loads(r["params"] or "{}").get("claim_defined")]
+    return [
+        r
+        for r in d.fits.filter((pl.col("method") == "epoch-ols") & (pl.col("family") == family)).iter_rows(named=True)
+        if not json.loads(r["params"] or "{}").get("claim_defined")
+    ]
 
 
 def _capability_takeaway(d: ReportData) -> str:
@@ -253,16 +263,20 @@ def _capability_takeaway(d: ReportData) -> str:
     declines = sorted(1 / r["factor_per_year"] for r in rows)
     benches = {json.loads(r["params"])["benchmark"] for r in rows}
     start, end = min(r["date_start"] for r in rows), max(r["date_end"] for r in rows)
-    text = (f"The price of reaching a fixed benchmark score fell a median {fm(statistics.median(declines))}x per "
-            f"year across {len(rows)} thresholds on {len(benches)} benchmarks (from {fm(declines[0])}x to "
-            f"{fm(declines[-1])}x; {start:%b %Y} to {end:%b %Y}).")
+    text = (
+        f"The price of reaching a fixed benchmark score fell a median {fm(statistics.median(declines))}x per "
+        f"year across {len(rows)} thresholds on {len(benches)} benchmarks (from {fm(declines[0])}x to "
+        f"{fm(declines[-1])}x; {start:%b %Y} to {end:%b %Y})."
+    )
     recent = [r for r in _epoch_rows(d, CAPABILITY_2026) if json.loads(r["params"]).get("headline")]
     if recent:
         later = sorted(1 / r["factor_per_year"] for r in recent)
         p = json.loads(recent[0]["params"])
         label = f"reasoning models {p['reasoning']}, {p['price_basis'].replace('_', '-')} price"
-        text += (f" With data through {max(r['date_end'] for r in recent):%b %Y} (Benchmarking Hub scores, {label}): "
-                 f"a median {fm(statistics.median(later))}x per year across {len(recent)} thresholds.")
+        text += (
+            f" With data through {max(r['date_end'] for r in recent):%b %Y} (Benchmarking Hub scores, {label}): "
+            f"a median {fm(statistics.median(later))}x per year across {len(recent)} thresholds."
+        )
     return text
 
 
@@ -270,9 +284,12 @@ def _token_takeaway(d: ReportData) -> str:
     tiers = [r for r in d.main_fits("token_price").iter_rows(named=True) if "/tier/" in r["series"]]
     if not tiers:
         return "No token-price series could be fitted."
-    parts = [f"{fm(1 / r['factor_per_year'])}x cheaper a year at {_tier_name(r['series'])}"
-             if r["direction"] == "decline" else
-             f"{fm(r['factor_per_year'])}x dearer a year at {_tier_name(r['series'])}" for r in tiers]
+    parts = [
+        f"{fm(1 / r['factor_per_year'])}x cheaper a year at {_tier_name(r['series'])}"
+        if r["direction"] == "decline"
+        else f"{fm(r['factor_per_year'])}x dearer a year at {_tier_name(r['series'])}"
+        for r in tiers
+    ]
     return f"The cheapest model that reaches an MMLU tier: {'; '.join(parts)} (standard list prices)."
 
 
@@ -282,16 +299,27 @@ def _tier_name(series: str) -> str:
 
 
 def _gpu_takeaway(d: ReportData) -> str:
-    rentals = [r for r in d.main_fits("gpu").iter_rows(named=True)
-               if r["series"].startswith("gpu/rental/") and r["series"].endswith("/on-demand")]
+    rentals = [
+        r
+        for r in d.main_fits("gpu").iter_rows(named=True)
+        if r["series"].startswith("gpu/rental/") and r["series"].endswith("/on-demand")
+    ]
     if not rentals:
         return "No GPU rental series could be fitted."
     median = statistics.median(r["factor_per_year"] for r in rentals)
     h100 = next((r for r in rentals if r["series"] == "gpu/rental/h100-sxm/on-demand"), None)
-    tail = (f"; H100 SXM {_pct_per_year(h100['factor_per_year'])} [{_pct_per_year(h100['factor_low'])}, "
-            f"{_pct_per_year(h100['factor_high'])}] since {h100['date_start']:%b %Y}") if h100 else ""
-    return (f"On-demand GPU-hour prices changed a median {_pct_per_year(median)} across {len(rentals)} GPUs"
-            f"{tail}: rental prices move far slower than token prices.")
+    tail = (
+        (
+            f"; H100 SXM {_pct_per_year(h100['factor_per_year'])} [{_pct_per_year(h100['factor_low'])}, "
+            f"{_pct_per_year(h100['factor_high'])}] since {h100['date_start']:%b %Y}"
+        )
+        if h100
+        else ""
+    )
+    return (
+        f"On-demand GPU-hour prices changed a median {_pct_per_year(median)} across {len(rentals)} GPUs"
+        f"{tail}: rental prices move far slower than token prices."
+    )
 
 
 def _demand_takeaway(d: ReportData) -> str:
@@ -301,9 +329,12 @@ def _demand_takeaway(d: ReportData) -> str:
         return "No demand series could be fitted."
     others = sorted((r for s, r in fam.items() if "tokens" in s and r is not lead), key=lambda r: -r["n"])[:2]
     more = "; ".join(f"{r['series_label']}: {fm(r['factor_per_year'])}x/yr" for r in others)
-    return (f"{lead['series_label']} grew {fm(lead['factor_per_year'])}x per year [{fm(lead['factor_low'])}, "
-            f"{fm(lead['factor_high'])}] over {lead['n']} observations to {lead['date_end']:%b %Y}"
-            + (f"; {more}." if more else ".") + _demand_curve_sentence(d))
+    return (
+        f"{lead['series_label']} grew {fm(lead['factor_per_year'])}x per year [{fm(lead['factor_low'])}, "
+        f"{fm(lead['factor_high'])}] over {lead['n']} observations to {lead['date_end']:%b %Y}"
+        + (f"; {more}." if more else ".")
+        + _demand_curve_sentence(d)
+    )
 
 
 def _demand_curve_sentence(d: ReportData) -> str:
@@ -311,9 +342,11 @@ def _demand_curve_sentence(d: ReportData) -> str:
     if d.curves.is_empty():
         return ""
     r = max(d.curves.unique("curve_id").iter_rows(named=True), key=lambda c: (c["n"], c["curve_id"]))
-    return (f" Against the capability-adjusted price, {_quantity_name(r['quantity_series'])} has a log-log slope of "
-            f"{r['slope']:.2f} [{r['slope_low']:.2f}, {r['slope_high']:.2f}] over {r['n']} matched dates "
-            f"({r['date_start']:%b %Y} to {r['date_end']:%b %Y}): an association, not a causal elasticity.")
+    return (
+        f" Against the capability-adjusted price, {_quantity_name(r['quantity_series'])} has a log-log slope of "
+        f"{r['slope']:.2f} [{r['slope_low']:.2f}, {r['slope_high']:.2f}] over {r['n']} matched dates "
+        f"({r['date_start']:%b %Y} to {r['date_end']:%b %Y}): an association, not a causal elasticity."
+    )
 
 
 def _threshold_name(price_series: str) -> str:
@@ -326,8 +359,10 @@ def _threshold_name(price_series: str) -> str:
 
 
 def _quantity_name(series: str) -> str:
-    return {"demand/openrouter_weekly_scrape": "OpenRouter's weekly tokens",
-            "demand/google_tokens_per_month": "Google's tokens per month"}.get(series, series)
+    return {
+        "demand/openrouter_weekly_scrape": "OpenRouter's weekly tokens",
+        "demand/google_tokens_per_month": "Google's tokens per month",
+    }.get(series, series)
 
 
 def _benchmark_takeaway(d: ReportData) -> str:
@@ -336,8 +371,10 @@ def _benchmark_takeaway(d: ReportData) -> str:
         r = fam.row(0, named=True)
         return f"{r['series_label']}: {_rate(r)}."
     refused = d.refusals.filter(pl.col("family") == "benchmark")
-    return (f"No measured-benchmark cost series has enough dated runs for a trend yet ({refused.height} looked at); "
-            "the costs of each run are in the benchmark_run_stat view.")
+    return (
+        f"No measured-benchmark cost series has enough dated runs for a trend yet ({refused.height} looked at); "
+        "the costs of each run are in the benchmark_run_stat view."
+    )
 
 
 def _claims_takeaway(d: ReportData) -> str:
@@ -345,28 +382,52 @@ def _claims_takeaway(d: ReportData) -> str:
         return "No claim checks stored."
     counts = d.claims.group_by("verdict").len()
     n = dict(counts.iter_rows())
-    return (f"Of {d.claims.height} cited claims about inference cost and demand, {n.get('consistent', 0)} agree with "
-            f"the stored data, {n.get('inconsistent', 0)} do not, and {n.get('not testable', 0)} cannot be tested "
-            "with it (each says why).")
+    return (
+        f"Of {d.claims.height} cited claims about inference cost and demand, {n.get('consistent', 0)} agree with "
+        f"the stored data, {n.get('inconsistent', 0)} do not, and {n.get('not testable', 0)} cannot be tested "
+        "with it (each says why)."
+    )
 
 
 # ---------------------------------------------------------------- headline charts
 
+
 def _line(d: ReportData, fit: dict, label: str, group: str | None = None) -> dict:
     pts = d.points.filter((pl.col("fit_id") == fit["fit_id"]) & pl.col("used"))
     b = d.bands.filter(pl.col("fit_id") == fit["fit_id"])
-    return dict(label=label, group=group, dates=pts["obs_date"].to_list(), values=pts["value"].to_list(),
-                fit_dates=b["band_date"].to_list(), fitted=b["fitted"].to_list(), extrapolated=b["extrapolated"].to_list())
+    return dict(
+        label=label,
+        group=group,
+        dates=pts["obs_date"].to_list(),
+        values=pts["value"].to_list(),
+        fit_dates=b["band_date"].to_list(),
+        fitted=b["fitted"].to_list(),
+        extrapolated=b["extrapolated"].to_list(),
+    )
 
 
 def _points_csv(d: ReportData, fits: list[dict], series_column: str = "series") -> pl.DataFrame:
     """The plotted points of these fits, with the figure id and source of each."""
     ids = [f["fit_id"] for f in fits]
     label = {f["fit_id"]: f[series_column] for f in fits}
-    return (d.points.filter(pl.col("fit_id").is_in(ids))
-            .with_columns(pl.col("fit_id").replace_strict(label, default=None).alias("series"))
-            .select("series", "obs_date", "value", "unit", "used", "label", "note",
-                    pl.col("input_figure_id").alias("figure_id"), "source_id", "source_title", "url", "locator"))
+    return (
+        d.points.filter(pl.col("fit_id").is_in(ids))
+        .with_columns(pl.col("fit_id").replace_strict(label, default=None).alias("series"))
+        .select(
+            "series",
+            "obs_date",
+            "value",
+            "unit",
+            "used",
+            "label",
+            "note",
+            pl.col("input_figure_id").alias("figure_id"),
+            "source_id",
+            "source_title",
+            "url",
+            "locator",
+        )
+    )
 
 
 def _capability_headline(d: ReportData):
@@ -375,10 +436,13 @@ def _capability_headline(d: ReportData):
         return None
     lines = [_line(d, r, json.loads(r["params"])["benchmark"]) for r in rows]
     fig = _plots().lines_figure(
-        lines, title="Price to reach each capability threshold (cheapest model at or above it), every threshold",
-        y_label="USD per million tokens (blended 3:1)", legend_title="benchmark (one line per threshold)",
+        lines,
+        title="Price to reach each capability threshold (cheapest model at or above it), every threshold",
+        y_label="USD per million tokens (blended 3:1)",
+        legend_title="benchmark (one line per threshold)",
         source_line="Data: Epoch AI, LLM inference price trends (2025), CC BY 4.0. Fit: infernomics, Epoch's "
-                    "method (OLS of log10 price on date).")
+        "method (OLS of log10 price on date).",
+    )
     return fig, _points_csv(d, rows), f"{len(rows)} thresholds; one line per threshold, coloured by benchmark."
 
 
@@ -388,9 +452,11 @@ def _token_headline(d: ReportData):
         return None
     fig = _plots().lines_figure(
         [_line(d, r, f"cheapest with {_tier_name(r['series'])}") for r in tiers],
-        title="The token-price frontier: cheapest model per capability tier", y_label="USD per million tokens (blended 3:1)",
+        title="The token-price frontier: cheapest model per capability tier",
+        y_label="USD per million tokens (blended 3:1)",
         source_line="Data: stored token prices (provider pages, genai-prices, Epoch AI); MMLU tiers from Epoch AI. "
-                    "Fit: infernomics, OLS of log price on date.")
+        "Fit: infernomics, OLS of log price on date.",
+    )
     return fig, _points_csv(d, tiers), "Each point is the cheapest standard list price in the tier on that date."
 
 
@@ -401,23 +467,31 @@ def _gpu_headline(d: ReportData):
     if not rows:
         return None
     fig = _plots().lines_figure(
-        [_line(d, r, r["series"].split("/")[2]) for r in rows], title="On-demand GPU rental price per GPU-hour",
-        y_label="USD per GPU-hour", source_line="Data: Epoch AI ML hardware prices (CC BY 4.0) and provider pages. "
-                                                "Fit: infernomics, OLS of log price on date.")
+        [_line(d, r, r["series"].split("/")[2]) for r in rows],
+        title="On-demand GPU rental price per GPU-hour",
+        y_label="USD per GPU-hour",
+        source_line="Data: Epoch AI ML hardware prices (CC BY 4.0) and provider pages. "
+        "Fit: infernomics, OLS of log price on date.",
+    )
     return fig, _points_csv(d, rows), "Each point is one provider's listed on-demand price on a date."
 
 
 def _demand_headline(d: ReportData):
     fam = {r["series"]: r for r in d.main_fits("demand").iter_rows(named=True)}
-    rows = [fam[s] for s in ("demand/openrouter_weekly_scrape", "demand/google_tokens_per_month",
-                             "demand/doubao_tokens_per_day") if s in fam]
+    rows = [
+        fam[s]
+        for s in ("demand/openrouter_weekly_scrape", "demand/google_tokens_per_month", "demand/doubao_tokens_per_day")
+        if s in fam
+    ]
     if not rows:
         return None
     fig = _plots().lines_figure(
-        [_line(d, r, r["series_label"]) for r in rows], title="Tokens processed: OpenRouter, Google, Doubao",
+        [_line(d, r, r["series_label"]) for r in rows],
+        title="Tokens processed: OpenRouter, Google, Doubao",
         y_label="tokens per week, month or day",
         source_line="Data: OpenRouter rankings scrape; Google and ByteDance statements as cited (see the demand page). "
-                    "Fit: infernomics, OLS of log volume on date.")
+        "Fit: infernomics, OLS of log volume on date.",
+    )
     return fig, _points_csv(d, rows), "Different periods (week, month, day): compare slopes, not levels."
 
 
@@ -425,23 +499,55 @@ def _claims_headline(d: ReportData):
     forest, rows = [], []
     for r in d.claims.iter_rows(named=True):
         if r["verdict"] != "not testable" and r["claim_bound"] != "range":
-            forest.append(dict(label=r["check_id"], claimed=r["claimed_multiple"], estimate=r["data_multiple"],
-                               low=r["data_low"], high=r["data_high"], verdict=r["verdict"], bound=r["claim_bound"],
-                               claimed_low=r["claimed_low"], claimed_high=r["claimed_high"],
-                               n_measures=r["n_measures"]))
-            rows.append(dict(check_id=r["check_id"], verdict=r["verdict"], claim_bound=r["claim_bound"],
-                             claimed_multiple=r["claimed_multiple"], claimed_low=r["claimed_low"],
-                             claimed_high=r["claimed_high"], data_multiple=r["data_multiple"], data_low=r["data_low"],
-                             data_high=r["data_high"], n_measures=r["n_measures"],
-                             window_start=r["window_start"], window_end=r["window_end"],
-                             figure_id=r["claim_figure_id"], check_figure_id=r["check_figure_id"]))
+            forest.append(
+                dict(
+                    label=r["check_id"],
+                    claimed=r["claimed_multiple"],
+                    estimate=r["data_multiple"],
+                    low=r["data_low"],
+                    high=r["data_high"],
+                    verdict=r["verdict"],
+                    bound=r["claim_bound"],
+                    claimed_low=r["claimed_low"],
+                    claimed_high=r["claimed_high"],
+                    n_measures=r["n_measures"],
+                )
+            )
+            rows.append(
+                dict(
+                    check_id=r["check_id"],
+                    verdict=r["verdict"],
+                    claim_bound=r["claim_bound"],
+                    claimed_multiple=r["claimed_multiple"],
+                    claimed_low=r["claimed_low"],
+                    claimed_high=r["claimed_high"],
+                    data_multiple=r["data_multiple"],
+                    data_low=r["data_low"],
+                    data_high=r["data_high"],
+                    n_measures=r["n_measures"],
+                    window_start=r["window_start"],
+                    window_end=r["window_end"],
+                    figure_id=r["claim_figure_id"],
+                    check_figure_id=r["check_figure_id"],
+                )
+            )
     if not forest:
         return None
-    fig = _plots().claims_figure(forest, source_line=(
-        "Claims: cited figures in the warehouse (see table). Data: stored fits' 90% intervals over each "
-        "claim's window (Epoch AI data, OpenRouter scrape)."))
-    return fig, pl.DataFrame(rows), ("Claimed multiple (red) beside what the stored data say (blue: a fit's 90% "
-                                     "interval, or the range of a claim's measures).")
+    fig = _plots().claims_figure(
+        forest,
+        source_line=(
+            "Claims: cited figures in the warehouse (see table). Data: stored fits' 90% intervals over each "
+            "claim's window (Epoch AI data, OpenRouter scrape)."
+        ),
+    )
+    return (
+        fig,
+        pl.DataFrame(rows),
+        (
+            "Claimed multiple (red) beside what the stored data say (blue: a fit's 90% "
+            "interval, or the range of a claim's measures)."
+        ),
+    )
 
 
 def _capability_paths(rows: list[dict], points: pl.DataFrame) -> list[dict]:
@@ -452,73 +558,135 @@ def _capability_paths(rows: list[dict], points: pl.DataFrame) -> list[dict]:
         pts = points.filter((pl.col("fit_id") == r["fit_id"]) & pl.col("used"))
         t0 = (r["date_start"] - dt.date(1970, 1, 1)).days
         slope_day = r["slope_per_year"] / math.log(10) / 365
-        paths.append(dict(
-            label=f">= {p['lower']:g} ({p['threshold_model']})", dates=pts["obs_date"].to_list(),
-            prices=pts["value"].to_numpy(), slope_log10_per_day=slope_day,
-            intercept_log10=r["intercept"] / math.log(10) - slope_day * t0,
-            factor_per_year=p["epoch_factor_per_year"], factor_low=p["epoch_factor_low"],
-            factor_high=p["epoch_factor_high"]))
+        paths.append(
+            dict(
+                label=f">= {p['lower']:g} ({p['threshold_model']})",
+                dates=pts["obs_date"].to_list(),
+                prices=pts["value"].to_numpy(),
+                slope_log10_per_day=slope_day,
+                intercept_log10=r["intercept"] / math.log(10) - slope_day * t0,
+                factor_per_year=p["epoch_factor_per_year"],
+                factor_low=p["epoch_factor_low"],
+                factor_high=p["epoch_factor_high"],
+            )
+        )
     return paths
 
 
 def _capability_2026_chart(benchmark: str, reasoning: str) -> Callable[[ReportData], tuple | None]:
     """The chart of one benchmark's 2026 thresholds for the charted variant with this reasoning choice."""
+
     def build(d: ReportData):
-        rows = [r for r in _epoch_rows(d, CAPABILITY_2026)
-                if (p := json.loads(r["params"])).get("chart") and p["benchmark"] == benchmark
-                and p["reasoning"] == reasoning]
+        rows = [
+            r
+            for r in _epoch_rows(d, CAPABILITY_2026)
+            if (p := json.loads(r["params"])).get("chart")
+            and p["benchmark"] == benchmark
+            and p["reasoning"] == reasoning
+        ]
         if not rows:
             return None
         p = json.loads(rows[0]["params"])
         fig = _plots().capability_figure(p["chart"], _capability_paths(rows, d.points), source_line=p["source_line"])
-        caption = (f"{benchmark}: {len(rows)} thresholds, {min(r['date_start'] for r in rows)} to "
-                   f"{max(r['date_end'] for r in rows)}; {p['variant']}.")
+        caption = (
+            f"{benchmark}: {len(rows)} thresholds, {min(r['date_start'] for r in rows)} to "
+            f"{max(r['date_end'] for r in rows)}; {p['variant']}."
+        )
         return fig, _points_csv(d, rows), caption
+
     return build
 
 
 def _demand_curve_chart(quantity_series: str) -> Callable[[ReportData], tuple | None]:
     """The selected demand curve of one quantity series (table demand_curve), drawn log-log."""
+
     def build(d: ReportData):
         g = d.curves.filter(pl.col("quantity_series") == quantity_series)
         if g.is_empty():
             return None
         r = g.row(0, named=True)
         fig = _plots().demand_curve_figure(
-            g["price"].to_list(), g["quantity"].to_list(), slope=r["slope"], slope_low=r["slope_low"],
-            slope_high=r["slope_high"], level=r["level"],
+            g["price"].to_list(),
+            g["quantity"].to_list(),
+            slope=r["slope"],
+            slope_low=r["slope_low"],
+            slope_high=r["slope_high"],
+            level=r["level"],
             point_labels=[f"{day} {lab}" for day, lab in zip(g["obs_date"], g["price_label"])],
             title=f"Demand curve: {_quantity_name(quantity_series)} against the capability-adjusted price "
-                  f"({r['price_series']})",
+            f"({r['price_series']})",
             x_label="capability-adjusted price, USD per million tokens (blended 3:1)",
             y_label="tokens per week" if "weekly" in quantity_series else "tokens per month",
             source_line=f"Quantity and price at matching dates; figure {r['curve_figure_id']} (audit for every "
-                        f"input). {r['caveat']}.")
-        points = g.select("curve_id", "obs_date", "quantity", pl.col("quantity_figure_id").alias("figure_id"),
-                          "price", "price_figure_id", "price_label", "curve_figure_id")
+            f"input). {r['caveat']}.",
+        )
+        points = g.select(
+            "curve_id",
+            "obs_date",
+            "quantity",
+            pl.col("quantity_figure_id").alias("figure_id"),
+            "price",
+            "price_figure_id",
+            "price_label",
+            "curve_figure_id",
+        )
         # the curve id (one long path) is in the CSV and the chart, not the caption: it would not wrap on a phone
-        caption = (f"Price: {_threshold_name(r['price_series'])}. Log-log slope {r['slope']:.2f} [{r['slope_low']:.2f}, "
-                   f"{r['slope_high']:.2f}] ({r['level']:.0%} bootstrap), n={r['n']}; {r['caveat']}.")
+        caption = (
+            f"Price: {_threshold_name(r['price_series'])}. Log-log slope {r['slope']:.2f} [{r['slope_low']:.2f}, "
+            f"{r['slope_high']:.2f}] ({r['level']:.0%} bootstrap), n={r['n']}; {r['caveat']}."
+        )
         return fig, points, caption
+
     return build
 
 
 PAGES: list[Page] = [
-    Page("claims", "Claims cross-check", "Each cited change over a period beside what the stored data say over the "
-         "same window and series definition. Multiples are x cheaper (cost) or x more (demand) over the window, or "
-         "per year where the claim is a rate.", _claims_takeaway, "claims"),
-    Page("capability_price", FAMILY_TITLES["capability_price"], "The price of the cheapest model that reaches a "
-         "benchmark score, over time: Epoch AI's capability-adjusted price, refitted here with its 90% intervals.",
-         _capability_takeaway, "headline-capability"),
-    Page("token_price", FAMILY_TITLES["token_price"], "Stored list prices per million tokens (blended 3 input : 1 "
-         "output) of fixed models, and of the cheapest model per MMLU tier.", _token_takeaway, "headline-token-price"),
-    Page("gpu", FAMILY_TITLES["gpu"], "Rental prices per GPU-hour by GPU and pricing kind, and FLOP/s per dollar.",
-         _gpu_takeaway, "headline-gpu"),
-    Page("demand", FAMILY_TITLES["demand"], "Token volumes and users over time, from cited statements and the "
-         "OpenRouter scrape; growth fitted as exponential (and logistic where it fits better).",
-         _demand_takeaway, "headline-demand"),
-    Page("benchmark", FAMILY_TITLES["benchmark"], "Cost per million tokens from measured benchmark runs and rental "
-         "prices.", _benchmark_takeaway),
+    Page(
+        "claims",
+        "Claims cross-check",
+        "Each cited change over a period beside what the stored data say over the "
+        "same window and series definition. Multiples are x cheaper (cost) or x more (demand) over the window, or "
+        "per year where the claim is a rate.",
+        _claims_takeaway,
+        "claims",
+    ),
+    Page(
+        "capability_price",
+        FAMILY_TITLES["capability_price"],
+        "The price of the cheapest model that reaches a "
+        "benchmark score, over time: Epoch AI's capability-adjusted price, refitted here with its 90% intervals.",
+        _capability_takeaway,
+        "headline-capability",
+    ),
+    Page(
+        "token_price",
+        FAMILY_TITLES["token_price"],
+        "Stored list prices per million tokens (blended 3 input : 1 "
+        "output) of fixed models, and of the cheapest model per MMLU tier.",
+        _token_takeaway,
+        "headline-token-price",
+    ),
+    Page(
+        "gpu",
+        FAMILY_TITLES["gpu"],
+        "Rental prices per GPU-hour by GPU and pricing kind, and FLOP/s per dollar.",
+        _gpu_takeaway,
+        "headline-gpu",
+    ),
+    Page(
+        "demand",
+        FAMILY_TITLES["demand"],
+        "Token volumes and users over time, from cited statements and the "
+        "OpenRouter scrape; growth fitted as exponential (and logistic where it fits better).",
+        _demand_takeaway,
+        "headline-demand",
+    ),
+    Page(
+        "benchmark",
+        FAMILY_TITLES["benchmark"],
+        "Cost per million tokens from measured benchmark runs and rental prices.",
+        _benchmark_takeaway,
+    ),
 ]
 HEADLINES: list[Chart] = [
     Chart("claims", "claims", "Cited claims vs what the stored data says", _claims_headline),
@@ -529,18 +697,30 @@ HEADLINES: list[Chart] = [
 ]
 #: Further charts that are not one stored series: append a `Chart(name, page, title, build)`.
 EXTRA_CHARTS: list[Chart] = [
-    *(Chart(f"capability-2026-{re.sub(r'[^a-z0-9]+', '-', bench.lower())}-reasoning-{reasoning}", "capability_price",
+    *(
+        Chart(
+            f"capability-2026-{re.sub(r'[^a-z0-9]+', '-', bench.lower())}-reasoning-{reasoning}",
+            "capability_price",
             f"{bench}, data through 2026 (reasoning models {reasoning}, cheapest provider)",
-            _capability_2026_chart(bench, reasoning))
-      for bench in CAPABILITY_2026_BENCHMARKS for reasoning in ("excluded", "included")),
-    *(Chart(f"demand-curve-{q.removeprefix('demand/').replace('_', '-')}", "demand",
+            _capability_2026_chart(bench, reasoning),
+        )
+        for bench in CAPABILITY_2026_BENCHMARKS
+        for reasoning in ("excluded", "included")
+    ),
+    *(
+        Chart(
+            f"demand-curve-{q.removeprefix('demand/').replace('_', '-')}",
+            "demand",
             f"Demand curve (association): {_quantity_name(q)} against the capability-adjusted price",
-            _demand_curve_chart(q))
-      for q in DEMAND_CURVE_QUANTITIES),
+            _demand_curve_chart(q),
+        )
+        for q in DEMAND_CURVE_QUANTITIES
+    ),
 ]
 
 
 # ---------------------------------------------------------------- build
+
 
 def load(con, source: str = "") -> ReportData:
     fits = query_frame(con, FITS_SQL)
@@ -548,16 +728,27 @@ def load(con, source: str = "") -> ReportData:
         raise UserError("no fits stored: run `infernomics refresh` first")
     ids = fits["fit_id"].to_list()
     sources = query_frame(con, "SELECT source_id, title, url FROM source")
-    return ReportData(fits=fits, points=query_frame(con, POINTS_SQL, [ids]), bands=query_frame(con, BANDS_SQL, [ids]),
-                      claims=query_frame(con, CLAIMS_SQL),
-                      refusals=query_frame(con, "SELECT * FROM fit_refusal ORDER BY family, series"),
-                      curves=query_frame(con, CURVES_SQL),
-                      url_of={r["source_id"]: r["url"] for r in sources.iter_rows(named=True)},
-                      source=source, generated=dt.datetime.now(dt.UTC))
+    return ReportData(
+        fits=fits,
+        points=query_frame(con, POINTS_SQL, [ids]),
+        bands=query_frame(con, BANDS_SQL, [ids]),
+        claims=query_frame(con, CLAIMS_SQL),
+        refusals=query_frame(con, "SELECT * FROM fit_refusal ORDER BY family, series"),
+        curves=query_frame(con, CURVES_SQL),
+        url_of={r["source_id"]: r["url"] for r in sources.iter_rows(named=True)},
+        source=source,
+        generated=dt.datetime.now(dt.UTC),
+    )
 
 
-def build_report(con, out: Path, families: list[str] | None = None, source: str = "",
-                 show_progress: bool | None = False, previous: Path | None = None) -> Written:
+def build_report(
+    con,
+    out: Path,
+    families: list[str] | None = None,
+    source: str = "",
+    show_progress: bool | None = False,
+    previous: Path | None = None,
+) -> Written:
     """Write the site into `out` (index.html, one page per family, charts/ with PNG, SVG, CSV).
 
     `show_progress`: None = a progress line when stderr is a terminal; False = none.
@@ -571,7 +762,9 @@ def build_report(con, out: Path, families: list[str] | None = None, source: str 
     keys = {p.key for p in pages}
     wanted = [c for c in HEADLINES + EXTRA_CHARTS if c.page in keys]
     n_series = sum(data.fits.filter(pl.col("family") == p.key)["series"].n_unique() for p in pages)
-    n_bench = len({json.loads(r["params"])["benchmark"] for r in _epoch_rows(data)}) if "capability_price" in keys else 0
+    n_bench = (
+        len({json.loads(r["params"])["benchmark"] for r in _epoch_rows(data)}) if "capability_price" in keys else 0
+    )
     progress = Progress(len(wanted) + n_series + n_bench, "report", enabled=show_progress)
     written = Written(out, previous=previous, previous_keys=_previous_keys(previous))
     drawn: dict[str, str] = {}
@@ -583,8 +776,15 @@ def build_report(con, out: Path, families: list[str] | None = None, source: str 
     for page in pages:
         body = _family_page(page, data, drawn, charts, written, progress)
         _write_page(out, f"{page.key}.html", page.title, body, pages, written, data)
-    _write_page(out, "index.html", "infernomics: the economics of AI inference", _landing(pages, data, drawn),
-                pages, written, data)
+    _write_page(
+        out,
+        "index.html",
+        "infernomics: the economics of AI inference",
+        _landing(pages, data, drawn),
+        pages,
+        written,
+        data,
+    )
     progress.close()
     (charts / RENDER_KEYS).write_text(json.dumps(written.render_keys, indent=0, sort_keys=True) + "\n")
     (out / MARKER).write_text("a folder written by `infernomics report`; rebuilt whole on each run\n")
@@ -593,8 +793,9 @@ def build_report(con, out: Path, families: list[str] | None = None, source: str 
     return written
 
 
-def publish_report(con, out: Path, families: list[str] | None = None, source: str = "",
-                   show_progress: bool | None = False) -> Written:
+def publish_report(
+    con, out: Path, families: list[str] | None = None, source: str = "", show_progress: bool | None = False
+) -> Written:
     """Build into a sibling folder, then swap it in: a reader never sees half a report, and
     charts of series that no longer exist do not linger from an earlier build."""
     import os
@@ -602,8 +803,10 @@ def publish_report(con, out: Path, families: list[str] | None = None, source: st
 
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise UserError(f"{out} exists and is not an infernomics report (no {MARKER} in it); the report replaces "
-                        "its folder whole, so give a new or empty folder")
+        raise UserError(
+            f"{out} exists and is not an infernomics report (no {MARKER} in it); the report replaces "
+            "its folder whole, so give a new or empty folder"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     building = out.with_name(f".{out.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
@@ -642,51 +845,73 @@ def report(args: argparse.Namespace) -> int:
     wh = warehouse_from(args)
     with wh.reader() as con:
         written = publish_report(con, out, args.family, source=str(wh.path), show_progress=None)
-    print(f"wrote {out / 'index.html'}: {len(written.pages)} pages, {written.fits} fits of {written.series} series, "
-          f"{written.claims} claim checks, {len(written.charts)} charts (PNG, SVG and CSV) in {out / 'charts'} "
-          f"({len(written.reused)} unchanged since the last build, copied); "
-          f"landing page {written.bytes('index.html') / 1024:.0f} KiB, everything {written.bytes() / 2**20:.1f} MiB")
+    print(
+        f"wrote {out / 'index.html'}: {len(written.pages)} pages, {written.fits} fits of {written.series} series, "
+        f"{written.claims} claim checks, {len(written.charts)} charts (PNG, SVG and CSV) in {out / 'charts'} "
+        f"({len(written.reused)} unchanged since the last build, copied); "
+        f"landing page {written.bytes('index.html') / 1024:.0f} KiB, everything {written.bytes() / 2**20:.1f} MiB"
+    )
     return 0
 
 
 # ---------------------------------------------------------------- pages
 
-def _write_page(out: Path, name: str, title: str, body: str, pages: list[Page], written: Written,
-                data: ReportData) -> None:
-    nav = "".join(f"<a href='{p.key}.html'{' class=here' if name == p.key + '.html' else ''}>{html.escape(_short_title(p))}</a>"
-                  for p in pages)
+
+def _write_page(
+    out: Path, name: str, title: str, body: str, pages: list[Page], written: Written, data: ReportData
+) -> None:
+    nav = "".join(
+        f"<a href='{p.key}.html'{' class=here' if name == p.key + '.html' else ''}>{html.escape(_short_title(p))}</a>"
+        for p in pages
+    )
     home = f"<a href='index.html'{' class=here' if name == 'index.html' else ''}>Overview</a>"
-    foot = (f"<p class=small>Generated {data.generated:%Y-%m-%d %H:%M} UTC"
-            f"{' from ' + html.escape(data.source) if data.source else ''} by infernomics. Every rate is a stored "
-            "figure: <code>infernomics audit ID</code> walks it to its observations and their sources. "
-            "Intervals are 90% unless stated.</p>")
-    page = ("<!doctype html><html lang=en><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'><link rel=icon href='data:,'>"
-            f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-            f"<nav class=top>{home}{nav}</nav><main>{body}</main><footer>{foot}</footer></body></html>")
+    foot = (
+        f"<p class=small>Generated {data.generated:%Y-%m-%d %H:%M} UTC"
+        f"{' from ' + html.escape(data.source) if data.source else ''} by infernomics. Every rate is a stored "
+        "figure: <code>infernomics audit ID</code> walks it to its observations and their sources. "
+        "Intervals are 90% unless stated.</p>"
+    )
+    page = (
+        "<!doctype html><html lang=en><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'><link rel=icon href='data:,'>"
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
+        f"<nav class=top>{home}{nav}</nav><main>{body}</main><footer>{foot}</footer></body></html>"
+    )
     (out / name).write_text(page, encoding="utf-8")
     written.pages.append(name)
 
 
 def _short_title(page: Page) -> str:
-    return {"capability_price": "Capability price", "token_price": "Token prices", "gpu": "GPUs",
-            "demand": "Demand", "benchmark": "Benchmarks", "claims": "Claims"}.get(page.key, page.title)
+    return {
+        "capability_price": "Capability price",
+        "token_price": "Token prices",
+        "gpu": "GPUs",
+        "demand": "Demand",
+        "benchmark": "Benchmarks",
+        "claims": "Claims",
+    }.get(page.key, page.title)
 
 
 def _landing(pages: list[Page], data: ReportData, drawn: dict[str, str]) -> str:
-    toc = "".join(f"<li><a href='#{p.key}'>{html.escape(p.title)}</a> &middot; <a href='{p.key}.html'>full page</a></li>"
-                  for p in pages)
+    toc = "".join(
+        f"<li><a href='#{p.key}'>{html.escape(p.title)}</a> &middot; <a href='{p.key}.html'>full page</a></li>"
+        for p in pages
+    )
     cards = []
     for p in pages:
         chart = drawn.get(p.headline or "", "")
-        cards.append(f"<section class=card id='{p.key}'><h2><a href='{p.key}.html'>{html.escape(p.title)}</a></h2>"
-                     f"<p class=takeaway>{html.escape(p.takeaway(data))}</p>{chart}"
-                     f"<p><a href='{p.key}.html'>{_more(p, data)}</a></p></section>")
-    return ("<h1>The economics of AI inference, from cited numbers</h1>"
-            "<p>What inference costs and how fast demand grows, from stored figures with a source for every point: "
-            "Epoch AI's capability-adjusted prices, token list prices, GPU rental prices, demand statements, and "
-            "every cited claim checked against the data.</p>"
-            f"<h2 id=contents>Contents</h2><ul class=toc>{toc}</ul><div class=cards>{''.join(cards)}</div>")
+        cards.append(
+            f"<section class=card id='{p.key}'><h2><a href='{p.key}.html'>{html.escape(p.title)}</a></h2>"
+            f"<p class=takeaway>{html.escape(p.takeaway(data))}</p>{chart}"
+            f"<p><a href='{p.key}.html'>{_more(p, data)}</a></p></section>"
+        )
+    return (
+        "<h1>The economics of AI inference, from cited numbers</h1>"
+        "<p>What inference costs and how fast demand grows, from stored figures with a source for every point: "
+        "Epoch AI's capability-adjusted prices, token list prices, GPU rental prices, demand statements, and "
+        "every cited claim checked against the data.</p>"
+        f"<h2 id=contents>Contents</h2><ul class=toc>{toc}</ul><div class=cards>{''.join(cards)}</div>"
+    )
 
 
 def _more(page: Page, data: ReportData) -> str:
@@ -698,10 +923,13 @@ def _more(page: Page, data: ReportData) -> str:
     return f"{_short_title(page)}: all {n} series, fits and sources &rarr;"
 
 
-def _family_page(page: Page, data: ReportData, drawn: dict[str, str], charts: Path, written: Written,
-                 progress: Progress) -> str:
-    body = [f"<h1>{html.escape(page.title)}</h1><p class=takeaway>{html.escape(page.takeaway(data))}</p>"
-            f"<p>{html.escape(page.intro)}</p>"]
+def _family_page(
+    page: Page, data: ReportData, drawn: dict[str, str], charts: Path, written: Written, progress: Progress
+) -> str:
+    body = [
+        f"<h1>{html.escape(page.title)}</h1><p class=takeaway>{html.escape(page.takeaway(data))}</p>"
+        f"<p>{html.escape(page.intro)}</p>"
+    ]
     toc: list[tuple[str, str]] = []
     sections: list[str] = []
     extra = [c for c in HEADLINES + EXTRA_CHARTS if c.page == page.key and c.name in drawn]
@@ -714,18 +942,25 @@ def _family_page(page: Page, data: ReportData, drawn: dict[str, str], charts: Pa
     else:
         fam = data.fits.filter(pl.col("family") == page.key)
         toc.append(("fits", "All fits"))
-        sections.append("<h2 id='fits'>All fits</h2>" + (_fit_table(fam) if fam.height else
-                                                          "<p>No series in this family could be fitted.</p>")
-                        + _refusal_table(data.refusals.filter(pl.col("family") == page.key)))
+        sections.append(
+            "<h2 id='fits'>All fits</h2>"
+            + (_fit_table(fam) if fam.height else "<p>No series in this family could be fitted.</p>")
+            + _refusal_table(data.refusals.filter(pl.col("family") == page.key))
+        )
         if page.key == "capability_price":
             toc.append(("per-benchmark", "Per benchmark (Epoch-style)"))
             sections.append(_capability_overview(fam, data.points, charts, written, progress))
             recent = data.fits.filter(pl.col("family") == CAPABILITY_2026)
             toc.append(("fits-2026", "All fits with data through 2026 (six variants)"))
-            sections.append("<h2 id='fits-2026'>All fits with data through 2026 (six variants)</h2>"
-                            + (_fit_table(recent, link=False) if recent.height else
-                               "<p>No 2026 capability threshold could be fitted.</p>")
-                            + _refusal_table(data.refusals.filter(pl.col("family") == CAPABILITY_2026)))
+            sections.append(
+                "<h2 id='fits-2026'>All fits with data through 2026 (six variants)</h2>"
+                + (
+                    _fit_table(recent, link=False)
+                    if recent.height
+                    else "<p>No 2026 capability threshold could be fitted.</p>"
+                )
+                + _refusal_table(data.refusals.filter(pl.col("family") == CAPABILITY_2026))
+            )
         for series in fam["series"].unique(maintain_order=True).to_list():
             rows = fam.filter(pl.col("series") == series)
             toc.append((_slug(series), rows["series_label"][0]))
@@ -748,7 +983,11 @@ def _cite(url: str | None, text: str, source_id: str | None, title: str = "") ->
     if _is_web(url):
         return f"<a href='{html.escape(url)}'{t}>{html.escape(text)}</a>"
     where = [w for w in (source_id, None if url == source_id else url) if w and w != text]
-    tail = f" <span class=small>(<code>{'</code>, <code>'.join(html.escape(w) for w in where)}</code>)</span>" if where else ""
+    tail = (
+        f" <span class=small>(<code>{'</code>, <code>'.join(html.escape(w) for w in where)}</code>)</span>"
+        if where
+        else ""
+    )
     return f"<span{t}>{html.escape(text)}</span>{tail}"
 
 
@@ -758,12 +997,18 @@ def _slug(text: str) -> str:
 
 def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
     """Lists (figure ids) joined with '; ' so the CSV has one value per cell."""
-    return frame.with_columns([pl.col(c).list.eval(pl.element().cast(pl.String)).list.join("; ")
-                               for c, t in frame.schema.items() if isinstance(t, pl.List)])
+    return frame.with_columns(
+        [
+            pl.col(c).list.eval(pl.element().cast(pl.String)).list.join("; ")
+            for c, t in frame.schema.items()
+            if isinstance(t, pl.List)
+        ]
+    )
 
 
-def _save(fig, charts: Path, name: str, points: pl.DataFrame | None, caption: str, written: Written,
-          title: str = "") -> str:
+def _save(
+    fig, charts: Path, name: str, points: pl.DataFrame | None, caption: str, written: Written, title: str = ""
+) -> str:
     """Write NAME.png, NAME.svg and NAME.csv; return the figure's HTML (lazy image, links)."""
     plots = _plots()
     key = _render_key(fig)
@@ -779,9 +1024,11 @@ def _save(fig, charts: Path, name: str, points: pl.DataFrame | None, caption: st
     written.charts.append(name)
     w, h = (round(x) for x in fig.get_size_inches() * fig.dpi)
     alt = html.escape(title or name)
-    return (f"<figure><a href='charts/{name}.svg'><img src='charts/{name}.png' loading=lazy decoding=async "
-            f"width={w} height={h} alt='{alt}'></a><figcaption>{html.escape(caption)} "
-            f"{' &middot; '.join(links)}</figcaption></figure>")
+    return (
+        f"<figure><a href='charts/{name}.svg'><img src='charts/{name}.png' loading=lazy decoding=async "
+        f"width={w} height={h} alt='{alt}'></a><figcaption>{html.escape(caption)} "
+        f"{' &middot; '.join(links)}</figcaption></figure>"
+    )
 
 
 RENDER_KEYS = ".render-keys.json"
@@ -852,8 +1099,7 @@ def _fit_table(fam: pl.DataFrame, link: bool = True) -> str:
     for r in fam.iter_rows(named=True):
         hd = r["halving_or_doubling_years"]
         t = "halves" if r["direction"] == "decline" else "doubles"
-        name = (f"<a href='#{_slug(r['series'])}'>{html.escape(r['series'])}</a>" if link
-                else html.escape(r["series"]))
+        name = f"<a href='#{_slug(r['series'])}'>{html.escape(r['series'])}</a>" if link else html.escape(r["series"])
         rows.append(
             f"<tr><td>{name}</td><td>{r['method']}</td>"
             f"<td class=num>{r['n']}</td><td>{r['date_start']} to {r['date_end']}</td>"
@@ -861,10 +1107,14 @@ def _fit_table(fam: pl.DataFrame, link: bool = True) -> str:
             f"<td class=num>{_every(hd, t)}</td>"
             f"<td class=num>{_num(r['r2'])}</td><td>{_level(r)}</td>"
             f"<td class=small>{html.escape(', '.join(r['flags']))}</td>"
-            f"<td class=small><code>{html.escape(r['rate_figure_id'])}</code></td></tr>")
-    return ("<div class=scroll><table><tr><th>series</th><th>method</th><th>n</th><th>dates</th><th>rate (interval)</th>"
-            "<th>halving / doubling</th><th>R&sup2;</th><th>level</th><th>flags</th><th>figure (audit)</th></tr>"
-            + "".join(rows) + "</table></div>")
+            f"<td class=small><code>{html.escape(r['rate_figure_id'])}</code></td></tr>"
+        )
+    return (
+        "<div class=scroll><table><tr><th>series</th><th>method</th><th>n</th><th>dates</th><th>rate (interval)</th>"
+        "<th>halving / doubling</th><th>R&sup2;</th><th>level</th><th>flags</th><th>figure (audit)</th></tr>"
+        + "".join(rows)
+        + "</table></div>"
+    )
 
 
 def _every(years, verb: str) -> str:
@@ -877,10 +1127,15 @@ def _every(years, verb: str) -> str:
 def _refusal_table(refused: pl.DataFrame) -> str:
     if refused.is_empty():
         return ""
-    rows = "".join(f"<tr><td>{html.escape(r['series'])}</td><td class=num>{r['n_points']}</td>"
-                   f"<td>{html.escape(r['reason'])}</td></tr>" for r in refused.iter_rows(named=True))
-    return ("<p>Looked at, not fitted:</p><div class=scroll><table class=small><tr><th>series</th><th>points</th>"
-            "<th>why</th></tr>" + rows + "</table></div>")
+    rows = "".join(
+        f"<tr><td>{html.escape(r['series'])}</td><td class=num>{r['n_points']}</td>"
+        f"<td>{html.escape(r['reason'])}</td></tr>"
+        for r in refused.iter_rows(named=True)
+    )
+    return (
+        "<p>Looked at, not fitted:</p><div class=scroll><table class=small><tr><th>series</th><th>points</th>"
+        "<th>why</th></tr>" + rows + "</table></div>"
+    )
 
 
 def _main_fit(rows: pl.DataFrame) -> dict:
@@ -895,8 +1150,10 @@ def _source_line(pts: pl.DataFrame, fit: dict) -> str:
     pubs = sorted({_latin(r) for r in pts.iter_rows(named=True)})
     classes = sorted({r["source_class"] for r in pts.iter_rows(named=True) if r["source_class"]})
     names = "; ".join(pubs[:3]) + (f"; and {len(pubs) - 3} more pages" if len(pubs) > 3 else "")
-    return (f"Source: {names} ({', '.join(classes)}). Fit: infernomics, {fit['method']}, "
-            f"{fit['level']:.0%} bands; shaded dark = line, light = new point.")
+    return (
+        f"Source: {names} ({', '.join(classes)}). Fit: infernomics, {fit['method']}, "
+        f"{fit['level']:.0%} bands; shaded dark = line, light = new point."
+    )
 
 
 def _latin(r: dict) -> str:
@@ -912,46 +1169,85 @@ def _series_section(series: str, rows: pl.DataFrame, data: ReportData, charts: P
     pts = data.points.filter(pl.col("fit_id") == fit["fit_id"])
     used, unused = pts.filter(pl.col("used")), pts.filter(~pl.col("used"))
     b = data.bands.filter(pl.col("fit_id") == fit["fit_id"])
-    band = dict(day=b["band_date"].to_list(), fitted=b["fitted"].to_numpy(), conf_low=b["conf_low"].to_numpy(),
-                conf_high=b["conf_high"].to_numpy(), pred_low=b["pred_low"].to_numpy(),
-                pred_high=b["pred_high"].to_numpy(), extrapolated=b["extrapolated"].to_numpy())
+    band = dict(
+        day=b["band_date"].to_list(),
+        fitted=b["fitted"].to_numpy(),
+        conf_low=b["conf_low"].to_numpy(),
+        conf_high=b["conf_high"].to_numpy(),
+        pred_low=b["pred_low"].to_numpy(),
+        pred_high=b["pred_high"].to_numpy(),
+        extrapolated=b["extrapolated"].to_numpy(),
+    )
     unit = fit["value_unit"]
     labelled = fit["family"] in ("capability_price", "token_price") or series == "gpu/bf16_tflops_per_usd"
     fig = _plots().band_figure(
-        used["obs_date"].to_list(), used["value"].to_list(), band if b.height else None,
-        title=fit["series_label"], y_label=_y_label(unit), source_line=_source_line(pts, fit),
-        fit_label=f"{fit['method']} fit: {_rate(fit)}", level=fit["level"],
+        used["obs_date"].to_list(),
+        used["value"].to_list(),
+        band if b.height else None,
+        title=fit["series_label"],
+        y_label=_y_label(unit),
+        source_line=_source_line(pts, fit),
+        fit_label=f"{fit['method']} fit: {_rate(fit)}",
+        level=fit["level"],
         point_labels=used["label"].to_list() if labelled else None,
-        excluded=(unused["obs_date"].to_list(), unused["value"].to_list(),
-                  unused["label"].to_list() if labelled else None) if unused.height else None,
-        excluded_label=_excluded_label(unused["note"].to_list()))
-    img = _save(fig, charts, _slug(series), _points_csv(data, [fit]), f"{series}: {pts.height} points.", written,
-                title=fit["series_label"])
+        excluded=(
+            unused["obs_date"].to_list(),
+            unused["value"].to_list(),
+            unused["label"].to_list() if labelled else None,
+        )
+        if unused.height
+        else None,
+        excluded_label=_excluded_label(unused["note"].to_list()),
+    )
+    img = _save(
+        fig,
+        charts,
+        _slug(series),
+        _points_csv(data, [fit]),
+        f"{series}: {pts.height} points.",
+        written,
+        title=fit["series_label"],
+    )
     params = json.loads(fit["params"] or "{}")
     extra = ""
     if "curve_choice" in params:
         c = params["curve_choice"]
-        extra = (f"<p class=small>Exponential vs logistic (on log value): AIC {c['aic_exponential']:.2f} vs "
-                 f"{_num(c['aic_logistic'])}; AICc "
-                 f"{c['aicc_exponential']:.2f} vs {_num(c['aicc_logistic'])}; chosen: <b>{c['chosen']}</b>"
-                 f"{'; ' + html.escape(c['logistic_note']) if c.get('logistic_note') else ''}.</p>")
-    table = ["<div class=scroll><table class=small><tr><th>date</th><th>value</th><th>fitted?</th><th>source</th>"
-             "<th>figure</th></tr>"]
+        extra = (
+            f"<p class=small>Exponential vs logistic (on log value): AIC {c['aic_exponential']:.2f} vs "
+            f"{_num(c['aic_logistic'])}; AICc "
+            f"{c['aicc_exponential']:.2f} vs {_num(c['aicc_logistic'])}; chosen: <b>{c['chosen']}</b>"
+            f"{'; ' + html.escape(c['logistic_note']) if c.get('logistic_note') else ''}.</p>"
+        )
+    table = [
+        "<div class=scroll><table class=small><tr><th>date</th><th>value</th><th>fitted?</th><th>source</th>"
+        "<th>figure</th></tr>"
+    ]
     for r in pts.iter_rows(named=True):
         link = _cite(r["url"], r["source_title"] or r["source_id"] or "", r["source_id"])
         quote = html.escape((r["quote"] or "")[:300])
         shown = html.escape(_value(r["value"], r["unit"]))
-        value = (f"<a href='{html.escape(r['url'])}' title='{quote}'>{shown}</a>" if _is_web(r["url"])
-                 else f"<span title='{quote}'>{shown}</span>")
-        table.append(f"<tr><td>{r['obs_date']}</td><td class=num>{value}"
-                     f"{' (' + html.escape(r['label']) + ')' if r['label'] else ''}</td>"
-                     f"<td>{'yes' if r['used'] else 'no: ' + html.escape(r['note'] or '')}</td>"
-                     f"<td>{link} ({r['source_class'] or ''})</td><td><code>{html.escape(r['input_figure_id'])}</code></td></tr>")
+        value = (
+            f"<a href='{html.escape(r['url'])}' title='{quote}'>{shown}</a>"
+            if _is_web(r["url"])
+            else f"<span title='{quote}'>{shown}</span>"
+        )
+        table.append(
+            f"<tr><td>{r['obs_date']}</td><td class=num>{value}"
+            f"{' (' + html.escape(r['label']) + ')' if r['label'] else ''}</td>"
+            f"<td>{'yes' if r['used'] else 'no: ' + html.escape(r['note'] or '')}</td>"
+            f"<td>{link} ({r['source_class'] or ''})</td><td><code>{html.escape(r['input_figure_id'])}</code></td></tr>"
+        )
     table.append("</table></div>")
-    return (f"<h3 id='{_slug(series)}'>{html.escape(fit['series_label'])} <span class=small>({html.escape(series)})</span></h3>"
-            f"<p>{_rate(fit)} ({fit['method']}, n={fit['n']}, {fit['date_start']} to {fit['date_end']}"
-            f"{', flags: ' + html.escape(', '.join(fit['flags'])) if fit['flags'] else ''}).</p>"
-            + extra + img + "<details><summary>observations and sources</summary>" + "".join(table) + "</details>")
+    return (
+        f"<h3 id='{_slug(series)}'>{html.escape(fit['series_label'])} <span class=small>({html.escape(series)})</span></h3>"
+        f"<p>{_rate(fit)} ({fit['method']}, n={fit['n']}, {fit['date_start']} to {fit['date_end']}"
+        f"{', flags: ' + html.escape(', '.join(fit['flags'])) if fit['flags'] else ''}).</p>"
+        + extra
+        + img
+        + "<details><summary>observations and sources</summary>"
+        + "".join(table)
+        + "</details>"
+    )
 
 
 def _excluded_label(notes: list) -> str | None:
@@ -972,13 +1268,19 @@ def _num(x) -> str:
 
 
 def _y_label(unit: str) -> str:
-    return {"USD/Mtok": "USD per million tokens", "tokens/week": "tokens per week",
-            "tokens/month": "tokens per month", "tokens/minute": "tokens per minute",
-            "tokens/day": "tokens per day", "USD/GPU-hour": "USD per GPU-hour"}.get(unit, unit)
+    return {
+        "USD/Mtok": "USD per million tokens",
+        "tokens/week": "tokens per week",
+        "tokens/month": "tokens per month",
+        "tokens/minute": "tokens per minute",
+        "tokens/day": "tokens per day",
+        "USD/GPU-hour": "USD per GPU-hour",
+    }.get(unit, unit)
 
 
-def _capability_overview(fam: pl.DataFrame, points: pl.DataFrame, charts: Path, written: Written,
-                         progress: Progress) -> str:
+def _capability_overview(
+    fam: pl.DataFrame, points: pl.DataFrame, charts: Path, written: Written, progress: Progress
+) -> str:
     out = ["<h2 id='per-benchmark'>Per benchmark (Epoch-style)</h2>"]
     epoch = fam.filter(pl.col("method") == "epoch-ols")
     fits_of: dict[str, list[dict]] = {}
@@ -989,16 +1291,47 @@ def _capability_overview(fam: pl.DataFrame, points: pl.DataFrame, charts: Path, 
     for bench, rows in fits_of.items():
         paths = _capability_paths(rows, points)
         progress.step(f"capability {bench}")
-        fig = _plots().capability_figure(bench, paths, source_line=(
-            "Data: Epoch AI, LLM inference price trends (2025), CC BY 4.0; prices from Artificial Analysis "
-            "and Epoch AI. Fit: infernomics, Epoch's method (OLS of log10 price on date, 90% t interval)."))
-        pts_csv = (points.filter(pl.col("fit_id").is_in([f["fit_id"] for f in fits_of[bench]]))
-                   .join(pl.DataFrame({"fit_id": [f["fit_id"] for f in fits_of[bench]],
-                                       "series": [f["series"] for f in fits_of[bench]]}), on="fit_id")
-                   .select("series", "obs_date", "value", "unit", "used", "label", "note",
-                           pl.col("input_figure_id").alias("figure_id"), "source_id", "url", "locator"))
-        out.append(_save(fig, charts, "capability-" + _slug(bench), pts_csv, f"{bench}: {len(paths)} thresholds.",
-                         written, title=f"Price to reach a {bench} threshold"))
+        fig = _plots().capability_figure(
+            bench,
+            paths,
+            source_line=(
+                "Data: Epoch AI, LLM inference price trends (2025), CC BY 4.0; prices from Artificial Analysis "
+                "and Epoch AI. Fit: infernomics, Epoch's method (OLS of log10 price on date, 90% t interval)."
+            ),
+        )
+        pts_csv = (
+            points.filter(pl.col("fit_id").is_in([f["fit_id"] for f in fits_of[bench]]))
+            .join(
+                pl.DataFrame(
+                    {"fit_id": [f["fit_id"] for f in fits_of[bench]], "series": [f["series"] for f in fits_of[bench]]}
+                ),
+                on="fit_id",
+            )
+            .select(
+                "series",
+                "obs_date",
+                "value",
+                "unit",
+                "used",
+                "label",
+                "note",
+                pl.col("input_figure_id").alias("figure_id"),
+                "source_id",
+                "url",
+                "locator",
+            )
+        )
+        out.append(
+            _save(
+                fig,
+                charts,
+                "capability-" + _slug(bench),
+                pts_csv,
+                f"{bench}: {len(paths)} thresholds.",
+                written,
+                title=f"Price to reach a {bench} threshold",
+            )
+        )
     return "".join(out)
 
 
@@ -1009,18 +1342,29 @@ def _claims_table(data: ReportData) -> str:
     rows = []
     for r in claims.iter_rows(named=True):
         cls = r["verdict"].replace(" ", "-")
-        claim_link = _cite(r["claim_url"], r["claim_source"] or r["claim_figure_id"], r["claim_source_id"],
-                           title=r["claim_quote"] or "")
-        claimed = (f"{fm(r['claimed_low'])}-{fm(r['claimed_high'])}x/yr" if r["claim_bound"] == "range"
-                   else f"{ {'>': '&gt; ', '~': '~', '<': 'up to '}.get(r['claim_bound'], '')}"
-                        f"{fm(r['claimed_multiple'])}x")
+        claim_link = _cite(
+            r["claim_url"],
+            r["claim_source"] or r["claim_figure_id"],
+            r["claim_source_id"],
+            title=r["claim_quote"] or "",
+        )
+        claimed = (
+            f"{fm(r['claimed_low'])}-{fm(r['claimed_high'])}x/yr"
+            if r["claim_bound"] == "range"
+            else f"{ {'>': '&gt; ', '~': '~', '<': 'up to '}.get(r['claim_bound'], '') }{fm(r['claimed_multiple'])}x"
+        )
         if r["claim_bound"] != "range" and (r["claimed_low"] is not None or r["claimed_high"] is not None):
             lo, hi = r["claimed_low"], r["claimed_high"]
-            claimed += (f"<br><span class=small>as rounded: {fm(lo)}-{fm(hi)}x</span>" if lo is not None
-                        else f"<br><span class=small>as rounded: at most {fm(hi)}x</span>")
+            claimed += (
+                f"<br><span class=small>as rounded: {fm(lo)}-{fm(hi)}x</span>"
+                if lo is not None
+                else f"<br><span class=small>as rounded: at most {fm(hi)}x</span>"
+            )
         if r["n_measures"]:
-            shown = (f"{fm(r['data_multiple'])}x (largest supporting; {r['n_measures']} measures range "
-                     f"{fm(r['data_low'])}-{fm(r['data_high'])}x, table claim_measure)")
+            shown = (
+                f"{fm(r['data_multiple'])}x (largest supporting; {r['n_measures']} measures range "
+                f"{fm(r['data_low'])}-{fm(r['data_high'])}x, table claim_measure)"
+            )
         elif r["data_multiple"] is not None:
             shown = f"{fm(r['data_multiple'])}x [{fm(r['data_low'])}, {fm(r['data_high'])}]"
         elif r["data_low"] is not None:
@@ -1042,10 +1386,14 @@ def _claims_table(data: ReportData) -> str:
             f"<td class='{cls}'>{r['verdict']}</td><td class=small>{html.escape(r['reason'])}"
             f"{'<br><b>Testable with:</b> ' + html.escape(r['testable_with']) if r['testable_with'] else ''}"
             f"{'<br>derived figure: <code>' + html.escape(r['check_figure_id']) + '</code>' if r['check_figure_id'] else ''}"
-            f"</td></tr>")
-    return ("<div class=scroll><table><tr><th>claim</th><th>claimed</th><th>also reported by</th><th>window</th>"
-            "<th>series definition</th><th>data (90% interval, or range of measures)</th><th>verdict</th><th>why</th></tr>"
-            + "".join(rows) + "</table></div>")
+            f"</td></tr>"
+        )
+    return (
+        "<div class=scroll><table><tr><th>claim</th><th>claimed</th><th>also reported by</th><th>window</th>"
+        "<th>series definition</th><th>data (90% interval, or range of measures)</th><th>verdict</th><th>why</th></tr>"
+        + "".join(rows)
+        + "</table></div>"
+    )
 
 
 def _corroboration(r: dict) -> str:
@@ -1061,5 +1409,9 @@ def _corroboration(r: dict) -> str:
 def register(subparsers) -> None:
     p = add_command(subparsers, "report", report)
     p.add_argument("--out", default="report", help="output folder (default: ./report)")
-    p.add_argument("--family", nargs="+", choices=list(FAMILY_TITLES),
-                   help="only these families' pages (default: all); the claims page is always included")
+    p.add_argument(
+        "--family",
+        nargs="+",
+        choices=list(FAMILY_TITLES),
+        help="only these families' pages (default: all); the claims page is always included",
+    )

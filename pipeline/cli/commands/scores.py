@@ -40,16 +40,22 @@ def scores(args: argparse.Namespace) -> int:
     """
     with warehouse_from(args).reader() as con:
         if con.execute("SELECT count(*) FROM model_score").fetchall()[0][0] == 0:
-            raise UserError("no benchmark scores stored: run `infernomics refresh --select clean/scores/model_score` first")
+            raise UserError(
+                "no benchmark scores stored: run `infernomics refresh --select clean/scores/model_score` first"
+            )
         if args.action == "unmapped":
             frame = query_frame(con, SQL_UNMAPPED, [args.benchmark, args.benchmark, args.since, args.since])
         else:
             if not args.benchmark:
-                raise UserError("coverage needs --benchmark (e.g. \"GPQA Diamond\")")
+                raise UserError('coverage needs --benchmark (e.g. "GPQA Diamond")')
             known = {r[0] for r in con.execute("SELECT DISTINCT benchmark FROM model_score").fetchall()}
             if args.benchmark not in known:
-                raise UserError(f"no scores for benchmark {args.benchmark!r}; stored: {', '.join(sorted(known)[:12])}, ...")
-            frame = query_frame(con, SQL_COVERAGE, [args.benchmark, args.since or "1900-01-01", args.until or "9999-12-31"])
+                raise UserError(
+                    f"no scores for benchmark {args.benchmark!r}; stored: {', '.join(sorted(known)[:12])}, ..."
+                )
+            frame = query_frame(
+                con, SQL_COVERAGE, [args.benchmark, args.since or "1900-01-01", args.until or "9999-12-31"]
+            )
     print_rows(frame.columns, frame.rows(), args.format)
     return 0
 

@@ -48,8 +48,22 @@ WHAT_INSTEAD = {
     "EXECUTE": "prepared statements are not supported here; write the query out",
     "MULTI": "PIVOT as a statement is not supported; use SELECT * FROM (PIVOT ...)",
 }
-CHANGE_KINDS = {"INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "MERGE_INTO", "VACUUM", "ANALYZE",
-                "CREATE_FUNC", "COPY_DATABASE", "UPDATE_EXTENSIONS", "RELATION", "LOGICAL_PLAN"}
+CHANGE_KINDS = {
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "CREATE",
+    "DROP",
+    "ALTER",
+    "MERGE_INTO",
+    "VACUUM",
+    "ANALYZE",
+    "CREATE_FUNC",
+    "COPY_DATABASE",
+    "UPDATE_EXTENSIONS",
+    "RELATION",
+    "LOGICAL_PLAN",
+}
 
 
 def sql(args: argparse.Namespace) -> int:
@@ -108,8 +122,10 @@ def check_statements(query: str, parser: duckdb.DuckDBPyConnection | None = None
         if kind == "EXPLAIN":
             inner = _explained(statement.query)
             if inner != "SELECT":
-                raise UserError(f"refused: EXPLAIN of a {inner} statement ({READ_ONLY_HINT}; "
-                                "EXPLAIN ANALYZE runs the statement it explains)")
+                raise UserError(
+                    f"refused: EXPLAIN of a {inner} statement ({READ_ONLY_HINT}; "
+                    "EXPLAIN ANALYZE runs the statement it explains)"
+                )
         elif kind not in READ_KINDS:
             raise UserError(refusal(kind))
     return [s.query for s in parsed]
@@ -119,8 +135,10 @@ def refusal(kind: str) -> str:
     """The one line for a refused statement kind."""
     if kind in WHAT_INSTEAD:
         return f"refused: {kind} ({WHAT_INSTEAD[kind]}; {READ_ONLY_HINT})"
-    return (f"refused: {kind} statements change the warehouse ({READ_ONLY_HINT}; "
-            "data changes go through `infernomics refresh` or `infernomics import`)")
+    return (
+        f"refused: {kind} statements change the warehouse ({READ_ONLY_HINT}; "
+        "data changes go through `infernomics refresh` or `infernomics import`)"
+    )
 
 
 def _explained(query: str) -> str:
@@ -135,7 +153,12 @@ def _explained(query: str) -> str:
         if depth == 0 and word in ("EXPLAIN", "ANALYZE", "ANALYSE"):
             i += 1
             continue
-        if word == "(" and depth == 0 and i > 0 and query[tokens[i - 1][0]:start].strip().upper() in ("EXPLAIN", "ANALYZE", "ANALYSE"):
+        if (
+            word == "("
+            and depth == 0
+            and i > 0
+            and query[tokens[i - 1][0] : start].strip().upper() in ("EXPLAIN", "ANALYZE", "ANALYSE")
+        ):
             depth = 1
             i += 1
             continue
@@ -147,7 +170,7 @@ def _explained(query: str) -> str:
     if i >= len(tokens):
         return "empty"
     try:
-        inner = duckdb.extract_statements(query[tokens[i][0]:])
+        inner = duckdb.extract_statements(query[tokens[i][0] :])
     except (duckdb.Error, ValueError):
         return "unparsable"
     kinds = {s.type.name for s in inner}
@@ -171,9 +194,11 @@ def _deadline(con: duckdb.DuckDBPyConnection, seconds: float):
         state = _Timer()
         timer = None
         if seconds and seconds > 0:
+
             def fire():
                 state.fired = True
                 con.interrupt()
+
             timer = threading.Timer(seconds, fire)
             timer.daemon = True
             timer.start()
@@ -194,8 +219,10 @@ def _explain_error(err: Exception, timed_out: bool, seconds: float, took: float)
     if timed_out or "INTERRUPT" in text.upper():
         return f"query stopped after {took:.0f}s (--timeout {seconds:g}); narrow it, or raise --timeout"
     if isinstance(err, duckdb.PermissionException) or "disabled by configuration" in text:
-        return (f"refused: {text} (`infernomics sql` reads only the warehouse and its parts folder; "
-                "pass --allow-files to read your own files)")
+        return (
+            f"refused: {text} (`infernomics sql` reads only the warehouse and its parts folder; "
+            "pass --allow-files to read your own files)"
+        )
     if isinstance(err, duckdb.OutOfMemoryException) or "Out of Memory" in text:
         return f"query needs more memory than --memory-limit allows: {text}"
     return text
@@ -241,8 +268,11 @@ def _stream(result, args: argparse.Namespace, out=None) -> None:
     more = total - len(kept)
     if args.format == "table":
         text = text[: text.rstrip("\n").rfind("\n") + 1]
-        text += f"({total:,} row{'s' if total != 1 else ''}" + (
-            f", {more:,} more rows not shown: raise --max-rows, or --format csv" if more else "") + ")\n"
+        text += (
+            f"({total:,} row{'s' if total != 1 else ''}"
+            + (f", {more:,} more rows not shown: raise --max-rows, or --format csv" if more else "")
+            + ")\n"
+        )
     elif more:
         text += f"\n({more:,} more rows not shown: raise --max-rows)\n"
     out.write(text)
@@ -277,8 +307,10 @@ class _Writer:
             self.csv.writerows([[_cell(v) for v in row] for row in rows])
             return
         for row in rows:
-            self.out.write(("\n" if self.first else ",\n")
-                           + json.dumps(dict(zip(self.columns, row)), default=_cell, ensure_ascii=False))
+            self.out.write(
+                ("\n" if self.first else ",\n")
+                + json.dumps(dict(zip(self.columns, row)), default=_cell, ensure_ascii=False)
+            )
             self.first = False
 
     def close(self, total: int, cap: int | None) -> None:
@@ -291,11 +323,28 @@ class _Writer:
 def register(subparsers) -> None:
     parser = add_command(subparsers, "sql", sql, tabular=True)
     parser.add_argument("query", help="one or more SQL statements; the last one's result is printed")
-    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                        help="stop the query after this many seconds (default: 60; 0: no limit)")
-    parser.add_argument("--memory-limit", default=DEFAULT_MEMORY_LIMIT, metavar="SIZE",
-                        help=f"DuckDB memory limit for the query (default: {DEFAULT_MEMORY_LIMIT})")
-    parser.add_argument("--max-rows", type=int, default=None, metavar="N",
-                        help=f"rows to show (default: {TABLE_ROWS} for table/markdown, all for csv/json)")
-    parser.add_argument("--allow-files", action="store_true",
-                        help="let the query read files outside the warehouse (your own CSV/Parquet); still read-only")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="stop the query after this many seconds (default: 60; 0: no limit)",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        default=DEFAULT_MEMORY_LIMIT,
+        metavar="SIZE",
+        help=f"DuckDB memory limit for the query (default: {DEFAULT_MEMORY_LIMIT})",
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"rows to show (default: {TABLE_ROWS} for table/markdown, all for csv/json)",
+    )
+    parser.add_argument(
+        "--allow-files",
+        action="store_true",
+        help="let the query read files outside the warehouse (your own CSV/Parquet); still read-only",
+    )

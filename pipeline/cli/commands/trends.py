@@ -45,14 +45,32 @@ def trends(args: argparse.Namespace) -> int:
             rate = f"falls {fm(1 / r['factor_per_year'])}x/yr [{fm(1 / r['factor_high'])}, {fm(1 / r['factor_low'])}]"
         else:
             rate = f"grows {fm(r['factor_per_year'])}x/yr [{fm(r['factor_low'])}, {fm(r['factor_high'])}]"
-        rows.append([r["series"], r["method"], r["n"], r["date_start"], r["date_end"], rate,
-                     round(r["r2"], 3) if r["r2"] is not None else None, ", ".join(r["flags"]), r["rate_figure_id"]])
-    print_rows(["series", "method", "n", "from", "to", "rate (90% interval)", "r2", "flags", "rate_figure_id"],
-               rows, args.format)
+        rows.append(
+            [
+                r["series"],
+                r["method"],
+                r["n"],
+                r["date_start"],
+                r["date_end"],
+                rate,
+                round(r["r2"], 3) if r["r2"] is not None else None,
+                ", ".join(r["flags"]),
+                r["rate_figure_id"],
+            ]
+        )
+    print_rows(
+        ["series", "method", "n", "from", "to", "rate (90% interval)", "r2", "flags", "rate_figure_id"],
+        rows,
+        args.format,
+    )
     if args.format == "table":
         with warehouse_from(args).reader() as con:
-            refused = con.execute("SELECT series, reason FROM fit_refusal" + (" WHERE family = ?" if args.family else "")
-                                  + " ORDER BY series", [args.family] if args.family else []).fetchall()
+            refused = con.execute(
+                "SELECT series, reason FROM fit_refusal"
+                + (" WHERE family = ?" if args.family else "")
+                + " ORDER BY series",
+                [args.family] if args.family else [],
+            ).fetchall()
         for series, reason in refused:
             print(f"not fitted: {series}: {reason}")
     return 0
@@ -62,14 +80,21 @@ def _check(con, flag: str, column: str, value: str | None) -> None:
     """Refuse a filter value that no stored fit (or refusal) has, listing the valid ones."""
     if not value:
         return
-    known = sorted({r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM latest_fits WHERE {column} IS NOT NULL")
-                    .fetchall()} | ({r[0] for r in con.execute("SELECT DISTINCT family FROM fit_refusal").fetchall()}
-                                     if column == "family" else set()))
+    known = sorted(
+        {r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM latest_fits WHERE {column} IS NOT NULL").fetchall()}
+        | (
+            {r[0] for r in con.execute("SELECT DISTINCT family FROM fit_refusal").fetchall()}
+            if column == "family"
+            else set()
+        )
+    )
     if value in known:
         return
     near = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     hint = f"did you mean {near[0]}? " if near else ""
-    raise UserError(f"no stored fit has {flag} {value!r}; {hint}valid: {', '.join(known) or '(none: refresh the trends first)'}")
+    raise UserError(
+        f"no stored fit has {flag} {value!r}; {hint}valid: {', '.join(known) or '(none: refresh the trends first)'}"
+    )
 
 
 def register(subparsers) -> None:

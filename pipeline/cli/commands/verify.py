@@ -30,7 +30,7 @@ def verify(args: argparse.Namespace) -> int:
 
         print(f"re-wrote {write_manifest()}")
         return 0
-    from warehouse.integrity import rehash, record, summary
+    from warehouse.integrity import record, rehash, summary
 
     wh = warehouse_from(args)
     if not wh.exists():
@@ -55,26 +55,44 @@ def verify(args: argparse.Namespace) -> int:
     if reread is not None:
         print(_reread_line(reread))
     if bad:
-        print_rows(["file", "family", "kind", "status", "registered_sha256", "sha256_now"],
-                   [[c.path, c.family, c.kind, c.status, c.expected_sha256, c.actual_sha256] for c in bad], args.format)
+        print_rows(
+            ["file", "family", "kind", "status", "registered_sha256", "sha256_now"],
+            [[c.path, c.family, c.kind, c.status, c.expected_sha256, c.actual_sha256] for c in bad],
+            args.format,
+        )
     if reread is not None and reread.examples:
         for example in reread.examples[:10]:
             print(f"  {example}")
-    failed = bool(bad) or (reread is not None and (reread.mismatched or reread.no_snapshot or reread.percentiles_mismatched))
+    failed = bool(bad) or (
+        reread is not None and (reread.mismatched or reread.no_snapshot or reread.percentiles_mismatched)
+    )
     return 1 if failed else 0
 
 
 def _reread_line(r) -> str:
-    return (f"benchmark figures re-read from their files: {r.verified} of {r.figures} verified, "
-            f"{r.mismatched} value_mismatch, {r.no_snapshot} no_snapshot; derived percentiles re-checked "
-            f"against their parts: {r.percentiles - r.percentiles_mismatched} of {r.percentiles} agree")
+    return (
+        f"benchmark figures re-read from their files: {r.verified} of {r.figures} verified, "
+        f"{r.mismatched} value_mismatch, {r.no_snapshot} no_snapshot; derived percentiles re-checked "
+        f"against their parts: {r.percentiles - r.percentiles_mismatched} of {r.percentiles} agree"
+    )
 
 
 def register(subparsers) -> None:
     parser = add_command(subparsers, "verify", verify)
-    parser.add_argument("--all", action="store_true",
-                        help="also re-read benchmark figures from their files and re-check percentiles against parts")
-    parser.add_argument("--rehash-curated", action="store_true", dest="rehash_curated",
-                        help="re-write the cited-CSV manifest after a deliberate edit")
-    parser.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table",
-                        help="format of the list of changed files")
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="also re-read benchmark figures from their files and re-check percentiles against parts",
+    )
+    parser.add_argument(
+        "--rehash-curated",
+        action="store_true",
+        dest="rehash_curated",
+        help="re-write the cited-CSV manifest after a deliberate edit",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "markdown"),
+        default="table",
+        help="format of the list of changed files",
+    )

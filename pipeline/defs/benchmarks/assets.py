@@ -1,6 +1,5 @@
 """Benchmark assets: the vendored result files, and files dropped in the drop folder."""
 
-
 import os
 from pathlib import Path
 
@@ -23,13 +22,23 @@ def drop_folder(warehouse_path: Path | None = None) -> Path:
 
 
 def _report(outcomes) -> dg.MetadataValue:
-    return dg.MetadataValue.md("\n".join(
-        f"- {Path(o.path).name}: **{o.status}** {o.runs_stored} runs, {o.request_rows} request rows"
-        + (f" ({o.reason})" if o.reason else "") for o in outcomes) or "nothing to import")
+    return dg.MetadataValue.md(
+        "\n".join(
+            f"- {Path(o.path).name}: **{o.status}** {o.runs_stored} runs, {o.request_rows} request rows"
+            + (f" ({o.reason})" if o.reason else "")
+            for o in outcomes
+        )
+        or "nothing to import"
+    )
 
 
-@dg.asset(key=["clean", "benchmarks", "bundled"], group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"},
-          deps=[dg.AssetKey(["clean", "citations", "source"])])
+@dg.asset(
+    key=["clean", "benchmarks", "bundled"],
+    group_name="benchmarks",
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+    deps=[dg.AssetKey(["clean", "citations", "source"])],
+)
 def bundled_benchmarks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The vendored vLLM, SGLang, llmperf and MLPerf result files (sources/data/benchmarks/),
     with their bundled context; a file already stored (same sha256) is skipped."""
@@ -37,9 +46,16 @@ def bundled_benchmarks(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     with warehouse.ingest(context) as (con, run):
         outcomes = [import_path(con, wh.parts_dir, run, f.path, bundled_folder=f.folder) for f in bundled_files()]
         table = table_metadata(con, "benchmark_run", where=WRITTEN_BY_STEP, params=[run.step])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, files=len(outcomes), stored=sum(o.status == "stored" for o in outcomes),
-        skipped=sum(o.status == "skipped" for o in outcomes), report=_report(outcomes)) | table)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            files=len(outcomes),
+            stored=sum(o.status == "stored" for o in outcomes),
+            skipped=sum(o.status == "skipped" for o in outcomes),
+            report=_report(outcomes),
+        )
+        | table
+    )
 
 
 class DropConfig(dg.Config):
@@ -49,8 +65,9 @@ class DropConfig(dg.Config):
 
 
 @dg.asset(key=["clean", "benchmarks", "dropped"], group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"})
-def dropped_benchmarks(context: dg.AssetExecutionContext, config: DropConfig,
-                       warehouse: WarehouseResource) -> dg.MaterializeResult:
+def dropped_benchmarks(
+    context: dg.AssetExecutionContext, config: DropConfig, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     """Result files dropped in the drop folder ($INFERNOMICS_BENCH_DROP or benchmark_drop/
     beside the warehouse): each stored once by content; a bad file is quarantined with
     its reason and never blocks the others."""
@@ -60,11 +77,19 @@ def dropped_benchmarks(context: dg.AssetExecutionContext, config: DropConfig,
     with warehouse.ingest(context) as (con, run):
         outcomes = [import_path(con, wh.parts_dir, run, p) for p in paths if p.exists()]
         table = table_metadata(con, "benchmark_run", where=WRITTEN_BY_STEP, params=[run.step])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, files=len(outcomes), quarantined_files=sum(o.status == "quarantined" for o in outcomes),
-        report=_report(outcomes)) | table)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            files=len(outcomes),
+            quarantined_files=sum(o.status == "quarantined" for o in outcomes),
+            report=_report(outcomes),
+        )
+        | table
+    )
 
 
 import_dropped_benchmarks = dg.define_asset_job(
-    "import_dropped_benchmarks", selection=[dg.AssetKey(["clean", "benchmarks", "dropped"])],
-    description="Import benchmark files the drop-folder sensor found.")
+    "import_dropped_benchmarks",
+    selection=[dg.AssetKey(["clean", "benchmarks", "dropped"])],
+    description="Import benchmark files the drop-folder sensor found.",
+)

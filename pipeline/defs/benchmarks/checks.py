@@ -1,6 +1,5 @@
 """Checks on stored benchmarks: contracts hold, no placeholder zeros, percentiles agree."""
 
-
 import dagster as dg
 
 from pipeline.defs.contract_checks import stored_rows_meet_contract
@@ -20,17 +19,22 @@ def _no_placeholder_latencies(warehouse: WarehouseResource) -> dg.AssetCheckResu
     with warehouse.reader() as con:
         rows = con.execute(
             "SELECT run_id FROM benchmark_run WHERE completed = 0 "
-            "OR (ttft_p99_ms = 0 AND coalesce(tpot_p99_ms, 0) = 0 AND coalesce(e2el_p99_ms, 0) = 0)").fetchall()
+            "OR (ttft_p99_ms = 0 AND coalesce(tpot_p99_ms, 0) = 0 AND coalesce(e2el_p99_ms, 0) = 0)"
+        ).fetchall()
     return dg.AssetCheckResult(passed=not rows, metadata={"runs": json_value([r[0] for r in rows][:10])})
 
 
 def _percentiles_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.reader() as con:
-        rows = con.execute("SELECT run_id, metric, stat, from_file, from_requests FROM benchmark_check "
-                           "WHERE ok = false").fetchall()
+        rows = con.execute(
+            "SELECT run_id, metric, stat, from_file, from_requests FROM benchmark_check WHERE ok = false"
+        ).fetchall()
         total = con.execute("SELECT count(*) FROM benchmark_check WHERE ok IS NOT NULL").fetchall()[0][0]
-    return dg.AssetCheckResult(passed=not rows, severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"compared": total, "disagreeing": json_value(rows[:10])})
+    return dg.AssetCheckResult(
+        passed=not rows,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"compared": total, "disagreeing": json_value(rows[:10])},
+    )
 
 
 @dg.asset_check(asset=BUNDLED, name="runs_meet_contract", blocking=True)

@@ -40,8 +40,9 @@ def sku_key(name: str | None) -> str | None:
 
 def _price(con, sku: str, run_date) -> dict | None:
     for kind in PRICING_KINDS:
-        rows = query_frame(con, "SELECT * FROM gpu_rental_price_asof(?, ?, ?, NULL) WHERE chosen",
-                           [sku, run_date, kind]).to_dicts()
+        rows = query_frame(
+            con, "SELECT * FROM gpu_rental_price_asof(?, ?, ?, NULL) WHERE chosen", [sku, run_date, kind]
+        ).to_dicts()
         if rows:
             return rows[0]
     return None
@@ -55,37 +56,74 @@ def benchmark_costs(con) -> tuple[list[dict], list[dict], list[str]]:
         origins = json.loads(r["context_sources"] or "{}")
         origin = origins.get("gpus_per_node", "?")
         gpus = {"figure_id": f"{r['source_id']}/{r['locator']}/context.gpus", "value": float(r["gpus"])}
-        context_figures = [gpus | {
-            "source_id": r["source_id"], "snapshot_sha256": r["file_sha256"], "metric": "benchmark.context.gpus",
-            "entity_kind": "benchmark_run", "entity": r["run_id"], "unit": "GPUs", "bound": "=",
-            "as_of": r["run_date"], "locator": f"context_sources.gpus_per_node = {origin}",
-            "quote": f"gpus_per_node={r['gpus_per_node']}, nodes={r['nodes'] or 1}",
-            "kind": "observed" if origin.startswith("file") else "assumption",
-            "verification": "verified" if origin.startswith("file") else "unverified",
-        }]
+        context_figures = [
+            gpus
+            | {
+                "source_id": r["source_id"],
+                "snapshot_sha256": r["file_sha256"],
+                "metric": "benchmark.context.gpus",
+                "entity_kind": "benchmark_run",
+                "entity": r["run_id"],
+                "unit": "GPUs",
+                "bound": "=",
+                "as_of": r["run_date"],
+                "locator": f"context_sources.gpus_per_node = {origin}",
+                "quote": f"gpus_per_node={r['gpus_per_node']}, nodes={r['nodes'] or 1}",
+                "kind": "observed" if origin.startswith("file") else "assumption",
+                "verification": "verified" if origin.startswith("file") else "unverified",
+            }
+        ]
         throughput = {"figure_id": r["throughput_figure_id"], "value": r["output_tok_s"]}
         costs = []
         if r["price_usd_per_gpu_hour"] is not None:
-            stated = {"figure_id": f"{r['source_id']}/{r['locator']}/context.price", "value": r["price_usd_per_gpu_hour"]}
-            context_figures.append(stated | {
-                "source_id": r["source_id"], "snapshot_sha256": r["file_sha256"],
-                "metric": "benchmark.context.usd_per_gpu_hour", "entity_kind": "benchmark_run", "entity": r["run_id"],
-                "unit": "USD/GPU-hour", "bound": "=", "as_of": r["run_date"],
-                "locator": f"context_sources.price_usd_per_gpu_hour = {origins.get('price_usd_per_gpu_hour', '?')}",
-                "kind": "assumption", "verification": "unverified"})
-            costs.append(derive_cost_per_mtok(
-                f"infernomics-derived/benchmarks/{r['run_id']}/usd-per-mtok-output-stated-price", "output",
-                gpus=gpus, price=stated, throughput=throughput, entity=r["run_id"], as_of=r["run_date"],
-                qualifier="at the price the run's context states"))
+            stated = {
+                "figure_id": f"{r['source_id']}/{r['locator']}/context.price",
+                "value": r["price_usd_per_gpu_hour"],
+            }
+            context_figures.append(
+                stated
+                | {
+                    "source_id": r["source_id"],
+                    "snapshot_sha256": r["file_sha256"],
+                    "metric": "benchmark.context.usd_per_gpu_hour",
+                    "entity_kind": "benchmark_run",
+                    "entity": r["run_id"],
+                    "unit": "USD/GPU-hour",
+                    "bound": "=",
+                    "as_of": r["run_date"],
+                    "locator": f"context_sources.price_usd_per_gpu_hour = {origins.get('price_usd_per_gpu_hour', '?')}",
+                    "kind": "assumption",
+                    "verification": "unverified",
+                }
+            )
+            costs.append(
+                derive_cost_per_mtok(
+                    f"infernomics-derived/benchmarks/{r['run_id']}/usd-per-mtok-output-stated-price",
+                    "output",
+                    gpus=gpus,
+                    price=stated,
+                    throughput=throughput,
+                    entity=r["run_id"],
+                    as_of=r["run_date"],
+                    qualifier="at the price the run's context states",
+                )
+            )
         sku = sku_key(r["gpu_sku"])
         price = _price(con, sku, r["run_date"]) if sku and r["run_date"] else None
         if price is not None:
-            costs.append(derive_cost_per_mtok(
-                f"infernomics-derived/benchmarks/{r['run_id']}/usd-per-mtok-output", "output",
-                gpus=gpus, price={"figure_id": price["figure_id"], "value": price["usd_per_gpu_hour"]},
-                throughput=throughput, entity=r["run_id"], as_of=r["run_date"],
-                qualifier=f"{sku} {price['pricing_kind']} price of {price['date']} ({price['provider'] or 'n/a'}), "
-                          f"as of run date {r['run_date']}; lower median of {price['candidates']}"))
+            costs.append(
+                derive_cost_per_mtok(
+                    f"infernomics-derived/benchmarks/{r['run_id']}/usd-per-mtok-output",
+                    "output",
+                    gpus=gpus,
+                    price={"figure_id": price["figure_id"], "value": price["usd_per_gpu_hour"]},
+                    throughput=throughput,
+                    entity=r["run_id"],
+                    as_of=r["run_date"],
+                    qualifier=f"{sku} {price['pricing_kind']} price of {price['date']} ({price['provider'] or 'n/a'}), "
+                    f"as of run date {r['run_date']}; lower median of {price['candidates']}",
+                )
+            )
         elif sku is None and r["gpu_sku"]:
             missing.append(f"{r['run_id']}: GPU {r['gpu_sku']!r} is not a hardware sku key")
         elif r["gpu_sku"] and r["run_date"]:
@@ -98,10 +136,17 @@ def benchmark_costs(con) -> tuple[list[dict], list[dict], list[str]]:
     return figures, lineage, missing
 
 
-@dg.asset(key=["derived", "benchmarks", "cost_per_mtok"], group_name="benchmarks", pool=WRITER_POOL,
-          kinds={"duckdb"},
-          deps=[dg.AssetKey(["clean", "benchmarks", "bundled"]), dg.AssetKey(["clean", "benchmarks", "dropped"]),
-                dg.AssetKey(["clean", "hardware", "gpu_rental_price"])])
+@dg.asset(
+    key=["derived", "benchmarks", "cost_per_mtok"],
+    group_name="benchmarks",
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+    deps=[
+        dg.AssetKey(["clean", "benchmarks", "bundled"]),
+        dg.AssetKey(["clean", "benchmarks", "dropped"]),
+        dg.AssetKey(["clean", "hardware", "gpu_rental_price"]),
+    ],
+)
 def benchmark_cost_per_mtok(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """USD per million output tokens of each valid benchmark run: GPUs x rental price (as of
     the run's date) / output tokens per second, with lineage to the price and the file."""
@@ -111,6 +156,11 @@ def benchmark_cost_per_mtok(context: dg.AssetExecutionContext, warehouse: Wareho
             store_figures(con, run, figure_frame(figures))
             store_lineage(con, run, pl.DataFrame(lineage))
         table = table_metadata(con, "figure", where=WRITTEN_BY_STEP, params=[run.step])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, costs=sum(f["metric"] == "usd_per_mtok_output" for f in figures),
-        without_cost=dg.MetadataValue.md("\n".join(f"- {m}" for m in missing[:50]) or "none")) | table)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            costs=sum(f["metric"] == "usd_per_mtok_output" for f in figures),
+            without_cost=dg.MetadataValue.md("\n".join(f"- {m}" for m in missing[:50]) or "none"),
+        )
+        | table
+    )

@@ -36,7 +36,7 @@ from warehouse.figures import store_figures, store_formulas, store_lineage, stor
 from warehouse.store import IngestRun, store
 
 SQL_DIR = Path(__file__).parent / "sql"
-PARTS_SUBDIR = "benchmark_request"          # canonical parts: a Hive-partitioned dataset
+PARTS_SUBDIR = "benchmark_request"  # canonical parts: a Hive-partitioned dataset
 NATIVE_SUBDIR = "benchmark_request_native"  # imported per-request Parquet files, kept as they came
 PERCENTILE_FORMULA = "benchmark_percentile_from_requests@1"
 
@@ -66,7 +66,7 @@ ITL_COMPARABLE = {"llmperf"}
 class FileOutcome:
     path: str
     sha256: str
-    status: str                      # stored, skipped, quarantined, context
+    status: str  # stored, skipped, quarantined, context
     reason: str = ""
     format: str | None = None
     source_id: str | None = None
@@ -109,11 +109,18 @@ def refresh_request_view(con: duckdb.DuckDBPyConnection, parts_dir: Path) -> Non
     if not parts:
         return
     canonical = [part_path(p) for p, layout, _ in parts if layout == "canonical"]
-    pieces = ([f"SELECT * FROM read_parquet([{', '.join(_quote(f) for f in canonical)}], hive_partitioning = false)"]
-              if canonical else [])
-    pieces += [f"SELECT * FROM {part_relation(part_path(p), layout, rid)}" for p, layout, rid in parts if layout != "canonical"]
+    pieces = (
+        [f"SELECT * FROM read_parquet([{', '.join(_quote(f) for f in canonical)}], hive_partitioning = false)"]
+        if canonical
+        else []
+    )
+    pieces += [
+        f"SELECT * FROM {part_relation(part_path(p), layout, rid)}" for p, layout, rid in parts if layout != "canonical"
+    ]
     union = " UNION ALL BY NAME ".join(pieces)
-    con.execute(f"CREATE OR REPLACE VIEW benchmark_request AS SELECT * EXCLUDE (_rule) FROM ({union}) WHERE _rule IS NULL")
+    con.execute(
+        f"CREATE OR REPLACE VIEW benchmark_request AS SELECT * EXCLUDE (_rule) FROM ({union}) WHERE _rule IS NULL"
+    )
     con.execute(f"CREATE OR REPLACE VIEW benchmark_request_rejected AS SELECT * FROM ({union}) WHERE _rule IS NOT NULL")
 
 
@@ -124,13 +131,22 @@ def _partition(fmt: str | None) -> str:
 
 
 def _registered_part(con: duckdb.DuckDBPyConnection, file_sha256: str, layout: str) -> str | None:
-    rows = con.execute("SELECT part_file FROM benchmark_request_part WHERE file_sha256 = ? AND layout = ? ORDER BY part_file",
-                       [file_sha256, layout]).fetchall()
+    rows = con.execute(
+        "SELECT part_file FROM benchmark_request_part WHERE file_sha256 = ? AND layout = ? ORDER BY part_file",
+        [file_sha256, layout],
+    ).fetchall()
     return rows[0][0] if rows else None
 
 
-def write_request_part(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, source_sql: str,
-                       file_sha256: str, source_id: str, fmt: str | None = None) -> tuple[str, int, int]:
+def write_request_part(
+    con: duckdb.DuckDBPyConnection,
+    parts_dir: Path,
+    run: IngestRun,
+    source_sql: str,
+    file_sha256: str,
+    source_id: str,
+    fmt: str | None = None,
+) -> tuple[str, int, int]:
     """Write `source_sql` (a relation with canonical request columns) as the part for
     `file_sha256`, validate in bulk, register it. Returns (part file relative to the parts
     folder, rows, rows rejected). Parts form a Hive-partitioned dataset,
@@ -143,26 +159,37 @@ def write_request_part(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: Ing
     target = parts_dir / part_path(relative)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{name}.tmp"
-    con.execute(_sql("write_request_part.sql").format(source=source_sql, rule_case=rule_case(),
-                                                      target=str(tmp).replace("'", "''")))
+    con.execute(
+        _sql("write_request_part.sql").format(
+            source=source_sql, rule_case=rule_case(), target=str(tmp).replace("'", "''")
+        )
+    )
     publish_file(tmp, target)
     part = str(target).replace("'", "''")
     total, bad = con.execute(f"SELECT count(*), count(_rule) FROM read_parquet('{part}')").fetchall()[0]
     if bad:
-        by_rule = con.execute(f"SELECT _rule, count(*), min(run_id || '#' || request_index) FROM read_parquet('{part}') "
-                              "WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall()
+        by_rule = con.execute(
+            f"SELECT _rule, count(*), min(run_id || '#' || request_index) FROM read_parquet('{part}') "
+            "WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 1"
+        ).fetchall()
         _quarantine_rule_counts(con, run, name, source_id, file_sha256, by_rule)
-    con.execute("DELETE FROM benchmark_request_part WHERE file_sha256 = ? AND layout = 'canonical' AND part_file <> ?",
-                [file_sha256, relative])
-    con.execute("INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, 'canonical', NULL, ?, ?, ?)",
-                [relative, file_sha256, total, bad, run.run_id])
+    con.execute(
+        "DELETE FROM benchmark_request_part WHERE file_sha256 = ? AND layout = 'canonical' AND part_file <> ?",
+        [file_sha256, relative],
+    )
+    con.execute(
+        "INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, 'canonical', NULL, ?, ?, ?)",
+        [relative, file_sha256, total, bad, run.run_id],
+    )
     run.rows_in += total
     run.rows_accepted += total - bad
     run.rows_quarantined += bad
     return relative, total, bad
 
 
-def context_for(path: Path, explicit: Path | None, cli: dict | None, bundled_folder: str | None) -> tuple[Context, str | None]:
+def context_for(
+    path: Path, explicit: Path | None, cli: dict | None, bundled_folder: str | None
+) -> tuple[Context, str | None]:
     """Context layers, lowest first: bundled folder, MLPerf system JSON beside the file,
     sidecar (explicit or found), CLI flags."""
     layers: list[Context] = []
@@ -175,7 +202,9 @@ def context_for(path: Path, explicit: Path | None, cli: dict | None, bundled_fol
     used = explicit if explicit else None
     if sidecar_ctx.values or sidecar_ctx.override:
         layers.append(sidecar_ctx)
-        used = used or next((Path(o.split(":", 1)[1]) for o in sidecar_ctx.origins.values() if o.startswith("sidecar:")), None)
+        used = used or next(
+            (Path(o.split(":", 1)[1]) for o in sidecar_ctx.origins.values() if o.startswith("sidecar:")), None
+        )
     merged = Context()
     for layer in layers:
         layer = layer.for_file(path.name)
@@ -203,78 +232,162 @@ def _mlperf_system(path: Path) -> Path | None:
 
 
 def _already(con: duckdb.DuckDBPyConnection, sha: str) -> tuple | None:
-    rows = con.execute("SELECT status, format, source_id, runs_stored, request_rows FROM benchmark_file WHERE sha256 = ?",
-                       [sha]).fetchall()
+    rows = con.execute(
+        "SELECT status, format, source_id, runs_stored, request_rows FROM benchmark_file WHERE sha256 = ?", [sha]
+    ).fetchall()
     return rows[0] if rows else None
 
 
 def _ensure_source(con, run: IngestRun, sha: str, path: Path, source_id: str | None) -> str:
     record = source_for_sha(sha)
     if record is not None:
-        frame = pl.DataFrame([{k: record.get(k) for k in (
-            "source_id", "kind", "title", "publisher", "author", "citation_full", "url", "date_published",
-            "date_accessed", "license", "source_class", "cites_source_id", "snapshot_path", "snapshot_sha256", "notes")}])
+        frame = pl.DataFrame(
+            [
+                {
+                    k: record.get(k)
+                    for k in (
+                        "source_id",
+                        "kind",
+                        "title",
+                        "publisher",
+                        "author",
+                        "citation_full",
+                        "url",
+                        "date_published",
+                        "date_accessed",
+                        "license",
+                        "source_class",
+                        "cites_source_id",
+                        "snapshot_path",
+                        "snapshot_sha256",
+                        "notes",
+                    )
+                }
+            ]
+        )
         sid = record["source_id"]
     else:
         sid = source_id or default_source_id(sha)
         if con.execute("SELECT 1 FROM source WHERE source_id = ?", [sid]).fetchall():
             return sid
-        frame = pl.DataFrame([{
-            "source_id": sid, "kind": "benchmark_file", "title": f"Benchmark result file {path.name}",
-            "publisher": "local import", "author": None,
-            "citation_full": f"Benchmark result file {path.name} (sha256 {sha}), imported from {path}",
-            "url": "file:" + str(path.resolve()), "date_published": None,
-            "date_accessed": dt.date.today(), "license": None, "source_class": "primary", "cites_source_id": None,
-            "snapshot_path": None, "snapshot_sha256": sha, "notes": "registered by `infernomics import`",
-        }])
-    frame = frame.with_columns(pl.col("date_published").cast(pl.Date), pl.col("date_accessed").cast(pl.Date),
-                               pl.exclude("date_published", "date_accessed").cast(pl.String))
+        frame = pl.DataFrame(
+            [
+                {
+                    "source_id": sid,
+                    "kind": "benchmark_file",
+                    "title": f"Benchmark result file {path.name}",
+                    "publisher": "local import",
+                    "author": None,
+                    "citation_full": f"Benchmark result file {path.name} (sha256 {sha}), imported from {path}",
+                    "url": "file:" + str(path.resolve()),
+                    "date_published": None,
+                    "date_accessed": dt.date.today(),
+                    "license": None,
+                    "source_class": "primary",
+                    "cites_source_id": None,
+                    "snapshot_path": None,
+                    "snapshot_sha256": sha,
+                    "notes": "registered by `infernomics import`",
+                }
+            ]
+        )
+    frame = frame.with_columns(
+        pl.col("date_published").cast(pl.Date),
+        pl.col("date_accessed").cast(pl.Date),
+        pl.exclude("date_published", "date_accessed").cast(pl.String),
+    )
     store_sources(con, run, frame)
     return sid
 
 
 def _snapshot(con, run: IngestRun, sha: str, sid: str, path: Path, size: int) -> None:
-    frame = pl.DataFrame([{"sha256": sha, "source_id": sid, "url": "file:" + str(path.resolve()),
-                           "retrieved_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                           "media_type": "application/json" if path.suffix in {".json", ".jsonl"} else "text/plain",
-                           "bytes": size, "path": str(path)}])
+    frame = pl.DataFrame(
+        [
+            {
+                "sha256": sha,
+                "source_id": sid,
+                "url": "file:" + str(path.resolve()),
+                "retrieved_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                "media_type": "application/json" if path.suffix in {".json", ".jsonl"} else "text/plain",
+                "bytes": size,
+                "path": str(path),
+            }
+        ]
+    )
     store_snapshots(con, run, frame)
 
 
 FIGURE_COLUMNS = {
-    "figure_id": pl.String, "source_id": pl.String, "snapshot_sha256": pl.String, "metric": pl.String,
-    "entity_kind": pl.String, "entity": pl.String, "value": pl.Float64, "unit": pl.String, "bound": pl.String,
-    "value_low": pl.Float64, "value_high": pl.Float64, "as_of": pl.Date, "period_start": pl.Date,
-    "period_end": pl.Date, "page": pl.String, "locator": pl.String, "quote": pl.String, "qualifier": pl.String,
-    "kind": pl.String, "verification": pl.String, "formula": pl.String, "notes": pl.String,
+    "figure_id": pl.String,
+    "source_id": pl.String,
+    "snapshot_sha256": pl.String,
+    "metric": pl.String,
+    "entity_kind": pl.String,
+    "entity": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "bound": pl.String,
+    "value_low": pl.Float64,
+    "value_high": pl.Float64,
+    "as_of": pl.Date,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "page": pl.String,
+    "locator": pl.String,
+    "quote": pl.String,
+    "qualifier": pl.String,
+    "kind": pl.String,
+    "verification": pl.String,
+    "formula": pl.String,
+    "notes": pl.String,
     "ingest_run_id": pl.String,
 }
 
 
 def _as_figures(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with every `figure` column present (missing ones null), typed."""
-    return frame.with_columns([pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in frame.columns]) \
-        .select([pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()])
+    return frame.with_columns(
+        [pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in frame.columns]
+    ).select([pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()])
 
 
 def _stat_figures(stats: pl.DataFrame, sha: str, run: IngestRun) -> pl.DataFrame:
     """One measured figure per finite stat (`stats` already joined with the run's ids)."""
-    return _as_figures(stats.filter(pl.col("figure_id").is_not_null()).select(
-        "figure_id", "source_id", pl.lit(sha).alias("snapshot_sha256"),
-        pl.format("benchmark.{}.{}", "metric", "stat").alias("metric"),
-        pl.lit("benchmark_run").alias("entity_kind"), pl.col("run_id").alias("entity"),
-        "value", "unit", pl.lit("=").alias("bound"), pl.col("run_date").alias("as_of"),
-        pl.format("{}#{}", "file_name", "raw_key").alias("locator"),
-        pl.format("{}: {}", "raw_key", "raw_value").alias("quote"),
-        pl.lit("measured").alias("kind"), pl.lit("verified").alias("verification"),
-        pl.format("read from the file (sha256 recorded); raw unit {}", pl.col("raw_unit").fill_null("?")).alias("notes"),
-        pl.lit(run.run_id).alias("ingest_run_id"),
-    ))
+    return _as_figures(
+        stats.filter(pl.col("figure_id").is_not_null()).select(
+            "figure_id",
+            "source_id",
+            pl.lit(sha).alias("snapshot_sha256"),
+            pl.format("benchmark.{}.{}", "metric", "stat").alias("metric"),
+            pl.lit("benchmark_run").alias("entity_kind"),
+            pl.col("run_id").alias("entity"),
+            "value",
+            "unit",
+            pl.lit("=").alias("bound"),
+            pl.col("run_date").alias("as_of"),
+            pl.format("{}#{}", "file_name", "raw_key").alias("locator"),
+            pl.format("{}: {}", "raw_key", "raw_value").alias("quote"),
+            pl.lit("measured").alias("kind"),
+            pl.lit("verified").alias("verification"),
+            pl.format("read from the file (sha256 recorded); raw unit {}", pl.col("raw_unit").fill_null("?")).alias(
+                "notes"
+            ),
+            pl.lit(run.run_id).alias("ingest_run_id"),
+        )
+    )
 
 
-def import_bytes(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, data: bytes, path: Path,
-                 fmt: str = "auto", context: Context | None = None, context_path: str | None = None,
-                 source_id: str | None = None) -> FileOutcome:
+def import_bytes(
+    con: duckdb.DuckDBPyConnection,
+    parts_dir: Path,
+    run: IngestRun,
+    data: bytes,
+    path: Path,
+    fmt: str = "auto",
+    context: Context | None = None,
+    context_path: str | None = None,
+    source_id: str | None = None,
+) -> FileOutcome:
     sha = sha256_hex(data)
     outcome = FileOutcome(str(path), sha, "stored")
     prior = _already(con, sha)
@@ -288,10 +401,13 @@ def import_bytes(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun
     try:
         frames = parse_bytes(data, str(path), fmt, context, sid, directory_parts=path.parent.parts)
     except ParseError as err:
-        return _quarantine_file(con, run, outcome, path, sid, f"ParseError: {err.describe(path.name)}", fmt, len(data),
-                                context_path)
+        return _quarantine_file(
+            con, run, outcome, path, sid, f"ParseError: {err.describe(path.name)}", fmt, len(data), context_path
+        )
     except ContextError as err:
-        return _quarantine_file(con, run, outcome, path, sid, f"{type(err).__name__}: {err}", fmt, len(data), context_path)
+        return _quarantine_file(
+            con, run, outcome, path, sid, f"{type(err).__name__}: {err}", fmt, len(data), context_path
+        )
     outcome.format = frames.format
     _store_frames(con, parts_dir, run, frames, outcome, sha, sid)
     status = "stored" if outcome.runs_stored else "quarantined"
@@ -300,11 +416,14 @@ def import_bytes(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun
     return outcome
 
 
-def _quarantine_file(con, run, outcome: FileOutcome, path: Path, sid: str, reason: str, fmt: str, size: int,
-                     context_path: str | None) -> FileOutcome:
+def _quarantine_file(
+    con, run, outcome: FileOutcome, path: Path, sid: str, reason: str, fmt: str, size: int, context_path: str | None
+) -> FileOutcome:
     outcome.status, outcome.reason = "quarantined", reason
-    con.execute("INSERT OR REPLACE INTO quarantine VALUES ('benchmark_file', ?, ?, 'parse', ?, ?, ?, ?)",
-                [sid, path.name, reason, json.dumps({"path": str(path), "format": fmt}), outcome.sha256, run.run_id])
+    con.execute(
+        "INSERT OR REPLACE INTO quarantine VALUES ('benchmark_file', ?, ?, 'parse', ?, ?, ?, ?)",
+        [sid, path.name, reason, json.dumps({"path": str(path), "format": fmt}), outcome.sha256, run.run_id],
+    )
     run.rows_in += 1
     run.rows_quarantined += 1
     run.messages.append(f"{path.name}: parse: {reason}")
@@ -312,26 +431,60 @@ def _quarantine_file(con, run, outcome: FileOutcome, path: Path, sid: str, reaso
     return outcome
 
 
-def _file_row(con, run, outcome: FileOutcome, path: Path, sid: str, size: int, context_path: str | None,
-              part_name: str | None = None) -> None:
+def _file_row(
+    con,
+    run,
+    outcome: FileOutcome,
+    path: Path,
+    sid: str,
+    size: int,
+    context_path: str | None,
+    part_name: str | None = None,
+) -> None:
     con.execute(
         "INSERT OR REPLACE INTO benchmark_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [outcome.sha256, sid, path.name, str(path), size, outcome.format, outcome.status, outcome.reason or None,
-         outcome.runs_stored, outcome.runs_quarantined, outcome.request_rows,
-         part_name or (f"{outcome.sha256}-p{PARSER_VERSION}.parquet" if outcome.request_rows else None), context_path, run.run_id,
-         dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+        [
+            outcome.sha256,
+            sid,
+            path.name,
+            str(path),
+            size,
+            outcome.format,
+            outcome.status,
+            outcome.reason or None,
+            outcome.runs_stored,
+            outcome.runs_quarantined,
+            outcome.request_rows,
+            part_name or (f"{outcome.sha256}-p{PARSER_VERSION}.parquet" if outcome.request_rows else None),
+            context_path,
+            run.run_id,
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        ],
     )
 
 
-def _store_frames(con, parts_dir: Path, run: IngestRun, frames: Frames, outcome: FileOutcome, sha: str, sid: str) -> None:
+def _store_frames(
+    con, parts_dir: Path, run: IngestRun, frames: Frames, outcome: FileOutcome, sha: str, sid: str
+) -> None:
     runs = frames.runs
-    stats = frames.stats.unique(subset=["run_id", "metric", "stat"], keep="first", maintain_order=True).join(
-        runs.select("run_id", "source_id", "locator", "file_name", "run_date"), on="run_id", how="left",
-    ).with_columns(
-        pl.when(pl.col("value").is_not_null())
-        .then(pl.format("{}/{}/{}.{}", "source_id", "locator", "metric", "stat")).alias("figure_id"))
-    per_run = stats.filter(pl.col("figure_id").is_not_null()).group_by("run_id").agg(
-        pl.col("figure_id").sort().alias("figure_ids"))
+    stats = (
+        frames.stats.unique(subset=["run_id", "metric", "stat"], keep="first", maintain_order=True)
+        .join(
+            runs.select("run_id", "source_id", "locator", "file_name", "run_date"),
+            on="run_id",
+            how="left",
+        )
+        .with_columns(
+            pl.when(pl.col("value").is_not_null())
+            .then(pl.format("{}/{}/{}.{}", "source_id", "locator", "metric", "stat"))
+            .alias("figure_id")
+        )
+    )
+    per_run = (
+        stats.filter(pl.col("figure_id").is_not_null())
+        .group_by("run_id")
+        .agg(pl.col("figure_id").sort().alias("figure_ids"))
+    )
     runs = runs.join(per_run, on="run_id", how="left").with_columns(pl.lit(run.run_id).alias("ingest_run_id"))
     result = store(con, run, "benchmark_run", runs, BenchmarkRun, key=["run_id"])
     outcome.runs_stored, outcome.runs_quarantined = result.accepted, result.quarantined
@@ -342,7 +495,9 @@ def _store_frames(con, parts_dir: Path, run: IngestRun, frames: Frames, outcome:
         return
     stats = stats.filter(pl.col("run_id").is_in(accepted))
     store_figures(con, run, _stat_figures(stats, sha, run))
-    store(con, run, "benchmark_run_stat", stats, BenchmarkRunStat, key=["run_id", "metric", "stat"], source_id_column=None)
+    store(
+        con, run, "benchmark_run_stat", stats, BenchmarkRunStat, key=["run_id", "metric", "stat"], source_id_column=None
+    )
     requests = frames.requests.filter(pl.col("run_id").is_in(accepted))
     if requests.height:
         con.register("_requests_in", requests.to_arrow())
@@ -356,74 +511,126 @@ def _store_frames(con, parts_dir: Path, run: IngestRun, frames: Frames, outcome:
 def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRun, fmt: str) -> list[str]:
     """Percentiles from per-request rows as derived figures with lineage, and a check of
     each against the file's own figure where the file states one. Returns failed checks."""
-    layout, run_id = con.execute("SELECT layout, run_id FROM benchmark_request_part WHERE part_file = ? "
-                                 "OR ends_with(part_file, '/' || ?)", [part.name, part.name]).fetchall()[0]
+    layout, run_id = con.execute(
+        "SELECT layout, run_id FROM benchmark_request_part WHERE part_file = ? OR ends_with(part_file, '/' || ?)",
+        [part.name, part.name],
+    ).fetchall()[0]
     relation = part_relation(part, layout, run_id)
     wide = pl.from_arrow(con.sql(_sql("request_percentiles.sql").format(relation=relation)).to_arrow_table())
     if wide.is_empty():
         return []
     pieces = []
     for metric in ("ttft", "tpot", "itl", "e2el"):
-        pieces.append(wide.select(
-            "run_id", pl.lit(metric).alias("metric"), pl.col(f"{metric}_n").alias("n"),
-            pl.col(f"{metric}_mean").alias("mean"),
-            *[pl.col(f"{metric}_q").list.get(i).alias(name) for i, name in enumerate(("p50", "p90", "p95", "p99"))]))
+        pieces.append(
+            wide.select(
+                "run_id",
+                pl.lit(metric).alias("metric"),
+                pl.col(f"{metric}_n").alias("n"),
+                pl.col(f"{metric}_mean").alias("mean"),
+                *[pl.col(f"{metric}_q").list.get(i).alias(name) for i, name in enumerate(("p50", "p90", "p95", "p99"))],
+            )
+        )
     computed = pl.concat(pieces).filter(pl.col("n") > 0)
     if computed.is_empty():
         return []
-    long = computed.unpivot(index=["run_id", "metric", "n"], on=["mean", "p50", "p90", "p95", "p99"],
-                            variable_name="stat", value_name="from_requests")
-    meta = pl.from_arrow(con.sql("SELECT run_id, source_id, locator, file_sha256, run_date FROM benchmark_run WHERE run_id IN "
-                       "(SELECT unnest(?))", params=[long["run_id"].unique().to_list()]).to_arrow_table())
-    stated = pl.from_arrow(con.sql("SELECT run_id, metric, stat, value AS from_file, figure_id AS file_figure_id "
-                         "FROM benchmark_run_stat WHERE run_id IN (SELECT unnest(?))",
-                         params=[long["run_id"].unique().to_list()]).to_arrow_table())
+    long = computed.unpivot(
+        index=["run_id", "metric", "n"],
+        on=["mean", "p50", "p90", "p95", "p99"],
+        variable_name="stat",
+        value_name="from_requests",
+    )
+    meta = pl.from_arrow(
+        con.sql(
+            "SELECT run_id, source_id, locator, file_sha256, run_date FROM benchmark_run WHERE run_id IN "
+            "(SELECT unnest(?))",
+            params=[long["run_id"].unique().to_list()],
+        ).to_arrow_table()
+    )
+    stated = pl.from_arrow(
+        con.sql(
+            "SELECT run_id, metric, stat, value AS from_file, figure_id AS file_figure_id "
+            "FROM benchmark_run_stat WHERE run_id IN (SELECT unnest(?))",
+            params=[long["run_id"].unique().to_list()],
+        ).to_arrow_table()
+    )
     long = long.join(meta, on="run_id").join(stated, on=["run_id", "metric", "stat"], how="left")
-    long = long.with_columns(
-        pl.format("{}/{}/derived.{}.{}", "source_id", "locator", "metric", "stat").alias("figure_id"),
-        pl.format("{}/{}/requests.count", "source_id", "locator").alias("count_figure_id"),
-        pl.col("metric").replace_strict(TOLERANCE, default=0.02).alias("tolerance"),
-    ).with_columns(
-        ((pl.col("from_requests") - pl.col("from_file")).abs() / pl.col("from_file").abs()).alias("rel_diff"),
-    ).with_columns(
-        pl.when(pl.col("from_file").is_null() | ((pl.col("metric") == "itl") & pl.lit(fmt not in ITL_COMPARABLE)))
-        .then(None).otherwise(pl.col("rel_diff") <= pl.col("tolerance")).alias("ok"),
+    long = (
+        long.with_columns(
+            pl.format("{}/{}/derived.{}.{}", "source_id", "locator", "metric", "stat").alias("figure_id"),
+            pl.format("{}/{}/requests.count", "source_id", "locator").alias("count_figure_id"),
+            pl.col("metric").replace_strict(TOLERANCE, default=0.02).alias("tolerance"),
+        )
+        .with_columns(
+            ((pl.col("from_requests") - pl.col("from_file")).abs() / pl.col("from_file").abs()).alias("rel_diff"),
+        )
+        .with_columns(
+            pl.when(pl.col("from_file").is_null() | ((pl.col("metric") == "itl") & pl.lit(fmt not in ITL_COMPARABLE)))
+            .then(None)
+            .otherwise(pl.col("rel_diff") <= pl.col("tolerance"))
+            .alias("ok"),
+        )
     )
     counts = long.unique(subset=["run_id"]).select(
-        pl.col("count_figure_id").alias("figure_id"), "source_id", pl.col("file_sha256").alias("snapshot_sha256"),
-        pl.lit("benchmark.request_rows.count").alias("metric"), pl.lit("benchmark_run").alias("entity_kind"),
+        pl.col("count_figure_id").alias("figure_id"),
+        "source_id",
+        pl.col("file_sha256").alias("snapshot_sha256"),
+        pl.lit("benchmark.request_rows.count").alias("metric"),
+        pl.lit("benchmark_run").alias("entity_kind"),
         pl.col("run_id").alias("entity"),
-        pl.lit(None, pl.Float64).alias("value"), pl.lit("requests").alias("unit"), pl.lit("=").alias("bound"),
-        pl.col("run_date").alias("as_of"), pl.format("{}", pl.lit(part.name)).alias("locator"),
-        pl.lit("measured").alias("kind"), pl.lit("verified").alias("verification"),
+        pl.lit(None, pl.Float64).alias("value"),
+        pl.lit("requests").alias("unit"),
+        pl.lit("=").alias("bound"),
+        pl.col("run_date").alias("as_of"),
+        pl.format("{}", pl.lit(part.name)).alias("locator"),
+        pl.lit("measured").alias("kind"),
+        pl.lit("verified").alias("verification"),
         pl.lit(run.run_id).alias("ingest_run_id"),
     )
     n_rows = dict(zip(wide["run_id"].to_list(), wide["n_rows"].cast(pl.Float64).to_list()))
-    counts = counts.with_columns(pl.col("entity").replace_strict(n_rows, default=None, return_dtype=pl.Float64).alias("value"))
+    counts = counts.with_columns(
+        pl.col("entity").replace_strict(n_rows, default=None, return_dtype=pl.Float64).alias("value")
+    )
     derived = long.select(
-        "figure_id", "source_id", pl.col("file_sha256").alias("snapshot_sha256"),
-        pl.format("benchmark.{}.{}", "metric", "stat").alias("metric"), pl.lit("benchmark_run").alias("entity_kind"),
-        pl.col("run_id").alias("entity"), pl.col("from_requests").alias("value"), pl.lit("ms").alias("unit"),
-        pl.lit("=").alias("bound"), pl.col("run_date").alias("as_of"),
+        "figure_id",
+        "source_id",
+        pl.col("file_sha256").alias("snapshot_sha256"),
+        pl.format("benchmark.{}.{}", "metric", "stat").alias("metric"),
+        pl.lit("benchmark_run").alias("entity_kind"),
+        pl.col("run_id").alias("entity"),
+        pl.col("from_requests").alias("value"),
+        pl.lit("ms").alias("unit"),
+        pl.lit("=").alias("bound"),
+        pl.col("run_date").alias("as_of"),
         pl.format("{} (successful request rows of {})", pl.col("metric"), pl.lit(part.name)).alias("locator"),
-        pl.lit("derived").alias("kind"), pl.lit("verified").alias("verification"),
-        pl.lit(PERCENTILE_FORMULA).alias("formula"), pl.lit(run.run_id).alias("ingest_run_id"),
+        pl.lit("derived").alias("kind"),
+        pl.lit("verified").alias("verification"),
+        pl.lit(PERCENTILE_FORMULA).alias("formula"),
+        pl.lit(run.run_id).alias("ingest_run_id"),
     )
     store_formulas(con, [get(PERCENTILE_FORMULA)])
     store_figures(con, run, pl.concat([_as_figures(counts), _as_figures(derived)]))
-    lineage = pl.concat([
-        long.select("figure_id", pl.col("count_figure_id").alias("input_figure_id"), pl.lit("requests").alias("role")),
-        long.filter(pl.col("file_figure_id").is_not_null()).select(
-            "figure_id", pl.col("file_figure_id").alias("input_figure_id"), pl.lit("checked_against").alias("role")),
-    ])
+    lineage = pl.concat(
+        [
+            long.select(
+                "figure_id", pl.col("count_figure_id").alias("input_figure_id"), pl.lit("requests").alias("role")
+            ),
+            long.filter(pl.col("file_figure_id").is_not_null()).select(
+                "figure_id", pl.col("file_figure_id").alias("input_figure_id"), pl.lit("checked_against").alias("role")
+            ),
+        ]
+    )
     store_lineage(con, run, lineage)
-    checks = long.select("run_id", "metric", "stat", "from_file", "from_requests", "rel_diff", "tolerance", "ok", "figure_id")
+    checks = long.select(
+        "run_id", "metric", "stat", "from_file", "from_requests", "rel_diff", "tolerance", "ok", "figure_id"
+    )
     con.register("_checks", checks.to_arrow())
     con.execute("INSERT OR REPLACE INTO benchmark_check BY NAME SELECT * FROM _checks")
     con.unregister("_checks")
     failed = checks.filter(pl.col("ok") == False)  # noqa: E712 (null = not comparable)
-    return [f"{r['run_id']} {r['metric']} {r['stat']}: file {r['from_file']:.4g} vs requests {r['from_requests']:.4g}"
-            for r in failed.to_dicts()]
+    return [
+        f"{r['run_id']} {r['metric']} {r['stat']}: file {r['from_file']:.4g} vs requests {r['from_requests']:.4g}"
+        for r in failed.to_dicts()
+    ]
 
 
 LLMPERF_REQUEST_COLUMNS = {"ttft_s", "end_to_end_latency_s", "number_output_tokens", "error_code"}
@@ -435,9 +642,17 @@ def parquet_layout(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
     return "llmperf" if LLMPERF_REQUEST_COLUMNS <= columns else None
 
 
-def import_request_parquet(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, path: Path,
-                           layout: str, context: Context | None = None, source_id: str | None = None,
-                           context_path: str | None = None, derive: bool = True) -> FileOutcome:
+def import_request_parquet(
+    con: duckdb.DuckDBPyConnection,
+    parts_dir: Path,
+    run: IngestRun,
+    path: Path,
+    layout: str,
+    context: Context | None = None,
+    source_id: str | None = None,
+    context_path: str | None = None,
+    derive: bool = True,
+) -> FileOutcome:
     """Per-request rows in a Parquet file (tens of millions of rows): streamed, never
     loaded into Python. The file itself becomes the content-addressed part (copied under
     its sha256); one SQL scan validates every row against the bulk rules and counts the
@@ -473,8 +688,10 @@ def import_request_parquet(con: duckdb.DuckDBPyConnection, parts_dir: Path, run:
     rejected = sum(r[3] for r in rows)
     if bad:
         _quarantine_rule_counts(con, run, part.name, sid, sha, bad)
-    con.execute("INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [relative, sha, layout, run_id, total, n_bad, run.run_id])
+    con.execute(
+        "INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [relative, sha, layout, run_id, total, n_bad, run.run_id],
+    )
     run.rows_in += total
     run.rows_accepted += total - n_bad
     run.rows_quarantined += n_bad
@@ -504,14 +721,18 @@ def import_request_parquet(con: duckdb.DuckDBPyConnection, parts_dir: Path, run:
 def _quarantine_rule_counts(con, run: IngestRun, part_name: str, sid: str, sha: str, bad: list[tuple]) -> None:
     """One quarantine row per broken rule (count and first row): rejected rows stay in the
     part, hidden by the view, listed by `benchmark_request_rejected`."""
-    rows = pl.DataFrame({
-        "target_table": "benchmark_request", "source_id": sid,
-        "row_locator": [f"{part_name}:{first}" for _, _, first in bad],
-        "rule": [r for r, _, _ in bad],
-        "reason": [f"{n} request rows break {r} ({REQUEST_RULES[r]}); first: {first}" for r, n, first in bad],
-        "raw": [json.dumps({"rule": r, "rows": n}) for r, n, _ in bad],
-        "snapshot_sha256": sha, "run_id": run.run_id,
-    })
+    rows = pl.DataFrame(
+        {
+            "target_table": "benchmark_request",
+            "source_id": sid,
+            "row_locator": [f"{part_name}:{first}" for _, _, first in bad],
+            "rule": [r for r, _, _ in bad],
+            "reason": [f"{n} request rows break {r} ({REQUEST_RULES[r]}); first: {first}" for r, n, first in bad],
+            "raw": [json.dumps({"rule": r, "rows": n}) for r, n, _ in bad],
+            "snapshot_sha256": sha,
+            "run_id": run.run_id,
+        }
+    )
     con.register("_rq", rows.to_arrow())
     con.execute("INSERT OR REPLACE INTO quarantine BY NAME SELECT * FROM _rq")
     con.unregister("_rq")
@@ -558,18 +779,31 @@ def read_regular_file(path: Path, max_bytes: int | None = None, head_only: bool 
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            kind = ("FIFO" if stat.S_ISFIFO(info.st_mode) else "device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
-                    else "socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
-            raise UnreadableFile(f"not a regular file ({kind}{', via symlink' if path.is_symlink() else ''}); "
-                                 "only regular files are imported")
+            kind = (
+                "FIFO"
+                if stat.S_ISFIFO(info.st_mode)
+                else "device"
+                if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                else "socket"
+                if stat.S_ISSOCK(info.st_mode)
+                else "not a regular file"
+            )
+            raise UnreadableFile(
+                f"not a regular file ({kind}{', via symlink' if path.is_symlink() else ''}); "
+                "only regular files are imported"
+            )
         if head_only:
             return handle.read(4), info.st_size
         if info.st_size > limit:
-            raise UnreadableFile(f"{info.st_size} bytes is over the import cap of {limit} bytes "
-                                 f"(raise it with --max-bytes or {MAX_BYTES_ENV})")
+            raise UnreadableFile(
+                f"{info.st_size} bytes is over the import cap of {limit} bytes "
+                f"(raise it with --max-bytes or {MAX_BYTES_ENV})"
+            )
         data = handle.read(limit + 1)
         if len(data) > limit:  # grew while we read
-            raise UnreadableFile(f"more than {limit} bytes (the import cap; raise it with --max-bytes or {MAX_BYTES_ENV})")
+            raise UnreadableFile(
+                f"more than {limit} bytes (the import cap; raise it with --max-bytes or {MAX_BYTES_ENV})"
+            )
         return data, info.st_size
 
 
@@ -578,11 +812,16 @@ def hash_parts(con: duckdb.DuckDBPyConnection, parts_dir: Path, sha: str) -> Non
     `infernomics verify` and every refresh can tell when a part was rewritten. A part
     written before this table existed is hashed the first time its file is seen again
     (trust on first use: it cannot be checked against a hash nobody kept)."""
-    for (name,) in con.execute("SELECT part_file FROM benchmark_request_part WHERE file_sha256 = ? AND part_file NOT IN "
-                               "(SELECT part_file FROM benchmark_part_hash)", [sha]).fetchall():
+    for (name,) in con.execute(
+        "SELECT part_file FROM benchmark_request_part WHERE file_sha256 = ? AND part_file NOT IN "
+        "(SELECT part_file FROM benchmark_part_hash)",
+        [sha],
+    ).fetchall():
         part = parts_dir / part_path(name)
-        con.execute("INSERT OR REPLACE INTO benchmark_part_hash VALUES (?, ?, ?, ?)",
-                    [name, sha256_file(part), part.stat().st_size, dt.datetime.now(dt.UTC).replace(tzinfo=None)])
+        con.execute(
+            "INSERT OR REPLACE INTO benchmark_part_hash VALUES (?, ?, ?, ?)",
+            [name, sha256_file(part), part.stat().st_size, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+        )
 
 
 def forget_file(con: duckdb.DuckDBPyConnection, parts_dir: Path, sha: str) -> None:
@@ -591,8 +830,11 @@ def forget_file(con: duckdb.DuckDBPyConnection, parts_dir: Path, sha: str) -> No
     part is left. Sources/snapshots stay: the quarantine row refers to them."""
     runs = [r[0] for r in con.execute("SELECT run_id FROM benchmark_run WHERE file_sha256 = ?", [sha]).fetchall()]
     parts = con.execute("SELECT part_file FROM benchmark_request_part WHERE file_sha256 = ?", [sha]).fetchall()
-    con.execute("DELETE FROM figure_input WHERE figure_id IN (SELECT figure_id FROM figure WHERE snapshot_sha256 = ? "
-                "AND entity_kind = 'benchmark_run')", [sha])
+    con.execute(
+        "DELETE FROM figure_input WHERE figure_id IN (SELECT figure_id FROM figure WHERE snapshot_sha256 = ? "
+        "AND entity_kind = 'benchmark_run')",
+        [sha],
+    )
     con.execute("DELETE FROM figure WHERE snapshot_sha256 = ? AND entity_kind = 'benchmark_run'", [sha])
     con.execute("DELETE FROM benchmark_check WHERE list_contains(?, run_id)", [runs])
     con.execute("DELETE FROM benchmark_run_stat WHERE list_contains(?, run_id)", [runs])
@@ -612,10 +854,19 @@ def forget_file(con: duckdb.DuckDBPyConnection, parts_dir: Path, sha: str) -> No
         con.execute(_sql("empty_request_view.sql"))
 
 
-def import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, path: Path, fmt: str = "auto",
-                context_path: Path | None = None, cli_context: dict | None = None,
-                bundled_folder: str | None = None, source_id: str | None = None, derive: bool = True,
-                max_bytes: int | None = None) -> FileOutcome:
+def import_path(
+    con: duckdb.DuckDBPyConnection,
+    parts_dir: Path,
+    run: IngestRun,
+    path: Path,
+    fmt: str = "auto",
+    context_path: Path | None = None,
+    cli_context: dict | None = None,
+    bundled_folder: str | None = None,
+    source_id: str | None = None,
+    derive: bool = True,
+    max_bytes: int | None = None,
+) -> FileOutcome:
     """Import one file from disk, with its context layers. `derive=False` skips the
     percentile recomputation (run it later with `derive_percentiles`).
 
@@ -624,8 +875,9 @@ def import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun,
     with the reason, undoes its partial writes, and returns; the caller goes on with the
     next file and the good ones are stored."""
     try:
-        outcome = _import_path(con, parts_dir, run, path, fmt, context_path, cli_context, bundled_folder,
-                               source_id, derive, max_bytes)
+        outcome = _import_path(
+            con, parts_dir, run, path, fmt, context_path, cli_context, bundled_folder, source_id, derive, max_bytes
+        )
         if outcome.status in ("stored", "skipped"):  # skipped: parts written before hashes were kept get one now
             hash_parts(con, parts_dir, outcome.sha256)
         return outcome
@@ -637,21 +889,26 @@ def import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun,
         return _failed_file(con, parts_dir, run, path, err, fmt, source_id)
 
 
-def _refuse_file(con, run: IngestRun, path: Path, reason: str, fmt: str, source_id: str | None, rule: str) -> FileOutcome:
+def _refuse_file(
+    con, run: IngestRun, path: Path, reason: str, fmt: str, source_id: str | None, rule: str
+) -> FileOutcome:
     """A file refused before it was read: no hash to name it by, so it is keyed by its path."""
     sid = source_id or "(refused before reading)"
     out = FileOutcome(str(path), "", "quarantined", source_id=sid)
     out.status, out.reason = "quarantined", f"{rule}: {reason}"
-    con.execute("INSERT OR REPLACE INTO quarantine VALUES ('benchmark_file', ?, ?, ?, ?, ?, NULL, ?)",
-                [sid, str(path), rule, f"{path}: {reason}", json.dumps({"path": str(path), "format": fmt}), run.run_id])
+    con.execute(
+        "INSERT OR REPLACE INTO quarantine VALUES ('benchmark_file', ?, ?, ?, ?, ?, NULL, ?)",
+        [sid, str(path), rule, f"{path}: {reason}", json.dumps({"path": str(path), "format": fmt}), run.run_id],
+    )
     run.rows_in += 1
     run.rows_quarantined += 1
     run.messages.append(f"{path}: {rule}: {reason}")
     return out
 
 
-def _failed_file(con, parts_dir: Path, run: IngestRun, path: Path, err: Exception, fmt: str,
-                 source_id: str | None) -> FileOutcome:
+def _failed_file(
+    con, parts_dir: Path, run: IngestRun, path: Path, err: Exception, fmt: str, source_id: str | None
+) -> FileOutcome:
     """An error no parser rule caught (corrupt Parquet, a value the store refused):
     the file's partial writes are undone and the file quarantined whole."""
     try:
@@ -669,9 +926,19 @@ def _failed_file(con, parts_dir: Path, run: IngestRun, path: Path, err: Exceptio
     return _quarantine_file(con, run, out, path, sid, f"file_failed: {reason}", fmt, size, None)
 
 
-def _import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun, path: Path, fmt: str,
-                 context_path: Path | None, cli_context: dict | None, bundled_folder: str | None,
-                 source_id: str | None, derive: bool, max_bytes: int | None) -> FileOutcome:
+def _import_path(
+    con: duckdb.DuckDBPyConnection,
+    parts_dir: Path,
+    run: IngestRun,
+    path: Path,
+    fmt: str,
+    context_path: Path | None,
+    cli_context: dict | None,
+    bundled_folder: str | None,
+    source_id: str | None,
+    derive: bool,
+    max_bytes: int | None,
+) -> FileOutcome:
     magic, _ = read_regular_file(path, max_bytes, head_only=True)
     if magic == b"PAR1":
         layout = parquet_layout(con, path)
@@ -688,8 +955,12 @@ def _import_path(con: duckdb.DuckDBPyConnection, parts_dir: Path, run: IngestRun
     if record is not None and bundled_folder is None:
         bundled_folder = Path(record["snapshot_path"]).parent.name
     if is_context_file(path.name) and fmt == "auto":
-        return FileOutcome(str(path), sha256_hex(data), "context",
-                           "context/provenance file (sidecar, script, system description), not a result")
+        return FileOutcome(
+            str(path),
+            sha256_hex(data),
+            "context",
+            "context/provenance file (sidecar, script, system description), not a result",
+        )
     try:
         ctx, used = context_for(path, context_path, cli_context, bundled_folder)
     except ContextError as err:

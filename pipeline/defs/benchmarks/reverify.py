@@ -60,13 +60,19 @@ def _set(con: duckdb.DuckDBPyConnection, verdicts: dict[str, str]) -> None:
 def reread_figures(con: duckdb.DuckDBPyConnection) -> Reverified:
     """Parse each stored result file again and compare every measured figure of it."""
     out = Reverified(examples=[])
-    files = con.execute("SELECT sha256, source_id, path, format FROM benchmark_file WHERE status = 'stored' "
-                        "AND path NOT LIKE '%.parquet'").fetchall()
+    files = con.execute(
+        "SELECT sha256, source_id, path, format FROM benchmark_file WHERE status = 'stored' "
+        "AND path NOT LIKE '%.parquet'"
+    ).fetchall()
     verdicts: dict[str, str] = {}
     for sha, sid, path, fmt in files:
-        stored = dict(con.execute("SELECT figure_id, value FROM figure WHERE snapshot_sha256 = ? AND kind = 'measured' "
-                                  "AND entity_kind = 'benchmark_run' AND figure_id NOT LIKE '%/requests.count'",
-                                  [sha]).fetchall())  # row counts come from the part: re-checked there
+        stored = dict(
+            con.execute(
+                "SELECT figure_id, value FROM figure WHERE snapshot_sha256 = ? AND kind = 'measured' "
+                "AND entity_kind = 'benchmark_run' AND figure_id NOT LIKE '%/requests.count'",
+                [sha],
+            ).fetchall()
+        )  # row counts come from the part: re-checked there
         if not stored:
             continue
         file = Path(path)
@@ -75,20 +81,28 @@ def reread_figures(con: duckdb.DuckDBPyConnection) -> Reverified:
             out.examples.append(f"{path}: gone or changed since import; {len(stored)} figures cannot be re-read")
             continue
         try:
-            frames = parse_bytes(file.read_bytes(), str(file), fmt or "auto", None, sid, directory_parts=file.parent.parts)
+            frames = parse_bytes(
+                file.read_bytes(), str(file), fmt or "auto", None, sid, directory_parts=file.parent.parts
+            )
         except ParseError as err:
             verdicts.update({fid: "value_mismatch" for fid in stored})
             out.examples.append(f"{path}: no longer parses ({err})")
             continue
         locators = dict(zip(frames.runs["run_id"], frames.runs["locator"]))
-        reread = {f"{sid}/{locators[r['run_id']]}/{r['metric']}.{r['stat']}": r["value"]
-                  for r in frames.stats.unique(subset=["run_id", "metric", "stat"], keep="first", maintain_order=True)
-                  .iter_rows(named=True) if r["value"] is not None}
+        reread = {
+            f"{sid}/{locators[r['run_id']]}/{r['metric']}.{r['stat']}": r["value"]
+            for r in frames.stats.unique(
+                subset=["run_id", "metric", "stat"], keep="first", maintain_order=True
+            ).iter_rows(named=True)
+            if r["value"] is not None
+        }
         for fid, value in stored.items():
             ok = fid in reread and _same(value, reread[fid])
             verdicts[fid] = "verified" if ok else "value_mismatch"
             if not ok and len(out.examples) < 10:
-                out.examples.append(f"{fid}: stored {value}, file now says {reread.get(fid, 'nothing at that locator')}")
+                out.examples.append(
+                    f"{fid}: stored {value}, file now says {reread.get(fid, 'nothing at that locator')}"
+                )
     _set(con, verdicts)
     out.figures = len(verdicts)
     out.verified = sum(v == "verified" for v in verdicts.values())
@@ -100,19 +114,28 @@ def reread_figures(con: duckdb.DuckDBPyConnection) -> Reverified:
 def recheck_percentiles(con: duckdb.DuckDBPyConnection, parts_dir: Path, out: Reverified) -> None:
     """Re-compute every derived percentile from its part and compare with the stored figure."""
     verdicts: dict[str, str] = {}
-    for part_file, layout, run_id in con.execute("SELECT part_file, layout, run_id FROM benchmark_request_part").fetchall():
+    for part_file, layout, run_id in con.execute(
+        "SELECT part_file, layout, run_id FROM benchmark_request_part"
+    ).fetchall():
         file = parts_dir / part_path(part_file)
         part = file.name  # derived figures name the part by its file name in their locator
         if not file.is_file():
             continue  # reported missing by the integrity re-hash
         try:
-            wide = pl.from_arrow(con.sql(_sql("request_percentiles.sql").format(
-                relation=part_relation(file, layout, run_id))).to_arrow_table())
+            wide = pl.from_arrow(
+                con.sql(
+                    _sql("request_percentiles.sql").format(relation=part_relation(file, layout, run_id))
+                ).to_arrow_table()
+            )
         except duckdb.Error as err:
             out.examples.append(f"{part}: cannot be read ({str(err).splitlines()[0]})")
             wide = pl.DataFrame()
-        meta = dict(con.execute("SELECT run_id, source_id || '/' || locator FROM benchmark_run WHERE run_id IN "
-                                "(SELECT unnest(?))", [wide["run_id"].to_list() if wide.height else []]).fetchall())
+        meta = dict(
+            con.execute(
+                "SELECT run_id, source_id || '/' || locator FROM benchmark_run WHERE run_id IN (SELECT unnest(?))",
+                [wide["run_id"].to_list() if wide.height else []],
+            ).fetchall()
+        )
         recomputed = {}
         for row in wide.iter_rows(named=True):
             recomputed[f"{meta.get(row['run_id'])}/requests.count"] = float(row["n_rows"])
@@ -123,9 +146,13 @@ def recheck_percentiles(con: duckdb.DuckDBPyConnection, parts_dir: Path, out: Re
                 values["mean"] = row[f"{metric}_mean"]
                 for stat, value in values.items():
                     recomputed[f"{meta.get(row['run_id'])}/derived.{metric}.{stat}"] = value
-        stored = dict(con.execute("SELECT figure_id, value FROM figure WHERE (kind = 'derived' AND figure_id LIKE '%/derived.%' "
-                                  "AND locator LIKE ?) OR (figure_id LIKE '%/requests.count' AND locator = ?)",
-                                  [f"%{part})", part]).fetchall())
+        stored = dict(
+            con.execute(
+                "SELECT figure_id, value FROM figure WHERE (kind = 'derived' AND figure_id LIKE '%/derived.%' "
+                "AND locator LIKE ?) OR (figure_id LIKE '%/requests.count' AND locator = ?)",
+                [f"%{part})", part],
+            ).fetchall()
+        )
         for fid, value in stored.items():
             ok = fid in recomputed and _same(value, recomputed[fid])
             verdicts[fid] = "verified" if ok else "value_mismatch"

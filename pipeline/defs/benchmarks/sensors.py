@@ -1,6 +1,5 @@
 """The drop-folder sensor: each new file (by content) is imported exactly once."""
 
-
 import json
 from stat import S_ISREG
 
@@ -13,10 +12,14 @@ from sources.paths import sha256_file
 from warehouse import default_warehouse_path
 
 
-@dg.sensor(job=import_dropped_benchmarks, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Every 30 s: import each new benchmark result file in the drop folder ($INFERNOMICS_BENCH_DROP "
-                       "or benchmark_drop/ beside the warehouse) once, by content. Running by default: it acts only "
-                       "on files someone dropped there.")
+@dg.sensor(
+    job=import_dropped_benchmarks,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Every 30 s: import each new benchmark result file in the drop folder ($INFERNOMICS_BENCH_DROP "
+    "or benchmark_drop/ beside the warehouse) once, by content. Running by default: it acts only "
+    "on files someone dropped there.",
+)
 def benchmark_drop_folder(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     """Watch the benchmark drop folder. The cursor remembers (size, mtime) per path so only
     new or changed files are hashed; the run key is the file's sha256, so the same bytes
@@ -41,9 +44,11 @@ def benchmark_drop_folder(context: dg.SensorEvaluationContext) -> dg.SensorResul
         if seen.get(str(path)) == signature:
             continue
         sha = sha256_file(path)
-        requests.append(dg.RunRequest(
-            run_key=sha,
-            run_config={"ops": {"clean__benchmarks__dropped": {"config": {"paths": [str(path)]}}}},
-            tags={"benchmark_file": path.name, "sha256": sha},
-        ))
+        requests.append(
+            dg.RunRequest(
+                run_key=sha,
+                run_config={"ops": {"clean__benchmarks__dropped": {"config": {"paths": [str(path)]}}}},
+                tags={"benchmark_file": path.name, "sha256": sha},
+            )
+        )
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(current, sort_keys=True))

@@ -11,8 +11,15 @@ from sources import citations, registry
 from warehouse import query_frame
 from warehouse.contracts import CitedFigure
 from warehouse.corroboration import LINKS_SOURCE_ID, store_links, store_statements
-from warehouse.figures import (figure_frame, store_citations, store_figures, store_formulas,
-                               store_lineage, store_snapshots, store_sources)
+from warehouse.figures import (
+    figure_frame,
+    store_citations,
+    store_figures,
+    store_formulas,
+    store_lineage,
+    store_snapshots,
+    store_sources,
+)
 
 
 @dg.asset(key=["clean", "citations", "source"], group_name="citations", pool=WRITER_POOL, kinds={"duckdb"})
@@ -26,8 +33,13 @@ def source_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     return dg.MaterializeResult(metadata=ingest_metadata(run, sources=frame.height) | table)
 
 
-@dg.asset(key=["clean", "citations", "figure"], deps=[dg.AssetKey(["clean", "citations", "source"])], group_name="citations",
-          pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(
+    key=["clean", "citations", "figure"],
+    deps=[dg.AssetKey(["clean", "citations", "source"])],
+    group_name="citations",
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+)
 def cited_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Figures typed in from documents, plus the documents that cite them (quotes checked
     against the citing document's stored snapshot)."""
@@ -41,24 +53,41 @@ def cited_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     return dg.MaterializeResult(metadata=ingest_metadata(run) | table)
 
 
-@dg.asset(key=["clean", "citations", "figure_link"], deps=[dg.AssetKey(["clean", "citations", "figure"])],
-          group_name="citations", pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(
+    key=["clean", "citations", "figure_link"],
+    deps=[dg.AssetKey(["clean", "citations", "figure"])],
+    group_name="citations",
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+)
 def corroboration_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Links from a figure to the stored figures that report the same claim (asserted in
     sources/data/citations/links/), each with its agreement check; disagreements as flags."""
     links, flags = citations.load_links()
     with warehouse.ingest(context, source_id=LINKS_SOURCE_ID) as (con, run):
         link_result, flag_result = store_links(con, run, links, flags)
-        disagreeing = con.execute("SELECT figure_id, other_figure_id, check_detail FROM figure_link "
-                                  "WHERE NOT agrees ORDER BY ALL").fetchall()
+        disagreeing = con.execute(
+            "SELECT figure_id, other_figure_id, check_detail FROM figure_link WHERE NOT agrees ORDER BY ALL"
+        ).fetchall()
         table = table_metadata(con, "figure_link")
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, links=link_result.accepted, flags=flag_result.accepted,
-        disagreements=dg.MetadataValue.md("\n".join(f"- {a} vs {b}: {d}" for a, b, d in disagreeing) or "none")) | table)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            links=link_result.accepted,
+            flags=flag_result.accepted,
+            disagreements=dg.MetadataValue.md("\n".join(f"- {a} vs {b}: {d}" for a, b, d in disagreeing) or "none"),
+        )
+        | table
+    )
 
 
-@dg.asset(key=["derived", "recomputed_claims"], deps=[dg.AssetKey(["clean", "citations", "figure"])], group_name="citations",
-          pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(
+    key=["derived", "recomputed_claims"],
+    deps=[dg.AssetKey(["clean", "citations", "figure"])],
+    group_name="citations",
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+)
 def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Recomputations of stated changes from their endpoints (ARK p34: $3.50 -> $0.32 = -90.9%)."""
     with warehouse.ingest(context) as (con, run):
@@ -70,5 +99,9 @@ def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             store_figures(con, run, figure_frame(figures))
             store_lineage(con, run, pl.DataFrame(lineage))
         table = table_metadata(con, "figure", where=WRITTEN_BY_STEP, params=[run.step])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, checks=dg.MetadataValue.md("\n".join(f"- {f['figure_id']}: {f['notes']}" for f in figures))) | table)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run, checks=dg.MetadataValue.md("\n".join(f"- {f['figure_id']}: {f['notes']}" for f in figures))
+        )
+        | table
+    )

@@ -15,7 +15,9 @@ def every_figure_has_a_source(warehouse: WarehouseResource) -> dg.AssetCheckResu
     """No stored figure names a source missing from the registry."""
     with warehouse.reader() as con:
         orphans = [r[0] for r in con.execute("SELECT figure_id FROM orphan_figure").fetchall()]
-    return dg.AssetCheckResult(passed=not orphans, metadata={"orphans": len(orphans), "examples": json_value(orphans[:5])})
+    return dg.AssetCheckResult(
+        passed=not orphans, metadata={"orphans": len(orphans), "examples": json_value(orphans[:5])}
+    )
 
 
 @dg.asset_check(asset=dg.AssetKey(["clean", "citations", "figure"]), name="rows_meet_contract", blocking=True)
@@ -31,8 +33,9 @@ def recomputed_claims_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult
         rows = con.execute(
             "SELECT figure_id, notes FROM figure WHERE kind = 'derived' AND verification = 'value_mismatch'"
         ).fetchall()
-    return dg.AssetCheckResult(passed=not rows, severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"mismatches": json_value(rows)})
+    return dg.AssetCheckResult(
+        passed=not rows, severity=dg.AssetCheckSeverity.WARN, metadata={"mismatches": json_value(rows)}
+    )
 
 
 @dg.asset_check(asset=dg.AssetKey(["clean", "citations", "figure_link"]), blocking=True)
@@ -41,9 +44,18 @@ def link_agreement_matches_stored_figures(warehouse: WarehouseResource) -> dg.As
     (a figure re-typed after its links were checked would fail this until links re-run)."""
     with warehouse.reader() as con:
         links = query_frame(con, "SELECT * FROM figure_link").to_dicts()
-        figures = {r["figure_id"]: r for r in query_frame(con, "SELECT * FROM figure WHERE figure_id IN "
-                   "(SELECT figure_id FROM figure_link UNION SELECT other_figure_id FROM figure_link)").to_dicts()}
-    stale = [f"{lk['figure_id']} vs {lk['other_figure_id']}: stored {lk['check_detail']!r}, now {now!r}"
-             for lk in links
-             if (now := check_agreement(figures[lk["figure_id"]], figures[lk["other_figure_id"]]).summary()) != lk["check_detail"]]
+        figures = {
+            r["figure_id"]: r
+            for r in query_frame(
+                con,
+                "SELECT * FROM figure WHERE figure_id IN "
+                "(SELECT figure_id FROM figure_link UNION SELECT other_figure_id FROM figure_link)",
+            ).to_dicts()
+        }
+    stale = [
+        f"{lk['figure_id']} vs {lk['other_figure_id']}: stored {lk['check_detail']!r}, now {now!r}"
+        for lk in links
+        if (now := check_agreement(figures[lk["figure_id"]], figures[lk["other_figure_id"]]).summary())
+        != lk["check_detail"]
+    ]
     return dg.AssetCheckResult(passed=not stale, metadata={"links": len(links), "stale": json_value(stale[:5])})

@@ -38,5 +38,6 @@ def rental_prices_trace_to_a_page(warehouse: WarehouseResource) -> dg.AssetCheck
     """Every rental price is a stored figure that names the page (URL) it was read from."""
     with warehouse.reader() as con:
         bad = query_frame(con, sql.read("untraceable_prices.sql"))
-    return dg.AssetCheckResult(passed=bad.is_empty(), metadata={"untraceable": bad.height,
-                                                                 "examples": json_value(bad.head(5).to_dicts())})
+    return dg.AssetCheckResult(
+        passed=bad.is_empty(), metadata={"untraceable": bad.height, "examples": json_value(bad.head(5).to_dicts())}
+    )

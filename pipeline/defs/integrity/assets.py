@@ -7,18 +7,27 @@ import dagster as dg
 
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
-from warehouse.integrity import rehash, record, summary
+from warehouse.integrity import record, rehash, summary
 
 LOADED_FROM_FILES = [
-    dg.AssetKey(["clean", "citations", "source"]), dg.AssetKey(["clean", "citations", "figure"]),
-    dg.AssetKey(["clean", "hardware", "gpu_spec"]), dg.AssetKey(["clean", "hardware", "gpu_rental_price"]),
-    dg.AssetKey(["clean", "token_prices", "genai_prices"]), dg.AssetKey(["clean", "benchmarks", "bundled"]),
-    dg.AssetKey(["clean", "trends", "llm_price_observation"]), dg.AssetKey(["clean", "trends", "demand_observation"]),
+    dg.AssetKey(["clean", "citations", "source"]),
+    dg.AssetKey(["clean", "citations", "figure"]),
+    dg.AssetKey(["clean", "hardware", "gpu_spec"]),
+    dg.AssetKey(["clean", "hardware", "gpu_rental_price"]),
+    dg.AssetKey(["clean", "token_prices", "genai_prices"]),
+    dg.AssetKey(["clean", "benchmarks", "bundled"]),
+    dg.AssetKey(["clean", "trends", "llm_price_observation"]),
+    dg.AssetKey(["clean", "trends", "demand_observation"]),
 ]
 
 
-@dg.asset(key=["clean", "integrity", "snapshots"], deps=LOADED_FROM_FILES, group_name="integrity",
-          pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(
+    key=["clean", "integrity", "snapshots"],
+    deps=LOADED_FROM_FILES,
+    group_name="integrity",
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+)
 def snapshot_integrity(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every registered snapshot (chapter, cited CSVs, bundled datasets and benchmark files,
     genai-prices and feed payloads) and every benchmark Parquet part, re-hashed against the

@@ -12,9 +12,11 @@ def _unchanged(warehouse: WarehouseResource, families: tuple[str, ...]) -> dg.As
     with warehouse.reader() as con:
         checked = rehash(con, warehouse.warehouse.parts_dir, families)
     bad = [c for c in checked if c.status != "ok"]
-    return dg.AssetCheckResult(passed=not bad, description=summary(checked),
-                               metadata={"files": len(checked), "changed": len(bad),
-                                         "examples": str([c.line() for c in bad[:10]])})
+    return dg.AssetCheckResult(
+        passed=not bad,
+        description=summary(checked),
+        metadata={"files": len(checked), "changed": len(bad), "examples": str([c.line() for c in bad[:10]])},
+    )
 
 
 @dg.asset_check(asset=dg.AssetKey(["clean", "citations", "source"]), blocking=True)
@@ -53,5 +55,8 @@ def every_snapshot_unchanged(warehouse: WarehouseResource) -> dg.AssetCheckResul
     with warehouse.reader() as con:
         rows = con.execute("SELECT path, status FROM snapshot_integrity WHERE status <> 'ok' ORDER BY path").fetchall()
         total = con.execute("SELECT count(*) FROM snapshot_integrity").fetchall()[0][0]
-    return dg.AssetCheckResult(passed=not rows, description=f"{len(rows)} of {total} registered files changed or missing",
-                               metadata={"changed": str(rows[:10])})
+    return dg.AssetCheckResult(
+        passed=not rows,
+        description=f"{len(rows)} of {total} registered files changed or missing",
+        metadata={"changed": str(rows[:10])},
+    )

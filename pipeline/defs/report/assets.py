@@ -20,8 +20,10 @@ from pipeline.cli.commands.report import publish_report
 from pipeline.defs.resources import WarehouseResource
 
 REPORT_DIR_ENV = "INFERNOMICS_REPORT_DIR"
-TRENDS = [dg.AssetKey(["trend", name]) for name in
-          ("capability_price", "token_price", "gpu", "benchmark", "demand", "claim_checks")]
+TRENDS = [
+    dg.AssetKey(["trend", name])
+    for name in ("capability_price", "token_price", "gpu", "benchmark", "demand", "claim_checks")
+]
 
 
 def report_dir(warehouse_path: Path) -> Path:
@@ -37,8 +39,13 @@ def report_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     with wh.reader() as con:
         written = publish_report(con, out, source=str(wh.path))
     context.log.info(f"report written to {out}")
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(out / "index.html")),
-        "pages": len(written.pages), "charts": len(written.charts), "series": written.series,
-        "landing_page_bytes": written.bytes("index.html"), "total_bytes": written.bytes(),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(out / "index.html")),
+            "pages": len(written.pages),
+            "charts": len(written.charts),
+            "series": written.series,
+            "landing_page_bytes": written.bytes("index.html"),
+            "total_bytes": written.bytes(),
+        }
+    )

@@ -17,5 +17,6 @@ def model_score(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     with warehouse.ingest(context, source_id="epoch-hub-gpqa-diamond") as (con, run):
         ident, scores, n_figures = load.ingest_scores(con, run)
         table = table_metadata(con, "model_score")
-    return dg.MaterializeResult(metadata=ingest_metadata(run, scores=scores.accepted, mapping_rows=ident.accepted,
-                                                         figures=n_figures) | table)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(run, scores=scores.accepted, mapping_rows=ident.accepted, figures=n_figures) | table
+    )

@@ -10,8 +10,12 @@ from warehouse.contracts_scores import ModelScore
 SCORES = dg.AssetKey(["clean", "scores", "model_score"])
 
 
-@dg.asset_check(asset=SCORES, name="rows_meet_contract", blocking=True,
-                description="Every stored score passes the ModelScore contract and names only stored figures.")
+@dg.asset_check(
+    asset=SCORES,
+    name="rows_meet_contract",
+    blocking=True,
+    description="Every stored score passes the ModelScore contract and names only stored figures.",
+)
 def model_score_rows_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.reader() as con:
         rows = query_frame(con, "SELECT * FROM model_score")

@@ -12,12 +12,16 @@ from warehouse.store import IngestRun, begin_run, finish_run
 
 GROUP = "token_prices"
 REGISTRY = dg.AssetKey(["clean", "citations", "source"])
-CITED_ROWS = ("source_id NOT IN ('genai-prices', 'openrouter-models', 'litellm-model-prices', 'litellm-releases', "
-              "'models-dev-cost-history')")  # as checks.py reads them
+CITED_ROWS = (
+    "source_id NOT IN ('genai-prices', 'openrouter-models', 'litellm-model-prices', 'litellm-releases', "
+    "'models-dev-cost-history')"
+)  # as checks.py reads them
 
 
 def _meta(run, applied: load.Applied, **extra) -> dict:
-    return ingest_metadata(run, status=applied.status, snapshot=applied.sha256 or "none", summary=applied.message, **extra)
+    return ingest_metadata(
+        run, status=applied.status, snapshot=applied.sha256 or "none", summary=applied.message, **extra
+    )
 
 
 @dg.asset(key=["clean", "token_prices", "cited"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -30,7 +34,9 @@ def cited_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     return dg.MaterializeResult(metadata=_meta(run, applied) | table)
 
 
-@dg.asset(key=["clean", "token_prices", "genai_prices"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(
+    key=["clean", "token_prices", "genai_prices"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"}
+)
 def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every model of the installed genai-prices package (version = snapshot), with its dated price changes."""
     with warehouse.ingest(context, source_id=genai_prices.SOURCE_ID) as (con, run):
@@ -45,27 +51,45 @@ MODELS_DEV = dg.AssetKey(["clean", "token_prices", "models_dev"])
 
 
 @dg.multi_asset(
-    name="snapshot_price_histories", pool=WRITER_POOL, can_subset=True,
+    name="snapshot_price_histories",
+    pool=WRITER_POOL,
+    can_subset=True,
     specs=[
-        dg.AssetSpec(LITELLM_RELEASES, deps=[REGISTRY], group_name=GROUP, kinds={"duckdb"}, skippable=True,
-                     description="LiteLLM's price map from ten vendored package releases as one dated history (\"as listed "
-                                 "in release V, uploaded D\"); each number of each release a figure; unit errors quarantined."),
-        dg.AssetSpec(MODELS_DEV, deps=[REGISTRY], group_name=GROUP, kinds={"duckdb"}, skippable=True,
-                     description="models.dev's price change log (2025-06 to 2026-07) as price rows dated when models.dev recorded them."),
+        dg.AssetSpec(
+            LITELLM_RELEASES,
+            deps=[REGISTRY],
+            group_name=GROUP,
+            kinds={"duckdb"},
+            skippable=True,
+            description="LiteLLM's price map from ten vendored package releases as one dated history (\"as listed "
+            'in release V, uploaded D"); each number of each release a figure; unit errors quarantined.',
+        ),
+        dg.AssetSpec(
+            MODELS_DEV,
+            deps=[REGISTRY],
+            group_name=GROUP,
+            kinds={"duckdb"},
+            skippable=True,
+            description="models.dev's price change log (2025-06 to 2026-07) as price rows dated when models.dev recorded them.",
+        ),
     ],
 )
 def snapshot_price_histories(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Both vendored snapshot histories in one write window (one copy of the warehouse file, not
     two: the refresh-time budget), each recorded as its own ingest run under its asset's name."""
-    steps = [(LITELLM_RELEASES, litellm_snapshots.FAMILY_SOURCE_ID, snapshots.ingest_litellm_releases),
-             (MODELS_DEV, models_dev.SOURCE_ID, snapshots.ingest_models_dev)]
+    steps = [
+        (LITELLM_RELEASES, litellm_snapshots.FAMILY_SOURCE_ID, snapshots.ingest_litellm_releases),
+        (MODELS_DEV, models_dev.SOURCE_ID, snapshots.ingest_models_dev),
+    ]
     results = []
     with warehouse.warehouse.writer() as con:
         load.record_formulas(con)
         for key, source_id, ingest in steps:
             if key not in context.selected_asset_keys:
                 continue
-            run = begin_run(con, IngestRun(step=key.to_user_string(), source_id=source_id, dagster_run_id=context.run.run_id))
+            run = begin_run(
+                con, IngestRun(step=key.to_user_string(), source_id=source_id, dagster_run_id=context.run.run_id)
+            )
             applied = ingest(con, run)
             finish_run(con, run)
             table = table_metadata(con, "token_price", where="source_id = ?", params=[source_id])
@@ -76,28 +100,60 @@ def snapshot_price_histories(context: dg.AssetExecutionContext, warehouse: Wareh
 def _live_assets(name: str, source_id: str, url_field: str):
     raw_key = dg.AssetKey(["raw", "token_prices", f"{name}_feed"])  # its own label: the clean asset is `name`
 
-    @dg.asset(key=raw_key, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"}, freshness_policy=DAILY_FEED,
-              description=f"Fetch the {name} price feed (https, timeout, size cap, retries) and store the raw "
-                          f"bytes content-addressed with a `snapshot` row; offline, it records a stale feed and succeeds.")
-    def raw_feed(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-                 token_price_feeds: TokenPriceFeeds) -> dg.MaterializeResult:
+    @dg.asset(
+        key=raw_key,
+        deps=[REGISTRY],
+        group_name=GROUP,
+        pool=WRITER_POOL,
+        kinds={"duckdb"},
+        freshness_policy=DAILY_FEED,
+        description=f"Fetch the {name} price feed (https, timeout, size cap, retries) and store the raw "
+        f"bytes content-addressed with a `snapshot` row; offline, it records a stale feed and succeeds.",
+    )
+    def raw_feed(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, token_price_feeds: TokenPriceFeeds
+    ) -> dg.MaterializeResult:
         with warehouse.ingest(context, source_id=source_id) as (con, run):
-            got = load.fetch_live(con, run, source_id, getattr(token_price_feeds, url_field),
-                                  load.snapshot_dir(warehouse.warehouse), **token_price_feeds.http_options())
+            got = load.fetch_live(
+                con,
+                run,
+                source_id,
+                getattr(token_price_feeds, url_field),
+                load.snapshot_dir(warehouse.warehouse),
+                **token_price_feeds.http_options(),
+            )
             table = table_metadata(con, "snapshot", where="source_id = ?", params=[source_id])
-        return dg.MaterializeResult(metadata=table | {"fetched": got is not None, "snapshot": got.sha256 if got else "none",
-                                              "bytes": len(got.body) if got else 0, "messages": "\n".join(run.messages) or "none"})
+        return dg.MaterializeResult(
+            metadata=table
+            | {
+                "fetched": got is not None,
+                "snapshot": got.sha256 if got else "none",
+                "bytes": len(got.body) if got else 0,
+                "messages": "\n".join(run.messages) or "none",
+            }
+        )
 
-    @dg.asset(key=["clean", "token_prices", name], deps=[raw_key], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"},
-              freshness_policy=DAILY_FEED,
-              description=f"Fold every stored {name} snapshot not yet applied into the price history: a changed price "
-                          f"is a new row, a vanished model gets an end date, a garbage or shrunken payload changes nothing.")
+    @dg.asset(
+        key=["clean", "token_prices", name],
+        deps=[raw_key],
+        group_name=GROUP,
+        pool=WRITER_POOL,
+        kinds={"duckdb"},
+        freshness_policy=DAILY_FEED,
+        description=f"Fold every stored {name} snapshot not yet applied into the price history: a changed price "
+        f"is a new row, a vanished model gets an end date, a garbage or shrunken payload changes nothing.",
+    )
     def clean_feed(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.ingest(context, source_id=source_id) as (con, run):
             results = load.apply_pending(con, run, source_id)
             table = table_metadata(con, "token_price", where="source_id = ?", params=[source_id])
-        summary = "\n".join(f"- {a.sha256[:12]}: {a.status}: {a.message}" for a in results) or "no new snapshot (feed stale or unchanged)"
-        return dg.MaterializeResult(metadata=ingest_metadata(run, snapshots_applied=len(results), summary=dg.MetadataValue.md(summary)) | table)
+        summary = (
+            "\n".join(f"- {a.sha256[:12]}: {a.status}: {a.message}" for a in results)
+            or "no new snapshot (feed stale or unchanged)"
+        )
+        return dg.MaterializeResult(
+            metadata=ingest_metadata(run, snapshots_applied=len(results), summary=dg.MetadataValue.md(summary)) | table
+        )
 
     return [raw_feed, clean_feed]
 
@@ -106,16 +162,24 @@ openrouter_assets = _live_assets("openrouter", openrouter.SOURCE_ID, "openrouter
 litellm_assets = _live_assets("litellm", litellm.SOURCE_ID, "litellm_url")
 
 live_feed_refresh = dg.define_asset_job(
-    "token_prices_live_refresh", selection=dg.AssetSelection.groups(GROUP) - dg.AssetSelection.assets(
-        ["clean", "token_prices", "cited"], ["clean", "token_prices", "genai_prices"],
-        ["clean", "token_prices", "litellm_releases"], ["clean", "token_prices", "models_dev"]),
+    "token_prices_live_refresh",
+    selection=dg.AssetSelection.groups(GROUP)
+    - dg.AssetSelection.assets(
+        ["clean", "token_prices", "cited"],
+        ["clean", "token_prices", "genai_prices"],
+        ["clean", "token_prices", "litellm_releases"],
+        ["clean", "token_prices", "models_dev"],
+    ),
     description="Fetch the OpenRouter and LiteLLM price feeds and fold them into the history.",
 )
 
 daily_live_feeds = dg.ScheduleDefinition(
-    name="token_prices_daily_live_feeds", job=live_feed_refresh, cron_schedule="30 5 * * *",
-    execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.STOPPED,
+    name="token_prices_daily_live_feeds",
+    job=live_feed_refresh,
+    cron_schedule="30 5 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
     description="05:30 UTC daily: fetch the OpenRouter and LiteLLM price feeds and fold them into the price "
-                "history, half an hour before the full refresh uses them. Stopped until you start it (it reaches "
-                "the internet): `dagster schedule start token_prices_daily_live_feeds` or the UI toggle.",
+    "history, half an hour before the full refresh uses them. Stopped until you start it (it reaches "
+    "the internet): `dagster schedule start token_prices_daily_live_feeds` or the UI toggle.",
 )

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import polars as pl
@@ -32,7 +32,8 @@ UNIT = "USD per 1M tokens"
 OFFLINE_ENV = "INFERNOMICS_OFFLINE"  # set (to anything but 0) to refresh from stored data only
 METRICS = {p: f"token_price_{p}" for p in history.PRICE_FIELDS}
 LIVE_PARSERS: dict[str, Callable[..., pl.DataFrame]] = {
-    openrouter.SOURCE_ID: openrouter.parse, litellm.SOURCE_ID: litellm.parse,
+    openrouter.SOURCE_ID: openrouter.parse,
+    litellm.SOURCE_ID: litellm.parse,
 }
 
 
@@ -63,23 +64,48 @@ def snapshot_dir(warehouse: Warehouse) -> Path:
 
 def record_snapshot(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str, got: fetch.Fetched) -> None:
     """The `snapshot` row for stored bytes (idempotent by sha256)."""
-    frame = pl.DataFrame([{
-        "sha256": got.sha256, "source_id": source_id, "url": got.url, "retrieved_at": got.retrieved_at,
-        "media_type": got.media_type, "bytes": len(got.body), "path": str(got.path) if got.path else None,
-    }], schema={"sha256": pl.String, "source_id": pl.String, "url": pl.String, "retrieved_at": pl.Datetime("us"),
-                "media_type": pl.String, "bytes": pl.Int64, "path": pl.String})
+    frame = pl.DataFrame(
+        [
+            {
+                "sha256": got.sha256,
+                "source_id": source_id,
+                "url": got.url,
+                "retrieved_at": got.retrieved_at,
+                "media_type": got.media_type,
+                "bytes": len(got.body),
+                "path": str(got.path) if got.path else None,
+            }
+        ],
+        schema={
+            "sha256": pl.String,
+            "source_id": pl.String,
+            "url": pl.String,
+            "retrieved_at": pl.Datetime("us"),
+            "media_type": pl.String,
+            "bytes": pl.Int64,
+            "path": pl.String,
+        },
+    )
     existing = con.execute("SELECT retrieved_at FROM snapshot WHERE sha256 = ?", [got.sha256]).fetchall()
     if not existing:
         store_snapshots(con, run, frame)
 
 
-def set_state(con: duckdb.DuckDBPyConnection, source_id: str, status: str, message: str,
-              attempt_at: dt.datetime, success_at: dt.datetime | None = None, sha256: str | None = None) -> None:
+def set_state(
+    con: duckdb.DuckDBPyConnection,
+    source_id: str,
+    status: str,
+    message: str,
+    attempt_at: dt.datetime,
+    success_at: dt.datetime | None = None,
+    sha256: str | None = None,
+) -> None:
     """Upsert the feed state; a failure never erases the time or size of the last success."""
     rows_open = None
     if sha256:
-        rows_open = con.execute("SELECT count(*) FROM token_price WHERE last_seen_sha256 = ? AND effective_to IS NULL",
-                                [sha256]).fetchall()[0][0]
+        rows_open = con.execute(
+            "SELECT count(*) FROM token_price WHERE last_seen_sha256 = ? AND effective_to IS NULL", [sha256]
+        ).fetchall()[0][0]
     con.execute(
         """INSERT INTO token_price_feed_state AS s (source_id, last_attempt_at, last_success_at, last_sha256,
              last_status, last_message, rows_open) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -98,29 +124,55 @@ def _figures(rows: pl.DataFrame, curated_source: bool) -> tuple[pl.DataFrame, pl
     for r in rows.iter_rows(named=True):
         entity = f"{r['provider_id']}/{r['model_id']}" + (f" [{r['condition']}]" if r["condition"] else "")
         common = {
-            "entity_kind": "model_price", "entity": entity, "unit": UNIT, "bound": "=",
-            "as_of": r["effective_from"] or r["source_end"], "period_start": r["effective_from"], "period_end": r["effective_to"],
-            "locator": r["source_url"], "qualifier": r["qualifier"],
+            "entity_kind": "model_price",
+            "entity": entity,
+            "unit": UNIT,
+            "bound": "=",
+            "as_of": r["effective_from"] or r["source_end"],
+            "period_start": r["effective_from"],
+            "period_end": r["effective_to"],
+            "locator": r["source_url"],
+            "qualifier": r["qualifier"],
         }
         for p in history.PRICE_FIELDS:
             value = r[f"{p}_usd_per_mtok"]
             if value is None:
                 continue
-            figures.append({
-                **common, "figure_id": r[f"{p}_figure_id"], "source_id": r["source_id"], "metric": METRICS[p], "value": value,
-                "snapshot_sha256": None if curated_source else r["first_seen_sha256"], "quote": r["quote"],
-                "kind": "observed", "verification": "unverified" if curated_source else "verified",
-                "notes": f"price row {r['price_id']}; date basis {r['date_basis']}",
-            })
+            figures.append(
+                {
+                    **common,
+                    "figure_id": r[f"{p}_figure_id"],
+                    "source_id": r["source_id"],
+                    "metric": METRICS[p],
+                    "value": value,
+                    "snapshot_sha256": None if curated_source else r["first_seen_sha256"],
+                    "quote": r["quote"],
+                    "kind": "observed",
+                    "verification": "unverified" if curated_source else "verified",
+                    "notes": f"price row {r['price_id']}; date basis {r['date_basis']}",
+                }
+            )
         if r["blended_figure_id"]:
-            figures.append({
-                **common, "figure_id": r["blended_figure_id"], "source_id": DERIVED_SOURCE_ID, "metric": "token_price_blended_3to1",
-                "value": r["blended_usd_per_mtok"], "kind": "derived", "verification": "unverified",
-                "formula": blend_3to1_key(), "notes": f"3:1 input:output blend of price row {r['price_id']}",
-            })
-            lineage += [{"figure_id": r["blended_figure_id"], "input_figure_id": r["input_figure_id"], "role": "input"},
-                        {"figure_id": r["blended_figure_id"], "input_figure_id": r["output_figure_id"], "role": "output"}]
-    lineage_frame = pl.DataFrame(lineage, schema={"figure_id": pl.String, "input_figure_id": pl.String, "role": pl.String})
+            figures.append(
+                {
+                    **common,
+                    "figure_id": r["blended_figure_id"],
+                    "source_id": DERIVED_SOURCE_ID,
+                    "metric": "token_price_blended_3to1",
+                    "value": r["blended_usd_per_mtok"],
+                    "kind": "derived",
+                    "verification": "unverified",
+                    "formula": blend_3to1_key(),
+                    "notes": f"3:1 input:output blend of price row {r['price_id']}",
+                }
+            )
+            lineage += [
+                {"figure_id": r["blended_figure_id"], "input_figure_id": r["input_figure_id"], "role": "input"},
+                {"figure_id": r["blended_figure_id"], "input_figure_id": r["output_figure_id"], "role": "output"},
+            ]
+    lineage_frame = pl.DataFrame(
+        lineage, schema={"figure_id": pl.String, "input_figure_id": pl.String, "role": pl.String}
+    )
     return figure_frame(figures), lineage_frame
 
 
@@ -130,15 +182,26 @@ def blend_3to1_key() -> str:
 
 def _aliases(observations: pl.DataFrame) -> pl.DataFrame:
     return (
-        observations.select("source_id", "provider_id", pl.col("model_id").alias("model"), "model_key",
-                            pl.col("alias_rule").fill_null("unmapped:none").alias("rule"))
+        observations.select(
+            "source_id",
+            "provider_id",
+            pl.col("model_id").alias("model"),
+            "model_key",
+            pl.col("alias_rule").fill_null("unmapped:none").alias("rule"),
+        )
         .filter(pl.col("source_id").is_not_null() & pl.col("provider_id").is_not_null() & pl.col("model").is_not_null())
         .unique(subset=["source_id", "provider_id", "model"], keep="first", maintain_order=True)
     )
 
 
-def apply_observations(con: duckdb.DuckDBPyConnection, run: IngestRun, state_id: str, observations: pl.DataFrame,
-                       snapshot: history.SnapshotRef, curated_source: bool = False) -> Applied:
+def apply_observations(
+    con: duckdb.DuckDBPyConnection,
+    run: IngestRun,
+    state_id: str,
+    observations: pl.DataFrame,
+    snapshot: history.SnapshotRef,
+    curated_source: bool = False,
+) -> Applied:
     """Validate, fold into history, store rows + figures + lineage + aliases (one source's snapshot)."""
     problems = validate(observations, TokenPriceObservation)
     bad_idx = set(problems["_idx"].to_list())
@@ -147,27 +210,45 @@ def apply_observations(con: duckdb.DuckDBPyConnection, run: IngestRun, state_id:
     bad = indexed.filter(pl.col("_idx").is_in(list(bad_idx)))
     if bad.height:  # carry the contract's reasons into `_errors` so quarantine names the rule
         reasons = problems.group_by("_idx").agg(pl.format("{}: {}", "rule", "reason").alias("_why"))
-        bad = bad.join(reasons, on="_idx", how="left").with_columns(
-            pl.col("_errors").list.concat(pl.col("_why").fill_null(pl.lit([], pl.List(pl.String)))).list.unique(maintain_order=True).alias("_errors")
-        ).drop("_why")
+        bad = (
+            bad.join(reasons, on="_idx", how="left")
+            .with_columns(
+                pl.col("_errors")
+                .list.concat(pl.col("_why").fill_null(pl.lit([], pl.List(pl.String))))
+                .list.unique(maintain_order=True)
+                .alias("_errors")
+            )
+            .drop("_why")
+        )
     rejected_ids = {tuple(r[k] for k in history.IDENTITY) for r in bad.to_dicts()}
     source_ids = observations["source_id"].drop_nulls().unique().to_list()
     stored = query_frame(con, "SELECT * FROM token_price WHERE list_contains(?, source_id)", [source_ids])
     stored = stored.select(history.row_columns()) if stored.height else history.rows_frame([])
-    changes, report = history.apply_snapshot(stored, good.drop(["_idx", *history.BOOKKEEPING_SCHEMA]), snapshot, rejected_ids)
+    changes, report = history.apply_snapshot(
+        stored, good.drop(["_idx", *history.BOOKKEEPING_SCHEMA]), snapshot, rejected_ids
+    )
     changes = changes.with_columns(pl.lit(run.run_id).alias("ingest_run_id"))
-    to_store = pl.concat([
-        changes.with_columns(pl.col("price_id").alias("_locator"), pl.lit([], pl.List(pl.String)).alias("_errors"), pl.lit(None, pl.String).alias("_raw")),
-        bad.drop("_idx"),
-    ], how="diagonal_relaxed")
+    to_store = pl.concat(
+        [
+            changes.with_columns(
+                pl.col("price_id").alias("_locator"),
+                pl.lit([], pl.List(pl.String)).alias("_errors"),
+                pl.lit(None, pl.String).alias("_raw"),
+            ),
+            bad.drop("_idx"),
+        ],
+        how="diagonal_relaxed",
+    )
     result = store(con, run, "token_price", to_store, TokenPrice, key=["price_id"])
     figures, lineage = _figures(changes, curated_source)
     if figures.height:
         store_figures(con, run, figures)
         store_lineage(con, run, lineage)
     store(con, run, "model_alias", _aliases(observations), None, key=["source_id", "provider_id", "model"])
-    summary = (f"{observations.height} observations: {good.height} accepted, {bad.height} rejected; "
-               f"{report.opened} opened, {report.changed} changed, {report.disappeared} ended, {report.unchanged} unchanged")
+    summary = (
+        f"{observations.height} observations: {good.height} accepted, {bad.height} rejected; "
+        f"{report.opened} opened, {report.changed} changed, {report.disappeared} ended, {report.unchanged} unchanged"
+    )
     if report.notes:
         summary += "; " + "; ".join(report.notes)
     status = "partial" if (bad.height or report.closings_suppressed) else "ok"
@@ -180,8 +261,14 @@ def ingest_curated(con: duckdb.DuckDBPyConnection, run: IngestRun, path: Path | 
     path = path or curated.data_file()
     got = fetch.from_bytes(CURATED_URL, path.read_bytes(), "text/csv")
     observations = curated.parse(path)
-    applied = apply_observations(con, run, CURATED_SOURCE_ID, observations,
-                                 history.SnapshotRef(got.sha256, got.retrieved_at), curated_source=True)
+    applied = apply_observations(
+        con,
+        run,
+        CURATED_SOURCE_ID,
+        observations,
+        history.SnapshotRef(got.sha256, got.retrieved_at),
+        curated_source=True,
+    )
     set_state(con, CURATED_SOURCE_ID, applied.status, applied.message, got.retrieved_at, got.retrieved_at, got.sha256)
     return applied
 
@@ -189,18 +276,25 @@ def ingest_curated(con: duckdb.DuckDBPyConnection, run: IngestRun, path: Path | 
 def ingest_genai_prices(con: duckdb.DuckDBPyConnection, run: IngestRun, folder: Path) -> Applied:
     """The installed genai-prices package: its data as a content-addressed JSON snapshot."""
     body, provenance = genai_prices.fetch()
-    got = fetch.store_snapshot(fetch.from_bytes(provenance["url"], body, provenance["media_type"], provenance["retrieved_at"]), folder)
+    got = fetch.store_snapshot(
+        fetch.from_bytes(provenance["url"], body, provenance["media_type"], provenance["retrieved_at"]), folder
+    )
     record_snapshot(con, run, genai_prices.SOURCE_ID, got)
     return _apply_stored(con, run, genai_prices.SOURCE_ID, got, lambda b, _url: genai_prices.parse(b))
 
 
 def _apply_stored(con, run, source_id: str, got: fetch.Fetched, parse: Callable[[bytes, str], pl.DataFrame]) -> Applied:
-    last = con.execute("SELECT last_sha256, last_success_at FROM token_price_feed_state WHERE source_id = ?", [source_id]).fetchall()
+    last = con.execute(
+        "SELECT last_sha256, last_success_at FROM token_price_feed_state WHERE source_id = ?", [source_id]
+    ).fetchall()
     last = last[0] if last else None
     if last and last[0] == got.sha256:
         applied = Applied(source_id, got.sha256, "ok", message=f"snapshot {got.sha256[:12]} already applied")
-        con.execute("UPDATE token_price_feed_state SET last_attempt_at = ?, last_success_at = ?, last_status = 'ok', last_message = ?"
-                    " WHERE source_id = ?", [got.retrieved_at, got.retrieved_at, applied.message, source_id])
+        con.execute(
+            "UPDATE token_price_feed_state SET last_attempt_at = ?, last_success_at = ?, last_status = 'ok', last_message = ?"
+            " WHERE source_id = ?",
+            [got.retrieved_at, got.retrieved_at, applied.message, source_id],
+        )
         return applied
     try:
         observations = parse(got.body, got.url)
@@ -208,17 +302,26 @@ def _apply_stored(con, run, source_id: str, got: fetch.Fetched, parse: Callable[
         message = f"snapshot {got.sha256[:12]} from {got.url} did not parse ({type(err).__name__}: {err}); stored rows unchanged"
         run.messages.append(f"{source_id}: {message}")
         set_state(con, source_id, "parse_failed", message, got.retrieved_at)
-        con.execute("INSERT OR REPLACE INTO quarantine VALUES ('token_price_snapshot', ?, ?, 'feed_parse', ?, ?, ?, ?)",
-                    [source_id, f"snapshot {got.sha256}", message, json.dumps({"url": got.url, "bytes": len(got.body)}),
-                     got.sha256, run.run_id])
+        con.execute(
+            "INSERT OR REPLACE INTO quarantine VALUES ('token_price_snapshot', ?, ?, 'feed_parse', ?, ?, ?, ?)",
+            [
+                source_id,
+                f"snapshot {got.sha256}",
+                message,
+                json.dumps({"url": got.url, "bytes": len(got.body)}),
+                got.sha256,
+                run.run_id,
+            ],
+        )
         return Applied(source_id, got.sha256, "parse_failed", message=message)
     applied = apply_observations(con, run, source_id, observations, history.SnapshotRef(got.sha256, got.retrieved_at))
     set_state(con, source_id, applied.status, applied.message, got.retrieved_at, got.retrieved_at, got.sha256)
     return applied
 
 
-def fetch_live(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str, url: str, folder: Path,
-               **http_options) -> fetch.Fetched | None:
+def fetch_live(
+    con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str, url: str, folder: Path, **http_options
+) -> fetch.Fetched | None:
     """Fetch a live feed and store its bytes before any parsing (marked pending for the clean
     step); on failure return None and record a stale feed, leaving every stored row as it was."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -236,8 +339,10 @@ def fetch_live(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str, u
         return None
     record_snapshot(con, run, source_id, got)
     set_state(con, source_id, "fetched", f"fetched {len(got.body)} bytes from {got.url}", got.retrieved_at)
-    con.execute("UPDATE token_price_feed_state SET pending_sha256 = ?, pending_retrieved_at = ? WHERE source_id = ?",
-                [got.sha256, got.retrieved_at, source_id])
+    con.execute(
+        "UPDATE token_price_feed_state SET pending_sha256 = ?, pending_retrieved_at = ? WHERE source_id = ?",
+        [got.sha256, got.retrieved_at, source_id],
+    )
     return got
 
 
@@ -245,7 +350,9 @@ def apply_pending(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str
     """Fold the last fetched, not yet applied snapshot of a live feed into the history."""
     row = con.execute(
         "SELECT s.pending_sha256, s.pending_retrieved_at, sn.url, sn.media_type, sn.path FROM token_price_feed_state s"
-        " JOIN snapshot sn ON sn.sha256 = s.pending_sha256 WHERE s.source_id = ?", [source_id]).fetchall()
+        " JOIN snapshot sn ON sn.sha256 = s.pending_sha256 WHERE s.source_id = ?",
+        [source_id],
+    ).fetchall()
     if not row:
         return []
     sha, retrieved_at, url, media, path = row[0]
@@ -257,8 +364,10 @@ def apply_pending(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str
         applied = Applied(source_id, sha, "parse_failed", message=message)
     else:
         applied = _apply_stored(con, run, source_id, got, LIVE_PARSERS[source_id])
-    con.execute("UPDATE token_price_feed_state SET pending_sha256 = NULL, pending_retrieved_at = NULL WHERE source_id = ?",
-                [source_id])
+    con.execute(
+        "UPDATE token_price_feed_state SET pending_sha256 = NULL, pending_retrieved_at = NULL WHERE source_id = ?",
+        [source_id],
+    )
     return [applied]
 
 
@@ -270,10 +379,19 @@ def freshness(con: duckdb.DuckDBPyConnection, max_age_hours: float, now: dt.date
     """One row per expected source: stale when never refreshed or older than `max_age_hours`."""
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     expected = pl.DataFrame({"source_id": [CURATED_SOURCE_ID, genai_prices.SOURCE_ID, *LIVE_PARSERS]})
-    state = query_frame(con, "SELECT source_id, last_success_at, last_attempt_at, last_status, last_message FROM token_price_feed_state")
+    state = query_frame(
+        con, "SELECT source_id, last_success_at, last_attempt_at, last_status, last_message FROM token_price_feed_state"
+    )
     if state.height == 0:
-        state = pl.DataFrame(schema={"source_id": pl.String, "last_success_at": pl.Datetime("us"), "last_attempt_at": pl.Datetime("us"),
-                                     "last_status": pl.String, "last_message": pl.String})
+        state = pl.DataFrame(
+            schema={
+                "source_id": pl.String,
+                "last_success_at": pl.Datetime("us"),
+                "last_attempt_at": pl.Datetime("us"),
+                "last_status": pl.String,
+                "last_message": pl.String,
+            }
+        )
     frame = expected.join(state, on="source_id", how="left")
     live = pl.col("source_id").is_in(list(LIVE_PARSERS))
     age = (pl.lit(now) - pl.col("last_success_at")).dt.total_seconds() / 3600
@@ -281,7 +399,10 @@ def freshness(con: duckdb.DuckDBPyConnection, max_age_hours: float, now: dt.date
         age.alias("hours_since_success"),
         (pl.col("last_success_at").is_null() | (live & (age > max_age_hours))).alias("stale"),
     ).with_columns(
-        pl.when(pl.col("last_success_at").is_null()).then(pl.lit("never refreshed"))
-        .when(pl.col("stale")).then(pl.format("stale since {}", pl.col("last_success_at").dt.strftime("%Y-%m-%d %H:%M UTC")))
-        .otherwise(pl.lit("fresh")).alias("freshness")
+        pl.when(pl.col("last_success_at").is_null())
+        .then(pl.lit("never refreshed"))
+        .when(pl.col("stale"))
+        .then(pl.format("stale since {}", pl.col("last_success_at").dt.strftime("%Y-%m-%d %H:%M UTC")))
+        .otherwise(pl.lit("fresh"))
+        .alias("freshness")
     )

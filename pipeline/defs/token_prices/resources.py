@@ -15,11 +15,16 @@ class TokenPriceFeeds(dg.ConfigurableResource):
     retries: int = 3
     backoff_s: float = 1.0
     allow_http_localhost: bool = False  # tests only: production refuses plain http
-    max_age_hours: float = 36.0         # a live feed older than this is stale
+    max_age_hours: float = 36.0  # a live feed older than this is stale
 
     def http_options(self) -> dict:
-        return {"timeout_s": self.timeout_s, "max_bytes": self.max_bytes, "retries": self.retries,
-                "backoff_s": self.backoff_s, "allow_http_localhost": self.allow_http_localhost}
+        return {
+            "timeout_s": self.timeout_s,
+            "max_bytes": self.max_bytes,
+            "retries": self.retries,
+            "backoff_s": self.backoff_s,
+            "allow_http_localhost": self.allow_http_localhost,
+        }
 
 
 @dg.definitions

@@ -22,28 +22,62 @@ from warehouse.figures import store_figures, store_lineage
 from warehouse.store import IngestRun, store
 
 
-def _store_history(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str, observations: pl.DataFrame,
-                   rows: pl.DataFrame, figures: pl.DataFrame, lineage: pl.DataFrame) -> load.Applied:
+def _store_history(
+    con: duckdb.DuckDBPyConnection,
+    run: IngestRun,
+    source_id: str,
+    observations: pl.DataFrame,
+    rows: pl.DataFrame,
+    figures: pl.DataFrame,
+    lineage: pl.DataFrame,
+) -> load.Applied:
     bad = observations.filter(pl.col("_errors").list.len() > 0)
     keep = [c for c in TokenPrice.to_schema().columns] + list(rows.columns)
-    to_store = pl.concat([
-        rows.with_columns(pl.col("price_id").alias("_locator"), pl.lit([], pl.List(pl.String)).alias("_errors"),
-                          pl.struct("price_id", "model_id", *PRICE_COLUMNS).struct.json_encode().alias("_raw")),
-        bad.select([c for c in bad.columns if c in set(keep) | {"_locator", "_errors", "_raw"}]),
-    ], how="diagonal_relaxed")
+    to_store = pl.concat(
+        [
+            rows.with_columns(
+                pl.col("price_id").alias("_locator"),
+                pl.lit([], pl.List(pl.String)).alias("_errors"),
+                pl.struct("price_id", "model_id", *PRICE_COLUMNS).struct.json_encode().alias("_raw"),
+            ),
+            bad.select([c for c in bad.columns if c in set(keep) | {"_locator", "_errors", "_raw"}]),
+        ],
+        how="diagonal_relaxed",
+    )
     con.execute("DELETE FROM token_price WHERE source_id = ?", [source_id])
     result = store(con, run, "token_price", to_store, TokenPrice, key=["price_id"])
-    store_figures(con, run, figures.with_columns(pl.struct("figure_id", "value", "locator").struct.json_encode().alias("_raw"),
-                                                 pl.col("figure_id").alias("_locator")))
+    store_figures(
+        con,
+        run,
+        figures.with_columns(
+            pl.struct("figure_id", "value", "locator").struct.json_encode().alias("_raw"),
+            pl.col("figure_id").alias("_locator"),
+        ),
+    )
     store_lineage(con, run, lineage.with_columns(pl.struct(pl.all()).struct.json_encode().alias("_raw")))
     aliases = load._aliases(observations.filter(pl.col("_errors").list.len() == 0))
-    store(con, run, "model_alias", aliases.with_columns(pl.struct(pl.all()).struct.json_encode().alias("_raw")), None,
-          key=["source_id", "provider_id", "model"])
-    message = (f"{observations.height} observations: {observations.height - bad.height} accepted into "
-               f"{result.accepted} price rows, {bad.height} quarantined; {figures.height} figures")
+    store(
+        con,
+        run,
+        "model_alias",
+        aliases.with_columns(pl.struct(pl.all()).struct.json_encode().alias("_raw")),
+        None,
+        key=["source_id", "provider_id", "model"],
+    )
+    message = (
+        f"{observations.height} observations: {observations.height - bad.height} accepted into "
+        f"{result.accepted} price rows, {bad.height} quarantined; {figures.height} figures"
+    )
     run.messages.append(f"{source_id}: {message}")
-    return load.Applied(source_id, None, "partial" if bad.height else "ok", observations.height, result.accepted, bad.height,
-                        message=message)
+    return load.Applied(
+        source_id,
+        None,
+        "partial" if bad.height else "ok",
+        observations.height,
+        result.accepted,
+        bad.height,
+        message=message,
+    )
 
 
 def ingest_litellm_releases(con: duckdb.DuckDBPyConnection, run: IngestRun) -> load.Applied:

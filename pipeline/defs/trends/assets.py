@@ -12,16 +12,23 @@ from analysis.formulas import all_formulas
 from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.trends import capability_2026, claims, demand_curve, market_series, series
+from pipeline.defs.trends.elasticity import elasticities
 from pipeline.defs.trends.fitting import fit_each, fit_series, store_fits, store_refusals
 from pipeline.defs.trends.records import merge, records
-from pipeline.defs.trends.elasticity import elasticities
 from sources import demand, epoch_llm_prices
-from sources.token_prices.models import canonical_model_key
 from sources.paths import data_path
+from sources.token_prices.models import canonical_model_key
 from warehouse import query_frame
-from warehouse.contracts_trends import (CapabilityPath, ClaimCheck, ClaimMeasure, DemandCurve, DemandObservation,
-                                        LlmPriceObservation, OpenRouterAuthorWeek,
-                                        OpenRouterWeek)
+from warehouse.contracts_trends import (
+    CapabilityPath,
+    ClaimCheck,
+    ClaimMeasure,
+    DemandCurve,
+    DemandObservation,
+    LlmPriceObservation,
+    OpenRouterAuthorWeek,
+    OpenRouterWeek,
+)
 from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_sources
 from warehouse.store import store
 
@@ -32,7 +39,9 @@ LLM_PRICES = dg.AssetKey(["clean", "trends", "llm_price_observation"])
 DEMAND = dg.AssetKey(["clean", "trends", "demand_observation"])
 OPENROUTER = dg.AssetKey(["clean", "trends", "openrouter_week"])
 CAPABILITY = dg.AssetKey(["trend", "capability_price"])
-TOKEN_PRICES = [dg.AssetKey(["clean", "token_prices", name]) for name in ("cited", "genai_prices", "openrouter", "litellm")]
+TOKEN_PRICES = [
+    dg.AssetKey(["clean", "token_prices", name]) for name in ("cited", "genai_prices", "openrouter", "litellm")
+]
 TOKEN_TRENDS = dg.AssetKey(["trend", "token_price"])
 GPU_SPEC = dg.AssetKey(["clean", "hardware", "gpu_spec"])
 GPU_RENTAL = dg.AssetKey(["clean", "hardware", "gpu_rental_price"])
@@ -43,7 +52,7 @@ SQL_DIR = Path(__file__).parent / "sql"
 DEMAND_FITS = dg.AssetKey(["trend", "demand"])
 CAPABILITY_2026 = dg.AssetKey(["trend", "capability_price_2026"])
 DEMAND_CURVE = dg.AssetKey(["trend", "demand_curve"])
-HUB_SCORES = [dg.AssetKey(["clean", "scores", "model_score"])]      # writes model_identity too
+HUB_SCORES = [dg.AssetKey(["clean", "scores", "model_score"])]  # writes model_identity too
 PRICE_HISTORY = [dg.AssetKey(["clean", "token_prices", name]) for name in ("litellm_releases", "models_dev")]
 
 
@@ -53,10 +62,18 @@ def llm_price_observation(context: dg.AssetExecutionContext, warehouse: Warehous
     obs = epoch_llm_prices.parse_all(data_path("epoch_llm_prices"))
     with warehouse.ingest(context, source_id="epoch-llm-prices-aa") as (con, run):
         figures = store_figures(con, run, figure_frame(epoch_llm_prices.figures(obs).to_dicts()))
-        table = store(con, run, "llm_price_observation", stamp(epoch_llm_prices.table(obs), run), LlmPriceObservation,
-                      key=["obs_id"])
+        table = store(
+            con,
+            run,
+            "llm_price_observation",
+            stamp(epoch_llm_prices.table(obs), run),
+            LlmPriceObservation,
+            key=["obs_id"],
+        )
         shape = table_metadata(con, "llm_price_observation")
-    return dg.MaterializeResult(metadata=ingest_metadata(run, observations=table.accepted, figures=figures.accepted) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(run, observations=table.accepted, figures=figures.accepted) | shape
+    )
 
 
 @dg.asset(key=DEMAND.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -66,7 +83,9 @@ def demand_observation(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     with warehouse.ingest(context, source_id="infernomics-demand-series") as (con, run):
         store_sources(con, run, demand.series_sources(frame))
         store_figures(con, run, figure_frame(demand.series_figures(frame).to_dicts()))
-        table = store(con, run, "demand_observation", stamp(demand.series_table(frame), run), DemandObservation, key=["figure_id"])
+        table = store(
+            con, run, "demand_observation", stamp(demand.series_table(frame), run), DemandObservation, key=["figure_id"]
+        )
         shape = table_metadata(con, "demand_observation")
     return dg.MaterializeResult(metadata=ingest_metadata(run, figures=table.accepted) | shape)
 
@@ -79,13 +98,23 @@ def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     week_figs, week_lineage = demand.openrouter_week_figures(weeks)
     with warehouse.ingest(context, source_id=demand.SCRAPE_SOURCE_ID) as (con, run):
         store_figures(con, run, figure_frame(demand.openrouter_author_figures(rows).to_dicts()))
-        store(con, run, "openrouter_author_week", stamp(demand.author_table(rows), run), OpenRouterAuthorWeek, key=["figure_id"])
+        store(
+            con,
+            run,
+            "openrouter_author_week",
+            stamp(demand.author_table(rows), run),
+            OpenRouterAuthorWeek,
+            key=["figure_id"],
+        )
         store_figures(con, run, figure_frame(week_figs.to_dicts()))
         store_lineage(con, run, week_lineage)
-        table = store(con, run, "openrouter_week", stamp(demand.week_table(weeks), run), OpenRouterWeek, key=["week_label"])
+        table = store(
+            con, run, "openrouter_week", stamp(demand.week_table(weeks), run), OpenRouterWeek, key=["week_label"]
+        )
         shape = table_metadata(con, "openrouter_week")
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, weeks=table.accepted, fit_worthy_weeks=int(weeks["fit_ok"].sum())) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(run, weeks=table.accepted, fit_worthy_weeks=int(weeks["fit_ok"].sum())) | shape
+    )
 
 
 @dg.asset(key=CAPABILITY.path, deps=[LLM_PRICES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -97,17 +126,29 @@ def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         for spec, pts, cfit, params in series.capability_series(table):
             line = trend.fit_exponential([p.date for p in pts], [p.value for p in pts], method="ols", level=cfit.level)
             line.flags = list(cfit.flags)
-            override = dict(method="epoch-ols", factor_per_year=1 / cfit.factor_per_year,
-                            factor_low=1 / cfit.factor_high, factor_high=1 / cfit.factor_low)
-            batches.append(records(spec, line, pts, formula="capability_price_decline@1", params=params,
-                                   override=override))
+            override = dict(
+                method="epoch-ols",
+                factor_per_year=1 / cfit.factor_per_year,
+                factor_low=1 / cfit.factor_high,
+                factor_high=1 / cfit.factor_low,
+            )
+            batches.append(
+                records(spec, line, pts, formula="capability_price_decline@1", params=params, override=override)
+            )
         counts = store_fits(con, run, merge(batches))
         shape = table_metadata(con, "fit", where="family = ?", params=["capability_price"])
-    return dg.MaterializeResult(metadata=ingest_metadata(run, fits=len(batches), **{f"stored_{k}": v for k, v in counts.items()}) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(run, fits=len(batches), **{f"stored_{k}": v for k, v in counts.items()}) | shape
+    )
 
 
-@dg.asset(key=CAPABILITY_2026.path, deps=[*HUB_SCORES, *TOKEN_PRICES, *PRICE_HISTORY], group_name=GROUP,
-          pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(
+    key=CAPABILITY_2026.path,
+    deps=[*HUB_SCORES, *TOKEN_PRICES, *PRICE_HISTORY],
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+)
 def capability_price_2026(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Capability-adjusted LLM price through 2026 (Epoch's method on Benchmarking Hub scores and the
     price history), six variants side by side; every threshold's path stored, fits where >= 4 points."""
@@ -117,44 +158,101 @@ def capability_price_2026(context: dg.AssetExecutionContext, warehouse: Warehous
         batches, path_rows, refused = capability_2026.build(scores, intervals, as_of=dt.date.today())
         counts = store_fits(con, run, merge(batches))
         con.execute("DELETE FROM capability_path")
-        paths = store(con, run, "capability_path", stamp(pl.DataFrame(path_rows, infer_schema_length=None), run),
-                      CapabilityPath, key=["series", "obs_id"], source_id_column=None) if path_rows else None
+        paths = (
+            store(
+                con,
+                run,
+                "capability_path",
+                stamp(pl.DataFrame(path_rows, infer_schema_length=None), run),
+                CapabilityPath,
+                key=["series", "obs_id"],
+                source_id_column=None,
+            )
+            if path_rows
+            else None
+        )
         store_refusals(con, run, capability_2026.FAMILY, refused)
         shape = table_metadata(con, "fit", where="family = ?", params=[capability_2026.FAMILY])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, fits=len(batches), path_points=paths.accepted if paths else 0, scores_read=scores.height,
-        price_intervals_read=intervals.height, refused=len(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            fits=len(batches),
+            path_points=paths.accepted if paths else 0,
+            scores_read=scores.height,
+            price_intervals_read=intervals.height,
+            refused=len(refused),
+            **{f"stored_{k}": v for k, v in counts.items()},
+        )
+        | shape
+    )
 
 
-@dg.asset(key=DEMAND_CURVE.path, deps=[DEMAND, OPENROUTER, CAPABILITY_2026], group_name=GROUP, pool=WRITER_POOL,
-          kinds={"duckdb"})
+@dg.asset(
+    key=DEMAND_CURVE.path,
+    deps=[DEMAND, OPENROUTER, CAPABILITY_2026],
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+)
 def demand_curves(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Token volumes against the capability-adjusted price index at matching dates (log-log, pairs
     bootstrap): an association with an interval, never a causal elasticity; refusals with the reason."""
     with warehouse.ingest(context) as (con, run):
-        quantities = demand_curve.quantity_series(query_frame(con, "SELECT * FROM openrouter_week"),
-                                                  query_frame(con, "SELECT * FROM demand_observation"))
-        out = demand_curve.build(quantities, query_frame(con, "SELECT * FROM capability_path ORDER BY series, obs_date"))
+        quantities = demand_curve.quantity_series(
+            query_frame(con, "SELECT * FROM openrouter_week"), query_frame(con, "SELECT * FROM demand_observation")
+        )
+        out = demand_curve.build(
+            quantities, query_frame(con, "SELECT * FROM capability_path ORDER BY series, obs_date")
+        )
         con.execute("DELETE FROM demand_curve_point")
         con.execute("DELETE FROM demand_curve")
         if out["figure"]:
             store_formulas(con, all_formulas())
-            con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in out["figure"]]])
+            con.execute(
+                "DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in out["figure"]]]
+            )
             store_figures(con, run, figure_frame(out["figure"]))
             store_lineage(con, run, pl.DataFrame(out["figure_input"]))
-        curves = store(con, run, "demand_curve", stamp(pl.DataFrame(out["demand_curve"], infer_schema_length=None), run),
-                       DemandCurve, key=["curve_id"]) if out["demand_curve"] else None
+        curves = (
+            store(
+                con,
+                run,
+                "demand_curve",
+                stamp(pl.DataFrame(out["demand_curve"], infer_schema_length=None), run),
+                DemandCurve,
+                key=["curve_id"],
+            )
+            if out["demand_curve"]
+            else None
+        )
         if out["demand_curve_point"]:
-            store(con, run, "demand_curve_point", pl.DataFrame(out["demand_curve_point"], infer_schema_length=None),
-                  None, key=["curve_id", "quantity_figure_id"], source_id_column=None)
+            store(
+                con,
+                run,
+                "demand_curve_point",
+                pl.DataFrame(out["demand_curve_point"], infer_schema_length=None),
+                None,
+                key=["curve_id", "quantity_figure_id"],
+                source_id_column=None,
+            )
         shape = table_metadata(con, "demand_curve")
     fitted = [c for c in out["demand_curve"] if c["slope"] is not None]
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, curves=curves.accepted if curves else 0, fitted=len(fitted),
-        selected=dg.MetadataValue.md("\n".join(
-            f"- {c['curve_id']}: slope {c['slope']:.2f} [{c['slope_low']:.2f}, {c['slope_high']:.2f}], n={c['n']}"
-            for c in fitted if c["selected"]) or "none")) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            curves=curves.accepted if curves else 0,
+            fitted=len(fitted),
+            selected=dg.MetadataValue.md(
+                "\n".join(
+                    f"- {c['curve_id']}: slope {c['slope']:.2f} [{c['slope_low']:.2f}, {c['slope_high']:.2f}], n={c['n']}"
+                    for c in fitted
+                    if c["selected"]
+                )
+                or "none"
+            ),
+        )
+        | shape
+    )
 
 
 @dg.asset(key=DEMAND_FITS.path, deps=[DEMAND, OPENROUTER], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -173,20 +271,32 @@ def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         counts = store_fits(con, run, merge(batches))
         store_refusals(con, run, "demand", refused)
         shape = table_metadata(con, "fit", where="family = ?", params=["demand"])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, fitted_series=len(batches),
-        refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            fitted_series=len(batches),
+            refused=_refused_md(refused),
+            **{f"stored_{k}": v for k, v in counts.items()},
+        )
+        | shape
+    )
 
 
-@dg.asset(key=TOKEN_TRENDS.path, deps=[LLM_PRICES, OPENROUTER, *TOKEN_PRICES], group_name=GROUP, pool=WRITER_POOL,
-          kinds={"duckdb"}, freshness_policy=DAILY_FEED)
+@dg.asset(
+    key=TOKEN_TRENDS.path,
+    deps=[LLM_PRICES, OPENROUTER, *TOKEN_PRICES],
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+    freshness_policy=DAILY_FEED,
+)
 def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Fixed-model list-price histories and the cheapest price per MMLU tier over time, fitted; elasticity of OpenRouter demand on tier prices."""
     with warehouse.ingest(context) as (con, run):
         prices = query_frame(con, "SELECT * FROM token_price")
-        tiers = market_series.tier_map(query_frame(con, "SELECT model, mmlu FROM llm_price_observation"),
-                                       canonical_model_key)
+        tiers = market_series.tier_map(
+            query_frame(con, "SELECT model, mmlu FROM llm_price_observation"), canonical_model_key
+        )
         fixed, fewer = market_series.fixed_model_series(prices)
         tier_series = market_series.cheapest_tier_series(prices, tiers)
         batches, refused = fit_each(fixed + tier_series)
@@ -194,44 +304,73 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
         extra = elasticities(weeks, tier_series, refused)
         counts = store_fits(con, run, merge(batches))
         if extra["figure"]:
-            con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in extra["figure"]]])
+            con.execute(
+                "DELETE FROM figure_input WHERE list_contains(?, figure_id)",
+                [[f["figure_id"] for f in extra["figure"]]],
+            )
             store_figures(con, run, figure_frame(extra["figure"]))
             store_lineage(con, run, pl.DataFrame(extra["figure_input"]))
         store_refusals(con, run, "token_price", refused)
         shape = table_metadata(con, "fit", where="family = ?", params=["token_price"])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, fitted_series=len(batches), models_with_fewer_than_4_prices=fewer, elasticities=len(extra["figure"]),
-        refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            fitted_series=len(batches),
+            models_with_fewer_than_4_prices=fewer,
+            elasticities=len(extra["figure"]),
+            refused=_refused_md(refused),
+            **{f"stored_{k}": v for k, v in counts.items()},
+        )
+        | shape
+    )
 
 
-@dg.asset(key=["trend", "claim_checks"], deps=[CITED, CAPABILITY, CAPABILITY_2026, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS,
-                                               BENCH_TRENDS], group_name=GROUP,
-          pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(
+    key=["trend", "claim_checks"],
+    deps=[CITED, CAPABILITY, CAPABILITY_2026, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS, BENCH_TRENDS],
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+)
 def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""
     with warehouse.ingest(context) as (con, run):
         fits = _fits_by_id(query_frame(con, "SELECT * FROM latest_fits"))
-        figures = {r["figure_id"]: r for r in query_frame(
-            con, "SELECT figure_id, value, unit FROM figure WHERE kind <> 'fit'").iter_rows(named=True)}
+        figures = {
+            r["figure_id"]: r
+            for r in query_frame(con, "SELECT figure_id, value, unit FROM figure WHERE kind <> 'fit'").iter_rows(
+                named=True
+            )
+        }
         paths = query_frame(con, "SELECT * FROM capability_path ORDER BY series, obs_date, obs_id")
         batch = merge([r for r in (claims.evaluate(s, fits, figures, paths) for s in claims.SPECS) if r])
         if batch.get("figure"):
-            con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)",
-                        [[f["figure_id"] for f in batch["figure"]]])
+            con.execute(
+                "DELETE FROM figure_input WHERE list_contains(?, figure_id)",
+                [[f["figure_id"] for f in batch["figure"]]],
+            )
             store_figures(con, run, figure_frame(batch["figure"]))
             store_lineage(con, run, pl.DataFrame(batch["figure_input"]))
         rows = pl.DataFrame(batch.get("claim_check", []), infer_schema_length=None)
-        table = store(con, run, "claim_check", stamp(rows, run),
-                      ClaimCheck, key=["check_id"])
+        table = store(con, run, "claim_check", stamp(rows, run), ClaimCheck, key=["check_id"])
         con.execute("DELETE FROM claim_measure")
         if batch.get("claim_measure"):
-            store(con, run, "claim_measure", stamp(pl.DataFrame(batch["claim_measure"], infer_schema_length=None), run),
-                  ClaimMeasure, key=["measure_id"])
+            store(
+                con,
+                run,
+                "claim_measure",
+                stamp(pl.DataFrame(batch["claim_measure"], infer_schema_length=None), run),
+                ClaimMeasure,
+                key=["measure_id"],
+            )
         shape = table_metadata(con, "claim_check")
     verdicts = rows["verdict"].value_counts().to_dicts() if rows.height else []
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, checks=table.accepted, verdicts=json_value({v["verdict"]: v["count"] for v in verdicts})) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run, checks=table.accepted, verdicts=json_value({v["verdict"]: v["count"] for v in verdicts})
+        )
+        | shape
+    )
 
 
 def _refused_md(refused: list[tuple[str, str, int]]) -> dg.MetadataValue:
@@ -252,27 +391,35 @@ def _fits_by_id(frame: pl.DataFrame) -> dict[str, dict]:
     return out
 
 
-
 @dg.asset(key=GPU_TRENDS.path, deps=[GPU_SPEC, GPU_RENTAL], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 def gpu_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """GPU cost over time: $/GPU-hour per sku and pricing kind, and dense BF16 TFLOP/s per dollar across GPUs."""
     with warehouse.ingest(context) as (con, run):
         rental = query_frame(con, "SELECT * FROM gpu_rental_price")
-        figures, lineage, flops_pts = market_series.flops_per_dollar(query_frame(con, "SELECT * FROM gpu_spec_preferred"),
-                                                                  query_frame(con, "SELECT sku, label FROM gpu_sku"))
+        figures, lineage, flops_pts = market_series.flops_per_dollar(
+            query_frame(con, "SELECT * FROM gpu_spec_preferred"), query_frame(con, "SELECT sku, label FROM gpu_sku")
+        )
         if figures:
             store_formulas(con, all_formulas())
-            con.execute("DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in figures]])
+            con.execute(
+                "DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in figures]]
+            )
             store_figures(con, run, figure_frame(figures))
             store_lineage(con, run, pl.DataFrame(lineage))
         batches, refused = fit_each(market_series.gpu_rental_series(rental) + [(market_series.FLOPS_SPEC, flops_pts)])
         counts = store_fits(con, run, merge(batches))
         store_refusals(con, run, "gpu", refused)
         shape = table_metadata(con, "fit", where="family = ?", params=["gpu"])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, fitted_series=len(batches), flops_per_dollar_points=len(flops_pts),
-        refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            fitted_series=len(batches),
+            flops_per_dollar_points=len(flops_pts),
+            refused=_refused_md(refused),
+            **{f"stored_{k}": v for k, v in counts.items()},
+        )
+        | shape
+    )
 
 
 @dg.asset(key=BENCH_TRENDS.path, deps=[BENCH_COSTS], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -284,7 +431,13 @@ def benchmark_cost_trends(context: dg.AssetExecutionContext, warehouse: Warehous
         counts = store_fits(con, run, merge(batches))
         store_refusals(con, run, "benchmark", refused)
         shape = table_metadata(con, "fit", where="family = ?", params=["benchmark"])
-    return dg.MaterializeResult(metadata=ingest_metadata(
-        run, costed_runs=costs.height, fitted_series=len(batches),
-        refused=_refused_md(refused),
-        **{f"stored_{k}": v for k, v in counts.items()}) | shape)
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            costed_runs=costs.height,
+            fitted_series=len(batches),
+            refused=_refused_md(refused),
+            **{f"stored_{k}": v for k, v in counts.items()},
+        )
+        | shape
+    )

@@ -6,8 +6,16 @@ from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.trends.assets import CAPABILITY, CAPABILITY_2026, DEMAND_CURVE, DEMAND_FITS, LLM_PRICES, OPENROUTER
-from warehouse.contracts_trends import (CapabilityPath, ClaimCheck, ClaimMeasure, DemandCurve, Fit, FitBand,
-                                        LlmPriceObservation, OpenRouterWeek)
+from warehouse.contracts_trends import (
+    CapabilityPath,
+    ClaimCheck,
+    ClaimMeasure,
+    DemandCurve,
+    Fit,
+    FitBand,
+    LlmPriceObservation,
+    OpenRouterWeek,
+)
 
 CLAIMS = dg.AssetKey(["trend", "claim_checks"])
 ORPHAN_RATES_SQL = """
@@ -32,8 +40,9 @@ def _fits_check(warehouse: WarehouseResource, family: str) -> dg.AssetCheckResul
     result = stored_rows_meet_contract(warehouse, "SELECT * FROM fit WHERE family = ?", Fit, [family])
     if not result.passed:
         return result
-    bands = stored_rows_meet_contract(warehouse, "SELECT b.* FROM fit_band b JOIN fit f USING (fit_id) WHERE f.family = ?",
-                                      FitBand, [family])
+    bands = stored_rows_meet_contract(
+        warehouse, "SELECT b.* FROM fit_band b JOIN fit f USING (fit_id) WHERE f.family = ?", FitBand, [family]
+    )
     if not bands.passed:
         return bands
     with warehouse.reader() as con:

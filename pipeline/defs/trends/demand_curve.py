@@ -29,13 +29,18 @@ PRICE_VARIANTS = ("reasoning-excluded/cheapest", "reasoning-included/cheapest")
 
 def quantity_series(weeks: pl.DataFrame, demand: pl.DataFrame) -> dict[str, list[tuple]]:
     """quantity series -> [(date, value, figure_id)] in date order."""
-    out = {"demand/openrouter_weekly_scrape": [
-        (r["week_label"], r["tokens"], r["figure_id"])
-        for r in weeks.filter(pl.col("fit_ok")).sort("week_label").iter_rows(named=True)]}
-    google = demand.filter((pl.col("series") == "google_tokens_per_month") & pl.col("duplicate_of").is_null()
-                           & (pl.col("value") > 0)).sort("period_end_date")
-    out["demand/google_tokens_per_month"] = [(r["period_end_date"], r["value"], r["figure_id"])
-                                             for r in google.iter_rows(named=True)]
+    out = {
+        "demand/openrouter_weekly_scrape": [
+            (r["week_label"], r["tokens"], r["figure_id"])
+            for r in weeks.filter(pl.col("fit_ok")).sort("week_label").iter_rows(named=True)
+        ]
+    }
+    google = demand.filter(
+        (pl.col("series") == "google_tokens_per_month") & pl.col("duplicate_of").is_null() & (pl.col("value") > 0)
+    ).sort("period_end_date")
+    out["demand/google_tokens_per_month"] = [
+        (r["period_end_date"], r["value"], r["figure_id"]) for r in google.iter_rows(named=True)
+    ]
     return out
 
 
@@ -56,11 +61,28 @@ def build(quantities: dict[str, list[tuple]], paths: pl.DataFrame) -> dict[str, 
             if not pairs:
                 continue
             cid = f"demand_curve/{qname.removeprefix('demand/')}/{series}"
-            row = dict(curve_id=cid, quantity_series=qname, price_series=series, n=len(pairs),
-                       distinct_prices=len({p[3] for p in pairs}), date_start=pairs[0][0], date_end=pairs[-1][0],
-                       slope=None, slope_low=None, slope_high=None, level=0.9,
-                       method="ols on logs, pairs bootstrap", seed=None, n_resamples=None, r2=None, selected=False,
-                       refused=None, curve_figure_id=None, caveat=dc.CAVEAT, source_id=DERIVED)
+            row = dict(
+                curve_id=cid,
+                quantity_series=qname,
+                price_series=series,
+                n=len(pairs),
+                distinct_prices=len({p[3] for p in pairs}),
+                date_start=pairs[0][0],
+                date_end=pairs[-1][0],
+                slope=None,
+                slope_low=None,
+                slope_high=None,
+                level=0.9,
+                method="ols on logs, pairs bootstrap",
+                seed=None,
+                n_resamples=None,
+                r2=None,
+                selected=False,
+                refused=None,
+                curve_figure_id=None,
+                caveat=dc.CAVEAT,
+                source_id=DERIVED,
+            )
             try:
                 fit = dc.fit_demand_curve([p[3] for p in pairs], [p[1] for p in pairs])
             except FitRefused as why:
@@ -68,21 +90,54 @@ def build(quantities: dict[str, list[tuple]], paths: pl.DataFrame) -> dict[str, 
                 curves.append(row)
                 continue
             fid = f"{DERIVED}/{cid}/slope"
-            row.update(slope=fit.slope, slope_low=fit.slope_low, slope_high=fit.slope_high, seed=fit.seed,
-                       n_resamples=fit.n_resamples, r2=fit.r2, curve_figure_id=fid)
+            row.update(
+                slope=fit.slope,
+                slope_low=fit.slope_low,
+                slope_high=fit.slope_high,
+                seed=fit.seed,
+                n_resamples=fit.n_resamples,
+                r2=fit.r2,
+                curve_figure_id=fid,
+            )
             curves.append(row)
             fitted_here.append(row)
-            points += [dict(curve_id=cid, obs_date=d, quantity=v, quantity_figure_id=qf, price=p, price_figure_id=pf,
-                            price_label=lab) for d, v, qf, p, pf, lab in pairs]
-            figures.append(dict(
-                figure_id=fid, source_id=DERIVED, metric="demand_price_association_loglog",
-                entity_kind="demand_vs_price", entity=cid, value=fit.slope, unit="d ln(quantity) / d ln(price)",
-                bound="=", value_low=fit.slope_low, value_high=fit.slope_high, period_start=pairs[0][0],
-                period_end=pairs[-1][0], locator=cid, kind="derived", verification="unverified",
-                formula="demand_curve_loglog_bootstrap@1",
-                qualifier=(f"{qname} against {series}: slope {dc.fmt_slope(fit)} ({fit.level:.0%} pairs bootstrap, "
-                           f"seed {fit.seed}, {fit.n_resamples} resamples), n={fit.n}, {fit.distinct_prices} distinct "
-                           f"prices, R2={fit.r2:.2f}; {dc.CAVEAT}")))
+            points += [
+                dict(
+                    curve_id=cid,
+                    obs_date=d,
+                    quantity=v,
+                    quantity_figure_id=qf,
+                    price=p,
+                    price_figure_id=pf,
+                    price_label=lab,
+                )
+                for d, v, qf, p, pf, lab in pairs
+            ]
+            figures.append(
+                dict(
+                    figure_id=fid,
+                    source_id=DERIVED,
+                    metric="demand_price_association_loglog",
+                    entity_kind="demand_vs_price",
+                    entity=cid,
+                    value=fit.slope,
+                    unit="d ln(quantity) / d ln(price)",
+                    bound="=",
+                    value_low=fit.slope_low,
+                    value_high=fit.slope_high,
+                    period_start=pairs[0][0],
+                    period_end=pairs[-1][0],
+                    locator=cid,
+                    kind="derived",
+                    verification="unverified",
+                    formula="demand_curve_loglog_bootstrap@1",
+                    qualifier=(
+                        f"{qname} against {series}: slope {dc.fmt_slope(fit)} ({fit.level:.0%} pairs bootstrap, "
+                        f"seed {fit.seed}, {fit.n_resamples} resamples), n={fit.n}, {fit.distinct_prices} distinct "
+                        f"prices, R2={fit.r2:.2f}; {dc.CAVEAT}"
+                    ),
+                )
+            )
             seen = set()
             for d, v, qf, p, pf, lab in pairs:
                 for role, f in (("quantity", qf), ("price", pf)):

@@ -14,12 +14,23 @@ from warehouse.contracts_trends import Fit, FitBand, FitPoint
 from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
 from warehouse.store import IngestRun, store
 
-FORMULA = {"ols": "trend_exponential_ols@1", "bootstrap": "trend_exponential_bootstrap@1",
-           "theil-sen": "trend_exponential_theil_sen@1"}
+FORMULA = {
+    "ols": "trend_exponential_ols@1",
+    "bootstrap": "trend_exponential_bootstrap@1",
+    "theil-sen": "trend_exponential_theil_sen@1",
+}
 
 
-def fit_series(spec: SeriesSpec, points: list[Point], *, methods=trend.METHODS, extra_flags=(),
-               params: dict | None = None, level: float = 0.9, seed: int = 0) -> tuple[dict, str | None]:
+def fit_series(
+    spec: SeriesSpec,
+    points: list[Point],
+    *,
+    methods=trend.METHODS,
+    extra_flags=(),
+    params: dict | None = None,
+    level: float = 0.9,
+    seed: int = 0,
+) -> tuple[dict, str | None]:
     """Rows for every method, or (empty, reason) when the series cannot be fitted."""
     used = [p for p in points if p.used]
     dates = [p.date for p in used]
@@ -65,26 +76,52 @@ def store_fits(con: duckdb.DuckDBPyConnection, run: IngestRun, batch: dict) -> d
         "figure": store_figures(con, run, figure_frame(batch["figure"])),
         "figure_input": store_lineage(con, run, pl.DataFrame(batch["figure_input"])),
         "fit": store(con, run, "fit", _frame(batch["fit"], run), Fit, key=["fit_id"]),
-        "fit_point": store(con, run, "fit_point", pl.DataFrame(batch["fit_point"], infer_schema_length=None),
-                           FitPoint, key=["fit_id", "input_figure_id"], source_id_column=None),
-        "fit_band": store(con, run, "fit_band", pl.DataFrame(batch["fit_band"], infer_schema_length=None),
-                          FitBand, key=["fit_id", "band_date"], source_id_column=None),
+        "fit_point": store(
+            con,
+            run,
+            "fit_point",
+            pl.DataFrame(batch["fit_point"], infer_schema_length=None),
+            FitPoint,
+            key=["fit_id", "input_figure_id"],
+            source_id_column=None,
+        ),
+        "fit_band": store(
+            con,
+            run,
+            "fit_band",
+            pl.DataFrame(batch["fit_band"], infer_schema_length=None),
+            FitBand,
+            key=["fit_id", "band_date"],
+            source_id_column=None,
+        ),
     }
     return {k: v.accepted for k, v in results.items()}
 
 
-def store_refusals(con: duckdb.DuckDBPyConnection, run: IngestRun, family: str,
-                   refusals: list[tuple[str, str, int]]) -> None:
+def store_refusals(
+    con: duckdb.DuckDBPyConnection, run: IngestRun, family: str, refusals: list[tuple[str, str, int]]
+) -> None:
     """Record the series of `family` that were not fitted (replacing the family's earlier list)."""
     con.execute("DELETE FROM fit_refusal WHERE family = ?", [family])
     if refusals:
-        con.executemany("INSERT INTO fit_refusal VALUES (?, ?, ?, ?, ?)",
-                        [[s, family, why, n, run.run_id] for s, why, n in refusals])
+        con.executemany(
+            "INSERT INTO fit_refusal VALUES (?, ?, ?, ?, ?)",
+            [[s, family, why, n, run.run_id] for s, why, n in refusals],
+        )
 
 
 def _frame(rows: list[dict], run: IngestRun) -> pl.DataFrame:
-    return pl.DataFrame(rows, infer_schema_length=None, schema_overrides={
-        "seed": pl.Int64, "n_resamples": pl.Int64, "halving_or_doubling_years": pl.Float64,
-        "halving_or_doubling_low": pl.Float64, "halving_or_doubling_high": pl.Float64,
-        "r2": pl.Float64, "resid_sd": pl.Float64, "flags": pl.List(pl.String),
-    }).with_columns(pl.lit(run.run_id).alias("ingest_run_id"))
+    return pl.DataFrame(
+        rows,
+        infer_schema_length=None,
+        schema_overrides={
+            "seed": pl.Int64,
+            "n_resamples": pl.Int64,
+            "halving_or_doubling_years": pl.Float64,
+            "halving_or_doubling_low": pl.Float64,
+            "halving_or_doubling_high": pl.Float64,
+            "r2": pl.Float64,
+            "resid_sd": pl.Float64,
+            "flags": pl.List(pl.String),
+        },
+    ).with_columns(pl.lit(run.run_id).alias("ingest_run_id"))

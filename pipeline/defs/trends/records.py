@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.trend import DAYS_PER_YEAR, ExpFit, bands, fmt_multiple as fm, from_days
+from analysis.trend import DAYS_PER_YEAR, ExpFit, bands, from_days
+from analysis.trend import fmt_multiple as fm
 
 DERIVED = "infernomics-derived"
 BAND_POINTS = 60
@@ -33,17 +34,17 @@ class Point:
     used: bool = True
     label: str | None = None
     note: str | None = None
-    extra_inputs: dict[str, str] = field(default_factory=dict)   # role -> figure id (scores)
+    extra_inputs: dict[str, str] = field(default_factory=dict)  # role -> figure id (scores)
 
 
 @dataclass
 class SeriesSpec:
-    series: str             # e.g. demand/google_tokens_per_month
-    label: str              # for people: "Google tokens processed per month"
-    family: str             # capability_price, demand, token_price, gpu, benchmark
-    value_unit: str         # unit of the fitted values
-    expect: str             # decline (prices, costs) or growth (demand, FLOP/s per $)
-    source_line: str        # under the chart
+    series: str  # e.g. demand/google_tokens_per_month
+    label: str  # for people: "Google tokens processed per month"
+    family: str  # capability_price, demand, token_price, gpu, benchmark
+    value_unit: str  # unit of the fitted values
+    expect: str  # decline (prices, costs) or growth (demand, FLOP/s per $)
+    source_line: str  # under the chart
 
 
 def fit_id(series: str, method: str) -> str:
@@ -67,8 +68,15 @@ def band_grid(fit: ExpFit, n: int = BAND_POINTS) -> np.ndarray:
     return np.unique(np.round(np.linspace(lo, hi, n)))
 
 
-def records(spec: SeriesSpec, fit: ExpFit, points: list[Point], *, formula: str,
-            params: dict | None = None, override: dict | None = None) -> dict[str, list[dict]]:
+def records(
+    spec: SeriesSpec,
+    fit: ExpFit,
+    points: list[Point],
+    *,
+    formula: str,
+    params: dict | None = None,
+    override: dict | None = None,
+) -> dict[str, list[dict]]:
     """All rows for one fit. `override` replaces the factor fields (Epoch's own 365-day
     convention for capability fits) while the line and bands come from `fit`."""
     fid = fit_id(spec.series, fit.method if not override else override["method"])
@@ -80,42 +88,95 @@ def records(spec: SeriesSpec, fit: ExpFit, points: list[Point], *, formula: str,
     rid = rate_figure_id(spec.series, method)
     metric, value, v_low, v_high = rate_value(spec, factor, f_low, f_high)
     fit_row = dict(
-        fit_id=fid, series=spec.series, series_label=spec.label, family=spec.family, method=method,
-        level=fit.level, seed=fit.seed, n_resamples=fit.n_resamples, n=fit.n,
-        date_start=fit.date_start, date_end=fit.date_end, span_years=fit.span_years,
-        slope_per_year=math.log(factor), intercept=fit.intercept,
-        factor_per_year=factor, factor_low=f_low, factor_high=f_high, r2=_finite(fit.r2),
-        resid_sd=fit.resid_sd, direction="decline" if factor < 1 else "growth",
-        halving_or_doubling_years=_finite(hd[0]), halving_or_doubling_low=_finite(hd[1]),
-        halving_or_doubling_high=_finite(hd[2]), value_unit=spec.value_unit, flags=list(fit.flags),
-        rate_figure_id=rid, params=json.dumps(params or {}, default=str, sort_keys=True),
+        fit_id=fid,
+        series=spec.series,
+        series_label=spec.label,
+        family=spec.family,
+        method=method,
+        level=fit.level,
+        seed=fit.seed,
+        n_resamples=fit.n_resamples,
+        n=fit.n,
+        date_start=fit.date_start,
+        date_end=fit.date_end,
+        span_years=fit.span_years,
+        slope_per_year=math.log(factor),
+        intercept=fit.intercept,
+        factor_per_year=factor,
+        factor_low=f_low,
+        factor_high=f_high,
+        r2=_finite(fit.r2),
+        resid_sd=fit.resid_sd,
+        direction="decline" if factor < 1 else "growth",
+        halving_or_doubling_years=_finite(hd[0]),
+        halving_or_doubling_low=_finite(hd[1]),
+        halving_or_doubling_high=_finite(hd[2]),
+        value_unit=spec.value_unit,
+        flags=list(fit.flags),
+        rate_figure_id=rid,
+        params=json.dumps(params or {}, default=str, sort_keys=True),
         source_id=DERIVED,
     )
     used = [p for p in points if p.used]
     word = "falls" if metric.startswith("decline") else "grows"
     figure = dict(
-        figure_id=rid, source_id=DERIVED, metric=metric, entity_kind="trend_series",
-        entity=spec.series, value=value, unit="x per year", bound="=", value_low=v_low,
-        value_high=v_high, as_of=fit.date_end, period_start=fit.date_start, period_end=fit.date_end,
-        locator=fid, kind="fit", verification="unverified", formula=formula,
-        qualifier=(f"{spec.label}: {word} {fm(value)}x per year, {fit.level:.0%} interval "
-                   f"[{fm(v_low)}, {fm(v_high)}]; {method}, n={fit.n}, R2={fit.r2:.2f}"
-                   + (f", seed {fit.seed}, {fit.n_resamples} resamples" if fit.seed is not None else "")
-                   + (f"; flags: {', '.join(fit.flags)}" if fit.flags else "")),
+        figure_id=rid,
+        source_id=DERIVED,
+        metric=metric,
+        entity_kind="trend_series",
+        entity=spec.series,
+        value=value,
+        unit="x per year",
+        bound="=",
+        value_low=v_low,
+        value_high=v_high,
+        as_of=fit.date_end,
+        period_start=fit.date_start,
+        period_end=fit.date_end,
+        locator=fid,
+        kind="fit",
+        verification="unverified",
+        formula=formula,
+        qualifier=(
+            f"{spec.label}: {word} {fm(value)}x per year, {fit.level:.0%} interval "
+            f"[{fm(v_low)}, {fm(v_high)}]; {method}, n={fit.n}, R2={fit.r2:.2f}"
+            + (f", seed {fit.seed}, {fit.n_resamples} resamples" if fit.seed is not None else "")
+            + (f"; flags: {', '.join(fit.flags)}" if fit.flags else "")
+        ),
         notes="Fitted by infernomics from the observations in figure_input (role observation).",
     )
     lineage = [dict(figure_id=rid, input_figure_id=p.figure_id, role="observation") for p in used]
     for p in used:
         lineage += [dict(figure_id=rid, input_figure_id=fig, role=role) for role, fig in p.extra_inputs.items()]
-    point_rows = [dict(fit_id=fid, input_figure_id=p.figure_id, obs_date=p.date, value=p.value,
-                       used=p.used, label=p.label, note=p.note) for p in points]
+    point_rows = [
+        dict(
+            fit_id=fid,
+            input_figure_id=p.figure_id,
+            obs_date=p.date,
+            value=p.value,
+            used=p.used,
+            label=p.label,
+            note=p.note,
+        )
+        for p in points
+    ]
     b = bands(fit, band_grid(fit))
-    band_rows = [dict(fit_id=fid, band_date=from_days(d), fitted=float(f), conf_low=float(cl),
-                      conf_high=float(ch), pred_low=float(pl_), pred_high=float(ph), extrapolated=bool(ex))
-                 for d, f, cl, ch, pl_, ph, ex in zip(b["day"], b["fitted"], b["conf_low"], b["conf_high"],
-                                                      b["pred_low"], b["pred_high"], b["extrapolated"])]
-    return dict(fit=[fit_row], fit_point=point_rows, fit_band=band_rows, figure=[figure],
-                figure_input=_unique(lineage))
+    band_rows = [
+        dict(
+            fit_id=fid,
+            band_date=from_days(d),
+            fitted=float(f),
+            conf_low=float(cl),
+            conf_high=float(ch),
+            pred_low=float(pl_),
+            pred_high=float(ph),
+            extrapolated=bool(ex),
+        )
+        for d, f, cl, ch, pl_, ph, ex in zip(
+            b["day"], b["fitted"], b["conf_low"], b["conf_high"], b["pred_low"], b["pred_high"], b["extrapolated"]
+        )
+    ]
+    return dict(fit=[fit_row], fit_point=point_rows, fit_band=band_rows, figure=[figure], figure_input=_unique(lineage))
 
 
 def _finite(x: float) -> float | None:

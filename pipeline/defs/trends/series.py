@@ -13,14 +13,17 @@ Decisions per series:
 from __future__ import annotations
 
 import datetime as dt
+
 import polars as pl
 
 from analysis import capability_price as cp
-from sources.epoch_llm_prices import BENCHMARK_COLUMNS
 from pipeline.defs.trends.records import Point, SeriesSpec
+from sources.epoch_llm_prices import BENCHMARK_COLUMNS
 
-EPOCH_SOURCE_LINE = ("Data: Epoch AI, \"LLM inference prices have fallen rapidly but unequally across tasks\" "
-                     "(2025), CC BY 4.0; prices from Artificial Analysis and Epoch AI. Fit: infernomics.")
+EPOCH_SOURCE_LINE = (
+    'Data: Epoch AI, "LLM inference prices have fallen rapidly but unequally across tasks" '
+    "(2025), CC BY 4.0; prices from Artificial Analysis and Epoch AI. Fit: infernomics."
+)
 BENCH_SLUG = {name: slug for name, (slug, _) in BENCHMARK_COLUMNS.items()}
 # (benchmark, lower bound, why): thresholds that cited claims use, fitted with Epoch's method
 CLAIM_THRESHOLDS = [
@@ -65,19 +68,41 @@ def capability_series(table: pl.DataFrame) -> list[tuple[SeriesSpec, list[Point]
         slug = BENCH_SLUG[th.benchmark]
         series = f"capability_price/{slug}/ge-{th.lower:g}"
         if claim_defined and any(s.series == series for s, *_ in out):
-            continue   # same threshold as an Epoch one: already fitted
+            continue  # same threshold as an Epoch one: already fitted
         upper = "" if th.upper is None else f" (below {th.upper:g})"
-        label = (f"Cheapest price at {th.benchmark} >= {th.lower:g}{upper}"
-                 + (f", threshold set by {th.model}" if not claim_defined else f" ({why})"))
-        spec = SeriesSpec(series=series, label=label, family="capability_price",
-                          value_unit="USD/Mtok", expect="decline", source_line=EPOCH_SOURCE_LINE)
-        pts = [Point(figure_id=r["price_figure_id"], date=r["release_date"], value=r["price_usd_per_mtok"],
-                     label=r["model"], extra_inputs={"score": f"{r['obs_id']}/score/{slug}"})
-               for r in path.iter_rows(named=True)]
-        params = dict(benchmark=th.benchmark, threshold_model=th.model, lower=th.lower, upper=th.upper,
-                      claim_defined=claim_defined, why=why or None,
-                      epoch_factor_per_year=fit.factor_per_year, epoch_factor_low=fit.factor_low,
-                      epoch_factor_high=fit.factor_high, threshold_obs_id=th.obs_id or None)
+        label = f"Cheapest price at {th.benchmark} >= {th.lower:g}{upper}" + (
+            f", threshold set by {th.model}" if not claim_defined else f" ({why})"
+        )
+        spec = SeriesSpec(
+            series=series,
+            label=label,
+            family="capability_price",
+            value_unit="USD/Mtok",
+            expect="decline",
+            source_line=EPOCH_SOURCE_LINE,
+        )
+        pts = [
+            Point(
+                figure_id=r["price_figure_id"],
+                date=r["release_date"],
+                value=r["price_usd_per_mtok"],
+                label=r["model"],
+                extra_inputs={"score": f"{r['obs_id']}/score/{slug}"},
+            )
+            for r in path.iter_rows(named=True)
+        ]
+        params = dict(
+            benchmark=th.benchmark,
+            threshold_model=th.model,
+            lower=th.lower,
+            upper=th.upper,
+            claim_defined=claim_defined,
+            why=why or None,
+            epoch_factor_per_year=fit.factor_per_year,
+            epoch_factor_low=fit.factor_low,
+            epoch_factor_high=fit.factor_high,
+            threshold_obs_id=th.obs_id or None,
+        )
         out.append((spec, pts, fit, params))
     return out
 
@@ -92,24 +117,53 @@ def demand_series(obs: pl.DataFrame) -> list[tuple[SeriesSpec, list[Point]]]:
         for r in rows.iter_rows(named=True):
             dup = r["duplicate_of"]
             note = f"same datum as {dup}" if dup else ("lower bound ('over')" if r["bound"] == ">" else None)
-            pts.append(Point(figure_id=r["figure_id"], date=r["period_end_date"], value=r["value"],
-                             used=dup is None and r["value"] > 0, note=note))
+            pts.append(
+                Point(
+                    figure_id=r["figure_id"],
+                    date=r["period_end_date"],
+                    value=r["value"],
+                    used=dup is None and r["value"] > 0,
+                    note=note,
+                )
+            )
         classes = sorted(set(rows["source_class"].to_list()))
-        spec = SeriesSpec(series=f"demand/{series}", label=label, family="demand", value_unit=rows["unit"][0],
-                          expect="growth",
-                          source_line=(f"Data: company statements as quoted by {' and '.join(classes)} pages "
-                                       f"(sources/data/demand/demand_series.csv; each point's page in audit). Fit: infernomics."))
+        spec = SeriesSpec(
+            series=f"demand/{series}",
+            label=label,
+            family="demand",
+            value_unit=rows["unit"][0],
+            expect="growth",
+            source_line=(
+                f"Data: company statements as quoted by {' and '.join(classes)} pages "
+                f"(sources/data/demand/demand_series.csv; each point's page in audit). Fit: infernomics."
+            ),
+        )
         out.append((spec, pts))
     return out
 
 
 def openrouter_series(weeks: pl.DataFrame) -> tuple[SeriesSpec, list[Point]]:
-    pts = [Point(figure_id=r["figure_id"], date=r["week_label"], value=r["tokens"], used=r["fit_ok"],
-                 note="; ".join(r["flags"]) or None) for r in weeks.sort("week_label").iter_rows(named=True)]
-    spec = SeriesSpec(series="demand/openrouter_weekly_scrape", label="OpenRouter tokens per week (third-party scrape of rankings)",
-                      family="demand", value_unit="tokens/week", expect="growth",
-                      source_line=("Data: OpenRouter public rankings as scraped by Kenneth-Top/workflows- "
-                                   "(secondary, unverified); partial and overlapping weeks not fitted. Fit: infernomics."))
+    pts = [
+        Point(
+            figure_id=r["figure_id"],
+            date=r["week_label"],
+            value=r["tokens"],
+            used=r["fit_ok"],
+            note="; ".join(r["flags"]) or None,
+        )
+        for r in weeks.sort("week_label").iter_rows(named=True)
+    ]
+    spec = SeriesSpec(
+        series="demand/openrouter_weekly_scrape",
+        label="OpenRouter tokens per week (third-party scrape of rankings)",
+        family="demand",
+        value_unit="tokens/week",
+        expect="growth",
+        source_line=(
+            "Data: OpenRouter public rankings as scraped by Kenneth-Top/workflows- "
+            "(secondary, unverified); partial and overlapping weeks not fitted. Fit: infernomics."
+        ),
+    )
     return spec, pts
 
 
