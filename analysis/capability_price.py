@@ -45,7 +45,9 @@ from analysis.formulas import formula
 
 BENCHMARKS = ["MMLU", "GPQA Diamond", "MATH-500", "MATH 5", "HumanEval", "LMSys Chatbot Arena ELO"]
 MULTIPLE_CHOICE = {"MMLU", "GPQA Diamond"}
-PERCENT_BENCHMARKS = {"MMLU", "GPQA Diamond", "MATH-500", "MATH 5", "HumanEval"}
+# the Benchmarking Hub's names (data through 2026, below) join the percentage benchmarks;
+# the Epoch Capabilities Index is unbounded above, like Arena ELO
+PERCENT_BENCHMARKS = {"MMLU", "GPQA Diamond", "MATH-500", "MATH 5", "HumanEval", "SWE-bench Verified", "MATH Level 5"}
 EXCLUDED_MODELS = {"DeepSeek-R1", "o1", "o1-mini", "o1-preview", "o3-mini"}
 MODEL_RENAMES = {"GPT-3 175B (davinci)": "GPT-3"}
 MIN_KEPT = 4
@@ -105,10 +107,17 @@ def thresholds(obs: pl.DataFrame, benchmark: str) -> list[Threshold]:
     released up to their date (ties at the running maximum count once, first seen)."""
     scored = obs.filter(pl.col(benchmark).is_not_null())
     out: list[Threshold] = []
-    dates = scored["release_date"].to_list()
-    scores = scored[benchmark].to_list()
+    # best score among all observations released on or before each date (a running maximum
+    # over dates; the same as taking the max over those rows for every row, in linear time)
+    best_on: dict = {}
+    for d, s in zip(scored["release_date"].to_list(), scored[benchmark].to_list()):
+        best_on[d] = max(s, best_on.get(d, s))
+    best_by_date, running = {}, None
+    for d in sorted(best_on):
+        running = best_on[d] if running is None else max(running, best_on[d])
+        best_by_date[d] = running
     for row in scored.iter_rows(named=True):
-        best_up_to_date = max(s for s, d in zip(scores, dates) if d <= row["release_date"])
+        best_up_to_date = best_by_date[row["release_date"]]
         if row[benchmark] < best_up_to_date:
             continue
         if any(t.lower == row[benchmark] for t in out):
@@ -216,3 +225,352 @@ def capability_price_decline(price, score) -> float:
     days, prices = zip(*price)
     res = stats.linregress(np.asarray(days, float), np.log10(np.asarray(prices, float)))
     return float(10 ** (-365 * res.slope))
+
+
+# --------------------------------------------------------------------------------------
+# Data through 2026: the same method on Epoch AI's Benchmarking Hub scores joined with the
+# stored price history.
+#
+# Decisions:
+# - Benchmarks: GPQA Diamond, SWE-bench Verified and MATH Level 5 (Epoch-run, scores as
+#   percentages), the Epoch Capabilities Index and models.dev's Artificial Analysis Coding
+#   Index (indexes, used as published, unbounded above). Thresholds are the
+#   running top scorers among priced models, as in Epoch's method: a threshold is "the
+#   score of a past frontier model".
+# - One observation per model (the Hub's `model_base`, effort suffix removed) and price
+#   change. A model run at several reasoning efforts has one price per token and several
+#   scores: its best score per benchmark is used and the model version that reached it is
+#   recorded (`<benchmark>|version`). With one price, a lower-effort score can never set a
+#   threshold or a cheaper path point that the best one does not, so this loses nothing.
+# - Variants, stored side by side: reasoning models excluded (Epoch's choice: they spend
+#   many more tokens per task, so a per-token price understates their cost) or included;
+#   the price is the cheapest provider's, the first party's, or the median across
+#   providers (resellers such as OpenRouter left out of the median). "Excluded" drops a
+#   score row when the model is flagged reasoning in the identity mapping or the row was
+#   run at a reasoning effort (a hybrid model's thinking runs go, its plain runs stay).
+# - Dates: a model's first observation is its release date with the price in force then;
+#   when no price is known at release, the first price known is dated at the release date
+#   if it was recorded within FIRST_PRICE_GRACE_DAYS (a quarterly LiteLLM release lists a
+#   new model weeks after launch, at its launch price), else at the day it was recorded
+#   (flagged `late_first_price`). Each later change of the variant's price is a new
+#   observation on the day it took effect, as in Epoch's own files.
+# --------------------------------------------------------------------------------------
+
+HUB_BENCHMARKS = {
+    "GPQA Diamond": "gpqa_diamond",
+    "SWE-bench Verified": "swe_bench_verified",
+    "MATH Level 5": "math_level_5",
+    "ECI": "eci",
+    "Artificial Analysis Coding Index": "aa_coding_index",
+}
+INDEX_BENCHMARKS = {"ECI", "Artificial Analysis Coding Index"}  # scores used as published, unbounded above
+REASONING_CHOICES = ("excluded", "included")
+PRICE_BASES = ("cheapest", "first_party", "median")
+FIRST_PRICE_GRACE_DAYS = 120
+# Below a cent per million tokens (blended) a chat model's list price is a unit error in the
+# sources (models.dev listed grok-3 at 3e-05 USD/Mtok: a per-token price), not a price: such
+# rows are left out of the trend, and counted by the caller.
+PRICE_FLOOR_USD_PER_MTOK = 0.01
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to read "the price of capability": which models count and whose price."""
+
+    reasoning: str  # excluded | included
+    price: str  # cheapest | first_party | median
+
+    @property
+    def slug(self) -> str:
+        return f"reasoning-{self.reasoning}/{self.price.replace('_', '-')}"
+
+    @property
+    def label(self) -> str:
+        who = {
+            "cheapest": "cheapest provider",
+            "first_party": "first-party price",
+            "median": "median across providers",
+        }[self.price]
+        return f"reasoning models {self.reasoning}, {who}"
+
+
+VARIANTS = [Variant(r, p) for r in REASONING_CHOICES for p in PRICE_BASES]
+HEADLINE = Variant("excluded", "cheapest")  # closest to Epoch's 2025 choice
+
+
+def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
+    """One model's (or many models') price over time under a price basis, as steps.
+
+    `intervals`: `model_key, provider_id, valid_from, valid_to (null = in force),
+    blended_usd_per_mtok, blended_figure_id, is_first_party, provider_is_reseller`, and
+    optionally `precedence` (view `model_price_interval`: 1 provider announcement ... 5
+    LiteLLM); a provider may have several live rows (regional or dated listings of one key).
+    On each day a provider's price comes only from its highest-precedence rows live that day
+    (a provider's page beats models.dev and LiteLLM for the same provider; the others stay
+    conflicts in `price_precedence_conflict`), then its lowest such row.
+    Returns `model_key, valid_from, valid_to, price, provider, figure_ids` with one row per
+    stretch of constant price (equal neighbours merged). Median: the median of the
+    non-reseller providers live on each day, each provider at its lowest live price (figure
+    ids of all of them).
+    """
+    rows: list[dict] = []
+    rows_of = intervals.filter(
+        pl.col("blended_usd_per_mtok").is_not_null() & (pl.col("blended_usd_per_mtok") >= PRICE_FLOOR_USD_PER_MTOK)
+    )
+    if basis == "first_party":
+        rows_of = rows_of.filter(pl.col("is_first_party").fill_null(False))
+    elif basis == "median":
+        rows_of = rows_of.filter(~pl.col("provider_is_reseller").fill_null(False))
+    grouped: dict[str, list[dict]] = {}
+    for r in rows_of.sort("model_key", "valid_from").to_dicts():  # plain dicts: thousands of small groups
+        grouped.setdefault(r["model_key"], []).append(r)
+    for key, recs in grouped.items():
+        cuts = sorted({r["valid_from"] for r in recs} | {r["valid_to"] for r in recs if r["valid_to"] is not None})
+        steps: list[dict] = []
+        for i, day in enumerate(cuts):
+            live = [r for r in recs if r["valid_from"] <= day and (r["valid_to"] is None or r["valid_to"] > day)]
+            end = cuts[i + 1] if i + 1 < len(cuts) else None
+            if not live:
+                continue
+            top: dict[str, int] = {}
+            for r in live:
+                top[r["provider_id"]] = min(top.get(r["provider_id"], 99), r.get("precedence") or 99)
+            live = [r for r in live if (r.get("precedence") or 99) == top[r["provider_id"]]]
+            if basis == "median":  # each provider's lowest live price, then the median across providers
+                per: dict[str, dict] = {}
+                for r in sorted(live, key=lambda r: r["blended_usd_per_mtok"]):
+                    per.setdefault(r["provider_id"], r)
+                price = float(np.median([r["blended_usd_per_mtok"] for r in per.values()]))
+                # the rows nearest the median first: they are the ones that set it
+                near = sorted(per.values(), key=lambda r: (abs(r["blended_usd_per_mtok"] - price), r["provider_id"]))
+                provider, figs = (
+                    f"median of {len(per)} providers",
+                    list(dict.fromkeys(r["blended_figure_id"] for r in near)),
+                )
+            else:
+                best = min(live, key=lambda r: (r["blended_usd_per_mtok"], r["provider_id"]))
+                price, provider, figs = best["blended_usd_per_mtok"], best["provider_id"], [best["blended_figure_id"]]
+            if steps and steps[-1]["valid_to"] == day and abs(steps[-1]["price"] - price) < 1e-12:
+                steps[-1]["valid_to"] = end
+                continue
+            steps.append(
+                dict(model_key=key, valid_from=day, valid_to=end, price=price, provider=provider, figure_ids=figs)
+            )
+        rows += steps
+    schema: dict[str, pl.DataType] = {
+        "model_key": pl.String(),
+        "valid_from": pl.Date(),
+        "valid_to": pl.Date(),
+        "price": pl.Float64(),
+        "provider": pl.String(),
+        "figure_ids": pl.List(pl.String),
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def best_scores(scores: pl.DataFrame, variant: Variant) -> pl.DataFrame:
+    """Per (model_base, benchmark): the best score usable under the variant, on the method's scale.
+
+    `scores`: `model_base, model_version, model_key, benchmark, score, score_fraction,
+    reasoning_effort, release_date, score_figure_id, is_reasoning`. Percentages for the
+    Hub's percentage benchmarks, the index value for the ECI.
+    """
+    s = scores.filter(
+        pl.col("benchmark").is_in(list(HUB_BENCHMARKS))
+        & pl.col("model_key").is_not_null()
+        & pl.col("release_date").is_not_null()
+    )
+    if variant.reasoning == "excluded":
+        s = s.filter(~pl.col("is_reasoning").fill_null(False) & pl.col("reasoning_effort").is_null())
+    s = s.with_columns(
+        pl.when(pl.col("benchmark").is_in(list(INDEX_BENCHMARKS)))
+        .then(pl.col("score"))
+        .otherwise(pl.col("score_fraction") * 100)
+        .alias("value")
+    ).filter(pl.col("value").is_not_null())
+    return s.sort(["model_base", "benchmark", "value", "model_version"], descending=[False, False, True, False]).unique(
+        ["model_base", "benchmark"], keep="first", maintain_order=True
+    )
+
+
+def hub_observations(
+    scores: pl.DataFrame,
+    intervals: pl.DataFrame,
+    variant: Variant,
+    as_of: dt.date | None = None,
+    steps: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Observations in the method's shape for one variant (rules in the section comment).
+
+    Columns: `obs_id, model, model_key, release_date` (the observation's date),
+    `model_release_date, price_usd_per_mtok, provider, price_figure_ids, date_note`, and per
+    benchmark `<name>` (score), `<name>|figure`, `<name>|version`. Sorted in walk order.
+    `steps`: `price_steps(intervals, variant.price)` when the caller already has it.
+    """
+    best = best_scores(scores, variant)
+    steps = price_steps(intervals, variant.price) if steps is None else steps
+    if as_of is not None:
+        steps = steps.filter(pl.col("valid_from") <= as_of)
+    by_key: dict[str, list[dict]] = {}
+    for r in steps.iter_rows(named=True):
+        by_key.setdefault(r["model_key"], []).append(r)
+    rows: list[dict] = []
+    for (base,), g in best.group_by(["model_base"], maintain_order=True):
+        base = str(base)
+        key, release = g["model_key"][0], g["release_date"].min()
+        extra: dict = {}
+        for b in g.iter_rows(named=True):
+            extra[b["benchmark"]] = b["value"]
+            extra[f"{b['benchmark']}|figure"] = b["score_figure_id"]
+            extra[f"{b['benchmark']}|version"] = b["model_version"]
+        last_price = None
+        for step in by_key.get(key, []):
+            if step["valid_to"] is not None and step["valid_to"] <= release:
+                continue  # before the model existed
+            if last_price is None:
+                if step["valid_from"] <= release:
+                    day, note = release, None
+                elif (step["valid_from"] - release).days <= FIRST_PRICE_GRACE_DAYS:
+                    day, note = release, f"first price recorded {step['valid_from']}, dated at release"
+                else:
+                    day, note = step["valid_from"], "late_first_price"
+            else:
+                if abs(step["price"] - last_price) < 1e-12:
+                    continue
+                day, note = step["valid_from"], "price change"
+            last_price = step["price"]
+            rows.append(
+                dict(
+                    obs_id=f"{base}@{str(day)}",  # day is a date; polars types .min() loosely
+                    model=base,
+                    model_key=key,
+                    release_date=day,
+                    model_release_date=release,
+                    price_usd_per_mtok=step["price"],
+                    provider=step["provider"],
+                    price_figure_ids=step["figure_ids"],
+                    date_note=note,
+                    **extra,
+                )
+            )
+    schema: dict[str, pl.DataType] = {
+        "obs_id": pl.String(),
+        "model": pl.String(),
+        "model_key": pl.String(),
+        "release_date": pl.Date(),
+        "model_release_date": pl.Date(),
+        "price_usd_per_mtok": pl.Float64(),
+        "provider": pl.String(),
+        "price_figure_ids": pl.List(pl.String),
+        "date_note": pl.String(),
+    }
+    for name in HUB_BENCHMARKS:
+        schema |= {name: pl.Float64(), f"{name}|figure": pl.String(), f"{name}|version": pl.String()}
+    frame = pl.DataFrame(rows, schema=schema, strict=False) if rows else pl.DataFrame(schema=schema)
+    return frame.sort(
+        ["release_date", "price_usd_per_mtok", "model"], descending=[False, True, False], maintain_order=True
+    )
+
+
+@dataclass
+class HubPath:
+    """One variant x benchmark x threshold: its cheapest-so-far path and, with >= 4 points, its fit."""
+
+    variant: Variant
+    threshold: Threshold
+    path: pl.DataFrame
+    fit: CapabilityFit | None
+
+
+def hub_paths(
+    obs: pl.DataFrame, variant: Variant, benchmarks: list[str] | None = None, level: float = LEVEL
+) -> list[HubPath]:
+    """Every threshold's path (fits where >= 4 points were kept), benchmark then threshold order."""
+    out = []
+    for bench in benchmarks or list(HUB_BENCHMARKS):
+        if bench not in obs.columns:
+            continue
+        # only this benchmark's columns: the walk copies rows, the other benchmarks are dead weight
+        sub = obs.select(
+            [c for c in obs.columns if c not in HUB_BENCHMARKS and "|" not in c]
+            + [bench, f"{bench}|figure", f"{bench}|version"]
+        ).filter(pl.col(bench).is_not_null())
+        for th in thresholds(sub, bench):
+            path = cheapest_path(sub, th)
+            out.append(HubPath(variant, th, path, fit_path(path, th, level)))
+    return out
+
+
+@dataclass
+class WindowMeasure:
+    """The price of one capability level at a window's start and end (the running minimum),
+    and, with >= 4 points, the decline over the window from Epoch's OLS with its interval."""
+
+    start: dt.date
+    end: dt.date
+    start_price: float
+    end_price: float
+    start_obs_id: str
+    end_obs_id: str
+    start_model: str
+    end_model: str
+    observed_multiple: float  # x cheaper: start_price / end_price
+    n: int  # points in the window fit (start point included)
+    fit_multiple: float | None
+    fit_low: float | None
+    fit_high: float | None
+    level: float
+
+
+def window_measure(path: pl.DataFrame, start: dt.date, end: dt.date, level: float = LEVEL) -> WindowMeasure | str:
+    """The decline of the cheapest-so-far price between two dates, or why it cannot be measured.
+
+    The price in force at `start` is the last kept observation on or before it (the
+    running minimum); it enters the window fit dated `start` (what a buyer could pay that
+    day), followed by the kept observations after `start` up to `end`. The fit is Epoch's
+    (OLS of log10 price on day, t interval with n-2 df); its multiple over the window is
+    10^(-slope x days)."""
+    rows = path.sort("release_date", maintain_order=True).to_dicts()
+    before = [r for r in rows if r["release_date"] <= start]
+    if not before:
+        return "no priced model met the threshold by the window's start"
+    inside = [r for r in rows if start < r["release_date"] <= end]
+    first, last = before[-1], (inside[-1] if inside else before[-1])
+    days = np.array(
+        [(start - dt.date(1970, 1, 1)).days] + [(r["release_date"] - dt.date(1970, 1, 1)).days for r in inside], float
+    )
+    prices = np.array([first["price_usd_per_mtok"]] + [r["price_usd_per_mtok"] for r in inside], float)
+    fit_m = fit_lo = fit_hi = None
+    if days.size >= MIN_KEPT:
+        res = stats.linregress(days, np.log10(prices))
+        tq = stats.t.ppf(1 - (1 - level) / 2, days.size - 2)
+        width = (end - start).days
+        fit_m = 10 ** (-res.slope * width)
+        ends = [10 ** (-(res.slope - tq * res.stderr) * width), 10 ** (-(res.slope + tq * res.stderr) * width)]
+        fit_lo, fit_hi = min(ends), max(ends)
+    return WindowMeasure(
+        start=start,
+        end=end,
+        start_price=first["price_usd_per_mtok"],
+        end_price=last["price_usd_per_mtok"],
+        start_obs_id=first["obs_id"],
+        end_obs_id=last["obs_id"],
+        start_model=first["model"],
+        end_model=last["model"],
+        observed_multiple=first["price_usd_per_mtok"] / last["price_usd_per_mtok"],
+        n=int(days.size),
+        fit_multiple=fit_m,
+        fit_low=fit_lo,
+        fit_high=fit_hi,
+        level=level,
+    )
+
+
+@formula("capability_window_decline")
+def capability_window_decline(start_price, end_price, start_score, end_score) -> float:
+    """The decline of a capability level's price over a claim's window: the cheapest-so-far
+    price (blended 3:1) of a model scoring at least the threshold in force at the window's
+    start over the one in force at its end (x cheaper); the interval, where stored, is that of
+    Epoch's OLS over the window's path points (>= 4), raised to the window's length. Scores
+    are the inputs that put each model over the threshold."""
+    return float(start_price) / float(end_price)

@@ -380,7 +380,11 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
     for y, r in zip(ys, rows):
         est = r.get("estimate")
         if est is not None:
-            if _is_point(r):
+            if r.get("n_measures"):  # the range of many measures' observed multiples, not an interval
+                ax.plot([r["low"], r["high"]], [y, y], color="#888888", lw=1.2, ls=":", zorder=4)
+                ax.scatter([est], [y], marker="o", color="#555555", s=18, zorder=5)
+                seen.add("measures")
+            elif _is_point(r):
                 ax.scatter([est], [y], marker="s", s=26, facecolors="none", edgecolors=COLORS[0], zorder=5, lw=1.3)
                 seen.add("point")
             else:
@@ -417,7 +421,14 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
         ax.scatter([claimed], [y], marker="D", color=COLORS[1], s=28, zorder=4)
         seen.add("claimed")
     ax.set_yticks(
-        ys, [f"{r['label']} ({r['verdict']}{'; point, no interval' if _is_point(r) else ''})" for r in rows], fontsize=7
+        ys,
+        [
+            f"{r['label']} ({r['verdict']}"
+            f"{'; point, no interval' if _is_point(r) and not r.get('n_measures') else ''}"
+            f"{'; ' + str(r['n_measures']) + ' measures' if r.get('n_measures') else ''})"
+            for r in rows
+        ],
+        fontsize=7,
     )
     ax.set_xscale("log")
     ax.margins(x=0.08)
@@ -437,6 +448,17 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Figure:
             ax.scatter([], [], label=label, **kw)
     if "interval" in seen:
         ax.errorbar([], [], xerr=[], fmt="o", color=COLORS[0], label="data: stored fit, 90% interval")
+    if "measures" in seen:
+        ax.plot(
+            [],
+            [],
+            color="#888888",
+            lw=1.2,
+            ls=":",
+            marker="o",
+            markersize=4,
+            label="data: range of the measures (dot: largest supporting one), not an interval",
+        )
     ax.legend(fontsize=7, frameon=True, framealpha=0.9, loc="best")
     ax.set_xlabel("multiple over the claim's window, or per year (x cheaper, or x more demand)")
     ax.grid(True, axis="x", alpha=0.3)
@@ -464,3 +486,64 @@ def render(fig: Figure, fmt: str) -> bytes:
 
 def day_label(day: float) -> str:
     return from_days(day).isoformat()
+
+
+def demand_curve_figure(
+    prices: Sequence[float],
+    quantities: Sequence[float],
+    *,
+    slope: float,
+    slope_low: float,
+    slope_high: float,
+    intercept: float | None = None,
+    level: float = 0.9,
+    title: str,
+    x_label: str,
+    y_label: str,
+    source_line: str,
+    point_labels: Sequence[str] | None = None,
+) -> Figure:
+    """A demand curve: quantity against price on log-log axes, each point one matched date,
+    with the fitted line and the lines at the slope interval's ends (through the data's
+    centre). Labelled an association: both series trend with time, so the slope is not a
+    causal elasticity (the legend says so)."""
+    p, q = np.asarray(prices, float), np.asarray(quantities, float)
+    fig = Figure(figsize=(8, 4.8), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.scatter(p, q, s=22, color=COLORS[0], zorder=3, label=f"matched dates (n={p.size})")
+    lx, ly = np.log(p), np.log(q)
+    cx, cy = lx.mean(), ly.mean()
+    a = intercept if intercept is not None else cy - slope * cx
+    grid = np.linspace(lx.min(), lx.max(), 50)
+    ax.plot(
+        np.exp(grid),
+        np.exp(a + slope * grid),
+        color=COLORS[1],
+        lw=1.6,
+        label=f"log-log slope {slope:.2f} ({level:.0%} bootstrap interval {slope_low:.2f} to {slope_high:.2f})",
+    )
+    for s_, style in ((slope_low, ":"), (slope_high, ":")):
+        ax.plot(np.exp(grid), np.exp(cy + s_ * (grid - cx)), color=COLORS[1], lw=1, ls=style)
+    if point_labels is not None:
+        for i in sorted({int(np.argmin(p)), int(np.argmax(p))}):
+            right = p[i] == p.max()  # the dearest point's label is drawn to its left, inside the axes
+            ax.annotate(
+                str(point_labels[i]),
+                (p[i], q[i]),
+                fontsize=6.5,
+                color="#333333",
+                xytext=(-4 if right else 4, 4),
+                textcoords="offset points",
+                ha="right" if right else "left",
+            )
+    ax.plot([], [], " ", label="association, not a causal elasticity: both series trend with time")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.legend(fontsize=7, loc="best", frameon=False)
+    title_lines = textwrap.wrap(title, 80) or [""]
+    ax.set_title("\n".join(title_lines), fontsize=11 if len(title_lines) == 1 else 10, loc="left")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.grid(True, which="major", alpha=0.3)
+    _source(fig, source_line, top_lines=len(title_lines), left=0.1)
+    return fig

@@ -54,7 +54,9 @@ def test_landing_page_has_a_card_per_family_with_a_chart_and_computed_takeaway(s
         f"the stored data, {verdicts.get('inconsistent', 0)} do not, and {verdicts.get('not testable', 0)} "
         "cannot be tested"
     ) in page
-    rows = con.execute("SELECT factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols'").fetchall()
+    rows = con.execute(
+        "SELECT factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols' AND family = 'capability_price'"
+    ).fetchall()
     declines = [1 / f for f, p in rows if not json.loads(p).get("claim_defined")]
     assert f"fell a median {statistics.median(declines):.3g}x per year across {len(declines)} thresholds" in page
 
@@ -72,6 +74,57 @@ def test_every_chart_has_an_svg_and_a_csv_of_stored_figures(site, con):
     pages = {p.name: p.read_text() for p in site.glob("*.html")}
     for png in pngs:  # and every chart is shown on some page
         assert any(f"charts/{png.name}" in text for text in pages.values()), png.name
+
+
+def test_capability_charts_reach_2026_beside_epochs_2025_fits(site, con):
+    from analysis.capability_price import HUB_BENCHMARKS
+    from pipeline.cli.commands.report import CAPABILITY_2026_BENCHMARKS
+
+    assert CAPABILITY_2026_BENCHMARKS == tuple(HUB_BENCHMARKS)
+    charted = con.execute(
+        "SELECT DISTINCT json_extract_string(params, '$.benchmark'), "
+        "json_extract_string(params, '$.reasoning') FROM latest_fits WHERE family = "
+        "'capability_price_2026' AND method = 'epoch-ols' "
+        "AND json_extract_string(params, '$.chart') <> ''"
+    ).fetchall()
+    assert charted
+    page = (site / "capability_price.html").read_text()
+    latest = []
+    for bench, reasoning in charted:
+        name = f"capability-2026-{re.sub(r'[^a-z0-9]+', '-', bench.lower())}-reasoning-{reasoning}"
+        assert f"charts/{name}.png" in page, name
+        rows = list(csv.DictReader(open(site / "charts" / f"{name}.csv", encoding="utf-8")))
+        latest.append(max(r["obs_date"] for r in rows if r["used"] == "true"))
+    assert max(latest) >= "2026-01-01"
+    n_2026 = con.execute("SELECT count(*) FROM latest_fits WHERE family = 'capability_price_2026'").fetchone()[0]
+    assert page.count("capability_price_2026/") >= n_2026  # every 2026 fit in its table
+    assert re.search(r"With data through \w{3} 2026 \(Benchmarking Hub scores", (site / "index.html").read_text())
+
+
+def test_the_demand_curve_is_drawn_and_quoted_with_its_interval(site, con):
+    curves = con.execute(
+        "SELECT curve_id, quantity_series, slope, slope_low, slope_high, n FROM demand_curve "
+        "WHERE selected ORDER BY n DESC, curve_id DESC"
+    ).fetchall()
+    assert curves, "no selected demand curve"
+    demand = (site / "demand.html").read_text()
+    for cid, quantity, slope, low, high, n in curves:
+        name = "demand-curve-" + quantity.removeprefix("demand/").replace("_", "-")
+        assert f"charts/{name}.png" in demand and f"Log-log slope {slope:.2f} [{low:.2f}, {high:.2f}]" in demand
+        rows = list(csv.DictReader(open(site / "charts" / f"{name}.csv", encoding="utf-8")))
+        assert len(rows) == n and {r["curve_id"] for r in rows} == {cid}
+    _, _, slope, low, high, n = curves[0]
+    landing = (site / "index.html").read_text()
+    assert f"log-log slope of {slope:.2f} [{low:.2f}, {high:.2f}] over {n} matched dates" in landing
+    assert "an association, not a causal elasticity" in landing
+
+
+def test_claims_judged_on_measures_show_their_range_and_count(site, con):
+    rows = con.execute("SELECT check_id, n_measures FROM claim_check WHERE n_measures > 0").fetchall()
+    assert rows
+    claims = (site / "claims.html").read_text()
+    for check_id, n in rows:
+        assert f"{n} measures range" in claims, check_id
 
 
 def test_numbers_are_written_for_people(site):

@@ -32,7 +32,10 @@ def test_epoch_observations_and_figures_are_stored(con):
 
 
 def test_every_epoch_threshold_with_four_points_has_a_stored_fit(con):
-    rows = q(con, "SELECT series, n, factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols'")
+    rows = q(
+        con,
+        "SELECT series, n, factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols' AND family = 'capability_price'",
+    )
     epoch = [r for r in rows if not json.loads(r[3])["claim_defined"]]
     assert len(epoch) == 21
     mmlu = {r[0]: r for r in rows}["capability_price/mmlu/ge-43.9"]
@@ -117,8 +120,100 @@ def test_claim_verdicts_match_the_data(con):
     assert v["epoch-9-to-900x-per-year"] == "consistent"
     assert v["ai-index-gpt35-level-280x"] == "consistent"
     assert v["ark-p20-openrouter-demand-25x-since-dec-2024"] == "not testable"  # scrape starts April 2025
-    assert v["ark-p20-inference-cost-decline-1y"] == "not testable"  # Epoch data end Feb 2025
-    assert v["ark-p34-sw-dev-cost-apr-dec-2025"] == "not testable"
+    assert v["openai-chatgpt-cost-90pct-since-dec-2022"] == "not testable"  # serving cost never published
+
+
+def test_p20_and_p34_are_judged_on_named_measures_after_a_refresh(con):
+    for check_id in (
+        "ark-p20-inference-cost-decline-1y",
+        "ark-p20-inference-cost-decline-12m-to-report",
+        "ark-p34-sw-dev-cost-apr-dec-2025",
+    ):
+        verdict, reason, fid = q(
+            con, "SELECT verdict, reason, check_figure_id FROM claim_check WHERE check_id = ?", [check_id]
+        )[0]
+        assert verdict in ("consistent by some measures", "inconsistent"), (check_id, reason)
+        n, supporting = q(
+            con, "SELECT count(*), count(*) FILTER (supports) FROM claim_measure WHERE check_id = ?", [check_id]
+        )[0]
+        assert n >= 5 and (supporting > 0) == (verdict == "consistent by some measures")
+        assert f"of {n} measures" in reason
+        evidence = q(con, "SELECT count(*) FROM figure_input WHERE figure_id = ? AND role = 'evidence'", [fid])[0][0]
+        assert evidence == (supporting or n)
+
+
+def test_p20_counts_the_measures_above_99_percent(con):
+    verdict, reason = q(
+        con, "SELECT verdict, reason FROM claim_check WHERE check_id = 'ark-p20-inference-cost-decline-1y'"
+    )[0]
+    above = q(
+        con,
+        "SELECT count(*) FROM claim_measure WHERE check_id = 'ark-p20-inference-cost-decline-1y' "
+        "AND observed_multiple > 100 * (1 + 1e-9)",
+    )[0][0]
+    assert (verdict == "consistent by some measures") == (above > 0)
+    if above:
+        assert reason.startswith(f"{above} of ")
+
+
+def test_p34_names_the_models_at_both_ends_on_coding_thresholds(con):
+    rows = q(
+        con,
+        "SELECT benchmark, window_start, window_end, start_model, end_model, start_price, end_price "
+        "FROM claim_measure WHERE check_id = 'ark-p34-sw-dev-cost-apr-dec-2025'",
+    )
+    assert rows and {r[0] for r in rows} == {"SWE-bench Verified", "Artificial Analysis Coding Index"}
+    assert all(r[1].isoformat() == "2025-04-01" and r[2].isoformat() == "2025-12-31" for r in rows)
+    assert all(r[3] and r[4] and r[5] >= r[6] > 0 for r in rows)
+    reason = q(con, "SELECT reason FROM claim_check WHERE check_id = 'ark-p34-sw-dev-cost-apr-dec-2025'")[0][0]
+    assert "claimed $3.50 -> $0.32, the measure nearest those price levels" in reason
+
+
+def test_capability_adjusted_series_reach_2026_in_every_variant(con):
+    rows = q(
+        con,
+        "SELECT json_extract_string(params, '$.variant') v, json_extract_string(params, '$.benchmark') b, "
+        "max(date_end) FROM latest_fits WHERE family = 'capability_price_2026' GROUP BY ALL",
+    )
+    variants = {r[0] for r in rows}
+    assert variants == {
+        f"reasoning-{r}/{p}" for r in ("excluded", "included") for p in ("cheapest", "first-party", "median")
+    }
+    headline = {r[1]: r[2] for r in rows if r[0] == "reasoning-excluded/cheapest"}
+    assert max(headline.values()).year == 2026
+    assert {"GPQA Diamond", "ECI"} <= set(headline)
+
+
+def test_a_2026_capability_rate_walks_to_its_price_sources(con):
+    rid = q(
+        con, "SELECT rate_figure_id FROM latest_fits WHERE family = 'capability_price_2026' ORDER BY n DESC LIMIT 1"
+    )[0][0]
+    roles = {r[0] for r in q(con, "SELECT DISTINCT role FROM figure_input WHERE figure_id = ?", [rid])}
+    assert {"observation", "score"} <= roles
+    sources = {
+        r[0]
+        for r in q(
+            con,
+            "SELECT DISTINCT f.source_id FROM figure_input i JOIN figure f "
+            "ON f.figure_id = i.input_figure_id WHERE i.figure_id = ? AND i.role = 'score'",
+            [rid],
+        )
+    }
+    assert sources and all(s.startswith("epoch-") for s in sources)
+
+
+def test_a_demand_curve_is_fitted_with_an_interval_and_lineage(con):
+    rows = q(
+        con,
+        "SELECT curve_id, n, slope, slope_low, slope_high, curve_figure_id, caveat FROM demand_curve WHERE selected",
+    )
+    assert rows
+    for _curve_id, n, slope, low, high, fid, caveat in rows:
+        assert n >= 8 and low <= slope <= high and "not a causal elasticity" in caveat
+        roles = dict(q(con, "SELECT role, count(*) FROM figure_input WHERE figure_id = ? GROUP BY role", [fid]))
+        assert roles["quantity"] == n and roles["price"] >= 3
+    refused = q(con, "SELECT refused FROM demand_curve WHERE quantity_series = 'demand/google_tokens_per_month'")
+    assert refused and all(r[0] and "at least 8" in r[0] for r in refused)
 
 
 def test_trends_command_lists_every_latest_fit(cli, refreshed_warehouse, con):

@@ -123,3 +123,46 @@ def test_claims_figure_marks_bounds_rounded_claims_and_point_comparisons():
     assert any("rounded" in t for t in legend) and any("no interval" in t for t in legend)
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert "point, no interval" in ticks[0] and "point" not in ticks[1]
+
+
+def test_demand_curve_figure_is_log_log_and_says_association():
+    prices = [2.0, 1.5, 1.0, 0.6, 0.3]
+    tokens = [1e12, 1.4e12, 2e12, 3.5e12, 7e12]
+    fig = plots.demand_curve_figure(
+        prices,
+        tokens,
+        slope=-0.9,
+        slope_low=-1.2,
+        slope_high=-0.6,
+        title="Tokens vs price",
+        x_label="USD per million tokens",
+        y_label="tokens per week",
+        source_line="Data: test",
+        point_labels=list("abcde"),
+    )
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    legend = " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert "not a causal elasticity" in legend and "-0.90" in legend and "-1.20 to -0.60" in legend
+
+
+def test_a_claim_judged_on_measures_is_drawn_as_a_range_not_an_interval():
+    fig = plots.claims_figure(
+        [
+            dict(
+                label="ark-p20",
+                claimed=100,
+                estimate=262.5,
+                low=1.0,
+                high=262.5,
+                verdict="consistent by some measures",
+                bound=">",
+                n_measures=149,
+            )
+        ],
+        source_line="s",
+    )
+    ax = fig.axes[0]
+    assert "149 measures" in ax.get_yticklabels()[0].get_text()
+    legend = " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert "range of the measures" in legend and "90% interval" not in legend

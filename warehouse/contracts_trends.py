@@ -6,8 +6,11 @@ import pandera.polars as pa
 import polars as pl
 
 FIT_METHODS = ["ols", "bootstrap", "theil-sen", "epoch-ols"]
-FIT_FAMILIES = ["capability_price", "demand", "token_price", "gpu", "benchmark"]
-VERDICTS = ["consistent", "inconsistent", "not testable"]
+FIT_FAMILIES = ["capability_price", "capability_price_2026", "demand", "token_price", "gpu", "benchmark"]
+# "consistent by some measures": a claim judged on many measures (thresholds x variants), at
+# least one of which supports it; the check names how many and which (table claim_measure)
+VERDICTS = ["consistent", "consistent by some measures", "inconsistent", "not testable"]
+PRICE_BASES = ["cheapest", "first_party", "median"]
 
 
 class LlmPriceObservation(pa.DataFrameModel):
@@ -144,3 +147,73 @@ class ClaimCheck(pa.DataFrameModel):
     @pa.dataframe_check(name="untestable_says_what_would_test_it")
     def untestable_says_what_would_test_it(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select((pl.col("verdict") != "not testable") | pl.col("testable_with").is_not_null())
+
+
+class CapabilityPath(pa.DataFrameModel):
+    series: str = pa.Field(str_matches=r"^capability_price_2026/reasoning-(excluded|included)/\S+/ge-\S+$")
+    reasoning: str = pa.Field(isin=["excluded", "included"])
+    price_basis: str = pa.Field(isin=PRICE_BASES)
+    obs_id: str = pa.Field(str_matches=r"^\S.*@\d{4}-\d{2}-\d{2}$")
+    obs_date: pl.Date
+    price_usd_per_mtok: float = pa.Field(gt=0)
+    score: float = pa.Field(ge=0)
+    score_figure_id: str = pa.Field(str_length={"min_value": 1})
+    fitted: bool
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check(name="every_point_cites_a_price")
+    def every_point_cites_a_price(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("price_figure_ids").list.len() >= 1)
+
+
+class ClaimMeasure(pa.DataFrameModel):
+    measure_id: str = pa.Field(unique=True)
+    check_id: str
+    start_price: float = pa.Field(gt=0)
+    end_price: float = pa.Field(gt=0)
+    observed_multiple: float = pa.Field(gt=0)
+    n: int = pa.Field(ge=1)
+    supports: bool
+    how: str = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check(name="window_ordered")
+    def window_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("window_start") < pl.col("window_end"))
+
+    @pa.dataframe_check(name="fit_interval_contains_estimate")
+    def fit_interval_contains_estimate(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("fit_multiple").is_null()
+            | (
+                (pl.col("fit_low") <= pl.col("fit_multiple") * (1 + 1e-9))
+                & (pl.col("fit_multiple") <= pl.col("fit_high") * (1 + 1e-9))
+            )
+        )
+
+
+class DemandCurve(pa.DataFrameModel):
+    curve_id: str = pa.Field(unique=True, str_matches=r"^demand_curve/\S+$")
+    n: int = pa.Field(ge=0)
+    level: float = pa.Field(gt=0, lt=1)
+    selected: bool
+    caveat: str = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check(name="a_slope_or_a_reason")
+    def a_slope_or_a_reason(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            (
+                pl.col("slope").is_not_null()
+                & pl.col("curve_figure_id").is_not_null()
+                & (pl.col("slope_low") <= pl.col("slope"))
+                & (pl.col("slope") <= pl.col("slope_high"))
+            )
+            | (pl.col("slope").is_null() & pl.col("refused").is_not_null())
+        )

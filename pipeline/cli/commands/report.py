@@ -16,6 +16,14 @@ Decisions:
   plain web server, or an artefact store, with no network.
 - Numbers for people: $ for prices, K/M/B/T for tokens and users, multiples written
   1,549x or 1.2e+158x rather than 158 digits, and windows that say "no window stated".
+- Capability-adjusted price through 2026 (fit family `capability_price_2026`, six variants)
+  shares the capability page with Epoch's 2025 fits but never mixes with them: the 2025
+  takeaway, headline and per-benchmark charts read family `capability_price` only; the
+  2026 charts are `EXTRA_CHARTS`, one per benchmark and reasoning choice for the variants
+  the fits mark for charting (params `chart`, the cheapest-provider ones).
+- A demand curve (table `demand_curve`, the `selected` one per quantity series) is an
+  extra chart of the demand page, and the landing page's demand takeaway quotes it with its
+  interval, labelled an association.
 - The builder takes a read-only connection and an output folder and imports no Dagster,
   so the CLI and the Dagster asset `report/site` (pipeline/defs/report/) share it.
 - Rendering is 80% of a build (PNG + SVG of ~90 charts), and most charts do not change
@@ -71,6 +79,21 @@ FROM claim_check c LEFT JOIN figure_provenance v ON v.figure_id = c.claim_figure
 LEFT JOIN claim_corroboration k ON k.figure_id = c.claim_figure_id
 ORDER BY c.verdict, c.check_id
 """
+CURVES_SQL = """
+SELECT c.*, p.obs_date, p.quantity, p.price, p.price_label, p.quantity_figure_id, p.price_figure_id
+FROM demand_curve c JOIN demand_curve_point p USING (curve_id) WHERE c.selected ORDER BY curve_id, obs_date
+"""
+CAPABILITY_2026 = "capability_price_2026"
+#: the benchmarks of the 2026 capability fits (analysis.capability_price.HUB_BENCHMARKS; a test keeps them equal)
+CAPABILITY_2026_BENCHMARKS = (
+    "GPQA Diamond",
+    "SWE-bench Verified",
+    "MATH Level 5",
+    "ECI",
+    "Artificial Analysis Coding Index",
+)
+#: the quantity series a demand curve is drawn for (pipeline.defs.trends.demand_curve.quantity_series)
+DEMAND_CURVE_QUANTITIES = ("demand/openrouter_weekly_scrape", "demand/google_tokens_per_month")
 FAMILY_TITLES = {
     "capability_price": "Capability-adjusted LLM price (Epoch AI's method)",
     "token_price": "Token prices of fixed models and of the cheapest model per tier",
@@ -110,6 +133,7 @@ class ReportData:
     bands: pl.DataFrame
     claims: pl.DataFrame
     refusals: pl.DataFrame
+    curves: pl.DataFrame
     url_of: dict
     source: str
     generated: dt.datetime
@@ -223,22 +247,37 @@ def _window(start, end) -> str:
 # ---------------------------------------------------------------- takeaways (computed)
 
 
-def _capability_takeaway(d: ReportData) -> str:
-    rows = [
+def _epoch_rows(d: ReportData, family: str = "capability_price") -> list[dict]:
+    """The threshold fits (method epoch-ols, not a claim's own definition) of one capability family."""
+    return [
         r
-        for r in d.fits.filter(pl.col("method") == "epoch-ols").iter_rows(named=True)
+        for r in d.fits.filter((pl.col("method") == "epoch-ols") & (pl.col("family") == family)).iter_rows(named=True)
         if not json.loads(r["params"] or "{}").get("claim_defined")
     ]
+
+
+def _capability_takeaway(d: ReportData) -> str:
+    rows = _epoch_rows(d)
     if not rows:
         return "No capability thresholds could be fitted."
     declines = sorted(1 / r["factor_per_year"] for r in rows)
     benches = {json.loads(r["params"])["benchmark"] for r in rows}
     start, end = min(r["date_start"] for r in rows), max(r["date_end"] for r in rows)
-    return (
+    text = (
         f"The price of reaching a fixed benchmark score fell a median {fm(statistics.median(declines))}x per "
         f"year across {len(rows)} thresholds on {len(benches)} benchmarks (from {fm(declines[0])}x to "
         f"{fm(declines[-1])}x; {start:%b %Y} to {end:%b %Y})."
     )
+    recent = [r for r in _epoch_rows(d, CAPABILITY_2026) if json.loads(r["params"]).get("headline")]
+    if recent:
+        later = sorted(1 / r["factor_per_year"] for r in recent)
+        p = json.loads(recent[0]["params"])
+        label = f"reasoning models {p['reasoning']}, {p['price_basis'].replace('_', '-')} price"
+        text += (
+            f" With data through {max(r['date_end'] for r in recent):%b %Y} (Benchmarking Hub scores, {label}): "
+            f"a median {fm(statistics.median(later))}x per year across {len(recent)} thresholds."
+        )
+    return text
 
 
 def _token_takeaway(d: ReportData) -> str:
@@ -294,7 +333,36 @@ def _demand_takeaway(d: ReportData) -> str:
         f"{lead['series_label']} grew {fm(lead['factor_per_year'])}x per year [{fm(lead['factor_low'])}, "
         f"{fm(lead['factor_high'])}] over {lead['n']} observations to {lead['date_end']:%b %Y}"
         + (f"; {more}." if more else ".")
+        + _demand_curve_sentence(d)
     )
+
+
+def _demand_curve_sentence(d: ReportData) -> str:
+    """The stored demand curve of the longest quantity series, with its interval (empty when none)."""
+    if d.curves.is_empty():
+        return ""
+    r = max(d.curves.unique("curve_id").iter_rows(named=True), key=lambda c: (c["n"], c["curve_id"]))
+    return (
+        f" Against the capability-adjusted price, {_quantity_name(r['quantity_series'])} has a log-log slope of "
+        f"{r['slope']:.2f} [{r['slope_low']:.2f}, {r['slope_high']:.2f}] over {r['n']} matched dates "
+        f"({r['date_start']:%b %Y} to {r['date_end']:%b %Y}): an association, not a causal elasticity."
+    )
+
+
+def _threshold_name(price_series: str) -> str:
+    """`capability_price_2026/reasoning-excluded/cheapest/gpqa-diamond/ge-60` as words a phone can wrap."""
+    parts = price_series.split("/")
+    if len(parts) != 5:
+        return price_series.replace("/", " / ")
+    _, reasoning, basis, bench, lower = parts
+    return f"{bench} {lower.replace('ge-', '>= ')}, {reasoning.replace('-', ' ')}, {basis.replace('-', ' ')} provider"
+
+
+def _quantity_name(series: str) -> str:
+    return {
+        "demand/openrouter_weekly_scrape": "OpenRouter's weekly tokens",
+        "demand/google_tokens_per_month": "Google's tokens per month",
+    }.get(series, series)
 
 
 def _benchmark_takeaway(d: ReportData) -> str:
@@ -363,11 +431,7 @@ def _points_csv(d: ReportData, fits: list[dict], series_column: str = "series") 
 
 
 def _capability_headline(d: ReportData):
-    rows = [
-        r
-        for r in d.fits.filter(pl.col("method") == "epoch-ols").iter_rows(named=True)
-        if not json.loads(r["params"] or "{}").get("claim_defined")
-    ]
+    rows = _epoch_rows(d)
     if not rows:
         return None
     lines = [_line(d, r, json.loads(r["params"])["benchmark"]) for r in rows]
@@ -446,6 +510,7 @@ def _claims_headline(d: ReportData):
                     bound=r["claim_bound"],
                     claimed_low=r["claimed_low"],
                     claimed_high=r["claimed_high"],
+                    n_measures=r["n_measures"],
                 )
             )
             rows.append(
@@ -459,6 +524,7 @@ def _claims_headline(d: ReportData):
                     data_multiple=r["data_multiple"],
                     data_low=r["data_low"],
                     data_high=r["data_high"],
+                    n_measures=r["n_measures"],
                     window_start=r["window_start"],
                     window_end=r["window_end"],
                     figure_id=r["claim_figure_id"],
@@ -474,7 +540,104 @@ def _claims_headline(d: ReportData):
             "claim's window (Epoch AI data, OpenRouter scrape)."
         ),
     )
-    return fig, pl.DataFrame(rows), "Claimed multiple (red) beside what the stored data say (blue, 90% interval)."
+    return (
+        fig,
+        pl.DataFrame(rows),
+        (
+            "Claimed multiple (red) beside what the stored data say (blue: a fit's 90% "
+            "interval, or the range of a claim's measures)."
+        ),
+    )
+
+
+def _capability_paths(rows: list[dict], points: pl.DataFrame) -> list[dict]:
+    """One `capability_figure` path per threshold fit: its kept points and its line."""
+    paths = []
+    for r in rows:
+        p = json.loads(r["params"])
+        pts = points.filter((pl.col("fit_id") == r["fit_id"]) & pl.col("used"))
+        t0 = (r["date_start"] - dt.date(1970, 1, 1)).days
+        slope_day = r["slope_per_year"] / math.log(10) / 365
+        paths.append(
+            dict(
+                label=f">= {p['lower']:g} ({p['threshold_model']})",
+                dates=pts["obs_date"].to_list(),
+                prices=pts["value"].to_numpy(),
+                slope_log10_per_day=slope_day,
+                intercept_log10=r["intercept"] / math.log(10) - slope_day * t0,
+                factor_per_year=p["epoch_factor_per_year"],
+                factor_low=p["epoch_factor_low"],
+                factor_high=p["epoch_factor_high"],
+            )
+        )
+    return paths
+
+
+def _capability_2026_chart(benchmark: str, reasoning: str) -> Callable[[ReportData], tuple | None]:
+    """The chart of one benchmark's 2026 thresholds for the charted variant with this reasoning choice."""
+
+    def build(d: ReportData):
+        rows = [
+            r
+            for r in _epoch_rows(d, CAPABILITY_2026)
+            if (p := json.loads(r["params"])).get("chart")
+            and p["benchmark"] == benchmark
+            and p["reasoning"] == reasoning
+        ]
+        if not rows:
+            return None
+        p = json.loads(rows[0]["params"])
+        fig = _plots().capability_figure(p["chart"], _capability_paths(rows, d.points), source_line=p["source_line"])
+        caption = (
+            f"{benchmark}: {len(rows)} thresholds, {min(r['date_start'] for r in rows)} to "
+            f"{max(r['date_end'] for r in rows)}; {p['variant']}."
+        )
+        return fig, _points_csv(d, rows), caption
+
+    return build
+
+
+def _demand_curve_chart(quantity_series: str) -> Callable[[ReportData], tuple | None]:
+    """The selected demand curve of one quantity series (table demand_curve), drawn log-log."""
+
+    def build(d: ReportData):
+        g = d.curves.filter(pl.col("quantity_series") == quantity_series)
+        if g.is_empty():
+            return None
+        r = g.row(0, named=True)
+        fig = _plots().demand_curve_figure(
+            g["price"].to_list(),
+            g["quantity"].to_list(),
+            slope=r["slope"],
+            slope_low=r["slope_low"],
+            slope_high=r["slope_high"],
+            level=r["level"],
+            point_labels=[f"{day} {lab}" for day, lab in zip(g["obs_date"], g["price_label"])],
+            title=f"Demand curve: {_quantity_name(quantity_series)} against the capability-adjusted price "
+            f"({r['price_series']})",
+            x_label="capability-adjusted price, USD per million tokens (blended 3:1)",
+            y_label="tokens per week" if "weekly" in quantity_series else "tokens per month",
+            source_line=f"Quantity and price at matching dates; figure {r['curve_figure_id']} (audit for every "
+            f"input). {r['caveat']}.",
+        )
+        points = g.select(
+            "curve_id",
+            "obs_date",
+            "quantity",
+            pl.col("quantity_figure_id").alias("figure_id"),
+            "price",
+            "price_figure_id",
+            "price_label",
+            "curve_figure_id",
+        )
+        # the curve id (one long path) is in the CSV and the chart, not the caption: it would not wrap on a phone
+        caption = (
+            f"Price: {_threshold_name(r['price_series'])}. Log-log slope {r['slope']:.2f} [{r['slope_low']:.2f}, "
+            f"{r['slope_high']:.2f}] ({r['level']:.0%} bootstrap), n={r['n']}; {r['caveat']}."
+        )
+        return fig, points, caption
+
+    return build
 
 
 PAGES: list[Page] = [
@@ -533,7 +696,27 @@ HEADLINES: list[Chart] = [
     Chart("headline-demand", "demand", "Demand", _demand_headline),
 ]
 #: Further charts that are not one stored series: append a `Chart(name, page, title, build)`.
-EXTRA_CHARTS: list[Chart] = []
+EXTRA_CHARTS: list[Chart] = [
+    *(
+        Chart(
+            f"capability-2026-{re.sub(r'[^a-z0-9]+', '-', bench.lower())}-reasoning-{reasoning}",
+            "capability_price",
+            f"{bench}, data through 2026 (reasoning models {reasoning}, cheapest provider)",
+            _capability_2026_chart(bench, reasoning),
+        )
+        for bench in CAPABILITY_2026_BENCHMARKS
+        for reasoning in ("excluded", "included")
+    ),
+    *(
+        Chart(
+            f"demand-curve-{q.removeprefix('demand/').replace('_', '-')}",
+            "demand",
+            f"Demand curve (association): {_quantity_name(q)} against the capability-adjusted price",
+            _demand_curve_chart(q),
+        )
+        for q in DEMAND_CURVE_QUANTITIES
+    ),
+]
 
 
 # ---------------------------------------------------------------- build
@@ -551,6 +734,7 @@ def load(con, source: str = "") -> ReportData:
         bands=query_frame(con, BANDS_SQL, [ids]),
         claims=query_frame(con, CLAIMS_SQL),
         refusals=query_frame(con, "SELECT * FROM fit_refusal ORDER BY family, series"),
+        curves=query_frame(con, CURVES_SQL),
         url_of={r["source_id"]: r["url"] for r in sources.iter_rows(named=True)},
         source=source,
         generated=dt.datetime.now(dt.UTC),
@@ -579,14 +763,7 @@ def build_report(
     wanted = [c for c in HEADLINES + EXTRA_CHARTS if c.page in keys]
     n_series = sum(data.fits.filter(pl.col("family") == p.key)["series"].n_unique() for p in pages)
     n_bench = (
-        len(
-            {
-                json.loads(r["params"])["benchmark"]
-                for r in data.fits.filter(pl.col("method") == "epoch-ols").iter_rows(named=True)
-            }
-        )
-        if "capability_price" in keys
-        else 0
+        len({json.loads(r["params"])["benchmark"] for r in _epoch_rows(data)}) if "capability_price" in keys else 0
     )
     progress = Progress(len(wanted) + n_series + n_bench, "report", enabled=show_progress)
     written = Written(out, previous=previous, previous_keys=_previous_keys(previous))
@@ -773,6 +950,17 @@ def _family_page(
         if page.key == "capability_price":
             toc.append(("per-benchmark", "Per benchmark (Epoch-style)"))
             sections.append(_capability_overview(fam, data.points, charts, written, progress))
+            recent = data.fits.filter(pl.col("family") == CAPABILITY_2026)
+            toc.append(("fits-2026", "All fits with data through 2026 (six variants)"))
+            sections.append(
+                "<h2 id='fits-2026'>All fits with data through 2026 (six variants)</h2>"
+                + (
+                    _fit_table(recent, link=False)
+                    if recent.height
+                    else "<p>No 2026 capability threshold could be fitted.</p>"
+                )
+                + _refusal_table(data.refusals.filter(pl.col("family") == CAPABILITY_2026))
+            )
         for series in fam["series"].unique(maintain_order=True).to_list():
             rows = fam.filter(pl.col("series") == series)
             toc.append((_slug(series), rows["series_label"][0]))
@@ -905,13 +1093,15 @@ def _reuse(written: Written, charts: Path, name: str, key: str) -> bool:
     return True
 
 
-def _fit_table(fam: pl.DataFrame) -> str:
+def _fit_table(fam: pl.DataFrame, link: bool = True) -> str:
+    """One row per fit; `link`: the series names link to their sections (False where a family has none)."""
     rows = []
     for r in fam.iter_rows(named=True):
         hd = r["halving_or_doubling_years"]
         t = "halves" if r["direction"] == "decline" else "doubles"
+        name = f"<a href='#{_slug(r['series'])}'>{html.escape(r['series'])}</a>" if link else html.escape(r["series"])
         rows.append(
-            f"<tr><td><a href='#{_slug(r['series'])}'>{html.escape(r['series'])}</a></td><td>{r['method']}</td>"
+            f"<tr><td>{name}</td><td>{r['method']}</td>"
             f"<td class=num>{r['n']}</td><td>{r['date_start']} to {r['date_end']}</td>"
             f"<td class=num title='{html.escape(r['rate_figure_id'])}'>{_rate(r)}</td>"
             f"<td class=num>{_every(hd, t)}</td>"
@@ -1093,29 +1283,13 @@ def _capability_overview(
 ) -> str:
     out = ["<h2 id='per-benchmark'>Per benchmark (Epoch-style)</h2>"]
     epoch = fam.filter(pl.col("method") == "epoch-ols")
-    by_bench: dict[str, list[dict]] = {}
     fits_of: dict[str, list[dict]] = {}
     for r in epoch.iter_rows(named=True):
         p = json.loads(r["params"])
-        if p.get("claim_defined"):
-            continue
-        pts = points.filter((pl.col("fit_id") == r["fit_id"]) & pl.col("used"))
-        t0 = (r["date_start"] - dt.date(1970, 1, 1)).days
-        slope_day = r["slope_per_year"] / math.log(10) / 365
-        by_bench.setdefault(p["benchmark"], []).append(
-            dict(
-                label=f">= {p['lower']:g} ({p['threshold_model']})",
-                dates=pts["obs_date"].to_list(),
-                prices=pts["value"].to_numpy(),
-                slope_log10_per_day=slope_day,
-                intercept_log10=r["intercept"] / math.log(10) - slope_day * t0,
-                factor_per_year=p["epoch_factor_per_year"],
-                factor_low=p["epoch_factor_low"],
-                factor_high=p["epoch_factor_high"],
-            )
-        )
-        fits_of.setdefault(p["benchmark"], []).append(r)
-    for bench, paths in by_bench.items():
+        if not p.get("claim_defined"):
+            fits_of.setdefault(p["benchmark"], []).append(r)
+    for bench, rows in fits_of.items():
+        paths = _capability_paths(rows, points)
         progress.step(f"capability {bench}")
         fig = _plots().capability_figure(
             bench,
@@ -1186,7 +1360,12 @@ def _claims_table(data: ReportData) -> str:
                 if lo is not None
                 else f"<br><span class=small>as rounded: at most {fm(hi)}x</span>"
             )
-        if r["data_multiple"] is not None:
+        if r["n_measures"]:
+            shown = (
+                f"{fm(r['data_multiple'])}x (largest supporting; {r['n_measures']} measures range "
+                f"{fm(r['data_low'])}-{fm(r['data_high'])}x, table claim_measure)"
+            )
+        elif r["data_multiple"] is not None:
             shown = f"{fm(r['data_multiple'])}x [{fm(r['data_low'])}, {fm(r['data_high'])}]"
         elif r["data_low"] is not None:
             shown = f"{fm(r['data_low'])}-{fm(r['data_high'])}x/yr (range of fits)"
@@ -1211,7 +1390,7 @@ def _claims_table(data: ReportData) -> str:
         )
     return (
         "<div class=scroll><table><tr><th>claim</th><th>claimed</th><th>also reported by</th><th>window</th>"
-        "<th>series definition</th><th>data (90% interval)</th><th>verdict</th><th>why</th></tr>"
+        "<th>series definition</th><th>data (90% interval, or range of measures)</th><th>verdict</th><th>why</th></tr>"
         + "".join(rows)
         + "</table></div>"
     )

@@ -1,5 +1,6 @@
 """Trends: Epoch's LLM prices, demand series and the OpenRouter scrape in; fits and claim checks out."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from analysis import trend
 from analysis.formulas import all_formulas
 from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
-from pipeline.defs.trends import claims, market_series, series
+from pipeline.defs.trends import capability_2026, claims, demand_curve, market_series, series
 from pipeline.defs.trends.elasticity import elasticities
 from pipeline.defs.trends.fitting import fit_each, fit_series, store_fits, store_refusals
 from pipeline.defs.trends.records import merge, records
@@ -19,7 +20,10 @@ from sources.paths import data_path
 from sources.token_prices.models import canonical_model_key
 from warehouse import query_frame
 from warehouse.contracts_trends import (
+    CapabilityPath,
     ClaimCheck,
+    ClaimMeasure,
+    DemandCurve,
     DemandObservation,
     LlmPriceObservation,
     OpenRouterAuthorWeek,
@@ -46,6 +50,10 @@ BENCH_COSTS = dg.AssetKey(["derived", "benchmarks", "cost_per_mtok"])
 BENCH_TRENDS = dg.AssetKey(["trend", "benchmark"])
 SQL_DIR = Path(__file__).parent / "sql"
 DEMAND_FITS = dg.AssetKey(["trend", "demand"])
+CAPABILITY_2026 = dg.AssetKey(["trend", "capability_price_2026"])
+DEMAND_CURVE = dg.AssetKey(["trend", "demand_curve"])
+HUB_SCORES = [dg.AssetKey(["clean", "scores", "model_score"])]  # writes model_identity too
+PRICE_HISTORY = [dg.AssetKey(["clean", "token_prices", name]) for name in ("litellm_releases", "models_dev")]
 
 
 @dg.asset(key=LLM_PRICES.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -134,6 +142,119 @@ def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     )
 
 
+@dg.asset(
+    key=CAPABILITY_2026.path,
+    deps=[*HUB_SCORES, *TOKEN_PRICES, *PRICE_HISTORY],
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+)
+def capability_price_2026(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Capability-adjusted LLM price through 2026 (Epoch's method on Benchmarking Hub scores and the
+    price history), six variants side by side; every threshold's path stored, fits where >= 4 points."""
+    with warehouse.ingest(context) as (con, run):
+        scores = query_frame(con, (SQL_DIR / "hub_scores.sql").read_text(encoding="utf-8"))
+        intervals = query_frame(con, (SQL_DIR / "price_intervals.sql").read_text(encoding="utf-8"))
+        batches, path_rows, refused = capability_2026.build(scores, intervals, as_of=dt.date.today())
+        counts = store_fits(con, run, merge(batches))
+        con.execute("DELETE FROM capability_path")
+        paths = (
+            store(
+                con,
+                run,
+                "capability_path",
+                stamp(pl.DataFrame(path_rows, infer_schema_length=None), run),
+                CapabilityPath,
+                key=["series", "obs_id"],
+                source_id_column=None,
+            )
+            if path_rows
+            else None
+        )
+        store_refusals(con, run, capability_2026.FAMILY, refused)
+        shape = table_metadata(con, "fit", where="family = ?", params=[capability_2026.FAMILY])
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            fits=len(batches),
+            path_points=paths.accepted if paths else 0,
+            scores_read=scores.height,
+            price_intervals_read=intervals.height,
+            refused=len(refused),
+            **{f"stored_{k}": v for k, v in counts.items()},
+        )
+        | shape
+    )
+
+
+@dg.asset(
+    key=DEMAND_CURVE.path,
+    deps=[DEMAND, OPENROUTER, CAPABILITY_2026],
+    group_name=GROUP,
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+)
+def demand_curves(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Token volumes against the capability-adjusted price index at matching dates (log-log, pairs
+    bootstrap): an association with an interval, never a causal elasticity; refusals with the reason."""
+    with warehouse.ingest(context) as (con, run):
+        quantities = demand_curve.quantity_series(
+            query_frame(con, "SELECT * FROM openrouter_week"), query_frame(con, "SELECT * FROM demand_observation")
+        )
+        out = demand_curve.build(
+            quantities, query_frame(con, "SELECT * FROM capability_path ORDER BY series, obs_date")
+        )
+        con.execute("DELETE FROM demand_curve_point")
+        con.execute("DELETE FROM demand_curve")
+        if out["figure"]:
+            store_formulas(con, all_formulas())
+            con.execute(
+                "DELETE FROM figure_input WHERE list_contains(?, figure_id)", [[f["figure_id"] for f in out["figure"]]]
+            )
+            store_figures(con, run, figure_frame(out["figure"]))
+            store_lineage(con, run, pl.DataFrame(out["figure_input"]))
+        curves = (
+            store(
+                con,
+                run,
+                "demand_curve",
+                stamp(pl.DataFrame(out["demand_curve"], infer_schema_length=None), run),
+                DemandCurve,
+                key=["curve_id"],
+            )
+            if out["demand_curve"]
+            else None
+        )
+        if out["demand_curve_point"]:
+            store(
+                con,
+                run,
+                "demand_curve_point",
+                pl.DataFrame(out["demand_curve_point"], infer_schema_length=None),
+                None,
+                key=["curve_id", "quantity_figure_id"],
+                source_id_column=None,
+            )
+        shape = table_metadata(con, "demand_curve")
+    fitted = [c for c in out["demand_curve"] if c["slope"] is not None]
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            curves=curves.accepted if curves else 0,
+            fitted=len(fitted),
+            selected=dg.MetadataValue.md(
+                "\n".join(
+                    f"- {c['curve_id']}: slope {c['slope']:.2f} [{c['slope_low']:.2f}, {c['slope_high']:.2f}], n={c['n']}"
+                    for c in fitted
+                    if c["selected"]
+                )
+                or "none"
+            ),
+        )
+        | shape
+    )
+
+
 @dg.asset(key=DEMAND_FITS.path, deps=[DEMAND, OPENROUTER], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each demand series fitted only with itself (OLS, bootstrap, Theil-Sen; exponential vs logistic by AICc)."""
@@ -206,7 +327,7 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 
 @dg.asset(
     key=["trend", "claim_checks"],
-    deps=[CITED, CAPABILITY, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS, BENCH_TRENDS],
+    deps=[CITED, CAPABILITY, CAPABILITY_2026, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS, BENCH_TRENDS],
     group_name=GROUP,
     pool=WRITER_POOL,
     kinds={"duckdb"},
@@ -221,7 +342,8 @@ def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                 named=True
             )
         }
-        batch = merge([r for r in (claims.evaluate(s, fits, figures) for s in claims.SPECS) if r])
+        paths = query_frame(con, "SELECT * FROM capability_path ORDER BY series, obs_date, obs_id")
+        batch = merge([r for r in (claims.evaluate(s, fits, figures, paths) for s in claims.SPECS) if r])
         if batch.get("figure"):
             con.execute(
                 "DELETE FROM figure_input WHERE list_contains(?, figure_id)",
@@ -231,6 +353,16 @@ def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             store_lineage(con, run, pl.DataFrame(batch["figure_input"]))
         rows = pl.DataFrame(batch.get("claim_check", []), infer_schema_length=None)
         table = store(con, run, "claim_check", stamp(rows, run), ClaimCheck, key=["check_id"])
+        con.execute("DELETE FROM claim_measure")
+        if batch.get("claim_measure"):
+            store(
+                con,
+                run,
+                "claim_measure",
+                stamp(pl.DataFrame(batch["claim_measure"], infer_schema_length=None), run),
+                ClaimMeasure,
+                key=["measure_id"],
+            )
         shape = table_metadata(con, "claim_check")
     verdicts = rows["verdict"].value_counts().to_dicts() if rows.height else []
     return dg.MaterializeResult(

@@ -5,8 +5,17 @@ import dagster as dg
 from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
-from pipeline.defs.trends.assets import CAPABILITY, DEMAND_FITS, LLM_PRICES, OPENROUTER
-from warehouse.contracts_trends import ClaimCheck, Fit, FitBand, LlmPriceObservation, OpenRouterWeek
+from pipeline.defs.trends.assets import CAPABILITY, CAPABILITY_2026, DEMAND_CURVE, DEMAND_FITS, LLM_PRICES, OPENROUTER
+from warehouse.contracts_trends import (
+    CapabilityPath,
+    ClaimCheck,
+    ClaimMeasure,
+    DemandCurve,
+    Fit,
+    FitBand,
+    LlmPriceObservation,
+    OpenRouterWeek,
+)
 
 CLAIMS = dg.AssetKey(["trend", "claim_checks"])
 ORPHAN_RATES_SQL = """
@@ -57,3 +66,24 @@ def demand_fits_have_lineage(warehouse: WarehouseResource) -> dg.AssetCheckResul
 def claim_checks_have_verdicts_and_lineage(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every claim check has a verdict; testable ones name a derived figure, untestable ones what would test them."""
     return stored_rows_meet_contract(warehouse, "SELECT * FROM claim_check", ClaimCheck)
+
+
+@dg.asset_check(asset=CAPABILITY_2026, name="fits_and_paths_hold", blocking=True)
+def capability_2026_fits_and_paths_hold(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """2026 capability fits pass the fit contract with lineage; every stored path point cites a price and a score."""
+    result = _fits_check(warehouse, "capability_price_2026")
+    if not result.passed:
+        return result
+    return stored_rows_meet_contract(warehouse, "SELECT * FROM capability_path", CapabilityPath)
+
+
+@dg.asset_check(asset=DEMAND_CURVE, name="slope_or_reason", blocking=True)
+def demand_curves_have_a_slope_or_a_reason(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Every demand curve has a slope inside its interval and a figure, or the reason it was refused."""
+    return stored_rows_meet_contract(warehouse, "SELECT * FROM demand_curve", DemandCurve)
+
+
+@dg.asset_check(asset=CLAIMS, name="measures_meet_contract", blocking=True)
+def claim_measures_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Each stored claim measure has positive prices at both ends and says which rule judged it."""
+    return stored_rows_meet_contract(warehouse, "SELECT * FROM claim_measure", ClaimMeasure)

@@ -28,6 +28,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import polars as pl
+
+from analysis import capability_price as cp
+from analysis.claims import by_some_measures, measure_supports
 from analysis.formulas import agrees_within_rounding, rounding_tolerance
 from analysis.trend import fmt_multiple as fm
 from pipeline.defs.trends.records import DERIVED
@@ -54,7 +58,23 @@ class ClaimSpec:
     fit_ids: list[str] = field(default_factory=list)  # evidence fits, first stored wins
     figure_pair: tuple[str, str] | None = None  # observed_ratio: (before, after) figure ids
     stated_pct: float | None = None  # observed_ratio: a stated % change, checked to its rounding
+    benchmarks: tuple[str, ...] | None = None  # capability_measures: which benchmarks count (None: all)
+    per_year: bool = False  # capability_measures: judge multiples per year
+    claimed_band: tuple[float, float] | None = None  # capability_measures: the multiples the claim's rounding covers
+    price_levels: tuple[float, float] | None = None  # capability_measures: claimed USD/Mtok at start and end
 
+
+MEASURES_DEF = (
+    "capability-adjusted LLM price, data through 2026: the cheapest-so-far price (blended 3:1 USD/Mtok) "
+    "at every Benchmarking Hub threshold (GPQA Diamond, SWE-bench Verified, MATH Level 5, ECI) set by a "
+    "past frontier model, in six variants (reasoning models excluded or included; cheapest provider, "
+    "first-party or median price), Epoch AI's method; one measure per threshold and variant"
+)
+GENERAL_BENCHMARKS = ("GPQA Diamond", "SWE-bench Verified", "MATH Level 5", "ECI")
+MEASURES_NEED = (
+    "priced models scoring at least a threshold by the window's start (Benchmarking Hub scores joined "
+    "with the token_price history)"
+)
 
 D = dt.date
 SPECS = [
@@ -65,43 +85,69 @@ SPECS = [
             "wealthdfm-ark-europe-big-ideas-2026/p20/inference-cost-decline-1y",
         ],
         "ARK Big Ideas 2026 p20: inference costs fell more than 99% in a year (by some measures)",
-        "multiple_over_window",
+        "capability_measures",
         "decline",
         100.0,
         ">",
-        CAPABILITY_DEF + "; window assumed calendar 2025 (the year before the report)",
-        "capability-adjusted prices through 2025: per-model token prices for models released in 2025 "
-        "joined with their benchmark scores (Epoch's data ends February 2025)",
+        MEASURES_DEF + "; window calendar 2025 (the year before the report)",
+        MEASURES_NEED,
         window=(D(2025, 1, 1), D(2025, 12, 31)),
-        fit_ids=["@capability_max"],
+        benchmarks=GENERAL_BENCHMARKS,
+    ),
+    ClaimSpec(
+        "ark-p20-inference-cost-decline-12m-to-report",
+        [
+            "ark-big-ideas-2026/p20/inference-cost-decline-1y",
+            "wealthdfm-ark-europe-big-ideas-2026/p20/inference-cost-decline-1y",
+        ],
+        "ARK Big Ideas 2026 p20: inference costs fell more than 99% in a year (by some measures), read as the "
+        "12 months before the report",
+        "capability_measures",
+        "decline",
+        100.0,
+        ">",
+        MEASURES_DEF + "; window 2025-02-01 to 2026-01-31, the 12 months to the report's assumed publication at the "
+        "end of January 2026 (the report is undated in the store; its p34 data run to December 2025)",
+        MEASURES_NEED,
+        window=(D(2025, 2, 1), D(2026, 1, 31)),
+        benchmarks=GENERAL_BENCHMARKS,
     ),
     ClaimSpec(
         "ark-downing-fixed-intelligence-decline-1y",
         ["nuggets-ark-big-ideas-2026-ai-infrastructure-video/downing-cost-fixed-intelligence-decline-1y"],
         "ARK (F. Downing): cost to reach a given benchmark level fell 99% over the last year",
-        "multiple_over_window",
+        "capability_measures",
         "decline",
         100.0,
         "~",
-        CAPABILITY_DEF + "; window assumed June 2025 to May 2026 (the year before the May 2026 video)",
-        "the benchmark ARK used and prices with scores for models released June 2025 to May 2026",
+        MEASURES_DEF + "; window assumed June 2025 to May 2026 (the year before the May 2026 video)",
+        MEASURES_NEED,
         window=(D(2025, 6, 1), D(2026, 5, 26)),
-        fit_ids=["@capability_max"],
+        claimed_band=(1 / 0.015, 1 / 0.005),
+        benchmarks=GENERAL_BENCHMARKS,
     ),
     ClaimSpec(
         "ark-p34-sw-dev-cost-apr-dec-2025",
         ["ark-big-ideas-2026/p34/sw-dev-cost-decline-apr-dec-2025"],
         "ARK Big Ideas 2026 p34: cost of AI models for software development fell from $3.50 to $0.32 "
         "per million tokens, April to December 2025 (-91%)",
-        "multiple_over_window",
+        "capability_measures",
         "decline",
         3.50 / 0.32,
         "=",
-        "price per million tokens of the models ARK counts for software development, April-December 2025",
-        "ARK's basket of software-development models (the chart's data) or a coding benchmark score "
-        "(e.g. SWE-bench) for each model in token_price, with prices dated April and December 2025",
+        MEASURES_DEF.replace(
+            "every Benchmarking Hub threshold (GPQA Diamond, SWE-bench Verified, MATH Level 5, ECI)",
+            "every SWE-bench Verified threshold (the coding benchmark Epoch runs) and every Artificial Analysis "
+            "Coding Index threshold (models.dev's benchmark tables)",
+        )
+        + '; window 2025-04-01 to 2025-12-31; ARK\'s own basket ("based on the Artificial Analysis Coding Index") '
+        "is not published; the Coding Index scores are the ones models.dev lists, not AA's full table",
+        "ARK's basket of software-development models (the chart's data), or SWE-bench Verified scores for models "
+        "priced in April and December 2025",
         window=(D(2025, 4, 1), D(2025, 12, 31)),
-        fit_ids=[],
+        benchmarks=("SWE-bench Verified", "Artificial Analysis Coding Index"),
+        claimed_band=(1 / (1 - 0.905), 1 / (1 - 0.915)),
+        price_levels=(3.50, 0.32),
     ),
     ClaimSpec(
         "ark-p20-openrouter-demand-25x-since-dec-2024",
@@ -113,7 +159,10 @@ SPECS = [
         "=",
         "OpenRouter tokens per week (third-party scrape of the public rankings); window December 2024 "
         "to December 2025 (assumed end: the report's data cut-off)",
-        "OpenRouter weekly token totals from December 2024 (the scrape starts April 2025)",
+        "OpenRouter weekly token totals from December 2024 to December 2025 from one consistent series: the only "
+        "weekly series stored (a third-party scrape of OpenRouter's public rankings) starts in April 2025, no public "
+        "weekly series before April 2025 is known, and a16z's 100-trillion-token study gives only annualised totals; "
+        "the fit is not extrapolated into a verdict",
         window=(D(2024, 12, 1), D(2025, 12, 31)),
         fit_ids=["trend/demand/openrouter_weekly_scrape/bootstrap", "trend/demand/openrouter_weekly_scrape/ols"],
     ),
@@ -198,14 +247,16 @@ SPECS = [
         "ark-inference-capable-models-95pct-per-year",
         ["bitcoinfoundation-ark-ai-infrastructure-report/inference-cost-annual-decline"],
         "ARK AI infrastructure report (March 2026): inference costs for capable models fall about 95% a year",
-        "rate_per_year",
+        "capability_measures",
         "decline",
         20.0,
         "~",
-        CAPABILITY_DEF + "; window assumed March 2025 to March 2026 (the year before the report)",
-        "prices with benchmark scores for models released March 2025 to March 2026 (Epoch's data ends February 2025)",
+        MEASURES_DEF + "; window assumed March 2025 to March 2026 (the year before the report); multiples per year",
+        MEASURES_NEED,
         window=(D(2025, 3, 1), D(2026, 3, 25)),
-        fit_ids=["@capability_max"],
+        per_year=True,
+        benchmarks=GENERAL_BENCHMARKS,
+        claimed_band=(1 / (1 - 0.945), 1 / (1 - 0.955)),
     ),
     ClaimSpec(
         "openai-chatgpt-cost-90pct-since-dec-2022",
@@ -333,8 +384,12 @@ def covers(window: tuple[dt.date, dt.date], start: dt.date, end: dt.date) -> boo
     return (start - window[0]).days <= tol and (window[1] - end).days <= tol
 
 
-def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict]) -> dict | None:
-    """One claim_check row plus its derived figure and lineage; None when no claim figure is stored."""
+def evaluate(
+    spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict], paths: pl.DataFrame | None = None
+) -> dict | None:
+    """One claim_check row plus its derived figure and lineage (and, for a claim judged on
+    capability measures, its `claim_measure` rows and their figures); None when no claim
+    figure is stored."""
     claim_id = next((f for f in spec.claim_figure_ids if f in figures), None)
     if claim_id is None:
         return None
@@ -360,9 +415,13 @@ def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict]) -
         testable_with=spec.testable_with or None,
         check_figure_id=None,
         source_id=DERIVED,
+        n_measures=None,
     )
     capability = [f for f in fits.values() if f["family"] == "capability_price" and f["method"] == "epoch-ols"]
-    if spec.kind == "observed_ratio":
+    extra: dict[str, list[dict]] = {}
+    if spec.kind == "capability_measures":
+        update, evidence, extra = _capability_measures(spec, paths)
+    elif spec.kind == "observed_ratio":
         update, evidence = _observed_ratio(spec, figures)
     elif spec.kind == "rate_range":
         update, evidence = _rate_range(spec, [f for f in capability if not f.get("claim_defined")])
@@ -371,6 +430,8 @@ def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict]) -
     row.update(update)
     if row["verdict"] == "not testable" or not evidence:
         return dict(claim_check=[row], figure=[], figure_input=[])
+    for m in extra.get("claim_measure", []):
+        m["check_id"] = spec.check_id
     fid = f"{DERIVED}/claim-check/{spec.check_id}"
     row["check_figure_id"] = fid
     figure = dict(
@@ -389,13 +450,18 @@ def evaluate(spec: ClaimSpec, fits: dict[str, dict], figures: dict[str, dict]) -
         locator=spec.check_id,
         kind="derived",
         verification="unverified",
-        formula="claim_check@1",
+        formula="claim_check_by_measures@1" if spec.kind == "capability_measures" else "claim_check@1",
         qualifier=f"verdict: {row['verdict']}",
         notes=row["reason"],
     )
     lineage = [dict(figure_id=fid, input_figure_id=claim_id, role="claim")]
     lineage += [dict(figure_id=fid, input_figure_id=e, role="evidence") for e in evidence]
-    return dict(claim_check=[row], figure=[figure], figure_input=lineage)
+    return dict(
+        claim_check=[row],
+        figure=[figure] + extra.get("figure", []),
+        figure_input=lineage + extra.get("figure_input", []),
+        claim_measure=extra.get("claim_measure", []),
+    )
 
 
 def _observed_ratio(spec: ClaimSpec, figures: dict[str, dict]) -> tuple[dict, list[str]]:
@@ -541,3 +607,171 @@ def _pick(spec: ClaimSpec, fits: dict[str, dict], capability: list[dict]) -> dic
         if fid in fits:
             return fits[fid]
     return None
+
+
+def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[dict, list[str], dict]:
+    """Every threshold x variant path measured over the claim's window (analysis.claims rules).
+
+    Each measure is a derived figure (formula capability_window_decline@1) with lineage to
+    the prices at the window's two ends (roles start_price, end_price) and the scores that
+    put those models over the threshold; the check's evidence is the measures that support
+    the claim (all of them when none does)."""
+    none = (
+        dict(reason="no capability-adjusted paths with data through 2026 are stored", testable_with=spec.testable_with),
+        [],
+        {},
+    )
+    if paths is None or paths.is_empty():
+        return none
+    rows = paths if spec.benchmarks is None else paths.filter(pl.col("benchmark").is_in(list(spec.benchmarks)))
+    start, end = spec.window
+    years = (end - start).days / 365.25
+    measures, figures, lineage, labels = [], [], [], []
+    for (series,), g in rows.sort("series", "obs_date").group_by(["series"], maintain_order=True):
+        path = g.select(
+            pl.col("obs_id"),
+            pl.col("model_version").alias("model"),
+            pl.col("obs_date").alias("release_date"),
+            "price_usd_per_mtok",
+        )
+        m = cp.window_measure(path, start, end)
+        if isinstance(m, str):
+            continue
+        first = g.row(0, named=True)
+        observed, f_lo, f_hi, f_m = m.observed_multiple, m.fit_low, m.fit_high, m.fit_multiple
+        if spec.per_year:
+            observed, f_m, f_lo, f_hi = (None if v is None else v ** (1 / years) for v in (observed, f_m, f_lo, f_hi))
+        band = spec.claimed_band or (None, None)
+        ok, how = measure_supports(spec.bound, spec.claimed, observed, claimed_low=band[0], claimed_high=band[1])
+        unit = "x per year" if spec.per_year else "x"
+        by_obs = {r["obs_id"]: r for r in g.iter_rows(named=True)}
+        s_row, e_row = by_obs[m.start_obs_id], by_obs[m.end_obs_id]
+        label = (
+            f"{first['benchmark']} >= {first['lower']:.4g} ({first['threshold_version']}; {first['variant']}): "
+            f"${m.start_price:.3g} {m.start_model} ({s_row['provider']}) -> ${m.end_price:.3g} {m.end_model} "
+            f"({e_row['provider']}), "
+            f"{fm(observed)}{unit} cheaper"
+            + (f", window fit {fm(f_m)} [{fm(f_lo)}, {fm(f_hi)}]" if f_m is not None else "")
+        )
+        mid = f"{spec.check_id}/{series}"
+        fid = f"{DERIVED}/claim-measure/{mid}"
+        measures.append(
+            dict(
+                measure_id=mid,
+                check_id=spec.check_id,
+                series=series,
+                variant=first["variant"],
+                benchmark=first["benchmark"],
+                lower=first["lower"],
+                threshold_model=first["threshold_version"] or first["threshold_model"],
+                window_start=start,
+                window_end=end,
+                start_price=m.start_price,
+                end_price=m.end_price,
+                start_model=m.start_model,
+                end_model=m.end_model,
+                start_provider=s_row["provider"],
+                end_provider=e_row["provider"],
+                observed_multiple=observed,
+                n=m.n,
+                fit_multiple=f_m,
+                fit_low=f_lo,
+                fit_high=f_hi,
+                level=m.level,
+                supports=ok,
+                how=how,
+                measure_figure_id=fid,
+                source_id=DERIVED,
+            )
+        )
+        figures.append(
+            dict(
+                figure_id=fid,
+                source_id=DERIVED,
+                metric="capability_price_decline_over_window",
+                entity_kind="trend_series",
+                entity=series,
+                value=observed,
+                unit=unit,
+                bound="=",
+                value_low=f_lo,
+                value_high=f_hi,
+                period_start=start,
+                period_end=end,
+                locator=mid,
+                kind="derived",
+                verification="unverified",
+                formula="capability_window_decline@1",
+                qualifier=label + ("; supports the claim" if ok else "; does not support the claim"),
+            )
+        )
+        for role, r in (("start_price", s_row), ("end_price", e_row)):
+            lineage += [dict(figure_id=fid, input_figure_id=f, role=role) for f in r["price_figure_ids"]]
+            lineage.append(
+                dict(figure_id=fid, input_figure_id=r["score_figure_id"], role=f"{role.split('_')[0]}_score")
+            )
+        labels.append(dict(label=label, supports=ok, fid=fid, observed=observed))
+    labels.sort(key=lambda x: -x["observed"])  # largest declines named first
+    verdict, summary = by_some_measures(
+        labels, _claimed_text(spec) + (" per year" if spec.per_year and "per year" not in _claimed_text(spec) else "")
+    )
+    if verdict == "not testable":
+        return dict(reason=f"{summary} (window {start} to {end})", testable_with=spec.testable_with), [], {}
+    support = [x for x in labels if x["supports"]]
+    chosen = support or labels
+    observed_all = [x["observed"] for x in labels]
+    best = max(chosen, key=lambda x: x["observed"])
+    levels = ""
+    if spec.price_levels:
+        near = min(labels, key=lambda x: abs(_log_gap(x, measures, spec.price_levels)))
+        levels = (
+            f"; claimed ${spec.price_levels[0]:.2f} -> ${spec.price_levels[1]:.2f}, the measure nearest those "
+            f"price levels: {near['label']}"
+        )
+    spread = ""
+    if spec.bound != ">" and spec.claimed_band:
+        above = sum(o > spec.claimed_band[1] for o in observed_all)
+        below = sum(o < spec.claimed_band[0] for o in observed_all)
+        spread = (
+            f"; {above} measures above the claim's range [{fm(spec.claimed_band[0])}, {fm(spec.claimed_band[1])}], "
+            f"{len(observed_all) - above - below} inside, {below} below"
+        )
+    median = sorted(observed_all)[len(observed_all) // 2]
+    reason = (
+        f"{summary}; window {start} to {end}; observed multiples range {fm(min(observed_all))} to "
+        f"{fm(max(observed_all))} (median {fm(median)}) across {len(labels)} measures{spread}{levels}; "
+        f"prices below ${cp.PRICE_FLOOR_USD_PER_MTOK}/Mtok are left out as unit errors; every measure in claim_measure "
+        f"(SELECT * FROM claim_measure WHERE check_id = '{spec.check_id}')"
+    )
+    return (
+        dict(
+            data_multiple=best["observed"],
+            data_low=min(observed_all),
+            data_high=max(observed_all),
+            level=0.9,
+            n_measures=len(labels),
+            verdict=verdict,
+            reason=reason,
+            testable_with=spec.testable_with or None,
+        ),
+        [x["fid"] for x in chosen],
+        dict(claim_measure=measures, figure=figures, figure_input=_unique_lineage(lineage)),
+    )
+
+
+def _log_gap(label: dict, measures: list[dict], levels: tuple[float, float]) -> float:
+    """How far a measure's two prices are from the claimed ones (sum of |log10| gaps)."""
+    import math
+
+    m = next(x for x in measures if x["measure_figure_id"] == label["fid"])
+    return abs(math.log10(m["start_price"] / levels[0])) + abs(math.log10(m["end_price"] / levels[1]))
+
+
+def _unique_lineage(rows: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for r in rows:
+        k = (r["figure_id"], r["role"], r["input_figure_id"])
+        if k not in seen:
+            seen.add(k)
+            out.append(r)
+    return out
