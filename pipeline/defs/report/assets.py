@@ -22,7 +22,16 @@ from pipeline.defs.resources import WarehouseResource
 REPORT_DIR_ENV = "INFERNOMICS_REPORT_DIR"
 TRENDS = [
     dg.AssetKey(["trend", name])
-    for name in ("capability_price", "token_price", "gpu", "benchmark", "demand", "claim_checks")
+    for name in (
+        "capability_price",
+        "capability_price_2026",
+        "token_price",
+        "gpu",
+        "benchmark",
+        "demand",
+        "demand_curve",
+        "claim_checks",
+    )
 ]
 
 
