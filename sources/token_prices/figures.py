@@ -1,29 +1,10 @@
-"""The `figure` table's columns and types, for the vectorised builders of the snapshot sources
-(kept here so `sources/` needs no import of `warehouse/` to shape a frame)."""
+"""The `figure` table's columns and types for the vectorised builders of the snapshot sources.
 
-import polars as pl
+Decisions: this is `warehouse.figures.FIGURE_SCHEMA` itself, not a copy: `sources/` may import
+`warehouse/` (the layer rule forbids only the other direction), and a second literal list of the
+columns would drift from the table.
+"""
 
-FIGURE_COLUMNS: dict[str, pl.DataType] = {
-    "figure_id": pl.String,
-    "source_id": pl.String,
-    "snapshot_sha256": pl.String,
-    "metric": pl.String,
-    "entity_kind": pl.String,
-    "entity": pl.String,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "bound": pl.String,
-    "value_low": pl.Float64,
-    "value_high": pl.Float64,
-    "as_of": pl.Date,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
-    "page": pl.String,
-    "locator": pl.String,
-    "quote": pl.String,
-    "qualifier": pl.String,
-    "kind": pl.String,
-    "verification": pl.String,
-    "formula": pl.String,
-    "notes": pl.String,
-}
+from warehouse.figures import FIGURE_SCHEMA as FIGURE_COLUMNS
+
+__all__ = ["FIGURE_COLUMNS"]

@@ -32,7 +32,14 @@ from sources.benchmarks.mlperf import system_context
 from sources.paths import sha256_file
 from warehouse.connection import part_path, publish_file
 from warehouse.contracts_benchmarks import REQUEST_RULES, BenchmarkRun, BenchmarkRunStat
-from warehouse.figures import store_figures, store_formulas, store_lineage, store_snapshots, store_sources
+from warehouse.figures import (
+    FIGURE_SCHEMA,
+    store_figures,
+    store_formulas,
+    store_lineage,
+    store_snapshots,
+    store_sources,
+)
 from warehouse.store import IngestRun, store
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -317,31 +324,7 @@ def _snapshot(con, run: IngestRun, sha: str, sid: str, path: Path, size: int) ->
     store_snapshots(con, run, frame)
 
 
-FIGURE_COLUMNS = {
-    "figure_id": pl.String,
-    "source_id": pl.String,
-    "snapshot_sha256": pl.String,
-    "metric": pl.String,
-    "entity_kind": pl.String,
-    "entity": pl.String,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "bound": pl.String,
-    "value_low": pl.Float64,
-    "value_high": pl.Float64,
-    "as_of": pl.Date,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
-    "page": pl.String,
-    "locator": pl.String,
-    "quote": pl.String,
-    "qualifier": pl.String,
-    "kind": pl.String,
-    "verification": pl.String,
-    "formula": pl.String,
-    "notes": pl.String,
-    "ingest_run_id": pl.String,
-}
+FIGURE_COLUMNS = {**FIGURE_SCHEMA, "ingest_run_id": pl.String}  # the figure table as it is stored
 
 
 def _as_figures(frame: pl.DataFrame) -> pl.DataFrame:
