@@ -5,6 +5,48 @@ Decisions: this is `warehouse.figures.FIGURE_SCHEMA` itself, not a copy: `source
 columns would drift from the table.
 """
 
+import polars as pl
+
 from warehouse.figures import FIGURE_SCHEMA as FIGURE_COLUMNS
 
-__all__ = ["FIGURE_COLUMNS"]
+__all__ = ["FIGURE_COLUMNS", "blended_price_figures", "conform_figures"]
+
+
+def conform_figures(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """Stack figure frames built with different subsets of the columns into the table's shape."""
+    return pl.concat(
+        [
+            p.with_columns([pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in p.columns]).select(
+                [pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()]
+            )
+            for p in parts
+        ],
+        how="vertical",
+    )
+
+
+def blended_price_figures(
+    rows: pl.DataFrame, entity: pl.Expr, unit: str, blend_formula: str, *, keep_qualifier: bool
+) -> pl.DataFrame:
+    """The derived 3:1 blended-price figure of each price row that has one (`blended_figure_id`),
+    with the row's `qualifier` when `keep_qualifier` (LiteLLM's mode; models.dev states none)."""
+    qualifier = [pl.col("qualifier")] if keep_qualifier else []
+    return rows.filter(pl.col("blended_figure_id").is_not_null()).select(
+        pl.col("blended_figure_id").alias("figure_id"),
+        pl.lit("infernomics-derived").alias("source_id"),
+        pl.lit("token_price_blended_3to1").alias("metric"),
+        pl.lit("model_price").alias("entity_kind"),
+        entity.alias("entity"),
+        pl.col("blended_usd_per_mtok").alias("value"),
+        pl.lit(unit).alias("unit"),
+        pl.lit("=").alias("bound"),
+        pl.col("effective_from").alias("as_of"),
+        pl.col("effective_from").alias("period_start"),
+        pl.col("effective_to").alias("period_end"),
+        pl.col("price_id").alias("locator"),
+        *qualifier,
+        pl.lit("derived").alias("kind"),
+        pl.lit("unverified").alias("verification"),
+        pl.lit(blend_formula).alias("formula"),
+        pl.format("3:1 input:output blend of price row {}", pl.col("price_id")).alias("notes"),
+    )

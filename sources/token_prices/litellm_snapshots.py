@@ -44,7 +44,7 @@ import polars as pl
 
 from sources.paths import data_path, sha256_file
 from sources.token_prices import history, litellm
-from sources.token_prices.figures import FIGURE_COLUMNS
+from sources.token_prices.figures import blended_price_figures, conform_figures
 
 FAMILY_SOURCE_ID = "litellm-releases"
 DATA_DIR = ("token_prices", "litellm_releases")
@@ -328,33 +328,5 @@ def _figures(obs: pl.DataFrame, rows: pl.DataFrame, blend_formula: str) -> pl.Da
                 ).alias("notes"),
             )
         )
-    parts.append(
-        rows.filter(pl.col("blended_figure_id").is_not_null()).select(
-            pl.col("blended_figure_id").alias("figure_id"),
-            pl.lit("infernomics-derived").alias("source_id"),
-            pl.lit("token_price_blended_3to1").alias("metric"),
-            pl.lit("model_price").alias("entity_kind"),
-            entity.alias("entity"),
-            pl.col("blended_usd_per_mtok").alias("value"),
-            pl.lit(UNIT).alias("unit"),
-            pl.lit("=").alias("bound"),
-            pl.col("effective_from").alias("as_of"),
-            pl.col("effective_from").alias("period_start"),
-            pl.col("effective_to").alias("period_end"),
-            pl.col("price_id").alias("locator"),
-            pl.col("qualifier"),
-            pl.lit("derived").alias("kind"),
-            pl.lit("unverified").alias("verification"),
-            pl.lit(blend_formula).alias("formula"),
-            pl.format("3:1 input:output blend of price row {}", pl.col("price_id")).alias("notes"),
-        )
-    )
-    return pl.concat(
-        [
-            p.with_columns([pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in p.columns]).select(
-                [pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()]
-            )
-            for p in parts
-        ],
-        how="vertical",
-    )
+    parts.append(blended_price_figures(rows, entity, UNIT, blend_formula, keep_qualifier=True))
+    return conform_figures(parts)
