@@ -30,6 +30,7 @@ from sources.benchmarks.common import PARSER_VERSION, sha256_hex
 from sources.benchmarks.context import Context, ContextError, load_context, parse_context
 from sources.benchmarks.mlperf import system_context
 from sources.paths import sha256_file
+from sources.registry import FIELDS as SOURCE_FIELDS
 from warehouse.connection import part_path, publish_file
 from warehouse.contracts_benchmarks import REQUEST_RULES, BenchmarkRun, BenchmarkRunStat
 from warehouse.figures import (
@@ -248,30 +249,7 @@ def _already(con: duckdb.DuckDBPyConnection, sha: str) -> tuple | None:
 def _ensure_source(con, run: IngestRun, sha: str, path: Path, source_id: str | None) -> str:
     record = source_for_sha(sha)
     if record is not None:
-        frame = pl.DataFrame(
-            [
-                {
-                    k: record.get(k)
-                    for k in (
-                        "source_id",
-                        "kind",
-                        "title",
-                        "publisher",
-                        "author",
-                        "citation_full",
-                        "url",
-                        "date_published",
-                        "date_accessed",
-                        "license",
-                        "source_class",
-                        "cites_source_id",
-                        "snapshot_path",
-                        "snapshot_sha256",
-                        "notes",
-                    )
-                }
-            ]
-        )
+        frame = pl.DataFrame([{k: record.get(k) for k in SOURCE_FIELDS}])
         sid = record["source_id"]
     else:
         sid = source_id or default_source_id(sha)
