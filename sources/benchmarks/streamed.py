@@ -10,10 +10,11 @@ Two real layouts hold one row per request and reach hundreds of MB at a million 
 * llmperf's ``*_individual_responses.json``: a JSON array of per-request objects
   (``json.dump(..., indent=4)`` of ``token_benchmark_ray.py``).
 
-``stream_parse(con, path, ...)`` returns the run's frames (runs and stats, exactly what
-the in-memory parser gives for the same bytes) and stages the per-request rows in a
-TEMP table of ``con`` with the canonical request columns; the caller writes that table as
-the file's Parquet part (bulk rule checks, quarantine counts) and drops it.
+``stream_parse(path, ...)`` returns the run's frames (runs and stats, exactly what the
+in-memory parser gives for the same bytes) and stages the per-request rows, with the
+canonical request columns in file order, as a Parquet file in a private folder; the
+caller writes them as the file's Parquet part (bulk rule checks, quarantine counts) and
+calls ``close()``. Nothing here touches the warehouse.
 
 Decisions:
 * DuckDB reads a single JSON object whole (``read_json`` needs ``maximum_object_size``
@@ -30,9 +31,11 @@ Decisions:
   JSON, as on the in-memory path. Arrays the rows come from must have one entry per
   request (``ttfts`` sets the count), else the file is refused (``ParseError``), never
   truncated or padded.
-* Memory: the connection gets ``memory_limit`` (512 MB by default) and a
-  ``temp_directory`` for the time of the import, then its own settings back, so peak
-  RSS stays under 1 GB whatever the file size.
+* Memory: the parse runs in a private in-memory DuckDB with ``memory_limit`` (512 MB by
+  default) and a ``temp_directory`` of its own, so peak RSS stays under 1 GB whatever
+  the file size and the warehouse connection's settings are never changed. The staged
+  rows (10 scalar columns) are small beside the file; writing them as the part is the
+  caller's, on its own connection.
 * Only files of at least ``STREAM_MIN_BYTES`` (``$INFERNOMICS_STREAM_MIN_BYTES``, 8 MiB
   by default) take this path; smaller ones keep the in-memory parsers. Both give the
   same runs, stats and request rows (``tests/test_bench_streamed.py`` holds them to it on
@@ -46,13 +49,11 @@ Decisions:
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -94,21 +95,24 @@ def stream_min_bytes() -> int:
 
 @dataclasses.dataclass
 class Streamed:
-    """A streamed file: its run frames (no request rows) and the TEMP table of `con`
-    holding its canonical request rows (without `run_id`, `request_index`: see
-    `requests_sql`)."""
+    """A streamed file: its run frames (no request rows) and its canonical request rows
+    staged as a Parquet file in a private folder (`close()` removes it)."""
 
     frames: Frames
-    table: str
+    staged: Path
     rows: int
+    workdir: Path
 
     def requests_sql(self) -> str:
         """The staged rows as a relation with the canonical request columns, in file order."""
         run_id = self.frames.runs["run_id"][0].replace("'", "''")
         return (
-            f"(SELECT '{run_id}' AS run_id, rowid AS request_index, success, error, input_tokens, "
-            f"output_tokens, ttft_ms, tpot_ms, itl_mean_ms, e2el_ms FROM {self.table})"
+            f"(SELECT '{run_id}' AS run_id, request_index, success, error, input_tokens, output_tokens, "
+            f"ttft_ms, tpot_ms, itl_mean_ms, e2el_ms FROM read_parquet({_quote(self.staged)}))"
         )
+
+    def close(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def _sql(name: str) -> str:
@@ -263,24 +267,19 @@ def top_level_members(source: bytes | int, chunk: int = _CHUNK) -> tuple[dict[st
     return scalars, members
 
 
-@contextlib.contextmanager
-def _bounded(con: duckdb.DuckDBPyConnection, workdir: Path, memory_limit: str) -> Iterator[None]:
-    """`memory_limit` and a `temp_directory` under `workdir` for the time of one import;
-    the connection's own settings come back afterwards, even on error."""
-    saved = {
-        name: con.execute("SELECT current_setting(?)", [name]).fetchone()[0]  # type: ignore[index]
-        for name in ("memory_limit", "temp_directory", "preserve_insertion_order")
-    }
-    con.execute(f"SET memory_limit = {_quote(memory_limit)}")
-    with contextlib.suppress(duckdb.Error):  # refused once the connection has spilled: keep its own
-        con.execute(f"SET temp_directory = {_quote(workdir / 'spill')}")
-    con.execute("SET preserve_insertion_order = true")  # file order is the request order
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            with contextlib.suppress(duckdb.Error):
-                con.execute(f"SET {name} = {_quote(value) if isinstance(value, str) else value}")
+def _private_connection(workdir: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB of its own for the parse: its `memory_limit` and
+    `temp_directory` bound the work whatever the file size, and the warehouse
+    connection's settings are never touched. Insertion order is kept: file order is
+    the request order."""
+    return duckdb.connect(
+        config={
+            "memory_limit": memory_limit,
+            "temp_directory": str(workdir / "spill"),
+            "preserve_insertion_order": True,
+            "enable_external_access": True,
+        }
+    )
 
 
 def _copy_range(src: int, target: Path, start: int, end: int) -> None:
@@ -294,20 +293,18 @@ def _copy_range(src: int, target: Path, start: int, end: int) -> None:
 
 
 def stream_parse(
-    con: duckdb.DuckDBPyConnection,
     path: Path,
     sha256: str,
     source_id: str,
     fmt: str = "auto",
     context: Any = None,
     directory_parts: tuple[str, ...] | None = None,
-    table: str = "_streamed_requests",
     memory_limit: str = MEMORY_LIMIT,
 ) -> Streamed | None:
     """Parse one large vLLM detailed result or llmperf individual-responses file through
     DuckDB (see the module docstring). Returns None when the file is neither (the caller
     uses the in-memory parsers, with their size cap); raises ParseError for a file that is
-    one of them but broken."""
+    one of them but broken. The caller stores `requests_sql()` and then calls `close()`."""
     kind = sniff(path)
     if kind is None or fmt not in ("auto", kind):
         return None
@@ -319,22 +316,40 @@ def stream_parse(
         directory_parts=directory_parts if directory_parts is not None else path.parent.parts,
     )
     workdir = Path(tempfile.mkdtemp(prefix="infernomics-stream-"))
+    result: Streamed | None = None
     try:
-        with _bounded(con, workdir, memory_limit):
-            if kind == "llmperf":
-                return _llmperf(con, path, ctx, table)
-            return _vllm(con, path, ctx, table, workdir)
+        con = _private_connection(workdir, memory_limit)
+        try:
+            result = _llmperf(con, path, ctx, workdir) if kind == "llmperf" else _vllm(con, path, ctx, workdir)
+        finally:
+            con.close()
+        return result
     except duckdb.Error as err:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
         message = str(err).splitlines()[0][:300]
         if "Malformed JSON" in message or "JSON" in message and "parse" in message.lower():
             raise ParseError(f"not JSON ({message})") from None
         raise ParseError(f"per-request values DuckDB cannot read ({message})", rule="wrong_type") from None
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if result is None:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _llmperf(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, table: str) -> Streamed:
+_TABLE = "requests"
+
+
+def _stage(con: duckdb.DuckDBPyConnection, workdir: Path) -> Path:
+    """The staged table as Parquet, `request_index` = position in the file (rowid of a
+    table built in insertion order)."""
+    staged = workdir / "requests.parquet"
+    con.execute(
+        f"COPY (SELECT rowid AS request_index, success, error, input_tokens, output_tokens, ttft_ms, tpot_ms, "
+        f"itl_mean_ms, e2el_ms FROM {_TABLE} ORDER BY rowid) TO {_quote(staged)} (FORMAT parquet)"
+    )
+    return staged
+
+
+def _llmperf(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, workdir: Path) -> Streamed:
+    table = _TABLE
     con.execute(
         _sql("llmperf_stage_requests.sql").format(
             table=table,
@@ -347,15 +362,15 @@ def _llmperf(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, tabl
         f"SELECT count(*), count(*) FILTER (WHERE success), count(*) FILTER (WHERE rejected) FROM {table}"
     ).fetchone()  # type: ignore[misc]
     if sent == 0:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
         raise ParseError("not an llmperf summary (no results_* keys) nor an individual-responses list")
     b = llmperf.individual_run(ctx, sent, ok, rejected)
     frames = finish(ctx, [b], None, llmperf.FORMAT)
     frames.format = llmperf.FORMAT
-    return Streamed(frames, table, sent)
+    return Streamed(frames, _stage(con, workdir), sent, workdir)
 
 
-def _vllm(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, table: str, workdir: Path) -> Streamed | None:
+def _vllm(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, workdir: Path) -> Streamed | None:
+    table = _TABLE
     small: dict[str, Any] = {}
     with path.open("rb") as handle:
         fd = handle.fileno()
@@ -395,10 +410,8 @@ def _vllm(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, table: 
     n = present["ttfts"]
     for key in ("input_lens", "output_lens", "itls", "errors"):
         if key in slices and present[key] not in (0, n):  # an empty array reads as absent, as `doc.get(k) or ...`
-            con.execute(f"DROP TABLE IF EXISTS {table}")
             raise ParseError(f"per-request arrays differ in length: ttfts has {n}, {key} has {present[key]}")
     if total != n:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
         longest = max((k for k in slices if k in present), key=lambda k: present[k])
         raise ParseError(f"per-request arrays differ in length: ttfts has {n}, {longest} has {present[longest]}")
     for key, target in slices.items():  # the arrays no row is made of: still all of the file is JSON
@@ -409,7 +422,7 @@ def _vllm(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, table: 
             ).fetchall()
     frames = vllm.parse_result(doc, ctx, vllm.RequestCounts(rows=n, failed=failed))
     frames.format = vllm.FORMAT
-    return Streamed(frames, table, n)
+    return Streamed(frames, _stage(con, workdir), n, workdir)
 
 
 def _is_marker(value: Any) -> bool:

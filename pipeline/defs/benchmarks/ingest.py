@@ -178,7 +178,7 @@ def write_request_part(
     total, bad = con.execute(f"SELECT count(*), count(_rule) FROM read_parquet('{part}')").fetchall()[0]
     if bad:
         by_rule = con.execute(
-            f"SELECT _rule, count(*), min(run_id || '#' || request_index) FROM read_parquet('{part}') "
+            f"SELECT _rule, count(*), arg_min(run_id || '#' || request_index, request_index) FROM read_parquet('{part}') "
             "WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 1"
         ).fetchall()
         _quarantine_rule_counts(con, run, name, source_id, file_sha256, by_rule)
@@ -413,7 +413,7 @@ def import_streamed(
         return _quarantine_file(con, run, outcome, path, sid, f"ContextError: {err}", fmt, size, None)
     _snapshot(con, run, sha, sid, path, size)
     try:
-        streamed = stream_parse(con, path, sha, sid, fmt, context, path.parent.parts)
+        streamed = stream_parse(path, sha, sid, fmt, context, path.parent.parts)
     except ParseError as err:
         reason = f"ParseError: {err.describe(path.name)}"
         return _quarantine_file(con, run, outcome, path, sid, reason, fmt, size, used)
@@ -424,7 +424,7 @@ def import_streamed(
         requests_sql = streamed.requests_sql() if streamed.rows else None
         _store_frames(con, parts_dir, run, streamed.frames, outcome, sha, sid, requests_sql)
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {streamed.table}")
+        streamed.close()
     outcome.status = "stored" if outcome.runs_stored else "quarantined"
     _file_row(con, run, outcome, path, sid, size, used)
     return outcome

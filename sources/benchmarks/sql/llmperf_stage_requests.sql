@@ -3,7 +3,7 @@
 -- The expressions are those of sources.benchmarks.llmperf._individual: success = no
 -- numeric error code and an empty message; seconds -> ms; tpot = (e2el - ttft) / (tokens - 1).
 -- `rejected` marks HTTP 429/503 (the server refused the request).
-CREATE OR REPLACE TEMP TABLE {table} AS
+CREATE OR REPLACE TABLE {table} AS
 WITH raw AS (
     SELECT * FROM read_json({path}, format = 'array', maximum_object_size = {max_object}, columns = {{
         error_code: 'VARCHAR', error_msg: 'VARCHAR', ttft_s: 'DOUBLE', end_to_end_latency_s: 'DOUBLE',

@@ -6,7 +6,7 @@
 -- The expressions are those of sources.benchmarks.common.bench_serving_requests:
 -- e2el = ttft + sum(itls), tpot = sum(itls) / (output_len - 1), seconds -> ms, and a failed
 -- request (non-empty error) keeps null latencies.
-CREATE OR REPLACE TEMP TABLE {table} AS
+CREATE OR REPLACE TABLE {table} AS
 WITH joined AS (
     SELECT t.json AS ttft_s, t.present AS present_ttfts,
            i.json AS input_tokens, i.present AS present_input_lens,
