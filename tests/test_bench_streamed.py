@@ -206,3 +206,31 @@ def test_json_scale_script_runs_and_reports_the_ratio(tmp_path):
             and "30,000 request rows in = 29,997 accepted + 3 quarantined" in out.stdout
         )
     assert duckdb.connect(str(tmp_path / "bare.duckdb")).execute("SELECT count(*) FROM t").fetchall()[0][0] == 30_000
+
+
+def test_nan_written_by_json_dump_is_a_quarantined_row_on_both_paths(tmp_path, cli, monkeypatch):
+    """Python's json.dump writes NaN, which DuckDB's JSON reader refuses: the streamed path
+    reads it as the same non-finite number, so the row breaks `non_finite_latency` there too."""
+    doc = json.loads(REAL_PER_REQUEST_FILES[0].read_bytes())
+    doc["ttfts"][3] = float("nan")
+    doc["itls"][5][0] = float("-inf")
+    path = tmp_path / "vllm_with_nan.json"
+    path.write_text(json.dumps(doc))
+    monkeypatch.setenv("INFERNOMICS_STREAM_MIN_BYTES", str(1 << 40))
+    cli("import", path, "--warehouse", tmp_path / "in_memory.duckdb")
+    monkeypatch.setenv("INFERNOMICS_STREAM_MIN_BYTES", "0")
+    cli("import", path, "--warehouse", tmp_path / "streamed.duckdb")
+    before, after = stored(tmp_path / "in_memory.duckdb"), stored(tmp_path / "streamed.duckdb")
+    assert sorted(before["quarantine"]["rule"].to_list()) == ["negative_latency", "non_finite_latency"]
+    for name in STORED:
+        assert after[name].equals(before[name]), name
+
+
+def test_non_finite_tokens_are_quoted_across_chunk_boundaries(tmp_path, monkeypatch):
+    import sources.benchmarks.streamed as streamed
+
+    monkeypatch.setattr(streamed, "_CHUNK", 5)
+    path = tmp_path / "numbers.json"
+    path.write_bytes(b"[0.1, NaN, -Infinity, Infinity, -0.5, [1, NaN], 3]")
+    assert streamed._quote_non_finite(path)
+    assert json.loads(path.read_bytes()) == [0.1, "NaN", "-Infinity", "Infinity", -0.5, [1, "NaN"], 3]

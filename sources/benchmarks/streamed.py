@@ -52,6 +52,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path, PurePath
@@ -399,7 +400,16 @@ def _vllm(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, workdir
             )
         else:
             relations[key] = f"(SELECT NULL::{dtype} AS json, NULL::BOOLEAN AS present FROM range(0))"
-    con.execute(_sql("vllm_stage_requests.sql").format(table=table, **relations))
+    stage = _sql("vllm_stage_requests.sql").format(table=table, **relations)
+    try:
+        con.execute(stage)
+    except duckdb.InvalidInputException as err:
+        # Python's json.dump writes NaN/Infinity, which DuckDB's reader refuses: quoted, they
+        # read as the same non-finite doubles (the row rules then quarantine those rows)
+        numeric = [slices[k] for k in ("ttfts", "input_lens", "output_lens", "itls") if k in slices]
+        if "Malformed JSON" not in str(err) or not any([_quote_non_finite(f) for f in numeric]):
+            raise
+        con.execute(stage)
     counts = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE NOT success), "
         + ", ".join(f"count(present_{k})" for k in _VLLM_ROW_ARRAYS)
@@ -423,6 +433,32 @@ def _vllm(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, workdir
     frames = vllm.parse_result(doc, ctx, vllm.RequestCounts(rows=n, failed=failed))
     frames.format = vllm.FORMAT
     return Streamed(frames, _stage(con, workdir), n, workdir)
+
+
+_NON_FINITE = re.compile(rb"-?Infinity|NaN")
+
+
+def _quote_non_finite(path: Path) -> bool:
+    """Rewrite the bare NaN / Infinity / -Infinity of a numbers-only array as strings,
+    a chunk at a time (a token cut by a chunk boundary is carried over). True if any."""
+    found = False
+    target = path.with_suffix(".finite.json")
+    with path.open("rb") as src, target.open("wb") as out:
+        carry = b""
+        while True:
+            block = src.read(_CHUNK)
+            text = carry + block
+            keep = len(text) if not block else max(0, len(text) - 9)
+            while keep > 0 and (text[keep - 1 : keep].isalpha() or text[keep - 1 : keep] == b"-"):
+                keep -= 1  # never cut inside a token
+            head, carry = text[:keep], text[keep:]
+            head, count = _NON_FINITE.subn(lambda m: b'"' + m.group() + b'"', head)
+            found = found or count > 0
+            out.write(head)
+            if not block:
+                break
+    target.replace(path)
+    return found
 
 
 def _is_marker(value: Any) -> bool:
