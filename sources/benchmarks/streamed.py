@@ -344,7 +344,7 @@ def _stage(con: duckdb.DuckDBPyConnection, workdir: Path) -> Path:
     staged = workdir / "requests.parquet"
     con.execute(
         f"COPY (SELECT rowid AS request_index, success, error, input_tokens, output_tokens, ttft_ms, tpot_ms, "
-        f"itl_mean_ms, e2el_ms FROM {_TABLE} ORDER BY rowid) TO {_quote(staged)} (FORMAT parquet)"
+        f"itl_mean_ms, e2el_ms FROM {_TABLE}) TO {_quote(staged)} (FORMAT parquet)"
     )
     return staged
 
