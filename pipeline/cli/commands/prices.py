@@ -225,7 +225,7 @@ def _conflicts(con, args) -> Rows | pl.DataFrame:
 
 
 def _stale(con, args) -> pl.DataFrame:
-    from pipeline.defs.token_prices.load import freshness  # no Dagster in load
+    from pipeline.steps.token_prices.load import freshness
 
     return freshness(con, args.max_age_hours).select(
         "source_id", "freshness", "last_success_at", "last_attempt_at", "last_status", "last_message"

@@ -5,8 +5,8 @@ import dagster as dg
 
 from pipeline.defs.metadata import DAILY_FEED, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
-from pipeline.defs.token_prices import load, snapshots
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
+from pipeline.steps.token_prices import load, snapshots
 from sources.token_prices import genai_prices, litellm, litellm_snapshots, models_dev, openrouter
 from warehouse.store import IngestRun, begin_run, finish_run
 

@@ -8,8 +8,8 @@ import polars as pl
 
 from pipeline.defs.contract_checks import frame_meets_contract
 from pipeline.defs.resources import WarehouseResource
-from pipeline.defs.token_prices import load
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
+from pipeline.steps.token_prices import load
 from warehouse import query_frame
 from warehouse.contracts_token_prices import TokenPrice
 
