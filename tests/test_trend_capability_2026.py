@@ -202,7 +202,7 @@ def test_an_about_claim_is_judged_on_the_observed_multiple_within_its_rounding()
 
 
 def test_a_claim_check_on_measures_stores_each_measure_with_lineage_to_both_ends():
-    from pipeline.defs.trends import claims
+    from analysis.trends import claim_checks as claims
 
     spec = next(s for s in claims.SPECS if s.check_id == "ark-p20-inference-cost-decline-1y")
     rows = []

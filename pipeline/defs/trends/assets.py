@@ -9,12 +9,13 @@ import polars as pl
 
 from analysis import trend
 from analysis.formulas import all_formulas
+from analysis.trends import capability_2026, claim_checks, demand_curve_series, market_series
+from analysis.trends.elasticity import elasticities
+from analysis.trends.records import merge, records
 from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
-from pipeline.defs.trends import capability_2026, claims, demand_curve, market_series, series
-from pipeline.defs.trends.elasticity import elasticities
-from pipeline.defs.trends.fitting import fit_each, fit_series, store_fits, store_refusals
-from pipeline.defs.trends.records import merge, records
+from pipeline.steps.trends import series
+from pipeline.steps.trends.fitting import fit_each, fit_series, store_fits, store_refusals
 from sources import demand, epoch_llm_prices
 from sources.paths import data_path
 from sources.token_prices.models import canonical_model_key
@@ -198,10 +199,10 @@ def demand_curves(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     """Token volumes against the capability-adjusted price index at matching dates (log-log, pairs
     bootstrap): an association with an interval, never a causal elasticity; refusals with the reason."""
     with warehouse.ingest(context) as (con, run):
-        quantities = demand_curve.quantity_series(
+        quantities = demand_curve_series.quantity_series(
             query_frame(con, "SELECT * FROM openrouter_week"), query_frame(con, "SELECT * FROM demand_observation")
         )
-        out = demand_curve.build(
+        out = demand_curve_series.build(
             quantities, query_frame(con, "SELECT * FROM capability_path ORDER BY series, obs_date")
         )
         con.execute("DELETE FROM demand_curve_point")
@@ -332,7 +333,7 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
-def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def trend_claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""
     with warehouse.ingest(context) as (con, run):
         fits = _fits_by_id(query_frame(con, "SELECT * FROM latest_fits"))
@@ -343,7 +344,7 @@ def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             )
         }
         paths = query_frame(con, "SELECT * FROM capability_path ORDER BY series, obs_date, obs_id")
-        batch = merge([r for r in (claims.evaluate(s, fits, figures, paths) for s in claims.SPECS) if r])
+        batch = merge([r for r in (claim_checks.evaluate(s, fits, figures, paths) for s in claim_checks.SPECS) if r])
         if batch.get("figure"):
             con.execute(
                 "DELETE FROM figure_input WHERE list_contains(?, figure_id)",

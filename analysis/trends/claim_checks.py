@@ -34,7 +34,7 @@ from analysis import capability_price as cp
 from analysis.claims import by_some_measures, measure_supports
 from analysis.formulas import agrees_within_rounding, rounding_tolerance
 from analysis.trend import fmt_multiple as fm
-from pipeline.defs.trends.records import DERIVED
+from analysis.trends.records import DERIVED
 
 CAPABILITY_DEF = (
     "capability-adjusted LLM price: cheapest model (blended 3:1 USD/Mtok) scoring at least the "

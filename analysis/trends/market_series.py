@@ -37,7 +37,7 @@ from collections.abc import Callable
 import polars as pl
 
 from analysis.formulas import derive
-from pipeline.defs.trends.records import Point, SeriesSpec
+from analysis.trends.records import Point, SeriesSpec
 
 TIER_FLOORS = (65.0, 75.0, 85.0)
 DATED = ("effective", "start_date", "as_of")
