@@ -3,8 +3,8 @@
 import dagster as dg
 import polars as pl
 
-from analysis.claims import INPUT_IDS, derived_claim_checks
 from analysis.formulas import all_formulas
+from analysis.recomputed_claims import INPUT_IDS, derived_claim_checks
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources import citations, registry
@@ -88,7 +88,7 @@ def corroboration_links(context: dg.AssetExecutionContext, warehouse: WarehouseR
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
-def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def recomputed_claims(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Recomputations of stated changes from their endpoints (ARK p34: $3.50 -> $0.32 = -90.9%)."""
     with warehouse.ingest(context) as (con, run):
         store_formulas(con, all_formulas())
