@@ -112,3 +112,25 @@ def test_the_rule_tells_a_dagster_module_from_a_plain_one():
     assert dagster_objects(records) == []
     assert "stored_rows_meet_contract" in dagster_objects(contract_checks)
     assert any(isinstance(getattr(schedules, n), dg.ScheduleDefinition) for n in dagster_objects(schedules))
+
+
+def test_a_key_in_keys_py_is_spelled_nowhere_else():
+    """Each cross-module asset key is typed once (pipeline/defs/keys.py); a list of strings
+    equal to one of its paths anywhere else under pipeline/defs is a second spelling."""
+    from pipeline.defs import keys
+
+    values = [*vars(keys).values(), *keys.TOKEN_PRICE_TABLES.values()]
+    paths = {tuple(v.path) for v in values if isinstance(v, dg.AssetKey)}
+    assert {("clean", "citations", "source"), ("trend", "claim_checks"), ("clean", "token_prices", "cited")} <= paths
+    spelled = []
+    for path in sorted(DEFS.rglob("*.py")):
+        if path.name == "keys.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.List | ast.Tuple) and all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+            ):
+                literal = tuple(e.value for e in node.elts)
+                if literal in paths:
+                    spelled.append(f"{path.relative_to(DEFS)}:{node.lineno} {'/'.join(literal)}")
+    assert not spelled, spelled

@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from pipeline.defs import keys
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.steps.benchmarks.cost import benchmark_costs
@@ -36,11 +37,11 @@ def _report(outcomes) -> dg.MetadataValue:
 
 
 @dg.asset(
-    key=["clean", "benchmarks", "bundled"],
+    key=keys.BENCH_BUNDLED,
     group_name="benchmarks",
     pool=WRITER_POOL,
     kinds={"duckdb"},
-    deps=[dg.AssetKey(["clean", "citations", "source"])],
+    deps=[keys.SOURCE],
 )
 def bundled_benchmarks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The vendored vLLM, SGLang, llmperf and MLPerf result files (sources/data/benchmarks/),
@@ -67,7 +68,7 @@ class DropConfig(dg.Config):
     paths: list[str] = []
 
 
-@dg.asset(key=["clean", "benchmarks", "dropped"], group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(key=keys.BENCH_DROPPED, group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"})
 def dropped_benchmarks(
     context: dg.AssetExecutionContext, config: DropConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
@@ -93,21 +94,17 @@ def dropped_benchmarks(
 
 import_dropped_benchmarks = dg.define_asset_job(
     "import_dropped_benchmarks",
-    selection=[dg.AssetKey(["clean", "benchmarks", "dropped"])],
+    selection=[keys.BENCH_DROPPED],
     description="Import benchmark files the drop-folder sensor found.",
 )
 
 
 @dg.asset(
-    key=["derived", "benchmarks", "cost_per_mtok"],
+    key=keys.BENCH_COST_PER_MTOK,
     group_name="benchmarks",
     pool=WRITER_POOL,
     kinds={"duckdb"},
-    deps=[
-        dg.AssetKey(["clean", "benchmarks", "bundled"]),
-        dg.AssetKey(["clean", "benchmarks", "dropped"]),
-        dg.AssetKey(["clean", "hardware", "gpu_rental_price"]),
-    ],
+    deps=[keys.BENCH_BUNDLED, keys.BENCH_DROPPED, keys.GPU_RENTAL_PRICE],
 )
 def benchmark_cost_per_mtok(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """USD per million output tokens of each valid benchmark run: GPUs x rental price (as of

