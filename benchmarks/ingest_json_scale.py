@@ -212,7 +212,7 @@ def phase_bare(path: Path, db: Path) -> dict:
 
 
 def phase_ours(path: Path, workdir: Path) -> dict:
-    from pipeline.defs.benchmarks.ingest import import_path
+    from pipeline.steps.benchmarks.ingest import import_path
     from warehouse import Warehouse
 
     folder = workdir / "warehouse"

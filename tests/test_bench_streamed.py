@@ -132,7 +132,7 @@ def test_arrays_of_different_lengths_are_refused_not_padded(tmp_path, cli):
 
 
 def test_the_connection_gets_its_own_memory_settings_back(tmp_path):
-    from pipeline.defs.benchmarks.ingest import import_path
+    from pipeline.steps.benchmarks.ingest import import_path
     from warehouse import Warehouse
 
     path = tmp_path / "llmperf.json"
