@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
+from typing import Any
 
 import polars as pl
 import yaml
@@ -314,18 +316,21 @@ def verdict(
     low: float,
     high: float,
     claimed_range: tuple[float, float] | None = None,
-    range_ends: tuple[tuple, tuple] | None = None,
+    range_ends: Sequence[tuple[float, float]] | None = None,
 ) -> str:
     """consistent / inconsistent for a testable claim (rules in the module docstring)."""
     if bound == "range":
+        assert claimed_range is not None and range_ends is not None  # a range claim states its two ends
         (lo1, hi1), (lo2, hi2) = range_ends
         ok = lo1 <= claimed_range[0] <= hi1 and lo2 <= claimed_range[1] <= hi2
-    elif bound == ">":
-        ok = high >= claimed
-    elif bound == "<":
-        ok = low <= claimed
     else:
-        ok = low <= claimed <= high
+        assert claimed is not None  # load_specs: every kind but rate_range states `claimed`
+        if bound == ">":
+            ok = high >= claimed
+        elif bound == "<":
+            ok = low <= claimed
+        else:
+            ok = low <= claimed <= high
     return "consistent" if ok else "inconsistent"
 
 
@@ -416,6 +421,7 @@ def evaluate(
 
 def _observed_ratio(spec: ClaimSpec, figures: dict[str, dict]) -> tuple[dict, list[str]]:
     """Two stored figures (before, after) against a stated multiple or percentage."""
+    assert spec.figure_pair is not None and spec.claimed is not None  # load_specs: observed_ratio needs both
     a, b = (figures.get(x) for x in spec.figure_pair)
     if a is None or b is None:
         return dict(
@@ -428,7 +434,7 @@ def _observed_ratio(spec: ClaimSpec, figures: dict[str, dict]) -> tuple[dict, li
         tol = rounding_tolerance(spec.stated_pct)
         # the multiples the stated percentage covers once its rounding is allowed for (99% -> 66.7x-200x)
         low_pct, high_pct = spec.stated_pct - tol, spec.stated_pct + tol
-        claimed = (
+        claimed: tuple[float | None, float | None] = (
             None if spec.bound == "<" else _pct_multiple(spec.direction, low_pct),
             _pct_multiple(spec.direction, high_pct),
         )
@@ -510,7 +516,8 @@ def _from_fit(spec: ClaimSpec, fit: dict | None) -> tuple[dict, list[str]]:
             ),
             testable_with=spec.testable_with or "the fit named in the claim's series definition",
         ), []
-    years = (spec.window[1] - spec.window[0]).days / 365.25 if spec.kind == "multiple_over_window" else 1.0
+    window = spec.window  # load_specs: multiple_over_window needs one
+    years = (window[1] - window[0]).days / 365.25 if spec.kind == "multiple_over_window" and window else 1.0
     m, lo, hi = fit_multiple(spec, fit, years)
     what = (
         f"{fit['series']} ({fit['method']}, n={fit['n']}, {fit['date_start']} to {fit['date_end']}): "
@@ -566,7 +573,8 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
     the prices at the window's two ends (roles start_price, end_price) and the scores that
     put those models over the threshold; the check's evidence is the measures that support
     the claim (all of them when none does)."""
-    none = (
+    assert spec.window is not None and spec.claimed is not None  # load_specs: capability_measures needs both
+    none: tuple[dict, list[str], dict] = (
         dict(reason="no capability-adjusted paths with data through 2026 are stored", testable_with=spec.testable_with),
         [],
         {},
@@ -576,7 +584,10 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
     rows = paths if spec.benchmarks is None else paths.filter(pl.col("benchmark").is_in(list(spec.benchmarks)))
     start, end = spec.window
     years = (end - start).days / 365.25
-    measures, figures, lineage, labels = [], [], [], []
+    measures: list[dict[str, Any]] = []
+    figures: list[dict[str, Any]] = []
+    lineage: list[dict[str, Any]] = []
+    labels: list[dict[str, Any]] = []
     for (series,), g in rows.sort("series", "obs_date").group_by(["series"], maintain_order=True):
         path = g.select(
             pl.col("obs_id"),
@@ -588,9 +599,11 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
         if isinstance(m, str):
             continue
         first = g.row(0, named=True)
-        observed, f_lo, f_hi, f_m = m.observed_multiple, m.fit_low, m.fit_high, m.fit_multiple
+        observed: float = m.observed_multiple
+        f_lo, f_hi, f_m = m.fit_low, m.fit_high, m.fit_multiple
         if spec.per_year:
-            observed, f_m, f_lo, f_hi = (None if v is None else v ** (1 / years) for v in (observed, f_m, f_lo, f_hi))
+            observed = observed ** (1 / years)
+            f_m, f_lo, f_hi = (None if v is None else v ** (1 / years) for v in (f_m, f_lo, f_hi))
         band = spec.claimed_band or (None, None)
         ok, how = measure_supports(spec.bound, spec.claimed, observed, claimed_low=band[0], claimed_high=band[1])
         unit = "x per year" if spec.per_year else "x"
@@ -673,7 +686,8 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
     best = max(chosen, key=lambda x: x["observed"])
     levels = ""
     if spec.price_levels:
-        near = min(labels, key=lambda x: abs(_log_gap(x, measures, spec.price_levels)))
+        price_levels = spec.price_levels
+        near = min(labels, key=lambda x: abs(_log_gap(x, measures, price_levels)))
         levels = (
             f"; claimed ${spec.price_levels[0]:.2f} -> ${spec.price_levels[1]:.2f}, the measure nearest those "
             f"price levels: {near['label']}"
