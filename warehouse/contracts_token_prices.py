@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
+from warehouse.vocabulary import SOURCE_CLASSES
+
 DATE_BASES = ["effective", "as_of", "start_date", "first_seen", "unknown", "release_listed", "recorded"]
 END_BASES = ["source", "next_price", "changed", "disappeared"]
-SOURCE_CLASSES = ["primary", "copy", "secondary"]
 PRICES = ["input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok", "cache_write_usd_per_mtok"]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
+from warehouse.vocabulary import SOURCE_CLASSES
+
 FIT_METHODS = ["ols", "bootstrap", "theil-sen", "epoch-ols"]
 FIT_FAMILIES = ["capability_price", "capability_price_2026", "demand", "token_price", "gpu", "benchmark"]
 # "consistent by some measures": a claim judged on many measures (thresholds x variants), at
@@ -38,7 +40,7 @@ class DemandObservation(pa.DataFrameModel):
     value: float = pa.Field(ge=0)
     unit: str = pa.Field(str_length={"min_value": 1})
     bound: str = pa.Field(isin=["=", ">", "<", "~"])
-    source_class: str = pa.Field(isin=["primary", "copy", "secondary"])
+    source_class: str = pa.Field(isin=SOURCE_CLASSES)
 
     class Config:
         strict = False

@@ -12,6 +12,15 @@ FIGURE_KINDS = ["observed", "estimate", "forecast", "assumption", "derived", "me
 VERIFICATION = ["unverified", "verified", "quote_not_found", "value_mismatch", "no_snapshot"]
 SOURCE_KINDS = ["report", "web_page", "dataset", "package_data", "api", "benchmark_file", "book", "measurement"]
 SOURCE_CLASSES = ["primary", "copy", "secondary"]
+# figure_flag.flag: a named difference from a corroboration check, or a caveat a person asserted
+FIGURE_FLAGS = [
+    "disagrees_value",
+    "disagrees_bound",
+    "disagrees_unit",
+    "disagrees_period",
+    "scope_differs",
+    "unit_interpreted",
+]
 
 # --- hardware (gpu_spec, gpu_rental_price, gpu_purchase_price) -------------------------
 

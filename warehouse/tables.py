@@ -1,0 +1,399 @@
+"""One declaration per table: columns, types, key, allowed values, nullability.
+
+The polars schema (`Table.polars_schema()`), the pandera model (`Table.model()`, the column
+half of a contract) and `Table.conform(frame)` all come from the declaration here, in the
+way PUDL generates its schemas from `RESOURCE_METADATA`; nobody writes a table's columns out
+a second time. `tests/test_table_declarations.py` holds every declaration to what DuckDB's
+`information_schema` says after all migrations (names, order, types, NOT NULL, primary key).
+
+Decisions:
+* The migrations stay the DDL of record (an applied migration is never edited, and DuckDB
+  needs SQL anyway); the declaration is the Python side, and the test above is what keeps
+  the two equal. Generating DDL from the declaration would leave the existing migrations
+  as a second copy that nothing checks.
+* Types are spelled as `information_schema.columns.data_type` spells them (`VARCHAR`,
+  `DOUBLE`, `VARCHAR[]`), so the comparison is a plain string equality.
+* A column's checks are the ones a single cell can fail (allowed values, a pattern, a
+  non-empty string, a lower bound, unique); checks across columns (a range has low <= high)
+  stay hand-written `@pa.dataframe_check`s on the contract class in `warehouse/contracts*.py`,
+  which subclasses `Table.model()`. Check names are the `quarantine.rule` a row records
+  (`<column>:<check>`), so the generated fields take the same pandera arguments the
+  hand-written fields took.
+* `conform(frame)` adds the declared columns a builder did not set (typed NULLs), casts
+  the others to their declared type (strictly: a value that does not cast raises, it is
+  never nulled) and orders them as the table does; the store's bookkeeping columns
+  (`_locator`, `_raw`, `_errors`) are kept, anything else dropped unless `keep_extra`.
+* Allowed values are the closed vocabularies of `warehouse/vocabulary.py` (imported, never
+  retyped). This module imports polars only; pandera is imported when a model is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from warehouse.rules import RULES
+from warehouse.vocabulary import BOUNDS, FIGURE_FLAGS, FIGURE_KINDS, SOURCE_CLASSES, SOURCE_KINDS, VERIFICATION
+
+if TYPE_CHECKING:
+    import pandera.polars as pa
+
+BOOKKEEPING = ("_locator", "_raw", "_errors")
+
+# DuckDB type (as information_schema spells it) -> polars dtype, pandera annotation.
+_TYPES: dict[str, tuple[Any, Any]] = {
+    "VARCHAR": (pl.String, str),
+    "DOUBLE": (pl.Float64, float),
+    "DATE": (pl.Date, pl.Date),
+    "BIGINT": (pl.Int64, int),
+    "INTEGER": (pl.Int32, pl.Int32),
+    "BOOLEAN": (pl.Boolean, bool),
+    "TIMESTAMP": (pl.Datetime("us"), pl.Datetime),
+    "VARCHAR[]": (pl.List(pl.String), pl.List(pl.String)),
+}
+
+NO_SPACE = r"^\S+$"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its DuckDB type, NOT NULL, and the checks one cell can fail."""
+
+    name: str
+    type: str
+    nullable: bool = True
+    allowed: tuple[str, ...] | None = None
+    pattern: str | None = None
+    non_empty: bool = False
+    ge: float | None = None
+    unique: bool = False
+    #: checked by the generated pandera model (False: the store fills it, e.g. `ingest_run_id`,
+    #: or nothing a builder hands in carries it)
+    checked: bool = True
+    doc: str = ""
+
+    @property
+    def dtype(self) -> Any:
+        return _TYPES[self.type][0]
+
+    def field(self) -> Any:
+        """The pandera `Field` with this column's checks (same arguments the hand-written
+        contracts used, so the rule names in `quarantine` do not change)."""
+        import pandera.polars as pa
+
+        kwargs: dict[str, Any] = {"nullable": self.nullable}
+        if self.allowed is not None:
+            kwargs["isin"] = list(self.allowed)
+        if self.pattern is not None:
+            kwargs["str_matches"] = self.pattern
+        if self.non_empty:
+            kwargs["str_length"] = {"min_value": 1}
+        if self.ge is not None:
+            kwargs["ge"] = self.ge
+        if self.unique:
+            kwargs["unique"] = True
+        return pa.Field(**kwargs)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One warehouse table, declared once."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    doc: str = ""
+    _by_name: dict[str, Column] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_name.update({c.name: c for c in self.columns})
+        unknown = [k for k in self.key if k not in self._by_name]
+        if unknown:
+            raise ValueError(f"{self.name}: key columns {unknown} are not declared")
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return self._by_name[name]
+
+    def polars_schema(self, *names: str) -> dict[str, Any]:
+        """name -> polars dtype, for every column (or the `names` given, in that order)."""
+        return {n: self._by_name[n].dtype for n in (names or self.names)}
+
+    def columns_of_type(self, sql_type: str) -> list[str]:
+        return [c.name for c in self.columns if c.type == sql_type]
+
+    def conform(self, frame: pl.DataFrame, *, keep_extra: bool = False) -> pl.DataFrame:
+        """`frame` in the table's shape: missing columns as typed NULLs, every declared
+        column cast (strictly) to its type, in table order; bookkeeping columns kept."""
+        missing = [pl.lit(None, c.dtype).alias(c.name) for c in self.columns if c.name not in frame.columns]
+        frame = frame.with_columns(missing)
+        declared = set(self.names)
+        rest = [c for c in frame.columns if c not in declared and (keep_extra or c in BOOKKEEPING)]
+        return frame.select([pl.col(c.name).cast(c.dtype) for c in self.columns] + [pl.col(c) for c in rest])
+
+    def frame(self, rows: list[dict]) -> pl.DataFrame:
+        """Rows (dicts, missing keys = NULL) as a frame of this table's types; bookkeeping keys
+        that start with `_` come along (`_errors` as a list of strings, the others as strings)."""
+        extra: dict[str, Any] = {k: pl.String for r in rows for k in r if k.startswith("_") and k != "_errors"}
+        extra |= {"_errors": pl.List(pl.String)} if any("_errors" in r for r in rows) else {}
+        schema = self.polars_schema() | extra
+        dated = {c.name: c.type for c in self.columns if c.type in ("DATE", "TIMESTAMP")}
+
+        def cell(k: str, value: Any) -> Any:
+            """An ISO string for a date (a YAML record may quote one); a day for a timestamp is its midnight."""
+            if k in dated and isinstance(value, str):
+                return (dt.date if dated[k] == "DATE" else dt.datetime).fromisoformat(value)
+            if dated.get(k) == "TIMESTAMP" and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                return dt.datetime.combine(value, dt.time())
+            return value
+
+        return pl.DataFrame([{k: cell(k, r.get(k)) for k in schema} for r in rows], schema=schema, orient="row")
+
+    def model(self) -> type[pa.DataFrameModel]:
+        """The pandera model of the declared columns (`strict=False`): subclass it to add
+        the checks that span columns. Built once per table."""
+        return _model(self.name)
+
+
+@cache
+def _model(table: str) -> type[pa.DataFrameModel]:
+    import pandera.polars as pa
+
+    decl = TABLES[table]
+    checked = [c for c in decl.columns if c.checked]
+    namespace: dict[str, Any] = {
+        "__annotations__": {c.name: _TYPES[c.type][1] for c in checked},
+        "__module__": __name__,
+        "__doc__": f"The declared columns of `{table}` (warehouse/tables.py).",
+        "Config": type("Config", (), {"strict": False}),
+    }
+    namespace |= {c.name: c.field() for c in checked}
+    class_name = "".join(part.title() for part in table.split("_")) + "Columns"
+    return type(class_name, (pa.DataFrameModel,), namespace)
+
+
+def _v(*names: str, **kw: Any) -> tuple[Column, ...]:
+    """Plain nullable VARCHAR columns (the common case), to keep the declarations short."""
+    return tuple(Column(n, "VARCHAR", **kw) for n in names)
+
+
+RUN_ID = Column("ingest_run_id", "VARCHAR", nullable=False, checked=False, doc="the ingest_run that wrote the row")
+
+SOURCE = Table(
+    "source",
+    (
+        Column("source_id", "VARCHAR", nullable=False, pattern=NO_SPACE, unique=True),
+        Column("kind", "VARCHAR", nullable=False, allowed=tuple(SOURCE_KINDS)),
+        Column("title", "VARCHAR", nullable=False, non_empty=True),
+        Column("publisher", "VARCHAR", nullable=False, non_empty=True),
+        Column("author", "VARCHAR"),
+        Column("citation_full", "VARCHAR", nullable=False, non_empty=True),
+        Column("url", "VARCHAR", pattern=r"^(https?://|unrecorded-url$|package:|file:)"),
+        Column("date_published", "DATE"),
+        Column("date_accessed", "DATE"),
+        Column("license", "VARCHAR"),
+        Column("source_class", "VARCHAR", nullable=False, allowed=tuple(SOURCE_CLASSES)),
+        Column("cites_source_id", "VARCHAR", doc="for a copy or secondary page: the original it quotes"),
+        *_v("snapshot_path", "snapshot_sha256", "notes"),
+    ),
+    key=("source_id",),
+    doc="One record per source (sources/registry/<family>.yaml, or registered by an import).",
+)
+
+SNAPSHOT = Table(
+    "snapshot",
+    (
+        Column("sha256", "VARCHAR", nullable=False),
+        Column("source_id", "VARCHAR", nullable=False),
+        Column("url", "VARCHAR"),
+        Column("retrieved_at", "TIMESTAMP"),
+        Column("media_type", "VARCHAR"),
+        Column("bytes", "BIGINT"),
+        Column("path", "VARCHAR"),
+    ),
+    key=("sha256",),
+    doc="A content-addressed stored copy of a source.",
+)
+
+FIGURE = Table(
+    "figure",
+    (
+        Column("figure_id", "VARCHAR", nullable=False, pattern=NO_SPACE, unique=True),
+        Column("source_id", "VARCHAR", nullable=False, non_empty=True),
+        Column("snapshot_sha256", "VARCHAR"),
+        Column("metric", "VARCHAR", nullable=False, non_empty=True),
+        Column("entity_kind", "VARCHAR", nullable=False, non_empty=True),
+        Column("entity", "VARCHAR", nullable=False, non_empty=True),
+        Column("value", "DOUBLE", doc="null only for a range (bound = 'range')"),
+        Column("unit", "VARCHAR", nullable=False, non_empty=True),
+        Column("bound", "VARCHAR", nullable=False, allowed=tuple(BOUNDS)),
+        Column("value_low", "DOUBLE"),
+        Column("value_high", "DOUBLE"),
+        Column("as_of", "DATE"),
+        Column("period_start", "DATE"),
+        Column("period_end", "DATE"),
+        *_v("page", "locator", "quote", "qualifier"),
+        Column("kind", "VARCHAR", nullable=False, allowed=tuple(FIGURE_KINDS)),
+        Column("verification", "VARCHAR", nullable=False, allowed=tuple(VERIFICATION)),
+        Column("formula", "VARCHAR", doc="for kind = derived/fit: registered formula name@version"),
+        Column("notes", "VARCHAR"),
+        RUN_ID,
+    ),
+    key=("figure_id",),
+    doc="The atom: every number, cited, derived, measured or fitted (docs/ARCHITECTURE.md).",
+)
+
+FIGURE_CITATION = Table(
+    "figure_citation",
+    (
+        Column("figure_id", "VARCHAR", nullable=False),
+        Column("source_id", "VARCHAR", nullable=False),
+        Column("locator", "VARCHAR"),
+        Column("quote", "VARCHAR"),
+        Column("verification", "VARCHAR", nullable=False, allowed=tuple(VERIFICATION)),
+        RUN_ID,
+    ),
+    key=("figure_id", "source_id"),
+    doc="A second (third...) document that cites a stored figure.",
+)
+
+FORMULA = Table(
+    "formula",
+    (
+        Column("name", "VARCHAR", nullable=False),
+        Column("version", "INTEGER", nullable=False),
+        Column("doc", "VARCHAR", nullable=False),
+    ),
+    key=("name", "version"),
+    doc="Each registered formula with its docstring (audit shows it).",
+)
+
+FIGURE_INPUT = Table(
+    "figure_input",
+    (
+        Column("figure_id", "VARCHAR", nullable=False),
+        Column("input_figure_id", "VARCHAR", nullable=False),
+        Column("role", "VARCHAR", nullable=False),
+    ),
+    key=("figure_id", "role", "input_figure_id"),
+    doc="Lineage: the figures a derived figure was computed from, with their role.",
+)
+
+INGEST_RUN = Table(
+    "ingest_run",
+    (
+        Column("run_id", "VARCHAR", nullable=False),
+        Column("dagster_run_id", "VARCHAR"),
+        Column("step", "VARCHAR", nullable=False, doc="the asset or command that wrote"),
+        Column("source_id", "VARCHAR"),
+        Column("started_at", "TIMESTAMP", nullable=False),
+        Column("finished_at", "TIMESTAMP"),
+        Column("code_version", "VARCHAR", nullable=False),
+        Column("rows_in", "BIGINT", nullable=False),
+        Column("rows_accepted", "BIGINT", nullable=False),
+        Column("rows_quarantined", "BIGINT", nullable=False),
+        Column("status", "VARCHAR", nullable=False, allowed=("running", "ok", "partial", "failed")),
+        Column("message", "VARCHAR"),
+    ),
+    key=("run_id",),
+    doc="One write step (an asset or a command) and its counts: rows_in = accepted + quarantined.",
+)
+
+QUARANTINE = Table(
+    "quarantine",
+    (
+        Column("target_table", "VARCHAR", nullable=False),
+        Column("source_id", "VARCHAR", nullable=False),
+        Column("row_locator", "VARCHAR", nullable=False, doc="file:row, json path, ..."),
+        Column(
+            "rule",
+            "VARCHAR",
+            nullable=False,
+            allowed=tuple(RULES),
+            checked=False,
+            doc="a name of warehouse.rules.RULES, or `<column>:<check>` for a contract's column check",
+        ),
+        Column("reason", "VARCHAR", nullable=False),
+        Column("raw", "VARCHAR", nullable=False, doc="the row as JSON"),
+        Column("snapshot_sha256", "VARCHAR"),
+        Column("run_id", "VARCHAR", nullable=False),
+    ),
+    key=("target_table", "source_id", "row_locator", "rule"),
+    doc="Rejected rows: one row per (table, source, row, rule).",
+)
+
+FIGURE_LINK = Table(
+    "figure_link",
+    (
+        Column("figure_id", "VARCHAR", nullable=False, pattern=NO_SPACE),
+        Column("other_figure_id", "VARCHAR", nullable=False, pattern=NO_SPACE),
+        Column("relation", "VARCHAR", nullable=False, doc="same_claim, restates, derived_from"),
+        Column("source_id", "VARCHAR", nullable=False, checked=False),
+        Column("asserted_by", "VARCHAR", nullable=False, non_empty=True),
+        Column("asserted_on", "DATE", checked=False),
+        Column("declared", "VARCHAR", nullable=False, pattern=r"^(agrees|differs: .+)$"),
+        *_v("scope_note", "note", checked=False),
+        Column("agrees", "BOOLEAN", nullable=False),
+        Column("differences", "VARCHAR[]", nullable=False, checked=False),
+        Column("check_detail", "VARCHAR", nullable=False, non_empty=True),
+        Column("locator", "VARCHAR", nullable=False, checked=False),
+        RUN_ID,
+    ),
+    key=("figure_id", "other_figure_id"),
+    doc="A person's link between two figures that report the same claim, with the agreement check.",
+)
+
+FIGURE_FLAG = Table(
+    "figure_flag",
+    (
+        Column("figure_id", "VARCHAR", nullable=False, pattern=NO_SPACE),
+        Column("flag", "VARCHAR", nullable=False, allowed=tuple(FIGURE_FLAGS)),
+        Column("other_figure_id", "VARCHAR", nullable=False, checked=False, doc="'' when it names no other figure"),
+        Column("detail", "VARCHAR", nullable=False, non_empty=True),
+        Column("source_id", "VARCHAR", nullable=False, checked=False),
+        Column("locator", "VARCHAR", nullable=False, checked=False),
+        RUN_ID,
+    ),
+    key=("figure_id", "flag", "other_figure_id"),
+    doc="A named difference or caveat on a figure (from a link's check, or asserted).",
+)
+
+CITED_STATEMENT = Table(
+    "cited_statement",
+    (
+        Column("statement_id", "VARCHAR", nullable=False, pattern=NO_SPACE),
+        Column("source_id", "VARCHAR", nullable=False, non_empty=True),
+        Column("cited_source_id", "VARCHAR", nullable=False, non_empty=True),
+        Column("locator", "VARCHAR", checked=False),
+        Column("quote", "VARCHAR", nullable=False, non_empty=True),
+        Column("verification", "VARCHAR", nullable=False, allowed=tuple(VERIFICATION)),
+        Column("note", "VARCHAR", checked=False),
+        RUN_ID,
+    ),
+    key=("statement_id", "cited_source_id"),
+    doc="A statement a document attributes to a source, without a number of its own.",
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        SOURCE,
+        SNAPSHOT,
+        FIGURE,
+        FIGURE_CITATION,
+        FORMULA,
+        FIGURE_INPUT,
+        INGEST_RUN,
+        QUARANTINE,
+        FIGURE_LINK,
+        FIGURE_FLAG,
+        CITED_STATEMENT,
+    )
+}
