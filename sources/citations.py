@@ -2,9 +2,9 @@
 
 Files (both CSV, UTF-8, one row per figure):
 - `sources/data/citations/figures/*.csv`: the figure as its original source states it
-  (`figure_id, source_id, metric, entity_kind, entity, value, value_low, value_high, unit,
-  bound, as_of, period_start, period_end, page, locator, quote, qualifier, kind,
-  verification, notes`). Values are magnitudes; direction lives in the metric
+  (the columns of the `figure` table, `warehouse.tables.FIGURE`; the files use `figure_id,
+  source_id, metric, entity_kind, entity, value, value_low, value_high, unit, bound, as_of,
+  period_start, period_end, page, locator, quote, qualifier, kind, verification, notes`). Values are magnitudes; direction lives in the metric
   (`..._decline_pct` = 91), so the contract can reject a negative value as a typo.
 - `sources/data/citations/cited_in/*.csv`: a second link, a document that cites the figure
   (`figure_id, source_id, locator, quote`). The chapter cites ARK's pages; ARK's report
@@ -34,37 +34,18 @@ from pathlib import Path
 import polars as pl
 
 from sources.paths import package_path, relative_locator
+from warehouse.tables import FIGURE
 
-FIGURE_COLUMNS = [
-    "figure_id",
-    "source_id",
-    "metric",
-    "entity_kind",
-    "entity",
-    "value",
-    "value_low",
-    "value_high",
-    "unit",
-    "bound",
-    "as_of",
-    "period_start",
-    "period_end",
-    "page",
-    "locator",
-    "quote",
-    "qualifier",
-    "kind",
-    "verification",
-    "notes",
-]
-NUMBER_COLUMNS = ("value", "value_low", "value_high")
-DATE_COLUMNS = ("as_of", "period_start", "period_end")
-FIGURE_SCHEMA = (
-    {c: pl.String for c in FIGURE_COLUMNS}
-    | {c: pl.Float64 for c in NUMBER_COLUMNS}
-    | {c: pl.Date for c in DATE_COLUMNS}
-    | {"_locator": pl.String, "_raw": pl.String, "_errors": pl.List(pl.String)}
-)
+# The CSV's columns are the figure table's own (`warehouse.tables.FIGURE`), less the one the
+# store fills; a column a file leaves out is NULL.
+FIGURE_COLUMNS = [c for c in FIGURE.names if c != "ingest_run_id"]
+NUMBER_COLUMNS = tuple(FIGURE.columns_of_type("DOUBLE"))
+DATE_COLUMNS = tuple(FIGURE.columns_of_type("DATE"))
+FIGURE_SCHEMA = FIGURE.polars_schema(*FIGURE_COLUMNS) | {
+    "_locator": pl.String,
+    "_raw": pl.String,
+    "_errors": pl.List(pl.String),
+}
 
 
 def figure_files() -> list[Path]:

@@ -46,6 +46,7 @@ from urllib.parse import urlparse
 import polars as pl
 
 from analysis.formulas import formula
+from warehouse.tables import SOURCE
 
 DATA_DIR = "demand"
 SERIES_FILE = "demand_series.csv"
@@ -206,7 +207,7 @@ def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def series_sources(frame: pl.DataFrame, date_accessed: dt.date | None = None) -> pl.DataFrame:
-    """One source record per distinct page (schema of `warehouse.contracts.Source`)."""
+    """One source record per distinct page (the `source` table, `warehouse.tables.SOURCE`)."""
     recs = {}
     for r in frame.filter(pl.col("url").is_not_null()).iter_rows(named=True):
         if r["source_id"] in recs:
@@ -216,31 +217,15 @@ def series_sources(frame: pl.DataFrame, date_accessed: dt.date | None = None) ->
             kind="web_page",
             title=r["source_title"] or r["url"],
             publisher=r["publisher"] or _domain(r["url"]),
-            author=None,
             citation_full=f'{r["publisher"]}, "{r["source_title"]}", {r["published_date"] or "n.d."}, {r["url"]}',
             url=r["url"],
             date_published=r["published_date"],
             date_accessed=date_accessed,
-            license=None,
             source_class=r["source_class"],
-            cites_source_id=None,
-            snapshot_path=None,
-            snapshot_sha256=None,
             notes="Curated into sources/data/demand/demand_series.csv; see each figure's notes "
             "for the primary statement it quotes.",
         )
-    return pl.DataFrame(
-        list(recs.values()),
-        schema_overrides={
-            "author": pl.String,
-            "date_accessed": pl.Date,
-            "license": pl.String,
-            "cites_source_id": pl.String,
-            "snapshot_path": pl.String,
-            "snapshot_sha256": pl.String,
-            "date_published": pl.Date,
-        },
-    )
+    return SOURCE.frame(list(recs.values()))
 
 
 def series_figures(frame: pl.DataFrame) -> pl.DataFrame:

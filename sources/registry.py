@@ -18,28 +18,14 @@ import polars as pl
 import yaml
 
 from sources.paths import package_path, sha256_file
+from warehouse.tables import SNAPSHOT, SOURCE
 
 if TYPE_CHECKING:
     from warehouse.integrity import BundledFiles
 
-FIELDS = [
-    "source_id",
-    "kind",
-    "title",
-    "publisher",
-    "author",
-    "citation_full",
-    "url",
-    "date_published",
-    "date_accessed",
-    "license",
-    "source_class",
-    "cites_source_id",
-    "snapshot_path",
-    "snapshot_sha256",
-    "notes",
-]
-DATE_FIELDS = ("date_published", "date_accessed")
+# A record's fields are the `source` table's columns (`warehouse.tables.SOURCE`), declared once.
+FIELDS = SOURCE.names
+DATE_FIELDS = tuple(SOURCE.columns_of_type("DATE"))
 
 
 def registry_files() -> list[Path]:
@@ -73,8 +59,7 @@ def load_registry(files: list[Path] | None = None) -> pl.DataFrame:
             row["_locator"] = f"sources/registry/{path.name}:{i}"
             row["_errors"] = errors
             rows.append(row)
-    schema = {k: pl.String for k in FIELDS} | {k: pl.Date for k in DATE_FIELDS}
-    schema |= {"_locator": pl.String, "_errors": pl.List(pl.String)}
+    schema = SOURCE.polars_schema() | {"_locator": pl.String, "_errors": pl.List(pl.String)}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -111,16 +96,7 @@ def snapshot_records(sources: pl.DataFrame) -> pl.DataFrame:
                     "path": "sources/" + row["snapshot_path"],
                 }
             )
-    schema = {
-        "sha256": pl.String,
-        "source_id": pl.String,
-        "url": pl.String,
-        "retrieved_at": pl.Date,
-        "media_type": pl.String,
-        "bytes": pl.Int64,
-        "path": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return SNAPSHOT.frame(rows)
 
 
 def snapshot_texts(sources: pl.DataFrame) -> dict[str, str]:

@@ -26,10 +26,10 @@ from pathlib import Path
 import polars as pl
 
 from sources.token_prices import history, models
+from warehouse.vocabulary import SOURCE_CLASSES
 
 SOURCE_FILE = "cited_token_prices.csv"
 DATE_BASES = {"effective", "as_of", "unknown"}
-SOURCE_CLASSES = {"primary", "copy", "secondary"}
 
 
 def data_file() -> Path:

@@ -30,11 +30,9 @@ from sources.benchmarks.common import PARSER_VERSION, sha256_hex
 from sources.benchmarks.context import Context, ContextError, load_context, parse_context
 from sources.benchmarks.mlperf import system_context
 from sources.paths import sha256_file
-from sources.registry import FIELDS as SOURCE_FIELDS
 from warehouse.connection import part_path, publish_file
 from warehouse.contracts_benchmarks import REQUEST_RULES, BenchmarkRun, BenchmarkRunStat
 from warehouse.figures import (
-    FIGURE_SCHEMA,
     store_figures,
     store_formulas,
     store_lineage,
@@ -42,6 +40,7 @@ from warehouse.figures import (
     store_sources,
 )
 from warehouse.store import IngestRun, store
+from warehouse.tables import FIGURE, SOURCE
 
 SQL_DIR = Path(__file__).parent / "sql"
 PARTS_SUBDIR = "benchmark_request"  # canonical parts: a Hive-partitioned dataset
@@ -249,38 +248,28 @@ def _already(con: duckdb.DuckDBPyConnection, sha: str) -> tuple | None:
 def _ensure_source(con, run: IngestRun, sha: str, path: Path, source_id: str | None) -> str:
     record = source_for_sha(sha)
     if record is not None:
-        frame = pl.DataFrame([{k: record.get(k) for k in SOURCE_FIELDS}])
+        frame = SOURCE.frame([record])
         sid = record["source_id"]
     else:
         sid = source_id or default_source_id(sha)
         if con.execute("SELECT 1 FROM source WHERE source_id = ?", [sid]).fetchall():
             return sid
-        frame = pl.DataFrame(
+        frame = SOURCE.frame(
             [
                 {
                     "source_id": sid,
                     "kind": "benchmark_file",
                     "title": f"Benchmark result file {path.name}",
                     "publisher": "local import",
-                    "author": None,
                     "citation_full": f"Benchmark result file {path.name} (sha256 {sha}), imported from {path}",
                     "url": "file:" + str(path.resolve()),
-                    "date_published": None,
                     "date_accessed": dt.date.today(),
-                    "license": None,
                     "source_class": "primary",
-                    "cites_source_id": None,
-                    "snapshot_path": None,
                     "snapshot_sha256": sha,
                     "notes": "registered by `infernomics import`",
                 }
             ]
         )
-    frame = frame.with_columns(
-        pl.col("date_published").cast(pl.Date),
-        pl.col("date_accessed").cast(pl.Date),
-        pl.exclude("date_published", "date_accessed").cast(pl.String),
-    )
     store_sources(con, run, frame)
     return sid
 
@@ -302,19 +291,9 @@ def _snapshot(con, run: IngestRun, sha: str, sid: str, path: Path, size: int) ->
     store_snapshots(con, run, frame)
 
 
-FIGURE_COLUMNS = {**FIGURE_SCHEMA, "ingest_run_id": pl.String}  # the figure table as it is stored
-
-
-def _as_figures(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with every `figure` column present (missing ones null), typed."""
-    return frame.with_columns(
-        [pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in frame.columns]
-    ).select([pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()])
-
-
 def _stat_figures(stats: pl.DataFrame, sha: str, run: IngestRun) -> pl.DataFrame:
     """One measured figure per finite stat (`stats` already joined with the run's ids)."""
-    return _as_figures(
+    return FIGURE.conform(
         stats.filter(pl.col("figure_id").is_not_null()).select(
             "figure_id",
             "source_id",
@@ -569,7 +548,7 @@ def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRu
         pl.lit(run.run_id).alias("ingest_run_id"),
     )
     store_formulas(con, [get(PERCENTILE_FORMULA)])
-    store_figures(con, run, pl.concat([_as_figures(counts), _as_figures(derived)]))
+    store_figures(con, run, pl.concat([FIGURE.conform(counts), FIGURE.conform(derived)]))
     lineage = pl.concat(
         [
             long.select(
