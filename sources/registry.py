@@ -9,7 +9,6 @@ secondary (someone else citing it).
 
 from __future__ import annotations
 
-import datetime as dt
 import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 import yaml
 
+from sources import cells
 from sources.paths import package_path, sha256_file
 from warehouse.tables import SNAPSHOT, SOURCE
 
@@ -32,17 +32,6 @@ def registry_files() -> list[Path]:
     return sorted(package_path("registry").glob("*.yaml"))
 
 
-def _parse_date(value: object) -> tuple[dt.date | None, str | None]:
-    if value in (None, ""):
-        return None, None
-    if isinstance(value, dt.date):
-        return value, None
-    try:
-        return dt.date.fromisoformat(str(value)), None
-    except ValueError:
-        return None, f"date_format: {value!r} is not an ISO date (YYYY-MM-DD)"
-
-
 def load_registry(files: list[Path] | None = None) -> pl.DataFrame:
     """All source records as one frame, with `_locator` and `_errors` for the warehouse."""
     rows = []
@@ -52,9 +41,7 @@ def load_registry(files: list[Path] | None = None) -> pl.DataFrame:
             errors = [f"unknown_field: {k!r} is not a registry field" for k in record if k not in FIELDS]
             row = {k: record.get(k) for k in FIELDS}
             for field in DATE_FIELDS:
-                row[field], err = _parse_date(row[field])
-                if err:
-                    errors.append(err)
+                row[field] = cells.date(row[field], field, errors)
             errors.extend(_snapshot_errors(row))
             row["_locator"] = f"sources/registry/{path.name}:{i}"
             row["_errors"] = errors
