@@ -146,6 +146,31 @@ def date(
     return None
 
 
+def timestamp(
+    value: Any, column: str, errors: list[str], *, formats: tuple[str, ...] = (), iso: bool = True
+) -> dt.datetime | None:
+    """A date and time, naive: ISO 8601 (`iso`; a stated offset is dropped, not applied, as
+    the benchmark files' own tools read them) or one of `formats` (strptime). Rule: `date_parses`."""
+    if is_empty(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    raw = str(value).strip()
+    if iso:
+        try:
+            return dt.datetime.fromisoformat(raw).replace(tzinfo=None)
+        except ValueError:
+            pass
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+    expected = " or ".join((("ISO 8601",) if iso else ()) + formats)
+    errors.append(f"{DATE_PARSES}: {column} is {_shown(value)}, not a date and time ({expected})")
+    return None
+
+
 def day_month_or_year(value: Any) -> tuple[dt.date | None, str | None]:
     """'2023-11-13' -> (that day, "day"), '2024-12' -> (1 Dec, "month"), '2022' -> (1 Jan, "year");
     empty -> (None, None); anything else raises ValueError. A year is all of that year, not
