@@ -50,7 +50,7 @@ class Figure(FIGURE.model()):  # type: ignore[misc]
         )
 
     @pa.dataframe_check(name="period_start_before_end")
-    def period_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def period_start_before_end(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             pl.col("period_start").is_null()
             | pl.col("period_end").is_null()

@@ -53,7 +53,7 @@ class BenchmarkRun(pa.DataFrameModel):
         strict = False
 
     @pa.dataframe_check(name="non_negative_measures")
-    def non_negative(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def non_negative_measures(cls, data: pa.PolarsData) -> pl.LazyFrame:
         cols = [c for c in _NON_NEGATIVE if c in data.lazyframe.collect_schema().names()]
         return data.lazyframe.select(pl.all_horizontal([pl.col(c).is_null() | (pl.col(c) >= 0) for c in cols]))
 

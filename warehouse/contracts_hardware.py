@@ -57,14 +57,14 @@ class GpuSpec(pa.DataFrameModel):
         return data.lazyframe.select(pl.when(flops).then(flags).otherwise(none))
 
     @pa.dataframe_check(name="shader_never_sparse_or_derived")
-    def shader_never_sparse(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def shader_never_sparse_or_derived(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             (pl.col("compute_unit") != "shader").fill_null(True)
             | ((pl.col("sparsity") == "dense") & ~pl.col("derived_from_sparse"))
         )
 
     @pa.dataframe_check(name="derived_only_for_dense_tensor")
-    def derived_only_dense(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def derived_only_for_dense_tensor(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             ~pl.col("derived_from_sparse") | ((pl.col("sparsity") == "dense") & (pl.col("compute_unit") == "tensor"))
         )

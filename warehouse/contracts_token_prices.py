@@ -69,7 +69,7 @@ class TokenPrice(_Prices):
         )
 
     @pa.dataframe_check(name="unknown_start_only_without_date")
-    def unknown_start(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def unknown_start_only_without_date(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select((pl.col("date_basis") == "unknown") == pl.col("effective_from").is_null())
 
     @pa.dataframe_check(name="blend_matches_rule")

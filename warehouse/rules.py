@@ -4,8 +4,9 @@ A rejected row names the rule it broke. The names come from four places: the cel
 of `sources/cells.py` (one fixed name per kind of cell: a bad date is `date_parses` in every
 adapter), the checks an adapter makes across a row or a file, the contracts'
 `@pa.dataframe_check`s, and the store itself. A contract's *column* check is recorded as
-`<column>:<check>` (`bound:isin([...])`, `value:greater_than_or_equal_to(0)`): that family
-is matched by `CONTRACT_COLUMN_RULE`, not listed name by name. docs/quarantine-rules.md is
+`<column>:<check>` (`bound:isin([...])`, `value:greater_than_or_equal_to(0)`) and a check
+across columns as `<Contract>:<check>` (`Figure:value_finite`): `is_known_rule` matches both
+forms (`CONTRACT_COLUMN_RULE`, `CONTRACT_CHECK_RULE`). docs/quarantine-rules.md is
 this list for people; `tests/test_rule_names.py` keeps the two equal and checks that every
 rule a full refresh records is here.
 
@@ -50,7 +51,6 @@ ADAPTER_RULES: dict[str, str] = {
     "bound_known": "a bound is not one of = > < ~",
     "figure_unique": "the same page, series and date appear twice",
     "share_in_range": "a market share is outside 0..1",
-    "tokens_non_negative": "a token count is negative",
     "author_week_unique": "an author appears twice in one week label",
     "overlapping_week": "a weekly label overlaps the previous kept week",
     "partial_week": "a week's total is too small to be a complete week",
@@ -171,8 +171,14 @@ RULES: dict[str, str] = CELL_RULES | ADAPTER_RULES | CONTRACT_RULES | STORE_RULE
 
 #: A contract's column check, recorded by the store as `<column>:<pandera check>`.
 CONTRACT_COLUMN_RULE = re.compile(r"^[a-z][a-z0-9_]*:[a-z_]+(\(.*\))?$", re.DOTALL)
+#: A contract's check across columns, recorded as `<Contract>:<check name>` (`Figure:value_finite`).
+CONTRACT_CHECK_RULE = re.compile(r"^[A-Z][A-Za-z0-9]*:([a-z0-9_]+)$")
 
 
 def is_known_rule(rule: str) -> bool:
-    """Whether `rule` is a listed name or a contract's `<column>:<check>`."""
-    return rule in RULES or bool(CONTRACT_COLUMN_RULE.match(rule))
+    """Whether `rule` is a listed name, a contract's `<column>:<check>`, or a listed
+    contract check as the store records it (`<Contract>:<check>`)."""
+    if rule in RULES or CONTRACT_COLUMN_RULE.match(rule):
+        return True
+    check = CONTRACT_CHECK_RULE.match(rule)
+    return bool(check) and check.group(1) in CONTRACT_RULES
