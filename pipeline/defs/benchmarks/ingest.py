@@ -39,7 +39,7 @@ from warehouse.figures import (
     store_snapshots,
     store_sources,
 )
-from warehouse.store import IngestRun, store
+from warehouse.store import IngestRun, Rejection, record_counts, store
 from warehouse.tables import FIGURE, SOURCE
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -173,13 +173,27 @@ def write_request_part(
     )
     publish_file(tmp, target)
     part = str(target).replace("'", "''")
-    total, bad = con.execute(f"SELECT count(*), count(_rule) FROM read_parquet('{part}')").fetchall()[0]
-    if bad:
-        by_rule = con.execute(
+    total, good = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE _rule IS NULL) FROM read_parquet('{part}')"
+    ).fetchall()[0]
+    by_rule = (
+        con.execute(
             f"SELECT _rule, count(*), min(run_id || '#' || request_index) FROM read_parquet('{part}') "
             "WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 1"
         ).fetchall()
-        _quarantine_rule_counts(con, run, name, source_id, file_sha256, by_rule)
+        if good < total
+        else []
+    )
+    counted = record_counts(
+        con,
+        run,
+        "benchmark_request",
+        rows_in=total,
+        accepted=good,
+        rejected=_rule_rejections(name, source_id, file_sha256, by_rule),
+        log=False,
+    )
+    bad = counted.quarantined
     con.execute(
         "DELETE FROM benchmark_request_part WHERE file_sha256 = ? AND layout = 'canonical' AND part_file <> ?",
         [file_sha256, relative],
@@ -188,9 +202,6 @@ def write_request_part(
         "INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, 'canonical', NULL, ?, ?, ?)",
         [relative, file_sha256, total, bad, run.run_id],
     )
-    run.rows_in += total
-    run.rows_accepted += total - bad
-    run.rows_quarantined += bad
     return relative, total, bad
 
 
@@ -360,13 +371,10 @@ def _quarantine_file(
     con, run, outcome: FileOutcome, path: Path, sid: str, reason: str, fmt: str, size: int, context_path: str | None
 ) -> FileOutcome:
     outcome.status, outcome.reason = "quarantined", reason
-    con.execute(
-        "INSERT OR REPLACE INTO quarantine VALUES ('benchmark_file', ?, ?, 'parse', ?, ?, ?, ?)",
-        [sid, path.name, reason, json.dumps({"path": str(path), "format": fmt}), outcome.sha256, run.run_id],
+    whole_file = Rejection(
+        sid, path.name, "parse", reason, json.dumps({"path": str(path), "format": fmt}), outcome.sha256
     )
-    run.rows_in += 1
-    run.rows_quarantined += 1
-    run.messages.append(f"{path.name}: parse: {reason}")
+    record_counts(con, run, "benchmark_file", rows_in=1, accepted=0, rejected=[whole_file])
     _file_row(con, run, outcome, path, sid, size, context_path)
     return outcome
 
@@ -623,18 +631,22 @@ def import_request_parquet(
     rows = con.execute(_sql("validate_part.sql").format(relation=relation)).fetchall()
     total = sum(r[1] for r in rows)
     bad = [(rule, n, first) for rule, n, _, _, first in rows if rule is not None]
-    n_bad = sum(n for _, n, _ in bad)
     ok = sum(r[2] for r in rows if r[0] is None)
     rejected = sum(r[3] for r in rows)
-    if bad:
-        _quarantine_rule_counts(con, run, part.name, sid, sha, bad)
+    counted = record_counts(
+        con,
+        run,
+        "benchmark_request",
+        rows_in=total,
+        accepted=sum(r[1] for r in rows if r[0] is None),
+        rejected=_rule_rejections(part.name, sid, sha, bad),
+        log=False,
+    )
+    n_bad = counted.quarantined
     con.execute(
         "INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, ?, ?, ?, ?, ?)",
         [relative, sha, layout, run_id, total, n_bad, run.run_id],
     )
-    run.rows_in += total
-    run.rows_accepted += total - n_bad
-    run.rows_quarantined += n_bad
     ctx = ParseContext(path.name, sha, sid, context, path.parent.parts)
     b = RunBuilder(ctx, "run")
     b.set("format", layout)
@@ -658,24 +670,21 @@ def import_request_parquet(
     return outcome
 
 
-def _quarantine_rule_counts(con, run: IngestRun, part_name: str, sid: str, sha: str, bad: list[tuple]) -> None:
-    """One quarantine row per broken rule (count and first row): rejected rows stay in the
-    part, hidden by the view, listed by `benchmark_request_rejected`."""
-    rows = pl.DataFrame(
-        {
-            "target_table": "benchmark_request",
-            "source_id": sid,
-            "row_locator": [f"{part_name}:{first}" for _, _, first in bad],
-            "rule": [r for r, _, _ in bad],
-            "reason": [f"{n} request rows break {r} ({REQUEST_RULES[r]}); first: {first}" for r, n, first in bad],
-            "raw": [json.dumps({"rule": r, "rows": n}) for r, n, _ in bad],
-            "snapshot_sha256": sha,
-            "run_id": run.run_id,
-        }
-    )
-    con.register("_rq", rows.to_arrow())
-    con.execute("INSERT OR REPLACE INTO quarantine BY NAME SELECT * FROM _rq")
-    con.unregister("_rq")
+def _rule_rejections(part_name: str, sid: str, sha: str, bad: list[tuple]) -> list[Rejection]:
+    """One quarantine row per broken rule (count and first row), standing for its `n` rows:
+    rejected rows stay in the part, hidden by the view, listed by `benchmark_request_rejected`."""
+    return [
+        Rejection(
+            sid,
+            f"{part_name}:{first}",
+            rule,
+            f"{n} request rows break {rule} ({REQUEST_RULES[rule]}); first: {first}",
+            json.dumps({"rule": rule, "rows": n}),
+            sha,
+            rows=n,
+        )
+        for rule, n, first in bad
+    ]
 
 
 MAX_BYTES_ENV = "INFERNOMICS_IMPORT_MAX_BYTES"
@@ -836,13 +845,15 @@ def _refuse_file(
     sid = source_id or "(refused before reading)"
     out = FileOutcome(str(path), "", "quarantined", source_id=sid)
     out.status, out.reason = "quarantined", f"{rule}: {reason}"
-    con.execute(
-        "INSERT OR REPLACE INTO quarantine VALUES ('benchmark_file', ?, ?, ?, ?, ?, NULL, ?)",
-        [sid, str(path), rule, f"{path}: {reason}", json.dumps({"path": str(path), "format": fmt}), run.run_id],
+    refused = Rejection(
+        sid,
+        str(path),
+        rule,
+        f"{path}: {reason}",
+        json.dumps({"path": str(path), "format": fmt}),
+        message=f"{path}: {rule}: {reason}",
     )
-    run.rows_in += 1
-    run.rows_quarantined += 1
-    run.messages.append(f"{path}: {rule}: {reason}")
+    record_counts(con, run, "benchmark_file", rows_in=1, accepted=0, rejected=[refused])
     return out
 
 
