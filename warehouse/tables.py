@@ -37,7 +37,19 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from warehouse.rules import RULES
-from warehouse.vocabulary import BOUNDS, FIGURE_FLAGS, FIGURE_KINDS, SOURCE_CLASSES, SOURCE_KINDS, VERIFICATION
+from warehouse.vocabulary import (
+    BOUNDS,
+    DATE_PRECISIONS,
+    FIGURE_FLAGS,
+    FIGURE_KINDS,
+    HARDWARE_TIERS,
+    RENTAL_BOUNDS,
+    RENTAL_KINDS,
+    SOURCE_CLASSES,
+    SOURCE_KINDS,
+    SPEC_ATTRIBUTES,
+    VERIFICATION,
+)
 
 if TYPE_CHECKING:
     import pandera.polars as pa
@@ -70,7 +82,12 @@ class Column:
     pattern: str | None = None
     non_empty: bool = False
     ge: float | None = None
+    gt: float | None = None
+    lt: float | None = None
     unique: bool = False
+    #: the contract refuses NULL although the table allows it (a gpu_spec row without a value
+    #: is quarantined, never stored), so the DDL and the contract differ on purpose
+    reject_null: bool = False
     #: checked by the generated pandera model (False: the store fills it, e.g. `ingest_run_id`,
     #: or nothing a builder hands in carries it)
     checked: bool = True
@@ -85,7 +102,7 @@ class Column:
         contracts used, so the rule names in `quarantine` do not change)."""
         import pandera.polars as pa
 
-        kwargs: dict[str, Any] = {"nullable": self.nullable}
+        kwargs: dict[str, Any] = {"nullable": self.nullable and not self.reject_null}
         if self.allowed is not None:
             kwargs["isin"] = list(self.allowed)
         if self.pattern is not None:
@@ -94,6 +111,10 @@ class Column:
             kwargs["str_length"] = {"min_value": 1}
         if self.ge is not None:
             kwargs["ge"] = self.ge
+        if self.gt is not None:
+            kwargs["gt"] = self.gt
+        if self.lt is not None:
+            kwargs["lt"] = self.lt
         if self.unique:
             kwargs["unique"] = True
         return pa.Field(**kwargs)
@@ -381,6 +402,85 @@ CITED_STATEMENT = Table(
     doc="A statement a document attributes to a source, without a number of its own.",
 )
 
+# --- hardware (warehouse/sql/200_hardware.sql) ---------------------------------------------
+
+GPU_SKU = Table(
+    "gpu_sku",
+    (
+        Column("sku", "VARCHAR", nullable=False, doc="canonical key (sources/hardware/sku.py)"),
+        Column("vendor", "VARCHAR", nullable=False),
+        Column("label", "VARCHAR", nullable=False),
+        Column("bf16", "BOOLEAN", nullable=False, doc="has BF16 tensor cores"),
+        Column("family", "BOOLEAN", nullable=False, doc="a family key (form factor not stated): prices only"),
+    ),
+    key=("sku",),
+    doc="The catalogue of GPU parts and families (warehouse/skus.py).",
+)
+
+_HARDWARE_ROW = (
+    Column("figure_id", "VARCHAR", nullable=False, pattern=NO_SPACE, unique=True),
+    Column("source_id", "VARCHAR", nullable=False, non_empty=True),
+    Column("sku", "VARCHAR", doc="null: name not mapped (see gpu_sku_unmapped)"),
+    Column("hardware_name", "VARCHAR", nullable=False, non_empty=True, doc="the name as the source spells it"),
+)
+
+GPU_SPEC = Table(
+    "gpu_spec",
+    (
+        *_HARDWARE_ROW,
+        Column("attribute", "VARCHAR", nullable=False, allowed=tuple(sorted(SPEC_ATTRIBUTES))),
+        Column("value", "DOUBLE", reject_null=True, doc="release_date: decimal year of value_date"),
+        Column("unit", "VARCHAR", nullable=False, allowed=tuple(sorted({u for u, *_ in SPEC_ATTRIBUTES.values()}))),
+        Column("value_date", "DATE", checked=False, doc="release_date only"),
+        Column("date_precision", "VARCHAR", allowed=tuple(DATE_PRECISIONS), doc="release_date only"),
+        Column("precision", "VARCHAR", doc="bf16, fp8, fp16, fp16/bf16, fp32, fp64 (FLOPS only)"),
+        Column("sparsity", "VARCHAR", allowed=("dense", "sparse"), doc="FLOPS only"),
+        Column("compute_unit", "VARCHAR", allowed=("tensor", "shader"), doc="FLOPS only"),
+        Column("derived_from_sparse", "BOOLEAN", nullable=False, doc="dense value computed as half the sparse one"),
+        Column("tier", "VARCHAR", nullable=False, allowed=tuple(HARDWARE_TIERS)),
+        Column("source_class", "VARCHAR", nullable=False, allowed=tuple(SOURCE_CLASSES)),
+        Column("as_stated", "VARCHAR", checked=False, doc="the cell as the source wrote it"),
+        *_v("page", "locator", checked=False),
+        RUN_ID,
+    ),
+    key=("figure_id",),
+    doc="GPU specs, long: one row per (source, part, attribute), each a figure.",
+)
+
+GPU_RENTAL_PRICE = Table(
+    "gpu_rental_price",
+    (
+        *_HARDWARE_ROW,
+        *_v("provider", "location", checked=False),
+        Column("date", "DATE", nullable=False),
+        Column("date_precision", "VARCHAR", nullable=False, allowed=tuple(DATE_PRECISIONS)),
+        Column("pricing_kind", "VARCHAR", nullable=False, allowed=tuple(RENTAL_KINDS)),
+        Column("pricing_detail", "VARCHAR", checked=False),
+        Column("usd_per_gpu_hour", "DOUBLE", nullable=False, gt=0, lt=1000),
+        Column("bound", "VARCHAR", nullable=False, allowed=tuple(RENTAL_BOUNDS)),
+        Column("gpus_in_offer", "BIGINT", checked=False),
+        Column("source_url", "VARCHAR", checked=False, doc="the page the price was read from"),
+        RUN_ID,
+    ),
+    key=("figure_id",),
+    doc="GPU rental prices per GPU-hour, each a figure.",
+)
+
+GPU_PURCHASE_PRICE = Table(
+    "gpu_purchase_price",
+    (
+        *_HARDWARE_ROW,
+        Column("date", "DATE", nullable=False),
+        Column("date_precision", "VARCHAR", nullable=False, allowed=tuple(DATE_PRECISIONS)),
+        Column("usd", "DOUBLE", nullable=False, gt=0, doc="per chip, as Epoch records it"),
+        Column("gpus_in_offer", "BIGINT", checked=False),
+        *_v("source_url", "notes", checked=False),
+        RUN_ID,
+    ),
+    key=("figure_id",),
+    doc="GPU purchase prices per chip, each a figure.",
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -395,5 +495,9 @@ TABLES: dict[str, Table] = {
         FIGURE_LINK,
         FIGURE_FLAG,
         CITED_STATEMENT,
+        GPU_SKU,
+        GPU_SPEC,
+        GPU_RENTAL_PRICE,
+        GPU_PURCHASE_PRICE,
     )
 }

@@ -23,28 +23,13 @@ import re
 
 import polars as pl
 
+from warehouse.tables import GPU_SPEC
 from warehouse.vocabulary import SPEC_ATTRIBUTES
 
-SPEC_SCHEMA: dict[str, pl.DataType] = {
-    "figure_id": pl.String,
-    "source_id": pl.String,
-    "sku": pl.String,
-    "hardware_name": pl.String,
-    "attribute": pl.String,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "value_date": pl.Date,
-    "date_precision": pl.String,
-    "precision": pl.String,
-    "sparsity": pl.String,
-    "compute_unit": pl.String,
-    "derived_from_sparse": pl.Boolean,
-    "tier": pl.String,
-    "source_class": pl.String,
-    "as_stated": pl.String,
+# A parsed spec row: the `gpu_spec` table's columns (`warehouse.tables.GPU_SPEC`, less the one the
+# store fills), then what the row's figure needs besides (quote, notes, snapshot) and bookkeeping.
+SPEC_SCHEMA: dict[str, pl.DataType] = GPU_SPEC.polars_schema(*[c for c in GPU_SPEC.names if c != "ingest_run_id"]) | {
     "quote": pl.String,
-    "page": pl.String,
-    "locator": pl.String,
     "notes": pl.String,
     "snapshot_sha256": pl.String,
     "_locator": pl.String,
