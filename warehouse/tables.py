@@ -38,11 +38,14 @@ import polars as pl
 
 from warehouse.rules import RULES
 from warehouse.vocabulary import (
+    BLEND_RULES,
     BOUNDS,
     DATE_PRECISIONS,
     FIGURE_FLAGS,
     FIGURE_KINDS,
     HARDWARE_TIERS,
+    PRICE_DATE_BASES,
+    PRICE_END_BASES,
     RENTAL_BOUNDS,
     RENTAL_KINDS,
     SOURCE_CLASSES,
@@ -82,6 +85,7 @@ class Column:
     pattern: str | None = None
     non_empty: bool = False
     ge: float | None = None
+    le: float | None = None
     gt: float | None = None
     lt: float | None = None
     unique: bool = False
@@ -111,6 +115,8 @@ class Column:
             kwargs["str_length"] = {"min_value": 1}
         if self.ge is not None:
             kwargs["ge"] = self.ge
+        if self.le is not None:
+            kwargs["le"] = self.le
         if self.gt is not None:
             kwargs["gt"] = self.gt
         if self.lt is not None:
@@ -177,18 +183,19 @@ class Table:
 
         return pl.DataFrame([{k: cell(k, r.get(k)) for k in schema} for r in rows], schema=schema, orient="row")
 
-    def model(self) -> type[pa.DataFrameModel]:
+    def model(self, *names: str) -> type[pa.DataFrameModel]:
         """The pandera model of the declared columns (`strict=False`): subclass it to add
-        the checks that span columns. Built once per table."""
-        return _model(self.name)
+        the checks that span columns. `names` restricts it to those columns (a frame that
+        holds part of a row, like a parsed price before its history). Built once."""
+        return _model(self.name, names)
 
 
 @cache
-def _model(table: str) -> type[pa.DataFrameModel]:
+def _model(table: str, names: tuple[str, ...] = ()) -> type[pa.DataFrameModel]:
     import pandera.polars as pa
 
     decl = TABLES[table]
-    checked = [c for c in decl.columns if c.checked]
+    checked = [decl.column(n) for n in names] if names else [c for c in decl.columns if c.checked]
     namespace: dict[str, Any] = {
         "__annotations__": {c.name: _TYPES[c.type][1] for c in checked},
         "__module__": __name__,
@@ -196,7 +203,7 @@ def _model(table: str) -> type[pa.DataFrameModel]:
         "Config": type("Config", (), {"strict": False}),
     }
     namespace |= {c.name: c.field() for c in checked}
-    class_name = "".join(part.title() for part in table.split("_")) + "Columns"
+    class_name = "".join(part.title() for part in table.split("_")) + ("Part" if names else "Columns")
     return type(class_name, (pa.DataFrameModel,), namespace)
 
 
@@ -402,6 +409,94 @@ CITED_STATEMENT = Table(
     doc="A statement a document attributes to a source, without a number of its own.",
 )
 
+# --- token prices (warehouse/sql/101_token_prices.sql) ------------------------------------
+
+
+def _price(name: str) -> Column:
+    """A token price in USD per million tokens: a magnitude, and never a unit error (<= 10,000)."""
+    return Column(name, "DOUBLE", ge=0, le=10_000)
+
+
+TOKEN_PRICE = Table(
+    "token_price",
+    (
+        Column("price_id", "VARCHAR", nullable=False, pattern=NO_SPACE, unique=True),
+        Column("source_id", "VARCHAR", nullable=False, pattern=NO_SPACE),
+        Column("provider", "VARCHAR", checked=False, doc="as the source names it"),
+        Column("provider_id", "VARCHAR", nullable=False, pattern=NO_SPACE, doc="canonical"),
+        Column("model", "VARCHAR", checked=False, doc="as the source names it"),
+        Column("model_id", "VARCHAR", nullable=False, non_empty=True, doc="the API id priced"),
+        Column("model_key", "VARCHAR", checked=False, doc="canonical model key; null = unmapped"),
+        Column("model_variant", "VARCHAR", checked=False, doc="exact model (dates kept), for conflicts"),
+        Column("alias_rule", "VARCHAR", checked=False),
+        Column("condition", "VARCHAR", nullable=False, doc="'' = plain price; else tier, context, window"),
+        Column("is_standard", "BOOLEAN", nullable=False, doc="the plain list price"),
+        Column("effective_from", "DATE", doc="null only when the start is unknown (date_basis = unknown)"),
+        Column("effective_to", "DATE", doc="exclusive; null = current"),
+        Column("date_basis", "VARCHAR", nullable=False, allowed=tuple(PRICE_DATE_BASES)),
+        Column("end_basis", "VARCHAR", allowed=tuple(PRICE_END_BASES)),
+        Column("source_start", "DATE", checked=False, doc="start as the source states it"),
+        Column("source_end", "DATE", checked=False),
+        _price("input_usd_per_mtok"),
+        _price("output_usd_per_mtok"),
+        _price("cache_read_usd_per_mtok"),
+        _price("cache_write_usd_per_mtok"),
+        Column("blended_usd_per_mtok", "DOUBLE", checked=False, doc="by blend_rule"),
+        Column("blend_rule", "VARCHAR", nullable=False, allowed=tuple(BLEND_RULES), doc="input:output weights"),
+        *_v(
+            "input_figure_id",
+            "output_figure_id",
+            "cache_read_figure_id",
+            "cache_write_figure_id",
+            "blended_figure_id",
+            checked=False,
+        ),
+        Column("figure_ids", "VARCHAR[]", nullable=False),
+        Column("source_url", "VARCHAR", checked=False),
+        Column("source_class", "VARCHAR", allowed=tuple(SOURCE_CLASSES)),
+        *_v("quote", "qualifier", checked=False),
+        Column("listed_at", "DATE", checked=False, doc="OpenRouter `created`: listing date, NOT a release date"),
+        Column("deprecation_date", "DATE", checked=False, doc="LiteLLM `deprecation_date` as announced"),
+        Column("first_seen_sha256", "VARCHAR", checked=False),
+        Column("first_seen_at", "TIMESTAMP", checked=False),
+        Column("last_seen_sha256", "VARCHAR", checked=False),
+        Column("last_seen_at", "TIMESTAMP", checked=False),
+        RUN_ID,
+    ),
+    key=("price_id",),
+    doc="Effective-dated token prices, each number a figure.",
+)
+
+MODEL_ALIAS = Table(
+    "model_alias",
+    (
+        Column("source_id", "VARCHAR", nullable=False),
+        Column("provider_id", "VARCHAR", nullable=False),
+        Column("model", "VARCHAR", nullable=False, doc="the name as that source spells it"),
+        Column("model_key", "VARCHAR", doc="null = unmapped (listed, not guessed)"),
+        Column("rule", "VARCHAR", nullable=False, doc="which rules of sources/token_prices/models.py applied"),
+    ),
+    key=("source_id", "provider_id", "model"),
+    doc="Every model name seen, mapped to its canonical key.",
+)
+
+TOKEN_PRICE_FEED_STATE = Table(
+    "token_price_feed_state",
+    (
+        Column("source_id", "VARCHAR", nullable=False),
+        Column("last_attempt_at", "TIMESTAMP"),
+        Column("last_success_at", "TIMESTAMP", doc="last snapshot parsed and applied"),
+        Column("last_sha256", "VARCHAR"),
+        Column("last_status", "VARCHAR", doc="ok, partial, fetch_failed, parse_failed, offline"),
+        Column("last_message", "VARCHAR"),
+        Column("rows_open", "BIGINT", doc="open rows the last applied snapshot confirmed"),
+        Column("pending_sha256", "VARCHAR", doc="fetched and stored, not yet folded into the history"),
+        Column("pending_retrieved_at", "TIMESTAMP"),
+    ),
+    key=("source_id",),
+    doc="When each price feed was last refreshed and what it held (the freshness check reads it).",
+)
+
 # --- hardware (warehouse/sql/200_hardware.sql) ---------------------------------------------
 
 GPU_SKU = Table(
@@ -495,6 +590,9 @@ TABLES: dict[str, Table] = {
         FIGURE_LINK,
         FIGURE_FLAG,
         CITED_STATEMENT,
+        TOKEN_PRICE,
+        MODEL_ALIAS,
+        TOKEN_PRICE_FEED_STATE,
         GPU_SKU,
         GPU_SPEC,
         GPU_RENTAL_PRICE,

@@ -22,6 +22,13 @@ FIGURE_FLAGS = [
     "unit_interpreted",
 ]
 
+# --- token prices (token_price) -----------------------------------------------------------
+
+# Where a price row's start comes from, and why it ended (docs/token_prices.md).
+PRICE_DATE_BASES = ["effective", "as_of", "start_date", "first_seen", "unknown", "release_listed", "recorded"]
+PRICE_END_BASES = ["source", "next_price", "changed", "disappeared"]
+BLEND_RULES = ["3:1"]
+
 # --- hardware (gpu_spec, gpu_rental_price, gpu_purchase_price) -------------------------
 
 # How close a spec figure is to the vendor, best first: the preference order of the
