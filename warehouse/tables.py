@@ -48,6 +48,8 @@ from warehouse.vocabulary import (
     PRICE_END_BASES,
     RENTAL_BOUNDS,
     RENTAL_KINDS,
+    SCORE_ORIGINS,
+    SCORE_UNITS,
     SOURCE_CLASSES,
     SOURCE_KINDS,
     SPEC_ATTRIBUTES,
@@ -576,6 +578,54 @@ GPU_PURCHASE_PRICE = Table(
     doc="GPU purchase prices per chip, each a figure.",
 )
 
+# --- scores (warehouse/sql/500_scores.sql) ------------------------------------------------
+
+MODEL_SCORE = Table(
+    "model_score",
+    (
+        Column("score_id", "VARCHAR", nullable=False, pattern=NO_SPACE, unique=True, doc="= score_figure_id"),
+        Column("source_id", "VARCHAR", nullable=False, pattern=NO_SPACE),
+        Column("origin", "VARCHAR", nullable=False, allowed=tuple(SCORE_ORIGINS)),
+        Column("benchmark", "VARCHAR", nullable=False, non_empty=True, doc="canonical name (GPQA Diamond, ...)"),
+        Column("benchmark_file", "VARCHAR", nullable=False, checked=False),
+        Column("model_version", "VARCHAR", nullable=False, non_empty=True, doc="with its effort suffix"),
+        Column("model_base", "VARCHAR", nullable=False, non_empty=True, doc="the effort suffix removed"),
+        Column("reasoning_effort", "VARCHAR", checked=False),
+        Column("score", "DOUBLE", nullable=False, doc="as published, in score_unit"),
+        Column("score_unit", "VARCHAR", nullable=False, allowed=tuple(SCORE_UNITS)),
+        Column("score_fraction", "DOUBLE", ge=0, le=1, doc="0-1 for fraction and percent scores"),
+        Column("stderr", "DOUBLE", ge=0, doc="same unit as score"),
+        Column("release_date", "DATE"),
+        *_v("organization", "country", "run_id", checked=False),
+        Column("run_date", "DATE", checked=False),
+        Column("locator", "VARCHAR", nullable=False, checked=False),
+        *_v("secondary_source", "secondary_source_url", "model_key", checked=False),
+        Column("score_figure_id", "VARCHAR", nullable=False, checked=False),
+        Column("stderr_figure_id", "VARCHAR", checked=False),
+        Column("figure_ids", "VARCHAR[]", nullable=False, checked=False),
+        Column("snapshot_sha256", "VARCHAR", checked=False),
+        RUN_ID,
+    ),
+    key=("score_id",),
+    doc="Benchmark scores of model versions, each score and stderr a figure.",
+)
+
+MODEL_IDENTITY = Table(
+    "model_identity",
+    (
+        Column("model_base", "VARCHAR", nullable=False, non_empty=True, unique=True),
+        Column("model_key", "VARCHAR", pattern=NO_SPACE, doc="token_price.model_key; null = no price source lists it"),
+        Column("first_party_provider", "VARCHAR", pattern=NO_SPACE, doc="token_price.provider_id of its developer"),
+        Column("is_reasoning", "BOOLEAN", checked=False),
+        Column("note", "VARCHAR", checked=False),
+        Column("source_id", "VARCHAR", nullable=False, checked=False),
+        Column("locator", "VARCHAR", nullable=False, checked=False),
+        RUN_ID,
+    ),
+    key=("model_base",),
+    doc="The committed mapping of model names to price keys (sources/data/scores/model_identity.csv).",
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -597,5 +647,7 @@ TABLES: dict[str, Table] = {
         GPU_SPEC,
         GPU_RENTAL_PRICE,
         GPU_PURCHASE_PRICE,
+        MODEL_SCORE,
+        MODEL_IDENTITY,
     )
 }

@@ -29,6 +29,11 @@ PRICE_DATE_BASES = ["effective", "as_of", "start_date", "first_seen", "unknown",
 PRICE_END_BASES = ["source", "next_price", "changed", "disappeared"]
 BLEND_RULES = ["3:1"]
 
+# --- scores (model_score) -----------------------------------------------------------------
+
+SCORE_ORIGINS = ["epoch_run", "external", "eci", "stitching", "models_dev"]
+SCORE_UNITS = ["fraction", "percent", "points", "elo", "minutes", "eci", "index"]
+
 # --- hardware (gpu_spec, gpu_rental_price, gpu_purchase_price) -------------------------
 
 # How close a spec figure is to the vendor, best first: the preference order of the

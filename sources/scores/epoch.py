@@ -35,6 +35,7 @@ import polars as pl
 
 from sources.paths import data_path, relative_locator, sha256_file
 from warehouse.rules import DATE_PARSES, NUMBER_NON_NEGATIVE, NUMBER_PARSES, VALUE_PRESENT
+from warehouse.tables import MODEL_SCORE
 
 DATA_DIR = "scores"
 HUB_DIR = "epoch_hub"
@@ -51,34 +52,11 @@ EFFORT = r"_(minimal|none|low|medium|high|xhigh|max|unknown|thinking|\d+[Kk])$"
 UNIT_RANGES = {"fraction": (0.0, 1.0), "percent": (0.0, 100.0)}
 NONNEGATIVE_UNITS = {"points", "minutes", "eci", "elo", "index"}
 
-SCORE_SCHEMA: dict[str, pl.DataType] = {
-    "score_id": pl.String,
-    "source_id": pl.String,
-    "origin": pl.String,
-    "benchmark": pl.String,
-    "benchmark_file": pl.String,
-    "model_version": pl.String,
-    "model_base": pl.String,
-    "reasoning_effort": pl.String,
-    "score": pl.Float64,
-    "score_unit": pl.String,
-    "score_fraction": pl.Float64,
-    "stderr": pl.Float64,
-    "release_date": pl.Date,
-    "organization": pl.String,
-    "country": pl.String,
-    "run_id": pl.String,
-    "run_date": pl.Date,
-    "locator": pl.String,
-    "secondary_source": pl.String,
-    "secondary_source_url": pl.String,
-    "score_figure_id": pl.String,
-    "stderr_figure_id": pl.String,
-    "snapshot_sha256": pl.String,
-    "_locator": pl.String,
-    "_errors": pl.List(pl.String),
-    "_raw": pl.String,
-}
+# A parsed score row: the `model_score` columns (`warehouse.tables.MODEL_SCORE`) but the ones the
+# load step adds (the mapped `model_key`, the `figure_ids` list, the run), then bookkeeping.
+SCORE_SCHEMA: dict[str, pl.DataType] = MODEL_SCORE.polars_schema(
+    *[c for c in MODEL_SCORE.names if c not in ("model_key", "figure_ids", "ingest_run_id")]
+) | {"_locator": pl.String, "_errors": pl.List(pl.String), "_raw": pl.String}
 
 
 @dataclass(frozen=True)
