@@ -38,12 +38,14 @@ import polars as pl
 
 from warehouse.rules import RULES
 from warehouse.vocabulary import (
+    BENCHMARK_FORMATS,
     BLEND_RULES,
     BOUNDS,
     DATE_PRECISIONS,
     FIGURE_FLAGS,
     FIGURE_KINDS,
     HARDWARE_TIERS,
+    LOAD_MODES,
     PRICE_DATE_BASES,
     PRICE_END_BASES,
     RENTAL_BOUNDS,
@@ -626,6 +628,158 @@ MODEL_IDENTITY = Table(
     doc="The committed mapping of model names to price keys (sources/data/scores/model_identity.csv).",
 )
 
+# --- benchmarks (warehouse/sql/301_benchmarks.sql, 310_benchmark_part_hash.sql) ---------------
+
+BENCHMARK_FILE = Table(
+    "benchmark_file",
+    (
+        Column("sha256", "VARCHAR", nullable=False),
+        Column("source_id", "VARCHAR", nullable=False),
+        Column("file_name", "VARCHAR", nullable=False),
+        Column("path", "VARCHAR", doc="where it was imported from (path or URL)"),
+        Column("bytes", "BIGINT", nullable=False),
+        Column("format", "VARCHAR", doc="vllm, sglang, llmperf, genai-perf, aiperf, mlperf"),
+        Column("status", "VARCHAR", nullable=False, doc="stored, quarantined"),
+        Column("reason", "VARCHAR", doc="why quarantined / what was partly rejected"),
+        Column("runs_stored", "INTEGER", nullable=False),
+        Column("runs_quarantined", "INTEGER", nullable=False),
+        Column("request_rows", "BIGINT", nullable=False),
+        Column("requests_part", "VARCHAR", doc="file name under <warehouse>_parts/benchmark_request/"),
+        Column("context_path", "VARCHAR", doc="sidecar used, if any"),
+        RUN_ID,
+        Column("ingested_at", "TIMESTAMP", nullable=False),
+    ),
+    key=("sha256",),
+    doc="One row per benchmark result file seen: what happened to it.",
+)
+
+
+def _count(name: str, minimum: float = 0) -> Column:
+    return Column(name, "BIGINT", ge=minimum)
+
+
+def _measure(name: str, **kw: Any) -> Column:
+    """A run's measure: checked by the contract's checks across columns (non-negative, finite)."""
+    return Column(name, "DOUBLE", checked=False, **kw)
+
+
+BENCHMARK_RUN = Table(
+    "benchmark_run",
+    (
+        Column("run_id", "VARCHAR", nullable=False, pattern=r"^[0-9a-f]{16}/\S+$", unique=True),
+        Column("source_id", "VARCHAR", nullable=False, non_empty=True),
+        Column("file_sha256", "VARCHAR", nullable=False, pattern=r"^[0-9a-f]{64}$"),
+        Column("file_name", "VARCHAR", nullable=False, checked=False),
+        Column("locator", "VARCHAR", nullable=False, checked=False, doc="run, L3 (JSONL line), row5 (CSV row)"),
+        Column("format", "VARCHAR", nullable=False, allowed=tuple(BENCHMARK_FORMATS)),
+        *_v("format_variant", "format_version", checked=False),
+        Column("parser_version", "INTEGER", nullable=False, checked=False),
+        *_v("repo", "commit", checked=False),
+        Column("started_at", "TIMESTAMP", checked=False),
+        Column("run_date", "DATE", checked=False),
+        *_v("engine", "engine_version", "model", "quantization", "gpu_sku", checked=False),
+        Column("gpus_per_node", "INTEGER", ge=1),
+        Column("nodes", "INTEGER", checked=False),
+        Column("dataset", "VARCHAR", checked=False),
+        Column("input_len", "BIGINT", checked=False),
+        Column("output_len", "BIGINT", checked=False),
+        _measure("price_usd_per_gpu_hour"),
+        Column("context_sources", "VARCHAR", checked=False, doc="JSON: field -> origin"),
+        Column("load_mode", "VARCHAR", allowed=tuple(LOAD_MODES)),
+        _measure("target_rate_rps"),
+        _count("max_concurrency", minimum=1),
+        Column("valid", "BOOLEAN", nullable=False),
+        Column("validity_note", "VARCHAR", checked=False),
+        Column("error_rate", "DOUBLE", ge=0, le=1),
+        Column("goodput_slo", "VARCHAR", checked=False),
+        _measure("duration_s"),
+        _count("requests_sent"),
+        _count("completed"),
+        _count("failed"),
+        _count("rejected"),
+        _measure("request_throughput_rps"),
+        _measure("output_tok_s"),
+        _measure("total_tok_s"),
+        _count("input_tokens_total"),
+        _count("output_tokens_total"),
+        _measure("goodput_rps"),
+        Column("prefix_cache_hit_rate", "DOUBLE", ge=0, le=1),
+        _measure("mean_inflight"),
+        *[
+            _measure(f"{m}_{s}_ms")
+            for m in ("ttft", "tpot", "itl", "e2el")
+            for s in ("mean", "p50", "p90", "p95", "p99")
+        ],
+        _count("n_request_rows"),
+        Column("duplicate_of", "VARCHAR", checked=False, doc="same run reported twice (MLPerf -99 / -99.9)"),
+        Column("unmapped", "VARCHAR", checked=False, doc="JSON: fields of the file no column holds"),
+        Column("figure_ids", "VARCHAR[]", checked=False, doc="every figure stated for this run"),
+        RUN_ID,
+    ),
+    key=("run_id",),
+    doc="One benchmark run: its context, load and the summary measures its file states.",
+)
+
+BENCHMARK_RUN_STAT = Table(
+    "benchmark_run_stat",
+    (
+        Column("run_id", "VARCHAR", nullable=False, non_empty=True),
+        Column("metric", "VARCHAR", nullable=False, non_empty=True, doc="ttft, tpot, itl, e2el, completed, ..."),
+        Column("stat", "VARCHAR", nullable=False, non_empty=True, doc="mean, std, min, max, p50, p99, value, ..."),
+        Column("value", "DOUBLE", doc="canonical unit (null when the raw value is inf)"),
+        Column("unit", "VARCHAR", nullable=False),
+        Column("raw_key", "VARCHAR", nullable=False, non_empty=True),
+        *_v("raw_value", "raw_unit", checked=False),
+        Column("figure_id", "VARCHAR", pattern=NO_SPACE, doc="null only when the value is not finite"),
+    ),
+    key=("run_id", "metric", "stat"),
+    doc="Every statistic a result file states for a run, as written and in canonical units.",
+)
+
+BENCHMARK_REQUEST_PART = Table(
+    "benchmark_request_part",
+    (
+        Column("part_file", "VARCHAR", nullable=False, doc="relative to the parts folder"),
+        Column("file_sha256", "VARCHAR", nullable=False),
+        Column("layout", "VARCHAR", nullable=False, doc="canonical, llmperf"),
+        Column("run_id", "VARCHAR", doc="for single-run native layouts"),
+        Column("rows_in", "BIGINT", nullable=False),
+        Column("rows_quarantined", "BIGINT", nullable=False),
+        RUN_ID,
+    ),
+    key=("part_file",),
+    doc="Each Parquet part of per-request rows, with its counts.",
+)
+
+BENCHMARK_CHECK = Table(
+    "benchmark_check",
+    (
+        Column("run_id", "VARCHAR", nullable=False),
+        Column("metric", "VARCHAR", nullable=False),
+        Column("stat", "VARCHAR", nullable=False),
+        Column("from_file", "DOUBLE"),
+        Column("from_requests", "DOUBLE"),
+        Column("rel_diff", "DOUBLE"),
+        Column("tolerance", "DOUBLE", nullable=False),
+        Column("ok", "BOOLEAN"),
+        Column("figure_id", "VARCHAR", nullable=False, doc="the derived figure (kind = derived)"),
+    ),
+    key=("run_id", "metric", "stat"),
+    doc="A percentile recomputed from per-request rows against the file's own figure.",
+)
+
+BENCHMARK_PART_HASH = Table(
+    "benchmark_part_hash",
+    (
+        Column("part_file", "VARCHAR", nullable=False),
+        Column("sha256", "VARCHAR", nullable=False),
+        Column("bytes", "BIGINT", nullable=False),
+        Column("hashed_at", "TIMESTAMP", nullable=False),
+    ),
+    key=("part_file",),
+    doc="The sha256 of each Parquet part as written, so a rewritten part is detected.",
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -649,5 +803,11 @@ TABLES: dict[str, Table] = {
         GPU_PURCHASE_PRICE,
         MODEL_SCORE,
         MODEL_IDENTITY,
+        BENCHMARK_FILE,
+        BENCHMARK_RUN,
+        BENCHMARK_RUN_STAT,
+        BENCHMARK_REQUEST_PART,
+        BENCHMARK_CHECK,
+        BENCHMARK_PART_HASH,
     )
 }

@@ -29,6 +29,21 @@ PRICE_DATE_BASES = ["effective", "as_of", "start_date", "first_seen", "unknown",
 PRICE_END_BASES = ["source", "next_price", "changed", "disappeared"]
 BLEND_RULES = ["3:1"]
 
+# --- benchmarks (benchmark_run) ----------------------------------------------------------
+
+BENCHMARK_FORMATS = ["vllm", "sglang", "llmperf", "genai-perf", "aiperf", "mlperf"]
+LOAD_MODES = [
+    "rate",
+    "burst",
+    "concurrency",
+    "offline",
+    "server",
+    "interactive",
+    "single-stream",
+    "multi-stream",
+    "accuracy",
+]
+
 # --- scores (model_score) -----------------------------------------------------------------
 
 SCORE_ORIGINS = ["epoch_run", "external", "eci", "stitching", "models_dev"]
