@@ -25,8 +25,9 @@ def catalogue(tmp_path_factory) -> tuple[dict[str, list[tuple]], dict[str, list[
     path = tmp_path_factory.mktemp("declarations") / "w.duckdb"
     with Warehouse(path).writer() as con:
         rows = con.execute(
-            "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
-            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+            "SELECT c.table_name, c.column_name, c.data_type, c.is_nullable FROM information_schema.columns c "
+            "JOIN information_schema.tables t USING (table_catalog, table_schema, table_name) "
+            "WHERE c.table_schema = 'main' AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position"
         ).fetchall()
         keys = con.execute(
             "SELECT table_name, constraint_column_names FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
@@ -147,3 +148,28 @@ def test_source_classes_are_spelled_once():
         if sorted(items) == sorted(SOURCE_CLASSES)
     ]
     assert retyped == []
+
+
+# The trend family's tables (warehouse/sql/4xx) keep their hand-written contracts in
+# warehouse/contracts_trends.py for now; a new table is declared, or added here on purpose.
+NOT_YET_DECLARED = {
+    "llm_price_observation",
+    "demand_observation",
+    "openrouter_author_week",
+    "openrouter_week",
+    "fit",
+    "fit_point",
+    "fit_band",
+    "claim_check",
+    "fit_refusal",
+    "capability_path",
+    "claim_measure",
+    "demand_curve",
+    "demand_curve_point",
+}
+
+
+def test_every_table_is_declared_or_named_as_not_yet(catalogue):
+    columns, _ = catalogue
+    tables = set(columns) - {"schema_migration"}
+    assert tables - set(TABLES) == NOT_YET_DECLARED

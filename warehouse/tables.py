@@ -413,6 +413,40 @@ CITED_STATEMENT = Table(
     doc="A statement a document attributes to a source, without a number of its own.",
 )
 
+REFRESH_RUN = Table(
+    "refresh_run",
+    (
+        Column("refresh_id", "VARCHAR", nullable=False),
+        Column("pid", "INTEGER", nullable=False),
+        Column("host", "VARCHAR", nullable=False),
+        Column("selection", "VARCHAR", doc="--select patterns; NULL = every asset"),
+        Column("started_at", "TIMESTAMP", nullable=False),
+        Column("finished_at", "TIMESTAMP"),
+        Column("status", "VARCHAR", nullable=False, doc="running, ok, failed, interrupted, incomplete"),
+        Column("steps_failed", "INTEGER"),
+        Column("message", "VARCHAR"),
+    ),
+    key=("refresh_id",),
+    doc="Each refresh, so readers can say when the last one did not complete (warehouse/refresh_record.py).",
+)
+
+SNAPSHOT_INTEGRITY = Table(
+    "snapshot_integrity",
+    (
+        Column("path", "VARCHAR", nullable=False, doc="as recorded: sources/..., or under the warehouse folder"),
+        Column("family", "VARCHAR", nullable=False),
+        Column("kind", "VARCHAR", nullable=False, doc="registry, curated, snapshot, part"),
+        Column("source_ids", "VARCHAR[]", doc="sources whose figures rest on the file"),
+        Column("expected_sha256", "VARCHAR", nullable=False, doc="the hash it was registered with"),
+        Column("actual_sha256", "VARCHAR", doc="what it hashes to now (NULL when missing)"),
+        Column("status", "VARCHAR", nullable=False, doc="ok, changed, missing"),
+        Column("checked_at", "TIMESTAMP", nullable=False),
+        Column("checked_by", "VARCHAR", nullable=False, doc="refresh, verify"),
+    ),
+    key=("path", "expected_sha256"),
+    doc="The re-hash of every registered file (warehouse/integrity.py).",
+)
+
 # --- token prices (warehouse/sql/101_token_prices.sql) ------------------------------------
 
 
@@ -794,6 +828,8 @@ TABLES: dict[str, Table] = {
         FIGURE_LINK,
         FIGURE_FLAG,
         CITED_STATEMENT,
+        REFRESH_RUN,
+        SNAPSHOT_INTEGRITY,
         TOKEN_PRICE,
         MODEL_ALIAS,
         TOKEN_PRICE_FEED_STATE,
