@@ -181,4 +181,4 @@ def is_known_rule(rule: str) -> bool:
     if rule in RULES or CONTRACT_COLUMN_RULE.match(rule):
         return True
     check = CONTRACT_CHECK_RULE.match(rule)
-    return bool(check) and check.group(1) in CONTRACT_RULES
+    return check is not None and check.group(1) in CONTRACT_RULES
