@@ -41,9 +41,12 @@ from warehouse.vocabulary import (
     BENCHMARK_FORMATS,
     BLEND_RULES,
     BOUNDS,
+    CAPABILITY_PRICE_BASES,
     DATE_PRECISIONS,
     FIGURE_FLAGS,
     FIGURE_KINDS,
+    FIT_FAMILIES,
+    FIT_METHODS,
     HARDWARE_TIERS,
     LOAD_MODES,
     PRICE_DATE_BASES,
@@ -55,6 +58,7 @@ from warehouse.vocabulary import (
     SOURCE_CLASSES,
     SOURCE_KINDS,
     SPEC_ATTRIBUTES,
+    VERDICTS,
     VERIFICATION,
 )
 
@@ -814,6 +818,306 @@ BENCHMARK_PART_HASH = Table(
     doc="The sha256 of each Parquet part as written, so a rewritten part is detected.",
 )
 
+# --- trends (warehouse/sql/400_trends.sql, 410_capability_2026.sql) ---------------------------
+
+
+def _score(name: str) -> Column:
+    """A benchmark score in percent."""
+    return Column(name, "DOUBLE", ge=0, le=100)
+
+
+LLM_PRICE_OBSERVATION = Table(
+    "llm_price_observation",
+    (
+        Column(
+            "obs_id",
+            "VARCHAR",
+            nullable=False,
+            pattern=r"^epoch-llm-prices-[a-z]+/\S+@\d{4}-\d{2}-\d{2}$",
+            unique=True,
+            doc="<source_id>/<model-slug>@<date>",
+        ),
+        Column("source_id", "VARCHAR", nullable=False),
+        Column("model", "VARCHAR", nullable=False, non_empty=True),
+        Column("release_date", "DATE", nullable=False),
+        Column("price_usd_per_mtok", "DOUBLE", gt=0, doc="blended 3 input : 1 output"),
+        _score("mmlu"),
+        _score("gpqa_diamond"),
+        _score("humaneval"),
+        _score("math_500"),
+        Column("lmsys_arena_elo", "DOUBLE", ge=500, le=3000),
+        _score("math_5"),
+        *[
+            Column(c, "DOUBLE", checked=False)
+            for c in ("tokens_per_second", "prefill_latency_s", "prompt_length_tokens")
+        ],
+        Column("price_figure_id", "VARCHAR", checked=False),
+        Column("figure_ids", "VARCHAR[]", nullable=False, checked=False, doc="price and every score"),
+        RUN_ID,
+    ),
+    key=("obs_id",),
+    doc="Epoch AI's LLM price observations with their benchmark scores.",
+)
+
+DEMAND_OBSERVATION = Table(
+    "demand_observation",
+    (
+        Column("figure_id", "VARCHAR", nullable=False, unique=True),
+        Column("source_id", "VARCHAR", nullable=False),
+        Column("series", "VARCHAR", nullable=False, pattern=r"^[A-Za-z0-9_]+$"),
+        Column("period_end_date", "DATE", nullable=False),
+        Column("value", "DOUBLE", nullable=False, ge=0),
+        Column("unit", "VARCHAR", nullable=False, non_empty=True),
+        Column("bound", "VARCHAR", nullable=False, allowed=tuple(b for b in BOUNDS if b != "range")),
+        Column("source_class", "VARCHAR", nullable=False, allowed=tuple(SOURCE_CLASSES)),
+        Column("duplicate_of", "VARCHAR", checked=False, doc="same datum reported by another page"),
+        RUN_ID,
+    ),
+    key=("figure_id",),
+    doc="Cited demand figures (tokens, users, messages), one source per page quoted.",
+)
+
+OPENROUTER_AUTHOR_WEEK = Table(
+    "openrouter_author_week",
+    (
+        Column("figure_id", "VARCHAR", nullable=False, unique=True),
+        Column("source_id", "VARCHAR", nullable=False, checked=False),
+        Column("week_label", "DATE", nullable=False),
+        Column("author", "VARCHAR", nullable=False, non_empty=True),
+        Column("tokens", "DOUBLE", nullable=False, ge=0),
+        Column("share", "DOUBLE", ge=0, le=1),
+        RUN_ID,
+    ),
+    key=("figure_id",),
+    doc="Tokens per author and week from the OpenRouter rankings scrape.",
+)
+
+OPENROUTER_WEEK = Table(
+    "openrouter_week",
+    (
+        Column("week_label", "DATE", nullable=False, unique=True),
+        Column("figure_id", "VARCHAR", nullable=False, checked=False, doc="derived: sum of the author figures"),
+        Column("source_id", "VARCHAR", nullable=False, checked=False),
+        Column("tokens", "DOUBLE", nullable=False, ge=0),
+        Column("share_sum", "DOUBLE", checked=False),
+        Column("authors", "BIGINT", nullable=False, ge=1),
+        Column("flags", "VARCHAR[]", nullable=False, checked=False),
+        Column("fit_ok", "BOOLEAN", nullable=False),
+        RUN_ID,
+    ),
+    key=("week_label",),
+    doc="OpenRouter tokens per week (the sum of its authors), flagged where a week is not whole.",
+)
+
+FIT = Table(
+    "fit",
+    (
+        Column("fit_id", "VARCHAR", nullable=False, pattern=r"^trend/\S+$", unique=True, doc="trend/<series>/<method>"),
+        *_v("series", "series_label", nullable=False, checked=False),
+        Column("family", "VARCHAR", nullable=False, allowed=tuple(FIT_FAMILIES)),
+        Column("method", "VARCHAR", nullable=False, allowed=tuple(FIT_METHODS)),
+        Column("level", "DOUBLE", nullable=False, gt=0, lt=1),
+        Column("seed", "BIGINT", checked=False),
+        Column("n_resamples", "BIGINT", checked=False),
+        Column("n", "BIGINT", nullable=False, ge=4),
+        Column("date_start", "DATE", nullable=False, checked=False),
+        Column("date_end", "DATE", nullable=False, checked=False),
+        Column("span_years", "DOUBLE", nullable=False, checked=False),
+        Column("slope_per_year", "DOUBLE", nullable=False, checked=False, doc="natural log units per year"),
+        Column("intercept", "DOUBLE", nullable=False, checked=False, doc="log(value) at date_start"),
+        Column("factor_per_year", "DOUBLE", nullable=False, gt=0, doc="exp(slope): 0.1 = falls 10x a year"),
+        Column("factor_low", "DOUBLE", nullable=False, gt=0),
+        Column("factor_high", "DOUBLE", nullable=False, gt=0),
+        Column("r2", "DOUBLE", checked=False),
+        Column("resid_sd", "DOUBLE", checked=False),
+        Column("direction", "VARCHAR", nullable=False, allowed=("decline", "growth")),
+        *[
+            Column(c, "DOUBLE", checked=False)
+            for c in ("halving_or_doubling_years", "halving_or_doubling_low", "halving_or_doubling_high")
+        ],
+        Column("value_unit", "VARCHAR", nullable=False, checked=False, doc="unit of the fitted values"),
+        Column("flags", "VARCHAR[]", nullable=False, checked=False),
+        Column("rate_figure_id", "VARCHAR", nullable=False, checked=False, doc="the fit as a figure (kind = 'fit')"),
+        Column("params", "VARCHAR", checked=False, doc="JSON: method-specific extras (threshold, AIC ...)"),
+        Column("source_id", "VARCHAR", nullable=False, checked=False),
+        RUN_ID,
+    ),
+    key=("fit_id",),
+    doc="A fitted trend with its interval (analysis/trends).",
+)
+
+FIT_POINT = Table(
+    "fit_point",
+    (
+        Column("fit_id", "VARCHAR", nullable=False),
+        Column("input_figure_id", "VARCHAR", nullable=False),
+        Column("obs_date", "DATE", nullable=False),
+        Column("value", "DOUBLE", nullable=False, gt=0),
+        Column("used", "BOOLEAN", nullable=False),
+        *_v("label", "note", checked=False),
+    ),
+    key=("fit_id", "input_figure_id"),
+    doc="The points a fit saw, each an input figure.",
+)
+
+FIT_BAND = Table(
+    "fit_band",
+    (
+        Column("fit_id", "VARCHAR", nullable=False),
+        Column("band_date", "DATE", nullable=False),
+        Column("fitted", "DOUBLE", nullable=False, gt=0),
+        *[
+            Column(c, "DOUBLE", nullable=False, checked=False)
+            for c in ("conf_low", "conf_high", "pred_low", "pred_high")
+        ],
+        Column("extrapolated", "BOOLEAN", nullable=False, checked=False),
+    ),
+    key=("fit_id", "band_date"),
+    doc="A fit's confidence and prediction bands by date.",
+)
+
+CLAIM_CHECK = Table(
+    "claim_check",
+    (
+        Column("check_id", "VARCHAR", nullable=False, unique=True),
+        Column("claim_figure_id", "VARCHAR", nullable=False),
+        Column("claim", "VARCHAR", nullable=False, checked=False, doc="the claim in words"),
+        *[Column(c, "DOUBLE", checked=False) for c in ("claimed_multiple", "claimed_low", "claimed_high")],
+        Column("claim_bound", "VARCHAR", checked=False, doc="=, >, ~, range"),
+        Column("window_start", "DATE", checked=False),
+        Column("window_end", "DATE", checked=False),
+        Column("series_definition", "VARCHAR", nullable=False, checked=False),
+        *[Column(c, "DOUBLE", checked=False) for c in ("data_multiple", "data_low", "data_high", "level")],
+        Column("fit_id", "VARCHAR", checked=False),
+        Column("extrapolated", "BOOLEAN", nullable=False, checked=False),
+        Column("verdict", "VARCHAR", nullable=False, allowed=tuple(VERDICTS)),
+        Column("reason", "VARCHAR", nullable=False, non_empty=True),
+        Column("testable_with", "VARCHAR", checked=False, doc="what data would make it testable"),
+        Column("check_figure_id", "VARCHAR", checked=False, doc="derived figure with lineage"),
+        Column("source_id", "VARCHAR", nullable=False, checked=False),
+        RUN_ID,
+        Column("n_measures", "BIGINT", checked=False, doc="added by 410: measures the verdict rests on"),
+    ),
+    key=("check_id",),
+    doc="Every cited decline or growth claim checked against the data, with a verdict.",
+)
+
+FIT_REFUSAL = Table(
+    "fit_refusal",
+    (
+        Column("series", "VARCHAR", nullable=False),
+        Column("family", "VARCHAR", nullable=False),
+        Column("reason", "VARCHAR", nullable=False),
+        Column("n_points", "BIGINT", nullable=False),
+        RUN_ID,
+    ),
+    key=("series",),
+    doc="A series the fitter refused, and why.",
+)
+
+CAPABILITY_PATH = Table(
+    "capability_path",
+    (
+        Column(
+            "series",
+            "VARCHAR",
+            nullable=False,
+            pattern=r"^capability_price_2026/reasoning-(excluded|included)/\S+/ge-\S+$",
+        ),
+        Column("variant", "VARCHAR", nullable=False, checked=False, doc="reasoning-excluded/cheapest, ..."),
+        Column("reasoning", "VARCHAR", nullable=False, allowed=("excluded", "included")),
+        Column("price_basis", "VARCHAR", nullable=False, allowed=tuple(CAPABILITY_PRICE_BASES)),
+        Column("benchmark", "VARCHAR", nullable=False, checked=False),
+        Column("lower", "DOUBLE", nullable=False, checked=False, doc="threshold (score of the model that set it)"),
+        Column("threshold_model", "VARCHAR", nullable=False, checked=False),
+        Column("threshold_version", "VARCHAR", checked=False),
+        Column("obs_id", "VARCHAR", nullable=False, pattern=r"^\S.*@\d{4}-\d{2}-\d{2}$", doc="<model_base>@<date>"),
+        Column("obs_date", "DATE", nullable=False),
+        Column("model", "VARCHAR", nullable=False, checked=False, doc="model_base"),
+        Column("model_version", "VARCHAR", checked=False),
+        Column("model_key", "VARCHAR", nullable=False, checked=False),
+        Column("provider", "VARCHAR", checked=False),
+        Column("price_usd_per_mtok", "DOUBLE", nullable=False, gt=0, doc="blended 3:1"),
+        Column("price_figure_ids", "VARCHAR[]", nullable=False, checked=False),
+        Column("score", "DOUBLE", nullable=False, ge=0),
+        Column("score_figure_id", "VARCHAR", nullable=False, non_empty=True),
+        Column("date_note", "VARCHAR", checked=False),
+        Column("fitted", "BOOLEAN", nullable=False, doc="the path has >= 4 points and a stored fit"),
+        RUN_ID,
+    ),
+    key=("series", "obs_id"),
+    doc="The cheapest model at or above a capability threshold, over time (the 2026 method).",
+)
+
+CLAIM_MEASURE = Table(
+    "claim_measure",
+    (
+        Column("measure_id", "VARCHAR", nullable=False, unique=True, doc="<check_id>/<series>"),
+        Column("check_id", "VARCHAR", nullable=False),
+        *_v("series", "variant", "benchmark", nullable=False, checked=False),
+        Column("lower", "DOUBLE", nullable=False, checked=False),
+        Column("threshold_model", "VARCHAR", nullable=False, checked=False),
+        Column("window_start", "DATE", nullable=False, checked=False),
+        Column("window_end", "DATE", nullable=False, checked=False),
+        Column("start_price", "DOUBLE", nullable=False, gt=0),
+        Column("end_price", "DOUBLE", nullable=False, gt=0),
+        *_v("start_model", "end_model", nullable=False, checked=False),
+        *_v("start_provider", "end_provider", checked=False),
+        Column("observed_multiple", "DOUBLE", nullable=False, gt=0, doc="x cheaper, start_price / end_price"),
+        Column("n", "BIGINT", nullable=False, ge=1, doc="points in the window fit"),
+        *[Column(c, "DOUBLE", checked=False) for c in ("fit_multiple", "fit_low", "fit_high")],
+        Column("level", "DOUBLE", nullable=False, checked=False),
+        Column("supports", "BOOLEAN", nullable=False),
+        Column("how", "VARCHAR", nullable=False, non_empty=True, doc="the rule that decided `supports`"),
+        Column("measure_figure_id", "VARCHAR", nullable=False, checked=False),
+        Column("source_id", "VARCHAR", nullable=False, checked=False),
+        RUN_ID,
+    ),
+    key=("measure_id",),
+    doc="One measure of a claim: a threshold and variant's price path over the claim's window.",
+)
+
+DEMAND_CURVE = Table(
+    "demand_curve",
+    (
+        Column("curve_id", "VARCHAR", nullable=False, pattern=r"^demand_curve/\S+$", unique=True),
+        *_v("quantity_series", "price_series", nullable=False, checked=False),
+        Column("n", "BIGINT", nullable=False, ge=0),
+        Column("distinct_prices", "BIGINT", nullable=False, checked=False),
+        Column("date_start", "DATE", nullable=False, checked=False),
+        Column("date_end", "DATE", nullable=False, checked=False),
+        *[Column(c, "DOUBLE", checked=False) for c in ("slope", "slope_low", "slope_high")],
+        Column("level", "DOUBLE", nullable=False, gt=0, lt=1),
+        Column("method", "VARCHAR", nullable=False, checked=False, doc="pairs bootstrap of OLS on logs"),
+        Column("seed", "BIGINT", checked=False),
+        Column("n_resamples", "BIGINT", checked=False),
+        Column("r2", "DOUBLE", checked=False),
+        Column("selected", "BOOLEAN", nullable=False, doc="the one drawn for this quantity series"),
+        Column("refused", "VARCHAR", checked=False, doc="why no slope, when refused"),
+        Column("curve_figure_id", "VARCHAR", checked=False, doc="the slope as a figure (null when refused)"),
+        Column("caveat", "VARCHAR", nullable=False, non_empty=True),
+        Column("source_id", "VARCHAR", nullable=False, checked=False),
+        RUN_ID,
+    ),
+    key=("curve_id",),
+    doc="A log-log demand curve: quantity against price, with its slope or why none.",
+)
+
+DEMAND_CURVE_POINT = Table(
+    "demand_curve_point",
+    (
+        Column("curve_id", "VARCHAR", nullable=False),
+        Column("obs_date", "DATE", nullable=False),
+        Column("quantity", "DOUBLE", nullable=False),
+        Column("quantity_figure_id", "VARCHAR", nullable=False),
+        Column("price", "DOUBLE", nullable=False),
+        Column("price_figure_id", "VARCHAR", nullable=False),
+        Column("price_label", "VARCHAR"),
+    ),
+    key=("curve_id", "quantity_figure_id"),
+    doc="The (price, quantity) points of a demand curve, each an input figure.",
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -845,5 +1149,18 @@ TABLES: dict[str, Table] = {
         BENCHMARK_REQUEST_PART,
         BENCHMARK_CHECK,
         BENCHMARK_PART_HASH,
+        LLM_PRICE_OBSERVATION,
+        DEMAND_OBSERVATION,
+        OPENROUTER_AUTHOR_WEEK,
+        OPENROUTER_WEEK,
+        FIT,
+        FIT_POINT,
+        FIT_BAND,
+        CLAIM_CHECK,
+        FIT_REFUSAL,
+        CAPABILITY_PATH,
+        CLAIM_MEASURE,
+        DEMAND_CURVE,
+        DEMAND_CURVE_POINT,
     )
 }

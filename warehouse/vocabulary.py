@@ -44,6 +44,16 @@ LOAD_MODES = [
     "accuracy",
 ]
 
+# --- trends (fit, claim_check, capability_path) --------------------------------------------
+
+FIT_METHODS = ["ols", "bootstrap", "theil-sen", "epoch-ols"]
+FIT_FAMILIES = ["capability_price", "capability_price_2026", "demand", "token_price", "gpu", "benchmark"]
+# "consistent by some measures": a claim judged on many measures (thresholds x variants), at
+# least one of which supports it; the check names how many and which (table claim_measure)
+VERDICTS = ["consistent", "consistent by some measures", "inconsistent", "not testable"]
+# how a capability path prices a model: the cheapest listing, its developer's, or the median
+CAPABILITY_PRICE_BASES = ["cheapest", "first_party", "median"]
+
 # --- scores (model_score) -----------------------------------------------------------------
 
 SCORE_ORIGINS = ["epoch_run", "external", "eci", "stitching", "models_dev"]
