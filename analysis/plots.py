@@ -366,6 +366,7 @@ def claims_figure(rows: Sequence[dict], *, source_line: str) -> Chart:
         width=width,
         height=round((0.45 * len(rows) + 2.3) * 110),
         legend_frame=True,
+        legend_below=True,
         left=left,
     )
     seen: set[str] = set()

@@ -141,12 +141,12 @@ def _nice_ticks(lo: float, hi: float, n: int) -> list[float]:
 
 
 def _log_ticks(lo: float, hi: float, fmt: Formatter) -> list[tuple[float, str, bool]]:
-    """Decades when the axis spans two or more (every 2nd or 3rd when many, minor ticks at
-    2-9 between); 1-2-5 (or 1..9) ticks when it spans less; plain ticks in linear space
-    when even those would be fewer than three."""
+    """Decades when three or more are in range (every 2nd or 3rd when many, minor ticks at
+    2-9 between); 1-2-5 (or 1..9) ticks when fewer; plain ticks in linear space when even
+    those would be fewer than three."""
     d0, d1 = math.floor(lo), math.ceil(hi)
     decades = [k for k in range(d0, d1 + 1) if lo <= k <= hi]
-    if len(decades) >= 2:
+    if len(decades) >= 3:
         every = max(1, math.ceil(len(decades) / 8))
         out = [(10.0**k, fmt(10.0**k), True) for k in decades if k % every == 0]
         if every == 1 and len(decades) <= 7:
@@ -228,6 +228,7 @@ class Chart:
     height: int = 528
     legend_title: str | None = None
     legend_frame: bool = False
+    legend_below: bool = False  # always under the axes (rows of categories leave no free corner)
     legend_size: float = 9.5
     left: float | None = None
     layers: list[tuple[str, dict]] = field(default_factory=list)
@@ -385,7 +386,7 @@ class Chart:
         H = float(self.height)
         plot_h = H - top - bottom_text - 14
         plot_w = right - left
-        below = bool(rows) and (legend_h > 0.55 * plot_h or legend_w * legend_h > 0.3 * plot_w * plot_h)
+        below = bool(rows) and (self.legend_below or legend_h > 0.55 * plot_h or legend_w * legend_h > 0.3 * plot_w * plot_h)
         if below:
             H += legend_h + 10
         bottom = H - bottom_text - (legend_h + 10 if below else 0)
@@ -423,9 +424,10 @@ class Chart:
         if source_lines:
             step = SOURCE * 1.25
             y0 = self.height - 8 - step * (len(source_lines) - 1)
-            out.append(f"<text class='source' font-size='{SOURCE}' fill='#444'>")
-            out += [f"<tspan x='8' y='{_n(y0 + step * i)}'>{_esc(line)}</tspan>" for i, line in enumerate(source_lines)]
-            out.append("</text>")
+            spans = "".join(
+                f"<tspan x='8' y='{_n(y0 + step * i)}'>{_esc(line)}</tspan>" for i, line in enumerate(source_lines)
+            )
+            out.append(f"<text class='source' font-size='{SOURCE}' fill='#444'>{spans}</text>")
         out.append("</svg>")
         return "\n".join(out) + "\n"
 
@@ -582,14 +584,15 @@ class Chart:
 
     def _draw_legend(self, P: _Plot, w: float, h: float, rows: list[LegendEntry], below: bool) -> list[str]:
         if below:
-            x, y = P.left, self.height - (h + 10) - self._source_h()
+            x = P.left if P.left + w <= self.width - 8 else 8.0
+            y = self.height - (h + 10) - self._source_h()
         else:
             x, y = self._best_corner(P, w, h)
         size = self.legend_size
         stroke = " stroke='#bbb'" if self.legend_frame else ""
         out = [
             f"<g class='legend' font-size='{size}' fill='#222'>",
-            f"<rect x='{_n(x)}' y='{_n(y)}' width='{_n(w)}' height='{_n(h)}' fill='#ffffff' fill-opacity='0.85'"
+            f"<rect x='{_n(x)}' y='{_n(y)}' width='{_n(w)}' height='{_n(h)}' fill='#ffffff' fill-opacity='0.75'"
             f"{stroke} rx='2'/>",
         ]
         line_y = y + 4 + size * 1.1
