@@ -103,8 +103,8 @@ class Axis:
         if self.kind == "category":
             self.lo, self.hi = -0.6, len(self.categories) - 0.4
             return
-        if not vals:
-            vals = [0.0, 1.0] if self.kind != "log" else [0.0, 1.0]
+        if not vals:  # nothing to draw: an empty unit range (a decade on a log axis)
+            vals = [0.0, 1.0]
         lo, hi = min(vals), max(vals)
         if hi == lo:
             pad = 0.5 if self.kind == "log" else (abs(lo) * 0.1 or 1.0)
@@ -181,7 +181,7 @@ def _date_ticks(lo: float, hi: float, max_ticks: int) -> list[tuple[float, str, 
     m0 = start.year * 12 + start.month - 1
     if start.day != 1:
         m0 += 1
-    m0 = math.ceil(m0 / step) * step if step < 12 else math.ceil(m0 / step) * step
+    m0 = math.ceil(m0 / step) * step  # ticks on multiples of the step: Jan/Apr/Jul/Oct, every other year...
     out, first = [], True
     m = m0
     while True:
@@ -232,6 +232,7 @@ class Chart:
     legend_size: float = 9.5
     left: float | None = None
     layers: list[tuple[str, dict]] = field(default_factory=list)
+    _asked_height: int | None = field(default=None, repr=False)  # `height` before a legend below grew it
     legend: list[LegendEntry] = field(default_factory=list)
     label_size: float = 8.0
 
@@ -383,7 +384,9 @@ class Chart:
         top = 12 + title_size * 1.25 * len(title_lines) + 6
         legend_w, legend_h, rows = self._legend_box()
         bottom_text = TICK + 8 + (LABEL + 8 if self.x.label else 0) + SOURCE * 1.25 * len(source_lines) + 10
-        H = float(self.height)
+        if self._asked_height is None:
+            self._asked_height = self.height
+        H = float(self._asked_height)
         plot_h = H - top - bottom_text - 14
         plot_w = right - left
         below = bool(rows) and (self.legend_below or legend_h > 0.55 * plot_h or legend_w * legend_h > 0.3 * plot_w * plot_h)

@@ -75,6 +75,8 @@ def test_render_gives_svg_bytes_without_writing_files(tmp_path, monkeypatch):
     out = plots.render(chart)
     assert out.startswith(b"<svg xmlns='http://www.w3.org/2000/svg'") and ET.fromstring(out) is not None
     assert plots.render(chart) == out  # deterministic
+    claims = plots.claims_figure([dict(label="a", claimed=10, verdict="consistent")], source_line="s")
+    assert plots.render(claims) == plots.render(claims)  # its legend below the axes grows it once, not per call
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ValueError, match="SVG only"):
         plots.render(chart, "png")

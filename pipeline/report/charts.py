@@ -1,6 +1,17 @@
 """The report's charts that are not one stored series: each page's headline and the
 `EXTRA_CHARTS` (2026 capability paths, demand curves). Each `build(data)` returns the
-chart (an `analysis.svg.Chart`), its points with figure ids, and a caption.
+chart (an `analysis.svg.Chart`), its points with figure ids, and a caption, or None when
+there is nothing to draw. Add a `Chart` to `EXTRA_CHARTS` to add one: it is drawn, saved
+with its CSV and linked from its page and the contents.
+
+Decisions:
+- Capability-adjusted price through 2026 (fit family `capability_price_2026`, six
+  variants) shares the capability page with Epoch's 2025 fits but never mixes with them:
+  the 2025 headline reads family `capability_price` only; the 2026 charts are
+  `EXTRA_CHARTS`, one per benchmark and reasoning choice for the variants the fits mark
+  for charting (params `chart`, the cheapest-provider ones).
+- A demand curve (table `demand_curve`, the `selected` one per quantity series) is an
+  extra chart of the demand page, drawn log-log and labelled an association.
 """
 
 from __future__ import annotations
@@ -12,7 +23,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from analysis import plots
+from analysis import plots, svg
 from pipeline.report.data import (
     CAPABILITY_2026,
     CAPABILITY_2026_BENCHMARKS,
@@ -23,7 +34,15 @@ from pipeline.report.data import (
     _line,
     _points_csv,
 )
-from pipeline.report.text import _quantity_name, _threshold_name, _tier_name
+from pipeline.report.text import (
+    _excluded_label,
+    _quantity_name,
+    _rate,
+    _source_line,
+    _threshold_name,
+    _tier_name,
+    _y_label,
+)
 
 
 @dataclass(frozen=True)
@@ -223,6 +242,79 @@ def _demand_curve_chart(quantity_series: str) -> Callable[[ReportData], tuple | 
         return fig, points, caption
 
     return build
+
+
+def series_chart(series: str, fit: dict, d: ReportData) -> svg.Chart:
+    """One stored series: its fitted points, the hollow shown-not-fitted ones, the fit's
+    line and bands; points labelled (model names) where the family names its points."""
+    pts = d.points_of(fit["fit_id"])
+    used, unused = pts.filter(pl.col("used")), pts.filter(~pl.col("used"))
+    b = d.band_of(fit["fit_id"])
+    band = {
+        "day": b["band_date"].to_list(),
+        **{c: b[c].to_list() for c in ("fitted", "conf_low", "conf_high", "pred_low", "pred_high", "extrapolated")},
+    }
+    labelled = fit["family"] in ("capability_price", "token_price") or series == "gpu/bf16_tflops_per_usd"
+    return plots.band_figure(
+        used["obs_date"].to_list(),
+        used["value"].to_list(),
+        band if b.height else None,
+        title=fit["series_label"],
+        y_label=_y_label(fit["value_unit"]),
+        source_line=_source_line(pts, fit),
+        fit_label=f"{fit['method']} fit: {_rate(fit)}",
+        level=fit["level"],
+        point_labels=used["label"].to_list() if labelled else None,
+        excluded=(
+            unused["obs_date"].to_list(),
+            unused["value"].to_list(),
+            unused["label"].to_list() if labelled else None,
+        )
+        if unused.height
+        else None,
+        excluded_label=_excluded_label(unused["note"].to_list()),
+    )
+
+
+def capability_benchmark_charts(fam: pl.DataFrame, d: ReportData) -> list[tuple[str, svg.Chart, pl.DataFrame, int]]:
+    """(benchmark, Epoch-style chart of its thresholds, their points, number of thresholds)
+    for each benchmark of Epoch's 2025 threshold fits in `fam`."""
+    fits_of: dict[str, list[dict]] = {}
+    for r in fam.filter(pl.col("method") == "epoch-ols").iter_rows(named=True):
+        p = json.loads(r["params"])
+        if not p.get("claim_defined"):
+            fits_of.setdefault(p["benchmark"], []).append(r)
+    out = []
+    for bench, rows in fits_of.items():
+        paths = _capability_paths(rows, d)
+        chart = plots.capability_figure(
+            bench,
+            paths,
+            source_line=(
+                "Data: Epoch AI, LLM inference price trends (2025), CC BY 4.0; prices from Artificial Analysis "
+                "and Epoch AI. Fit: infernomics, Epoch's method (OLS of log10 price on date, 90% t interval)."
+            ),
+        )
+        ids = [f["fit_id"] for f in rows]
+        points = (
+            d.points.filter(pl.col("fit_id").is_in(ids))
+            .join(pl.DataFrame({"fit_id": ids, "series": [f["series"] for f in rows]}), on="fit_id")
+            .select(
+                "series",
+                "obs_date",
+                "value",
+                "unit",
+                "used",
+                "label",
+                "note",
+                pl.col("input_figure_id").alias("figure_id"),
+                "source_id",
+                "url",
+                "locator",
+            )
+        )
+        out.append((bench, chart, points, len(paths)))
+    return out
 
 
 HEADLINES: list[Chart] = [

@@ -23,13 +23,11 @@ from pathlib import Path
 
 import polars as pl
 
-from analysis import plots
-from pipeline.report.charts import EXTRA_CHARTS, HEADLINES
+from pipeline.report.charts import EXTRA_CHARTS, HEADLINES, capability_benchmark_charts, series_chart
 from pipeline.report.data import (
     CAPABILITY_2026,
     FAMILY_TITLES,
     ReportData,
-    _capability_paths,
     _epoch_rows,
     _main_fit,
     _points_csv,
@@ -38,7 +36,6 @@ from pipeline.report.output import Steps, Written, save_chart
 from pipeline.report.text import (
     _cite,
     _every,
-    _excluded_label,
     _is_web,
     _level,
     _num,
@@ -46,11 +43,9 @@ from pipeline.report.text import (
     _quantity_name,
     _rate,
     _slug,
-    _source_line,
     _tier_name,
     _value,
     _window,
-    _y_label,
     fm,
 )
 
@@ -401,35 +396,8 @@ def _refusal_table(refused: pl.DataFrame) -> str:
 def _series_section(series: str, rows: pl.DataFrame, data: ReportData, charts: Path, written: Written) -> str:
     fit = _main_fit(rows)
     pts = data.points_of(fit["fit_id"])
-    used, unused = pts.filter(pl.col("used")), pts.filter(~pl.col("used"))
-    b = data.band_of(fit["fit_id"])
-    band = {
-        "day": b["band_date"].to_list(),
-        **{c: b[c].to_list() for c in ("fitted", "conf_low", "conf_high", "pred_low", "pred_high", "extrapolated")},
-    }
-    unit = fit["value_unit"]
-    labelled = fit["family"] in ("capability_price", "token_price") or series == "gpu/bf16_tflops_per_usd"
-    fig = plots.band_figure(
-        used["obs_date"].to_list(),
-        used["value"].to_list(),
-        band if b.height else None,
-        title=fit["series_label"],
-        y_label=_y_label(unit),
-        source_line=_source_line(pts, fit),
-        fit_label=f"{fit['method']} fit: {_rate(fit)}",
-        level=fit["level"],
-        point_labels=used["label"].to_list() if labelled else None,
-        excluded=(
-            unused["obs_date"].to_list(),
-            unused["value"].to_list(),
-            unused["label"].to_list() if labelled else None,
-        )
-        if unused.height
-        else None,
-        excluded_label=_excluded_label(unused["note"].to_list()),
-    )
     img = save_chart(
-        fig,
+        series_chart(series, fit, data),
         charts,
         _slug(series),
         _points_csv(data, [fit]),
@@ -481,52 +449,15 @@ def _series_section(series: str, rows: pl.DataFrame, data: ReportData, charts: P
 
 def _capability_overview(fam: pl.DataFrame, data: ReportData, charts: Path, written: Written, progress: Steps) -> str:
     out = ["<h2 id='per-benchmark'>Per benchmark (Epoch-style)</h2>"]
-    epoch = fam.filter(pl.col("method") == "epoch-ols")
-    fits_of: dict[str, list[dict]] = {}
-    for r in epoch.iter_rows(named=True):
-        p = json.loads(r["params"])
-        if not p.get("claim_defined"):
-            fits_of.setdefault(p["benchmark"], []).append(r)
-    for bench, rows in fits_of.items():
-        paths = _capability_paths(rows, data)
+    for bench, chart, points, n_thresholds in capability_benchmark_charts(fam, data):
         progress.step(f"capability {bench}")
-        fig = plots.capability_figure(
-            bench,
-            paths,
-            source_line=(
-                "Data: Epoch AI, LLM inference price trends (2025), CC BY 4.0; prices from Artificial Analysis "
-                "and Epoch AI. Fit: infernomics, Epoch's method (OLS of log10 price on date, 90% t interval)."
-            ),
-        )
-        pts_csv = (
-            data.points.filter(pl.col("fit_id").is_in([f["fit_id"] for f in fits_of[bench]]))
-            .join(
-                pl.DataFrame(
-                    {"fit_id": [f["fit_id"] for f in fits_of[bench]], "series": [f["series"] for f in fits_of[bench]]}
-                ),
-                on="fit_id",
-            )
-            .select(
-                "series",
-                "obs_date",
-                "value",
-                "unit",
-                "used",
-                "label",
-                "note",
-                pl.col("input_figure_id").alias("figure_id"),
-                "source_id",
-                "url",
-                "locator",
-            )
-        )
         out.append(
             save_chart(
-                fig,
+                chart,
                 charts,
                 "capability-" + _slug(bench),
-                pts_csv,
-                f"{bench}: {len(paths)} thresholds.",
+                points,
+                f"{bench}: {n_thresholds} thresholds.",
                 written,
                 title=f"Price to reach a {bench} threshold",
             )
