@@ -51,8 +51,9 @@ def usd(v: float) -> str:
 
 
 def tick_formatter(label: str):
-    """Dollars on a USD axis, K/M/B/T on a token or user count, plain numbers otherwise."""
-    if "USD" in label:
+    """Dollars on a USD axis, K/M/B/T on a token or user count, plain numbers otherwise
+    (an amount per dollar, "TFLOP/s per USD", is not in dollars)."""
+    if "USD" in label and "per USD" not in label:
         return usd
     if any(word in label.lower() for word in ("token", "users")):
         return short_number

@@ -130,6 +130,8 @@ def test_dollar_axis_under_a_decade_has_plain_dollar_ticks():
     ticks = _ticks(root, "y")
     assert len(ticks) >= 3 and all(re.fullmatch(r"\$\d+(\.\d+)?", t) for t in ticks), ticks
     assert "$10" in ticks and "$8" in ticks
+    per_dollar = _tree(plots.band_figure(DATES[:5], vals, None, title="t", y_label="TFLOP/s per USD", source_line="s"))
+    assert not any(t.startswith("$") for t in _ticks(per_dollar, "y"))  # an amount per dollar, not dollars
 
 
 def test_claims_figure_marks_bounds_rounded_claims_and_point_comparisons():
