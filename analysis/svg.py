@@ -389,7 +389,9 @@ class Chart:
         H = float(self._asked_height)
         plot_h = H - top - bottom_text - 14
         plot_w = right - left
-        below = bool(rows) and (self.legend_below or legend_h > 0.55 * plot_h or legend_w * legend_h > 0.3 * plot_w * plot_h)
+        below = bool(rows) and (
+            self.legend_below or legend_h > 0.55 * plot_h or legend_w * legend_h > 0.3 * plot_w * plot_h
+        )
         if below:
             H += legend_h + 10
         bottom = H - bottom_text - (legend_h + 10 if below else 0)
