@@ -13,6 +13,7 @@ import pytest
 
 from analysis import plots
 from pipeline.definitions import defs
+from warehouse.vocabulary import VERDICTS
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -51,9 +52,11 @@ def test_landing_page_has_a_card_per_family_with_a_chart_and_computed_takeaway(s
     total = sum(verdicts.values())
     assert (
         f"Of {total} cited claims about inference cost and demand, {verdicts.get('consistent', 0)} agree with "
-        f"the stored data, {verdicts.get('inconsistent', 0)} do not, and {verdicts.get('not testable', 0)} "
-        "cannot be tested"
+        f"the stored data, {verdicts.get('consistent by some measures', 0)} agree by some of its measures only, "
+        f"{verdicts.get('inconsistent', 0)} do not, and {verdicts.get('not testable', 0)} cannot be tested"
     ) in page
+    # the sentence names every verdict the vocabulary has, so its parts add up to the total
+    assert set(verdicts) <= set(VERDICTS)
     rows = con.execute(
         "SELECT factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols' AND family = 'capability_price'"
     ).fetchall()

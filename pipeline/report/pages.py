@@ -186,7 +186,8 @@ def _claims_takeaway(d: ReportData) -> str:
     n = dict(counts.iter_rows())
     return (
         f"Of {d.claims.height} cited claims about inference cost and demand, {n.get('consistent', 0)} agree with "
-        f"the stored data, {n.get('inconsistent', 0)} do not, and {n.get('not testable', 0)} cannot be tested "
+        f"the stored data, {n.get('consistent by some measures', 0)} agree by some of its measures only, "
+        f"{n.get('inconsistent', 0)} do not, and {n.get('not testable', 0)} cannot be tested "
         "with it (each says why)."
     )
 
