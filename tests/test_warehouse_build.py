@@ -198,3 +198,19 @@ def test_a_standalone_writer_is_still_its_own_copy_and_publish(tmp_path):
             finish_run(con, run)
         assert _published(path)[-1] == (step, "cli")  # published when its window ends
     assert Build.copies_made - copies == 2
+
+
+def test_publish_pending_hands_other_processes_what_the_build_holds(tmp_path):
+    path = tmp_path / "w.duckdb"
+    _seed(path)
+    wh = Warehouse(path)
+    with wh.build():
+        assert not wh.publish_pending()  # nothing written yet: nothing to publish
+        with wh.writer() as con:
+            con.execute("INSERT INTO t VALUES (1, 'before a subprocess reads')")
+        assert wh.publish_pending()
+        assert _published(path)[-1] == (1, "before a subprocess reads")
+        with wh.writer() as con:  # the next window makes a new copy of the new file
+            con.execute("INSERT INTO t VALUES (2, 'at the end')")
+        assert _published(path)[-1] == (1, "before a subprocess reads")
+    assert _published(path)[-1] == (2, "at the end")
