@@ -17,7 +17,12 @@ ACTIONS = ("on", "cheapest", "history", "conflicts", "stale", "unmapped")
 DATED = ("on", "cheapest")
 #: Capability tiers from MMLU (Epoch AI / Artificial Analysis scores, the trends family's table); the
 #: floors are the trend series' `analysis.trends.market_series.MMLU_TIER_FLOORS`.
-MMLU_TIERS = [(85.0, "A: MMLU >= 85"), (75.0, "B: MMLU 75-85"), (65.0, "C: MMLU 65-75"), (float("-inf"), "D: MMLU < 65")]
+MMLU_TIERS = [
+    (85.0, "A: MMLU >= 85"),
+    (75.0, "B: MMLU 75-85"),
+    (65.0, "C: MMLU 65-75"),
+    (float("-inf"), "D: MMLU < 65"),
+]
 CAPABILITY_TABLE = "llm_price_observation"
 PRICE_COLUMNS = (
     "provider_id, model_key, model, condition, effective_from, effective_to, date_basis, "
