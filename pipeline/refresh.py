@@ -109,20 +109,23 @@ def run_refresh(
         _select(defs, select)  # an unknown pattern is refused before anything is recorded
     warehouse = Warehouse(warehouse_path)
     with refresh_lock(warehouse, wait=wait):
-        record = begin_refresh(warehouse, select)
+        record = begin_refresh(warehouse, select)  # published on its own: readers see `running`
         status = "interrupted"
         outcome = None
-        try:
-            outcome = _execute(warehouse.path, select, stream)
-            status = "ok" if outcome.success else "failed"
-        finally:
-            finish_refresh(
-                warehouse,
-                record,
-                status,
-                len(outcome.failures) if outcome else 0,
-                "\n".join(outcome.failures) if outcome and outcome.failures else None,
-            )
+        # every step's write window and the final record share one building copy of the
+        # file, published once at the end (warehouse.connection: one build, many windows)
+        with warehouse.build():
+            try:
+                outcome = _execute(warehouse.path, select, stream)
+                status = "ok" if outcome.success else "failed"
+            finally:
+                finish_refresh(
+                    warehouse,
+                    record,
+                    status,
+                    len(outcome.failures) if outcome else 0,
+                    "\n".join(outcome.failures) if outcome and outcome.failures else None,
+                )
     return outcome
 
 

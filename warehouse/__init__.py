@@ -10,9 +10,10 @@ copy over the published file (then fsyncs the folder). Readers (``sql``, ``audit
 notebooks through :func:`open_current`) open the published file read-only at any time and
 are never blocked; they see the state before or after a write window, never half of one.
 A crashed writer leaves the published file untouched, and the next writer removes its
-garbage. Writers queue on the lock, so Dagster's multiprocess executor can run writing
-steps in parallel processes safely (the ``warehouse`` pool also limits them to one at a
-time). The copy costs little because bulky append-only data (per-request benchmark rows)
+garbage. Many windows can share one building copy (``Warehouse.build()``: a refresh copies
+the file once, not once per step), each window its own transaction. Writers queue on the
+lock, so Dagster's multiprocess executor can run writing steps in parallel processes
+safely (the ``warehouse`` pool also limits them to one at a time). The copy costs little because bulky append-only data (per-request benchmark rows)
 lives in content-addressed Parquet files in ``<stem>_parts/`` beside the database, named
 relative to that folder (the warehouse folder can be moved or copied) and read through
 views.

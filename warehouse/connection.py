@@ -22,6 +22,29 @@ Decisions:
   parts that no registered row references. The copy runs inside the cleanup path, so a
   full disk leaves no partial copy, and the published file and its folder are fsynced
   around the rename so a power cut leaves the old or the new file, not an empty one.
+- One build, many write windows (issue 12, target 5). A window used to copy the whole
+  published file, so a refresh (~25 windows) cost 25 copies of the file and the write
+  price grew with the warehouse, not with what was written. `Warehouse.build()` opens a
+  *build*: the lock and one building copy shared by every window opened in the same
+  thread on the same file until the build ends, published once at the end. It is lazy
+  (the lock is taken and the file copied at the first window, so a run that writes
+  nothing copies nothing), and each window is one transaction on the shared copy, so a
+  failed step rolls back alone and the windows that committed still publish.
+  `writer()` outside a build is a build of one window: the old behaviour, unchanged for
+  `infernomics import` and every standalone write. Readers of the published file are
+  never blocked (the build is a separate file); `reader()` inside a build with writes
+  reads the build (a cursor on its database), so a step sees what the steps before it
+  wrote. Rejected: keeping every bulky table as Parquet parts (each table would need
+  its own upsert, key and garbage collection; parts stay for append-only per-request
+  rows); writing the published file in place (DuckDB then locks every reader out);
+  reflink copies (ext4, the usual disk, has none).
+- A build checkpoints once, when it publishes (`checkpoint_threshold` raised on its
+  connection): DuckDB's automatic checkpoint whenever the WAL passes 16 MB made the
+  biggest step of a refresh on a 1 GB file about twice as slow. The WAL is the build's
+  (`.building-*.wal`): a crash leaves it as garbage the next writer removes.
+- A build's file is `<warehouse>.building-<pid>-<n>`: a fresh name per build, because
+  DuckDB caches one database per path in a process, and a second build under the first
+  one's name could reopen the instance of the file that was just published.
 """
 
 from __future__ import annotations
@@ -31,6 +54,7 @@ import fcntl
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,6 +73,7 @@ if TYPE_CHECKING:  # polars and the store are imported where frames are made and
 ENV_VAR = "INFERNOMICS_WAREHOUSE"
 DEFAULT_PATH = Path("data") / "warehouse.duckdb"
 DEFAULT_MEMORY_LIMIT = "4GB"
+BUILD_CHECKPOINT_THRESHOLD = "8GB"  # a build's WAL may hold a whole refresh's changes
 PARTS_TABLES = {"benchmark_request_part": ("benchmark_request", "benchmark_request_native")}
 
 
@@ -177,8 +202,13 @@ class Warehouse:
 
     @contextlib.contextmanager
     def reader(self, **options) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection to the published file (see :func:`open_current`)."""
-        con = open_current(self.path, **options)
+        """A read-only connection to the published file (see :func:`open_current`); inside
+        this thread's build, once it has written, a connection to the build instead (the
+        state the next publish will have), so a step reads what the steps before it wrote."""
+        active = _active_build(self.path)
+        con = active.cursor() if active is not None and active.con is not None and not options else None
+        if con is None:
+            con = open_current(self.path, **options)
         try:
             yield con
         finally:
@@ -186,34 +216,56 @@ class Warehouse:
 
     @contextlib.contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write window: lock, clean up, copy, migrate, yield, checkpoint, publish atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._exclusive_lock():
-            self.last_cleanup = self._remove_crash_garbage()
-            building = self.path.with_name(f"{self.path.name}.building-{os.getpid()}")
-            con = None
-            try:
-                if self.path.exists():
-                    shutil.copyfile(self.path, building)
-                else:
-                    building.unlink(missing_ok=True)
-                con = duckdb.connect(str(building))
-                con.execute(f"SET file_search_path = {_sql_text(str(self.parts_dir))}")
-                apply_migrations(con)
-                self._collect_unreferenced_parts(con, self.last_cleanup)
+        """A write window: one transaction on the build of this thread (see :meth:`build`),
+        or, outside a build, a build of its own: lock, clean up, copy, migrate, yield,
+        checkpoint, publish atomically. An exception rolls the window back and propagates."""
+        active = _active_build(self.path)
+        if active is not None:
+            with active.window(self) as con:
                 yield con
-                con.execute("CHECKPOINT")
-                con.close()
-                con = None
-                fsync_file(building)
-                os.replace(building, self.path)
-                fsync_dir(self.path.parent)
-            except BaseException:
-                if con is not None:
-                    con.close()
-                building.unlink(missing_ok=True)
-                Path(f"{building}.wal").unlink(missing_ok=True)
-                raise
+            return
+        with self.build() as own, own.window(self) as con:
+            yield con
+
+    @contextlib.contextmanager
+    def build(self) -> Iterator[Build]:
+        """Share one building copy among every write window of this thread until the block
+        ends, then publish it once (a refresh: one copy of the file, not one per step).
+
+        Nothing is locked or copied until the first window. A window that fails rolls back
+        alone; at the end what the windows committed is published, also when the block
+        ends with an exception (each committed window is a whole step). A build opened
+        inside another on the same file joins it: the outer one publishes.
+        """
+        key = (self.path, threading.get_ident())
+        with _BUILDS_LOCK:
+            outer = _BUILDS.get(key)
+        if outer is not None:
+            yield outer
+            return
+        own = Build(self)
+        with _BUILDS_LOCK:
+            _BUILDS[key] = own
+        try:
+            yield own
+        except BaseException:
+            with _BUILDS_LOCK:
+                _BUILDS.pop(key, None)
+            own.end(publish=own.open_windows == 0)
+            raise
+        with _BUILDS_LOCK:
+            _BUILDS.pop(key, None)
+        own.end(publish=True)
+
+    def publish_pending(self) -> bool:
+        """Publish what this thread's build holds now (before handing the path to another
+        process, which reads the published file); the next window copies again. False when
+        there is no build or it has nothing yet."""
+        active = _active_build(self.path)
+        if active is None or active.con is None:
+            return False
+        active.end(publish=True)
+        return True
 
     @contextlib.contextmanager
     def ingest(
@@ -222,10 +274,20 @@ class Warehouse:
         """A write window recorded as one `ingest_run` (counts filled in by `store`)."""
         from warehouse.store import IngestRun, begin_run, finish_run
 
-        with self.writer() as con:
-            run = begin_run(con, IngestRun(step=step, source_id=source_id, dagster_run_id=dagster_run_id))
-            yield con, run
-            finish_run(con, run)
+        run = IngestRun(step=step, source_id=source_id, dagster_run_id=dagster_run_id)
+        try:
+            with self.writer() as con:
+                begin_run(con, run)
+                yield con, run
+                finish_run(con, run)
+        except BaseException:
+            # a step whose independent parts committed (see `fails_alone`) stays in a shared
+            # build: its run row says it failed instead of `running` for ever
+            shared = _active_build(self.path)
+            if shared is not None and shared.con is not None:
+                with contextlib.suppress(duckdb.Error), self.writer() as con:
+                    finish_run(con, run, status="failed")
+            raise
 
     def _remove_crash_garbage(self) -> CleanupReport:
         """Building copies and WALs of dead writers, and half-written parts. Called under
@@ -278,6 +340,169 @@ class Warehouse:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+_BUILDS: dict[tuple[Path, int], Build] = {}
+_BUILDS_LOCK = threading.Lock()
+_BUILD_NUMBERS = iter(range(1, 1 << 62))
+
+
+def _active_build(path: Path) -> Build | None:
+    with _BUILDS_LOCK:
+        return _BUILDS.get((path, threading.get_ident()))
+
+
+class Build:
+    """The lock and the building copy shared by the write windows of one build (see
+    :meth:`Warehouse.build`). Made at the first window; `end` publishes or discards it."""
+
+    copies_made = 0  # in this process, all builds: what the benchmarks and tests count
+
+    def __init__(self, warehouse: Warehouse):
+        self.warehouse = warehouse
+        self.path = warehouse.path
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.file: Path | None = None
+        self.open_windows = 0
+        self.windows = 0  # committed windows, for the record and the tests
+        self.copies = 0  # building copies made (one per publish at most)
+        self._lock: contextlib.ExitStack | None = None
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+
+    def connection(self, by: Warehouse | None = None) -> duckdb.DuckDBPyConnection:
+        """The building copy's connection, made now if this is the first window: lock,
+        remove crash garbage, copy the published file, migrate, collect dead parts."""
+        if self.con is not None:
+            return self.con
+        wh = self.warehouse
+        wh.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = contextlib.ExitStack()
+        lock.enter_context(wh._exclusive_lock())
+        try:
+            cleanup = wh._remove_crash_garbage()
+            self.file = wh.path.with_name(f"{wh.path.name}.building-{os.getpid()}-{next(_BUILD_NUMBERS)}")
+            try:
+                if wh.path.exists():
+                    shutil.copyfile(wh.path, self.file)
+                    self.copies += 1
+                    Build.copies_made += 1
+                else:
+                    self.file.unlink(missing_ok=True)
+                con = duckdb.connect(str(self.file))
+                try:
+                    con.execute(f"SET file_search_path = {_sql_text(str(wh.parts_dir))}")
+                    # one checkpoint, at publish: an automatic one mid-build (WAL over 16 MB)
+                    # rewrites what changed plus big indexes, a cost that grows with the file
+                    con.execute(f"SET checkpoint_threshold = {_sql_text(BUILD_CHECKPOINT_THRESHOLD)}")
+                    apply_migrations(con)
+                    wh._collect_unreferenced_parts(con, cleanup)
+                except BaseException:
+                    con.close()
+                    raise
+            except BaseException:
+                self._remove_file()
+                raise
+        except BaseException:
+            lock.close()
+            raise
+        self.con, self._lock = con, lock
+        for target in {id(wh): wh, id(by): by}.values():
+            if target is not None:
+                target.last_cleanup = cleanup
+        return con
+
+    @contextlib.contextmanager
+    def window(self, by: Warehouse | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write window: a transaction on the building copy, committed at the end of
+        the block, rolled back (and the exception re-raised) if the block fails."""
+        if by is not None and by is not self.warehouse:
+            by.last_cleanup = CleanupReport()  # the build's cleanup ran at its first window
+        con = self.connection(by)
+        con.execute("BEGIN TRANSACTION")
+        self.open_windows += 1
+        _IN_WINDOW[id(con)] = con
+        try:
+            yield con
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+        else:
+            con.execute("COMMIT")
+            self.windows += 1
+        finally:
+            self.open_windows -= 1
+            _IN_WINDOW.pop(id(con), None)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection to the building copy for reading (closed at publish at the latest)."""
+        assert self.con is not None
+        cur = self.con.cursor()
+        cur.execute(f"SET file_search_path = {_sql_text(str(self.warehouse.parts_dir))}")
+        self._cursors.append(cur)
+        return cur
+
+    def end(self, publish: bool) -> None:
+        """Publish the building copy (checkpoint, close, fsync, rename, fsync the folder)
+        or discard it; release the lock either way. A build that never wrote does nothing."""
+        if self.con is None:
+            return
+        publish = publish and self.windows > 0  # only failed windows: nothing to publish
+        con, self.con = self.con, None
+        try:
+            for cur in self._cursors:  # a cursor left open would keep the database (and
+                with contextlib.suppress(duckdb.Error):  # its checkpoint at close) alive
+                    cur.close()
+            self._cursors = []
+            if publish:
+                try:
+                    con.execute("CHECKPOINT")
+                finally:
+                    con.close()
+                assert self.file is not None
+                fsync_file(self.file)
+                os.replace(self.file, self.path)
+                fsync_dir(self.path.parent)
+            else:
+                con.close()
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+            self._remove_file()
+            raise
+        finally:
+            if not publish:
+                self._remove_file()
+            self.windows = 0
+            if self._lock is not None:
+                self._lock.close()
+                self._lock = None
+
+    def _remove_file(self) -> None:
+        if self.file is not None:
+            self.file.unlink(missing_ok=True)
+            Path(f"{self.file}.wal").unlink(missing_ok=True)
+
+
+_IN_WINDOW: dict[int, duckdb.DuckDBPyConnection] = {}  # connections whose window transaction is open
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """An explicit transaction, or none when `con` is a write window's (a window is one
+    transaction, committed or rolled back as a whole step). DuckDB has no nested
+    transactions and a refused BEGIN aborts the open one, so the window is tracked here."""
+    if id(con) in _IN_WINDOW:
+        yield
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def part_path(part_file: str) -> str:
     """A registered part's path relative to the parts folder. Parts registered before the
     partitioned layout are bare names in the flat `benchmark_request/` folder."""
@@ -320,3 +545,24 @@ def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = 
     frame = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
     assert isinstance(frame, pl.DataFrame)  # an Arrow table always converts to a frame, never a Series
     return frame
+
+
+@contextlib.contextmanager
+def fails_alone(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """A part of a write window that may fail without failing the window (one file of an
+    import): what the window wrote before is committed first, and if the block raises,
+    only the block's writes are rolled back before the exception propagates. DuckDB has no
+    savepoints, and any error inside a transaction aborts all of it, so a window that
+    catches a database error and goes on must wrap the statements in this. Outside a
+    window (plain autocommit) it does nothing."""
+    if id(con) not in _IN_WINDOW:
+        yield
+        return
+    con.execute("COMMIT")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        con.execute("BEGIN TRANSACTION")
+        raise

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from warehouse.connection import transaction
 from warehouse.hashing import sha256_file
 
 if TYPE_CHECKING:  # polars is imported by the functions that make frames; `audit` reads only figure_status
@@ -255,17 +256,12 @@ def record(con: duckdb.DuckDBPyConnection, checked: list[Checked], checked_by: s
             "checked_by": pl.String,
         },
     ).unique(subset=["path", "expected_sha256"], keep="first")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM snapshot_integrity WHERE list_contains(?, family)", [families])
         if frame.height:
             con.register("_integrity", frame.to_arrow())
             con.execute("INSERT INTO snapshot_integrity BY NAME SELECT * FROM _integrity")
             con.unregister("_integrity")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def figure_status(con: duckdb.DuckDBPyConnection, figure_id: str) -> str | None:

@@ -1,12 +1,14 @@
 """Each refresh recorded as a whole, and one refresh at a time.
 
 Decisions:
-- A refresh is many write windows (one per asset), each published on its own, so a
-  killed refresh leaves a warehouse that is valid but incomplete (4 of 29 tables after a
-  kill at 10 s). So the refresh itself is a row of `refresh_run`, published *before* the
-  first step as `running` and updated to `ok`/`failed` after the last. A `running` row
-  whose process is gone is a refresh that did not complete, and every reader
-  (`sql`, `audit`, the refresh summary) says so.
+- The refresh itself is a row of `refresh_run`, published *before* the first step as
+  `running` (its own small write window) and updated to `ok`/`failed` after the last. A
+  `running` row whose process is gone is a refresh that did not complete, and every
+  reader (`sql`, `audit`, the refresh summary) says so. Since issue 12 the steps of an
+  in-process refresh share one build published at the end (warehouse/connection.py), so
+  a killed one leaves the previous refresh's tables whole plus that `running` row; a
+  Dagster run with the multiprocess executor still publishes step by step, and a kill
+  there leaves a valid but incomplete warehouse (4 of 29 tables after a kill at 10 s).
 - Two refreshes at once would interleave their steps: `<warehouse>.refresh.lock` (flock,
   on the real path) is held for the whole refresh and names its holder, so a second one
   says "refresh already running (pid N since T)" or, with `wait=True`, queues.

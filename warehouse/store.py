@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
+from warehouse.connection import transaction
 from warehouse.tables import QUARANTINE
 
 if TYPE_CHECKING:  # pandera is imported where a contract runs, not by every reader of the warehouse
@@ -161,7 +162,8 @@ def store(
     source_id_column: str | None = "source_id",
     require_registered_source: bool = True,
 ) -> StoreResult:
-    """Validate `frame`, quarantine bad rows, upsert good rows by `key`, in one transaction."""
+    """Validate `frame`, quarantine bad rows, upsert good rows by `key`, in one transaction
+    (the write window's, when it has one: see `warehouse.connection.transaction`)."""
     frame = frame.with_columns(
         (
             pl.col("_locator") if "_locator" in frame.columns else pl.format("row {}", pl.int_range(1, pl.len() + 1))
@@ -216,8 +218,7 @@ def store(
         else set()
     )
     sources |= {run.source_id or "(none)"}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         # quarantine holds the rows rejected by the latest write of each (table, source)
         con.execute(
             "DELETE FROM quarantine WHERE target_table = ? AND list_contains(?, source_id)", [table, sorted(sources)]
@@ -233,10 +234,6 @@ def store(
             con.register("_rejected", quarantine_rows.to_arrow())
             con.execute("INSERT OR REPLACE INTO quarantine BY NAME SELECT * FROM _rejected")
             con.unregister("_rejected")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     n_bad = int(bad_idx.len())
     result = StoreResult(
         table,

@@ -15,9 +15,27 @@ WRITER_POOL = "warehouse"  # assets that write declare pool=WRITER_POOL (one at 
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """A DuckDB warehouse file; `path` empty means $INFERNOMICS_WAREHOUSE or ./data/warehouse.duckdb."""
+    """A DuckDB warehouse file; `path` empty means $INFERNOMICS_WAREHOUSE or ./data/warehouse.duckdb.
+
+    Decisions:
+    - One build per run (issue 12, target 5): the resource holds a `Warehouse.build()` for
+      as long as Dagster keeps it (`yield_for_execution`). The in-process executor (what
+      `infernomics refresh` runs) initialises resources once per run, so every step's
+      write window shares one building copy, published once when the run ends; each step
+      is its own transaction, so a failed step rolls back alone and the others publish.
+      The multiprocess executor initialises resources once per step process, so there the
+      same code is a build per step: the old window per step, which is what parallel
+      processes need. The build is lazy: a run (or step) that writes nothing copies nothing.
+    - Checks and readers use `reader()`, which reads the run's build once it has written
+      (what the run will publish), else the published file.
+    """
 
     path: str = ""
+
+    @contextlib.contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+        with self.warehouse.build():
+            yield self
 
     @property
     def warehouse(self) -> Warehouse:

@@ -26,8 +26,11 @@ def read_sql(name: str) -> str:
 
 def _only_stored_figures(con, frame: pl.DataFrame) -> pl.DataFrame:
     """Mark rows whose figure did not make it into `figure`, so no cell names a missing figure."""
-    stored = set(query_frame(con, "SELECT figure_id FROM figure")["figure_id"].to_list())
-    missing = ~pl.col("figure_id").is_in(list(stored))
+    wanted = frame["figure_id"].drop_nulls().unique().to_list()  # these, not every stored figure:
+    stored = query_frame(  # a refresh's cost must not grow with the figure table (issue 12)
+        con, "SELECT figure_id FROM figure WHERE figure_id IN (SELECT unnest(?))", [wanted]
+    )["figure_id"]
+    missing = ~pl.col("figure_id").is_in(stored.implode())
     return frame.with_columns(
         pl.when(missing & (pl.col("_errors").list.len() == 0))
         .then(pl.concat_list(pl.format("figure_stored: figure {} was quarantined", pl.col("figure_id"))))

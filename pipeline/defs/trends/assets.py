@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import dagster as dg
@@ -325,6 +326,30 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     )
 
 
+class _StoredFigures(Mapping):
+    """`figure_id -> {figure_id, value, unit}` of the stored non-fit figures, read per id when
+    asked: loading every figure into a dict made the claim checks grow with the warehouse."""
+
+    def __init__(self, con):
+        self.con, self.seen = con, {}
+
+    def __getitem__(self, figure_id: str) -> dict:
+        if figure_id not in self.seen:
+            rows = query_frame(
+                self.con, "SELECT figure_id, value, unit FROM figure WHERE kind <> 'fit' AND figure_id = ?", [figure_id]
+            ).to_dicts()
+            self.seen[figure_id] = rows[0] if rows else None
+        if self.seen[figure_id] is None:
+            raise KeyError(figure_id)
+        return self.seen[figure_id]
+
+    def __iter__(self):
+        return iter(query_frame(self.con, "SELECT figure_id FROM figure WHERE kind <> 'fit'")["figure_id"].to_list())
+
+    def __len__(self) -> int:
+        return self.con.execute("SELECT count(*) FROM figure WHERE kind <> 'fit'").fetchall()[0][0]
+
+
 @dg.asset(
     key=keys.TREND_CLAIM_CHECKS.path,
     deps=[CITED, CAPABILITY, CAPABILITY_2026, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS, BENCH_TRENDS],
@@ -336,12 +361,7 @@ def trend_claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""
     with warehouse.ingest(context) as (con, run):
         fits = _fits_by_id(query_frame(con, "SELECT * FROM latest_fits"))
-        figures = {
-            r["figure_id"]: r
-            for r in query_frame(con, "SELECT figure_id, value, unit FROM figure WHERE kind <> 'fit'").iter_rows(
-                named=True
-            )
-        }
+        figures = _StoredFigures(con)  # looked up by id: the specs name a few dozen of them
         paths = query_frame(con, "SELECT * FROM capability_path ORDER BY series, obs_date, obs_id")
         batch = merge([r for r in (claim_checks.evaluate(s, fits, figures, paths) for s in claim_checks.SPECS) if r])
         if batch.get("figure"):

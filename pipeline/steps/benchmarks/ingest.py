@@ -31,7 +31,7 @@ from sources.benchmarks.context import Context, ContextError, load_context, pars
 from sources.benchmarks.mlperf import system_context
 from sources.benchmarks.streamed import sniff, stream_min_bytes, stream_parse
 from sources.paths import sha256_file
-from warehouse.connection import part_path, publish_file
+from warehouse.connection import fails_alone, part_path, publish_file
 from warehouse.contracts_benchmarks import REQUEST_RULES, BenchmarkRun, BenchmarkRunStat
 from warehouse.figures import (
     store_figures,
@@ -889,11 +889,12 @@ def import_path(
     with the reason, undoes its partial writes, and returns; the caller goes on with the
     next file and the good ones are stored."""
     try:
-        outcome = _import_path(
-            con, parts_dir, run, path, fmt, context_path, cli_context, bundled_folder, source_id, derive, max_bytes
-        )
-        if outcome.status in ("stored", "skipped"):  # skipped: parts written before hashes were kept get one now
-            hash_parts(con, parts_dir, outcome.sha256)
+        with fails_alone(con):  # a database error in this file undoes this file's writes only
+            outcome = _import_path(
+                con, parts_dir, run, path, fmt, context_path, cli_context, bundled_folder, source_id, derive, max_bytes
+            )
+            if outcome.status in ("stored", "skipped"):  # skipped: parts written before hashes were kept get one now
+                hash_parts(con, parts_dir, outcome.sha256)
         return outcome
     except UnreadableFile as err:
         return _refuse_file(con, run, path, str(err), fmt, source_id, "unreadable")

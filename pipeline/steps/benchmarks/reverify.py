@@ -26,7 +26,7 @@ import polars as pl
 from pipeline.steps.benchmarks.ingest import _sql, part_relation
 from sources.benchmarks import ParseError, parse_bytes
 from sources.paths import sha256_file
-from warehouse.connection import part_path
+from warehouse.connection import fails_alone, part_path
 
 REL_TOL = 1e-9
 
@@ -122,11 +122,12 @@ def recheck_percentiles(con: duckdb.DuckDBPyConnection, parts_dir: Path, out: Re
         if not file.is_file():
             continue  # reported missing by the integrity re-hash
         try:
-            wide = pl.from_arrow(
-                con.sql(
-                    _sql("request_percentiles.sql").format(relation=part_relation(file, layout, run_id))
-                ).to_arrow_table()
-            )
+            with fails_alone(con):  # an unreadable part must not abort the window's transaction
+                wide = pl.from_arrow(
+                    con.sql(
+                        _sql("request_percentiles.sql").format(relation=part_relation(file, layout, run_id))
+                    ).to_arrow_table()
+                )
         except duckdb.Error as err:
             out.examples.append(f"{part}: cannot be read ({str(err).splitlines()[0]})")
             wide = pl.DataFrame()
