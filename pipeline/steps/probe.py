@@ -52,6 +52,7 @@ def store_probe(wh: Warehouse, env, results, sku: str | None = None) -> tuple[st
     from analysis.formulas import get
     from analysis.probe import SPEC_FOR_TEST
     from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_sources
+    from warehouse.tables import SOURCE
 
     stamp = env.timestamp.strftime("%Y%m%dT%H%M%S")
     sid = f"probe-{env.hostname or 'host'}-{stamp}".replace(" ", "-")
@@ -59,32 +60,22 @@ def store_probe(wh: Warehouse, env, results, sku: str | None = None) -> tuple[st
         store_sources(
             con,
             run,
-            pl.DataFrame(
+            SOURCE.frame(
                 [
                     {
                         "source_id": sid,
                         "kind": "measurement",
                         "title": f"infernomics probe on {env.hostname} at {stamp}Z",
                         "publisher": "infernomics probe (local measurement)",
-                        "author": None,
                         "citation_full": f"Local hardware probe: CPU {env.cpu} ({env.cpu_count} cores)"
                         + (f", GPU {env.gpu['name']}" if env.gpu else "")
                         + f"; versions {json.dumps(env.versions)}",
-                        "url": None,
                         "date_published": env.timestamp.date(),
                         "date_accessed": env.timestamp.date(),
-                        "license": None,
                         "source_class": "primary",
-                        "cites_source_id": None,
-                        "snapshot_path": None,
-                        "snapshot_sha256": None,
                         "notes": "; ".join(env.skipped) or None,
                     }
                 ]
-            ).with_columns(
-                pl.col("date_published").cast(pl.Date),
-                pl.col("date_accessed").cast(pl.Date),
-                pl.exclude("date_published", "date_accessed").cast(pl.String),
             ),
         )
         figures, lineage = [], []
