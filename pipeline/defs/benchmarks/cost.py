@@ -25,6 +25,7 @@ from analysis.cost import derive_cost_per_mtok
 from pipeline.defs.benchmarks.ingest import SQL_DIR
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from pipeline.defs.skip import fingerprinted
 from sources.hardware.sku import SKUS, to_sku
 from warehouse import query_frame
 from warehouse.figures import figure_frame, store_figures, store_lineage
@@ -147,6 +148,7 @@ def benchmark_costs(con) -> tuple[list[dict], list[dict], list[str]]:
         dg.AssetKey(["clean", "hardware", "gpu_rental_price"]),
     ],
 )
+@fingerprinted()
 def benchmark_cost_per_mtok(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """USD per million output tokens of each valid benchmark run: GPUs x rental price (as of
     the run's date) / output tokens per second, with lineage to the price and the file."""

@@ -11,10 +11,12 @@ from analysis import trend
 from analysis.formulas import all_formulas
 from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from pipeline.defs.skip import fingerprinted
 from pipeline.defs.trends import capability_2026, claims, demand_curve, market_series, series
 from pipeline.defs.trends.elasticity import elasticities
 from pipeline.defs.trends.fitting import fit_each, fit_series, store_fits, store_refusals
 from pipeline.defs.trends.records import merge, records
+from pipeline.fingerprint import Bundled, Today
 from sources import demand, epoch_llm_prices
 from sources.paths import data_path
 from sources.token_prices.models import canonical_model_key
@@ -57,6 +59,7 @@ PRICE_HISTORY = [dg.AssetKey(["clean", "token_prices", name]) for name in ("lite
 
 
 @dg.asset(key=LLM_PRICES.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted(Bundled("data/epoch_llm_prices"))
 def llm_price_observation(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Epoch AI's two LLM price files: one row per price observation, each price and score a figure."""
     obs = epoch_llm_prices.parse_all(data_path("epoch_llm_prices"))
@@ -77,6 +80,7 @@ def llm_price_observation(context: dg.AssetExecutionContext, warehouse: Warehous
 
 
 @dg.asset(key=DEMAND.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted(Bundled(f"data/demand/{demand.SERIES_FILE}"))
 def demand_observation(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Cited demand figures (tokens, users, messages), one source per page quoted."""
     frame = demand.parse_series(data_path("demand", demand.SERIES_FILE))
@@ -91,6 +95,7 @@ def demand_observation(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 
 
 @dg.asset(key=OPENROUTER.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted(Bundled(f"data/demand/{demand.SCRAPE_FILE}"))
 def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The OpenRouter weekly scrape: author rows as figures, weekly totals flagged (partial, overlapping)."""
     rows = demand.parse_openrouter(data_path("demand", demand.SCRAPE_FILE))
@@ -118,6 +123,7 @@ def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
 
 @dg.asset(key=CAPABILITY.path, deps=[LLM_PRICES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted()
 def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Capability-adjusted LLM price (Epoch AI's method): one fit per benchmark threshold with >= 4 points."""
     with warehouse.ingest(context) as (con, run):
@@ -149,6 +155,7 @@ def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
+@fingerprinted(Today())  # prices dated after today are left out
 def capability_price_2026(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Capability-adjusted LLM price through 2026 (Epoch's method on Benchmarking Hub scores and the
     price history), six variants side by side; every threshold's path stored, fits where >= 4 points."""
@@ -194,6 +201,7 @@ def capability_price_2026(context: dg.AssetExecutionContext, warehouse: Warehous
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
+@fingerprinted()
 def demand_curves(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Token volumes against the capability-adjusted price index at matching dates (log-log, pairs
     bootstrap): an association with an interval, never a causal elasticity; refusals with the reason."""
@@ -256,6 +264,7 @@ def demand_curves(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 
 
 @dg.asset(key=DEMAND_FITS.path, deps=[DEMAND, OPENROUTER], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted()
 def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each demand series fitted only with itself (OLS, bootstrap, Theil-Sen; exponential vs logistic by AICc)."""
     with warehouse.ingest(context) as (con, run):
@@ -290,6 +299,7 @@ def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     kinds={"duckdb"},
     freshness_policy=DAILY_FEED,
 )
+@fingerprinted(Today())  # prices dated after today are left out
 def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Fixed-model list-price histories and the cheapest price per MMLU tier over time, fitted; elasticity of OpenRouter demand on tier prices."""
     with warehouse.ingest(context) as (con, run):
@@ -332,6 +342,7 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
+@fingerprinted()
 def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""
     with warehouse.ingest(context) as (con, run):
@@ -392,6 +403,7 @@ def _fits_by_id(frame: pl.DataFrame) -> dict[str, dict]:
 
 
 @dg.asset(key=GPU_TRENDS.path, deps=[GPU_SPEC, GPU_RENTAL], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted()
 def gpu_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """GPU cost over time: $/GPU-hour per sku and pricing kind, and dense BF16 TFLOP/s per dollar across GPUs."""
     with warehouse.ingest(context) as (con, run):
@@ -423,6 +435,7 @@ def gpu_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
 
 
 @dg.asset(key=BENCH_TRENDS.path, deps=[BENCH_COSTS], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted()
 def benchmark_cost_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Cost per million output tokens from measured benchmarks over run dates, per model and GPU, where the data allow."""
     with warehouse.ingest(context) as (con, run):
