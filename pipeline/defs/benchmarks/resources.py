@@ -5,8 +5,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.defs.benchmarks.ingest import MAX_BYTES_ENV, max_bytes_default
 from pipeline.defs.resources import env_setting
+from pipeline.steps.benchmarks.ingest import MAX_BYTES_ENV, max_bytes_default
 
 DROP_ENV = "INFERNOMICS_BENCH_DROP"
 

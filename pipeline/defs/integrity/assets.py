@@ -5,6 +5,7 @@ file; this asset is what makes the status data."""
 
 import dagster as dg
 
+from pipeline.defs import keys
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.skip import fingerprinted
@@ -14,23 +15,19 @@ from warehouse.connection import parts_dir_for
 from warehouse.integrity import record, rehash, summary
 
 LOADED_FROM_FILES = [
-    dg.AssetKey(["clean", "citations", "source"]),
-    dg.AssetKey(["clean", "citations", "figure"]),
-    dg.AssetKey(["clean", "hardware", "gpu_spec"]),
-    dg.AssetKey(["clean", "hardware", "gpu_rental_price"]),
-    dg.AssetKey(["clean", "token_prices", "genai_prices"]),
-    dg.AssetKey(["clean", "benchmarks", "bundled"]),
-    dg.AssetKey(["clean", "trends", "llm_price_observation"]),
-    dg.AssetKey(["clean", "trends", "demand_observation"]),
+    keys.SOURCE,
+    keys.CITED_FIGURE,
+    keys.GPU_SPEC,
+    keys.GPU_RENTAL_PRICE,
+    keys.GENAI_PRICES,
+    keys.BENCH_BUNDLED,
+    keys.LLM_PRICE_OBSERVATION,
+    keys.DEMAND_OBSERVATION,
 ]
 
 # assets that register new snapshots or parts at run time: the re-hash runs after them, so a
 # refresh that skips everything else still checks what they just stored
-STORES_SNAPSHOTS = [
-    dg.AssetKey(["clean", "benchmarks", "dropped"]),
-    dg.AssetKey(["raw", "token_prices", "openrouter_feed"]),
-    dg.AssetKey(["raw", "token_prices", "litellm_feed"]),
-]
+STORES_SNAPSHOTS = [keys.BENCH_DROPPED, *keys.RAW_FEEDS.values()]
 
 
 def rehashed(ctx) -> dict[str, str]:
@@ -43,7 +40,7 @@ def rehashed(ctx) -> dict[str, str]:
 
 
 @dg.asset(
-    key=["clean", "integrity", "snapshots"],
+    key=keys.INTEGRITY_SNAPSHOTS,
     deps=LOADED_FROM_FILES + STORES_SNAPSHOTS,
     group_name="integrity",
     pool=WRITER_POOL,

@@ -19,25 +19,14 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.cli.commands.report import publish_report
+from pipeline.defs import keys
 from pipeline.defs.report.resources import REPORT_DIR_ENV, ReportSite
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.skip import fingerprinted
 
 __all__ = ["REPORT_DIR_ENV", "report_dir"]
 FINGERPRINT_FILE = ".fingerprint.json"
-TRENDS = [
-    dg.AssetKey(["trend", name])
-    for name in (
-        "capability_price",
-        "capability_price_2026",
-        "token_price",
-        "gpu",
-        "benchmark",
-        "demand",
-        "demand_curve",
-        "claim_checks",
-    )
-]
+TRENDS = keys.TRENDS
 
 
 def report_dir(warehouse_path: Path) -> Path:

@@ -4,17 +4,18 @@ fetched into a content-addressed snapshot (raw/...) and folded into the history 
 import dagster as dg
 import duckdb
 
+from pipeline.defs import keys
 from pipeline.defs.metadata import DAILY_FEED, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.skip import fingerprinted, record_pending
-from pipeline.defs.token_prices import load, snapshots
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
 from pipeline.fingerprint import Bundled, Computed, Package, digest
+from pipeline.steps.token_prices import load, snapshots
 from sources.token_prices import genai_prices, litellm, litellm_snapshots, models_dev, openrouter
 from warehouse.store import IngestRun, begin_run, finish_run
 
 GROUP = "token_prices"
-REGISTRY = dg.AssetKey(["clean", "citations", "source"])
+REGISTRY = keys.SOURCE
 CITED_ROWS = (
     "source_id NOT IN ('genai-prices', 'openrouter-models', 'litellm-model-prices', 'litellm-releases', "
     "'models-dev-cost-history')"
@@ -27,7 +28,7 @@ def _meta(run, applied: load.Applied, **extra) -> dict:
     )
 
 
-@dg.asset(key=["clean", "token_prices", "cited"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(key=keys.TOKEN_PRICE_TABLES["cited"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 @fingerprinted(Bundled("data/token_prices/cited_token_prices.csv"))
 def cited_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The 45 cited launch and price-cut rows (URL, date, verbatim quote, source class) as dated price rows."""
@@ -38,9 +39,7 @@ def cited_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     return dg.MaterializeResult(metadata=_meta(run, applied) | table)
 
 
-@dg.asset(
-    key=["clean", "token_prices", "genai_prices"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"}
-)
+@dg.asset(key=keys.GENAI_PRICES, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 @fingerprinted(Package("genai-prices"))
 def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every model of the installed genai-prices package (version = snapshot), with its dated price changes."""
@@ -51,8 +50,8 @@ def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: Ware
     return dg.MaterializeResult(metadata=_meta(run, applied, version=genai_prices.package_version()) | table)
 
 
-LITELLM_RELEASES = dg.AssetKey(["clean", "token_prices", "litellm_releases"])
-MODELS_DEV = dg.AssetKey(["clean", "token_prices", "models_dev"])
+LITELLM_RELEASES = keys.TOKEN_PRICE_TABLES["litellm_releases"]
+MODELS_DEV = keys.TOKEN_PRICE_TABLES["models_dev"]
 
 
 @dg.multi_asset(
@@ -136,7 +135,7 @@ def _online(url_field: str):
 
 
 def _live_assets(name: str, source_id: str, url_field: str):
-    raw_key = dg.AssetKey(["raw", "token_prices", f"{name}_feed"])  # its own label: the clean asset is `name`
+    raw_key = keys.RAW_FEEDS[name]  # its own label: the clean asset is `name`
     payloads = stored_payloads(source_id)
 
     @dg.asset(
@@ -180,7 +179,7 @@ def _live_assets(name: str, source_id: str, url_field: str):
         )
 
     @dg.asset(
-        key=["clean", "token_prices", name],
+        key=keys.TOKEN_PRICE_TABLES[name],
         deps=[raw_key],
         group_name=GROUP,
         pool=WRITER_POOL,
@@ -212,10 +211,7 @@ live_feed_refresh = dg.define_asset_job(
     "token_prices_live_refresh",
     selection=dg.AssetSelection.groups(GROUP)
     - dg.AssetSelection.assets(
-        ["clean", "token_prices", "cited"],
-        ["clean", "token_prices", "genai_prices"],
-        ["clean", "token_prices", "litellm_releases"],
-        ["clean", "token_prices", "models_dev"],
+        *(keys.TOKEN_PRICE_TABLES[name] for name in ("cited", "genai_prices", "litellm_releases", "models_dev"))
     ),
     description="Fetch the OpenRouter and LiteLLM price feeds and fold them into the history.",
 )

@@ -4,7 +4,7 @@ import os
 
 import dagster as dg
 
-from pipeline.defs.token_prices.load import OFFLINE_ENV
+from pipeline.steps.token_prices.load import OFFLINE_ENV
 from sources.token_prices import fetch, litellm, openrouter
 
 

@@ -21,7 +21,7 @@ import polars as pl
 
 from analysis import capability_price as cp
 from analysis import trend
-from pipeline.defs.trends.records import Point, SeriesSpec, records
+from analysis.trends.records import Point, SeriesSpec, records
 
 FAMILY = "capability_price_2026"
 SOURCE_LINE = (

@@ -14,7 +14,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from pipeline.defs.token_prices import load
+from pipeline.steps.token_prices import load
 from sources.token_prices import litellm_snapshots, models_dev
 from sources.token_prices.history import PRICE_COLUMNS
 from warehouse.contracts_token_prices import TokenPrice

@@ -17,7 +17,7 @@ import datetime as dt
 import polars as pl
 
 from analysis import capability_price as cp
-from pipeline.defs.trends.records import Point, SeriesSpec
+from analysis.trends.records import Point, SeriesSpec
 from sources.epoch_llm_prices import BENCHMARK_COLUMNS
 
 EPOCH_SOURCE_LINE = (
