@@ -183,7 +183,7 @@ def _check(spec: fpr.Spec, module: str, context: dg.AssetExecutionContext, kwarg
         context.log.info(f"{key.to_user_string()} skipped: inputs unchanged ({reason})")
         results.append(
             dg.MaterializeResult(
-                asset_key=key if len(keys) > 1 else None,
+                asset_key=key if len(context.assets_def.keys) > 1 else None,
                 metadata={
                     SKIPPED: True,
                     "skip_reason": dg.MetadataValue.text(f"inputs unchanged: {reason}"),

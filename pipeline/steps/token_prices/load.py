@@ -331,7 +331,7 @@ def fetch_live(
     step); on failure return None and record a stale feed, leaving every stored row as it was."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if offline:  # TokenPriceFeeds.offline: $INFERNOMICS_OFFLINE unless configured
-        message = f"${OFFLINE_ENV} is set: not fetched; kept the stored history"
+        message = f"offline (${OFFLINE_ENV} or token_price_feeds.offline): not fetched; kept the stored history"
         run.messages.append(f"{source_id}: {message}")
         set_state(con, source_id, "offline", message, now)
         return None
