@@ -9,7 +9,7 @@ Decisions:
 - Its fingerprint (pipeline/defs/skip.py) is kept in the report folder itself
   (`.fingerprint.json`), not in the warehouse: a deleted or replaced folder is rebuilt.
 - It only reads the warehouse (no pool, no write window) and uses the same builder as the
-  command (`pipeline.cli.commands.report.publish_report`): one report, two ways to ask.
+  command (`pipeline.report.publish_report`): one report, two ways to ask.
 - Published by swapping folders, so a reader never sees half of a rebuild and charts of
   series that no longer exist do not linger.
 """
@@ -18,11 +18,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.cli.commands.report import publish_report
 from pipeline.defs import keys
 from pipeline.defs.report.resources import REPORT_DIR_ENV, ReportSite
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.skip import fingerprinted
+from pipeline.report import publish_report
 
 __all__ = ["REPORT_DIR_ENV", "report_dir"]
 FINGERPRINT_FILE = ".fingerprint.json"
@@ -39,7 +39,7 @@ def report_dir(warehouse_path: Path) -> Path:
 def report_site(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, report_site: ReportSite
 ) -> dg.MaterializeResult:
-    """The static report website (index.html, a page per family, charts with PNG, SVG and CSV)
+    """The static report website (index.html, a page per family, charts as SVG with a CSV each)
     built from the published warehouse; see docs/report.md."""
     wh = warehouse.warehouse
     out = report_site.out_dir(wh.path)
