@@ -28,6 +28,9 @@ FIELDS = SOURCE.names
 DATE_FIELDS = tuple(SOURCE.columns_of_type("DATE"))
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: the same safe types, ~10x faster
+
+
 def registry_files() -> list[Path]:
     return sorted(package_path("registry").glob("*.yaml"))
 
@@ -36,7 +39,7 @@ def load_registry(files: list[Path] | None = None) -> pl.DataFrame:
     """All source records as one frame, with `_locator` and `_errors` for the warehouse."""
     rows = []
     for path in files or registry_files():
-        records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        records = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or []
         for i, record in enumerate(records, start=1):
             errors = [f"unknown_field: {k!r} is not a registry field" for k in record if k not in FIELDS]
             row = {k: record.get(k) for k in FIELDS}

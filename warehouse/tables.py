@@ -77,6 +77,7 @@ _TYPES: dict[str, tuple[Any, Any]] = {
     "BOOLEAN": (pl.Boolean, bool),
     "TIMESTAMP": (pl.Datetime("us"), pl.Datetime),
     "VARCHAR[]": (pl.List(pl.String), pl.List(pl.String)),
+    "JSON": (pl.String, str),  # JSON text (asset_fingerprint.inputs)
 }
 
 NO_SPACE = r"^\S+$"
@@ -449,6 +450,22 @@ SNAPSHOT_INTEGRITY = Table(
     ),
     key=("path", "expected_sha256"),
     doc="The re-hash of every registered file (warehouse/integrity.py).",
+)
+
+ASSET_FINGERPRINT = Table(
+    "asset_fingerprint",
+    (
+        Column("asset_key", "VARCHAR", nullable=False, doc="clean/trends/llm_price_observation"),
+        Column("fingerprint", "VARCHAR", nullable=False, doc="sha256 over code_version, inputs and upstream"),
+        Column("data_version", "VARCHAR", nullable=False, doc="what downstream fingerprints include"),
+        Column("code_version", "VARCHAR", nullable=False, doc="package version + hash of the modules it runs"),
+        Column("inputs", "JSON", nullable=False, doc="{input name: sha256 or value}"),
+        Column("upstream", "JSON", nullable=False, doc="{upstream asset key: its data_version}"),
+        Column("dagster_run_id", "VARCHAR"),
+        Column("recorded_at", "TIMESTAMP", nullable=False),
+    ),
+    key=("asset_key",),
+    doc="What each asset's last successful run was computed from; a refresh skips an unchanged one (pipeline/fingerprint.py).",
 )
 
 # --- token prices (warehouse/sql/101_token_prices.sql) ------------------------------------
@@ -1134,6 +1151,7 @@ TABLES: dict[str, Table] = {
         CITED_STATEMENT,
         REFRESH_RUN,
         SNAPSHOT_INTEGRITY,
+        ASSET_FINGERPRINT,
         TOKEN_PRICE,
         MODEL_ALIAS,
         TOKEN_PRICE_FEED_STATE,

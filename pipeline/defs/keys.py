@@ -28,6 +28,8 @@ TOKEN_PRICE_TABLES = {
     for name in ("cited", "genai_prices", "openrouter", "litellm", "litellm_releases", "models_dev")
 }
 GENAI_PRICES = TOKEN_PRICE_TABLES["genai_prices"]
+# the raw feed payloads (the integrity re-hash runs after them: they store snapshots)
+RAW_FEEDS = {name: dg.AssetKey(["raw", "token_prices", f"{name}_feed"]) for name in ("openrouter", "litellm")}
 
 # benchmarks
 BENCH_BUNDLED = dg.AssetKey(["clean", "benchmarks", "bundled"])

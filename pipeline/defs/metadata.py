@@ -22,11 +22,14 @@ Decisions:
 - Metadata values are Dagster types (`int`, `json`, `md`, `text`), never `str()` of a Python
   object: `json_value` turns lists, dicts, tuples and dates into a JSON value the UI renders.
 - Owners and tags follow the asset's group (its family) and stage (the first key part);
-  `code_version` is the package version plus a hash of the asset function's own source, so
-  the UI marks an asset "code changed" when its body changes. A change in a helper it calls
-  (`sources/`, `analysis/`, `warehouse/`) is not seen: bump the package version for those.
-  Both are applied to the loaded code location by `standardize` (pipeline/definitions.py),
-  not repeated in every decorator.
+  `code_version` is the package version plus a hash of the asset's module and every
+  project module it imports, transitively, with the `.sql`/`.yaml` files beside them
+  (`pipeline.fingerprint.code_version`): the UI marks an asset "code changed" when its
+  body or a helper it calls (`sources/`, `analysis/`, `warehouse/`) changes, and the same
+  string is part of the fingerprint a refresh compares to skip it (pipeline/defs/skip.py).
+  What else it reads is listed in its `infernomics/inputs` metadata. All of it is applied
+  to the loaded code location by `standardize` (pipeline/definitions.py), not repeated in
+  every decorator.
 - Freshness: assets fed by a live feed or rebuilt to fold one in carry `DAILY_FEED` (a
   time-window policy: the schedules run daily, so warn after 25 h, fail after 30 h). The
   policy measures when the asset last materialized; whether the feed itself answered is the
@@ -36,8 +39,6 @@ Decisions:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import inspect
 import json
 import warnings
 from collections.abc import Sequence
@@ -46,6 +47,8 @@ from typing import Any
 import dagster as dg
 import duckdb
 
+from pipeline.defs.skip import spec_of
+from pipeline.fingerprint import code_version
 from warehouse.version import package_version  # not the git commit: a commit must not mark every asset changed
 
 # Who answers for each family's assets (Dagster owners are e-mails or `team:` names).
@@ -125,10 +128,18 @@ def standardize(defs: dg.Definitions) -> dg.Definitions:
         if isinstance(assets_def, dg.AssetsDefinition)
         for key in assets_def.keys
     }
+    declared = {
+        key: [item.describe() for item in found[0].inputs_of(key.to_user_string())] + ["upstream assets' data versions"]
+        for assets_def in defs.assets or []
+        if isinstance(assets_def, dg.AssetsDefinition) and (found := spec_of(assets_def))
+        for key in assets_def.keys
+    }
 
     def with_standards(spec: dg.AssetSpec) -> dg.AssetSpec:
         family = spec.group_name or "default"
+        inputs = declared.get(spec.key)
         return spec.replace_attributes(
+            metadata={**spec.metadata, **({"infernomics/inputs": json_value(inputs)} if inputs is not None else {})},
             owners=list(spec.owners) or [FAMILY_OWNERS.get(family, DEFAULT_OWNER)],
             tags={
                 **{k: v for k, v in spec.tags.items() if not k.startswith("dagster/kind/")},
@@ -148,11 +159,9 @@ def _code_version(assets_def: dg.AssetsDefinition) -> str | None:
     if fn is None:
         return None
     try:
-        source = inspect.getsource(fn)
-    except (OSError, TypeError):  # no source shipped (a zipped or compiled install): the package version alone
+        return code_version(fn.__module__)
+    except (OSError, SyntaxError):  # no source shipped (a zipped or compiled install): the package version alone
         return package_version()
-    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
-    return f"{package_version()}+{digest}"
 
 
 def _bind(where: str, params: Sequence[Any] | None) -> str:

@@ -1,14 +1,31 @@
-"""The warehouse resource shared by every asset that reads or writes DuckDB."""
+"""The warehouse resource shared by every asset that reads or writes DuckDB.
+
+Decisions (configuration, issue 10 item 6):
+- Every setting a user or a deployment changes is a field of a resource: the warehouse
+  path here, the drop folder and import cap (`benchmark_files`), the report folder
+  (`report_site`), the live feeds and offline mode (`token_price_feeds`). Asset bodies
+  read their resources, never `os.environ`.
+- The documented environment variables keep working: where one is set when the code
+  location loads, the resource's field is `dg.EnvVar(NAME)` (the UI shows where the value
+  comes from and the run reads it when it starts); a field left empty falls back to the
+  variable at run time, else to the default, in the resource itself. `dg.EnvVar` alone
+  would fail every run where an optional variable is unset.
+- `infernomics refresh` passes its `--warehouse` and `--force` as resources of the run, so
+  it changes no process-wide state.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 
 import dagster as dg
 import duckdb
 
+from pipeline.defs.skip import record_pending
 from warehouse import Warehouse
+from warehouse.connection import ENV_VAR
 from warehouse.store import IngestRun
 
 WRITER_POOL = "warehouse"  # assets that write declare pool=WRITER_POOL (one at a time)
@@ -31,6 +48,7 @@ class WarehouseResource(dg.ConfigurableResource):
     """
 
     path: str = ""
+    skip_unchanged: bool = True  # False (`refresh --force`): recompute assets whose fingerprint did not change
 
     @contextlib.contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
@@ -49,6 +67,7 @@ class WarehouseResource(dg.ConfigurableResource):
         step = context.asset_key.to_user_string()
         with self.warehouse.ingest(step, source_id, context.run.run_id) as (con, run):
             yield con, run
+            record_pending(con, context)  # its fingerprint, published with its rows (pipeline/defs/skip.py)
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -67,6 +86,13 @@ def ingest_metadata(run: IngestRun, **extra) -> dict:
     } | extra
 
 
+def env_setting(name: str, default=None, as_int: bool = False):
+    """`dg.EnvVar(name)` when the variable is set now (the code location loads), else `default`."""
+    if not os.environ.get(name):
+        return default
+    return dg.EnvVar.int(name) if as_int else dg.EnvVar(name)
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"warehouse": WarehouseResource()})
+    return dg.Definitions(resources={"warehouse": WarehouseResource(path=env_setting(ENV_VAR, ""))})

@@ -23,8 +23,14 @@ def refresh(args: argparse.Namespace) -> int:
     quarantine, and where the warehouse file is. Readers (`sql`, `audit`) keep working
     while it runs: writes go to a copy that is published atomically.
 
+    An asset whose inputs did not change since its last successful run is skipped, and the
+    refresh says so and why: same code version, same sha256 of every input file or stored
+    payload, same upstream data. A changed input recomputes what depends on it, and
+    everything downstream of that, nothing else. `--force` recomputes everything.
+
     example:
       infernomics refresh
+      infernomics refresh --force
       infernomics refresh --select 'clean/citations/*' --warehouse /tmp/w.duckdb
       infernomics refresh --select group:citations
     """
@@ -36,7 +42,7 @@ def refresh(args: argparse.Namespace) -> int:
         print(f"note: {problem}; this refresh starts from the state it left", file=sys.stderr)
     print(f"refreshing {warehouse.path}", file=sys.stderr)
     try:
-        outcome = run_refresh(warehouse.path, args.select, wait=args.wait)
+        outcome = run_refresh(warehouse.path, args.select, wait=args.wait, force=args.force)
     except ValueError as err:
         raise UserError(str(err)) from None
     after, _ = _counts(warehouse)
@@ -53,6 +59,11 @@ def refresh(args: argparse.Namespace) -> int:
         print(f"warnings ({len(outcome.warnings)} checks did not pass; the data they guard was still stored):")
         for warning in outcome.warnings:
             print(f"  {warning}")
+    if outcome.skipped:
+        print(
+            f"skipped {len(outcome.skipped)} assets: inputs unchanged; recomputed {len(outcome.ran)}"
+            + (f" ({', '.join(sorted(outcome.ran))})" if 0 < len(outcome.ran) <= 8 else "")
+        )
     print(f"took {outcome.seconds:.1f}s")
     if not outcome.success:
         for failure in outcome.failures:
@@ -83,6 +94,11 @@ def register(subparsers) -> None:
         nargs="+",
         metavar="PATTERN",
         help="only these assets: key globs like 'clean/citations/*' or group:NAME",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="recompute every selected asset, even those whose inputs did not change",
     )
     parser.add_argument(
         "--wait",

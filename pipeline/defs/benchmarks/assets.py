@@ -1,28 +1,27 @@
 """Benchmark assets: the vendored result files, and files dropped in the drop folder."""
 
-import os
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
 from pipeline.defs import keys
+from pipeline.defs.benchmarks.resources import DROP_ENV, BenchmarkFiles, default_drop_folder
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from pipeline.defs.skip import fingerprinted
+from pipeline.fingerprint import Bundled, Computed, folder_files
 from pipeline.steps.benchmarks.cost import benchmark_costs
 from pipeline.steps.benchmarks.ingest import expand_paths, import_path
 from sources.benchmarks.bundled import bundled_files
 from warehouse.figures import figure_frame, store_figures, store_lineage
 
-DROP_ENV = "INFERNOMICS_BENCH_DROP"
+__all__ = ["DROP_ENV", "drop_folder"]
 
 
 def drop_folder(warehouse_path: Path | None = None) -> Path:
-    """$INFERNOMICS_BENCH_DROP, else `benchmark_drop/` beside the warehouse file."""
-    if os.environ.get(DROP_ENV):
-        return Path(os.environ[DROP_ENV])
-    base = warehouse_path.parent if warehouse_path else Path("data")
-    return base / "benchmark_drop"
+    """The default drop folder (the sensor's): $INFERNOMICS_BENCH_DROP, else `benchmark_drop/` beside the warehouse."""
+    return default_drop_folder(warehouse_path)
 
 
 def _report(outcomes) -> dg.MetadataValue:
@@ -43,12 +42,21 @@ def _report(outcomes) -> dg.MetadataValue:
     kinds={"duckdb"},
     deps=[keys.SOURCE],
 )
-def bundled_benchmarks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+@fingerprinted(
+    Bundled("data/benchmarks", "benchmarks/bundled.yaml"),
+    Computed("import cap", lambda ctx: {"": str(ctx.resources["benchmark_files"].byte_cap())}),
+)
+def bundled_benchmarks(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, benchmark_files: BenchmarkFiles
+) -> dg.MaterializeResult:
     """The vendored vLLM, SGLang, llmperf and MLPerf result files (sources/data/benchmarks/),
     with their bundled context; a file already stored (same sha256) is skipped."""
     wh = warehouse.warehouse
     with warehouse.ingest(context) as (con, run):
-        outcomes = [import_path(con, wh.parts_dir, run, f.path, bundled_folder=f.folder) for f in bundled_files()]
+        cap = benchmark_files.byte_cap()
+        outcomes = [
+            import_path(con, wh.parts_dir, run, f.path, bundled_folder=f.folder, max_bytes=cap) for f in bundled_files()
+        ]
         table = table_metadata(con, "benchmark_run", where=WRITTEN_BY_STEP, params=[run.step])
     return dg.MaterializeResult(
         metadata=ingest_metadata(
@@ -68,18 +76,33 @@ class DropConfig(dg.Config):
     paths: list[str] = []
 
 
-@dg.asset(key=keys.BENCH_DROPPED, group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"})
-def dropped_benchmarks(
-    context: dg.AssetExecutionContext, config: DropConfig, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
-    """Result files dropped in the drop folder ($INFERNOMICS_BENCH_DROP or benchmark_drop/
-    beside the warehouse): each stored once by content; a bad file is quarantined with
-    its reason and never blocks the others."""
-    wh = warehouse.warehouse
-    folder = drop_folder(wh.path)
+def _dropped_paths(config: DropConfig, files: BenchmarkFiles, warehouse_path: Path) -> tuple[Path, list[Path]]:
+    folder = files.folder(warehouse_path)
     paths = [Path(p) for p in config.paths] or (expand_paths([folder]) if folder.exists() else [])
+    return folder, [p for p in paths if p.exists()]
+
+
+def _dropped_inputs(ctx) -> dict[str, str]:
+    """sha256 of each file the asset would import (named relative to the folder, so a moved
+    warehouse folder recomputes nothing), and the byte cap that decides what it refuses."""
+    files, config = ctx.resources["benchmark_files"], ctx.resources.get("config") or DropConfig()
+    folder, paths = _dropped_paths(config, files, ctx.warehouse_path)
+    return folder_files(folder, paths) | {"max_bytes": str(files.byte_cap())}
+
+
+@dg.asset(key=keys.BENCH_DROPPED, group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted(Computed("drop folder", _dropped_inputs))
+def dropped_benchmarks(
+    context: dg.AssetExecutionContext, config: DropConfig, warehouse: WarehouseResource, benchmark_files: BenchmarkFiles
+) -> dg.MaterializeResult:
+    """Result files dropped in the drop folder (the `benchmark_files` resource: $INFERNOMICS_BENCH_DROP
+    or benchmark_drop/ beside the warehouse): each stored once by content; a bad file is
+    quarantined with its reason and never blocks the others."""
+    wh = warehouse.warehouse
+    _folder, paths = _dropped_paths(config, benchmark_files, wh.path)
+    cap = benchmark_files.byte_cap()
     with warehouse.ingest(context) as (con, run):
-        outcomes = [import_path(con, wh.parts_dir, run, p) for p in paths if p.exists()]
+        outcomes = [import_path(con, wh.parts_dir, run, p, max_bytes=cap) for p in paths]
         table = table_metadata(con, "benchmark_run", where=WRITTEN_BY_STEP, params=[run.step])
     return dg.MaterializeResult(
         metadata=ingest_metadata(
@@ -106,6 +129,7 @@ import_dropped_benchmarks = dg.define_asset_job(
     kinds={"duckdb"},
     deps=[keys.BENCH_BUNDLED, keys.BENCH_DROPPED, keys.GPU_RENTAL_PRICE],
 )
+@fingerprinted()
 def benchmark_cost_per_mtok(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """USD per million output tokens of each valid benchmark run: GPUs x rental price (as of
     the run's date) / output tokens per second, with lineage to the price and the file."""

