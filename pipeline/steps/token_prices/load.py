@@ -399,7 +399,9 @@ def freshness(con: duckdb.DuckDBPyConnection, max_age_hours: float, now: dt.date
         )
     frame = expected.join(state, on="source_id", how="left")
     live = pl.col("source_id").is_in(list(LIVE_PARSERS))
-    age = (pl.lit(now) - pl.col("last_success_at")).dt.total_seconds() / 3600
+    # microseconds, not total_seconds(): that truncates to whole seconds, so a feed stored
+    # under a second ago read as 0 h old and passed a max age of 0 h
+    age = (pl.lit(now) - pl.col("last_success_at")).dt.total_microseconds() / 3.6e9
     return frame.with_columns(
         age.alias("hours_since_success"),
         (pl.col("last_success_at").is_null() | (live & (age > max_age_hours))).alias("stale"),
