@@ -109,7 +109,8 @@ def _spec_lookup(con, results, explicit_sku: str | None) -> dict:
 
 
 def _store(args, env, results) -> tuple[str, dict]:
-    from analysis.formulas import get
+    from analysis.formulas import all_formulas
+    from analysis.formulas.benchmarks import probe_best_sample, probe_fraction_of_peak
     from analysis.probe import SPEC_FOR_TEST
     from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_sources
 
@@ -149,8 +150,7 @@ def _store(args, env, results) -> tuple[str, dict]:
             ),
         )
         figures, lineage = [], []
-        formula = get("probe_best_sample")
-        store_formulas(con, [formula])
+        store_formulas(con, all_formulas())
         for r in results:
             base = f"{sid}/{r.device}/{r.test}"
             qualifier = json.dumps(r.params | {"device_name": r.device_name}, sort_keys=True)
@@ -183,7 +183,7 @@ def _store(args, env, results) -> tuple[str, dict]:
                     "metric": f"probe.{r.test}.best",
                     "entity_kind": "device",
                     "entity": r.device_name,
-                    "value": r.best,
+                    "value": probe_best_sample(r.samples),
                     "unit": r.unit,
                     "bound": "=",
                     "as_of": env.timestamp.date(),
@@ -191,7 +191,7 @@ def _store(args, env, results) -> tuple[str, dict]:
                     "qualifier": qualifier,
                     "kind": "derived",
                     "verification": "verified",
-                    "formula": formula.key,
+                    "formula": probe_best_sample.key,
                     "notes": f"median {r.median:.6g}",
                 }
             )
@@ -203,8 +203,6 @@ def _store(args, env, results) -> tuple[str, dict]:
             spec = specs.get((r.device, attribute))
             if spec is None:
                 continue
-            fraction = get("probe_fraction_of_peak")
-            store_formulas(con, [fraction])
             base = f"{sid}/{r.device}/{r.test}"
             store_figures(
                 con,
@@ -217,7 +215,7 @@ def _store(args, env, results) -> tuple[str, dict]:
                             "metric": f"probe.{r.test}.fraction_of_peak",
                             "entity_kind": "device",
                             "entity": r.device_name,
-                            "value": fraction.func(r.best, spec[0]),
+                            "value": probe_fraction_of_peak(probe_best_sample(r.samples), spec[0]),
                             "unit": "ratio",
                             "bound": "=",
                             "as_of": env.timestamp.date(),
@@ -225,7 +223,7 @@ def _store(args, env, results) -> tuple[str, dict]:
                             "qualifier": f"{spec[2]} {attribute}",
                             "kind": "derived",
                             "verification": "verified",
-                            "formula": fraction.key,
+                            "formula": probe_fraction_of_peak.key,
                         }
                     ]
                 ),

@@ -9,12 +9,13 @@ import polars as pl
 
 from analysis import trend
 from analysis.formulas import all_formulas
+from analysis.formulas.trends import capability_price_decline
 from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.trends import capability_2026, claims, demand_curve, market_series, series
 from pipeline.defs.trends.elasticity import elasticities
 from pipeline.defs.trends.fitting import fit_each, fit_series, store_fits, store_refusals
-from pipeline.defs.trends.records import merge, records
+from pipeline.defs.trends.records import epoch_rate, merge, records
 from sources import demand, epoch_llm_prices
 from sources.paths import data_path
 from sources.token_prices.models import canonical_model_key
@@ -95,7 +96,7 @@ def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     """The OpenRouter weekly scrape: author rows as figures, weekly totals flagged (partial, overlapping)."""
     rows = demand.parse_openrouter(data_path("demand", demand.SCRAPE_FILE))
     weeks = demand.openrouter_weeks(rows)
-    week_figs, week_lineage = demand.openrouter_week_figures(weeks)
+    week_figs, week_lineage = series.openrouter_week_figures(rows, weeks)
     with warehouse.ingest(context, source_id=demand.SCRAPE_SOURCE_ID) as (con, run):
         store_figures(con, run, figure_frame(demand.openrouter_author_figures(rows).to_dicts()))
         store(
@@ -126,15 +127,7 @@ def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         for spec, pts, cfit, params in series.capability_series(table):
             line = trend.fit_exponential([p.date for p in pts], [p.value for p in pts], method="ols", level=cfit.level)
             line.flags = list(cfit.flags)
-            override = dict(
-                method="epoch-ols",
-                factor_per_year=1 / cfit.factor_per_year,
-                factor_low=1 / cfit.factor_high,
-                factor_high=1 / cfit.factor_low,
-            )
-            batches.append(
-                records(spec, line, pts, formula="capability_price_decline@1", params=params, override=override)
-            )
+            batches.append(records(spec, epoch_rate(line, cfit), pts, formula=capability_price_decline, params=params))
         counts = store_fits(con, run, merge(batches))
         shape = table_metadata(con, "fit", where="family = ?", params=["capability_price"])
     return dg.MaterializeResult(
