@@ -5,6 +5,7 @@ A user auditing a number goes figure -> formula -> code; these are the SQL check
 chain never breaks, over everything one refresh writes."""
 
 import importlib
+import io
 
 import duckdb
 import pytest
@@ -19,19 +20,19 @@ def con(refreshed_warehouse):
     c.close()
 
 
+# figures naming a formula the `formula` table has no row for, by formula
+ORPHANS = (
+    "SELECT f.formula, count(*) FROM figure f WHERE f.formula IS NOT NULL AND NOT EXISTS "
+    "(SELECT 1 FROM formula fo WHERE fo.name || '@' || fo.version = f.formula) GROUP BY ALL ORDER BY ALL"
+)
+
+
 def q(con, sql, params=None):
     return con.execute(sql, params or []).fetchall()
 
 
 def test_no_figure_names_a_formula_the_formula_table_lacks(con):
-    orphans = q(
-        con,
-        "SELECT f.formula, count(*) FROM figure f "
-        "WHERE f.formula IS NOT NULL AND NOT EXISTS "
-        "(SELECT 1 FROM formula fo WHERE fo.name || '@' || fo.version = f.formula) "
-        "GROUP BY ALL ORDER BY ALL",
-    )
-    assert orphans == []
+    assert q(con, ORPHANS) == []
     # and every derived or fitted figure names one (an observed figure names none)
     assert (
         q(con, "SELECT kind, count(*) FROM figure WHERE kind IN ('derived', 'fit') AND formula IS NULL GROUP BY ALL")
@@ -86,3 +87,22 @@ def test_openrouter_week_figures_are_the_formula_over_their_author_figures(con):
     )
     assert off == []
     assert q(con, "SELECT count(*) FROM figure WHERE formula = 'openrouter_week_total@1'") == [(107,)]
+
+
+def test_a_partial_refresh_records_the_formulas_its_derived_figures_name(tmp_path):
+    """`--select` of the OpenRouter weeks alone (and the sources they need): the weekly
+    totals are derived figures, and their formula is in the table without any other asset."""
+    from pipeline.refresh import run_refresh
+
+    path = tmp_path / "w.duckdb"
+    outcome = run_refresh(path, select=["clean/citations/source", "clean/trends/openrouter_week"], stream=io.StringIO())
+    assert outcome.success, outcome.failures
+    con = duckdb.connect(str(path), read_only=True)
+    assert q(con, "SELECT formula, count(*) FROM figure WHERE formula IS NOT NULL GROUP BY ALL") == [
+        ("openrouter_week_total@1", 107)
+    ]
+    assert q(con, ORPHANS) == []
+    assert q(con, "SELECT function FROM formula WHERE name = 'openrouter_week_total'") == [
+        ("analysis.formulas.demand.openrouter_week_total",)
+    ]
+    con.close()

@@ -22,12 +22,13 @@ import dagster as dg
 import polars as pl
 
 from analysis.cost import derive_cost_per_mtok
+from analysis.formulas import all_formulas
 from pipeline.defs.benchmarks.ingest import SQL_DIR
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources.hardware.sku import SKUS, to_sku
 from warehouse import query_frame
-from warehouse.figures import figure_frame, store_figures, store_lineage
+from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
 
 PRICING_KINDS = ("on_demand", "capacity_block", "marketplace", "commit_1y", "commit_3y", "market", "index")
 
@@ -153,6 +154,7 @@ def benchmark_cost_per_mtok(context: dg.AssetExecutionContext, warehouse: Wareho
     with warehouse.ingest(context) as (con, run):
         figures, lineage, missing = benchmark_costs(con)
         if figures:
+            store_formulas(con, all_formulas())
             store_figures(con, run, figure_frame(figures))
             store_lineage(con, run, pl.DataFrame(lineage))
         table = table_metadata(con, "figure", where=WRITTEN_BY_STEP, params=[run.step])

@@ -107,6 +107,7 @@ def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             OpenRouterAuthorWeek,
             key=["figure_id"],
         )
+        store_formulas(con, all_formulas())
         store_figures(con, run, figure_frame(week_figs.to_dicts()))
         store_lineage(con, run, week_lineage)
         table = store(
@@ -342,6 +343,7 @@ def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                 "DELETE FROM figure_input WHERE list_contains(?, figure_id)",
                 [[f["figure_id"] for f in batch["figure"]]],
             )
+            store_formulas(con, all_formulas())
             store_figures(con, run, figure_frame(batch["figure"]))
             store_lineage(con, run, pl.DataFrame(batch["figure_input"]))
         rows = pl.DataFrame(batch.get("claim_check", []), infer_schema_length=None)
