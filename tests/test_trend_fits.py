@@ -171,7 +171,9 @@ def test_logistic_chosen_for_a_saturating_series_and_exponential_for_a_straight_
     rss = float(((np.log(expo) - (intercept + slope * years)) ** 2).sum())
     assert c.aic_exponential == pytest.approx(30 * math.log(rss / 30) + 6, rel=1e-9)
     assert c.aicc_exponential == pytest.approx(c.aic_exponential + 24 / 26, rel=1e-12)
-    assert c.aicc_logistic is None or c.aicc_logistic > c.aicc_exponential
+    # the logistic converges to an exponential (its midpoint runs off beyond the data) and
+    # loses on AICc by its extra parameter
+    assert c.aicc_logistic > c.aicc_exponential and "midpoint far beyond the data" in c.logistic_note
 
 
 def test_logistic_not_chosen_when_too_few_points_for_its_aicc():
