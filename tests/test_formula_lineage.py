@@ -53,6 +53,27 @@ def test_every_formula_row_names_its_registered_function(con):
         assert doc == registered.doc
 
 
+def test_each_figure_names_its_inputs_by_its_formulas_roles(con):
+    """A figure's lineage roles are its formula's parameters, so the formula reads what the
+    lineage says it read. Two roles name figures that do not enter the arithmetic:
+    `checked_against` (a stated figure the result is compared with) and `price_component_<n>`
+    (the further prices a median price point of the 2026 capability fits was taken over)."""
+    roles = {f.key: set(f.roles) for f in all_formulas()}
+    used = q(
+        con,
+        "SELECT f.formula, i.role FROM figure f JOIN figure_input i USING (figure_id) "
+        "WHERE f.formula IS NOT NULL GROUP BY ALL ORDER BY ALL",
+    )
+    foreign = [
+        (key, role)
+        for key, role in used
+        if role not in roles[key] and role != "checked_against" and not role.startswith("price_component_")
+    ]
+    assert foreign == []
+    # every formula that labels a figure with lineage has its roles used
+    assert {key for key, _ in used} >= {"trend_exponential_ols@2", "claim_check_fit_multiple@1", "pct_change@1"}
+
+
 def test_the_figures_of_the_honest_formulas_are_stored_under_them(con):
     used = dict(q(con, "SELECT formula, count(*) FROM figure WHERE formula IS NOT NULL GROUP BY ALL"))
     # the three fitting methods, each check kind and the capability formulas all label figures
