@@ -344,7 +344,7 @@ def one_field_swaps(bases, timeout: int) -> tuple[int, int, list[str]]:
 
 def run_import_sample(samples: list[tuple[str, bytes, str]], originals: list) -> dict:
     """Import mutated files and the real ones in ONE import call; check the batch held."""
-    from pipeline.defs.benchmarks.ingest import import_path
+    from pipeline.steps.benchmarks.ingest import import_path
     from warehouse import Warehouse
     from warehouse.connection import part_path
 

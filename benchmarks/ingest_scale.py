@@ -86,7 +86,7 @@ def phase_bare(path: Path, db: Path) -> dict:
 
 
 def phase_ours(path: Path, db: Path) -> dict:
-    from pipeline.defs.benchmarks.ingest import derive_percentiles, import_path
+    from pipeline.steps.benchmarks.ingest import derive_percentiles, import_path
     from warehouse import Warehouse
     from warehouse.connection import part_path
 

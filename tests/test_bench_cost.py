@@ -69,7 +69,7 @@ def test_a_stated_price_gives_a_second_cost_figure(tmp_path, cli):
     """A run with a sidecar price and no market price (genai-perf CSV, h100-sxm, no date)."""
     from pathlib import Path
 
-    from pipeline.defs.benchmarks.cost import benchmark_costs
+    from pipeline.steps.benchmarks.cost import benchmark_costs
     from warehouse import Warehouse
 
     fix = Path(__file__).parent / "fixtures" / "benchmarks"

@@ -40,7 +40,7 @@ def test_parquet_requests_are_validated_in_bulk_and_counted(requests_parquet, tm
 
 
 def test_the_part_is_the_file_itself_under_its_sha256(requests_parquet, tmp_path, cli):
-    from pipeline.defs.benchmarks.ingest import sha256_file
+    from pipeline.steps.benchmarks.ingest import sha256_file
 
     wh = tmp_path / "w.duckdb"
     cli("import", requests_parquet, "--warehouse", wh)

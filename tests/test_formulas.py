@@ -3,8 +3,8 @@
 import pytest
 
 from analysis import formulas
-from analysis.claims import recompute_stated_change
 from analysis.formulas import arithmetic
+from analysis.recomputed_claims import recompute_stated_change
 
 
 def test_pct_change_of_the_p34_prices():

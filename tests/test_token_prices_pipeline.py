@@ -13,8 +13,8 @@ import pytest
 
 from pipeline.definitions import defs
 from pipeline.defs.resources import WarehouseResource
-from pipeline.defs.token_prices import load
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
+from pipeline.steps.token_prices import load
 
 FIXTURES = Path(__file__).parent / "fixtures" / "token_prices"
 BASE = [

@@ -173,7 +173,7 @@ def test_window_measure_reads_the_running_minimum_at_both_ends():
 
 
 def test_one_measure_above_99_percent_makes_a_claim_consistent_by_some_measures():
-    from analysis.claims import by_some_measures, measure_supports
+    from analysis.recomputed_claims import by_some_measures, measure_supports
 
     measures = []
     for label, observed in [("GPQA >= 50, cheapest", 140.0), ("ECI >= 120, first-party", 12.0)]:
@@ -186,7 +186,7 @@ def test_one_measure_above_99_percent_makes_a_claim_consistent_by_some_measures(
 
 
 def test_no_measure_above_99_percent_makes_it_inconsistent():
-    from analysis.claims import by_some_measures, measure_supports
+    from analysis.recomputed_claims import by_some_measures, measure_supports
 
     measures = [
         dict(label=f"m{i}", supports=measure_supports(">", 100.0, v)[0])
@@ -197,7 +197,7 @@ def test_no_measure_above_99_percent_makes_it_inconsistent():
 
 
 def test_an_about_claim_is_judged_on_the_observed_multiple_within_its_rounding():
-    from analysis.claims import measure_supports
+    from analysis.recomputed_claims import measure_supports
 
     assert measure_supports("=", 10.9, 11.0, claimed_low=10.5, claimed_high=11.8)[0]
     assert not measure_supports("=", 10.9, 9.0, claimed_low=10.5, claimed_high=11.8)[0]
@@ -205,7 +205,7 @@ def test_an_about_claim_is_judged_on_the_observed_multiple_within_its_rounding()
 
 
 def test_a_claim_check_on_measures_stores_each_measure_with_lineage_to_both_ends():
-    from pipeline.defs.trends import claims
+    from analysis.trends import claim_checks as claims
 
     spec = next(s for s in claims.SPECS if s.check_id == "ark-p20-inference-cost-decline-1y")
     rows = []

@@ -9,7 +9,7 @@ import pytest
 
 from analysis import demand_curve as dc
 from analysis.trend import FitRefused
-from pipeline.defs.trends import demand_curve as pipeline_curve
+from analysis.trends import demand_curve_series as pipeline_curve
 
 
 def test_a_known_slope_is_recovered_within_its_interval():

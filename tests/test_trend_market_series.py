@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from pipeline.defs.trends import market_series as ms
+from analysis.trends import market_series as ms
 
 D = dt.date
 

@@ -6,7 +6,7 @@ import json
 import duckdb
 import pytest
 
-from pipeline.defs.trends.claims import SPECS
+from analysis.trends.claim_checks import SPECS
 
 
 @pytest.fixture(scope="module")

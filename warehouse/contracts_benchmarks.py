@@ -130,7 +130,7 @@ class BenchmarkRunStat(pa.DataFrameModel):
         return data.lazyframe.select(pl.col("value").is_null() | (pl.col("value") >= 0))
 
 
-# Per-request rows are validated in bulk in SQL (see pipeline/defs/benchmarks/sql/request_rules.sql):
+# Per-request rows are validated in bulk in SQL (see pipeline/steps/benchmarks/sql/validate_part.sql):
 # a pandera pass over tens of millions of rows would dominate the load.
 REQUEST_RULES = {
     "negative_latency": "ttft_ms < 0 OR tpot_ms < 0 OR itl_mean_ms < 0 OR e2el_ms < 0",

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.claims import BY_SOME_MEASURES
 from analysis.formulas import formula
 from analysis.formulas.arithmetic import agrees_within_rounding, rounding_tolerance
+from analysis.recomputed_claims import BY_SOME_MEASURES
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def import_files(args: argparse.Namespace) -> int:
       infernomics import runs/ --context runs/context.yaml
       infernomics import profile_export_aiperf.csv --format aiperf --output json
     """
-    from pipeline.defs.benchmarks.ingest import UnreadableFile, expand_paths, import_path, max_bytes_default
+    from pipeline.steps.benchmarks.ingest import UnreadableFile, expand_paths, import_path, max_bytes_default
 
     if args.max_bytes is not None and args.max_bytes <= 0:
         raise UserError(f"--max-bytes must be positive, got {args.max_bytes}")

@@ -15,8 +15,14 @@ if TYPE_CHECKING:  # polars only for --by tier and stale; the other actions prin
 
 ACTIONS = ("on", "cheapest", "history", "conflicts", "stale", "unmapped")
 DATED = ("on", "cheapest")
-#: Capability tiers from MMLU (Epoch AI / Artificial Analysis scores, the trends family's table).
-TIERS = [(85.0, "A: MMLU >= 85"), (75.0, "B: MMLU 75-85"), (65.0, "C: MMLU 65-75"), (float("-inf"), "D: MMLU < 65")]
+#: Capability tiers from MMLU (Epoch AI / Artificial Analysis scores, the trends family's table); the
+#: floors are the trend series' `analysis.trends.market_series.MMLU_TIER_FLOORS`.
+MMLU_TIERS = [
+    (85.0, "A: MMLU >= 85"),
+    (75.0, "B: MMLU 75-85"),
+    (65.0, "C: MMLU 65-75"),
+    (float("-inf"), "D: MMLU < 65"),
+]
 CAPABILITY_TABLE = "llm_price_observation"
 PRICE_COLUMNS = (
     "provider_id, model_key, model, condition, effective_from, effective_to, date_basis, "
@@ -187,8 +193,8 @@ def _tiers(con) -> pl.DataFrame:
         pl.col("model").map_elements(canonical_model_key, return_dtype=pl.String).alias("model_key")
     )
     keyed = keyed.drop_nulls("model_key").group_by("model_key").agg(pl.col("mmlu").max())
-    tier = pl.lit(TIERS[-1][1])
-    for floor, name in reversed(TIERS[:-1]):
+    tier = pl.lit(MMLU_TIERS[-1][1])
+    for floor, name in reversed(MMLU_TIERS[:-1]):
         tier = pl.when(pl.col("mmlu") >= floor).then(pl.lit(name)).otherwise(tier)
     return keyed.with_columns(tier.alias("tier"))
 
@@ -225,7 +231,7 @@ def _conflicts(con, args) -> Rows | pl.DataFrame:
 
 
 def _stale(con, args) -> pl.DataFrame:
-    from pipeline.defs.token_prices.load import freshness  # no Dagster in load
+    from pipeline.steps.token_prices.load import freshness
 
     return freshness(con, args.max_age_hours).select(
         "source_id", "freshness", "last_success_at", "last_attempt_at", "last_status", "last_message"

@@ -92,7 +92,7 @@ CAPABILITY_2026_BENCHMARKS = (
     "ECI",
     "Artificial Analysis Coding Index",
 )
-#: the quantity series a demand curve is drawn for (pipeline.defs.trends.demand_curve.quantity_series)
+#: the quantity series a demand curve is drawn for (analysis.trends.demand_curve_series.quantity_series)
 DEMAND_CURVE_QUANTITIES = ("demand/openrouter_weekly_scrape", "demand/google_tokens_per_month")
 FAMILY_TITLES = {
     "capability_price": "Capability-adjusted LLM price (Epoch AI's method)",

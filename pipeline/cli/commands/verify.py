@@ -47,7 +47,7 @@ def verify(args: argparse.Namespace) -> int:
         run.messages.append(line)
         reread = None
         if args.all:
-            from pipeline.defs.benchmarks.reverify import recheck_percentiles, reread_figures
+            from pipeline.steps.benchmarks.reverify import recheck_percentiles, reread_figures
 
             reread = reread_figures(con)
             recheck_percentiles(con, wh.parts_dir, reread)

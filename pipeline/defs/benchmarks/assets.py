@@ -4,11 +4,16 @@ import os
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
-from pipeline.defs.benchmarks.ingest import expand_paths, import_path
+from analysis.formulas import all_formulas
+from pipeline.defs import keys
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from pipeline.steps.benchmarks.cost import benchmark_costs
+from pipeline.steps.benchmarks.ingest import expand_paths, import_path
 from sources.benchmarks.bundled import bundled_files
+from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
 
 DROP_ENV = "INFERNOMICS_BENCH_DROP"
 
@@ -33,11 +38,11 @@ def _report(outcomes) -> dg.MetadataValue:
 
 
 @dg.asset(
-    key=["clean", "benchmarks", "bundled"],
+    key=keys.BENCH_BUNDLED,
     group_name="benchmarks",
     pool=WRITER_POOL,
     kinds={"duckdb"},
-    deps=[dg.AssetKey(["clean", "citations", "source"])],
+    deps=[keys.SOURCE],
 )
 def bundled_benchmarks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The vendored vLLM, SGLang, llmperf and MLPerf result files (sources/data/benchmarks/),
@@ -64,7 +69,7 @@ class DropConfig(dg.Config):
     paths: list[str] = []
 
 
-@dg.asset(key=["clean", "benchmarks", "dropped"], group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(key=keys.BENCH_DROPPED, group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"})
 def dropped_benchmarks(
     context: dg.AssetExecutionContext, config: DropConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
@@ -90,6 +95,33 @@ def dropped_benchmarks(
 
 import_dropped_benchmarks = dg.define_asset_job(
     "import_dropped_benchmarks",
-    selection=[dg.AssetKey(["clean", "benchmarks", "dropped"])],
+    selection=[keys.BENCH_DROPPED],
     description="Import benchmark files the drop-folder sensor found.",
 )
+
+
+@dg.asset(
+    key=keys.BENCH_COST_PER_MTOK,
+    group_name="benchmarks",
+    pool=WRITER_POOL,
+    kinds={"duckdb"},
+    deps=[keys.BENCH_BUNDLED, keys.BENCH_DROPPED, keys.GPU_RENTAL_PRICE],
+)
+def benchmark_cost_per_mtok(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """USD per million output tokens of each valid benchmark run: GPUs x rental price (as of
+    the run's date) / output tokens per second, with lineage to the price and the file."""
+    with warehouse.ingest(context) as (con, run):
+        figures, lineage, missing = benchmark_costs(con)
+        if figures:
+            store_formulas(con, all_formulas())
+            store_figures(con, run, figure_frame(figures))
+            store_lineage(con, run, pl.DataFrame(lineage))
+        table = table_metadata(con, "figure", where=WRITTEN_BY_STEP, params=[run.step])
+    return dg.MaterializeResult(
+        metadata=ingest_metadata(
+            run,
+            costs=sum(f["metric"] == "usd_per_mtok_output" for f in figures),
+            without_cost=dg.MetadataValue.md("\n".join(f"- {m}" for m in missing[:50]) or "none"),
+        )
+        | table
+    )

@@ -2,13 +2,14 @@
 
 import dagster as dg
 
+from pipeline.defs import keys
 from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
 from warehouse.contracts_benchmarks import BenchmarkRun
 
-BUNDLED = dg.AssetKey(["clean", "benchmarks", "bundled"])
-DROPPED = dg.AssetKey(["clean", "benchmarks", "dropped"])
+BUNDLED = keys.BENCH_BUNDLED
+DROPPED = keys.BENCH_DROPPED
 
 
 def _runs_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:

@@ -6,7 +6,7 @@ from stat import S_ISREG
 import dagster as dg
 
 from pipeline.defs.benchmarks.assets import drop_folder, import_dropped_benchmarks
-from pipeline.defs.benchmarks.ingest import expand_paths
+from pipeline.steps.benchmarks.ingest import expand_paths
 from sources.benchmarks.bundled import is_context_file
 from sources.paths import sha256_file
 from warehouse import default_warehouse_path

@@ -3,8 +3,9 @@
 import dagster as dg
 import polars as pl
 
-from analysis.claims import INPUT_IDS, derived_claim_checks
 from analysis.formulas import all_formulas
+from analysis.recomputed_claims import INPUT_IDS, derived_claim_checks
+from pipeline.defs import keys
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources import citations, registry
@@ -22,7 +23,7 @@ from warehouse.figures import (
 )
 
 
-@dg.asset(key=["clean", "citations", "source"], group_name="citations", pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(key=keys.SOURCE, group_name="citations", pool=WRITER_POOL, kinds={"duckdb"})
 def source_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every source record in sources/registry/*.yaml, and the snapshots they name."""
     frame = registry.load_registry()
@@ -34,8 +35,8 @@ def source_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
 
 @dg.asset(
-    key=["clean", "citations", "figure"],
-    deps=[dg.AssetKey(["clean", "citations", "source"])],
+    key=keys.CITED_FIGURE,
+    deps=[keys.SOURCE],
     group_name="citations",
     pool=WRITER_POOL,
     kinds={"duckdb"},
@@ -54,8 +55,8 @@ def cited_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 
 
 @dg.asset(
-    key=["clean", "citations", "figure_link"],
-    deps=[dg.AssetKey(["clean", "citations", "figure"])],
+    key=keys.FIGURE_LINK,
+    deps=[keys.CITED_FIGURE],
     group_name="citations",
     pool=WRITER_POOL,
     kinds={"duckdb"},
@@ -82,13 +83,13 @@ def corroboration_links(context: dg.AssetExecutionContext, warehouse: WarehouseR
 
 
 @dg.asset(
-    key=["derived", "recomputed_claims"],
-    deps=[dg.AssetKey(["clean", "citations", "figure"])],
+    key=keys.RECOMPUTED_CLAIMS,
+    deps=[keys.CITED_FIGURE],
     group_name="citations",
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
-def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def recomputed_claims(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Recomputations of stated changes from their endpoints (ARK p34: $3.50 -> $0.32 = -90.9%)."""
     with warehouse.ingest(context) as (con, run):
         store_formulas(con, all_formulas())

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from analysis.corroboration import check_agreement
+from pipeline.defs import keys
 from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
@@ -10,7 +11,7 @@ from warehouse import query_frame
 from warehouse.contracts import Figure
 
 
-@dg.asset_check(asset=dg.AssetKey(["clean", "citations", "figure"]), blocking=True)
+@dg.asset_check(asset=keys.CITED_FIGURE, blocking=True)
 def every_figure_has_a_source(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """No stored figure names a source missing from the registry."""
     with warehouse.reader() as con:
@@ -20,13 +21,13 @@ def every_figure_has_a_source(warehouse: WarehouseResource) -> dg.AssetCheckResu
     )
 
 
-@dg.asset_check(asset=dg.AssetKey(["clean", "citations", "figure"]), name="rows_meet_contract", blocking=True)
+@dg.asset_check(asset=keys.CITED_FIGURE, name="rows_meet_contract", blocking=True)
 def stored_figures_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every stored figure still passes the figure contract (pandera, collected frame)."""
     return stored_rows_meet_contract(warehouse, "SELECT * FROM figure", Figure, count_key="figures")
 
 
-@dg.asset_check(asset=dg.AssetKey(["derived", "recomputed_claims"]), name="agree_with_stated_figures", blocking=False)
+@dg.asset_check(asset=keys.RECOMPUTED_CLAIMS, name="agree_with_stated_figures", blocking=False)
 def recomputed_claims_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Recomputed changes agree with the stated ones within rounding (a mismatch is a finding, shown as a warning)."""
     with warehouse.reader() as con:
@@ -38,7 +39,7 @@ def recomputed_claims_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult
     )
 
 
-@dg.asset_check(asset=dg.AssetKey(["clean", "citations", "figure_link"]), blocking=True)
+@dg.asset_check(asset=keys.FIGURE_LINK, blocking=True)
 def link_agreement_matches_stored_figures(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Each stored link's agreement result is what the check finds on the figures as stored now
     (a figure re-typed after its links were checked would fail this until links re-run)."""

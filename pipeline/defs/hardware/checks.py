@@ -2,15 +2,16 @@
 
 import dagster as dg
 
+from pipeline.defs import keys
 from pipeline.defs.contract_checks import stored_rows_meet_contract
-from pipeline.defs.hardware import sql
+from pipeline.defs.hardware.assets import read_sql
 from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
 from warehouse import query_frame
 from warehouse.contracts_hardware import GpuRentalPrice, GpuSpec
 
-SPEC = dg.AssetKey(["clean", "hardware", "gpu_spec"])
-RENTAL = dg.AssetKey(["clean", "hardware", "gpu_rental_price"])
+SPEC = keys.GPU_SPEC
+RENTAL = keys.GPU_RENTAL_PRICE
 
 
 @dg.asset_check(asset=SPEC, name="rows_meet_contract", blocking=True)
@@ -23,7 +24,7 @@ def gpu_spec_meets_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult
 def headline_gpus_fully_specified(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """H100 SXM, H200, A100 80GB, B200 and MI300X each have memory, bandwidth, BF16 dense FLOPS, TDP and release date."""
     with warehouse.reader() as con:
-        gaps = query_frame(con, sql.read("headline_gaps.sql"))
+        gaps = query_frame(con, read_sql("headline_gaps.sql"))
     return dg.AssetCheckResult(passed=gaps.is_empty(), metadata={"gaps": json_value(gaps.to_dicts())})
 
 
@@ -37,7 +38,7 @@ def gpu_rental_price_meets_contract(warehouse: WarehouseResource) -> dg.AssetChe
 def rental_prices_trace_to_a_page(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every rental price is a stored figure that names the page (URL) it was read from."""
     with warehouse.reader() as con:
-        bad = query_frame(con, sql.read("untraceable_prices.sql"))
+        bad = query_frame(con, read_sql("untraceable_prices.sql"))
     return dg.AssetCheckResult(
         passed=bad.is_empty(), metadata={"untraceable": bad.height, "examples": json_value(bad.head(5).to_dicts())}
     )

@@ -5,25 +5,26 @@ file; this asset is what makes the status data."""
 
 import dagster as dg
 
+from pipeline.defs import keys
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from sources.registry import bundled_files
 from warehouse.integrity import record, rehash, summary
 
 LOADED_FROM_FILES = [
-    dg.AssetKey(["clean", "citations", "source"]),
-    dg.AssetKey(["clean", "citations", "figure"]),
-    dg.AssetKey(["clean", "hardware", "gpu_spec"]),
-    dg.AssetKey(["clean", "hardware", "gpu_rental_price"]),
-    dg.AssetKey(["clean", "token_prices", "genai_prices"]),
-    dg.AssetKey(["clean", "benchmarks", "bundled"]),
-    dg.AssetKey(["clean", "trends", "llm_price_observation"]),
-    dg.AssetKey(["clean", "trends", "demand_observation"]),
+    keys.SOURCE,
+    keys.CITED_FIGURE,
+    keys.GPU_SPEC,
+    keys.GPU_RENTAL_PRICE,
+    keys.GENAI_PRICES,
+    keys.BENCH_BUNDLED,
+    keys.LLM_PRICE_OBSERVATION,
+    keys.DEMAND_OBSERVATION,
 ]
 
 
 @dg.asset(
-    key=["clean", "integrity", "snapshots"],
+    key=keys.INTEGRITY_SNAPSHOTS,
     deps=LOADED_FROM_FILES,
     group_name="integrity",
     pool=WRITER_POOL,

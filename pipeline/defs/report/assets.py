@@ -17,22 +17,11 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.cli.commands.report import publish_report
+from pipeline.defs import keys
 from pipeline.defs.resources import WarehouseResource
 
 REPORT_DIR_ENV = "INFERNOMICS_REPORT_DIR"
-TRENDS = [
-    dg.AssetKey(["trend", name])
-    for name in (
-        "capability_price",
-        "capability_price_2026",
-        "token_price",
-        "gpu",
-        "benchmark",
-        "demand",
-        "demand_curve",
-        "claim_checks",
-    )
-]
+TRENDS = keys.TRENDS
 
 
 def report_dir(warehouse_path: Path) -> Path:

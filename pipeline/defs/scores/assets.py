@@ -2,20 +2,21 @@
 
 import dagster as dg
 
+from pipeline.defs import keys
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
-from pipeline.defs.scores import load
+from pipeline.steps.scores import ingest_scores
 
 GROUP = "scores"
-REGISTRY = dg.AssetKey(["clean", "citations", "source"])
+REGISTRY = keys.SOURCE
 
 
-@dg.asset(key=["clean", "scores", "model_score"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(key=keys.MODEL_SCORE, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 def model_score(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every score of Epoch's Benchmarking Hub (Epoch-run, third-party, ECI), the later ECI copy and
     the benchmark-stitching runs, each a figure; `model_identity` from the committed mapping file."""
     with warehouse.ingest(context, source_id="epoch-hub-gpqa-diamond") as (con, run):
-        ident, scores, n_figures = load.ingest_scores(con, run)
+        ident, scores, n_figures = ingest_scores(con, run)
         table = table_metadata(con, "model_score")
     return dg.MaterializeResult(
         metadata=ingest_metadata(run, scores=scores.accepted, mapping_rows=ident.accepted, figures=n_figures) | table

@@ -2,12 +2,13 @@
 
 import dagster as dg
 
+from pipeline.defs import keys
 from pipeline.defs.contract_checks import frame_meets_contract
 from pipeline.defs.resources import WarehouseResource
 from warehouse import query_frame
 from warehouse.contracts_scores import ModelScore
 
-SCORES = dg.AssetKey(["clean", "scores", "model_score"])
+SCORES = keys.MODEL_SCORE
 
 
 @dg.asset_check(

@@ -3,15 +3,16 @@ fetched into a content-addressed snapshot (raw/...) and folded into the history 
 
 import dagster as dg
 
+from pipeline.defs import keys
 from pipeline.defs.metadata import DAILY_FEED, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
-from pipeline.defs.token_prices import load, snapshots
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
+from pipeline.steps.token_prices import load, snapshots
 from sources.token_prices import genai_prices, litellm, litellm_snapshots, models_dev, openrouter
 from warehouse.store import IngestRun, begin_run, finish_run
 
 GROUP = "token_prices"
-REGISTRY = dg.AssetKey(["clean", "citations", "source"])
+REGISTRY = keys.SOURCE
 CITED_ROWS = (
     "source_id NOT IN ('genai-prices', 'openrouter-models', 'litellm-model-prices', 'litellm-releases', "
     "'models-dev-cost-history')"
@@ -24,7 +25,7 @@ def _meta(run, applied: load.Applied, **extra) -> dict:
     )
 
 
-@dg.asset(key=["clean", "token_prices", "cited"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@dg.asset(key=keys.TOKEN_PRICE_TABLES["cited"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 def cited_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The 45 cited launch and price-cut rows (URL, date, verbatim quote, source class) as dated price rows."""
     with warehouse.ingest(context, source_id=load.CURATED_SOURCE_ID) as (con, run):
@@ -34,9 +35,7 @@ def cited_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     return dg.MaterializeResult(metadata=_meta(run, applied) | table)
 
 
-@dg.asset(
-    key=["clean", "token_prices", "genai_prices"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"}
-)
+@dg.asset(key=keys.GENAI_PRICES, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every model of the installed genai-prices package (version = snapshot), with its dated price changes."""
     with warehouse.ingest(context, source_id=genai_prices.SOURCE_ID) as (con, run):
@@ -46,8 +45,8 @@ def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: Ware
     return dg.MaterializeResult(metadata=_meta(run, applied, version=genai_prices.package_version()) | table)
 
 
-LITELLM_RELEASES = dg.AssetKey(["clean", "token_prices", "litellm_releases"])
-MODELS_DEV = dg.AssetKey(["clean", "token_prices", "models_dev"])
+LITELLM_RELEASES = keys.TOKEN_PRICE_TABLES["litellm_releases"]
+MODELS_DEV = keys.TOKEN_PRICE_TABLES["models_dev"]
 
 
 @dg.multi_asset(
@@ -134,7 +133,7 @@ def _live_assets(name: str, source_id: str, url_field: str):
         )
 
     @dg.asset(
-        key=["clean", "token_prices", name],
+        key=keys.TOKEN_PRICE_TABLES[name],
         deps=[raw_key],
         group_name=GROUP,
         pool=WRITER_POOL,
@@ -165,10 +164,7 @@ live_feed_refresh = dg.define_asset_job(
     "token_prices_live_refresh",
     selection=dg.AssetSelection.groups(GROUP)
     - dg.AssetSelection.assets(
-        ["clean", "token_prices", "cited"],
-        ["clean", "token_prices", "genai_prices"],
-        ["clean", "token_prices", "litellm_releases"],
-        ["clean", "token_prices", "models_dev"],
+        *(keys.TOKEN_PRICE_TABLES[name] for name in ("cited", "genai_prices", "litellm_releases", "models_dev"))
     ),
     description="Fetch the OpenRouter and LiteLLM price feeds and fold them into the history.",
 )

@@ -6,17 +6,15 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
+from pipeline.defs import keys
 from pipeline.defs.contract_checks import frame_meets_contract
 from pipeline.defs.resources import WarehouseResource
-from pipeline.defs.token_prices import load
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
+from pipeline.steps.token_prices import load
 from warehouse import query_frame
 from warehouse.contracts_token_prices import TokenPrice
 
-CLEAN = {
-    name: dg.AssetKey(["clean", "token_prices", name])
-    for name in ("cited", "genai_prices", "openrouter", "litellm", "litellm_releases", "models_dev")
-}
+CLEAN = keys.TOKEN_PRICE_TABLES
 SOURCE_OF = {
     "cited": None,
     "genai_prices": "genai-prices",

@@ -10,12 +10,14 @@ import polars as pl
 from analysis import trend
 from analysis.formulas import all_formulas
 from analysis.formulas.trends import capability_price_decline
+from analysis.trends import capability_2026, claim_checks, demand_curve_series, market_series
+from analysis.trends.elasticity import elasticities
+from analysis.trends.records import epoch_rate, merge, records
+from pipeline.defs import keys
 from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
-from pipeline.defs.trends import capability_2026, claims, demand_curve, market_series, series
-from pipeline.defs.trends.elasticity import elasticities
-from pipeline.defs.trends.fitting import fit_each, fit_series, store_fits, store_refusals
-from pipeline.defs.trends.records import epoch_rate, merge, records
+from pipeline.steps.trends import series
+from pipeline.steps.trends.fitting import fit_each, fit_series, store_fits, store_refusals
 from sources import demand, epoch_llm_prices
 from sources.paths import data_path
 from sources.token_prices.models import canonical_model_key
@@ -34,27 +36,25 @@ from warehouse.figures import figure_frame, store_figures, store_formulas, store
 from warehouse.store import store
 
 GROUP = "trends"
-SOURCES = dg.AssetKey(["clean", "citations", "source"])
-CITED = dg.AssetKey(["clean", "citations", "figure"])
-LLM_PRICES = dg.AssetKey(["clean", "trends", "llm_price_observation"])
-DEMAND = dg.AssetKey(["clean", "trends", "demand_observation"])
-OPENROUTER = dg.AssetKey(["clean", "trends", "openrouter_week"])
-CAPABILITY = dg.AssetKey(["trend", "capability_price"])
-TOKEN_PRICES = [
-    dg.AssetKey(["clean", "token_prices", name]) for name in ("cited", "genai_prices", "openrouter", "litellm")
-]
-TOKEN_TRENDS = dg.AssetKey(["trend", "token_price"])
-GPU_SPEC = dg.AssetKey(["clean", "hardware", "gpu_spec"])
-GPU_RENTAL = dg.AssetKey(["clean", "hardware", "gpu_rental_price"])
-GPU_TRENDS = dg.AssetKey(["trend", "gpu"])
-BENCH_COSTS = dg.AssetKey(["derived", "benchmarks", "cost_per_mtok"])
-BENCH_TRENDS = dg.AssetKey(["trend", "benchmark"])
+SOURCES = keys.SOURCE
+CITED = keys.CITED_FIGURE
+LLM_PRICES = keys.LLM_PRICE_OBSERVATION
+DEMAND = keys.DEMAND_OBSERVATION
+OPENROUTER = keys.OPENROUTER_WEEK
+CAPABILITY = keys.TREND_CAPABILITY_PRICE
+TOKEN_PRICES = [keys.TOKEN_PRICE_TABLES[name] for name in ("cited", "genai_prices", "openrouter", "litellm")]
+TOKEN_TRENDS = keys.TREND_TOKEN_PRICE
+GPU_SPEC = keys.GPU_SPEC
+GPU_RENTAL = keys.GPU_RENTAL_PRICE
+GPU_TRENDS = keys.TREND_GPU
+BENCH_COSTS = keys.BENCH_COST_PER_MTOK
+BENCH_TRENDS = keys.TREND_BENCHMARK
 SQL_DIR = Path(__file__).parent / "sql"
-DEMAND_FITS = dg.AssetKey(["trend", "demand"])
-CAPABILITY_2026 = dg.AssetKey(["trend", "capability_price_2026"])
-DEMAND_CURVE = dg.AssetKey(["trend", "demand_curve"])
-HUB_SCORES = [dg.AssetKey(["clean", "scores", "model_score"])]  # writes model_identity too
-PRICE_HISTORY = [dg.AssetKey(["clean", "token_prices", name]) for name in ("litellm_releases", "models_dev")]
+DEMAND_FITS = keys.TREND_DEMAND
+CAPABILITY_2026 = keys.TREND_CAPABILITY_PRICE_2026
+DEMAND_CURVE = keys.TREND_DEMAND_CURVE
+HUB_SCORES = [keys.MODEL_SCORE]  # writes model_identity too
+PRICE_HISTORY = [keys.TOKEN_PRICE_TABLES[name] for name in ("litellm_releases", "models_dev")]
 
 
 @dg.asset(key=LLM_PRICES.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
@@ -192,10 +192,10 @@ def demand_curves(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     """Token volumes against the capability-adjusted price index at matching dates (log-log, pairs
     bootstrap): an association with an interval, never a causal elasticity; refusals with the reason."""
     with warehouse.ingest(context) as (con, run):
-        quantities = demand_curve.quantity_series(
+        quantities = demand_curve_series.quantity_series(
             query_frame(con, "SELECT * FROM openrouter_week"), query_frame(con, "SELECT * FROM demand_observation")
         )
-        out = demand_curve.build(
+        out = demand_curve_series.build(
             quantities, query_frame(con, "SELECT * FROM capability_path ORDER BY series, obs_date")
         )
         con.execute("DELETE FROM demand_curve_point")
@@ -320,13 +320,13 @@ def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 
 
 @dg.asset(
-    key=["trend", "claim_checks"],
+    key=keys.TREND_CLAIM_CHECKS.path,
     deps=[CITED, CAPABILITY, CAPABILITY_2026, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS, BENCH_TRENDS],
     group_name=GROUP,
     pool=WRITER_POOL,
     kinds={"duckdb"},
 )
-def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def trend_claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""
     with warehouse.ingest(context) as (con, run):
         fits = _fits_by_id(query_frame(con, "SELECT * FROM latest_fits"))
@@ -337,7 +337,7 @@ def claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseResource
             )
         }
         paths = query_frame(con, "SELECT * FROM capability_path ORDER BY series, obs_date, obs_id")
-        batch = merge([r for r in (claims.evaluate(s, fits, figures, paths) for s in claims.SPECS) if r])
+        batch = merge([r for r in (claim_checks.evaluate(s, fits, figures, paths) for s in claim_checks.SPECS) if r])
         if batch.get("figure"):
             con.execute(
                 "DELETE FROM figure_input WHERE list_contains(?, figure_id)",

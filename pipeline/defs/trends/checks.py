@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipeline.defs import keys
 from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
@@ -17,7 +18,7 @@ from warehouse.contracts_trends import (
     OpenRouterWeek,
 )
 
-CLAIMS = dg.AssetKey(["trend", "claim_checks"])
+CLAIMS = keys.TREND_CLAIM_CHECKS
 ORPHAN_RATES_SQL = """
 SELECT f.fit_id FROM fit f
 WHERE f.family = ? AND NOT EXISTS (SELECT 1 FROM figure_input i WHERE i.figure_id = f.rate_figure_id)

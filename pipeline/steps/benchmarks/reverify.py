@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.defs.benchmarks.ingest import _sql, part_relation
+from pipeline.steps.benchmarks.ingest import _sql, part_relation
 from sources.benchmarks import ParseError, parse_bytes
 from sources.paths import sha256_file
 from warehouse.connection import part_path

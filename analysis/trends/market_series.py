@@ -38,9 +38,9 @@ import polars as pl
 
 from analysis.formulas import derive
 from analysis.formulas.arithmetic import ratio
-from pipeline.defs.trends.records import Point, SeriesSpec
+from analysis.trends.records import Point, SeriesSpec
 
-TIER_FLOORS = (65.0, 75.0, 85.0)
+MMLU_TIER_FLOORS = (65.0, 75.0, 85.0)  # `prices cheapest --by tier` bands on the same floors
 DATED = ("effective", "start_date", "as_of")
 
 
@@ -126,7 +126,7 @@ def cheapest_tier_series(
     """The cheapest standard price among models at or above each MMLU floor, at each price start."""
     std = _dated_standard(prices, as_of).join(tiers, on="model_key", how="inner")
     out = []
-    for floor in TIER_FLOORS:
+    for floor in MMLU_TIER_FLOORS:
         rows = std.filter(pl.col("mmlu") >= floor)
         if rows.is_empty():
             continue

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from analysis.formulas.prices import token_price_blend_3to1
-from pipeline.defs.token_prices import load
+from pipeline.steps.token_prices import load
 from sources.token_prices import litellm_snapshots, models_dev
 from sources.token_prices.history import PRICE_COLUMNS
 from warehouse.contracts_token_prices import TokenPrice

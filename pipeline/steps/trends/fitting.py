@@ -10,7 +10,7 @@ import polars as pl
 from analysis import trend
 from analysis.formulas import all_formulas
 from analysis.formulas.trends import EXPONENTIAL
-from pipeline.defs.trends.records import Point, SeriesSpec, merge, records
+from analysis.trends.records import Point, SeriesSpec, merge, records
 from warehouse.contracts_trends import Fit, FitBand, FitPoint
 from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
 from warehouse.store import IngestRun, store

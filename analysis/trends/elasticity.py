@@ -6,8 +6,8 @@ from __future__ import annotations
 from analysis import trend
 from analysis.formulas.trends import elasticity_loglog
 from analysis.trend import fmt_multiple as fm
-from pipeline.defs.trends.market_series import elasticity_pairs
-from pipeline.defs.trends.records import DERIVED, Point, SeriesSpec
+from analysis.trends.market_series import elasticity_pairs
+from analysis.trends.records import DERIVED, Point, SeriesSpec
 
 
 def elasticities(

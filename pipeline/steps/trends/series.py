@@ -18,7 +18,7 @@ import polars as pl
 
 from analysis import capability_price as cp
 from analysis.formulas.demand import openrouter_week_total
-from pipeline.defs.trends.records import DERIVED, Point, SeriesSpec
+from analysis.trends.records import DERIVED, Point, SeriesSpec
 from sources.epoch_llm_prices import BENCHMARK_COLUMNS
 
 EPOCH_SOURCE_LINE = (

@@ -22,7 +22,7 @@ import polars as pl
 from analysis import capability_price as cp
 from analysis import trend
 from analysis.formulas.trends import capability_price_decline
-from pipeline.defs.trends.records import Point, SeriesSpec, epoch_rate, records
+from analysis.trends.records import Point, SeriesSpec, epoch_rate, records
 
 FAMILY = "capability_price_2026"
 SOURCE_LINE = (

@@ -23,7 +23,7 @@ import polars as pl
 from analysis import demand_curve as dc
 from analysis.formulas.demand import demand_curve_loglog_bootstrap
 from analysis.trend import FitRefused
-from pipeline.defs.trends.records import DERIVED
+from analysis.trends.records import DERIVED
 
 PRICE_VARIANTS = ("reasoning-excluded/cheapest", "reasoning-included/cheapest")
 

@@ -18,17 +18,10 @@ Decisions:
 
 import json
 
-import dagster as dg
-import polars as pl
-
 from analysis.cost import derive_cost_per_mtok
-from analysis.formulas import all_formulas
-from pipeline.defs.benchmarks.ingest import SQL_DIR
-from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
-from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
+from pipeline.steps.benchmarks.ingest import SQL_DIR
 from sources.hardware.sku import SKUS, to_sku
 from warehouse import query_frame
-from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
 
 PRICING_KINDS = ("on_demand", "capacity_block", "marketplace", "commit_1y", "commit_3y", "market", "index")
 
@@ -135,34 +128,3 @@ def benchmark_costs(con) -> tuple[list[dict], list[dict], list[str]]:
                 figures.append(figure)
                 lineage.extend(links)
     return figures, lineage, missing
-
-
-@dg.asset(
-    key=["derived", "benchmarks", "cost_per_mtok"],
-    group_name="benchmarks",
-    pool=WRITER_POOL,
-    kinds={"duckdb"},
-    deps=[
-        dg.AssetKey(["clean", "benchmarks", "bundled"]),
-        dg.AssetKey(["clean", "benchmarks", "dropped"]),
-        dg.AssetKey(["clean", "hardware", "gpu_rental_price"]),
-    ],
-)
-def benchmark_cost_per_mtok(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """USD per million output tokens of each valid benchmark run: GPUs x rental price (as of
-    the run's date) / output tokens per second, with lineage to the price and the file."""
-    with warehouse.ingest(context) as (con, run):
-        figures, lineage, missing = benchmark_costs(con)
-        if figures:
-            store_formulas(con, all_formulas())
-            store_figures(con, run, figure_frame(figures))
-            store_lineage(con, run, pl.DataFrame(lineage))
-        table = table_metadata(con, "figure", where=WRITTEN_BY_STEP, params=[run.step])
-    return dg.MaterializeResult(
-        metadata=ingest_metadata(
-            run,
-            costs=sum(f["metric"] == "usd_per_mtok_output" for f in figures),
-            without_cost=dg.MetadataValue.md("\n".join(f"- {m}" for m in missing[:50]) or "none"),
-        )
-        | table
-    )

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from analysis import capability_price as cp
-from analysis.claims import by_some_measures, measure_supports
 from analysis.formulas.arithmetic import rounding_tolerance
 from analysis.formulas.claims import (
     Claimed,
@@ -41,8 +40,9 @@ from analysis.formulas.claims import (
     claim_check_rate_range,
 )
 from analysis.formulas.trends import capability_window_decline
+from analysis.recomputed_claims import by_some_measures, measure_supports
 from analysis.trend import fmt_multiple as fm
-from pipeline.defs.trends.records import DERIVED
+from analysis.trends.records import DERIVED
 
 CAPABILITY_DEF = (
     "capability-adjusted LLM price: cheapest model (blended 3:1 USD/Mtok) scoring at least the "
@@ -603,7 +603,7 @@ def _pick(spec: ClaimSpec, fits: dict[str, dict], capability: list[dict]) -> dic
 
 
 def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[dict, list[str], dict]:
-    """Every threshold x variant path measured over the claim's window (analysis.claims rules).
+    """Every threshold x variant path measured over the claim's window (analysis.recomputed_claims rules).
 
     Each measure is a derived figure (formula capability_window_decline@1) with lineage to
     the prices at the window's two ends (roles start_price, end_price) and the scores that

@@ -1,0 +1,1 @@
+"""Trend steps: which points make each cited series (`series`) and storing fits (`fitting`)."""
