@@ -2,9 +2,9 @@
 
 Files (both CSV, UTF-8, one row per figure):
 - `sources/data/citations/figures/*.csv`: the figure as its original source states it
-  (`figure_id, source_id, metric, entity_kind, entity, value, value_low, value_high, unit,
-  bound, as_of, period_start, period_end, page, locator, quote, qualifier, kind,
-  verification, notes`). Values are magnitudes; direction lives in the metric
+  (the columns of the `figure` table, `warehouse.tables.FIGURE`; the files use `figure_id,
+  source_id, metric, entity_kind, entity, value, value_low, value_high, unit, bound, as_of,
+  period_start, period_end, page, locator, quote, qualifier, kind, verification, notes`). Values are magnitudes; direction lives in the metric
   (`..._decline_pct` = 91), so the contract can reject a negative value as a typo.
 - `sources/data/citations/cited_in/*.csv`: a second link, a document that cites the figure
   (`figure_id, source_id, locator, quote`). The chapter cites ARK's pages; ARK's report
@@ -26,45 +26,25 @@ Parsing decides nothing silently: a value or date that does not parse is kept as
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import math
 from pathlib import Path
 
 import polars as pl
 
+from sources import cells
 from sources.paths import package_path, relative_locator
+from warehouse.tables import FIGURE
 
-FIGURE_COLUMNS = [
-    "figure_id",
-    "source_id",
-    "metric",
-    "entity_kind",
-    "entity",
-    "value",
-    "value_low",
-    "value_high",
-    "unit",
-    "bound",
-    "as_of",
-    "period_start",
-    "period_end",
-    "page",
-    "locator",
-    "quote",
-    "qualifier",
-    "kind",
-    "verification",
-    "notes",
-]
-NUMBER_COLUMNS = ("value", "value_low", "value_high")
-DATE_COLUMNS = ("as_of", "period_start", "period_end")
-FIGURE_SCHEMA = (
-    {c: pl.String for c in FIGURE_COLUMNS}
-    | {c: pl.Float64 for c in NUMBER_COLUMNS}
-    | {c: pl.Date for c in DATE_COLUMNS}
-    | {"_locator": pl.String, "_raw": pl.String, "_errors": pl.List(pl.String)}
-)
+# The CSV's columns are the figure table's own (`warehouse.tables.FIGURE`), less the one the
+# store fills; a column a file leaves out is NULL.
+FIGURE_COLUMNS = [c for c in FIGURE.names if c != "ingest_run_id"]
+NUMBER_COLUMNS = tuple(FIGURE.columns_of_type("DOUBLE"))
+DATE_COLUMNS = tuple(FIGURE.columns_of_type("DATE"))
+FIGURE_SCHEMA = FIGURE.polars_schema(*FIGURE_COLUMNS) | {
+    "_locator": pl.String,
+    "_raw": pl.String,
+    "_errors": pl.List(pl.String),
+}
 
 
 def figure_files() -> list[Path]:
@@ -111,10 +91,11 @@ def _rows(data: bytes, name: str, columns: list[str], required: list[str]) -> pl
     rows = []
     for line_no, raw in enumerate(reader, start=2):
         row: dict = {c: (raw.get(c) or "").strip() or None for c in columns}
-        errors: list[str] = [f"{c}_present: {c} is empty" for c in required if row[c] is None]
+        errors: list[str] = []
+        for c in required:
+            cells.present(row[c], c, errors)
         if "asserted_on" in row:
-            row["asserted_on"], err = _date(row["asserted_on"], "asserted_on")
-            errors += err
+            row["asserted_on"] = cells.date(row["asserted_on"], "asserted_on", errors)
         rows.append(row | {"_locator": f"{name}:{line_no}", "_raw": _json(raw), "_errors": errors})
     schema = {c: pl.String for c in columns} | {"_locator": pl.String, "_raw": pl.String, "_errors": pl.List(pl.String)}
     if "asserted_on" in columns:
@@ -156,11 +137,9 @@ def parse_figures_csv(data: bytes, name: str) -> pl.DataFrame:
         errors: list[str] = []
         row: dict = {c: (raw.get(c) or "").strip() or None for c in FIGURE_COLUMNS}
         for col in NUMBER_COLUMNS:
-            row[col], err = _number(row[col], col)
-            errors += err
+            row[col] = cells.number(row[col], col, errors, thousands=True)
         for col in DATE_COLUMNS:
-            row[col], err = _date(row[col], col)
-            errors += err
+            row[col] = cells.date(row[col], col, errors)
         row["verification"] = row["verification"] or "unverified"
         row["bound"] = row["bound"] or "="
         row["_locator"] = f"{name}:{line_no}"
@@ -221,25 +200,6 @@ def load_all() -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def _normalise(text: str) -> str:
     return " ".join(text.split())
-
-
-def _number(text: str | None, col: str) -> tuple[float | None, list[str]]:
-    if text is None:
-        return None, []
-    try:
-        value = float(text.replace(",", ""))
-    except ValueError:
-        return None, [f"{col}_is_number: {text!r} is not a number"]
-    return (value, []) if math.isfinite(value) else (None, [f"{col}_is_number: {text!r} is not finite"])
-
-
-def _date(text: str | None, col: str) -> tuple[dt.date | None, list[str]]:
-    if text is None:
-        return None, []
-    try:
-        return dt.date.fromisoformat(text), []
-    except ValueError:
-        return None, [f"{col}_is_date: {text!r} is not an ISO date (YYYY-MM-DD)"]
 
 
 def _json(raw: dict) -> str:

@@ -45,6 +45,9 @@ from urllib.parse import urlparse
 
 import polars as pl
 
+from sources import cells
+from warehouse.tables import SOURCE
+
 DATA_DIR = "demand"
 SERIES_FILE = "demand_series.csv"
 SCRAPE_FILE = "openrouter_weekly_tokens_by_author.csv"
@@ -107,14 +110,6 @@ def source_class_for(url: str, series: str) -> str:
     return "secondary"
 
 
-def _date(value: str, column: str, errors: list[str]) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except (ValueError, AttributeError):
-        errors.append(f"date_parses: {column} is {value!r}, not YYYY-MM-DD")
-        return None
-
-
 def _csv_reader(data: bytes | str | Path, name: str, required) -> csv.DictReader:
     """Rows of a CSV given as a path, bytes or text (a byte-order mark is dropped); a file
     missing a required column is refused whole, naming the columns."""
@@ -134,23 +129,14 @@ def parse_series(data: bytes | str | Path) -> pl.DataFrame:
     rows = []
     for line_no, rec in enumerate(reader, start=2):
         errors: list[str] = []
-        end = _date(rec["period_end_date"], "period_end_date", errors)
-        pub = _date(rec["published_date"], "published_date", errors) if rec["published_date"].strip() else None
-        value = None
-        try:
-            value = float(rec["value"])
-            if not value >= 0:
-                errors.append(f"value_non_negative: value is {rec['value']!r}")
-        except ValueError:
-            errors.append(f"number_parses: value is {rec['value']!r}, not a number")
+        end = cells.date(rec["period_end_date"], "period_end_date", errors, required=True)
+        pub = cells.date(rec["published_date"], "published_date", errors)
+        value = cells.number(rec["value"], "value", errors, required=True, minimum="non_negative")
         bound = rec["bound"].strip()
         if bound not in BOUND_PREFERENCE:
             errors.append(f"bound_known: bound is {bound!r}, expected one of = > < ~")
-        url = rec["source_url"].strip()
-        if not re.match(r"^https?://", url):
-            errors.append(f"url_present: source_url is {url!r}")
-        if not rec["quote"].strip():
-            errors.append("quote_present: a cited figure needs its verbatim quote")
+        url = cells.url(rec["source_url"], "source_url", errors, required=True) or rec["source_url"].strip()
+        cells.present(rec["quote"], "quote", errors, what="a cited figure needs its verbatim quote")
         series = rec["series"].strip()
         sid = source_id_for(url)
         rows.append(
@@ -204,7 +190,7 @@ def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def series_sources(frame: pl.DataFrame, date_accessed: dt.date | None = None) -> pl.DataFrame:
-    """One source record per distinct page (schema of `warehouse.contracts.Source`)."""
+    """One source record per distinct page (the `source` table, `warehouse.tables.SOURCE`)."""
     recs = {}
     for r in frame.filter(pl.col("url").is_not_null()).iter_rows(named=True):
         if r["source_id"] in recs:
@@ -214,31 +200,15 @@ def series_sources(frame: pl.DataFrame, date_accessed: dt.date | None = None) ->
             kind="web_page",
             title=r["source_title"] or r["url"],
             publisher=r["publisher"] or _domain(r["url"]),
-            author=None,
             citation_full=f'{r["publisher"]}, "{r["source_title"]}", {r["published_date"] or "n.d."}, {r["url"]}',
             url=r["url"],
             date_published=r["published_date"],
             date_accessed=date_accessed,
-            license=None,
             source_class=r["source_class"],
-            cites_source_id=None,
-            snapshot_path=None,
-            snapshot_sha256=None,
             notes="Curated into sources/data/demand/demand_series.csv; see each figure's notes "
             "for the primary statement it quotes.",
         )
-    return pl.DataFrame(
-        list(recs.values()),
-        schema_overrides={
-            "author": pl.String,
-            "date_accessed": pl.Date,
-            "license": pl.String,
-            "cites_source_id": pl.String,
-            "snapshot_path": pl.String,
-            "snapshot_sha256": pl.String,
-            "date_published": pl.Date,
-        },
-    )
+    return SOURCE.frame(list(recs.values()))
 
 
 def series_figures(frame: pl.DataFrame) -> pl.DataFrame:
@@ -290,23 +260,13 @@ def parse_openrouter(data: bytes | str | Path) -> pl.DataFrame:
     rows = []
     for line_no, rec in enumerate(reader, start=2):
         errors: list[str] = []
-        week = _date(rec["Date"], "Date", errors)
-        author = (rec["Author"] or "").strip()
-        if not author:
-            errors.append("author_present: Author is empty")
-        tokens = share = None
-        try:
-            tokens = float(rec["Tokens"]) * 1e9
-            if tokens < 0:
-                errors.append(f"tokens_non_negative: Tokens is {rec['Tokens']}")
-        except ValueError:
-            errors.append(f"number_parses: Tokens is {rec['Tokens']!r}")
-        try:
-            share = float(rec["Share"])
-            if not 0 <= share <= 1:
-                errors.append(f"share_in_range: Share is {share}")
-        except ValueError:
-            errors.append(f"number_parses: Share is {rec['Share']!r}")
+        week = cells.date(rec["Date"], "Date", errors, required=True)
+        author = cells.present(rec["Author"], "Author", errors) or ""
+        billions = cells.number(rec["Tokens"], "Tokens", errors, required=True, minimum="non_negative")
+        tokens = None if billions is None else billions * 1e9
+        share = cells.number(rec["Share"], "Share", errors, required=True)
+        if share is not None and not 0 <= share <= 1:
+            errors.append(f"share_in_range: Share is {share}")
         rows.append(
             {
                 "figure_id": f"{SCRAPE_SOURCE_ID}/{week or 'nodate-' + str(line_no)}/{author}/tokens",

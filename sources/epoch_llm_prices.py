@@ -20,7 +20,6 @@ Ids: an observation is `<source_id>/<model-slug>@<date>`; its figures append
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -28,6 +27,8 @@ import re
 from pathlib import Path
 
 import polars as pl
+
+from sources import cells
 
 FILES = {
     "aa_data_with_math5.csv": "epoch-llm-prices-aa",
@@ -70,21 +71,6 @@ def slug(text: str) -> str:
     return re.sub(r"-+", "-", re.sub(r"[^a-z0-9.]+", "-", text)).strip("-")
 
 
-def _num(value: str, column: str, errors: list[str]) -> float | None:
-    value = value.strip()
-    if value == "":
-        return None
-    try:
-        x = float(value)
-    except ValueError:
-        errors.append(f"number_parses: {column} is {value!r}, not a number")
-        return None
-    if x != x or x in (float("inf"), float("-inf")):
-        errors.append(f"number_finite: {column} is {value!r}")
-        return None
-    return x
-
-
 def parse(data: bytes | str | Path, file_name: str | None = None) -> pl.DataFrame:
     """Parse one Epoch price file into observations (canonical shape, see SCHEMA)."""
     if isinstance(data, Path):
@@ -101,17 +87,9 @@ def parse(data: bytes | str | Path, file_name: str | None = None) -> pl.DataFram
     rows = []
     for line_no, rec in enumerate(reader, start=2):
         errors: list[str] = []
-        model = (rec["Model Name"] or "").strip()
-        if not model:
-            errors.append("model_present: Model Name is empty")
-        date = None
-        try:
-            date = dt.date.fromisoformat(rec["Release Date"].strip())
-        except (ValueError, AttributeError):
-            errors.append(f"date_parses: Release Date is {rec['Release Date']!r}, not YYYY-MM-DD")
-        price = _num(rec["USD per 1M Tokens"], "USD per 1M Tokens", errors)
-        if price is not None and price <= 0:
-            errors.append(f"price_positive: USD per 1M Tokens is {price}")
+        model = cells.present(rec["Model Name"], "Model Name", errors) or ""
+        date = cells.date(rec["Release Date"], "Release Date", errors, required=True)
+        price = cells.number(rec["USD per 1M Tokens"], "USD per 1M Tokens", errors, minimum="positive")
         row = {
             "obs_id": f"{source_id}/{slug(model) or 'unnamed'}@{date or 'nodate-' + str(line_no)}",
             "source_id": source_id,
@@ -120,14 +98,14 @@ def parse(data: bytes | str | Path, file_name: str | None = None) -> pl.DataFram
             "price_usd_per_mtok": price,
         }
         for col, (_, kind) in BENCHMARK_COLUMNS.items():
-            x = _num(rec[col], col, errors)
+            x = cells.number(rec[col], col, errors)
             if x is not None and kind == "percent" and not 0 <= x <= 100:
                 errors.append(f"score_in_range: {col} is {x}, outside 0..100")
             if x is not None and kind == "elo" and not 500 <= x <= 3000:
                 errors.append(f"score_in_range: {col} is {x}, not a plausible Elo rating")
             row[col] = x
         for col, name in EXTRA_COLUMNS.items():
-            row[name] = _num(rec.get(col) or "", col, errors)
+            row[name] = cells.number(rec.get(col), col, errors)
         row["_locator"] = f"sources/data/{DATA_DIR}/{file_name}:{line_no}"
         row["_raw"] = json.dumps(rec, ensure_ascii=False)
         row["_errors"] = errors

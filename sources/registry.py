@@ -9,7 +9,6 @@ secondary (someone else citing it).
 
 from __future__ import annotations
 
-import datetime as dt
 import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,44 +16,20 @@ from typing import TYPE_CHECKING
 import polars as pl
 import yaml
 
+from sources import cells
 from sources.paths import package_path, sha256_file
+from warehouse.tables import SNAPSHOT, SOURCE
 
 if TYPE_CHECKING:
     from warehouse.integrity import BundledFiles
 
-FIELDS = [
-    "source_id",
-    "kind",
-    "title",
-    "publisher",
-    "author",
-    "citation_full",
-    "url",
-    "date_published",
-    "date_accessed",
-    "license",
-    "source_class",
-    "cites_source_id",
-    "snapshot_path",
-    "snapshot_sha256",
-    "notes",
-]
-DATE_FIELDS = ("date_published", "date_accessed")
+# A record's fields are the `source` table's columns (`warehouse.tables.SOURCE`), declared once.
+FIELDS = SOURCE.names
+DATE_FIELDS = tuple(SOURCE.columns_of_type("DATE"))
 
 
 def registry_files() -> list[Path]:
     return sorted(package_path("registry").glob("*.yaml"))
-
-
-def _parse_date(value: object) -> tuple[dt.date | None, str | None]:
-    if value in (None, ""):
-        return None, None
-    if isinstance(value, dt.date):
-        return value, None
-    try:
-        return dt.date.fromisoformat(str(value)), None
-    except ValueError:
-        return None, f"date_format: {value!r} is not an ISO date (YYYY-MM-DD)"
 
 
 def load_registry(files: list[Path] | None = None) -> pl.DataFrame:
@@ -66,15 +41,12 @@ def load_registry(files: list[Path] | None = None) -> pl.DataFrame:
             errors = [f"unknown_field: {k!r} is not a registry field" for k in record if k not in FIELDS]
             row = {k: record.get(k) for k in FIELDS}
             for field in DATE_FIELDS:
-                row[field], err = _parse_date(row[field])
-                if err:
-                    errors.append(err)
+                row[field] = cells.date(row[field], field, errors)
             errors.extend(_snapshot_errors(row))
             row["_locator"] = f"sources/registry/{path.name}:{i}"
             row["_errors"] = errors
             rows.append(row)
-    schema = {k: pl.String for k in FIELDS} | {k: pl.Date for k in DATE_FIELDS}
-    schema |= {"_locator": pl.String, "_errors": pl.List(pl.String)}
+    schema = SOURCE.polars_schema() | {"_locator": pl.String, "_errors": pl.List(pl.String)}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -111,16 +83,7 @@ def snapshot_records(sources: pl.DataFrame) -> pl.DataFrame:
                     "path": "sources/" + row["snapshot_path"],
                 }
             )
-    schema = {
-        "sha256": pl.String,
-        "source_id": pl.String,
-        "url": pl.String,
-        "retrieved_at": pl.Date,
-        "media_type": pl.String,
-        "bytes": pl.Int64,
-        "path": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return SNAPSHOT.frame(rows)
 
 
 def snapshot_texts(sources: pl.DataFrame) -> dict[str, str]:

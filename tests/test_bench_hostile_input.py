@@ -128,7 +128,7 @@ def test_parse_errors_name_file_row_and_rule():
 
 def test_infinity_is_refused_not_stored_as_null():
     runs = parse_bytes((MALFORMED / "vllm_infinity_mean_ttft.json").read_bytes(), "x.json").runs
-    assert runs["_errors"][0].to_list() == ["non_finite: mean_ttft_ms = inf is not a finite number"]
+    assert runs["_errors"][0].to_list() == ["number_finite: mean_ttft_ms = inf is not a finite number"]
     # while an unbounded request rate stays what it means: burst, no target rate
     burst = parse_bytes(
         (

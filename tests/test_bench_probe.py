@@ -61,11 +61,11 @@ def test_probe_command_stores_samples_and_a_best_figure_with_lineage(tmp_path, c
 def test_gpu_results_are_compared_with_the_hardware_spec_figures(refreshed_warehouse, tmp_path):
     """The GPU path's storage with the real spec table: samples below are what
     analysis.probe.run_probe() measured on an H100 SXM (nvidia-h100-x1), typed in."""
-    import argparse
     import datetime as dt
     import shutil
 
-    from pipeline.cli.commands.probe import _store, device_sku
+    from pipeline.steps.probe import device_sku, store_probe
+    from warehouse import Warehouse
 
     wh = tmp_path / "w.duckdb"
     shutil.copy(refreshed_warehouse, wh)
@@ -76,7 +76,8 @@ def test_gpu_results_are_compared_with_the_hardware_spec_figures(refreshed_wareh
         probe.ProbeResult("cuda:0", "NVIDIA H100 80GB HBM3", "matmul_fp32", "FLOP/s", [51.59e12]),
     ]
     assert device_sku("NVIDIA H100 80GB HBM3", "h100-sxm") == "h100-sxm"
-    sid, specs = _store(argparse.Namespace(warehouse=str(wh), sku="h100-sxm"), env, results)
+    sid, specs, quarantined = store_probe(Warehouse(wh), env, results, "h100-sxm")
+    assert quarantined == []
     con = duckdb.connect(str(wh), read_only=True)
     bf16_spec, bf16_fig = con.execute(
         "SELECT value, figure_id FROM gpu_spec_preferred WHERE sku = 'h100-sxm' AND attribute = 'bf16_dense_tflops'"

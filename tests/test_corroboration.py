@@ -227,7 +227,7 @@ def test_bad_link_rows_are_refused_with_file_row_and_rule(warehouse_with_figures
         ("links/bad.csv:5", "declared_agreement_holds"),
         ("links/bad.csv:6", "link_unique"),
         ("links/bad.csv:7", "relation_known"),
-        ("links/bad.csv:8", "figure_id_present"),
+        ("links/bad.csv:8", "value_present"),
         ("links/bad_flags.csv:2", "flag_figure_exists"),
     ]
     assert kept == [(P24, "wealthdfm-ark-europe-big-ideas-2026/p24/ai-infrastructure-investment-2030")]

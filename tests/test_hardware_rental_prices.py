@@ -29,7 +29,7 @@ def test_every_source_row_is_accounted_for(epoch):
 def test_the_empty_row_is_kept_and_marked(epoch):
     bad = epoch.filter(pl.col("_errors").list.len() > 0)
     assert bad.height == 1
-    assert {e.split(":")[0] for e in bad["_errors"][0]} == {"date_present", "price_present"}
+    assert {e.split(":")[0] for e in bad["_errors"][0]} == {"value_present", "price_present"}
 
 
 def test_rentals_and_purchases_split(epoch):
@@ -56,7 +56,7 @@ def test_curated_undated_prices_are_marked_with_their_note(curated):
         "sources/data/hardware/gpu_rental_prices.csv:2",
         "sources/data/hardware/gpu_rental_prices.csv:7",
     ]
-    assert all(e[0].startswith("date_present:") for e in undated["_errors"])
+    assert all(e[0].startswith("value_present: date is empty") for e in undated["_errors"])
 
 
 def test_curated_bounds_and_precision(curated):

@@ -1,4 +1,5 @@
-"""Unit conversions, dense/sparse arithmetic and date precision used by every spec adapter."""
+"""Unit conversions, dense/sparse arithmetic and date precision used by every spec adapter
+(the cell parsers themselves, dates with a precision included, are tests/test_cells.py)."""
 
 import datetime as dt
 
@@ -29,24 +30,6 @@ def test_dense_is_half_of_nvidia_sparse():
     assert common.dense_from_sparse(4500.0) == 2250.0
 
 
-@pytest.mark.parametrize(
-    "text, day, precision",
-    [
-        ("2023-11-13", dt.date(2023, 11, 13), "day"),
-        ("2024-12", dt.date(2024, 12, 1), "month"),
-        ("2022", dt.date(2022, 1, 1), "year"),
-        ("", None, None),
-    ],
-)
-def test_parse_date_keeps_precision(text, day, precision):
-    assert common.parse_date(text) == (day, precision)
-
-
-def test_parse_date_rejects_other_formats():
-    with pytest.raises(ValueError, match="not a date"):
-        common.parse_date("Q3 2023")
-
-
 def test_year_precision_covers_the_whole_year():
     assert common.period_end(dt.date(2022, 1, 1), "year") == dt.date(2022, 12, 31)
     assert common.period_end(dt.date(2024, 2, 1), "month") == dt.date(2024, 2, 29)
@@ -55,11 +38,3 @@ def test_year_precision_covers_the_whole_year():
 def test_decimal_year():
     assert common.decimal_year(dt.date(2024, 1, 1)) == 2024.0
     assert common.decimal_year(dt.date(2023, 7, 2)) == pytest.approx(2023 + 182 / 365)
-
-
-def test_parse_number_strips_currency_and_thousands():
-    assert common.parse_number("$44489.88") == 44489.88
-    assert common.parse_number("1,979") == 1979.0
-    assert common.parse_number("") is None
-    with pytest.raises(ValueError):
-        common.parse_number("n/a")

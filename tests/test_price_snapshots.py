@@ -85,7 +85,7 @@ def test_the_vendored_releases_quarantine_the_15000_dollar_gpt_oss_entry():
 def test_models_dev_events_become_rows_dated_when_recorded_and_bad_rows_are_refused():
     events = models_dev.parse_cost_history(FIXTURES / "models_dev_cost_history_sample.csv")
     found = {r["path"].split("/")[-1]: [e.split(":")[0] for e in r["_errors"]] for r in events.iter_rows(named=True)}
-    assert found["negative.toml"] == ["price_non_negative"]
+    assert found["negative.toml"] == ["number_non_negative"]
     assert found["no-price.toml"] == ["token_price_present"]
     assert found["bad-date.toml"] == ["date_parses"]
     assert found["too-dear.toml"] == ["price_unit_plausible"]

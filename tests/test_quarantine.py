@@ -49,8 +49,8 @@ def test_bad_rows_are_quarantined_with_their_rule_and_good_rows_load(warehouse):
     assert rules == {
         "test.csv:3": "value:greater_than_or_equal_to(0)",
         "test.csv:4": "source_registered",
-        "test.csv:5": "as_of_is_date",
-        "test.csv:6": "value_is_number",
+        "test.csv:5": "date_parses",
+        "test.csv:6": "number_parses",
     }
     assert logged == (5, 1, 4, "partial")
 
@@ -65,7 +65,7 @@ def test_quarantine_reason_names_file_row_and_value(warehouse):
 def test_quarantine_keeps_the_raw_row(warehouse):
     _load(warehouse, HEADER + BAD_DATE)
     with warehouse.reader() as con:
-        raw = con.execute("SELECT raw FROM quarantine WHERE rule = 'as_of_is_date'").fetchone()[0]
+        raw = con.execute("SELECT raw FROM quarantine WHERE rule = 'date_parses'").fetchone()[0]
     assert '"as_of": "2025-02-30"' in raw
 
 
@@ -92,10 +92,59 @@ def test_a_failed_write_window_leaves_the_published_file_untouched(warehouse):
 def test_a_parser_reason_that_contains_a_colon_is_stored_whole(warehouse):
     """Parsers write "rule: reason"; only the first ": " separates them (a reason may quote a cell)."""
     frame = parse_figures_csv((HEADER + GOOD).encode(), "test.csv").with_columns(
-        pl.lit(["value_is_number: cell 'x: y' is not a number: see row 2"]).alias("_errors")
+        pl.lit(["number_parses: cell 'x: y' is not a number: see row 2"]).alias("_errors")
     )
     with warehouse.ingest("test/figures") as (con, run):
         store_figures(con, run, frame, contract=CitedFigure)
     with warehouse.reader() as con:
         stored = con.execute("SELECT rule, reason FROM quarantine WHERE target_table = 'figure'").fetchall()
-    assert stored == [("value_is_number", "cell 'x: y' is not a number: see row 2")]
+    assert stored == [("number_parses", "cell 'x: y' is not a number: see row 2")]
+
+
+def test_counts_of_a_bulk_validated_write_go_through_the_store(warehouse):
+    """A Parquet part validated in SQL keeps one quarantine row per broken rule standing for
+    many rows; `record_counts` writes it and moves the run's counts, like `store` does."""
+    from warehouse.store import Rejection, record_counts
+
+    with warehouse.ingest("test/requests") as (con, run):
+        result = record_counts(
+            con,
+            run,
+            "benchmark_request",
+            rows_in=1000,
+            accepted=990,
+            rejected=[
+                Rejection("ark-big-ideas-2026", "part.parquet:r#4", "negative_latency", "7 rows", "{}", rows=7),
+                Rejection("ark-big-ideas-2026", "part.parquet:r#9", "missing_run_id", "3 rows", "{}", rows=3),
+            ],
+            log=False,
+        )
+        counted = (run.rows_in, run.rows_accepted, run.rows_quarantined)
+    assert (result.rows_in, result.accepted, result.quarantined) == (1000, 990, 10)
+    assert counted == (1000, 990, 10)
+    with warehouse.reader() as con:
+        stored = con.execute(
+            "SELECT rule FROM quarantine WHERE target_table = 'benchmark_request' ORDER BY rule"
+        ).fetchall()
+        logged = con.execute(
+            "SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run WHERE step = 'test/requests'"
+        ).fetchone()
+    assert stored == [("missing_run_id",), ("negative_latency",)]
+    assert logged == (1000, 990, 10)
+
+
+def test_counts_that_do_not_add_up_are_refused(warehouse):
+    from warehouse.store import Rejection, record_counts
+
+    with pytest.raises(AssertionError, match="accepted \\+ quarantined"):
+        with warehouse.ingest("test/requests") as (con, run):
+            record_counts(
+                con,
+                run,
+                "benchmark_request",
+                rows_in=1000,
+                accepted=995,
+                rejected=[
+                    Rejection("ark-big-ideas-2026", "part.parquet:r#4", "negative_latency", "7 rows", "{}", rows=7)
+                ],
+            )

@@ -42,4 +42,4 @@ def test_a_tampered_snapshot_hash_is_reported(tmp_path):
     )
     errors = load_registry([bad])["_errors"][0].to_list()
     assert any(e.startswith("snapshot_sha256:") for e in errors)
-    assert any(e.startswith("date_format:") for e in errors)
+    assert any(e.startswith("date_parses:") for e in errors)

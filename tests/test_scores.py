@@ -41,7 +41,7 @@ def test_bad_score_rows_are_refused_with_file_row_and_rule():
     found = rules(frame)
     assert found["broken-score-model_high"] == ["score_range"]
     assert found["late-model"] == ["date_parses"]
-    assert found["neg-stderr-model"] == ["stderr_nonnegative"]
+    assert found["neg-stderr-model"] == ["number_non_negative"]
     assert found["gpqa_diamond.csv:6"] == ["model_named"]
     message = frame.filter(pl.col("model_version") == "broken-score-model_high")["_errors"][0][0]
     assert message == "score_range: gpqa_diamond.csv row 5: score 1.7 is above the top of a fraction scale"

@@ -90,12 +90,12 @@ def test_bad_cited_rows_are_kept_with_their_rule(tmp_path):
     row = frame.filter(pl.col("model_id") == "gpt-x").row(0, named=True)
     rules = {e.split(":")[0] for e in row["_errors"]}
     assert rules >= {
-        "effective_date_iso_date",
-        "input_usd_per_mtok_numeric",
-        "output_usd_per_mtok_non_negative",
-        "source_url_https",
+        "date_parses",
+        "number_parses",
+        "number_non_negative",
+        "url_valid",
         "source_class_known",
-        "quote_present",
+        "value_present",
     }
     assert row["_locator"] == "cited.csv:47"
 
@@ -177,7 +177,7 @@ def test_openrouter_malformed_rows_are_kept_with_rules():
     frame = openrouter.parse((FIXTURES / "openrouter_models_malformed_rows.json").read_bytes())
     assert frame.height == 6 and ok(frame).height == 2
     rules = {e.split(":")[0] for errs in frame["_errors"] for e in errs}
-    assert rules == {"price_numeric", "pricing_present", "price_present", "price_non_negative", "model_object"}
+    assert rules == {"number_parses", "pricing_present", "value_present", "number_non_negative", "model_object"}
 
 
 def test_openrouter_garbage_payload_raises():
@@ -208,7 +208,7 @@ def test_litellm_bad_specs_are_rejected_with_rules():
     frame = litellm.parse((FIXTURES / "litellm_model_prices.json").read_bytes())
     assert one(frame, model_id="dall-e-3")["_errors"] == ["token_price_present: no per-token price in this spec"]
     broken = {e.split(":")[0] for e in one(frame, model_id="broken/negative-model")["_errors"]}
-    assert broken == {"deprecation_date_iso", "price_non_negative"}
+    assert broken == {"date_parses", "number_non_negative"}
 
 
 def test_hostile_feed_values_are_row_errors_not_crashes():
@@ -226,7 +226,7 @@ def test_hostile_feed_values_are_row_errors_not_crashes():
     first = next(k for k in spec if k != "sample_spec")
     spec[first]["litellm_provider"] = 10**400
     frame = litellm.parse(json.dumps(spec).encode())
-    assert "provider_present: litellm_provider is missing" in one(frame, model_id=first, is_standard=True)["_errors"]
+    assert "value_present: litellm_provider is empty" in one(frame, model_id=first, is_standard=True)["_errors"]
 
 
 def test_deeply_nested_feed_is_a_value_error_naming_the_feed():

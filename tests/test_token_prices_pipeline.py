@@ -210,7 +210,7 @@ def test_malformed_feed_quarantines_rows_and_loses_nothing(warehouse, feed_serve
     serve("openrouter_models_malformed_rows.json")
     assert materialize(warehouse, LIVE, local_feeds(feed_server)).success
     rules = {r[0] for r in q(warehouse, "SELECT rule FROM quarantine WHERE source_id = 'openrouter-models'")}
-    assert {"price_numeric", "pricing_present", "price_non_negative", "model_object"} <= rules
+    assert {"number_parses", "pricing_present", "number_non_negative", "model_object"} <= rules
     assert (
         q(warehouse, "SELECT count(*) FROM token_price WHERE source_id = 'openrouter-models' AND effective_to IS NULL")[
             0

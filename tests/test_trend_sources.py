@@ -37,7 +37,7 @@ def test_epoch_bad_rows_are_kept_with_rule_and_locator():
     obs = epoch_llm_prices.parse(bad.encode(), "aa_data_with_math5.csv")
     row = obs.filter(pl.col("model") == "Claude-3-Haiku").row(0, named=True)
     rules = {e.split(":")[0] for e in row["_errors"]}
-    assert rules == {"date_parses", "price_positive", "score_in_range"}
+    assert rules == {"date_parses", "number_positive", "score_in_range"}
     assert row["_locator"].endswith("aa_data_with_math5.csv:2")
     assert obs.height == 38
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import duckdb
 
 from warehouse.integrity import figure_status
+from warehouse.vocabulary import SOURCE_CLASSES
 
 MAX_DEPTH = 12
 
@@ -153,9 +154,7 @@ def corroboration_status(node: dict) -> dict | None:
         return None
     sources = {o["source_id"]: o["source_class"] for o in others}
     classes = ", ".join(
-        f"{sum(1 for c in sources.values() if c == k)} {k}"
-        for k in ("primary", "copy", "secondary")
-        if k in sources.values()
+        f"{sum(1 for c in sources.values() if c == k)} {k}" for k in SOURCE_CLASSES if k in sources.values()
     )
     agree = sum(1 for o in others if o["agreement"]["agrees"])
     differ = sorted({d for o in others for d in o["agreement"]["differences"]})

@@ -11,45 +11,24 @@ import pandera.polars as pa
 import polars as pl
 
 from analysis.corroboration import RELATIONS as LINK_RELATIONS
-from warehouse.vocabulary import BOUNDS, FIGURE_KINDS, SOURCE_CLASSES, SOURCE_KINDS, VERIFICATION  # noqa: F401
-
-_NO_SPACE = r"^\S+$"
-
-
-class Source(pa.DataFrameModel):
-    source_id: str = pa.Field(str_matches=_NO_SPACE, unique=True)
-    kind: str = pa.Field(isin=SOURCE_KINDS)
-    title: str = pa.Field(str_length={"min_value": 1})
-    publisher: str = pa.Field(str_length={"min_value": 1})
-    citation_full: str = pa.Field(str_length={"min_value": 1})
-    url: str = pa.Field(nullable=True, str_matches=r"^(https?://|unrecorded-url$|package:|file:)")
-    date_published: pl.Date = pa.Field(nullable=True)
-    date_accessed: pl.Date = pa.Field(nullable=True)
-    source_class: str = pa.Field(isin=SOURCE_CLASSES)
-
-    class Config:
-        strict = False
+from warehouse.tables import CITED_STATEMENT, FIGURE, FIGURE_FLAG, FIGURE_LINK, SOURCE
+from warehouse.vocabulary import (  # noqa: F401 (re-exported: older callers import them from here)
+    BOUNDS,
+    FIGURE_FLAGS,
+    FIGURE_KINDS,
+    SOURCE_CLASSES,
+    SOURCE_KINDS,
+    VERIFICATION,
+)
 
 
-class Figure(pa.DataFrameModel):
-    """Any figure: cited, derived, measured or fitted."""
+class Source(SOURCE.model()):  # type: ignore[misc]
+    """A source record: the columns and their checks are `warehouse.tables.SOURCE`."""
 
-    figure_id: str = pa.Field(str_matches=_NO_SPACE, unique=True)
-    source_id: str = pa.Field(str_length={"min_value": 1})
-    metric: str = pa.Field(str_length={"min_value": 1})
-    entity_kind: str = pa.Field(str_length={"min_value": 1})
-    entity: str = pa.Field(str_length={"min_value": 1})
-    value: float = pa.Field(nullable=True)
-    unit: str = pa.Field(str_length={"min_value": 1})
-    bound: str = pa.Field(isin=BOUNDS)
-    kind: str = pa.Field(isin=FIGURE_KINDS)
-    verification: str = pa.Field(isin=VERIFICATION)
-    as_of: pl.Date = pa.Field(nullable=True)
-    period_start: pl.Date = pa.Field(nullable=True)
-    period_end: pl.Date = pa.Field(nullable=True)
 
-    class Config:
-        strict = False
+class Figure(FIGURE.model()):  # type: ignore[misc]
+    """Any figure: cited, derived, measured or fitted. Columns: `warehouse.tables.FIGURE`;
+    the checks that span columns are here."""
 
     @pa.dataframe_check(name="value_present_unless_range")
     def value_present_unless_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -71,7 +50,7 @@ class Figure(pa.DataFrameModel):
         )
 
     @pa.dataframe_check(name="period_start_before_end")
-    def period_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def period_start_before_end(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             pl.col("period_start").is_null()
             | pl.col("period_end").is_null()
@@ -88,30 +67,12 @@ class CitedFigure(Figure):
 
 # Corroboration (migration 020) and cited statements (021): the citation family's additions.
 
-FIGURE_FLAGS = [
-    "disagrees_value",
-    "disagrees_bound",
-    "disagrees_unit",
-    "disagrees_period",
-    "scope_differs",
-    "unit_interpreted",
-]
 
-
-class FigureLink(pa.DataFrameModel):
+class FigureLink(FIGURE_LINK.model()):  # type: ignore[misc]
     """A link from a figure to another stored figure that reports the same claim, with the
     agreement check's result (computed from the stored figures, never typed in)."""
 
-    figure_id: str = pa.Field(str_matches=_NO_SPACE)
-    other_figure_id: str = pa.Field(str_matches=_NO_SPACE)
-    relation: str = pa.Field(isin=list(LINK_RELATIONS))
-    asserted_by: str = pa.Field(str_length={"min_value": 1})
-    declared: str = pa.Field(str_matches=r"^(agrees|differs: .+)$")
-    agrees: bool = pa.Field()
-    check_detail: str = pa.Field(str_length={"min_value": 1})
-
-    class Config:
-        strict = False
+    relation: str = pa.Field(isin=list(LINK_RELATIONS))  # analysis/ owns the relations it checks
 
     @pa.dataframe_check(name="link_not_self")
     def link_not_self(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -122,23 +83,9 @@ class FigureLink(pa.DataFrameModel):
         return data.lazyframe.select(pl.col("agrees") == (pl.col("differences").list.len() == 0))
 
 
-class FigureFlag(pa.DataFrameModel):
-    figure_id: str = pa.Field(str_matches=_NO_SPACE)
-    flag: str = pa.Field(isin=FIGURE_FLAGS)
-    detail: str = pa.Field(str_length={"min_value": 1})
-
-    class Config:
-        strict = False
+class FigureFlag(FIGURE_FLAG.model()):  # type: ignore[misc]
+    """A flag on a figure: columns `warehouse.tables.FIGURE_FLAG`."""
 
 
-class CitedStatement(pa.DataFrameModel):
+class CitedStatement(CITED_STATEMENT.model()):  # type: ignore[misc]
     """A statement a document attributes to a source, without a number of its own."""
-
-    statement_id: str = pa.Field(str_matches=_NO_SPACE)
-    source_id: str = pa.Field(str_length={"min_value": 1})
-    cited_source_id: str = pa.Field(str_length={"min_value": 1})
-    quote: str = pa.Field(str_length={"min_value": 1})
-    verification: str = pa.Field(isin=VERIFICATION)
-
-    class Config:
-        strict = False

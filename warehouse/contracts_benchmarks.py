@@ -5,18 +5,10 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-FORMATS = ["vllm", "sglang", "llmperf", "genai-perf", "aiperf", "mlperf"]
-LOAD_MODES = [
-    "rate",
-    "burst",
-    "concurrency",
-    "offline",
-    "server",
-    "interactive",
-    "single-stream",
-    "multi-stream",
-    "accuracy",
-]
+from warehouse.tables import BENCHMARK_RUN, BENCHMARK_RUN_STAT
+from warehouse.vocabulary import BENCHMARK_FORMATS as FORMATS  # noqa: F401 (re-exported)
+from warehouse.vocabulary import LOAD_MODES  # noqa: F401 (re-exported)
+
 _NON_NEGATIVE = [
     "duration_s",
     "request_throughput_rps",
@@ -30,30 +22,11 @@ _NON_NEGATIVE = [
 ]
 
 
-class BenchmarkRun(pa.DataFrameModel):
-    run_id: str = pa.Field(str_matches=r"^[0-9a-f]{16}/\S+$", unique=True)
-    source_id: str = pa.Field(str_length={"min_value": 1})
-    file_sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$")
-    format: str = pa.Field(isin=FORMATS)
-    load_mode: str = pa.Field(isin=LOAD_MODES, nullable=True)
-    valid: bool = pa.Field()
-    requests_sent: pl.Int64 = pa.Field(nullable=True, ge=0)
-    completed: pl.Int64 = pa.Field(nullable=True, ge=0)
-    failed: pl.Int64 = pa.Field(nullable=True, ge=0)
-    rejected: pl.Int64 = pa.Field(nullable=True, ge=0)
-    error_rate: float = pa.Field(nullable=True, ge=0, le=1)
-    prefix_cache_hit_rate: float = pa.Field(nullable=True, ge=0, le=1)
-    input_tokens_total: pl.Int64 = pa.Field(nullable=True, ge=0)
-    output_tokens_total: pl.Int64 = pa.Field(nullable=True, ge=0)
-    n_request_rows: pl.Int64 = pa.Field(nullable=True, ge=0)
-    gpus_per_node: pl.Int32 = pa.Field(nullable=True, ge=1)
-    max_concurrency: pl.Int64 = pa.Field(nullable=True, ge=1)
-
-    class Config:
-        strict = False
+class BenchmarkRun(BENCHMARK_RUN.model()):  # type: ignore[misc]
+    """A run: columns and their checks are `warehouse.tables.BENCHMARK_RUN`."""
 
     @pa.dataframe_check(name="non_negative_measures")
-    def non_negative(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def non_negative_measures(cls, data: pa.PolarsData) -> pl.LazyFrame:
         cols = [c for c in _NON_NEGATIVE if c in data.lazyframe.collect_schema().names()]
         return data.lazyframe.select(pl.all_horizontal([pl.col(c).is_null() | (pl.col(c) >= 0) for c in cols]))
 
@@ -108,17 +81,8 @@ class BenchmarkRun(pa.DataFrameModel):
         )
 
 
-class BenchmarkRunStat(pa.DataFrameModel):
-    run_id: str = pa.Field(str_length={"min_value": 1})
-    metric: str = pa.Field(str_length={"min_value": 1})
-    stat: str = pa.Field(str_length={"min_value": 1})
-    value: float = pa.Field(nullable=True)
-    unit: str = pa.Field()
-    raw_key: str = pa.Field(str_length={"min_value": 1})
-    figure_id: str = pa.Field(str_matches=r"^\S+$", nullable=True)
-
-    class Config:
-        strict = False
+class BenchmarkRunStat(BENCHMARK_RUN_STAT.model()):  # type: ignore[misc]
+    """A stated statistic: columns and their checks are `warehouse.tables.BENCHMARK_RUN_STAT`."""
 
     @pa.dataframe_check(name="value_finite")
     def value_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -11,30 +11,14 @@ import pandera.polars as pa
 import polars as pl
 
 from warehouse.skus import SKUS
-from warehouse.vocabulary import DATE_PRECISIONS, HARDWARE_TIERS, RENTAL_BOUNDS, RENTAL_KINDS, SOURCE_CLASSES
+from warehouse.tables import GPU_PURCHASE_PRICE, GPU_RENTAL_PRICE, GPU_SPEC
 from warehouse.vocabulary import SPEC_ATTRIBUTES as ATTRIBUTES
 
 UNITS = sorted({u for u, *_ in ATTRIBUTES.values()})
 
 
-class GpuSpec(pa.DataFrameModel):
-    figure_id: str = pa.Field(str_matches=r"^\S+$", unique=True)
-    source_id: str = pa.Field(str_length={"min_value": 1})
-    sku: str = pa.Field(nullable=True)
-    hardware_name: str = pa.Field(str_length={"min_value": 1})
-    attribute: str = pa.Field(isin=sorted(ATTRIBUTES))
-    value: float = pa.Field(nullable=False)
-    unit: str = pa.Field(isin=UNITS)
-    date_precision: str = pa.Field(nullable=True, isin=DATE_PRECISIONS)
-    precision: str = pa.Field(nullable=True)
-    sparsity: str = pa.Field(nullable=True, isin=["dense", "sparse"])
-    compute_unit: str = pa.Field(nullable=True, isin=["tensor", "shader"])
-    derived_from_sparse: bool = pa.Field()
-    tier: str = pa.Field(isin=HARDWARE_TIERS)
-    source_class: str = pa.Field(isin=SOURCE_CLASSES)
-
-    class Config:
-        strict = False
+class GpuSpec(GPU_SPEC.model()):  # type: ignore[misc]
+    """A spec row: columns and their checks are `warehouse.tables.GPU_SPEC`."""
 
     @pa.dataframe_check(name="sku_has_specs")
     def sku_has_specs(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -57,14 +41,14 @@ class GpuSpec(pa.DataFrameModel):
         return data.lazyframe.select(pl.when(flops).then(flags).otherwise(none))
 
     @pa.dataframe_check(name="shader_never_sparse_or_derived")
-    def shader_never_sparse(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def shader_never_sparse_or_derived(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             (pl.col("compute_unit") != "shader").fill_null(True)
             | ((pl.col("sparsity") == "dense") & ~pl.col("derived_from_sparse"))
         )
 
     @pa.dataframe_check(name="derived_only_for_dense_tensor")
-    def derived_only_dense(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def derived_only_for_dense_tensor(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
             ~pl.col("derived_from_sparse") | ((pl.col("sparsity") == "dense") & (pl.col("compute_unit") == "tensor"))
         )
@@ -83,33 +67,13 @@ class GpuSpec(pa.DataFrameModel):
         )
 
 
-class GpuRentalPrice(pa.DataFrameModel):
-    figure_id: str = pa.Field(str_matches=r"^\S+$", unique=True)
-    source_id: str = pa.Field(str_length={"min_value": 1})
-    sku: str = pa.Field(nullable=True)
-    hardware_name: str = pa.Field(str_length={"min_value": 1})
-    date: pl.Date = pa.Field(nullable=False)
-    date_precision: str = pa.Field(isin=DATE_PRECISIONS)
-    pricing_kind: str = pa.Field(isin=RENTAL_KINDS)
-    usd_per_gpu_hour: float = pa.Field(gt=0, lt=1000)
-    bound: str = pa.Field(isin=RENTAL_BOUNDS)
-
-    class Config:
-        strict = False
+class GpuRentalPrice(GPU_RENTAL_PRICE.model()):  # type: ignore[misc]
+    """A rental price row: columns and their checks are `warehouse.tables.GPU_RENTAL_PRICE`."""
 
     @pa.dataframe_check(name="sku_catalogued")
     def sku_catalogued(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("sku").is_null() | pl.col("sku").is_in(list(SKUS)))
 
 
-class GpuPurchasePrice(pa.DataFrameModel):
-    figure_id: str = pa.Field(str_matches=r"^\S+$", unique=True)
-    source_id: str = pa.Field(str_length={"min_value": 1})
-    sku: str = pa.Field(nullable=True)
-    hardware_name: str = pa.Field(str_length={"min_value": 1})
-    date: pl.Date = pa.Field(nullable=False)
-    date_precision: str = pa.Field(isin=DATE_PRECISIONS)
-    usd: float = pa.Field(gt=0)
-
-    class Config:
-        strict = False
+class GpuPurchasePrice(GPU_PURCHASE_PRICE.model()):  # type: ignore[misc]
+    """A purchase price row: columns and their checks are `warehouse.tables.GPU_PURCHASE_PRICE`."""

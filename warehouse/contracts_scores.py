@@ -6,25 +6,13 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-ORIGINS = ["epoch_run", "external", "eci", "stitching", "models_dev"]
-UNITS = ["fraction", "percent", "points", "elo", "minutes", "eci", "index"]
+from warehouse.tables import MODEL_IDENTITY, MODEL_SCORE
+from warehouse.vocabulary import SCORE_ORIGINS as ORIGINS  # noqa: F401 (re-exported)
+from warehouse.vocabulary import SCORE_UNITS as UNITS  # noqa: F401 (re-exported)
 
 
-class ModelScore(pa.DataFrameModel):
-    score_id: str = pa.Field(str_matches=r"^\S+$", unique=True)
-    source_id: str = pa.Field(str_matches=r"^\S+$")
-    origin: str = pa.Field(isin=ORIGINS)
-    benchmark: str = pa.Field(str_length={"min_value": 1})
-    model_version: str = pa.Field(str_length={"min_value": 1})
-    model_base: str = pa.Field(str_length={"min_value": 1})
-    score: float = pa.Field(nullable=False)
-    score_unit: str = pa.Field(isin=UNITS)
-    score_fraction: float = pa.Field(nullable=True, ge=0, le=1)
-    stderr: float = pa.Field(nullable=True, ge=0)
-    release_date: pl.Date = pa.Field(nullable=True)
-
-    class Config:
-        strict = False
+class ModelScore(MODEL_SCORE.model()):  # type: ignore[misc]
+    """A score row: columns and their checks are `warehouse.tables.MODEL_SCORE`."""
 
     @pa.dataframe_check(name="score_range")
     def score_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -34,10 +22,5 @@ class ModelScore(pa.DataFrameModel):
         )
 
 
-class ModelIdentity(pa.DataFrameModel):
-    model_base: str = pa.Field(str_length={"min_value": 1}, unique=True)
-    model_key: str = pa.Field(nullable=True, str_matches=r"^\S+$")
-    first_party_provider: str = pa.Field(nullable=True, str_matches=r"^\S+$")
-
-    class Config:
-        strict = False
+class ModelIdentity(MODEL_IDENTITY.model()):  # type: ignore[misc]
+    """A mapping row: columns and their checks are `warehouse.tables.MODEL_IDENTITY`."""

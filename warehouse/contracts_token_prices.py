@@ -1,43 +1,39 @@
 """pandera contracts for the token-price family: a price observation from a parser, and a
-stored `token_price` row. Rule names are what `quarantine.rule` records."""
+stored `token_price` row. Rule names are what `quarantine.rule` records.
+
+The columns and their checks are declared once, in `warehouse.tables.TOKEN_PRICE`; a parsed
+observation is checked on the columns it shares with a stored row (`SHARED`), plus the
+source's own dates, which a stored row keeps as `source_start` / `source_end`.
+"""
 
 from __future__ import annotations
 
 import pandera.polars as pa
 import polars as pl
 
-DATE_BASES = ["effective", "as_of", "start_date", "first_seen", "unknown", "release_listed", "recorded"]
-END_BASES = ["source", "next_price", "changed", "disappeared"]
-SOURCE_CLASSES = ["primary", "copy", "secondary"]
+from warehouse.tables import TOKEN_PRICE
+from warehouse.vocabulary import PRICE_DATE_BASES as DATE_BASES
+from warehouse.vocabulary import PRICE_END_BASES as END_BASES  # noqa: F401 (re-exported)
+
 PRICES = ["input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok", "cache_write_usd_per_mtok"]
+SHARED = ("source_id", "provider_id", "model_id", "condition", "is_standard", *PRICES, "source_class")
 
 
-class _Prices(pa.DataFrameModel):
-    source_id: str = pa.Field(str_matches=r"^\S+$")
-    provider_id: str = pa.Field(str_matches=r"^\S+$")
-    model_id: str = pa.Field(str_length={"min_value": 1})
-    condition: str = pa.Field(nullable=False)
-    is_standard: bool = pa.Field(nullable=False)
-    input_usd_per_mtok: float = pa.Field(nullable=True, ge=0, le=10_000)
-    output_usd_per_mtok: float = pa.Field(nullable=True, ge=0, le=10_000)
-    cache_read_usd_per_mtok: float = pa.Field(nullable=True, ge=0, le=10_000)
-    cache_write_usd_per_mtok: float = pa.Field(nullable=True, ge=0, le=10_000)
-    source_class: str = pa.Field(nullable=True, isin=SOURCE_CLASSES)
-
-    class Config:
-        strict = False
-
-    @pa.dataframe_check(name="some_token_price")
-    def some_token_price(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.any_horizontal([pl.col(c).is_not_null() for c in PRICES]))
+def _some_token_price(data: pa.PolarsData) -> pl.LazyFrame:
+    return data.lazyframe.select(pl.any_horizontal([pl.col(c).is_not_null() for c in PRICES]))
 
 
-class TokenPriceObservation(_Prices):
-    """A parsed row before history: its dates are the ones the source states."""
+class TokenPriceObservation(TOKEN_PRICE.model(*SHARED)):  # type: ignore[misc]
+    """A parsed row before history: its dates are the ones the source states (and may be
+    missing, with their basis, until the history dates them)."""
 
     source_start: pl.Date = pa.Field(nullable=True)
     source_end: pl.Date = pa.Field(nullable=True)
     date_basis: str = pa.Field(nullable=True, isin=DATE_BASES)
+
+    @pa.dataframe_check(name="some_token_price")
+    def some_token_price(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _some_token_price(data)
 
     @pa.dataframe_check(name="source_end_after_start")
     def source_end_after_start(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -48,16 +44,12 @@ class TokenPriceObservation(_Prices):
         )
 
 
-class TokenPrice(_Prices):
+class TokenPrice(TOKEN_PRICE.model()):  # type: ignore[misc]
     """A stored, effective-dated price row."""
 
-    price_id: str = pa.Field(str_matches=r"^\S+$", unique=True)
-    effective_from: pl.Date = pa.Field(nullable=True)
-    effective_to: pl.Date = pa.Field(nullable=True)
-    date_basis: str = pa.Field(isin=DATE_BASES)
-    end_basis: str = pa.Field(nullable=True, isin=END_BASES)
-    blend_rule: str = pa.Field(isin=["3:1"])
-    figure_ids: list[str] = pa.Field(nullable=False)
+    @pa.dataframe_check(name="some_token_price")
+    def some_token_price(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _some_token_price(data)
 
     @pa.dataframe_check(name="effective_to_not_before_from")
     def effective_to_not_before_from(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -68,7 +60,7 @@ class TokenPrice(_Prices):
         )
 
     @pa.dataframe_check(name="unknown_start_only_without_date")
-    def unknown_start(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def unknown_start_only_without_date(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select((pl.col("date_basis") == "unknown") == pl.col("effective_from").is_null())
 
     @pa.dataframe_check(name="blend_matches_rule")

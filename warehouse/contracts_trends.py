@@ -1,87 +1,50 @@
-"""pandera contracts for the trend family's tables (see warehouse/sql/400_trends.sql)."""
+"""pandera contracts for the trend family's tables (see warehouse/sql/400_trends.sql): the
+columns are declared once in `warehouse/tables.py`; the checks across columns are here."""
 
 from __future__ import annotations
 
 import pandera.polars as pa
 import polars as pl
 
-FIT_METHODS = ["ols", "bootstrap", "theil-sen", "epoch-ols"]
-FIT_FAMILIES = ["capability_price", "capability_price_2026", "demand", "token_price", "gpu", "benchmark"]
-# "consistent by some measures": a claim judged on many measures (thresholds x variants), at
-# least one of which supports it; the check names how many and which (table claim_measure)
-VERDICTS = ["consistent", "consistent by some measures", "inconsistent", "not testable"]
-PRICE_BASES = ["cheapest", "first_party", "median"]
+from warehouse.tables import (
+    CAPABILITY_PATH,
+    CLAIM_CHECK,
+    CLAIM_MEASURE,
+    DEMAND_CURVE,
+    DEMAND_OBSERVATION,
+    FIT,
+    FIT_BAND,
+    FIT_POINT,
+    LLM_PRICE_OBSERVATION,
+    OPENROUTER_AUTHOR_WEEK,
+    OPENROUTER_WEEK,
+)
+from warehouse.vocabulary import CAPABILITY_PRICE_BASES as PRICE_BASES  # noqa: F401 (re-exported)
+from warehouse.vocabulary import FIT_FAMILIES, FIT_METHODS, VERDICTS  # noqa: F401 (re-exported)
 
 
-class LlmPriceObservation(pa.DataFrameModel):
-    obs_id: str = pa.Field(unique=True, str_matches=r"^epoch-llm-prices-[a-z]+/\S+@\d{4}-\d{2}-\d{2}$")
-    source_id: str
-    model: str = pa.Field(str_length={"min_value": 1})
-    release_date: pl.Date
-    price_usd_per_mtok: float = pa.Field(nullable=True, gt=0)
-    mmlu: float = pa.Field(nullable=True, ge=0, le=100)
-    gpqa_diamond: float = pa.Field(nullable=True, ge=0, le=100)
-    humaneval: float = pa.Field(nullable=True, ge=0, le=100)
-    math_500: float = pa.Field(nullable=True, ge=0, le=100)
-    math_5: float = pa.Field(nullable=True, ge=0, le=100)
-    lmsys_arena_elo: float = pa.Field(nullable=True, ge=500, le=3000)
-
-    class Config:
-        strict = False
+class LlmPriceObservation(LLM_PRICE_OBSERVATION.model()):  # type: ignore[misc]
+    """Columns and their checks: `warehouse.tables.LLM_PRICE_OBSERVATION`."""
 
 
-class DemandObservation(pa.DataFrameModel):
-    figure_id: str = pa.Field(unique=True)
-    source_id: str
-    series: str = pa.Field(str_matches=r"^[A-Za-z0-9_]+$")
-    period_end_date: pl.Date
-    value: float = pa.Field(ge=0)
-    unit: str = pa.Field(str_length={"min_value": 1})
-    bound: str = pa.Field(isin=["=", ">", "<", "~"])
-    source_class: str = pa.Field(isin=["primary", "copy", "secondary"])
-
-    class Config:
-        strict = False
+class DemandObservation(DEMAND_OBSERVATION.model()):  # type: ignore[misc]
+    """Columns and their checks: `warehouse.tables.DEMAND_OBSERVATION`."""
 
 
-class OpenRouterAuthorWeek(pa.DataFrameModel):
-    figure_id: str = pa.Field(unique=True)
-    week_label: pl.Date
-    author: str = pa.Field(str_length={"min_value": 1})
-    tokens: float = pa.Field(ge=0)
-    share: float = pa.Field(nullable=True, ge=0, le=1)
-
-    class Config:
-        strict = False
+class OpenRouterAuthorWeek(OPENROUTER_AUTHOR_WEEK.model()):  # type: ignore[misc]
+    """Columns and their checks: `warehouse.tables.OPENROUTER_AUTHOR_WEEK`."""
 
 
-class OpenRouterWeek(pa.DataFrameModel):
-    week_label: pl.Date = pa.Field(unique=True)
-    tokens: float = pa.Field(ge=0)
-    authors: int = pa.Field(ge=1)
-    fit_ok: bool
-
-    class Config:
-        strict = False
+class OpenRouterWeek(OPENROUTER_WEEK.model()):  # type: ignore[misc]
+    """Columns and their checks: `warehouse.tables.OPENROUTER_WEEK`."""
 
     @pa.dataframe_check(name="fit_ok_iff_unflagged")
     def fit_ok_iff_unflagged(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("fit_ok") == (pl.col("flags").list.len() == 0))
 
 
-class Fit(pa.DataFrameModel):
-    fit_id: str = pa.Field(unique=True, str_matches=r"^trend/\S+$")
-    family: str = pa.Field(isin=FIT_FAMILIES)
-    method: str = pa.Field(isin=FIT_METHODS)
-    level: float = pa.Field(gt=0, lt=1)
-    n: int = pa.Field(ge=4)
-    factor_per_year: float = pa.Field(gt=0)
-    factor_low: float = pa.Field(gt=0)
-    factor_high: float = pa.Field(gt=0)
-    direction: str = pa.Field(isin=["decline", "growth"])
-
-    class Config:
-        strict = False
+class Fit(FIT.model()):  # type: ignore[misc]
+    """Columns and their checks: `warehouse.tables.FIT`."""
 
     @pa.dataframe_check(name="interval_contains_estimate")
     def interval_contains_estimate(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -95,24 +58,12 @@ class Fit(pa.DataFrameModel):
         return data.lazyframe.select(pl.col("date_start") <= pl.col("date_end"))
 
 
-class FitPoint(pa.DataFrameModel):
-    fit_id: str
-    input_figure_id: str
-    obs_date: pl.Date
-    value: float = pa.Field(gt=0)
-    used: bool
-
-    class Config:
-        strict = False
+class FitPoint(FIT_POINT.model()):  # type: ignore[misc]
+    """Columns and their checks: `warehouse.tables.FIT_POINT`."""
 
 
-class FitBand(pa.DataFrameModel):
-    fit_id: str
-    band_date: pl.Date
-    fitted: float = pa.Field(gt=0)
-
-    class Config:
-        strict = False
+class FitBand(FIT_BAND.model()):  # type: ignore[misc]
+    """Columns and their checks: `warehouse.tables.FIT_BAND`."""
 
     @pa.dataframe_check(name="bands_nest")
     def bands_nest(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -125,14 +76,8 @@ class FitBand(pa.DataFrameModel):
         )
 
 
-class ClaimCheck(pa.DataFrameModel):
-    check_id: str = pa.Field(unique=True)
-    claim_figure_id: str
-    verdict: str = pa.Field(isin=VERDICTS)
-    reason: str = pa.Field(str_length={"min_value": 1})
-
-    class Config:
-        strict = False
+class ClaimCheck(CLAIM_CHECK.model()):  # type: ignore[misc]
+    """Columns and their checks: `warehouse.tables.CLAIM_CHECK`."""
 
     @pa.dataframe_check(name="testable_has_evidence")
     def testable_has_evidence(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -149,37 +94,16 @@ class ClaimCheck(pa.DataFrameModel):
         return data.lazyframe.select((pl.col("verdict") != "not testable") | pl.col("testable_with").is_not_null())
 
 
-class CapabilityPath(pa.DataFrameModel):
-    series: str = pa.Field(str_matches=r"^capability_price_2026/reasoning-(excluded|included)/\S+/ge-\S+$")
-    reasoning: str = pa.Field(isin=["excluded", "included"])
-    price_basis: str = pa.Field(isin=PRICE_BASES)
-    obs_id: str = pa.Field(str_matches=r"^\S.*@\d{4}-\d{2}-\d{2}$")
-    obs_date: pl.Date
-    price_usd_per_mtok: float = pa.Field(gt=0)
-    score: float = pa.Field(ge=0)
-    score_figure_id: str = pa.Field(str_length={"min_value": 1})
-    fitted: bool
-
-    class Config:
-        strict = False
+class CapabilityPath(CAPABILITY_PATH.model()):  # type: ignore[misc]
+    """Columns and their checks: `warehouse.tables.CAPABILITY_PATH`."""
 
     @pa.dataframe_check(name="every_point_cites_a_price")
     def every_point_cites_a_price(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("price_figure_ids").list.len() >= 1)
 
 
-class ClaimMeasure(pa.DataFrameModel):
-    measure_id: str = pa.Field(unique=True)
-    check_id: str
-    start_price: float = pa.Field(gt=0)
-    end_price: float = pa.Field(gt=0)
-    observed_multiple: float = pa.Field(gt=0)
-    n: int = pa.Field(ge=1)
-    supports: bool
-    how: str = pa.Field(str_length={"min_value": 1})
-
-    class Config:
-        strict = False
+class ClaimMeasure(CLAIM_MEASURE.model()):  # type: ignore[misc]
+    """Columns and their checks: `warehouse.tables.CLAIM_MEASURE`."""
 
     @pa.dataframe_check(name="window_ordered")
     def window_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -196,15 +120,8 @@ class ClaimMeasure(pa.DataFrameModel):
         )
 
 
-class DemandCurve(pa.DataFrameModel):
-    curve_id: str = pa.Field(unique=True, str_matches=r"^demand_curve/\S+$")
-    n: int = pa.Field(ge=0)
-    level: float = pa.Field(gt=0, lt=1)
-    selected: bool
-    caveat: str = pa.Field(str_length={"min_value": 1})
-
-    class Config:
-        strict = False
+class DemandCurve(DEMAND_CURVE.model()):  # type: ignore[misc]
+    """Columns and their checks: `warehouse.tables.DEMAND_CURVE`."""
 
     @pa.dataframe_check(name="a_slope_or_a_reason")
     def a_slope_or_a_reason(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -1,4 +1,7 @@
-"""Writes for the citation store: sources, snapshots, figures, citations, lineage, formulas."""
+"""Writes for the citation store: sources, snapshots, figures, citations, lineage, formulas.
+
+The tables' columns are declared once, in `warehouse/tables.py`; the writers here conform a
+frame to that declaration before `warehouse.store.store` validates and writes it."""
 
 from __future__ import annotations
 
@@ -8,45 +11,20 @@ import polars as pl
 
 from warehouse.contracts import Figure, Source
 from warehouse.store import IngestRun, StoreResult, store
-
-FIGURE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "figure_id": pl.String,
-    "source_id": pl.String,
-    "snapshot_sha256": pl.String,
-    "metric": pl.String,
-    "entity_kind": pl.String,
-    "entity": pl.String,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "bound": pl.String,
-    "value_low": pl.Float64,
-    "value_high": pl.Float64,
-    "as_of": pl.Date,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
-    "page": pl.String,
-    "locator": pl.String,
-    "quote": pl.String,
-    "qualifier": pl.String,
-    "kind": pl.String,
-    "verification": pl.String,
-    "formula": pl.String,
-    "notes": pl.String,
-}
+from warehouse.tables import FIGURE, SOURCE
 
 
 def figure_frame(rows: list[dict]) -> pl.DataFrame:
-    """Figure rows (dicts, missing keys = null) as a frame with the figure table's types."""
-    extra: dict[str, pl.DataType | type[pl.DataType]] = {
-        k: pl.String for r in rows for k in r if k.startswith("_") and k != "_errors"
-    }
-    extra |= {"_errors": pl.List(pl.String)} if any("_errors" in r for r in rows) else {}
-    schema = FIGURE_SCHEMA | extra
-    return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema, orient="row")
+    """Figure rows (dicts, missing keys = null) as a frame with the figure table's types
+    (`warehouse.tables.FIGURE`)."""
+    return FIGURE.frame(rows)
 
 
 def store_sources(con: duckdb.DuckDBPyConnection, run: IngestRun, sources: pl.DataFrame) -> StoreResult:
-    return store(con, run, "source", sources, Source, key=["source_id"], require_registered_source=False)
+    """Source records in the table's shape (`warehouse.tables.SOURCE`: a builder may leave
+    optional fields out), validated by the Source contract."""
+    sources = SOURCE.conform(sources, keep_extra=True)
+    return store(con, run, "source", sources, Source, key=list(SOURCE.key), require_registered_source=False)
 
 
 def store_snapshots(con: duckdb.DuckDBPyConnection, run: IngestRun, snapshots: pl.DataFrame) -> StoreResult:
@@ -60,8 +38,10 @@ def store_figures(
     figures: pl.DataFrame,
     contract: type[pa.DataFrameModel] = Figure,
 ) -> StoreResult:
-    figures = figures.with_columns(pl.lit(run.run_id).alias("ingest_run_id"))
-    return store(con, run, "figure", figures, contract, key=["figure_id"])
+    """Figures in the table's shape (`warehouse.tables.FIGURE.conform`: builders set the
+    columns they know, the rest are typed NULLs), stamped with the run, then `store`d."""
+    figures = FIGURE.conform(figures.with_columns(pl.lit(run.run_id).alias("ingest_run_id")), keep_extra=True)
+    return store(con, run, "figure", figures, contract, key=list(FIGURE.key))
 
 
 def _stored_figure_ids(con: duckdb.DuckDBPyConnection, ids: pl.Series) -> list[str]:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
+from warehouse.tables import QUARANTINE
+
 if TYPE_CHECKING:  # pandera is imported where a contract runs, not by every reader of the warehouse
     import pandera.polars as pa
 
@@ -247,4 +249,74 @@ def store(
     run.rows_accepted += result.accepted
     run.rows_quarantined += result.quarantined
     run.messages.extend(result.reasons)
+    return result
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One quarantine row written by `record_counts`: it may stand for many rejected rows
+    (`rows`: a bulk-validated Parquet part keeps one row per broken rule, with its count)."""
+
+    source_id: str
+    row_locator: str
+    rule: str
+    reason: str
+    raw: str
+    snapshot_sha256: str | None = None
+    rows: int = 1
+    #: the line for `ingest_run.message` (default `<row_locator>: <rule>: <reason>`)
+    message: str | None = None
+
+
+def record_counts(
+    con: duckdb.DuckDBPyConnection,
+    run: IngestRun,
+    table: str,
+    *,
+    rows_in: int,
+    accepted: int,
+    rejected: list[Rejection],
+    log: bool = True,
+) -> StoreResult:
+    """Count a write that `store` did not validate row by row, and quarantine its rejections.
+
+    Per-request rows are validated in bulk in SQL and stay in their Parquet part, and a file
+    can be refused whole before any row exists; both still go through this one door, so
+    `StoreResult`'s check `rows_in = accepted + quarantined` holds for them as for `store`
+    (`quarantined` is the sum of the rejections' `rows`, counted apart from `accepted`), and
+    the run's counts move here and nowhere else. `log` adds each rejection's line to the
+    run's message, as `store` does with its reasons."""
+    result = StoreResult(
+        table,
+        rows_in,
+        accepted,
+        sum(r.rows for r in rejected),
+        [r.message or f"{r.row_locator}: {r.rule}: {r.reason}" for r in rejected],
+    )
+    if rejected:
+        rows = QUARANTINE.frame(
+            [
+                {
+                    "target_table": table,
+                    "source_id": r.source_id,
+                    "row_locator": r.row_locator,
+                    "rule": r.rule,
+                    "reason": r.reason,
+                    "raw": r.raw,
+                    "snapshot_sha256": r.snapshot_sha256,
+                    "run_id": run.run_id,
+                }
+                for r in rejected
+            ]
+        )
+        con.register("_rejections", rows.to_arrow())
+        try:
+            con.execute("INSERT OR REPLACE INTO quarantine BY NAME SELECT * FROM _rejections")
+        finally:
+            con.unregister("_rejections")
+    run.rows_in += result.rows_in
+    run.rows_accepted += result.accepted
+    run.rows_quarantined += result.quarantined
+    if log:
+        run.messages.extend(result.reasons)
     return result

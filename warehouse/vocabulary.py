@@ -12,6 +12,52 @@ FIGURE_KINDS = ["observed", "estimate", "forecast", "assumption", "derived", "me
 VERIFICATION = ["unverified", "verified", "quote_not_found", "value_mismatch", "no_snapshot"]
 SOURCE_KINDS = ["report", "web_page", "dataset", "package_data", "api", "benchmark_file", "book", "measurement"]
 SOURCE_CLASSES = ["primary", "copy", "secondary"]
+# figure_flag.flag: a named difference from a corroboration check, or a caveat a person asserted
+FIGURE_FLAGS = [
+    "disagrees_value",
+    "disagrees_bound",
+    "disagrees_unit",
+    "disagrees_period",
+    "scope_differs",
+    "unit_interpreted",
+]
+
+# --- token prices (token_price) -----------------------------------------------------------
+
+# Where a price row's start comes from, and why it ended (docs/token_prices.md).
+PRICE_DATE_BASES = ["effective", "as_of", "start_date", "first_seen", "unknown", "release_listed", "recorded"]
+PRICE_END_BASES = ["source", "next_price", "changed", "disappeared"]
+BLEND_RULES = ["3:1"]
+
+# --- benchmarks (benchmark_run) ----------------------------------------------------------
+
+BENCHMARK_FORMATS = ["vllm", "sglang", "llmperf", "genai-perf", "aiperf", "mlperf"]
+LOAD_MODES = [
+    "rate",
+    "burst",
+    "concurrency",
+    "offline",
+    "server",
+    "interactive",
+    "single-stream",
+    "multi-stream",
+    "accuracy",
+]
+
+# --- trends (fit, claim_check, capability_path) --------------------------------------------
+
+FIT_METHODS = ["ols", "bootstrap", "theil-sen", "epoch-ols"]
+FIT_FAMILIES = ["capability_price", "capability_price_2026", "demand", "token_price", "gpu", "benchmark"]
+# "consistent by some measures": a claim judged on many measures (thresholds x variants), at
+# least one of which supports it; the check names how many and which (table claim_measure)
+VERDICTS = ["consistent", "consistent by some measures", "inconsistent", "not testable"]
+# how a capability path prices a model: the cheapest listing, its developer's, or the median
+CAPABILITY_PRICE_BASES = ["cheapest", "first_party", "median"]
+
+# --- scores (model_score) -----------------------------------------------------------------
+
+SCORE_ORIGINS = ["epoch_run", "external", "eci", "stitching", "models_dev"]
+SCORE_UNITS = ["fraction", "percent", "points", "elo", "minutes", "eci", "index"]
 
 # --- hardware (gpu_spec, gpu_rental_price, gpu_purchase_price) -------------------------
 

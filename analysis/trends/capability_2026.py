@@ -93,6 +93,7 @@ def build(
 
 def _records(variant: cp.Variant, th: cp.Threshold, version: str, hp: cp.HubPath) -> dict:
     fit, bench = hp.fit, th.benchmark
+    assert fit is not None  # build() refuses a path without a fit before it gets here
     upper = "" if th.upper is None else f" (below {th.upper:g})"
     spec = SeriesSpec(
         series=series_id(variant, bench, th.lower),

@@ -26,13 +26,20 @@ explicit.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from enum import StrEnum
+from importlib import resources
+from typing import Any
 
 import polars as pl
+import yaml
 
 from analysis import capability_price as cp
+from analysis.formulas import Formula
 from analysis.formulas.arithmetic import rounding_tolerance
 from analysis.formulas.claims import (
+    Check,
     Claimed,
     claim_check_by_measures,
     claim_check_fit_multiple,
@@ -44,10 +51,35 @@ from analysis.recomputed_claims import by_some_measures, measure_supports
 from analysis.trend import fmt_multiple as fm
 from analysis.trends.records import DERIVED
 
-CAPABILITY_DEF = (
-    "capability-adjusted LLM price: cheapest model (blended 3:1 USD/Mtok) scoring at least the "
-    "threshold, Epoch AI's method on Epoch AI's data"
-)
+SPEC_FILE = "claim_specs.yaml"  # beside this module; its header documents every field
+
+
+class Kind(StrEnum):
+    """What the data's multiple is computed from."""
+
+    RATE_PER_YEAR = "rate_per_year"  # a stored fit's yearly rate
+    MULTIPLE_OVER_WINDOW = "multiple_over_window"  # a stored fit's rate over the claim's window
+    RATE_RANGE = "rate_range"  # the slowest and fastest capability fits against a claimed range
+    OBSERVED_RATIO = "observed_ratio"  # two stored figures (before, after)
+    CAPABILITY_MEASURES = "capability_measures"  # every threshold x variant path over the window
+
+
+class Direction(StrEnum):
+    DECLINE = "decline"  # the multiple is "x cheaper"
+    GROWTH = "growth"  # the multiple is "x more"
+
+
+class Bound(StrEnum):
+    EQUAL = "="
+    ABOUT = "~"
+    MORE_THAN = ">"
+    LESS_THAN = "<"
+    RANGE = "range"
+
+
+class Evidence(StrEnum):
+    NAMED_FITS = "named_fits"  # fit_ids, first stored wins
+    FASTEST_CAPABILITY_FIT = "fastest_capability_fit"  # the "by some measures" reading most favourable
 
 
 @dataclass
@@ -55,10 +87,10 @@ class ClaimSpec:
     check_id: str
     claim_figure_ids: list[str]  # the first one stored is used
     claim: str
-    kind: str  # rate_per_year, multiple_over_window, rate_range, observed_ratio
-    direction: str  # decline or growth
+    kind: str  # a Kind
+    direction: str  # a Direction
     claimed: float | None
-    bound: str  # =, ~, >, range
+    bound: str  # a Bound
     series_definition: str
     testable_with: str
     window: tuple[dt.date, dt.date] | None = None
@@ -70,286 +102,207 @@ class ClaimSpec:
     per_year: bool = False  # capability_measures: judge multiples per year
     claimed_band: tuple[float, float] | None = None  # capability_measures: the multiples the claim's rounding covers
     price_levels: tuple[float, float] | None = None  # capability_measures: claimed USD/Mtok at start and end
+    evidence: str = Evidence.NAMED_FITS.value  # an Evidence
 
 
-MEASURES_DEF = (
-    "capability-adjusted LLM price, data through 2026: the cheapest-so-far price (blended 3:1 USD/Mtok) "
-    "at every Benchmarking Hub threshold (GPQA Diamond, SWE-bench Verified, MATH Level 5, ECI) set by a "
-    "past frontier model, in six variants (reasoning models excluded or included; cheapest provider, "
-    "first-party or median price), Epoch AI's method; one measure per threshold and variant"
-)
-GENERAL_BENCHMARKS = ("GPQA Diamond", "SWE-bench Verified", "MATH Level 5", "ECI")
-MEASURES_NEED = (
-    "priced models scoring at least a threshold by the window's start (Benchmarking Hub scores joined "
-    "with the token_price history)"
-)
+class ClaimSpecError(ValueError):
+    """A claim spec the file states wrongly: names the file, the claim and the field."""
 
-D = dt.date
-SPECS = [
-    ClaimSpec(
-        "ark-p20-inference-cost-decline-1y",
-        [
-            "ark-big-ideas-2026/p20/inference-cost-decline-1y",
-            "wealthdfm-ark-europe-big-ideas-2026/p20/inference-cost-decline-1y",
-        ],
-        "ARK Big Ideas 2026 p20: inference costs fell more than 99% in a year (by some measures)",
-        "capability_measures",
-        "decline",
-        100.0,
-        ">",
-        MEASURES_DEF + "; window calendar 2025 (the year before the report)",
-        MEASURES_NEED,
-        window=(D(2025, 1, 1), D(2025, 12, 31)),
-        benchmarks=GENERAL_BENCHMARKS,
-    ),
-    ClaimSpec(
-        "ark-p20-inference-cost-decline-12m-to-report",
-        [
-            "ark-big-ideas-2026/p20/inference-cost-decline-1y",
-            "wealthdfm-ark-europe-big-ideas-2026/p20/inference-cost-decline-1y",
-        ],
-        "ARK Big Ideas 2026 p20: inference costs fell more than 99% in a year (by some measures), read as the "
-        "12 months before the report",
-        "capability_measures",
-        "decline",
-        100.0,
-        ">",
-        MEASURES_DEF + "; window 2025-02-01 to 2026-01-31, the 12 months to the report's assumed publication at the "
-        "end of January 2026 (the report is undated in the store; its p34 data run to December 2025)",
-        MEASURES_NEED,
-        window=(D(2025, 2, 1), D(2026, 1, 31)),
-        benchmarks=GENERAL_BENCHMARKS,
-    ),
-    ClaimSpec(
-        "ark-downing-fixed-intelligence-decline-1y",
-        ["nuggets-ark-big-ideas-2026-ai-infrastructure-video/downing-cost-fixed-intelligence-decline-1y"],
-        "ARK (F. Downing): cost to reach a given benchmark level fell 99% over the last year",
-        "capability_measures",
-        "decline",
-        100.0,
-        "~",
-        MEASURES_DEF + "; window assumed June 2025 to May 2026 (the year before the May 2026 video)",
-        MEASURES_NEED,
-        window=(D(2025, 6, 1), D(2026, 5, 26)),
-        claimed_band=(1 / 0.015, 1 / 0.005),
-        benchmarks=GENERAL_BENCHMARKS,
-    ),
-    ClaimSpec(
-        "ark-p34-sw-dev-cost-apr-dec-2025",
-        ["ark-big-ideas-2026/p34/sw-dev-cost-decline-apr-dec-2025"],
-        "ARK Big Ideas 2026 p34: cost of AI models for software development fell from $3.50 to $0.32 "
-        "per million tokens, April to December 2025 (-91%)",
-        "capability_measures",
-        "decline",
-        3.50 / 0.32,
-        "=",
-        MEASURES_DEF.replace(
-            "every Benchmarking Hub threshold (GPQA Diamond, SWE-bench Verified, MATH Level 5, ECI)",
-            "every SWE-bench Verified threshold (the coding benchmark Epoch runs) and every Artificial Analysis "
-            "Coding Index threshold (models.dev's benchmark tables)",
-        )
-        + '; window 2025-04-01 to 2025-12-31; ARK\'s own basket ("based on the Artificial Analysis Coding Index") '
-        "is not published; the Coding Index scores are the ones models.dev lists, not AA's full table",
-        "ARK's basket of software-development models (the chart's data), or SWE-bench Verified scores for models "
-        "priced in April and December 2025",
-        window=(D(2025, 4, 1), D(2025, 12, 31)),
-        benchmarks=("SWE-bench Verified", "Artificial Analysis Coding Index"),
-        claimed_band=(1 / (1 - 0.905), 1 / (1 - 0.915)),
-        price_levels=(3.50, 0.32),
-    ),
-    ClaimSpec(
-        "ark-p20-openrouter-demand-25x-since-dec-2024",
-        ["ark-big-ideas-2026/p20/openrouter-demand-growth-since-dec-2024"],
-        "ARK Big Ideas 2026 p20: OpenRouter compute demand up 25x since December 2024",
-        "multiple_over_window",
-        "growth",
-        25.0,
-        "=",
-        "OpenRouter tokens per week (third-party scrape of the public rankings); window December 2024 "
-        "to December 2025 (assumed end: the report's data cut-off)",
-        "OpenRouter weekly token totals from December 2024 to December 2025 from one consistent series: the only "
-        "weekly series stored (a third-party scrape of OpenRouter's public rankings) starts in April 2025, no public "
-        "weekly series before April 2025 is known, and a16z's 100-trillion-token study gives only annualised totals; "
-        "the fit is not extrapolated into a verdict",
-        window=(D(2024, 12, 1), D(2025, 12, 31)),
-        fit_ids=["trend/demand/openrouter_weekly_scrape/bootstrap", "trend/demand/openrouter_weekly_scrape/ols"],
-    ),
-    ClaimSpec(
-        "a16z-llmflation-10x-per-year",
-        ["a16z-llmflation-2024/cost-decline-10x-per-year"],
-        "a16z LLMflation (Nov 2024): for an LLM of equivalent performance, cost falls 10x every year",
-        "rate_per_year",
-        "decline",
-        10.0,
-        "~",
-        CAPABILITY_DEF + "; threshold MMLU >= 42 (a16z's own example), November 2021 to late 2024",
-        "",
-        window=(D(2021, 11, 1), D(2024, 11, 12)),
-        fit_ids=["trend/capability_price/mmlu/ge-42/epoch-ols"],
-    ),
-    ClaimSpec(
-        "a16z-llmflation-1000x-3y",
-        ["a16z-llmflation-2024/cost-decline-1000x-3y"],
-        "a16z LLMflation: cost to reach MMLU 42 fell 1,000x in 3 years ($60 GPT-3, Nov 2021 -> $0.06)",
-        "multiple_over_window",
-        "decline",
-        1000.0,
-        "~",
-        CAPABILITY_DEF + "; threshold MMLU >= 42, 2021-11-20 to 2024-11-12",
-        "",
-        window=(D(2021, 11, 20), D(2024, 11, 12)),
-        fit_ids=["trend/capability_price/mmlu/ge-42/epoch-ols"],
-    ),
-    ClaimSpec(
-        "a16z-llmflation-mmlu83-62x",
-        ["a16z-llmflation-2024/mmlu-83-price-decline-since-gpt-4"],
-        "a16z LLMflation: price of models at MMLU 83 fell about 62x since GPT-4 (March 2023)",
-        "multiple_over_window",
-        "decline",
-        62.0,
-        "~",
-        CAPABILITY_DEF + "; threshold MMLU >= 83, 2023-03-14 to 2024-11-12",
-        "",
-        window=(D(2023, 3, 14), D(2024, 11, 12)),
-        fit_ids=["trend/capability_price/mmlu/ge-83/epoch-ols"],
-    ),
-    ClaimSpec(
-        "epoch-9-to-900x-per-year",
-        ["epoch-llm-inference-price-trends-2025/decline-range-per-year"],
-        "Epoch AI (2025): the price to reach a benchmark milestone fell 9x to 900x per year",
-        "rate_range",
-        "decline",
-        None,
-        "range",
-        CAPABILITY_DEF + "; every Epoch threshold with >= 4 points",
-        "",
-        claimed_range=(9.0, 900.0),
-        fit_ids=["@capability_epoch_all"],
-    ),
-    ClaimSpec(
-        "epoch-gpqa-gpt4-40x-per-year",
-        ["epoch-llm-inference-price-trends-2025/gpqa-gpt-4-level-decline-per-year"],
-        "Epoch AI (2025): the price to reach GPT-4's GPQA Diamond score fell 40x per year",
-        "rate_per_year",
-        "decline",
-        40.0,
-        "~",
-        CAPABILITY_DEF + "; threshold GPQA Diamond >= 33 (GPT-4-0314)",
-        "",
-        fit_ids=["trend/capability_price/gpqa_diamond/ge-33/epoch-ols"],
-    ),
-    ClaimSpec(
-        "ai-index-gpt35-level-280x",
-        ["sipoch-stanford-ai-index-2025/gpt-3.5-level-cost-decline"],
-        "Stanford AI Index 2025: GPT-3.5-level inference fell from $20 to $0.07 per Mtok, Nov 2022 to Oct 2024 (280x)",
-        "multiple_over_window",
-        "decline",
-        280.0,
-        "~",
-        CAPABILITY_DEF + "; threshold MMLU >= 64.8 (GPT-3.5), 2022-11-30 to 2024-10-31",
-        "",
-        window=(D(2022, 11, 30), D(2024, 10, 31)),
-        fit_ids=["trend/capability_price/mmlu/ge-64.8/epoch-ols"],
-    ),
-    ClaimSpec(
-        "ark-inference-capable-models-95pct-per-year",
-        ["bitcoinfoundation-ark-ai-infrastructure-report/inference-cost-annual-decline"],
-        "ARK AI infrastructure report (March 2026): inference costs for capable models fall about 95% a year",
-        "capability_measures",
-        "decline",
-        20.0,
-        "~",
-        MEASURES_DEF + "; window assumed March 2025 to March 2026 (the year before the report); multiples per year",
-        MEASURES_NEED,
-        window=(D(2025, 3, 1), D(2026, 3, 25)),
-        per_year=True,
-        benchmarks=GENERAL_BENCHMARKS,
-        claimed_band=(1 / (1 - 0.945), 1 / (1 - 0.955)),
-    ),
-    ClaimSpec(
-        "openai-chatgpt-cost-90pct-since-dec-2022",
-        ["openai-chatgpt-whisper-apis-2023-copy/chatgpt-cost-reduction-since-dec-2022"],
-        "OpenAI (March 2023): 90% cost reduction for ChatGPT since December 2022 through system-wide optimizations",
-        "multiple_over_window",
-        "decline",
-        10.0,
-        "=",
-        "OpenAI's own serving cost per ChatGPT request, December 2022 to March 2023",
-        "OpenAI's serving cost per request or per token over time (not published; list prices measure price, not cost)",
-        window=(D(2022, 12, 1), D(2023, 3, 1)),
-        fit_ids=[],
-    ),
-    ClaimSpec(
-        "openai-gpt-4o-mini-99pct-vs-davinci-003",
-        ["openai-gpt-4o-mini-2024/cost-per-token-drop-vs-davinci-003"],
-        "OpenAI (July 2024): the cost per token of GPT-4o mini has dropped by 99% since text-davinci-003 (2022)",
-        "observed_ratio",
-        "decline",
-        100.0,
-        "~",
-        "OpenAI list price per input token: Davinci (text-davinci-003 era, $20/Mtok from 2022-09-01) vs "
-        "GPT-4o mini ($0.15/Mtok, 2024-07-18), from the token_price table",
-        "",
-        window=(D(2022, 9, 1), D(2024, 7, 18)),
-        stated_pct=99.0,
-        figure_pair=(
-            "hf-prasant-openai-dataset-9f1bc7a/openai/davinci/2022-09-01/input",
-            "openai-gpt-4o-mini-advancing-cost-efficient-intelligence/openai/gpt-4o-mini/2024-07-18/input",
-        ),
-    ),
-    ClaimSpec(
-        "compux-aws-h100-44pct-cut-jun-2025",
-        ["compux-gpu-pricing-trends-2026/aws-h100-price-cut-jun-2025"],
-        "CompuX (2026): AWS cut H100 pricing by 44% in June 2025",
-        "observed_ratio",
-        "decline",
-        1 / 0.56,
-        "~",
-        "AWS on-demand price per H100 GPU-hour (p5.48xlarge / 8): $12.29 on 2025-03-17 (Epoch AI hardware prices) vs "
-        "$6.88 on 2026-04-22 (page describing the price after the June 2025 cut), from gpu_rental_price",
-        "",
-        window=(D(2025, 3, 17), D(2026, 4, 22)),
-        stated_pct=44.0,
-        figure_pair=(
-            "epoch-hardware-prices/hardware_prices.csv:593/on_demand",
-            "codesota-h100-2026-04-22/r2-aws-h100-p5-after-june-2025-price-cut/usd_per_gpu_hour",
-        ),
-    ),
-    ClaimSpec(
-        "usage-ai-aws-p5-up-to-45pct-cut-jun-2025",
-        ["usage-ai-llm-cost-aws-2026/aws-p5-on-demand-price-cut-jun-2025"],
-        "Usage.ai (2026): P5 (H100) on-demand pricing dropped by up to 45% (June 2025)",
-        "observed_ratio",
-        "decline",
-        1 / 0.55,
-        "<",
-        "AWS on-demand price per H100 GPU-hour (p5.48xlarge / 8): $12.29 on 2025-03-17 (Epoch AI hardware prices) vs "
-        "$6.88 on 2026-04-22 (page describing the price after the June 2025 cut), from gpu_rental_price",
-        "",
-        window=(D(2025, 3, 17), D(2026, 4, 22)),
-        stated_pct=45.0,
-        figure_pair=(
-            "epoch-hardware-prices/hardware_prices.csv:593/on_demand",
-            "codesota-h100-2026-04-22/r2-aws-h100-p5-after-june-2025-price-cut/usd_per_gpu_hour",
-        ),
-    ),
-    ClaimSpec(
-        "business-insider-openrouter-6.4t-to-13t",
-        ["business-insider-ai-surge-2026-copy/openrouter-tokens-week-ending-2026-02-09"],
-        "Business Insider (Feb 2026): OpenRouter handled 13T tokens in the week ending Feb 9, up from 6.4T in the first week of January",
-        "observed_ratio",
-        "growth",
-        13.0 / 6.4,
-        "~",
-        "OpenRouter weekly token totals (scrape), week labels 2026-01-05 and 2026-02-09",
-        "",
-        window=(D(2026, 1, 5), D(2026, 2, 9)),
-        figure_pair=(
-            "openrouter-rankings-scrape-kenneth-top/2026-01-05/total/tokens",
-            "openrouter-rankings-scrape-kenneth-top/2026-02-09/total/tokens",
-        ),
-    ),
-]
+
+REQUIRED = ("check_id", "claim_figure_ids", "claim", "kind", "direction", "bound", "series_definition")
+# fields only some kinds read: stating one for another kind would be silently ignored, so it is an error
+ONLY_FOR = {
+    "claimed_range": {Kind.RATE_RANGE},
+    "fit_ids": {Kind.RATE_PER_YEAR, Kind.MULTIPLE_OVER_WINDOW},
+    "evidence": {Kind.RATE_PER_YEAR, Kind.MULTIPLE_OVER_WINDOW},
+    "figure_pair": {Kind.OBSERVED_RATIO},
+    "stated_pct": {Kind.OBSERVED_RATIO},
+    "benchmarks": {Kind.CAPABILITY_MEASURES},
+    "per_year": {Kind.CAPABILITY_MEASURES},
+    "claimed_band": {Kind.CAPABILITY_MEASURES},
+    "price_levels": {Kind.CAPABILITY_MEASURES},
+}
+NEEDS = {
+    Kind.MULTIPLE_OVER_WINDOW: ("claimed", "window"),
+    Kind.RATE_PER_YEAR: ("claimed",),
+    Kind.RATE_RANGE: ("claimed_range",),
+    Kind.OBSERVED_RATIO: ("claimed", "window", "figure_pair"),
+    Kind.CAPABILITY_MEASURES: ("claimed", "window"),
+}
+FIELDS = {f for f in ClaimSpec.__dataclass_fields__}
+
+
+def load_specs(text: str | None = None, name: str = SPEC_FILE) -> list[ClaimSpec]:
+    """The claim specs of `claim_specs.yaml` (or of `text`), each field checked; a
+    ClaimSpecError names the file, the claim and the field of the first problem."""
+    if text is None:
+        text = resources.files(__package__).joinpath(SPEC_FILE).read_text(encoding="utf-8")
+    doc = yaml.safe_load(text) or {}
+    unknown = set(doc) - {"texts", "benchmark_sets", "claims"}
+    if unknown:
+        raise ClaimSpecError(f"{name}: unknown top-level key(s) {sorted(unknown)}")
+    texts = doc.get("texts") or {}
+    sets = doc.get("benchmark_sets") or {}
+    specs, seen = [], set()
+    for i, entry in enumerate(doc.get("claims") or []):
+        where = f"{name}: claim {entry.get('check_id', f'#{i + 1}') if isinstance(entry, dict) else f'#{i + 1}'}"
+        if not isinstance(entry, dict):
+            raise ClaimSpecError(f"{where}: a claim is a mapping of fields, got {type(entry).__name__}")
+        spec = _spec(entry, where, texts, sets)
+        if spec.check_id in seen:
+            raise ClaimSpecError(f"{where}: check_id is used twice")
+        seen.add(spec.check_id)
+        specs.append(spec)
+    if not specs:
+        raise ClaimSpecError(f"{name}: no claims")
+    return specs
+
+
+def _spec(entry: dict, where: str, texts: dict, sets: dict) -> ClaimSpec:
+    unknown = set(entry) - FIELDS
+    if unknown:
+        raise ClaimSpecError(f"{where}: unknown field(s) {sorted(unknown)}; fields are {sorted(FIELDS)}")
+    missing = [f for f in REQUIRED if entry.get(f) in (None, "", [])]
+    if missing:
+        raise ClaimSpecError(f"{where}: missing {', '.join(missing)}")
+    kind = _enum(Kind, entry, "kind", where)
+    direction = _enum(Direction, entry, "direction", where)
+    bound = _enum(Bound, entry, "bound", where)
+    evidence = _enum(Evidence, entry, "evidence", where) if "evidence" in entry else Evidence.NAMED_FITS
+    for f, kinds in ONLY_FOR.items():
+        if f in entry and kind not in kinds:
+            raise ClaimSpecError(f"{where}: field {f} is only read for kind {', '.join(sorted(kinds))}, not {kind}")
+    absent = [f for f in NEEDS[kind] if entry.get(f) is None]
+    if absent:
+        raise ClaimSpecError(f"{where}: kind {kind} needs {', '.join(absent)}")
+    if (bound == Bound.RANGE) != (kind == Kind.RATE_RANGE):
+        raise ClaimSpecError(f"{where}: bound range goes with kind rate_range (and only with it)")
+    if kind == Kind.RATE_RANGE and entry.get("claimed") is not None:
+        raise ClaimSpecError(f"{where}: a claimed range states claimed_range, not claimed")
+    benchmarks = entry.get("benchmarks")
+    if isinstance(benchmarks, str):
+        if benchmarks not in sets:
+            raise ClaimSpecError(f"{where}: benchmarks {benchmarks!r} is not a benchmark_sets name ({sorted(sets)})")
+        benchmarks = sets[benchmarks]
+    return ClaimSpec(
+        check_id=_text(entry, "check_id", where),
+        claim_figure_ids=[str(x) for x in _list(entry, "claim_figure_ids", where)],
+        claim=_text(entry, "claim", where),
+        kind=kind.value,
+        direction=direction.value,
+        claimed=_multiple(entry.get("claimed"), direction, where),
+        bound=bound.value,
+        series_definition=_fill(_text(entry, "series_definition", where), texts, where),
+        testable_with=_fill(str(entry.get("testable_with") or ""), texts, where),
+        window=_pair(entry, "window", where, dt.date),
+        claimed_range=_pair(entry, "claimed_range", where, float),
+        fit_ids=[str(x) for x in entry.get("fit_ids") or []],
+        figure_pair=_pair(entry, "figure_pair", where, str),
+        stated_pct=_number(entry.get("stated_pct"), "stated_pct", where),
+        benchmarks=tuple(str(b) for b in benchmarks) if benchmarks is not None else None,
+        per_year=_flag(entry, "per_year", where),
+        claimed_band=_band(entry.get("claimed_band"), where),
+        price_levels=_pair(entry, "price_levels", where, float),
+        evidence=evidence.value,
+    )
+
+
+def _enum(enum: type[StrEnum], entry: dict, name: str, where: str):
+    try:
+        return enum(entry[name])
+    except ValueError:
+        allowed = " | ".join(e.value for e in enum)
+        raise ClaimSpecError(f"{where}: {name} {entry[name]!r} is not one of {allowed}") from None
+
+
+def _text(entry: dict, name: str, where: str) -> str:
+    if not isinstance(entry[name], str):
+        raise ClaimSpecError(f"{where}: {name} must be text, got {entry[name]!r}")
+    return entry[name]
+
+
+def _list(entry: dict, name: str, where: str) -> list:
+    if not isinstance(entry[name], list):
+        raise ClaimSpecError(f"{where}: {name} must be a list, got {entry[name]!r}")
+    return entry[name]
+
+
+def _flag(entry: dict, name: str, where: str) -> bool:
+    value = entry.get(name, False)
+    if not isinstance(value, bool):
+        raise ClaimSpecError(f"{where}: {name} must be true or false, got {value!r}")
+    return value
+
+
+def _number(value, name: str, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ClaimSpecError(f"{where}: {name} must be a positive number, got {value!r}")
+    return float(value)
+
+
+def _pair(entry: dict, name: str, where: str, kind: type):
+    value = entry.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 2:
+        raise ClaimSpecError(f"{where}: {name} must be a list of two, got {value!r}")
+    if kind is float:
+        return (_number(value[0], name, where), _number(value[1], name, where))
+    if not all(isinstance(v, kind) for v in value):
+        raise ClaimSpecError(f"{where}: {name} must be two {kind.__name__} values, got {value!r}")
+    if kind is dt.date and value[0] > value[1]:
+        raise ClaimSpecError(f"{where}: {name} starts after it ends: {value!r}")
+    return (value[0], value[1])
+
+
+def _multiple(value, direction: Direction, where: str) -> float | None:
+    """A claimed multiple: a number, {from: A, to: B} (the multiple between two stated levels)
+    or {remaining: F} (a cut that leaves the fraction F of the price)."""
+    if value is None or not isinstance(value, dict):
+        return _number(value, "claimed", where)
+    if set(value) == {"from", "to"}:
+        start, end = _number(value["from"], "claimed.from", where), _number(value["to"], "claimed.to", where)
+        assert start is not None and end is not None
+        return start / end if direction == Direction.DECLINE else end / start
+    if set(value) == {"remaining"}:
+        left = _number(value["remaining"], "claimed.remaining", where)
+        assert left is not None
+        return 1 / left
+    raise ClaimSpecError(f"{where}: claimed is a number, {{from, to}} or {{remaining}}, got {value!r}")
+
+
+def _band(value, where: str) -> tuple[float, float] | None:
+    """The multiples a stated percentage covers: {remaining: [F1, F2]} or {decline_pct: [P1, P2]}."""
+    if value is None:
+        return None
+    if isinstance(value, dict) and len(value) == 1 and set(value) <= {"remaining", "decline_pct"}:
+        (form, ends), *_ = value.items()
+        if isinstance(ends, list) and len(ends) == 2:
+            a, b = (_number(e, f"claimed_band.{form}", where) for e in ends)
+            assert a is not None and b is not None
+            if form == "remaining":
+                return (1 / a, 1 / b)
+            if a < 100 and b < 100:
+                return (1 / (1 - a / 100), 1 / (1 - b / 100))
+    raise ClaimSpecError(
+        f"{where}: claimed_band is {{remaining: [F1, F2]}} or {{decline_pct: [P1, P2]}} (P < 100), got {value!r}"
+    )
+
+
+def _fill(text: str, texts: dict, where: str) -> str:
+    """`{name}` in a text replaced by the file's `texts[name]`."""
+
+    def one(match: re.Match) -> str:
+        if match.group(1) not in texts:
+            raise ClaimSpecError(f"{where}: {{{match.group(1)}}} is not a name of texts ({sorted(texts)})")
+        return str(texts[match.group(1)])
+
+    return re.sub(r"\{(\w+)\}", one, text)
+
+
+SPECS = load_specs()
 
 
 def as_multiple(direction: str, growth_factor: float) -> float:
@@ -368,12 +321,12 @@ def claim_rates(spec: ClaimSpec, fit: dict) -> tuple[float, float, float]:
 
 
 # The formula each kind of claim is checked with (the check figure's `formula`).
-CHECK_FORMULA = {
-    "rate_per_year": claim_check_fit_multiple,
-    "multiple_over_window": claim_check_fit_multiple,
-    "rate_range": claim_check_rate_range,
-    "observed_ratio": claim_check_observed_ratio,
-    "capability_measures": claim_check_by_measures,
+CHECK_FORMULA: dict[str, Formula[..., Check]] = {
+    Kind.RATE_PER_YEAR: claim_check_fit_multiple,
+    Kind.MULTIPLE_OVER_WINDOW: claim_check_fit_multiple,
+    Kind.RATE_RANGE: claim_check_rate_range,
+    Kind.OBSERVED_RATIO: claim_check_observed_ratio,
+    Kind.CAPABILITY_MEASURES: claim_check_by_measures,
 }
 
 
@@ -464,6 +417,7 @@ def evaluate(
 
 def _observed_ratio(spec: ClaimSpec, figures: dict[str, dict]) -> tuple[dict, list[str]]:
     """Two stored figures (before, after) against a stated multiple or percentage."""
+    assert spec.figure_pair is not None and spec.claimed is not None  # load_specs: observed_ratio needs both
     a, b = (figures.get(x) for x in spec.figure_pair)
     if a is None or b is None:
         return dict(
@@ -546,7 +500,8 @@ def _from_fit(spec: ClaimSpec, fit: dict | None) -> tuple[dict, list[str]]:
             ),
             testable_with=spec.testable_with or "the fit named in the claim's series definition",
         ), []
-    years = (spec.window[1] - spec.window[0]).days / 365.25 if spec.kind == "multiple_over_window" else 1.0
+    window = spec.window  # load_specs: multiple_over_window needs one
+    years = (window[1] - window[0]).days / 365.25 if spec.kind == "multiple_over_window" and window else 1.0
     check = claim_check_fit_multiple(_claimed(spec), claim_rates(spec, fit), years=years)
     m, lo, hi = check.value, check.low, check.high
     what = (
@@ -592,11 +547,11 @@ def _claimed_text(spec: ClaimSpec) -> str:
 
 
 def _pick(spec: ClaimSpec, fits: dict[str, dict], capability: list[dict]) -> dict | None:
-    """The evidence fit: a named one, or for "@capability_max" the fastest-falling
-    capability fit (the "by some measures" reading most favourable to the claim)."""
+    """The evidence fit: the first stored of `fit_ids`, or for evidence `fastest_capability_fit`
+    the fastest-falling capability fit (the "by some measures" reading most favourable to the claim)."""
+    if spec.evidence == Evidence.FASTEST_CAPABILITY_FIT:
+        return min(capability, key=lambda f: f["factor_per_year"]) if capability else None
     for fid in spec.fit_ids:
-        if fid == "@capability_max" and capability:
-            return min(capability, key=lambda f: f["factor_per_year"])
         if fid in fits:
             return fits[fid]
     return None
@@ -609,7 +564,8 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
     the prices at the window's two ends (roles start_price, end_price) and the scores that
     put those models over the threshold; the check's evidence is the measures that support
     the claim (all of them when none does)."""
-    none = (
+    assert spec.window is not None and spec.claimed is not None  # load_specs: capability_measures needs both
+    none: tuple[dict, list[str], dict] = (
         dict(reason="no capability-adjusted paths with data through 2026 are stored", testable_with=spec.testable_with),
         [],
         {},
@@ -619,7 +575,10 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
     rows = paths if spec.benchmarks is None else paths.filter(pl.col("benchmark").is_in(list(spec.benchmarks)))
     start, end = spec.window
     years = (end - start).days / 365.25
-    measures, figures, lineage, labels = [], [], [], []
+    measures: list[dict[str, Any]] = []
+    figures: list[dict[str, Any]] = []
+    lineage: list[dict[str, Any]] = []
+    labels: list[dict[str, Any]] = []
     for (series,), g in rows.sort("series", "obs_date").group_by(["series"], maintain_order=True):
         path = g.select(
             pl.col("obs_id"),
@@ -631,7 +590,7 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
         if isinstance(m, str):
             continue
         first = g.row(0, named=True)
-        observed = capability_window_decline(m.start_price, m.end_price, years=years if spec.per_year else None)
+        observed: float = capability_window_decline(m.start_price, m.end_price, years=years if spec.per_year else None)
         f_lo, f_hi, f_m = m.fit_low, m.fit_high, m.fit_multiple
         if spec.per_year:
             f_m, f_lo, f_hi = (None if v is None else v ** (1 / years) for v in (f_m, f_lo, f_hi))
@@ -720,7 +679,8 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
     observed_all = [x["observed"] for x in labels]
     levels = ""
     if spec.price_levels:
-        near = min(labels, key=lambda x: abs(_log_gap(x, measures, spec.price_levels)))
+        price_levels = spec.price_levels
+        near = min(labels, key=lambda x: abs(_log_gap(x, measures, price_levels)))
         levels = (
             f"; claimed ${spec.price_levels[0]:.2f} -> ${spec.price_levels[1]:.2f}, the measure nearest those "
             f"price levels: {near['label']}"

@@ -44,7 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sources": ("listing", "List the sources in the warehouse, with their licence and how many figures each backs."),
     "figures": ("listing", "List stored figures (id, value, unit, source, page, verification), with filters."),
     "prices": ("prices", "Token prices: what a model cost on a date, and where each number comes from."),
-    "probe": ("probe", "Measure this machine's matmul throughput and memory bandwidth against its spec sheet."),
+    "probe": ("probe_cmd", "Measure this machine's matmul throughput and memory bandwidth against its spec sheet."),
     "refresh": ("refresh", "Refresh the warehouse: ingest every source, validate, quarantine bad rows, derive, fit."),
     "report": ("report", "Write the report: a small static website (index.html, one page per family, charts)."),
     "scores": (

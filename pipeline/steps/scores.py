@@ -13,10 +13,10 @@ import duckdb
 import polars as pl
 
 from sources.scores import epoch, identity
-from sources.token_prices.figures import FIGURE_COLUMNS
 from warehouse.contracts_scores import ModelIdentity, ModelScore
 from warehouse.figures import store_figures
 from warehouse.store import IngestRun, StoreResult, store
+from warehouse.tables import FIGURE
 
 
 def score_figures(scores: pl.DataFrame) -> pl.DataFrame:
@@ -69,15 +69,7 @@ def score_figures(scores: pl.DataFrame) -> pl.DataFrame:
             *common,
         ),
     ]
-    return pl.concat(
-        [
-            p.with_columns([pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in p.columns]).select(
-                [pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()]
-            )
-            for p in parts
-        ],
-        how="vertical",
-    )
+    return pl.concat([FIGURE.conform(p) for p in parts], how="vertical")
 
 
 def ingest_scores(con: duckdb.DuckDBPyConnection, run: IngestRun) -> tuple[StoreResult, StoreResult, int]:

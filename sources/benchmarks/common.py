@@ -28,6 +28,8 @@ from typing import Any
 
 import polars as pl
 
+from warehouse.rules import NUMBER_FINITE, NUMBER_NON_NEGATIVE, NUMBER_PARSES
+
 PARSER_VERSION = 1
 
 # Summary latency columns of benchmark_run: metric -> stats kept as columns.
@@ -257,24 +259,24 @@ class RunBuilder:
         try:
             number = to_float(raw_value)
         except (ValueError, OverflowError):
-            self.errors.append(f"number_parse: {raw_key} = {_short(raw_value)} is not a number")
+            self.errors.append(f"{NUMBER_PARSES}: {raw_key} = {_short(raw_value)} is not a number")
             return None
         if number is None:
             return None
         value = number * factor
         if math.isnan(value):
-            self.errors.append(f"number_parse: {raw_key} is NaN")
+            self.errors.append(f"{NUMBER_FINITE}: {raw_key} is NaN")
             return None
         if not math.isfinite(value) and (metric not in UNBOUNDED_OK or value < 0):
             # `Infinity` for a latency or a count is not a measurement; it must not become NULL quietly
-            self.errors.append(f"non_finite: {raw_key} = {_short(raw_value)} is not a finite number")
+            self.errors.append(f"{NUMBER_FINITE}: {raw_key} = {_short(raw_value)} is not a finite number")
             return None
         if value > MAX_COUNT and math.isfinite(value):
             self.errors.append(f"out_of_range: {raw_key} = {_short(raw_value)} is beyond 2**53, no real measure")
             return None
         if value < 0:
             self.errors.append(
-                f"negative_value: {raw_key} = {_short(raw_value)} (latencies, durations, "
+                f"{NUMBER_NON_NEGATIVE}: {raw_key} = {_short(raw_value)} (latencies, durations, "
                 "throughputs, token and request counts cannot be negative)"
             )
             return None
@@ -355,12 +357,12 @@ class RunBuilder:
                 elif abs(value) > _INT_RANGE[dtype]:
                     problem = f"count_out_of_range: {col} = {_short(value)} is beyond any real run"
                 elif value < 0:
-                    problem = f"negative_value: {col} = {_short(value)} cannot be negative"
+                    problem = f"{NUMBER_NON_NEGATIVE}: {col} = {_short(value)} cannot be negative"
             elif dtype == pl.Float64:
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
                     problem = f"wrong_type: {col} = {_short(value)} is not a number"
                 elif not math.isfinite(value):
-                    problem = f"non_finite: {col} = {_short(value)} is not a finite number"
+                    problem = f"{NUMBER_FINITE}: {col} = {_short(value)} is not a finite number"
             elif dtype == pl.String and not isinstance(value, str):
                 problem = f"wrong_type: {col} = {_short(value)} is not text"
             elif dtype == pl.Boolean and not isinstance(value, bool):

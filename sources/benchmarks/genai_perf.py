@@ -19,11 +19,11 @@ Decisions:
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import re
 
+from sources import cells
 from sources.benchmarks.common import (
     UNIT_TO_MS,
     Frames,
@@ -133,12 +133,7 @@ def _parse_json(doc: dict, ctx: ParseContext) -> Frames:
         raise ParseError("no genai-perf/AIPerf metric blocks (time_to_first_token, request_latency, ...)")
     _config(b, doc.get("input_config") or {})
     if doc.get("start_time"):
-        try:
-            b.set(
-                "started_at", dt.datetime.fromisoformat(str(doc["start_time"])).replace(tzinfo=None), "file:start_time"
-            )
-        except ValueError:
-            b.errors.append(f"date_parse: start_time = {doc['start_time']!r} is not ISO 8601")
+        b.set("started_at", cells.timestamp(doc["start_time"], "start_time", b.errors), "file:start_time")
     rejected = 0
     for entry in doc.get("error_summary") or []:
         details = entry.get("error_details") or {}

@@ -23,11 +23,11 @@ Decisions:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from typing import Any
 
+from sources import cells
 from sources.benchmarks.common import (
     Frames,
     ParseContext,
@@ -108,12 +108,8 @@ def _parse_result(doc: dict, ctx: ParseContext) -> Frames:
     b.set("format", FORMAT)
     b.set("format_variant", "vllm-bench-serve-json")
     if doc.get("date"):
-        try:
-            b.set(
-                "started_at", dt.datetime.strptime(doc["date"], "%Y%m%d-%H%M%S"), "file:date (local time, zone unknown)"
-            )
-        except ValueError:
-            b.errors.append(f"date_parse: date = {doc['date']!r} is not %Y%m%d-%H%M%S")
+        started = cells.timestamp(doc["date"], "date", b.errors, formats=("%Y%m%d-%H%M%S",), iso=False)
+        b.set("started_at", started, "file:date (local time, zone unknown)")
     backend = doc.get("backend") or doc.get("endpoint_type")
     if backend:
         b.set("engine", "vllm" if backend.startswith(("vllm", "openai")) else backend, "file:backend")

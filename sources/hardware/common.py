@@ -23,28 +23,13 @@ import re
 
 import polars as pl
 
+from warehouse.tables import GPU_SPEC
 from warehouse.vocabulary import SPEC_ATTRIBUTES
 
-SPEC_SCHEMA: dict[str, pl.DataType] = {
-    "figure_id": pl.String,
-    "source_id": pl.String,
-    "sku": pl.String,
-    "hardware_name": pl.String,
-    "attribute": pl.String,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "value_date": pl.Date,
-    "date_precision": pl.String,
-    "precision": pl.String,
-    "sparsity": pl.String,
-    "compute_unit": pl.String,
-    "derived_from_sparse": pl.Boolean,
-    "tier": pl.String,
-    "source_class": pl.String,
-    "as_stated": pl.String,
+# A parsed spec row: the `gpu_spec` table's columns (`warehouse.tables.GPU_SPEC`, less the one the
+# store fills), then what the row's figure needs besides (quote, notes, snapshot) and bookkeeping.
+SPEC_SCHEMA: dict[str, pl.DataType] = GPU_SPEC.polars_schema(*[c for c in GPU_SPEC.names if c != "ingest_run_id"]) | {
     "quote": pl.String,
-    "page": pl.String,
-    "locator": pl.String,
     "notes": pl.String,
     "snapshot_sha256": pl.String,
     "_locator": pl.String,
@@ -87,22 +72,6 @@ def dense_from_sparse(sparse: float) -> float:
 # --- dates ------------------------------------------------------------------------------
 
 
-def parse_date(text: str | dt.date | None) -> tuple[dt.date | None, str | None]:
-    """'2023-11-13' -> day, '2024-12' -> month, '2022' -> year; returns (first day, precision)."""
-    if text is None or text == "":
-        return None, None
-    if isinstance(text, dt.date):
-        return text, "day"
-    s = str(text).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
-        return dt.date.fromisoformat(s), "day"
-    if re.fullmatch(r"\d{4}-\d{2}", s):
-        return dt.date.fromisoformat(s + "-01"), "month"
-    if re.fullmatch(r"\d{4}", s):
-        return dt.date(int(s), 1, 1), "year"
-    raise ValueError(f"{s!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
-
-
 def period_end(start: dt.date, precision: str) -> dt.date:
     """Last day a date of this precision can mean."""
     if precision == "year":
@@ -122,19 +91,6 @@ def slug(text: str) -> str:
     """A readable id fragment: 'NVIDIA H100 SXM5 80GB' -> 'nvidia-h100-sxm5-80gb'."""
     s = re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-")
     return s or "unnamed"
-
-
-def parse_number(text: str | None) -> float | None:
-    """'1,979' / '$44489.88' / '700.0' -> float; '' -> None; anything else raises ValueError."""
-    if text is None:
-        return None
-    s = str(text).strip().replace(",", "").lstrip("$")
-    if s == "":
-        return None
-    value = float(s)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"{text!r} is not a finite number")
-    return value
 
 
 def spec_row(**kw) -> dict:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
+from sources import cells
 from sources.hardware import common
 from sources.hardware.sku import spec_sku
 from warehouse.vocabulary import SPEC_ATTRIBUTES
@@ -99,16 +100,13 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME) -> pl.DataFrame:
                 f"attribute_shape: {attribute} must be {(unit, precision, sparsity, compute)}, row says {stated}"
             )
         value = value_date = precision_of_date = None
-        try:
-            if attribute == "release_date":
-                value_date, precision_of_date = common.parse_date(rec["value"])
-                value = common.decimal_year(value_date)
-            else:
-                value = common.parse_number(rec["value"])
-                if value is None or value <= 0:
-                    errors.append(f"positive: {attribute} = {rec['value']!r} is not a positive number")
-        except ValueError as exc:
-            errors.append(f"numeric: {attribute} value {rec['value']!r}: {exc}")
+        if attribute == "release_date":
+            value_date, precision_of_date = cells.dated(rec["value"], "value", errors, required=True)
+            value = None if value_date is None else common.decimal_year(value_date)
+        else:
+            value = cells.number(
+                rec["value"], "value", errors, required=True, minimum="positive", thousands=True, currency=True
+            )
         tier = (
             "secondary" if attribute == "release_date" or rec["source_id"] not in VENDOR_SOURCES else "vendor_datasheet"
         )

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import polars as pl
 
+from sources import cells
 from sources.hardware import common
 from sources.hardware.sku import spec_sku
 
@@ -94,7 +95,8 @@ def parse(records: list[dict], version: str, sha256: str | None = None, all_gpus
             continue
         tpu_id = rec.get("tpu_id")
         name = _name(rec)
-        errors = [] if tpu_id else [f"techpowerup_id_present: record {i} ({name!r}) has no TechPowerUp id"]
+        errors: list[str] = []
+        cells.present(tpu_id, "tpu_id", errors, what=f"record {i} ({name!r}) has no TechPowerUp id")
         key = tpu_id or f"record-{i}"
         base = dict(
             source_id=SOURCE_ID,
@@ -113,11 +115,8 @@ def parse(records: list[dict], version: str, sha256: str | None = None, all_gpus
             if raw is None or (attribute in ZERO_MEANS_MISSING and raw == 0):
                 continue
             row_errors = list(errors)
-            if not isinstance(raw, (int, float)) or raw != raw or raw < 0:
-                row_errors.append(f"numeric: {field} = {raw!r} is not a non-negative number")
-                value = None
-            else:
-                value = convert(raw)
+            number = cells.number(raw, field, row_errors, minimum="non_negative", from_text=False)
+            value = None if number is None else convert(raw)
             out.append(
                 common.spec_row(
                     figure_id=f"{SOURCE_ID}/{version}/{key}/{attribute}",

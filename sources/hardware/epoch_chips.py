@@ -35,6 +35,7 @@ from pathlib import Path
 
 import polars as pl
 
+from sources import cells
 from sources.hardware import common
 from sources.hardware.sku import has_bf16, spec_sku
 
@@ -140,8 +141,7 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME, all_accelerators: bool
         name = get("name")
         locator = f"sources/data/epoch_hardware/{file_name}:{line}"
         row_errors: list[str] = []
-        if not name:
-            row_errors.append("name_present: the row has no 'Hardware name'")
+        if not cells.present(name, "Hardware name", row_errors):
             name = f"(unnamed row {line})"
         key = common.slug(name)
         if name in seen:
@@ -170,17 +170,11 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME, all_accelerators: bool
         )
 
         def emit(attribute: str, raw: str, convert, **extra) -> None:
+            if cells.is_empty(raw):
+                return
             errors = list(row_errors)
-            value = None
-            try:
-                number = common.parse_number(raw)
-                if number is None:
-                    return
-                if number <= 0:
-                    errors.append(f"positive: {attribute} from {raw!r} is not a positive number")
-                value = convert(number)
-            except ValueError as exc:
-                errors.append(f"numeric: {attribute} value {raw!r} is not a number ({exc})")
+            number = cells.number(raw, attribute, errors, minimum="positive", thousands=True, currency=True)
+            value = None if number is None else convert(number)
             out.append(
                 common.spec_row(
                     figure_id=f"{SOURCE_ID}/{key}/{attribute}",
@@ -203,12 +197,8 @@ def parse(data: bytes | Path, file_name: str = FILE_NAME, all_accelerators: bool
         raw_date = get("release_date")
         if raw_date:
             errors = list(row_errors)
-            try:
-                day, precision = common.parse_date(raw_date)
-                value = common.decimal_year(day)
-            except ValueError as exc:
-                day, precision, value = None, None, None
-                errors.append(f"date_format: release_date {exc}")
+            day, precision = cells.dated(raw_date, "release_date", errors)
+            value = None if day is None else common.decimal_year(day)
             out.append(
                 common.spec_row(
                     figure_id=f"{SOURCE_ID}/{key}/release_date",

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import polars as pl
 
+from sources import cells
 from sources.hardware import common
 from sources.hardware.sku import to_sku
 from warehouse.vocabulary import RENTAL_BOUNDS, RENTAL_KINDS
@@ -102,25 +103,25 @@ def _rows(data: bytes, file_name: str, required: list[str]) -> list[tuple[int, d
     return out
 
 
-def _date(text: str, errors: list[str], note: str | None = None):
-    try:
-        day, precision = common.parse_date(text)
-    except ValueError as exc:
-        errors.append(f"date_format: {exc}")
-        return None, None
-    if day is None:
-        errors.append("date_present: the price has no date" + (f" (source note: {note[:160]})" if note else ""))
-    return day, precision
+def _date(text: str, column: str, errors: list[str], note: str | None = None):
+    """A price's date (a day, a month or a year); a price without one is refused."""
+    return cells.dated(
+        text,
+        column,
+        errors,
+        required=True,
+        what="the price has no date" + (f"; source note: {note[:160]}" if note else ""),
+    )
 
 
 def _count(text: str, errors: list[str]) -> int | None:
-    if not text:
-        return None
-    try:
-        return int(float(text))
-    except ValueError:
-        errors.append(f"numeric: 'Number of GPUs' {text!r} is not a number")
-        return None
+    number = cells.number(text, "Number of GPUs", errors)
+    return None if number is None else int(number)
+
+
+def _price(raw: str, column: str, errors: list[str]) -> float | None:
+    """A price as Epoch and the curated file write it (`$44,489.88`): required, above zero."""
+    return cells.number(raw, column, errors, required=True, minimum="positive", thousands=True, currency=True)
 
 
 def parse_epoch(data: bytes | Path, file_name: str = EPOCH_FILE) -> pl.DataFrame:
@@ -131,11 +132,10 @@ def parse_epoch(data: bytes | Path, file_name: str = EPOCH_FILE) -> pl.DataFrame
     out = []
     for line, rec in _rows(data, file_name, EPOCH_REQUIRED):
         errors: list[str] = []
-        day, precision = _date(rec["Price date"], errors)
+        day, precision = _date(rec["Price date"], "Price date", errors)
         gpus = _count(rec.get("Number of GPUs", ""), errors)
         name = rec["Hardware model"]
-        if not name:
-            errors.append("hardware_present: the row names no hardware model")
+        cells.present(name, "Hardware model", errors, what="the row names no hardware model")
         base = dict(
             source_id=EPOCH_SOURCE_ID,
             sku=to_sku(name),
@@ -170,15 +170,9 @@ def parse_epoch(data: bytes | Path, file_name: str = EPOCH_FILE) -> pl.DataFrame
             continue
         for kind, raw in present:
             row_errors = list(errors)
-            try:
-                usd = common.parse_number(raw)
-                if usd is None or usd <= 0:
-                    row_errors.append(f"positive: {EPOCH_PRICE_COLUMNS[kind]} = {raw!r} is not a positive price")
-            except ValueError as exc:
-                usd = None
-                row_errors.append(f"numeric: {EPOCH_PRICE_COLUMNS[kind]} {raw!r}: {exc}")
-            if kind != "purchase" and not rec["Vendor"]:
-                row_errors.append("provider_present: a rental price names no provider")
+            usd = _price(raw, EPOCH_PRICE_COLUMNS[kind], row_errors)
+            if kind != "purchase":
+                cells.present(rec["Vendor"], "Vendor", row_errors, what="a rental price names no provider")
             out.append(
                 dict(
                     base,
@@ -217,18 +211,12 @@ def parse_curated(data: bytes | Path, file_name: str = CURATED_FILE) -> pl.DataF
     out = []
     for line, rec in _rows(data, file_name, required):
         errors: list[str] = []
-        day, precision = _date(rec["date"], errors, rec["notes"])
+        day, precision = _date(rec["date"], "date", errors, rec["notes"])
         if rec["pricing_kind"] not in RENTAL_KINDS:
             errors.append(f"pricing_kind: {rec['pricing_kind']!r} is not one of {RENTAL_KINDS}")
         if rec["bound"] not in RENTAL_BOUNDS:
             errors.append(f"bound: {rec['bound']!r} is not one of {RENTAL_BOUNDS}")
-        try:
-            usd = common.parse_number(rec["usd_per_gpu_hour"])
-            if usd is None or usd <= 0:
-                errors.append(f"positive: usd_per_gpu_hour {rec['usd_per_gpu_hour']!r} is not a positive price")
-        except ValueError as exc:
-            usd = None
-            errors.append(f"numeric: usd_per_gpu_hour {rec['usd_per_gpu_hour']!r}: {exc}")
+        usd = _price(rec["usd_per_gpu_hour"], "usd_per_gpu_hour", errors)
         out.append(
             dict(
                 figure_id=f"{rec['source_id']}/r{rec['row']}-{common.slug(rec['provider'])}-{common.slug(rec['sku_name'])[:40]}/usd_per_gpu_hour",

@@ -13,10 +13,10 @@ Decisions:
 - Scores keep their published unit (`fraction`, `percent`, `points`, `elo`, `minutes`, `eci`);
   `score_fraction` is the 0-1 value for fraction and percent scores, null otherwise.
 - Bad rows are kept with `"rule: reason"` in `_errors` (store quarantines them): no model
-  name (`model_named`), a score that does not parse or is missing (`score_numeric`,
-  `score_present`), outside its unit's range (`score_range`: a fraction above 1, a percent
-  above 100, a negative score), a negative stderr (`stderr_nonnegative`), a release date
-  that does not parse (`date_parses`).
+  name (`model_named`), a score that does not parse or is missing (`number_parses`,
+  `value_present`), outside its unit's range (`score_range`: a fraction above 1, a percent
+  above 100, a negative score), a negative stderr (`number_non_negative`), a release date
+  that does not parse (`date_parses`): the cell rules of `warehouse.rules`.
 - Ids: `<source_id>/<run id>/score` where the file has a run or record id, else
   `<source_id>/<model_version>/score`; a repeated id within a file gets `@line<N>`.
   The stderr figure is `.../stderr`. Same file -> same ids.
@@ -34,6 +34,8 @@ from pathlib import Path
 import polars as pl
 
 from sources.paths import data_path, relative_locator, sha256_file
+from warehouse.rules import DATE_PARSES, NUMBER_NON_NEGATIVE, NUMBER_PARSES, VALUE_PRESENT
+from warehouse.tables import MODEL_SCORE
 
 DATA_DIR = "scores"
 HUB_DIR = "epoch_hub"
@@ -50,34 +52,11 @@ EFFORT = r"_(minimal|none|low|medium|high|xhigh|max|unknown|thinking|\d+[Kk])$"
 UNIT_RANGES = {"fraction": (0.0, 1.0), "percent": (0.0, 100.0)}
 NONNEGATIVE_UNITS = {"points", "minutes", "eci", "elo", "index"}
 
-SCORE_SCHEMA: dict[str, pl.DataType] = {
-    "score_id": pl.String,
-    "source_id": pl.String,
-    "origin": pl.String,
-    "benchmark": pl.String,
-    "benchmark_file": pl.String,
-    "model_version": pl.String,
-    "model_base": pl.String,
-    "reasoning_effort": pl.String,
-    "score": pl.Float64,
-    "score_unit": pl.String,
-    "score_fraction": pl.Float64,
-    "stderr": pl.Float64,
-    "release_date": pl.Date,
-    "organization": pl.String,
-    "country": pl.String,
-    "run_id": pl.String,
-    "run_date": pl.Date,
-    "locator": pl.String,
-    "secondary_source": pl.String,
-    "secondary_source_url": pl.String,
-    "score_figure_id": pl.String,
-    "stderr_figure_id": pl.String,
-    "snapshot_sha256": pl.String,
-    "_locator": pl.String,
-    "_errors": pl.List(pl.String),
-    "_raw": pl.String,
-}
+# A parsed score row: the `model_score` columns (`warehouse.tables.MODEL_SCORE`) but the ones the
+# load step adds (the mapped `model_key`, the `figure_ids` list, the run), then bookkeeping.
+SCORE_SCHEMA: dict[str, pl.DataType] = MODEL_SCORE.polars_schema(
+    *[c for c in MODEL_SCORE.names if c not in ("model_key", "figure_ids", "ingest_run_id")]
+) | {"_locator": pl.String, "_errors": pl.List(pl.String), "_raw": pl.String}
 
 
 @dataclass(frozen=True)
@@ -185,12 +164,12 @@ def _finish(
                 ),
                 (
                     pl.col("_score").is_null(),
-                    pl.format("score_present: {} row {} has no score", pl.lit(file_name), pl.col("_line")),
+                    pl.format(VALUE_PRESENT + ": {} row {} has no score", pl.lit(file_name), pl.col("_line")),
                 ),
                 (
                     pl.col("_score").is_not_null() & pl.col("score").is_null(),
                     pl.format(
-                        "score_numeric: {} row {}: score {} is not a number",
+                        NUMBER_PARSES + ": {} row {}: score {} is not a number",
                         pl.lit(file_name),
                         pl.col("_line"),
                         pl.col("_score"),
@@ -218,7 +197,7 @@ def _finish(
                 (
                     pl.col("_stderr").is_not_null() & (pl.col("stderr").is_null() | (pl.col("stderr") < 0)),
                     pl.format(
-                        "stderr_nonnegative: {} row {}: stderr {} is not a number >= 0",
+                        NUMBER_NON_NEGATIVE + ": {} row {}: stderr {} is not a number >= 0",
                         pl.lit(file_name),
                         pl.col("_line"),
                         pl.col("_stderr"),
@@ -227,7 +206,7 @@ def _finish(
                 (
                     pl.col("_date").is_not_null() & pl.col("release_date").is_null(),
                     pl.format(
-                        "date_parses: {} row {}: release date {} is not YYYY-MM-DD",
+                        DATE_PARSES + ": {} row {}: release date {} is not YYYY-MM-DD",
                         pl.lit(file_name),
                         pl.col("_line"),
                         pl.col("_date"),

@@ -18,18 +18,18 @@ else citing it). The file was typed in from public pages; what it decides:
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 from pathlib import Path
 
 import polars as pl
 
+from sources import cells
 from sources.token_prices import history, models
+from warehouse.vocabulary import SOURCE_CLASSES
 
 SOURCE_FILE = "cited_token_prices.csv"
 DATE_BASES = {"effective", "as_of", "unknown"}
-SOURCE_CLASSES = {"primary", "copy", "secondary"}
 
 
 def data_file() -> Path:
@@ -46,30 +46,9 @@ def _read(data: bytes | str | Path) -> tuple[pl.DataFrame, str]:
     return pl.read_csv(path, infer_schema=False), path.name
 
 
-def _number(value: str | None, name: str, errors: list[str], required: bool) -> float | None:
-    if value is None or not str(value).strip():
-        if required:
-            errors.append(f"{name}_present: {name} is empty")
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        errors.append(f"{name}_numeric: {name} {value!r} is not a number")
-        return None
-    if not number >= 0 or number == float("inf"):
-        errors.append(f"{name}_non_negative: {name} {value!r} must be a finite price >= 0")
-        return None
-    return number
-
-
-def _date(value: str | None, name: str, errors: list[str]) -> dt.date | None:
-    if value is None or not str(value).strip():
-        return None
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.append(f"{name}_iso_date: {name} {value!r} is not YYYY-MM-DD")
-        return None
+def _price(value: str | None, name: str, errors: list[str], required: bool) -> float | None:
+    """A price in USD per million tokens: a finite number >= 0."""
+    return cells.number(value, name, errors, required=required, minimum="non_negative")
 
 
 def parse(data: bytes | str | Path | None = None) -> pl.DataFrame:
@@ -80,8 +59,8 @@ def parse(data: bytes | str | Path | None = None) -> pl.DataFrame:
         line = index + 2
         errors: list[str] = []
         rec = {k: (v if v is None or str(v).strip() else None) for k, v in rec.items()}
-        start = _date(rec.get("effective_date"), "effective_date", errors)
-        end = _date(rec.get("effective_to"), "effective_to", errors)
+        start = cells.date(rec.get("effective_date"), "effective_date", errors)
+        end = cells.date(rec.get("effective_to"), "effective_to", errors)
         basis = rec.get("date_basis") or ("effective" if start else "unknown")
         if basis not in DATE_BASES:
             errors.append(f"date_basis_known: date_basis {basis!r} not in {sorted(DATE_BASES)}")
@@ -91,27 +70,25 @@ def parse(data: bytes | str | Path | None = None) -> pl.DataFrame:
             errors.append(f"date_basis_consistent: date_basis {basis} needs an effective_date")
         if start and end and end <= start:
             errors.append(f"effective_to_after_from: effective_to {end} is not after {start}")
-        if not (rec.get("source_url") or "").startswith("https://"):
-            errors.append(f"source_url_https: source_url {rec.get('source_url')!r} is not an https URL")
-        if not rec.get("quote"):
-            errors.append("quote_present: a cited price needs its verbatim quote")
+        cells.url(rec.get("source_url"), "source_url", errors, required=True, schemes=("https",))
+        cells.present(rec.get("quote"), "quote", errors, what="a cited price needs its verbatim quote")
         if rec.get("source_class") not in SOURCE_CLASSES:
             errors.append(
                 f"source_class_known: source_class {rec.get('source_class')!r} not in {sorted(SOURCE_CLASSES)}"
             )
         prices = {
-            "input_usd_per_mtok": _number(rec.get("input_usd_per_mtok"), "input_usd_per_mtok", errors, True),
-            "output_usd_per_mtok": _number(rec.get("output_usd_per_mtok"), "output_usd_per_mtok", errors, True),
-            "cache_read_usd_per_mtok": _number(
+            "input_usd_per_mtok": _price(rec.get("input_usd_per_mtok"), "input_usd_per_mtok", errors, True),
+            "output_usd_per_mtok": _price(rec.get("output_usd_per_mtok"), "output_usd_per_mtok", errors, True),
+            "cache_read_usd_per_mtok": _price(
                 rec.get("cache_read_usd_per_mtok"), "cache_read_usd_per_mtok", errors, False
             ),
-            "cache_write_usd_per_mtok": _number(
+            "cache_write_usd_per_mtok": _price(
                 rec.get("cache_write_usd_per_mtok"), "cache_write_usd_per_mtok", errors, False
             ),
         }
         ids = [m.strip() for m in (rec.get("model_ids") or "").split("|") if m.strip()]
         if not ids:
-            errors.append("model_ids_present: model_ids is empty")
+            cells.present(None, "model_ids", errors, what="no model id between the | separators")
             ids = [rec.get("model") or ""]
         raw = json.dumps(rec, ensure_ascii=False)
         for model_id in ids:

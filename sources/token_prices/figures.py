@@ -1,28 +1,20 @@
-"""The `figure` table's columns and types for the vectorised builders of the snapshot sources.
+"""Figure frames of the vectorised builders of the snapshot sources.
 
-Decisions: this is `warehouse.figures.FIGURE_SCHEMA` itself, not a copy: `sources/` may import
-`warehouse/` (the layer rule forbids only the other direction), and a second literal list of the
-columns would drift from the table.
+Decisions: the `figure` table's columns come from its one declaration, `warehouse.tables.FIGURE`
+(`sources/` may import `warehouse/`; the layer rule forbids only the other direction), never a
+second literal list that would drift from the table.
 """
 
 import polars as pl
 
-from warehouse.figures import FIGURE_SCHEMA as FIGURE_COLUMNS
+from warehouse.tables import FIGURE
 
-__all__ = ["FIGURE_COLUMNS", "blended_price_figures", "conform_figures"]
+__all__ = ["blended_price_figures", "conform_figures"]
 
 
 def conform_figures(parts: list[pl.DataFrame]) -> pl.DataFrame:
     """Stack figure frames built with different subsets of the columns into the table's shape."""
-    return pl.concat(
-        [
-            p.with_columns([pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in p.columns]).select(
-                [pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()]
-            )
-            for p in parts
-        ],
-        how="vertical",
-    )
+    return pl.concat([FIGURE.conform(p) for p in parts], how="vertical")
 
 
 def blended_price_figures(

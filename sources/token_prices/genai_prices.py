@@ -33,6 +33,7 @@ from typing import Any
 
 import polars as pl
 
+from sources import cells
 from sources.token_prices import history, models
 
 SOURCE_ID = "genai-prices"
@@ -265,11 +266,9 @@ def parse(data: bytes) -> pl.DataFrame:
             for e in token_entries:
                 for cond, lowest, prices in _bands(e["prices"]):
                     condition = ", ".join(x for x in (e["condition"], cond) if x)
-                    errors = [
-                        f"price_non_negative: {k} = {v} is negative"
-                        for k, v in prices.items()
-                        if v is not None and v < 0
-                    ]
+                    errors: list[str] = []
+                    for k, v in prices.items():
+                        cells.number(v, k, errors, minimum="non_negative")
                     rows.append(
                         {
                             **base,

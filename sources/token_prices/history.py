@@ -39,38 +39,41 @@ import polars as pl
 
 from analysis.formulas.prices import INPUT_WEIGHT, OUTPUT_WEIGHT, token_price_blend_3to1
 from sources.token_prices import models
+from warehouse.tables import TOKEN_PRICE
+from warehouse.vocabulary import PRICE_DATE_BASES, PRICE_END_BASES
 
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 PRICE_COLUMNS = [f"{p}_usd_per_mtok" for p in PRICE_FIELDS]
-DATE_BASES = ["effective", "as_of", "start_date", "first_seen", "unknown", "release_listed", "recorded"]
-END_BASES = ["source", "next_price", "changed", "disappeared"]
+DATE_BASES = PRICE_DATE_BASES  # where a row's start comes from (warehouse.vocabulary)
+END_BASES = PRICE_END_BASES
 DEFAULT_BLEND = (INPUT_WEIGHT, OUTPUT_WEIGHT)  # 3:1, the blend token_price_blend_3to1 computes
 #: Derived figures (the blend) live under the derived source's namespace, not the price source's.
 DERIVED_PREFIX = "infernomics-derived/token_price/"
 
-#: What every parser returns (plus `_locator`, `_errors`, `_raw`).
-OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
-    "source_id": pl.String,
-    "provider": pl.String,  # as the source names it
-    "provider_id": pl.String,  # canonical (models.canonical_provider)
-    "model": pl.String,  # as the source names it
-    "model_id": pl.String,  # the API id used for the key and the row id
-    "model_key": pl.String,  # canonical (models.canonical_model_key); null = unmapped
-    "alias_rule": pl.String,
-    "condition": pl.String,  # "" = the standard price; else a tier/context/time condition
-    "is_standard": pl.Boolean,  # the plain list price (lowest tier, no discount window or batch)
-    "source_start": pl.Date,
-    "date_basis": pl.String,
-    "source_end": pl.Date,
-    "end_basis": pl.String,
-    **{c: pl.Float64 for c in PRICE_COLUMNS},
-    "source_url": pl.String,
-    "quote": pl.String,
-    "qualifier": pl.String,
-    "listed_at": pl.Date,  # OpenRouter `created`: when it was listed there, not a release date
-    "deprecation_date": pl.Date,  # LiteLLM `deprecation_date`
-    "source_class": pl.String,
-}
+#: What every parser returns (plus `_locator`, `_errors`, `_raw`): the `token_price` columns a
+#: source states (types from `warehouse.tables.TOKEN_PRICE`; their meaning is documented there).
+OBSERVATION_SCHEMA: dict[str, pl.DataType] = TOKEN_PRICE.polars_schema(
+    "source_id",
+    "provider",
+    "provider_id",
+    "model",
+    "model_id",
+    "model_key",
+    "alias_rule",
+    "condition",
+    "is_standard",
+    "source_start",
+    "date_basis",
+    "source_end",
+    "end_basis",
+    *PRICE_COLUMNS,
+    "source_url",
+    "quote",
+    "qualifier",
+    "listed_at",
+    "deprecation_date",
+    "source_class",
+)
 BOOKKEEPING_SCHEMA: dict[str, pl.DataType] = {"_locator": pl.String, "_errors": pl.List(pl.String), "_raw": pl.String}
 IDENTITY = ["source_id", "provider_id", "model_id", "condition", "source_start"]
 

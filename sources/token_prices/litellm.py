@@ -18,7 +18,6 @@ Decisions:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -26,6 +25,7 @@ from typing import Any
 
 import polars as pl
 
+from sources import cells
 from sources.token_prices import fetch as http
 from sources.token_prices import history, models
 from sources.token_prices.feed_errors import guard_parse
@@ -81,15 +81,8 @@ def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
             continue
         errors: list[str] = []
         provider = spec.get("litellm_provider")
-        if not isinstance(provider, str) or not provider:
-            errors.append("provider_present: litellm_provider is missing")
-            provider = None
-        deprecation = None
-        if spec.get("deprecation_date"):
-            try:
-                deprecation = dt.date.fromisoformat(str(spec["deprecation_date"]))
-            except ValueError:
-                errors.append(f"deprecation_date_iso: {spec['deprecation_date']!r} is not YYYY-MM-DD")
+        provider = cells.present(provider if isinstance(provider, str) else None, "litellm_provider", errors)
+        deprecation = cells.date(spec.get("deprecation_date") or None, "deprecation_date", errors)
         alias = models.resolve(name)
         base.update(
             provider=provider,

@@ -17,7 +17,7 @@ Decisions:
 - Locator of every number: `git show <commit>:<path>` in a clone of anomalyco/models.dev.
 - Refused into quarantine with the rule: no model in the path (`model_named`), a date that does
   not parse (`date_parses`), an unknown event (`event_known`), a price that is not a number
-  (`price_numeric`) or negative (`price_non_negative`), a listing without any price
+  (`number_parses`) or negative (`number_non_negative`), a listing without any price
   (`token_price_present`), and evident unit errors above 1,000 USD per Mtok (`price_unit_plausible`).
   `removed` events carry no price: they only end rows (counted as accepted end markers).
 """
@@ -34,6 +34,7 @@ from sources.paths import data_path, sha256_file
 from sources.token_prices import history, models
 from sources.token_prices.figures import blended_price_figures, conform_figures
 from sources.token_prices.litellm_snapshots import PLAUSIBLE_MAX_USD_PER_MTOK, slug_expr
+from warehouse.rules import DATE_PARSES, NUMBER_NON_NEGATIVE, NUMBER_PARSES
 
 SOURCE_ID = "models-dev-cost-history"
 FILE = ("token_prices", "models_dev", "models_dev_cost_history_from_git.csv")
@@ -82,7 +83,7 @@ def parse_cost_history(data: bytes | Path | None = None) -> pl.DataFrame:
         ),
         (
             pl.col("recorded_on").is_null(),
-            pl.format("date_parses: {}: date {} is not YYYY-MM-DD", loc, pl.col("date").fill_null("")),
+            pl.format(DATE_PARSES + ": {}: date {} is not YYYY-MM-DD", loc, pl.col("date").fill_null("")),
         ),
         (
             ~pl.col("event").fill_null("").is_in(EVENTS),
@@ -96,7 +97,7 @@ def parse_cost_history(data: bytes | Path | None = None) -> pl.DataFrame:
         (
             in_bad | out_bad,
             pl.format(
-                "price_numeric: {}: input {} / output {} is not a number",
+                NUMBER_PARSES + ": {}: input {} / output {} is not a number",
                 loc,
                 in_text.fill_null(""),
                 out_text.fill_null(""),
@@ -106,7 +107,7 @@ def parse_cost_history(data: bytes | Path | None = None) -> pl.DataFrame:
             is_price_event
             & ((pl.col("input_usd_per_mtok") < 0) | (pl.col("output_usd_per_mtok") < 0)).fill_null(False),
             pl.format(
-                "price_non_negative: {}: input {} / output {} is negative",
+                NUMBER_NON_NEGATIVE + ": {}: input {} / output {} is negative",
                 loc,
                 in_text.fill_null(""),
                 out_text.fill_null(""),

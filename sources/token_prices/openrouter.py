@@ -25,9 +25,11 @@ from typing import Any
 
 import polars as pl
 
+from sources import cells
 from sources.token_prices import fetch as http
 from sources.token_prices import history, models
 from sources.token_prices.feed_errors import guard_parse
+from warehouse.rules import NUMBER_PARSES
 
 SOURCE_ID = "openrouter-models"
 URL = "https://openrouter.ai/api/v1/models"
@@ -45,23 +47,22 @@ def fetch(url: str = URL, **options: Any) -> http.Fetched:
 
 
 def per_million(value: Any, name: str, errors: list[str], required: bool) -> float | None:
-    """USD per token (string or number) -> USD per million tokens, with rule-named errors."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors.append(f"price_present: {name} is missing")
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        errors.append(f"price_numeric: {name} {value!r} is not a number")
+    """USD per token (string or number) -> USD per million tokens, with rule-named errors
+    (the cell rules of `sources.cells`, and `price_known` for OpenRouter's -1). Multiplied
+    as a Decimal: 0.0000003 USD per token is exactly 0.3 USD per Mtok."""
+    number = cells.number(value, name, errors, required=required)
+    if number is None:
         return None
     if number == -1:
         errors.append(f"price_known: {name} is -1 (variable price)")
         return None
-    if not number.is_finite() or number < 0:
-        errors.append(f"price_non_negative: {name} {value!r} must be a finite price >= 0")
+    if cells.number(value, name, errors, minimum="non_negative") is None:
         return None
-    return float(number * 1_000_000)
+    try:
+        return float(Decimal(str(value).strip()) * 1_000_000)
+    except InvalidOperation:  # float() read it, Decimal does not (never seen): a parse error all the same
+        errors.append(f"{NUMBER_PARSES}: {name} {value!r} is not a number")
+        return None
 
 
 def _text(value: Any, name: str, errors: list[str]) -> str | None:
@@ -98,8 +99,7 @@ def parse(data: bytes, source_url: str = URL) -> pl.DataFrame:
             )
             continue
         model_id = item.get("id")
-        if not isinstance(model_id, str) or not model_id.strip():
-            errors.append("model_id_present: id is missing")
+        if not cells.present(model_id if isinstance(model_id, str) else None, "id", errors):
             model_id = f"data[{i}]"
         pricing = item.get("pricing")
         if not isinstance(pricing, dict):

@@ -31,18 +31,17 @@ from sources.benchmarks.common import PARSER_VERSION, sha256_hex
 from sources.benchmarks.context import Context, ContextError, load_context, parse_context
 from sources.benchmarks.mlperf import system_context
 from sources.paths import sha256_file
-from sources.registry import FIELDS as SOURCE_FIELDS
 from warehouse.connection import part_path, publish_file
 from warehouse.contracts_benchmarks import REQUEST_RULES, BenchmarkRun, BenchmarkRunStat
 from warehouse.figures import (
-    FIGURE_SCHEMA,
     store_figures,
     store_formulas,
     store_lineage,
     store_snapshots,
     store_sources,
 )
-from warehouse.store import IngestRun, store
+from warehouse.store import IngestRun, Rejection, record_counts, store
+from warehouse.tables import FIGURE, SOURCE
 
 SQL_DIR = Path(__file__).parent / "sql"
 PARTS_SUBDIR = "benchmark_request"  # canonical parts: a Hive-partitioned dataset
@@ -161,13 +160,27 @@ def write_request_part(
     )
     publish_file(tmp, target)
     part = str(target).replace("'", "''")
-    total, bad = con.execute(f"SELECT count(*), count(_rule) FROM read_parquet('{part}')").fetchall()[0]
-    if bad:
-        by_rule = con.execute(
+    total, good = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE _rule IS NULL) FROM read_parquet('{part}')"
+    ).fetchall()[0]
+    by_rule = (
+        con.execute(
             f"SELECT _rule, count(*), min(run_id || '#' || request_index) FROM read_parquet('{part}') "
             "WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 1"
         ).fetchall()
-        _quarantine_rule_counts(con, run, name, source_id, file_sha256, by_rule)
+        if good < total
+        else []
+    )
+    counted = record_counts(
+        con,
+        run,
+        "benchmark_request",
+        rows_in=total,
+        accepted=good,
+        rejected=_rule_rejections(name, source_id, file_sha256, by_rule),
+        log=False,
+    )
+    bad = counted.quarantined
     con.execute(
         "DELETE FROM benchmark_request_part WHERE file_sha256 = ? AND layout = 'canonical' AND part_file <> ?",
         [file_sha256, relative],
@@ -176,9 +189,6 @@ def write_request_part(
         "INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, 'canonical', NULL, ?, ?, ?)",
         [relative, file_sha256, total, bad, run.run_id],
     )
-    run.rows_in += total
-    run.rows_accepted += total - bad
-    run.rows_quarantined += bad
     return relative, total, bad
 
 
@@ -236,38 +246,28 @@ def _already(con: duckdb.DuckDBPyConnection, sha: str) -> tuple | None:
 def _ensure_source(con, run: IngestRun, sha: str, path: Path, source_id: str | None) -> str:
     record = source_for_sha(sha)
     if record is not None:
-        frame = pl.DataFrame([{k: record.get(k) for k in SOURCE_FIELDS}])
+        frame = SOURCE.frame([record])
         sid = record["source_id"]
     else:
         sid = source_id or default_source_id(sha)
         if con.execute("SELECT 1 FROM source WHERE source_id = ?", [sid]).fetchall():
             return sid
-        frame = pl.DataFrame(
+        frame = SOURCE.frame(
             [
                 {
                     "source_id": sid,
                     "kind": "benchmark_file",
                     "title": f"Benchmark result file {path.name}",
                     "publisher": "local import",
-                    "author": None,
                     "citation_full": f"Benchmark result file {path.name} (sha256 {sha}), imported from {path}",
                     "url": "file:" + str(path.resolve()),
-                    "date_published": None,
                     "date_accessed": dt.date.today(),
-                    "license": None,
                     "source_class": "primary",
-                    "cites_source_id": None,
-                    "snapshot_path": None,
                     "snapshot_sha256": sha,
                     "notes": "registered by `infernomics import`",
                 }
             ]
         )
-    frame = frame.with_columns(
-        pl.col("date_published").cast(pl.Date),
-        pl.col("date_accessed").cast(pl.Date),
-        pl.exclude("date_published", "date_accessed").cast(pl.String),
-    )
     store_sources(con, run, frame)
     return sid
 
@@ -289,19 +289,9 @@ def _snapshot(con, run: IngestRun, sha: str, sid: str, path: Path, size: int) ->
     store_snapshots(con, run, frame)
 
 
-FIGURE_COLUMNS = {**FIGURE_SCHEMA, "ingest_run_id": pl.String}  # the figure table as it is stored
-
-
-def _as_figures(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with every `figure` column present (missing ones null), typed."""
-    return frame.with_columns(
-        [pl.lit(None, t).alias(c) for c, t in FIGURE_COLUMNS.items() if c not in frame.columns]
-    ).select([pl.col(c).cast(t) for c, t in FIGURE_COLUMNS.items()])
-
-
 def _stat_figures(stats: pl.DataFrame, sha: str, run: IngestRun) -> pl.DataFrame:
     """One measured figure per finite stat (`stats` already joined with the run's ids)."""
-    return _as_figures(
+    return FIGURE.conform(
         stats.filter(pl.col("figure_id").is_not_null()).select(
             "figure_id",
             "source_id",
@@ -368,13 +358,10 @@ def _quarantine_file(
     con, run, outcome: FileOutcome, path: Path, sid: str, reason: str, fmt: str, size: int, context_path: str | None
 ) -> FileOutcome:
     outcome.status, outcome.reason = "quarantined", reason
-    con.execute(
-        "INSERT OR REPLACE INTO quarantine VALUES ('benchmark_file', ?, ?, 'parse', ?, ?, ?, ?)",
-        [sid, path.name, reason, json.dumps({"path": str(path), "format": fmt}), outcome.sha256, run.run_id],
+    whole_file = Rejection(
+        sid, path.name, "parse", reason, json.dumps({"path": str(path), "format": fmt}), outcome.sha256
     )
-    run.rows_in += 1
-    run.rows_quarantined += 1
-    run.messages.append(f"{path.name}: parse: {reason}")
+    record_counts(con, run, "benchmark_file", rows_in=1, accepted=0, rejected=[whole_file])
     _file_row(con, run, outcome, path, sid, size, context_path)
     return outcome
 
@@ -559,7 +546,7 @@ def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRu
         pl.lit(run.run_id).alias("ingest_run_id"),
     )
     store_formulas(con, all_formulas())
-    store_figures(con, run, pl.concat([_as_figures(counts), _as_figures(derived)]))
+    store_figures(con, run, pl.concat([FIGURE.conform(counts), FIGURE.conform(derived)]))
     lineage = pl.concat(
         [
             long.select(
@@ -634,18 +621,22 @@ def import_request_parquet(
     rows = con.execute(_sql("validate_part.sql").format(relation=relation)).fetchall()
     total = sum(r[1] for r in rows)
     bad = [(rule, n, first) for rule, n, _, _, first in rows if rule is not None]
-    n_bad = sum(n for _, n, _ in bad)
     ok = sum(r[2] for r in rows if r[0] is None)
     rejected = sum(r[3] for r in rows)
-    if bad:
-        _quarantine_rule_counts(con, run, part.name, sid, sha, bad)
+    counted = record_counts(
+        con,
+        run,
+        "benchmark_request",
+        rows_in=total,
+        accepted=sum(r[1] for r in rows if r[0] is None),
+        rejected=_rule_rejections(part.name, sid, sha, bad),
+        log=False,
+    )
+    n_bad = counted.quarantined
     con.execute(
         "INSERT OR REPLACE INTO benchmark_request_part VALUES (?, ?, ?, ?, ?, ?, ?)",
         [relative, sha, layout, run_id, total, n_bad, run.run_id],
     )
-    run.rows_in += total
-    run.rows_accepted += total - n_bad
-    run.rows_quarantined += n_bad
     ctx = ParseContext(path.name, sha, sid, context, path.parent.parts)
     b = RunBuilder(ctx, "run")
     b.set("format", layout)
@@ -669,24 +660,21 @@ def import_request_parquet(
     return outcome
 
 
-def _quarantine_rule_counts(con, run: IngestRun, part_name: str, sid: str, sha: str, bad: list[tuple]) -> None:
-    """One quarantine row per broken rule (count and first row): rejected rows stay in the
-    part, hidden by the view, listed by `benchmark_request_rejected`."""
-    rows = pl.DataFrame(
-        {
-            "target_table": "benchmark_request",
-            "source_id": sid,
-            "row_locator": [f"{part_name}:{first}" for _, _, first in bad],
-            "rule": [r for r, _, _ in bad],
-            "reason": [f"{n} request rows break {r} ({REQUEST_RULES[r]}); first: {first}" for r, n, first in bad],
-            "raw": [json.dumps({"rule": r, "rows": n}) for r, n, _ in bad],
-            "snapshot_sha256": sha,
-            "run_id": run.run_id,
-        }
-    )
-    con.register("_rq", rows.to_arrow())
-    con.execute("INSERT OR REPLACE INTO quarantine BY NAME SELECT * FROM _rq")
-    con.unregister("_rq")
+def _rule_rejections(part_name: str, sid: str, sha: str, bad: list[tuple]) -> list[Rejection]:
+    """One quarantine row per broken rule (count and first row), standing for its `n` rows:
+    rejected rows stay in the part, hidden by the view, listed by `benchmark_request_rejected`."""
+    return [
+        Rejection(
+            sid,
+            f"{part_name}:{first}",
+            rule,
+            f"{n} request rows break {rule} ({REQUEST_RULES[rule]}); first: {first}",
+            json.dumps({"rule": rule, "rows": n}),
+            sha,
+            rows=n,
+        )
+        for rule, n, first in bad
+    ]
 
 
 MAX_BYTES_ENV = "INFERNOMICS_IMPORT_MAX_BYTES"
@@ -847,13 +835,15 @@ def _refuse_file(
     sid = source_id or "(refused before reading)"
     out = FileOutcome(str(path), "", "quarantined", source_id=sid)
     out.status, out.reason = "quarantined", f"{rule}: {reason}"
-    con.execute(
-        "INSERT OR REPLACE INTO quarantine VALUES ('benchmark_file', ?, ?, ?, ?, ?, NULL, ?)",
-        [sid, str(path), rule, f"{path}: {reason}", json.dumps({"path": str(path), "format": fmt}), run.run_id],
+    refused = Rejection(
+        sid,
+        str(path),
+        rule,
+        f"{path}: {reason}",
+        json.dumps({"path": str(path), "format": fmt}),
+        message=f"{path}: {rule}: {reason}",
     )
-    run.rows_in += 1
-    run.rows_quarantined += 1
-    run.messages.append(f"{path}: {rule}: {reason}")
+    record_counts(con, run, "benchmark_file", rows_in=1, accepted=0, rejected=[refused])
     return out
 
 
