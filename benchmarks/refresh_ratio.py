@@ -2,7 +2,9 @@
 
 Both refreshes run offline (`INFERNOMICS_OFFLINE=1`) into an empty warehouse, alternating
 baseline / current so that load from other processes on a shared machine hits both alike;
-the script prints each time, the medians and the ratio current / baseline.
+the script prints each time, the medians and the ratio current / baseline. It also prints
+the CPU seconds (user + system, of the refresh process and its children) of each: on a
+machine shared with other jobs the wall time swings with their load, the CPU time much less.
 
 Set up a baseline once (its own checkout and venv), e.g. for the commit before issue 9:
   git worktree add /tmp/issue-9-data/base 804a606
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -24,8 +27,14 @@ import time
 from pathlib import Path
 
 
-def cold_refresh(python: Path, cwd: Path, workdir: Path) -> float:
-    """Seconds for one `infernomics refresh` into a new warehouse file (fails loudly)."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cold_refresh(python: Path, cwd: Path, workdir: Path, cpu: list[float] | None = None) -> float:
+    """Seconds for one `infernomics refresh` into a new warehouse file (fails loudly);
+    its CPU seconds are appended to `cpu` when given."""
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
@@ -36,11 +45,13 @@ def cold_refresh(python: Path, cwd: Path, workdir: Path) -> float:
         "DAGSTER_HOME": str(workdir / "dagster_home"),
     }
     (workdir / "dagster_home").mkdir()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _children_cpu()
     result = subprocess.run(
         [str(python), "-m", "pipeline.cli", "refresh"], cwd=cwd, env=env, capture_output=True, text=True
     )
     elapsed = time.perf_counter() - start
+    if cpu is not None:
+        cpu.append(_children_cpu() - cpu_start)
     if result.returncode != 0:
         sys.exit(f"refresh failed in {cwd}:\n{result.stderr[-3000:]}")
     return elapsed
@@ -59,20 +70,23 @@ def main(argv: list[str] | None = None) -> dict:
         sys.exit(f"no venv at {base_python}: create it first (see --help)")
     tmp = Path(tempfile.mkdtemp(prefix="refresh-ratio-"))
     times: dict[str, list[float]] = {"baseline": [], "current": []}
+    cpu: dict[str, list[float]] = {"baseline": [], "current": []}
     try:
         for i in range(args.runs):
             for name, python, cwd in (
                 ("baseline", base_python, args.baseline),
                 ("current", Path(sys.executable), here),
             ):
-                seconds = cold_refresh(python, cwd, tmp / f"{name}-{i}")
+                seconds = cold_refresh(python, cwd, tmp / f"{name}-{i}", cpu[name])
                 times[name].append(seconds)
-                print(f"run {i + 1} {name:8s} {seconds:6.1f} s", flush=True)
+                print(f"run {i + 1} {name:8s} {seconds:6.1f} s  (CPU {cpu[name][-1]:6.1f} s)", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     base, cur = statistics.median(times["baseline"]), statistics.median(times["current"])
     print(f"median cold refresh: baseline {base:.1f} s, current {cur:.1f} s, ratio {cur / base:.2f} (target <= 1.30)")
-    return {"baseline_s": base, "current_s": cur, "ratio": cur / base}
+    base_cpu, cur_cpu = statistics.median(cpu["baseline"]), statistics.median(cpu["current"])
+    print(f"median CPU seconds: baseline {base_cpu:.1f} s, current {cur_cpu:.1f} s, ratio {cur_cpu / base_cpu:.2f}")
+    return {"baseline_s": base, "current_s": cur, "ratio": cur / base, "cpu_ratio": cur_cpu / base_cpu}
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@
 Builds the report from a refreshed warehouse (or refreshes one into a temp folder), serves
 it on 127.0.0.1 and loads the landing page N times at desktop and phone widths in Debian's
 chromium (playwright). Prints: landing page HTML bytes; bytes the browser fetched for the
-first screen (lazy images below it are not fetched); total bytes of the folder (HTML, PNG,
-SVG, CSV); PNG bytes; and the median load time (navigation start to the load event) per
-width. The old single-page report loaded every PNG at once: `all PNG bytes` is what that
-page fetched.
+first screen (lazy images below it are not fetched); total bytes of the folder (HTML,
+SVG, CSV); chart (SVG) bytes; and the median load time (navigation start to the load event)
+per width. The old single-page report loaded every chart at once: `all chart bytes` is
+what that page would fetch.
 
 usage: python benchmarks/report_size.py [--warehouse data/warehouse.duckdb] [--runs 5]
 """
@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--warehouse", help="a refreshed warehouse (default: refresh one into a temp folder)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from pipeline.cli.commands.report import publish_report
+    from pipeline.report import publish_report
     from warehouse import Warehouse
 
     tmp = Path(tempfile.mkdtemp(prefix="report-size-"))
@@ -64,8 +64,8 @@ def main() -> None:
     print(f"report: {len(written.pages)} pages, {len(written.charts)} charts")
     print(f"landing page HTML: {written.bytes('index.html'):,} bytes")
     print(
-        f"all PNG bytes: {written.bytes('charts/*.png'):,}; total folder: {written.bytes():,} bytes "
-        f"(SVG {written.bytes('charts/*.svg'):,}, CSV {written.bytes('charts/*.csv'):,})"
+        f"all chart bytes (SVG): {written.bytes('charts/*.svg'):,}; total folder: {written.bytes():,} bytes "
+        f"(CSV {written.bytes('charts/*.csv'):,})"
     )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])

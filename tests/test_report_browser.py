@@ -68,7 +68,7 @@ def test_every_page_loads_cleanly_and_every_link_resolves(site, browser):
         assert all(lazy == "lazy" for _, lazy in srcs), f"{name}: every image loads lazily"
         for src, _ in srcs:
             r = page.request.get(urljoin(base + name, src))
-            assert r.ok and r.headers["content-type"] == "image/png", src
+            assert r.ok and r.headers["content-type"] == "image/svg+xml", src
         assert page.eval_on_selector_all("script, link[rel=stylesheet]", "els => els.length") == 0  # offline, no CDN
     assert not problems, problems
     for name, hrefs in links.items():

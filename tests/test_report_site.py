@@ -6,12 +6,16 @@ import csv
 import json
 import re
 import statistics
+import xml.etree.ElementTree as ET
 
 import duckdb
 import pytest
 
 from analysis import plots
 from pipeline.definitions import defs
+from warehouse.vocabulary import VERDICTS
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +52,11 @@ def test_landing_page_has_a_card_per_family_with_a_chart_and_computed_takeaway(s
     total = sum(verdicts.values())
     assert (
         f"Of {total} cited claims about inference cost and demand, {verdicts.get('consistent', 0)} agree with "
-        f"the stored data, {verdicts.get('inconsistent', 0)} do not, and {verdicts.get('not testable', 0)} "
-        "cannot be tested"
+        f"the stored data, {verdicts.get('consistent by some measures', 0)} agree by some of its measures only, "
+        f"{verdicts.get('inconsistent', 0)} do not, and {verdicts.get('not testable', 0)} cannot be tested"
     ) in page
+    # the sentence names every verdict the vocabulary has, so its parts add up to the total
+    assert set(verdicts) <= set(VERDICTS)
     rows = con.execute(
         "SELECT factor_per_year, params FROM latest_fits WHERE method = 'epoch-ols' AND family = 'capability_price'"
     ).fetchall()
@@ -58,24 +64,48 @@ def test_landing_page_has_a_card_per_family_with_a_chart_and_computed_takeaway(s
     assert f"fell a median {statistics.median(declines):.3g}x per year across {len(declines)} thresholds" in page
 
 
-def test_every_chart_has_an_svg_and_a_csv_of_stored_figures(site, con):
-    pngs = sorted((site / "charts").glob("*.png"))
-    assert len(pngs) > 50
+def test_every_chart_is_an_svg_with_a_csv_of_stored_figures(site, con):
+    svgs = sorted((site / "charts").glob("*.svg"))
+    assert len(svgs) > 50
+    assert not list((site / "charts").glob("*.png"))  # SVG only: see analysis/plots.py
     known = {r[0] for r in con.execute("SELECT figure_id FROM figure").fetchall()}
-    for png in pngs:
-        assert png.with_suffix(".svg").exists(), png.name
-        rows = list(csv.DictReader(open(png.with_suffix(".csv"), encoding="utf-8")))
-        assert rows, png.name
+    for chart in svgs:
+        root = ET.parse(chart).getroot()  # well-formed, or a browser would show nothing
+        assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.findtext(f"{SVG}title"), chart.name
+        rows = list(csv.DictReader(open(chart.with_suffix(".csv"), encoding="utf-8")))
+        assert rows, chart.name
         ids = {r["figure_id"] for r in rows}
-        assert ids <= known, (png.name, sorted(ids - known)[:3])
+        assert ids <= known, (chart.name, sorted(ids - known)[:3])
     pages = {p.name: p.read_text() for p in site.glob("*.html")}
-    for png in pngs:  # and every chart is shown on some page
-        assert any(f"charts/{png.name}" in text for text in pages.values()), png.name
+    for chart in svgs:  # and every chart is shown on some page
+        assert any(f"<img src='charts/{chart.name}'" in text for text in pages.values()), chart.name
+
+
+def test_a_series_chart_draws_every_stored_point_its_band_and_its_source(site, con):
+    fit_id, label, n_used, n_shown = con.execute(
+        "SELECT f.fit_id, f.series_label, count(*) FILTER (WHERE p.used), count(*) FILTER (WHERE NOT p.used) "
+        "FROM latest_fits f JOIN fit_point p USING (fit_id) "
+        "WHERE f.series = 'demand/openrouter_weekly_scrape' AND f.method = 'ols' GROUP BY ALL"
+    ).fetchone()
+    root = ET.parse(site / "charts" / "demand-openrouter-weekly-scrape.svg").getroot()
+    assert root.findtext(f"{SVG}title") == label
+    groups = {g.get("class"): g for g in root.iter(f"{SVG}g")}
+    assert len(groups["points observed"].findall(f"{SVG}circle")) == n_used
+    assert len(groups.get("points excluded", ET.Element("g")).findall(f"{SVG}circle")) == n_shown
+    paths = {p.get("class") for p in root.iter(f"{SVG}path")}
+    assert {"band prediction", "band confidence", "fit"} <= paths
+    ticks = [t.text for t in groups["axis y"].iter(f"{SVG}text") if t.get("class") == "tick"]
+    assert ticks and all(re.fullmatch(r"[\d.,]+[KMBT]", t) for t in ticks), ticks
+    source = "".join(next(t for t in root.iter(f"{SVG}text") if t.get("class") == "source").itertext())
+    assert source.startswith("Source: ") and "90% bands" in source
+    legend = " ".join(t.text for t in groups["legend"].iter(f"{SVG}text"))
+    assert f"observed, fitted (n={n_used})" in legend and "90% confidence band (line)" in legend
+    assert fit_id
 
 
 def test_capability_charts_reach_2026_beside_epochs_2025_fits(site, con):
     from analysis.capability_price import HUB_BENCHMARKS
-    from pipeline.cli.commands.report import CAPABILITY_2026_BENCHMARKS
+    from pipeline.report import CAPABILITY_2026_BENCHMARKS
 
     assert CAPABILITY_2026_BENCHMARKS == tuple(HUB_BENCHMARKS)
     charted = con.execute(
@@ -89,7 +119,7 @@ def test_capability_charts_reach_2026_beside_epochs_2025_fits(site, con):
     latest = []
     for bench, reasoning in charted:
         name = f"capability-2026-{re.sub(r'[^a-z0-9]+', '-', bench.lower())}-reasoning-{reasoning}"
-        assert f"charts/{name}.png" in page, name
+        assert f"charts/{name}.svg" in page, name
         rows = list(csv.DictReader(open(site / "charts" / f"{name}.csv", encoding="utf-8")))
         latest.append(max(r["obs_date"] for r in rows if r["used"] == "true"))
     assert max(latest) >= "2026-01-01"
@@ -107,7 +137,7 @@ def test_the_demand_curve_is_drawn_and_quoted_with_its_interval(site, con):
     demand = (site / "demand.html").read_text()
     for cid, quantity, slope, low, high, n in curves:
         name = "demand-curve-" + quantity.removeprefix("demand/").replace("_", "-")
-        assert f"charts/{name}.png" in demand and f"Log-log slope {slope:.2f} [{low:.2f}, {high:.2f}]" in demand
+        assert f"charts/{name}.svg" in demand and f"Log-log slope {slope:.2f} [{low:.2f}, {high:.2f}]" in demand
         rows = list(csv.DictReader(open(site / "charts" / f"{name}.csv", encoding="utf-8")))
         assert len(rows) == n and {r["curve_id"] for r in rows} == {cid}
     _, _, slope, low, high, n = curves[0]
@@ -136,21 +166,17 @@ def test_numbers_are_written_for_people(site):
 
 
 def test_token_and_dollar_axes_read_T_and_dollars():
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     dates = ["2024-01-01", "2024-06-01", "2025-01-01", "2025-06-01"]
-    fig = plots.band_figure(
-        dates, [2e11, 1e12, 6e12, 3e13], None, title="t", y_label="tokens per week", source_line="s"
-    )
-    FigureCanvasAgg(fig).draw()
-    labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+
+    def y_ticks(values, y_label):
+        chart = plots.band_figure(dates, values, None, title="t", y_label=y_label, source_line="s")
+        axis = next(g for g in ET.fromstring(plots.render(chart)).iter(f"{SVG}g") if g.get("class") == "axis y")
+        return [t.text for t in axis.iter(f"{SVG}text") if t.get("class") == "tick"]
+
+    labels = y_ticks([2e11, 1e12, 6e12, 3e13], "tokens per week")
     assert labels and all(re.fullmatch(r"[\d.,]+[KMBT]?", t) for t in labels), labels
     assert any(t.endswith("T") for t in labels) and any(t.endswith("B") for t in labels)
-    fig = plots.band_figure(
-        dates, [0.05, 0.6, 4.0, 30.0], None, title="t", y_label="USD per million tokens", source_line="s"
-    )
-    FigureCanvasAgg(fig).draw()
-    labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    labels = y_ticks([0.05, 0.6, 4.0, 30.0], "USD per million tokens")
     assert labels and all(t.startswith("$") for t in labels), labels
     assert plots.short_number(1.3e15) == "1,300T" and plots.short_number(2.5e9) == "2.5B"
 
@@ -169,18 +195,19 @@ def test_a_rebuild_replaces_the_folder_and_never_a_folder_that_is_not_a_report(c
     assert code == 1 and "is not an infernomics report" in err and (mine / "notes.txt").read_text() == "keep me"
 
 
-def test_a_rebuild_copies_unchanged_charts_and_redraws_a_changed_one(cli, refreshed_warehouse, tmp_path):
+def test_a_rebuild_of_unchanged_data_writes_the_same_charts(cli, refreshed_warehouse, tmp_path):
     out = tmp_path / "r"
     code, said, _ = cli("report", "--out", out, "--family", "demand", "--warehouse", refreshed_warehouse)
-    assert code == 0 and "(0 unchanged since the last build, copied)" in said
+    assert code == 0 and "charts (SVG and CSV)" in said
     first = {p.name: p.read_bytes() for p in (out / "charts").iterdir()}
-    keys = json.loads((out / "charts" / ".render-keys.json").read_text())
-    assert keys and all(f"{name}.png" in first and f"{name}.svg" in first for name in keys)
-    # a chart whose inputs changed since the last build has another key: mark one so
-    changed = sorted(keys)[0]
-    (out / "charts" / ".render-keys.json").write_text(json.dumps(keys | {changed: "0" * 64}))
-    (out / "charts" / f"{changed}.png").write_bytes(b"a stale drawing")
+    assert any(name.endswith(".svg") for name in first)
     code, said, _ = cli("report", "--out", out, "--family", "demand", "--warehouse", refreshed_warehouse)
-    assert code == 0 and f"({len(keys) - 1} unchanged since the last build, copied)" in said
-    second = {p.name: p.read_bytes() for p in (out / "charts").iterdir()}
-    assert second == first  # the redrawn chart equals its first drawing; the copies are the same files
+    assert code == 0
+    assert {p.name: p.read_bytes() for p in (out / "charts").iterdir()} == first  # drawn again, byte for byte
+
+
+def test_the_command_offers_every_family_the_builder_knows():
+    from pipeline.cli.commands.report import FAMILIES
+    from pipeline.report import FAMILY_TITLES
+
+    assert FAMILIES == tuple(FAMILY_TITLES)

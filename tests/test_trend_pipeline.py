@@ -259,9 +259,9 @@ def test_report_writes_html_with_charts_claims_and_source_links(cli, refreshed_w
     assert (
         "https://tomtunguz.com/trillion-token-race" in (out / "demand.html").read_text()
     )  # a number linked to its page
-    assert (out / "charts" / "demand-google-tokens-per-month.png").read_bytes()[:4] == b"\x89PNG"
-    assert (out / "charts" / "demand-google-tokens-per-month.svg").exists()
-    assert (out / "charts" / "claims.png").exists()
+    chart = (out / "charts" / "demand-google-tokens-per-month.svg").read_text()
+    assert chart.startswith("<svg xmlns='http://www.w3.org/2000/svg'") and "class='band confidence'" in chart
+    assert (out / "charts" / "claims.svg").exists() and (out / "charts" / "claims.csv").exists()
 
 
 def test_fit_check_fails_when_a_band_stops_nesting(refreshed_warehouse, tmp_path):

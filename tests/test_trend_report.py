@@ -6,7 +6,7 @@ import re
 import duckdb
 import pytest
 
-from pipeline.cli.commands.report import _cite
+from pipeline.report.text import _cite
 
 
 def test_non_web_source_addresses_are_plain_text_with_the_source_id():

@@ -168,9 +168,7 @@ def _summary(doc: dict, ctx: ParseContext) -> Frames:
 
 
 def _individual(rows: list[dict], ctx: ParseContext) -> Frames:
-    b = RunBuilder(ctx, "run")
-    b.set("format", FORMAT)
-    b.set("format_variant", "llmperf-individual")
+    run_id = f"{ctx.sha256[:16]}/run"
     frame = pl.DataFrame(rows, infer_schema_length=None).with_row_index("request_index")
     for col in (
         "error_code",
@@ -188,7 +186,7 @@ def _individual(rows: list[dict], ctx: ParseContext) -> Frames:
     ttft = pl.col("ttft_s").cast(pl.Float64, strict=False) * 1000
     out_tokens = pl.col("number_output_tokens").cast(pl.Int64, strict=False)
     requests = frame.select(
-        pl.lit(b.run_id).alias("run_id"),
+        pl.lit(run_id).alias("run_id"),
         pl.col("request_index").cast(pl.Int64),
         ok.alias("success"),
         pl.when(ok).then(None).otherwise(pl.format("{}: {}", pl.col("error_code"), pl.col("error_msg"))).alias("error"),
@@ -201,11 +199,22 @@ def _individual(rows: list[dict], ctx: ParseContext) -> Frames:
     )
     n_ok = int(requests["success"].sum())
     n_rejected = int(frame.select(code.is_in([float(c) for c in REJECT_CODES]).sum()).item())
-    b.stat("requests_sent", "value", requests.height, "len(responses)", "requests")
-    b.stat("completed", "value", n_ok, "count(error_code is null)", "requests")
-    b.stat("rejected", "value", n_rejected, "count(error_code in (429, 503))", "requests")
-    b.stat("failed", "value", requests.height - n_ok - n_rejected, "count(error_code not null) - rejected", "requests")
-    b.set("n_request_rows", requests.height)
-    if n_ok == 0:
-        b.errors.append("all_requests_failed: no response in the file succeeded")
+    b = individual_run(ctx, requests.height, n_ok, n_rejected)
     return finish(ctx, [b], requests, FORMAT)
+
+
+def individual_run(ctx: ParseContext, sent: int, completed: int, rejected: int) -> RunBuilder:
+    """The run of an individual-responses file from its outcome counts: the same whether
+    the rows were read here (`_individual`) or in SQL by the streamed import
+    (`sources.benchmarks.streamed`)."""
+    b = RunBuilder(ctx, "run")
+    b.set("format", FORMAT)
+    b.set("format_variant", "llmperf-individual")
+    b.stat("requests_sent", "value", sent, "len(responses)", "requests")
+    b.stat("completed", "value", completed, "count(error_code is null)", "requests")
+    b.stat("rejected", "value", rejected, "count(error_code in (429, 503))", "requests")
+    b.stat("failed", "value", sent - completed - rejected, "count(error_code not null) - rejected", "requests")
+    b.set("n_request_rows", sent)
+    if completed == 0:
+        b.errors.append("all_requests_failed: no response in the file succeeded")
+    return b

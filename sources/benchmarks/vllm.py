@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from sources import cells
@@ -54,7 +55,20 @@ _SCALARS = {
     "max_output_tokens_per_s": ("peak_output_throughput", "tok/s"),
     "max_concurrent_requests": ("peak_inflight", "requests"),
 }
-_PER_REQUEST = {"input_lens", "output_lens", "ttfts", "itls", "errors", "generated_texts", "start_times", "e2els"}
+# Per-request parallel arrays (one entry per request). `latencies` and `queue_times` are
+# newer vLLM's (vllm/benchmarks/serve.py); they are per-request too, never run fields.
+PER_REQUEST = {
+    "input_lens",
+    "output_lens",
+    "ttfts",
+    "itls",
+    "errors",
+    "generated_texts",
+    "start_times",
+    "e2els",
+    "latencies",
+    "queue_times",
+}
 _HEADER = {
     "date",
     "backend",
@@ -87,7 +101,7 @@ def parse(data: bytes, ctx: ParseContext) -> Frames:
         return _parse_table(doc, ctx)
     if not isinstance(doc, dict) or "completed" not in doc:
         raise ParseError("not a vLLM serving result (no 'completed' key) nor a run table")
-    return _parse_result(doc, ctx)
+    return parse_result(doc, ctx)
 
 
 def _load(b: RunBuilder, rate: Any, max_conc: Any) -> None:
@@ -103,7 +117,20 @@ def _load(b: RunBuilder, rate: Any, max_conc: Any) -> None:
         b.set("target_rate_rps", float(rate), "file:request_rate")
 
 
-def _parse_result(doc: dict, ctx: ParseContext) -> Frames:
+@dataclass(frozen=True)
+class RequestCounts:
+    """What the run needs from the per-request rows when they are read apart from the
+    document (the streamed import, `sources.benchmarks.streamed`): how many rows, how
+    many failed (non-empty `errors` entry)."""
+
+    rows: int
+    failed: int
+
+
+def parse_result(doc: dict, ctx: ParseContext, counts: RequestCounts | None = None) -> Frames:
+    """One `--save-result` document. With `counts`, `doc` is the document without its
+    per-request arrays (they were read in SQL) and the run takes its row counts from
+    `counts`; the run, its stats and their ids are the same either way."""
     b = RunBuilder(ctx, "run")
     b.set("format", FORMAT)
     b.set("format_variant", "vllm-bench-serve-json")
@@ -123,17 +150,18 @@ def _parse_result(doc: dict, ctx: ParseContext) -> Frames:
         elif key in _SCALARS:
             metric, unit = _SCALARS[key]
             b.stat(metric, "value", value, key, unit)
-        elif key not in _PER_REQUEST and key not in _HEADER:
+        elif key not in PER_REQUEST and key not in _HEADER:
             b.unmapped[key] = value
         elif key in {"burstiness", "tokenizer_id", "label", "endpoint_type"}:
             b.unmapped[key] = value
     requests = None
-    if isinstance(doc.get("ttfts"), list):
+    if counts is None and isinstance(doc.get("ttfts"), list):
         requests = bench_serving_requests(doc, b.run_id)
-        b.set("n_request_rows", requests.height)
+        counts = RequestCounts(requests.height, int((~requests["success"]).sum()))
+    if counts is not None:
+        b.set("n_request_rows", counts.rows)
         if "failed" not in doc:
-            failed = int((~requests["success"]).sum())
-            b.stat("failed", "value", failed, "count(errors != '')", "requests")
+            b.stat("failed", "value", counts.failed, "count(errors != '')", "requests")
     elif "failed" not in doc and doc.get("num_prompts") is not None and doc.get("completed") is not None:
         b.stat("failed", "value", doc["num_prompts"] - doc["completed"], "num_prompts - completed", "requests")
     check_all_failed(b)

@@ -132,7 +132,8 @@ def register(subparsers) -> None:
         dest="max_bytes",
         metavar="N",
         help="refuse result files larger than N bytes (default $INFERNOMICS_IMPORT_MAX_BYTES "
-        "or 256 MiB; Parquet request files are streamed and not capped)",
+        "or 256 MiB; Parquet request files and vLLM/llmperf per-request JSON of 8 MiB or more "
+        "are streamed and not capped)",
     )
     parser.add_argument("--output", choices=OUTPUT_FORMATS, default="table", help="report format (default: table)")
     group = parser.add_argument_group("context flags (win over the sidecar; the file itself wins over both)")

@@ -6,7 +6,7 @@ Decisions:
   file, so a refresh into a temporary warehouse (the tests, a scratch run) never
   overwrites the report of the real one.
 - It only reads the warehouse (no pool, no write window) and uses the same builder as the
-  command (`pipeline.cli.commands.report.publish_report`): one report, two ways to ask.
+  command (`pipeline.report.publish_report`): one report, two ways to ask.
 - Published by swapping folders, so a reader never sees half of a rebuild and charts of
   series that no longer exist do not linger.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.cli.commands.report import publish_report
 from pipeline.defs import keys
 from pipeline.defs.resources import WarehouseResource
+from pipeline.report import publish_report
 
 REPORT_DIR_ENV = "INFERNOMICS_REPORT_DIR"
 TRENDS = keys.TRENDS
@@ -30,7 +30,7 @@ def report_dir(warehouse_path: Path) -> Path:
 
 @dg.asset(key=["report", "site"], deps=TRENDS, group_name="report", kinds={"html"})
 def report_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """The static report website (index.html, a page per family, charts with PNG, SVG and CSV)
+    """The static report website (index.html, a page per family, charts as SVG with a CSV each)
     built from the published warehouse; see docs/report.md."""
     wh = warehouse.warehouse
     out = report_dir(wh.path)

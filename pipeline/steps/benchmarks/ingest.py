@@ -30,6 +30,7 @@ from sources.benchmarks.bundled import folder_context, is_context_file, source_f
 from sources.benchmarks.common import PARSER_VERSION, sha256_hex
 from sources.benchmarks.context import Context, ContextError, load_context, parse_context
 from sources.benchmarks.mlperf import system_context
+from sources.benchmarks.streamed import sniff, stream_min_bytes, stream_parse
 from sources.paths import sha256_file
 from warehouse.connection import part_path, publish_file
 from warehouse.contracts_benchmarks import REQUEST_RULES, BenchmarkRun, BenchmarkRunStat
@@ -165,7 +166,7 @@ def write_request_part(
     ).fetchall()[0]
     by_rule = (
         con.execute(
-            f"SELECT _rule, count(*), min(run_id || '#' || request_index) FROM read_parquet('{part}') "
+            f"SELECT _rule, count(*), arg_min(run_id || '#' || request_index, request_index) FROM read_parquet('{part}') "
             "WHERE _rule IS NOT NULL GROUP BY 1 ORDER BY 1"
         ).fetchall()
         if good < total
@@ -354,6 +355,58 @@ def import_bytes(
     return outcome
 
 
+def import_streamed(
+    con: duckdb.DuckDBPyConnection,
+    parts_dir: Path,
+    run: IngestRun,
+    path: Path,
+    fmt: str = "auto",
+    context_path: Path | None = None,
+    cli_context: dict | None = None,
+    bundled_folder: str | None = None,
+    source_id: str | None = None,
+) -> FileOutcome | None:
+    """`_import_path` + `import_bytes` for a large vLLM detailed or llmperf
+    individual-responses file, read by DuckDB and never whole into Python
+    (`sources.benchmarks.streamed`): the same context layers, source, snapshot, runs,
+    stats, Parquet part and percentile checks. None when the file is not one of those
+    layouts after all (the caller reads it the ordinary way)."""
+    sha = sha256_file(path)
+    outcome = FileOutcome(str(path), sha, "stored")
+    prior = _already(con, sha)
+    if prior and prior[0] == "stored":
+        outcome.status, outcome.format, outcome.source_id = "skipped", prior[1], prior[2]
+        outcome.reason = f"same sha256 already stored ({prior[3]} runs, {prior[4]} request rows)"
+        return outcome
+    record = source_for_sha(sha)
+    if record is not None and bundled_folder is None:
+        bundled_folder = Path(record["snapshot_path"]).parent.name
+    size = path.stat().st_size
+    sid = _ensure_source(con, run, sha, path, source_id)  # as import_bytes: before parsing
+    outcome.source_id = sid
+    try:
+        context, used = context_for(path, context_path, cli_context, bundled_folder)
+    except ContextError as err:
+        return _quarantine_file(con, run, outcome, path, sid, f"ContextError: {err}", fmt, size, None)
+    _snapshot(con, run, sha, sid, path, size)
+    try:
+        streamed = stream_parse(path, sha, sid, fmt, context, path.parent.parts)
+    except ParseError as err:
+        reason = f"ParseError: {err.describe(path.name)}"
+        return _quarantine_file(con, run, outcome, path, sid, reason, fmt, size, used)
+    if streamed is None:
+        return None
+    try:
+        outcome.format = streamed.frames.format
+        requests_sql = streamed.requests_sql() if streamed.rows else None
+        _store_frames(con, parts_dir, run, streamed.frames, outcome, sha, sid, requests_sql)
+    finally:
+        streamed.close()
+    outcome.status = "stored" if outcome.runs_stored else "quarantined"
+    _file_row(con, run, outcome, path, sid, size, used)
+    return outcome
+
+
 def _quarantine_file(
     con, run, outcome: FileOutcome, path: Path, sid: str, reason: str, fmt: str, size: int, context_path: str | None
 ) -> FileOutcome:
@@ -399,8 +452,17 @@ def _file_row(
 
 
 def _store_frames(
-    con, parts_dir: Path, run: IngestRun, frames: Frames, outcome: FileOutcome, sha: str, sid: str
+    con,
+    parts_dir: Path,
+    run: IngestRun,
+    frames: Frames,
+    outcome: FileOutcome,
+    sha: str,
+    sid: str,
+    requests_sql: str | None = None,
 ) -> None:
+    """`requests_sql`: the request rows as a SQL relation (a streamed file) instead of
+    `frames.requests`; stored only when the file's one run is accepted."""
     runs = frames.runs
     stats = (
         frames.stats.unique(subset=["run_id", "metric", "stat"], keep="first", maintain_order=True)
@@ -434,10 +496,13 @@ def _store_frames(
         con, run, "benchmark_run_stat", stats, BenchmarkRunStat, key=["run_id", "metric", "stat"], source_id_column=None
     )
     requests = frames.requests.filter(pl.col("run_id").is_in(accepted))
+    if requests_sql is not None:
+        part, total, bad = write_request_part(con, parts_dir, run, requests_sql, sha, sid, frames.format)
     if requests.height:
         con.register("_requests_in", requests.to_arrow())
         part, total, bad = write_request_part(con, parts_dir, run, "_requests_in", sha, sid, frames.format)
         con.unregister("_requests_in")
+    if requests.height or requests_sql is not None:
         outcome.request_rows = total - bad
         refresh_request_view(con, parts_dir)
         outcome.checks_failed = derive_percentiles(con, parts_dir / part_path(part), run, frames.format)
@@ -891,6 +956,10 @@ def _import_path(
             return _quarantine_file(con, run, out, path, sid, reason, fmt, path.stat().st_size, None)
         ctx, used = context_for(path, context_path, cli_context, bundled_folder)
         return import_request_parquet(con, parts_dir, run, path, layout, ctx, source_id, used, derive)
+    if fmt in ("auto", "vllm", "llmperf") and path.stat().st_size >= stream_min_bytes() and sniff(path):
+        streamed = import_streamed(con, parts_dir, run, path, fmt, context_path, cli_context, bundled_folder, source_id)
+        if streamed is not None:
+            return streamed
     data, _ = read_regular_file(path, max_bytes)
     record = source_for_sha(sha256_hex(data))
     if record is not None and bundled_folder is None:

@@ -1,0 +1,1 @@
+SELECT * FROM latest_fits ORDER BY family, series, method

@@ -1,0 +1,1 @@
+SELECT * FROM fit_refusal ORDER BY family, series
