@@ -41,7 +41,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from analysis.formulas import formula
+from analysis.formulas.trends import capability_price_decline, capability_window_decline
 
 BENCHMARKS = ["MMLU", "GPQA Diamond", "MATH-500", "MATH 5", "HumanEval", "LMSys Chatbot Arena ELO"]
 MULTIPLE_CHOICE = {"MMLU", "GPQA Diamond"}
@@ -150,12 +150,9 @@ def fit_path(path: pl.DataFrame, th: Threshold, level: float = LEVEL) -> Capabil
     n = path.height
     if n < MIN_KEPT:
         return None
-    days = np.array([(d - dt.date(1970, 1, 1)).days for d in path["release_date"]], float)
-    y = np.log10(path["price_usd_per_mtok"].to_numpy().astype(float))
-    res = stats.linregress(days, y)
-    tq = stats.t.ppf(1 - (1 - level) / 2, n - 2)
-    lo, hi = res.slope - tq * res.stderr, res.slope + tq * res.stderr
-    span = (days.max() - days.min()) / 365.25
+    line = capability_price_decline(list(zip(path["release_date"], path["price_usd_per_mtok"])), level=level)
+    days = [(d - dt.date(1970, 1, 1)).days for d in path["release_date"]]
+    span = (max(days) - min(days)) / 365.25
     return CapabilityFit(
         benchmark=th.benchmark,
         threshold_model=th.model,
@@ -164,12 +161,12 @@ def fit_path(path: pl.DataFrame, th: Threshold, level: float = LEVEL) -> Capabil
         n=n,
         start_date=path["release_date"][0],
         end_date=path["release_date"][-1],
-        slope_log10_per_day=float(res.slope),
-        intercept_log10=float(res.intercept),
-        factor_per_year=10 ** (-365 * res.slope),
-        factor_low=10 ** (-365 * hi),
-        factor_high=10 ** (-365 * lo),
-        r2=float(res.rvalue**2),
+        slope_log10_per_day=line.slope_log10_per_day,
+        intercept_log10=line.intercept_log10,
+        factor_per_year=line.factor_per_year,
+        factor_low=line.factor_low,
+        factor_high=line.factor_high,
+        r2=line.r2,
         level=level,
         kept_obs_ids=path["obs_id"].to_list(),
         threshold_obs_id=th.obs_id,
@@ -214,17 +211,6 @@ def fits_frame(fits: list[CapabilityFit]) -> pl.DataFrame:
             for f in fits
         ]
     )
-
-
-@formula("capability_price_decline")
-def capability_price_decline(price, score) -> float:
-    """Epoch AI's capability-adjusted price decline: OLS of log10(price) on release day of the
-    cheapest-so-far models scoring at least the threshold; factor per year = 10^(-365*slope),
-    90% t interval (n-2 df). `price` is (day, USD/Mtok) pairs of the kept observations; `score`
-    their benchmark scores (the threshold is met by construction)."""
-    days, prices = zip(*price)
-    res = stats.linregress(np.asarray(days, float), np.log10(np.asarray(prices, float)))
-    return float(10 ** (-365 * res.slope))
 
 
 # --------------------------------------------------------------------------------------
@@ -557,20 +543,10 @@ def window_measure(path: pl.DataFrame, start: dt.date, end: dt.date, level: floa
         end_obs_id=last["obs_id"],
         start_model=first["model"],
         end_model=last["model"],
-        observed_multiple=first["price_usd_per_mtok"] / last["price_usd_per_mtok"],
+        observed_multiple=capability_window_decline(first["price_usd_per_mtok"], last["price_usd_per_mtok"]),
         n=int(days.size),
         fit_multiple=fit_m,
         fit_low=fit_lo,
         fit_high=fit_hi,
         level=level,
     )
-
-
-@formula("capability_window_decline")
-def capability_window_decline(start_price, end_price, start_score, end_score) -> float:
-    """The decline of a capability level's price over a claim's window: the cheapest-so-far
-    price (blended 3:1) of a model scoring at least the threshold in force at the window's
-    start over the one in force at its end (x cheaper); the interval, where stored, is that of
-    Epoch's OLS over the window's path points (>= 4), raised to the window's length. Scores
-    are the inputs that put each model over the threshold."""
-    return float(start_price) / float(end_price)

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.formulas import formula
 from analysis.trend import DEFAULT_RESAMPLES, FitRefused, bootstrap_slopes, ols_line
 
 MIN_PAIRS = 8
@@ -105,14 +104,6 @@ def fit_demand_curve(
         seed=seed,
         n_resamples=int(ok.size),
     )
-
-
-@formula("demand_curve_loglog_bootstrap")
-def demand_curve_loglog_bootstrap(quantity, price) -> float:
-    """Slope of ln(quantity) on ln(price), paired by date (the capability-adjusted price in force
-    on each quantity's date); 90% percentile interval from a seeded pairs bootstrap (10,000
-    resamples). An association of two trending series, not a causal price elasticity."""
-    return fit_demand_curve(list(price), list(quantity)).slope
 
 
 def band(fit: DemandCurveFit, price_grid: np.ndarray) -> dict:

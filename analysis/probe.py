@@ -253,22 +253,3 @@ def achieved_fraction(result: ProbeResult, spec_value: float | None, spec_scale:
     if spec_value is None or spec_value <= 0:
         return None
     return result.best / (spec_value * spec_scale)
-
-
-from analysis.formulas import formula  # noqa: E402  (registration below needs the registry)
-
-
-@formula("probe_fraction_of_peak", 1)
-def fraction_of_peak(measured: float, spec_peak: float) -> float:
-    """Achieved fraction of a spec-sheet peak: the best measured throughput (FLOP/s or
-    byte/s) over the spec figure (TFLOPS or TB/s, hence x 1e12)."""
-    if spec_peak <= 0:
-        raise ValueError("probe_fraction_of_peak: spec peak must be positive")
-    return measured / (spec_peak * 1e12)
-
-
-@formula("probe_best_sample", 1)
-def best_sample(samples) -> float:
-    """The best (largest) of repeated throughput samples of one probe: the figure compared
-    with a spec-sheet peak, which is also a best case."""
-    return float(max(samples))

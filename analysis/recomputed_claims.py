@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from analysis.formulas import agrees_within_rounding, derive, formula
+from analysis.formulas import derive
+from analysis.formulas.arithmetic import agrees_within_rounding, pct_change
 
 P34_BEFORE = "ark-big-ideas-2026/p34/sw-dev-cost-apr-2025"
 P34_AFTER = "ark-big-ideas-2026/p34/sw-dev-cost-dec-2025"
@@ -24,7 +25,7 @@ def recompute_stated_change(
     """Recompute a stated percentage decline from its two endpoint figures and check it."""
     figure, lineage = derive(
         derived_id,
-        "pct_change",
+        pct_change,
         {"before": before, "after": after},
         metric="pct_change",
         entity_kind="market",
@@ -117,13 +118,3 @@ def by_some_measures(measures: list[dict], claim_text: str, shown: int = 8) -> t
 
 def _x(v: float) -> str:
     return f"{v:,.0f}x" if abs(v) >= 100 else f"{v:.3g}x"
-
-
-@formula("claim_check_by_measures")
-def claim_check_by_measures(claim, evidence) -> float:
-    """A cited change judged on many measures (capability thresholds x variants over the claim's
-    window): the value is the largest observed multiple among the measures that support the
-    claim (among all measures when none does); the verdict is "consistent by some measures"
-    when at least one measure supports it, "inconsistent" when none does. Evidence: the
-    supporting measures' figures (capability_window_decline@1), or all of them."""
-    return float(max(evidence))

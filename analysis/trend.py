@@ -37,8 +37,6 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from scipy import optimize, stats
 
-from analysis.formulas import formula
-
 DAYS_PER_YEAR = 365.25
 MIN_POINTS = 4
 MIN_SPAN_DAYS = 90
@@ -546,42 +544,6 @@ def elasticity(prices: Sequence[float], quantities: Sequence[float], level: floa
     )
 
 
-# Registered formulas: the names fitted figures carry in `figure.formula`. Their roles are
-# the inputs' roles in `figure_input`; each takes the observations as (day, value) pairs.
-
-
-@formula("trend_exponential_ols")
-def trend_exponential_ols(observation) -> float:
-    """Growth factor per year exp(b) of OLS log(value) = a + b*years; 90% t interval (n-2 df)."""
-    days, values = zip(*observation)
-    return fit_exponential(list(days), list(values), method="ols").factor_per_year
-
-
-@formula("trend_exponential_bootstrap")
-def trend_exponential_bootstrap(observation) -> float:
-    """OLS growth factor per year; 90% percentile interval from a seeded pairs bootstrap (10,000 resamples)."""
-    days, values = zip(*observation)
-    return fit_exponential(list(days), list(values), method="bootstrap").factor_per_year
-
-
-@formula("trend_exponential_theil_sen")
-def trend_exponential_theil_sen(observation) -> float:
-    """Theil-Sen growth factor per year (median pairwise slope of log value); scipy's 90% interval."""
-    days, values = zip(*observation)
-    return fit_exponential(list(days), list(values), method="theil-sen").factor_per_year
-
-
-@formula("claim_check")
-def claim_check(claim, evidence) -> float:
-    """A cited change beside the data: the evidence fit's rate raised to the claim's window in
-    years (x cheaper or x more over the window), with the fit's interval raised likewise; or,
-    where the claim is about two observed values, their stored figures' ratio. The verdict is
-    consistent when the claimed value (or the region a 'more than' claim names) lies inside
-    that interval (for two values: agrees within the claim's rounding), inconsistent otherwise."""
-    rate, years = evidence
-    return float(rate) ** float(years)
-
-
 def fmt_multiple(x: float | None) -> str:
     """A multiple for people: 1,549 rather than 1.55e+03; 11.8; 0.0238."""
     if x is None or not math.isfinite(x):
@@ -591,10 +553,3 @@ def fmt_multiple(x: float | None) -> str:
     if abs(x) >= 100:
         return f"{x:,.0f}"
     return f"{x:.3g}"
-
-
-@formula("elasticity_loglog")
-def elasticity_loglog(quantity, price) -> float:
-    """OLS slope of log(quantity) on log(price), paired by date, with a t interval. A
-    correlation of two trending series, not a causal price elasticity."""
-    return elasticity([p for p in price], [q for q in quantity]).elasticity

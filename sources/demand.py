@@ -45,7 +45,6 @@ from urllib.parse import urlparse
 
 import polars as pl
 
-from analysis.formulas import formula
 from sources import cells
 from warehouse.tables import SOURCE
 
@@ -339,12 +338,6 @@ def openrouter_weeks(rows: pl.DataFrame, partial_ratio: float = 0.5) -> pl.DataF
     )
 
 
-@formula("openrouter_week_total")
-def openrouter_week_total(author_tokens) -> float:
-    """Tokens in one week label of the OpenRouter scrape: the sum of its authors' tokens."""
-    return float(sum(author_tokens))
-
-
 def series_table(frame: pl.DataFrame) -> pl.DataFrame:
     """Rows for `demand_observation` (with the parser's bookkeeping columns for `store`)."""
     return frame.select(
@@ -383,36 +376,6 @@ def openrouter_author_figures(rows: pl.DataFrame) -> pl.DataFrame:
         pl.lit("observed").alias("kind"),
         pl.lit("unverified").alias("verification"),
     )
-
-
-def openrouter_week_figures(weeks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Weekly totals as derived figures (formula openrouter_week_total@1) and their lineage."""
-    figs = weeks.select(
-        "figure_id",
-        pl.lit("infernomics-derived").alias("source_id"),
-        pl.lit("openrouter_weekly_tokens_total").alias("metric"),
-        pl.lit("platform").alias("entity_kind"),
-        pl.lit("OpenRouter").alias("entity"),
-        pl.col("tokens").alias("value"),
-        pl.lit("tokens/week").alias("unit"),
-        pl.lit("=").alias("bound"),
-        pl.col("week_label").alias("as_of"),
-        pl.col("week_label").alias("period_end"),
-        pl.col("week_label").cast(pl.String).alias("locator"),
-        pl.lit("derived").alias("kind"),
-        pl.lit("unverified").alias("verification"),
-        pl.lit("openrouter_week_total@1").alias("formula"),
-        pl.when(pl.col("fit_ok"))
-        .then(pl.lit("fit-worthy week"))
-        .otherwise(pl.lit("not fitted: ") + pl.col("flags").list.join("; "))
-        .alias("notes"),
-    )
-    lineage = (
-        weeks.select("figure_id", pl.col("input_figure_ids").alias("input_figure_id"))
-        .explode("input_figure_id")
-        .with_columns(pl.lit("author_tokens").alias("role"))
-    )
-    return figs, lineage
 
 
 def week_table(weeks: pl.DataFrame) -> pl.DataFrame:

@@ -96,16 +96,32 @@ def test_percentiles_from_requests_match_the_files_summaries(imported):
 
 
 def test_sql_percentile_matches_the_registered_reference_formula(imported):
-    from analysis.formulas import get
+    from analysis.formulas.benchmarks import mean_from_requests, percentile_from_requests
 
     values = [r[0] for r in q(imported, "SELECT ttft_ms FROM benchmark_request WHERE run_id = 'ca48cb6604ef05bf/run'")]
-    reference = get("benchmark_percentile_from_requests").func(values, 0.99)
-    stored = q(
-        imported,
-        "SELECT from_requests FROM benchmark_check WHERE run_id = 'ca48cb6604ef05bf/run' "
-        "AND metric = 'ttft' AND stat = 'p99'",
-    )[0][0]
-    assert stored == pytest.approx(reference, rel=1e-12)
+    stored = dict(
+        q(
+            imported,
+            "SELECT stat, from_requests FROM benchmark_check WHERE run_id = 'ca48cb6604ef05bf/run' AND metric = 'ttft'",
+        )
+    )
+    assert stored["p99"] == pytest.approx(percentile_from_requests(values, q=0.99), rel=1e-12)
+    assert stored["p50"] == pytest.approx(percentile_from_requests(values, q=0.5), rel=1e-12)
+    assert stored["mean"] == pytest.approx(mean_from_requests(values), rel=1e-12)
+    # a mean is labelled with the mean's formula, a percentile with the percentile's
+    labels = dict(
+        q(
+            imported,
+            "SELECT metric, formula FROM figure WHERE figure_id LIKE '%derived.ttft.%' AND entity = 'ca48cb6604ef05bf/run'",
+        )
+    )
+    assert labels == {
+        "benchmark.ttft.mean": "benchmark_mean_from_requests@1",
+        "benchmark.ttft.p50": "benchmark_percentile_from_requests@1",
+        "benchmark.ttft.p90": "benchmark_percentile_from_requests@1",
+        "benchmark.ttft.p95": "benchmark_percentile_from_requests@1",
+        "benchmark.ttft.p99": "benchmark_percentile_from_requests@1",
+    }
 
 
 def test_audit_walks_a_derived_percentile_to_the_file_sha(imported, cli):

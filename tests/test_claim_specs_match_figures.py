@@ -4,7 +4,7 @@ must agree with the stored claim figure, so a corrected figure cannot drift from
 import duckdb
 import pytest
 
-from analysis.formulas import rounding_tolerance
+from analysis.formulas.arithmetic import rounding_tolerance
 
 
 def _rows(path):

@@ -99,7 +99,9 @@ def test_rental_history_loads_and_nothing_is_quarantined_silently(warehouse):
         warehouse,
         "SELECT rows_in, rows_accepted, rows_quarantined FROM ingest_run WHERE step = 'clean/hardware/gpu_rental_price'",
     )
-    assert all(i == a + q for i, a, q in runs)
+    # one run; in = accepted + quarantined over its three stores: 696 rental rows (693 kept, the
+    # three above quarantined), their 818 figures (815 + 3) and the 122 purchase prices
+    assert runs == [(696 + 818 + 122, 693 + 815 + 122, 3 + 3)]
 
 
 def test_price_choice_is_the_lower_median_of_the_latest_date(warehouse):

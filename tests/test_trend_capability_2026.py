@@ -82,8 +82,11 @@ def test_a_known_tenfold_yearly_decline_is_recovered_within_its_interval():
 def test_a_flat_market_is_not_read_as_a_decline():
     scores, prices = synthetic_market(decline_per_year=1.0, noise_log10=0.0)
     obs = cp.hub_observations(scores, prices, cp.HEADLINE)
-    # every model costs the same: each path keeps only its first model, so nothing is fitted
-    assert all(p.fit is None and p.path.height == 1 for p in cp.hub_paths(obs, cp.HEADLINE, ["GPQA Diamond"]))
+    # every model costs the same: each of the 18 paths (one per threshold, as in the falling
+    # market) keeps only its first model, so nothing is fitted
+    paths = cp.hub_paths(obs, cp.HEADLINE, ["GPQA Diamond"])
+    assert len(paths) == 18
+    assert [(p.fit, p.path.height) for p in paths] == [(None, 1)] * 18
 
 
 def test_reasoning_excluded_drops_reasoning_models_and_thinking_runs():

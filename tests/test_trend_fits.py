@@ -164,7 +164,16 @@ def test_logistic_chosen_for_a_saturating_series_and_exponential_for_a_straight_
     expo = 1e9 * np.exp(1.2 * years) * np.exp(rng.normal(0, 0.05, t.size))
     assert choose_curve(t, logistic).chosen == "logistic"
     c = choose_curve(t, expo)
-    assert c.chosen == "exponential" and c.aic_exponential is not None
+    assert c.chosen == "exponential" and c.n == 30
+    # the exponential's AIC recomputed by hand: OLS of log(value) on years, k = 2 mean
+    # parameters + 1 variance, n = 30: AIC = n ln(RSS / n) + 2 * 3, AICc adds 2*3*4 / (30 - 4)
+    slope, intercept = np.polyfit(years, np.log(expo), 1)
+    rss = float(((np.log(expo) - (intercept + slope * years)) ** 2).sum())
+    assert c.aic_exponential == pytest.approx(30 * math.log(rss / 30) + 6, rel=1e-9)
+    assert c.aicc_exponential == pytest.approx(c.aic_exponential + 24 / 26, rel=1e-12)
+    # the logistic converges to an exponential (its midpoint runs off beyond the data) and
+    # loses on AICc by its extra parameter
+    assert c.aicc_logistic > c.aicc_exponential and "midpoint far beyond the data" in c.logistic_note
 
 
 def test_logistic_not_chosen_when_too_few_points_for_its_aicc():

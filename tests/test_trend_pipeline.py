@@ -64,7 +64,8 @@ def test_audit_walks_a_fitted_rate_to_its_sources(cli, refreshed_warehouse):
     code, out, err = cli("audit", rid, "--format", "json", "--warehouse", refreshed_warehouse)
     assert code == 0, err
     chain = json.loads(out)
-    assert chain["kind"] == "fit" and chain["formula"] == "trend_exponential_ols@1"
+    assert chain["kind"] == "fit" and chain["formula"] == "trend_exponential_ols@2"
+    assert chain["formula_doc"].startswith("OLS of log(value) = a + b * years over the observations")
     urls = {i["url"] for i in chain["inputs"]}
     assert "https://tomtunguz.com/trillion-token-race" in urls and len(chain["inputs"]) == 5
 

@@ -98,8 +98,10 @@ def store_lineage(con: duckdb.DuckDBPyConnection, run: IngestRun, lineage: pl.Da
 
 
 def store_formulas(con: duckdb.DuckDBPyConnection, formulas: list) -> None:
-    """Record each registered formula (name, version, docstring) so audit can show it."""
+    """Record each registered formula (name, version, docstring, the dotted path of its
+    function) so audit can show it. Callers pass `analysis.formulas.all_formulas()`, the
+    whole catalogue: `warehouse` does not import `analysis`."""
     con.executemany(
-        "INSERT OR REPLACE INTO formula VALUES (?, ?, ?)",
-        [[f.name, f.version, f.doc] for f in formulas],
+        "INSERT OR REPLACE INTO formula (name, version, doc, function) VALUES (?, ?, ?, ?)",
+        [[f.name, f.version, f.doc, f.path] for f in formulas],
     )

@@ -307,9 +307,10 @@ FORMULA = Table(
         Column("name", "VARCHAR", nullable=False),
         Column("version", "INTEGER", nullable=False),
         Column("doc", "VARCHAR", nullable=False),
+        Column("function", "VARCHAR", doc="dotted path of the registered function (630_formula_function.sql)"),
     ),
     key=("name", "version"),
-    doc="Each registered formula with its docstring (audit shows it).",
+    doc="Each registered formula with its docstring (audit shows it) and the function that computes it.",
 )
 
 FIGURE_INPUT = Table(

@@ -21,7 +21,8 @@ import polars as pl
 
 from analysis import capability_price as cp
 from analysis import trend
-from analysis.trends.records import Point, SeriesSpec, records
+from analysis.formulas.trends import capability_price_decline
+from analysis.trends.records import Point, SeriesSpec, epoch_rate, records
 
 FAMILY = "capability_price_2026"
 SOURCE_LINE = (
@@ -123,12 +124,6 @@ def _records(variant: cp.Variant, th: cp.Threshold, version: str, hp: cp.HubPath
         )
     line = trend.fit_exponential([p.date for p in pts], [p.value for p in pts], method="ols", level=fit.level)
     line.flags = list(fit.flags) + sorted({"late_first_price"} & {p.note for p in pts})
-    override = dict(
-        method="epoch-ols",
-        factor_per_year=1 / fit.factor_per_year,
-        factor_low=1 / fit.factor_high,
-        factor_high=1 / fit.factor_low,
-    )
     params = dict(
         benchmark=bench,
         variant=variant.slug,
@@ -148,4 +143,4 @@ def _records(variant: cp.Variant, th: cp.Threshold, version: str, hp: cp.HubPath
         epoch_factor_high=fit.factor_high,
         threshold_obs_id=th.obs_id,
     )
-    return records(spec, line, pts, formula="capability_price_decline@1", params=params, override=override)
+    return records(spec, epoch_rate(line, fit), pts, formula=capability_price_decline, params=params)

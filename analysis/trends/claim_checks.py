@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
@@ -37,7 +36,17 @@ import polars as pl
 import yaml
 
 from analysis import capability_price as cp
-from analysis.formulas import agrees_within_rounding, rounding_tolerance
+from analysis.formulas import Formula
+from analysis.formulas.arithmetic import rounding_tolerance
+from analysis.formulas.claims import (
+    Check,
+    Claimed,
+    claim_check_by_measures,
+    claim_check_fit_multiple,
+    claim_check_observed_ratio,
+    claim_check_rate_range,
+)
+from analysis.formulas.trends import capability_window_decline
 from analysis.recomputed_claims import by_some_measures, measure_supports
 from analysis.trend import fmt_multiple as fm
 from analysis.trends.records import DERIVED
@@ -301,37 +310,24 @@ def as_multiple(direction: str, growth_factor: float) -> float:
     return 1 / growth_factor if direction == "decline" else growth_factor
 
 
-def fit_multiple(spec: ClaimSpec, fit: dict, years: float) -> tuple[float, float, float]:
-    """(multiple, low, high) of a stored fit over `years`."""
-    ends = [
-        as_multiple(spec.direction, fit["factor_low"]) ** years,
-        as_multiple(spec.direction, fit["factor_high"]) ** years,
-    ]
-    return as_multiple(spec.direction, fit["factor_per_year"]) ** years, min(ends), max(ends)
+def claim_rates(spec: ClaimSpec, fit: dict) -> tuple[float, float, float]:
+    """A stored fit's rate per year in the claim's direction (x cheaper or x more) and its
+    interval ends: the evidence `claim_check_fit_multiple` takes."""
+    return (
+        as_multiple(spec.direction, fit["factor_per_year"]),
+        as_multiple(spec.direction, fit["factor_low"]),
+        as_multiple(spec.direction, fit["factor_high"]),
+    )
 
 
-def verdict(
-    claimed: float | None,
-    bound: str,
-    low: float,
-    high: float,
-    claimed_range: tuple[float, float] | None = None,
-    range_ends: Sequence[tuple[float, float]] | None = None,
-) -> str:
-    """consistent / inconsistent for a testable claim (rules in the module docstring)."""
-    if bound == "range":
-        assert claimed_range is not None and range_ends is not None  # a range claim states its two ends
-        (lo1, hi1), (lo2, hi2) = range_ends
-        ok = lo1 <= claimed_range[0] <= hi1 and lo2 <= claimed_range[1] <= hi2
-    else:
-        assert claimed is not None  # load_specs: every kind but rate_range states `claimed`
-        if bound == ">":
-            ok = high >= claimed
-        elif bound == "<":
-            ok = low <= claimed
-        else:
-            ok = low <= claimed <= high
-    return "consistent" if ok else "inconsistent"
+# The formula each kind of claim is checked with (the check figure's `formula`).
+CHECK_FORMULA: dict[str, Formula[..., Check]] = {
+    Kind.RATE_PER_YEAR: claim_check_fit_multiple,
+    Kind.MULTIPLE_OVER_WINDOW: claim_check_fit_multiple,
+    Kind.RATE_RANGE: claim_check_rate_range,
+    Kind.OBSERVED_RATIO: claim_check_observed_ratio,
+    Kind.CAPABILITY_MEASURES: claim_check_by_measures,
+}
 
 
 def covers(window: tuple[dt.date, dt.date], start: dt.date, end: dt.date) -> bool:
@@ -405,7 +401,7 @@ def evaluate(
         locator=spec.check_id,
         kind="derived",
         verification="unverified",
-        formula="claim_check_by_measures@1" if spec.kind == "capability_measures" else "claim_check@1",
+        formula=CHECK_FORMULA[spec.kind].key,
         qualifier=f"verdict: {row['verdict']}",
         notes=row["reason"],
     )
@@ -428,46 +424,33 @@ def _observed_ratio(spec: ClaimSpec, figures: dict[str, dict]) -> tuple[dict, li
             reason="the stored figures for the claim's two ends are not in the warehouse",
             testable_with=spec.testable_with or f"the figures {spec.figure_pair[0]} and {spec.figure_pair[1]}",
         ), []
-    ratio = a["value"] / b["value"] if spec.direction == "decline" else b["value"] / a["value"]
+    check = claim_check_observed_ratio(
+        _claimed(spec), (a["value"], b["value"]), direction=spec.direction, stated_pct=spec.stated_pct
+    )
+    ratio = check.value
     if spec.stated_pct is not None:
-        pct = (1 - b["value"] / a["value"]) * 100
-        tol = rounding_tolerance(spec.stated_pct)
-        # the multiples the stated percentage covers once its rounding is allowed for (99% -> 66.7x-200x)
-        low_pct, high_pct = spec.stated_pct - tol, spec.stated_pct + tol
-        claimed: tuple[float | None, float | None] = (
-            None if spec.bound == "<" else _pct_multiple(spec.direction, low_pct),
-            _pct_multiple(spec.direction, high_pct),
-        )
+        pct, tol = check.pct, rounding_tolerance(spec.stated_pct)
         if spec.bound == "<":  # "up to N%"
-            ok = abs(pct) <= spec.stated_pct + tol
             how = f"{pct:.2f}% lower vs stated up to {spec.stated_pct:g}% (at most {spec.stated_pct + tol:g}% counts)"
         else:
-            ok = agrees_within_rounding(abs(pct), spec.stated_pct)
             how = (
                 f"{pct:.2f}% lower vs stated {spec.stated_pct:g}% (agreement within the stated rounding, "
                 f"{spec.stated_pct - tol:g}-{spec.stated_pct + tol:g}%)"
             )
     else:
-        claimed = (None, None)
-        ok = abs(ratio / spec.claimed - 1) <= 0.05  # both figures rounded to two significant digits
         how = f"{fm(ratio)}x vs claimed {fm(spec.claimed)}x (agreement within 5% counts: both figures are rounded)"
     return dict(
         data_multiple=ratio,
         data_low=ratio,
         data_high=ratio,
-        claimed_low=claimed[0],
-        claimed_high=claimed[1],
-        verdict="consistent" if ok else "inconsistent",
+        claimed_low=check.claimed_low,
+        claimed_high=check.claimed_high,
+        verdict=check.verdict,
         reason=(
             f"stored figures {a['value']:.4g} -> {b['value']:.4g} {b.get('unit') or ''}: {how}; "
             "observed values, no interval"
         ),
     ), [a["figure_id"], b["figure_id"]]
-
-
-def _pct_multiple(direction: str, pct: float) -> float:
-    """A percentage change as a multiple: 99% lower is 100x cheaper, 45% more is 1.45x."""
-    return 1 / (1 - pct / 100) if direction == "decline" else 1 + pct / 100
 
 
 def _rate_range(spec: ClaimSpec, epoch_fits: list[dict]) -> tuple[dict, list[str]]:
@@ -485,15 +468,16 @@ def _rate_range(spec: ClaimSpec, epoch_fits: list[dict]) -> tuple[dict, list[str
     ends = tuple(
         (as_multiple("decline", f["factor_high"]), as_multiple("decline", f["factor_low"])) for f in (slow, fast)
     )
-    v = verdict(None, "range", 0, 0, spec.claimed_range, ends)
+    check = claim_check_rate_range(_claimed(spec), ((dec(slow), *ends[0]), (dec(fast), *ends[1])))
+    v = check.verdict
     where = (
         "each claimed end lies in its extreme fit's interval"
         if v == "consistent"
         else "a claimed end lies outside its extreme fit's interval"
     )
     return dict(
-        data_low=dec(slow),
-        data_high=dec(fast),
+        data_low=check.low,
+        data_high=check.high,
         level=slow["level"],
         fit_id=slow["fit_id"],
         verdict=v,
@@ -518,7 +502,8 @@ def _from_fit(spec: ClaimSpec, fit: dict | None) -> tuple[dict, list[str]]:
         ), []
     window = spec.window  # load_specs: multiple_over_window needs one
     years = (window[1] - window[0]).days / 365.25 if spec.kind == "multiple_over_window" and window else 1.0
-    m, lo, hi = fit_multiple(spec, fit, years)
+    check = claim_check_fit_multiple(_claimed(spec), claim_rates(spec, fit), years=years)
+    m, lo, hi = check.value, check.low, check.high
     what = (
         f"{fit['series']} ({fit['method']}, n={fit['n']}, {fit['date_start']} to {fit['date_end']}): "
         f"{fm(m)}x {'cheaper' if spec.direction == 'decline' else 'more'}"
@@ -535,7 +520,7 @@ def _from_fit(spec: ClaimSpec, fit: dict | None) -> tuple[dict, list[str]]:
                 f"{spec.window[1]}; nearest evidence, EXTRAPOLATED: {what}"
             ),
         ), []
-    v = verdict(spec.claimed, spec.bound, lo, hi)
+    v = check.verdict
     return dict(
         data_multiple=m,
         data_low=lo,
@@ -547,6 +532,12 @@ def _from_fit(spec: ClaimSpec, fit: dict | None) -> tuple[dict, list[str]]:
         testable_with=spec.testable_with or None,
         reason=f"{what}; claimed {_claimed_text(spec)} is {'inside' if v == 'consistent' else 'outside'} the interval",
     ), [fit["rate_figure_id"]]
+
+
+def _claimed(spec: ClaimSpec) -> Claimed:
+    """The claim as its check formula reads it (role `claim`)."""
+    low, high = spec.claimed_range or spec.claimed_band or (None, None)
+    return Claimed(spec.claimed, spec.bound, low, high)
 
 
 def _claimed_text(spec: ClaimSpec) -> str:
@@ -599,10 +590,9 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
         if isinstance(m, str):
             continue
         first = g.row(0, named=True)
-        observed: float = m.observed_multiple
+        observed: float = capability_window_decline(m.start_price, m.end_price, years=years if spec.per_year else None)
         f_lo, f_hi, f_m = m.fit_low, m.fit_high, m.fit_multiple
         if spec.per_year:
-            observed = observed ** (1 / years)
             f_m, f_lo, f_hi = (None if v is None else v ** (1 / years) for v in (f_m, f_lo, f_hi))
         band = spec.claimed_band or (None, None)
         ok, how = measure_supports(spec.bound, spec.claimed, observed, claimed_low=band[0], claimed_high=band[1])
@@ -664,7 +654,7 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
                 locator=mid,
                 kind="derived",
                 verification="unverified",
-                formula="capability_window_decline@1",
+                formula=capability_window_decline.key,
                 qualifier=label + ("; supports the claim" if ok else "; does not support the claim"),
             )
         )
@@ -680,10 +670,13 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
     )
     if verdict == "not testable":
         return dict(reason=f"{summary} (window {start} to {end})", testable_with=spec.testable_with), [], {}
-    support = [x for x in labels if x["supports"]]
-    chosen = support or labels
+    check = claim_check_by_measures(_claimed(spec), [(x["observed"], x["supports"]) for x in labels])
+    if check.verdict != verdict:
+        raise AssertionError(
+            f"{spec.check_id}: {claim_check_by_measures.key} says {check.verdict}, the summary {verdict}"
+        )
+    chosen = [x for x in labels if x["supports"]] or labels
     observed_all = [x["observed"] for x in labels]
-    best = max(chosen, key=lambda x: x["observed"])
     levels = ""
     if spec.price_levels:
         price_levels = spec.price_levels
@@ -709,9 +702,9 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
     )
     return (
         dict(
-            data_multiple=best["observed"],
-            data_low=min(observed_all),
-            data_high=max(observed_all),
+            data_multiple=check.value,
+            data_low=check.low,
+            data_high=check.high,
             level=0.9,
             n_measures=len(labels),
             verdict=verdict,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import polars as pl
 
 from analysis import demand_curve as dc
+from analysis.formulas.demand import demand_curve_loglog_bootstrap
 from analysis.trend import FitRefused
 from analysis.trends.records import DERIVED
 
@@ -84,7 +85,7 @@ def build(quantities: dict[str, list[tuple]], paths: pl.DataFrame) -> dict[str, 
                 source_id=DERIVED,
             )
             try:
-                fit = dc.fit_demand_curve([p[3] for p in pairs], [p[1] for p in pairs])
+                fit = demand_curve_loglog_bootstrap([p[1] for p in pairs], [p[3] for p in pairs])
             except FitRefused as why:
                 row["refused"] = str(why)
                 curves.append(row)
@@ -130,7 +131,7 @@ def build(quantities: dict[str, list[tuple]], paths: pl.DataFrame) -> dict[str, 
                     locator=cid,
                     kind="derived",
                     verification="unverified",
-                    formula="demand_curve_loglog_bootstrap@1",
+                    formula=demand_curve_loglog_bootstrap.key,
                     qualifier=(
                         f"{qname} against {series}: slope {dc.fmt_slope(fit)} ({fit.level:.0%} pairs bootstrap, "
                         f"seed {fit.seed}, {fit.n_resamples} resamples), n={fit.n}, {fit.distinct_prices} distinct "

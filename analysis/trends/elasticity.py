@@ -4,6 +4,7 @@ price moved during the weeks observed, a recorded refusal when it did not."""
 from __future__ import annotations
 
 from analysis import trend
+from analysis.formulas.trends import elasticity_loglog
 from analysis.trend import fmt_multiple as fm
 from analysis.trends.market_series import elasticity_pairs
 from analysis.trends.records import DERIVED, Point, SeriesSpec
@@ -12,13 +13,13 @@ from analysis.trends.records import DERIVED, Point, SeriesSpec
 def elasticities(
     weeks: list[Point], tier_series: list[tuple[SeriesSpec, list[Point]]], refused: list[tuple[str, str, int]]
 ) -> dict[str, list[dict]]:
-    """Figures (formula elasticity_loglog@1) and lineage; refusals appended to `refused`."""
+    """Figures (computed by formula elasticity_loglog) and lineage; refusals appended to `refused`."""
     out: dict[str, list[dict]] = {"figure": [], "figure_input": []}
     for spec, price_pts in tier_series:
         name = f"elasticity/openrouter_weekly_scrape/{spec.series.rsplit('/', 1)[-1]}"
         pairs = elasticity_pairs(weeks, price_pts)
         try:
-            e = trend.elasticity([p.value for _, p in pairs], [w.value for w, _ in pairs])
+            e = elasticity_loglog([w.value for w, _ in pairs], [p.value for _, p in pairs])
         except trend.FitRefused as why:
             refused.append((name, f"{why} ({spec.label.lower()}, over the fit-worthy OpenRouter weeks)", len(pairs)))
             continue
@@ -40,7 +41,7 @@ def elasticities(
                 locator=name,
                 kind="derived",
                 verification="unverified",
-                formula="elasticity_loglog@1",
+                formula=elasticity_loglog.key,
                 qualifier=f"{e.level:.0%} interval [{fm(e.low)}, {fm(e.high)}], n={e.n}, R2={e.r2:.2f}; {e.caveat}",
             )
         )

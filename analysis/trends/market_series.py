@@ -37,6 +37,7 @@ from collections.abc import Callable
 import polars as pl
 
 from analysis.formulas import derive
+from analysis.formulas.arithmetic import ratio
 from analysis.trends.records import Point, SeriesSpec
 
 MMLU_TIER_FLOORS = (65.0, 75.0, 85.0)  # `prices cheapest --by tier` bands on the same floors
@@ -226,7 +227,7 @@ def flops_per_dollar(
         fid = f"infernomics-derived/gpu/{_slug(sku)}/bf16-dense-tflops-per-usd"
         fig, lin = derive(
             fid,
-            "ratio",
+            ratio,
             {"numerator": tf, "denominator": price},
             metric="bf16_dense_tflops_per_usd",
             entity_kind="gpu_sku",

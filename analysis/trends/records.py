@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from analysis.capability_price import CapabilityFit
+from analysis.formulas import Formula
+from analysis.formulas.trends import Rate
 from analysis.trend import DAYS_PER_YEAR, ExpFit, bands, from_days
 from analysis.trend import fmt_multiple as fm
 
@@ -55,11 +58,18 @@ def rate_figure_id(series: str, method: str) -> str:
     return f"{DERIVED}/{fit_id(series, method)}/rate"
 
 
-def rate_value(spec: SeriesSpec, factor: float, low: float, high: float) -> tuple[str, float, float, float]:
-    """(metric, value, low, high) as quoted: decline factors are 1 / growth factors."""
-    if spec.expect == "decline":
-        return "decline_factor_per_year", 1 / factor, 1 / high, 1 / low
-    return "growth_factor_per_year", factor, low, high
+def epoch_rate(line: ExpFit, epoch: CapabilityFit) -> Rate:
+    """The rate of a capability-adjusted price fit: the factors of Epoch AI's own fit (365-day
+    years, `capability_price_decline`, which `analysis.capability_price.fit_path` calls) as
+    growth factors below 1, quoted as a decline; `line` (OLS on the same points) draws the bands."""
+    return Rate(
+        line,
+        "epoch-ols",
+        "decline",
+        1 / epoch.factor_per_year,
+        1 / epoch.factor_high,
+        1 / epoch.factor_low,
+    )
 
 
 def band_grid(fit: ExpFit, n: int = BAND_POINTS) -> np.ndarray:
@@ -70,23 +80,24 @@ def band_grid(fit: ExpFit, n: int = BAND_POINTS) -> np.ndarray:
 
 def records(
     spec: SeriesSpec,
-    fit: ExpFit,
+    rate: Rate,
     points: list[Point],
     *,
-    formula: str,
+    formula: Formula,
     params: dict | None = None,
-    override: dict | None = None,
 ) -> dict[str, list[dict]]:
-    """All rows for one fit. `override` replaces the factor fields (Epoch's own 365-day
-    convention for capability fits) while the line and bands come from `fit`."""
-    fid = fit_id(spec.series, fit.method if not override else override["method"])
-    method = override["method"] if override else fit.method
-    factor = override["factor_per_year"] if override else fit.factor_per_year
-    f_low = override["factor_low"] if override else fit.factor_low
-    f_high = override["factor_high"] if override else fit.factor_high
+    """All rows for one fit. `rate` is what `formula` (the one the rate figure names)
+    returned: its factors fill the fit row, its quoted value the figure, and its line
+    (`rate.fit`) the bands."""
+    fit = rate.fit
+    method = rate.method
+    fid = fit_id(spec.series, method)
+    factor, f_low, f_high = rate.factor_per_year, rate.factor_low, rate.factor_high
     hd = fit.halving_or_doubling_years
     rid = rate_figure_id(spec.series, method)
-    metric, value, v_low, v_high = rate_value(spec, factor, f_low, f_high)
+    metric, value, v_low, v_high = rate.metric, rate.value, rate.low, rate.high
+    if rate.expect != spec.expect:
+        raise ValueError(f"{spec.series}: the rate is quoted as {rate.expect}, the series expects {spec.expect}")
     fit_row = dict(
         fit_id=fid,
         series=spec.series,
@@ -136,7 +147,7 @@ def records(
         locator=fid,
         kind="fit",
         verification="unverified",
-        formula=formula,
+        formula=formula.key,
         qualifier=(
             f"{spec.label}: {word} {fm(value)}x per year, {fit.level:.0%} interval "
             f"[{fm(v_low)}, {fm(v_high)}]; {method}, n={fit.n}, R2={fit.r2:.2f}"

@@ -49,7 +49,8 @@ def _spec_lookup(con, results, explicit_sku: str | None) -> dict:
 
 def store_probe(wh: Warehouse, env, results, sku: str | None = None) -> tuple[str, dict, list[str]]:
     """(source id, spec peaks by (device, attribute), quarantine messages) of one stored probe."""
-    from analysis.formulas import get
+    from analysis.formulas import all_formulas
+    from analysis.formulas.benchmarks import probe_best_sample, probe_fraction_of_peak
     from analysis.probe import SPEC_FOR_TEST
     from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_sources
     from warehouse.tables import SOURCE
@@ -79,8 +80,7 @@ def store_probe(wh: Warehouse, env, results, sku: str | None = None) -> tuple[st
             ),
         )
         figures, lineage = [], []
-        formula = get("probe_best_sample")
-        store_formulas(con, [formula])
+        store_formulas(con, all_formulas())
         for r in results:
             base = f"{sid}/{r.device}/{r.test}"
             qualifier = json.dumps(r.params | {"device_name": r.device_name}, sort_keys=True)
@@ -113,7 +113,7 @@ def store_probe(wh: Warehouse, env, results, sku: str | None = None) -> tuple[st
                     "metric": f"probe.{r.test}.best",
                     "entity_kind": "device",
                     "entity": r.device_name,
-                    "value": r.best,
+                    "value": probe_best_sample(r.samples),
                     "unit": r.unit,
                     "bound": "=",
                     "as_of": env.timestamp.date(),
@@ -121,7 +121,7 @@ def store_probe(wh: Warehouse, env, results, sku: str | None = None) -> tuple[st
                     "qualifier": qualifier,
                     "kind": "derived",
                     "verification": "verified",
-                    "formula": formula.key,
+                    "formula": probe_best_sample.key,
                     "notes": f"median {r.median:.6g}",
                 }
             )
@@ -133,8 +133,6 @@ def store_probe(wh: Warehouse, env, results, sku: str | None = None) -> tuple[st
             spec = specs.get((r.device, attribute))
             if spec is None:
                 continue
-            fraction = get("probe_fraction_of_peak")
-            store_formulas(con, [fraction])
             base = f"{sid}/{r.device}/{r.test}"
             store_figures(
                 con,
@@ -147,7 +145,7 @@ def store_probe(wh: Warehouse, env, results, sku: str | None = None) -> tuple[st
                             "metric": f"probe.{r.test}.fraction_of_peak",
                             "entity_kind": "device",
                             "entity": r.device_name,
-                            "value": fraction.func(r.best, spec[0]),
+                            "value": probe_fraction_of_peak(probe_best_sample(r.samples), spec[0]),
                             "unit": "ratio",
                             "bound": "=",
                             "as_of": env.timestamp.date(),
@@ -155,7 +153,7 @@ def store_probe(wh: Warehouse, env, results, sku: str | None = None) -> tuple[st
                             "qualifier": f"{spec[2]} {attribute}",
                             "kind": "derived",
                             "verification": "verified",
-                            "formula": fraction.key,
+                            "formula": probe_fraction_of_peak.key,
                         }
                     ]
                 ),

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from analysis.formulas.prices import INPUT_WEIGHT, OUTPUT_WEIGHT, token_price_blend_3to1
 from sources.token_prices import models
 from warehouse.tables import TOKEN_PRICE
 from warehouse.vocabulary import PRICE_DATE_BASES, PRICE_END_BASES
@@ -45,7 +46,7 @@ PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 PRICE_COLUMNS = [f"{p}_usd_per_mtok" for p in PRICE_FIELDS]
 DATE_BASES = PRICE_DATE_BASES  # where a row's start comes from (warehouse.vocabulary)
 END_BASES = PRICE_END_BASES
-DEFAULT_BLEND = (3, 1)
+DEFAULT_BLEND = (INPUT_WEIGHT, OUTPUT_WEIGHT)  # 3:1, the blend token_price_blend_3to1 computes
 #: Derived figures (the blend) live under the derived source's namespace, not the price source's.
 DERIVED_PREFIX = "infernomics-derived/token_price/"
 
@@ -285,7 +286,7 @@ def rows_frame(rows: list[dict]) -> pl.DataFrame:
     wi, wo = DEFAULT_BLEND
     frame = frame.with_columns(
         pl.col("model_id").map_elements(models.model_variant, return_dtype=pl.String).alias("model_variant"),
-        ((wi * pl.col("input_usd_per_mtok") + wo * pl.col("output_usd_per_mtok")) / (wi + wo)).alias(
+        token_price_blend_3to1(pl.col("input_usd_per_mtok"), pl.col("output_usd_per_mtok")).alias(
             "blended_usd_per_mtok"
         ),
         pl.lit(f"{wi}:{wo}").alias("blend_rule"),

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import polars as pl
 
+from analysis.formulas.prices import token_price_blend_3to1
 from sources.paths import data_path, sha256_file
 from sources.token_prices import history, litellm
 from sources.token_prices.figures import blended_price_figures, conform_figures
@@ -241,7 +242,7 @@ def build_history(
             ).alias("price_id"),
             pl.lit("release_listed").alias("date_basis"),
             pl.col("model_id").replace_strict(variants, return_dtype=pl.String, default=None).alias("model_variant"),
-            ((wi * pl.col("input_usd_per_mtok") + wo * pl.col("output_usd_per_mtok")) / (wi + wo)).alias(
+            token_price_blend_3to1(pl.col("input_usd_per_mtok"), pl.col("output_usd_per_mtok")).alias(
                 "blended_usd_per_mtok"
             ),
             pl.lit(f"{wi}:{wo}").alias("blend_rule"),

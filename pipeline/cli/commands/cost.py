@@ -127,7 +127,7 @@ def _floor(tag, sku, args, price, bandwidth, assumptions) -> tuple[dict, list[di
         inputs[role] = fig
     return derive(
         f"{DERIVED_SOURCE_ID}/cost/{sku}/decode-floor/{tag}",
-        "decode_floor_usd_per_mtok@1",
+        cost_model.decode_floor_usd_per_mtok,
         inputs,
         metric="decode_floor_usd_per_mtok",
         entity_kind="gpu_deployment",

@@ -10,9 +10,10 @@ import polars as pl
 
 from analysis import trend
 from analysis.formulas import all_formulas
+from analysis.formulas.trends import capability_price_decline
 from analysis.trends import capability_2026, claim_checks, demand_curve_series, market_series
 from analysis.trends.elasticity import elasticities
-from analysis.trends.records import merge, records
+from analysis.trends.records import epoch_rate, merge, records
 from pipeline.defs import keys
 from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
@@ -101,7 +102,7 @@ def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     """The OpenRouter weekly scrape: author rows as figures, weekly totals flagged (partial, overlapping)."""
     rows = demand.parse_openrouter(data_path("demand", demand.SCRAPE_FILE))
     weeks = demand.openrouter_weeks(rows)
-    week_figs, week_lineage = demand.openrouter_week_figures(weeks)
+    week_figs, week_lineage = series.openrouter_week_figures(rows, weeks)
     with warehouse.ingest(context, source_id=demand.SCRAPE_SOURCE_ID) as (con, run):
         store_figures(con, run, figure_frame(demand.openrouter_author_figures(rows).to_dicts()))
         store(
@@ -112,6 +113,7 @@ def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             OpenRouterAuthorWeek,
             key=["figure_id"],
         )
+        store_formulas(con, all_formulas())
         store_figures(con, run, figure_frame(week_figs.to_dicts()))
         store_lineage(con, run, week_lineage)
         table = store(
@@ -133,15 +135,7 @@ def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         for spec, pts, cfit, params in series.capability_series(table):
             line = trend.fit_exponential([p.date for p in pts], [p.value for p in pts], method="ols", level=cfit.level)
             line.flags = list(cfit.flags)
-            override = dict(
-                method="epoch-ols",
-                factor_per_year=1 / cfit.factor_per_year,
-                factor_low=1 / cfit.factor_high,
-                factor_high=1 / cfit.factor_low,
-            )
-            batches.append(
-                records(spec, line, pts, formula="capability_price_decline@1", params=params, override=override)
-            )
+            batches.append(records(spec, epoch_rate(line, cfit), pts, formula=capability_price_decline, params=params))
         counts = store_fits(con, run, merge(batches))
         shape = table_metadata(con, "fit", where="family = ?", params=["capability_price"])
     return dg.MaterializeResult(
@@ -380,6 +374,7 @@ def trend_claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseRe
                 "DELETE FROM figure_input WHERE list_contains(?, figure_id)",
                 [[f["figure_id"] for f in batch["figure"]]],
             )
+            store_formulas(con, all_formulas())
             store_figures(con, run, figure_frame(batch["figure"]))
             store_lineage(con, run, pl.DataFrame(batch["figure_input"]))
         rows = pl.DataFrame(batch.get("claim_check", []), infer_schema_length=None)

@@ -23,7 +23,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from analysis.formulas import formula, get
+from analysis.formulas import all_formulas
+from analysis.formulas.benchmarks import mean_from_requests, percentile_from_requests
 from sources.benchmarks import Frames, ParseError, default_source_id, parse_bytes
 from sources.benchmarks.bundled import folder_context, is_context_file, source_for_sha
 from sources.benchmarks.common import PARSER_VERSION, sha256_hex
@@ -46,20 +47,6 @@ from warehouse.tables import FIGURE, SOURCE
 SQL_DIR = Path(__file__).parent / "sql"
 PARTS_SUBDIR = "benchmark_request"  # canonical parts: a Hive-partitioned dataset
 NATIVE_SUBDIR = "benchmark_request_native"  # imported per-request Parquet files, kept as they came
-PERCENTILE_FORMULA = "benchmark_percentile_from_requests@1"
-
-
-@formula("benchmark_percentile_from_requests", 1)
-def percentile_from_requests(requests, q: float) -> float:
-    """A latency percentile of one run recomputed from its successful, validated
-    per-request rows (role `requests`), with linear interpolation between order statistics
-    (numpy.percentile's default, DuckDB's quantile_cont). Lineage role `checked_against`
-    names the file's own figure when it states one. At scale the same statistic is
-    computed in SQL over the Parquet part (sql/request_percentiles.sql); this is the
-    reference implementation the tests hold the SQL to."""
-    import numpy as np
-
-    return float(np.percentile(np.asarray(requests, dtype=float), q * 100))
 
 
 # Relative tolerance when a percentile recomputed from per-request rows is compared with
@@ -617,10 +604,13 @@ def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRu
         pl.format("{} (successful request rows of {})", pl.col("metric"), pl.lit(part.name)).alias("locator"),
         pl.lit("derived").alias("kind"),
         pl.lit("verified").alias("verification"),
-        pl.lit(PERCENTILE_FORMULA).alias("formula"),
+        pl.when(pl.col("stat") == "mean")
+        .then(pl.lit(mean_from_requests.key))
+        .otherwise(pl.lit(percentile_from_requests.key))
+        .alias("formula"),
         pl.lit(run.run_id).alias("ingest_run_id"),
     )
-    store_formulas(con, [get(PERCENTILE_FORMULA)])
+    store_formulas(con, all_formulas())
     store_figures(con, run, pl.concat([FIGURE.conform(counts), FIGURE.conform(derived)]))
     lineage = pl.concat(
         [

@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from analysis.formulas import DERIVED_SOURCE_ID, formula, get
+from analysis.formulas import DERIVED_SOURCE_ID, all_formulas
+from analysis.formulas.prices import token_price_blend_3to1
 from sources.token_prices import curated, fetch, genai_prices, history, litellm, openrouter
 from warehouse import Warehouse, query_frame
 from warehouse.contracts_token_prices import TokenPrice, TokenPriceObservation
@@ -34,12 +35,6 @@ LIVE_PARSERS: dict[str, Callable[..., pl.DataFrame]] = {
     openrouter.SOURCE_ID: openrouter.parse,
     litellm.SOURCE_ID: litellm.parse,
 }
-
-
-@formula("token_price_blend_3to1")
-def blend_3to1(input: float, output: float) -> float:  # noqa: A002 (role names are the API)
-    """Blended token price for 3 input tokens per output token: (3 * input + output) / 4, USD per 1M tokens."""
-    return history.blended(input, output, (3, 1))
 
 
 @dataclass
@@ -161,7 +156,7 @@ def _figures(rows: pl.DataFrame, curated_source: bool) -> tuple[pl.DataFrame, pl
                     "value": r["blended_usd_per_mtok"],
                     "kind": "derived",
                     "verification": "unverified",
-                    "formula": blend_3to1_key(),
+                    "formula": token_price_blend_3to1.key,
                     "notes": f"3:1 input:output blend of price row {r['price_id']}",
                 }
             )
@@ -173,10 +168,6 @@ def _figures(rows: pl.DataFrame, curated_source: bool) -> tuple[pl.DataFrame, pl
         lineage, schema={"figure_id": pl.String, "input_figure_id": pl.String, "role": pl.String}
     )
     return figure_frame(figures), lineage_frame
-
-
-def blend_3to1_key() -> str:
-    return get("token_price_blend_3to1").key
 
 
 def _aliases(observations: pl.DataFrame) -> pl.DataFrame:
@@ -377,7 +368,7 @@ def apply_pending(con: duckdb.DuckDBPyConnection, run: IngestRun, source_id: str
 
 
 def record_formulas(con: duckdb.DuckDBPyConnection) -> None:
-    store_formulas(con, [get("token_price_blend_3to1")])
+    store_formulas(con, all_formulas())
 
 
 def freshness(con: duckdb.DuckDBPyConnection, max_age_hours: float, now: dt.datetime | None = None) -> pl.DataFrame:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from analysis.formulas.prices import token_price_blend_3to1
 from pipeline.steps.token_prices import load
 from sources.token_prices import litellm_snapshots, models_dev
 from sources.token_prices.history import PRICE_COLUMNS
@@ -84,7 +85,7 @@ def ingest_litellm_releases(con: duckdb.DuckDBPyConnection, run: IngestRun) -> l
     """All vendored LiteLLM releases -> one effective-dated history (date basis release_listed)."""
     observations, releases = litellm_snapshots.parse_all()
     good = observations.filter(pl.col("_errors").list.len() == 0)
-    rows, figures, lineage = litellm_snapshots.build_history(good, releases, run.run_id, load.blend_3to1_key())
+    rows, figures, lineage = litellm_snapshots.build_history(good, releases, run.run_id, token_price_blend_3to1.key)
     return _store_history(con, run, litellm_snapshots.FAMILY_SOURCE_ID, observations, rows, figures, lineage)
 
 
@@ -92,5 +93,5 @@ def ingest_models_dev(con: duckdb.DuckDBPyConnection, run: IngestRun) -> load.Ap
     """models.dev's change log -> price rows dated when models.dev recorded them (date basis recorded)."""
     observations = models_dev.parse_cost_history()
     good = observations.filter(pl.col("_errors").list.len() == 0)
-    rows, figures, lineage = models_dev.build_history(good, run.run_id, load.blend_3to1_key())
+    rows, figures, lineage = models_dev.build_history(good, run.run_id, token_price_blend_3to1.key)
     return _store_history(con, run, models_dev.SOURCE_ID, observations, rows, figures, lineage)

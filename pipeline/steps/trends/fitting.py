@@ -9,16 +9,11 @@ import polars as pl
 
 from analysis import trend
 from analysis.formulas import all_formulas
+from analysis.formulas.trends import EXPONENTIAL
 from analysis.trends.records import Point, SeriesSpec, merge, records
 from warehouse.contracts_trends import Fit, FitBand, FitPoint
 from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
 from warehouse.store import IngestRun, store
-
-FORMULA = {
-    "ols": "trend_exponential_ols@1",
-    "bootstrap": "trend_exponential_bootstrap@1",
-    "theil-sen": "trend_exponential_theil_sen@1",
-}
 
 
 def fit_series(
@@ -31,19 +26,23 @@ def fit_series(
     level: float = 0.9,
     seed: int = 0,
 ) -> tuple[dict, str | None]:
-    """Rows for every method, or (empty, reason) when the series cannot be fitted."""
+    """Rows for every method, or (empty, reason) when the series cannot be fitted. Each
+    method's rate is computed by its formula (analysis.formulas.trends.EXPONENTIAL)."""
     used = [p for p in points if p.used]
     dates = [p.date for p in used]
     values = [p.value for p in used]
     out = []
     try:
         for method in methods:
-            fit = trend.fit_exponential(dates, values, method=method, level=level, seed=seed)
-            fit = dataclasses.replace(fit, flags=fit.flags + list(extra_flags))
+            formula = EXPONENTIAL[method]
+            rate = formula(list(zip(dates, values)), expect=spec.expect, level=level, seed=seed)
+            rate = dataclasses.replace(
+                rate, fit=dataclasses.replace(rate.fit, flags=rate.fit.flags + list(extra_flags))
+            )
             p = dict(params or {})
             if method == "ols" and spec.family == "demand":
                 p["curve_choice"] = dataclasses.asdict(trend.choose_curve(dates, values))
-            out.append(records(spec, fit, points, formula=FORMULA[method], params=p))
+            out.append(records(spec, rate, points, formula=formula, params=p))
     except trend.FitRefused as refused:
         return {}, str(refused)
     return merge(out), None

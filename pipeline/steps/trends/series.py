@@ -17,7 +17,8 @@ import datetime as dt
 import polars as pl
 
 from analysis import capability_price as cp
-from analysis.trends.records import Point, SeriesSpec
+from analysis.formulas.demand import openrouter_week_total
+from analysis.trends.records import DERIVED, Point, SeriesSpec
 from sources.epoch_llm_prices import BENCHMARK_COLUMNS
 
 EPOCH_SOURCE_LINE = (
@@ -140,6 +141,44 @@ def demand_series(obs: pl.DataFrame) -> list[tuple[SeriesSpec, list[Point]]]:
         )
         out.append((spec, pts))
     return out
+
+
+def openrouter_week_figures(rows: pl.DataFrame, weeks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Weekly totals as derived figures and their lineage: each week label's value is
+    `openrouter_week_total` over the week's author token figures (the parsed author `rows`
+    that passed their rules), its lineage those figures (role `author_tokens`); the flags
+    and fit-worthiness come from the parsed `weeks`."""
+    totals = (
+        rows.filter(pl.col("_errors").list.len() == 0)
+        .group_by("week_label")
+        .agg(openrouter_week_total(pl.col("tokens")).alias("value"))
+    )
+    figs = weeks.join(totals, on="week_label", how="left", maintain_order="left").select(
+        "figure_id",
+        pl.lit(DERIVED).alias("source_id"),
+        pl.lit("openrouter_weekly_tokens_total").alias("metric"),
+        pl.lit("platform").alias("entity_kind"),
+        pl.lit("OpenRouter").alias("entity"),
+        "value",
+        pl.lit("tokens/week").alias("unit"),
+        pl.lit("=").alias("bound"),
+        pl.col("week_label").alias("as_of"),
+        pl.col("week_label").alias("period_end"),
+        pl.col("week_label").cast(pl.String).alias("locator"),
+        pl.lit("derived").alias("kind"),
+        pl.lit("unverified").alias("verification"),
+        pl.lit(openrouter_week_total.key).alias("formula"),
+        pl.when(pl.col("fit_ok"))
+        .then(pl.lit("fit-worthy week"))
+        .otherwise(pl.lit("not fitted: ") + pl.col("flags").list.join("; "))
+        .alias("notes"),
+    )
+    lineage = (
+        weeks.select("figure_id", pl.col("input_figure_ids").alias("input_figure_id"))
+        .explode("input_figure_id")
+        .with_columns(pl.lit("author_tokens").alias("role"))
+    )
+    return figs, lineage
 
 
 def openrouter_series(weeks: pl.DataFrame) -> tuple[SeriesSpec, list[Point]]:
