@@ -12,7 +12,7 @@ help:  ## list the targets
 venv:  ## the venv with the test extra (pytest, ruff, mypy, import-linter)
 	python3 -m venv $(VENV) && $(BIN)/pip install -q -e ".[test]"
 
-test:  ## the full suite (about 6 min on 2 cores)
+test:  ## the full suite (about 5 min on 2 cores)
 	$(BIN)/python -m pytest -q
 
 test-fast:  ## the fast unit tests only: everything not refresh-backed (tests/conftest.py marks those slow)
