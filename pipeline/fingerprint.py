@@ -36,6 +36,7 @@ import functools
 import hashlib
 import importlib.util
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -63,14 +64,15 @@ class InputContext:
     resources: Mapping[str, Any] = field(default_factory=dict)
 
 
-class Input:
-    """One thing an asset reads; `read` gives {name: sha256 or value}."""
+class Input(ABC):
+    """One thing an asset reads; `read` gives {name: sha256 or value}. Abstract: every kind
+    of input (Bundled, Package, ...) says how to read and describe itself."""
 
-    def read(self, ctx: InputContext) -> dict[str, str]:
-        raise NotImplementedError
+    @abstractmethod
+    def read(self, ctx: InputContext) -> dict[str, str]: ...
 
-    def describe(self) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def describe(self) -> str: ...
 
 
 @dataclass(frozen=True)
