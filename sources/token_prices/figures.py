@@ -9,7 +9,7 @@ import polars as pl
 
 from warehouse.tables import FIGURE
 
-__all__ = ["blended_price_figures", "conform_figures"]
+__all__ = ["blended_price_figures", "blended_price_lineage", "conform_figures"]
 
 
 def conform_figures(parts: list[pl.DataFrame]) -> pl.DataFrame:
@@ -41,4 +41,23 @@ def blended_price_figures(
         pl.lit("unverified").alias("verification"),
         pl.lit(blend_formula).alias("formula"),
         pl.format("3:1 input:output blend of price row {}", pl.col("price_id")).alias("notes"),
+    )
+
+
+def blended_price_lineage(rows: pl.DataFrame) -> pl.DataFrame:
+    """The `figure_input` rows of each blended figure: its price row's input and output figures."""
+    return (
+        rows.filter(pl.col("blended_figure_id").is_not_null())
+        .select(
+            pl.col("blended_figure_id").alias("figure_id"),
+            pl.concat_list(
+                [
+                    pl.struct(pl.col("input_figure_id").alias("input_figure_id"), pl.lit("input").alias("role")),
+                    pl.struct(pl.col("output_figure_id").alias("input_figure_id"), pl.lit("output").alias("role")),
+                ]
+            ).alias("_in"),
+        )
+        .explode("_in")
+        .unnest("_in")
+        .select("figure_id", "input_figure_id", "role")
     )

@@ -45,7 +45,7 @@ import polars as pl
 from analysis.formulas.prices import token_price_blend_3to1
 from sources.paths import data_path, sha256_file
 from sources.token_prices import history, litellm
-from sources.token_prices.figures import blended_price_figures, conform_figures
+from sources.token_prices.figures import blended_price_figures, blended_price_lineage, conform_figures
 
 FAMILY_SOURCE_ID = "litellm-releases"
 DATA_DIR = ("token_prices", "litellm_releases")
@@ -270,21 +270,7 @@ def build_history(
         )
     )
     figures = _figures(obs, rows, blend_formula)
-    lineage = (
-        rows.filter(pl.col("blended_figure_id").is_not_null())
-        .select(
-            pl.col("blended_figure_id").alias("figure_id"),
-            pl.concat_list(
-                [
-                    pl.struct(pl.col("input_figure_id").alias("input_figure_id"), pl.lit("input").alias("role")),
-                    pl.struct(pl.col("output_figure_id").alias("input_figure_id"), pl.lit("output").alias("role")),
-                ]
-            ).alias("_in"),
-        )
-        .explode("_in")
-        .unnest("_in")
-        .select("figure_id", "input_figure_id", "role")
-    )
+    lineage = blended_price_lineage(rows)
     return rows, figures, lineage
 
 

@@ -32,7 +32,7 @@ import polars as pl
 from analysis.formulas.prices import token_price_blend_3to1
 from sources.paths import data_path, sha256_file
 from sources.token_prices import history, models
-from sources.token_prices.figures import blended_price_figures, conform_figures
+from sources.token_prices.figures import blended_price_figures, blended_price_lineage, conform_figures
 from sources.token_prices.litellm_snapshots import PLAUSIBLE_MAX_USD_PER_MTOK, slug_expr
 from warehouse.rules import DATE_PARSES, NUMBER_NON_NEGATIVE, NUMBER_PARSES
 
@@ -271,19 +271,5 @@ def build_history(
         )
     parts.append(blended_price_figures(rows, entity, UNIT, blend_formula, keep_qualifier=False))
     figures = conform_figures(parts)
-    lineage = (
-        rows.filter(pl.col("blended_figure_id").is_not_null())
-        .select(
-            pl.col("blended_figure_id").alias("figure_id"),
-            pl.concat_list(
-                [
-                    pl.struct(pl.col("input_figure_id").alias("input_figure_id"), pl.lit("input").alias("role")),
-                    pl.struct(pl.col("output_figure_id").alias("input_figure_id"), pl.lit("output").alias("role")),
-                ]
-            ).alias("_in"),
-        )
-        .explode("_in")
-        .unnest("_in")
-        .select("figure_id", "input_figure_id", "role")
-    )
+    lineage = blended_price_lineage(rows)
     return rows, figures, lineage
