@@ -10,7 +10,8 @@ Prints, for `figure`, how many rows differ in a value, an interval, unit, bound,
 qualifier or notes (exact comparison, no tolerance), and which `formula` labels changed
 (old -> new, with counts); for each derived table (fits, bands, points, checks, measures,
 curves, prices, lineage, benchmark checks), how many rows are in one file and not the other,
-over every column except run ids and timestamps. Exit status 1 when any value differs;
+over every column except run ids and timestamps; then every other table the same way (run
+bookkeeping tables aside). Exit status 1 when any value differs;
 relabelled formulas alone are reported, not failed.
 """
 
@@ -34,6 +35,10 @@ TABLES = {
     "benchmark_check": "run_id, metric, stat",
 }
 VOLATILE = {"ingest_run_id", "run_id_ingest", "first_seen_at", "last_seen_at", "loaded_at"}
+# tables whose rows are about the run itself (ids, clocks, process), not values
+RUN_BOOKKEEPING = {"asset_fingerprint", "ingest_run", "refresh_run", "schema_migration"}
+# columns that hold a clock reading or a run id in the other tables
+CLOCKS = {"retrieved_at", "checked_at", "hashed_at", "ingested_at", "last_attempt_at", "last_success_at", "run_id"}
 FIGURE_FIELDS = ("value", "value_low", "value_high", "unit", "bound", "metric", "kind", "qualifier", "notes")
 
 
@@ -86,8 +91,52 @@ def main(argv: list[str] | None = None) -> int:
         ).fetchone()
         print(f"{table}: {total} rows; differing rows only in old {only_old}, only in new {only_new}")
         failed |= bool(only_old or only_new)
+    failed |= _every_other_table(con)
     print("values identical" if not failed else "VALUES DIFFER")
     return 1 if failed else 0
+
+
+def _every_other_table(con) -> bool:
+    """Every table not compared above (and not run bookkeeping): rows in one file and not
+    the other over every column but run ids and clock readings. (`run_id` is a value in
+    the benchmark tables, a content hash: compared there.)"""
+    failed = False
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'n' AND table_type = 'BASE TABLE' "
+            "ORDER BY 1"
+        ).fetchall()
+    ]
+    for table in names:
+        if table in TABLES or table == "figure" or table in RUN_BOOKKEEPING:
+            continue
+        skip = VOLATILE | (CLOCKS - ({"run_id"} if table.startswith("benchmark") else set()))
+        if table == "quarantine":
+            skip = skip | {"run_id"}
+        columns = [
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'n' AND table_name = ? "
+                "ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+            if r[0] not in skip
+        ]
+        cols = ", ".join(f'"{c}"' for c in columns)
+        try:
+            only_old, only_new, total = con.execute(
+                f"SELECT (SELECT count(*) FROM (SELECT {cols} FROM o.{table} EXCEPT ALL SELECT {cols} FROM n.{table})), "
+                f"(SELECT count(*) FROM (SELECT {cols} FROM n.{table} EXCEPT ALL SELECT {cols} FROM o.{table})), "
+                f"(SELECT count(*) FROM n.{table})"
+            ).fetchone()
+        except Exception as err:  # a table or column the old file lacks
+            print(f"{table}: not comparable ({str(err).splitlines()[0]})")
+            failed = True
+            continue
+        print(f"{table}: {total} rows; differing rows only in old {only_old}, only in new {only_new}")
+        failed |= bool(only_old or only_new)
+    return failed
 
 
 if __name__ == "__main__":
