@@ -34,6 +34,7 @@ With this order the fits match Epoch's published results for these files exactly
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -116,33 +117,41 @@ def thresholds(obs: pl.DataFrame, benchmark: str) -> list[Threshold]:
     for d in sorted(best_on):
         running = best_on[d] if running is None else max(running, best_on[d])
         best_by_date[d] = running
-    for row in scored.iter_rows(named=True):
-        best_up_to_date = best_by_date[row["release_date"]]
-        if row[benchmark] < best_up_to_date:
+    # plain column lists: this runs for every benchmark of every variant
+    cols = [scored[c].to_list() for c in ("model", "release_date", benchmark, "obs_id")]
+    for model, release_date, score, obs_id in zip(*cols):
+        best_up_to_date = best_by_date[release_date]
+        if score < best_up_to_date:
             continue
-        if any(t.lower == row[benchmark] for t in out):
+        if any(t.lower == score for t in out):
             continue
-        if benchmark in MULTIPLE_CHOICE and row[benchmark] < MIN_MC_THRESHOLD:
+        if benchmark in MULTIPLE_CHOICE and score < MIN_MC_THRESHOLD:
             continue
         upper = 100.0 if benchmark in PERCENT_BENCHMARKS else None
-        out.append(Threshold(benchmark, row["model"], row["release_date"], float(row[benchmark]), upper, row["obs_id"]))
+        out.append(Threshold(benchmark, model, release_date, float(score), upper, obs_id))
     return out
 
 
 def cheapest_path(obs: pl.DataFrame, th: Threshold) -> pl.DataFrame:
-    """The observations kept for one threshold (rules in the module docstring, step 2)."""
+    """The observations kept for one threshold (rules in the module docstring, step 2).
+
+    The walk reads three plain columns and keeps row positions, then takes those rows:
+    hundreds of thresholds each walk every scored row, and copying whole rows through
+    Python dicts was most of the cost."""
     scored = obs.filter(pl.col(th.benchmark).is_not_null())
-    kept: list[dict] = []
-    for row in scored.iter_rows(named=True):
-        s = row[th.benchmark]
+    scores = scored[th.benchmark].to_list()
+    prices = scored["price_usd_per_mtok"].to_list()
+    dates = scored["release_date"].to_list()
+    kept: list[int] = []
+    for i, s in enumerate(scores):
         if s < th.lower or (th.upper is not None and s >= th.upper):
             continue
-        if kept and not row["price_usd_per_mtok"] < kept[-1]["price_usd_per_mtok"]:
+        if kept and not prices[i] < prices[kept[-1]]:
             continue
-        if kept and kept[-1]["release_date"] == row["release_date"]:
+        if kept and dates[kept[-1]] == dates[i]:
             kept.pop()
-        kept.append(row)
-    return pl.DataFrame(kept, schema=scored.schema) if kept else scored.clear()
+        kept.append(i)
+    return scored.select(pl.all().gather(kept)) if kept else scored.clear()
 
 
 def fit_path(path: pl.DataFrame, th: Threshold, level: float = LEVEL) -> CapabilityFit | None:
@@ -326,7 +335,7 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
                 per: dict[str, dict] = {}
                 for r in sorted(live, key=lambda r: r["blended_usd_per_mtok"]):
                     per.setdefault(r["provider_id"], r)
-                price = float(np.median([r["blended_usd_per_mtok"] for r in per.values()]))
+                price = _median([r["blended_usd_per_mtok"] for r in per.values()])
                 # the rows nearest the median first: they are the ones that set it
                 near = sorted(per.values(), key=lambda r: (abs(r["blended_usd_per_mtok"] - price), r["provider_id"]))
                 provider, figs = (
@@ -352,6 +361,15 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
         "figure_ids": pl.List(pl.String),
     }
     return pl.DataFrame(rows, schema=schema)
+
+
+def _median(values: list[float]) -> float:
+    """The median as np.median computes it (the middle value, or the mean of the middle two
+    as (a + b) / 2), bit for bit, without numpy's per-call overhead: price_steps takes
+    thousands of medians of two to five prices."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def best_scores(scores: pl.DataFrame, variant: Variant) -> pl.DataFrame:
@@ -397,15 +415,22 @@ def hub_observations(
     steps = price_steps(intervals, variant.price) if steps is None else steps
     if as_of is not None:
         steps = steps.filter(pl.col("valid_from") <= as_of)
+    # plain dicts grouped in Python (first-seen order, as group_by(maintain_order=True)):
+    # thousands of small groups, where a polars frame per group costs more than the work
     by_key: dict[str, list[dict]] = {}
-    for r in steps.iter_rows(named=True):
+    for r in steps.to_dicts():
         by_key.setdefault(r["model_key"], []).append(r)
+    groups: dict[str, list[dict]] = {}
+    for b in best.select(
+        "model_base", "model_key", "release_date", "benchmark", "value", "score_figure_id", "model_version"
+    ).to_dicts():
+        groups.setdefault(b["model_base"], []).append(b)
     rows: list[dict] = []
-    for (base,), g in best.group_by(["model_base"], maintain_order=True):
+    for base, g in groups.items():
         base = str(base)
-        key, release = g["model_key"][0], g["release_date"].min()
+        key, release = g[0]["model_key"], min(b["release_date"] for b in g)
         extra: dict = {}
-        for b in g.iter_rows(named=True):
+        for b in g:
             extra[b["benchmark"]] = b["value"]
             extra[f"{b['benchmark']}|figure"] = b["score_figure_id"]
             extra[f"{b['benchmark']}|version"] = b["model_version"]
@@ -508,6 +533,12 @@ class WindowMeasure:
     level: float
 
 
+@functools.cache
+def _t_quantile(q: float, df: int) -> float:
+    """stats.t.ppf, remembered: the same few (level, n) pairs come back for every window."""
+    return stats.t.ppf(q, df)
+
+
 def window_measure(path: pl.DataFrame, start: dt.date, end: dt.date, level: float = LEVEL) -> WindowMeasure | str:
     """The decline of the cheapest-so-far price between two dates, or why it cannot be measured.
 
@@ -516,7 +547,13 @@ def window_measure(path: pl.DataFrame, start: dt.date, end: dt.date, level: floa
     day), followed by the kept observations after `start` up to `end`. The fit is Epoch's
     (OLS of log10 price on day, t interval with n-2 df); its multiple over the window is
     10^(-slope x days)."""
-    rows = path.sort("release_date", maintain_order=True).to_dicts()
+    return window_measure_rows(path.sort("release_date", maintain_order=True).to_dicts(), start, end, level)
+
+
+def window_measure_rows(rows: list[dict], start: dt.date, end: dt.date, level: float = LEVEL) -> WindowMeasure | str:
+    """`window_measure` of a path given as plain rows (`obs_id, model, release_date,
+    price_usd_per_mtok`) already in release-date order: the claim checks measure over a
+    thousand paths, and a polars frame per path cost more than the measure."""
     before = [r for r in rows if r["release_date"] <= start]
     if not before:
         return "no priced model met the threshold by the window's start"
@@ -529,7 +566,7 @@ def window_measure(path: pl.DataFrame, start: dt.date, end: dt.date, level: floa
     fit_m = fit_lo = fit_hi = None
     if days.size >= MIN_KEPT:
         res = stats.linregress(days, np.log10(prices))
-        tq = stats.t.ppf(1 - (1 - level) / 2, days.size - 2)
+        tq = _t_quantile(1 - (1 - level) / 2, days.size - 2)
         width = (end - start).days
         fit_m = 10 ** (-res.slope * width)
         ends = [10 ** (-(res.slope - tq * res.stderr) * width), 10 ** (-(res.slope + tq * res.stderr) * width)]

@@ -44,10 +44,15 @@ def build(
     steps = {basis: cp.price_steps(intervals, basis) for basis in cp.PRICE_BASES}
     for variant in cp.VARIANTS:
         obs = cp.hub_observations(scores, intervals, variant, as_of=as_of, steps=steps[variant.price])
+        versions: dict[str, dict[str, str]] = {}  # benchmark -> obs_id -> its first row's version
         for hp in cp.hub_paths(obs, variant):
             th, bench = hp.threshold, hp.threshold.benchmark
             series = series_id(variant, bench, th.lower)
-            version = obs.filter(pl.col("obs_id") == th.obs_id)[f"{bench}|version"][0]
+            if bench not in versions:
+                versions[bench] = {}
+                for oid, v in zip(obs["obs_id"].to_list(), obs[f"{bench}|version"].to_list()):
+                    versions[bench].setdefault(oid, v)
+            version = versions[bench][th.obs_id]
             for r in hp.path.iter_rows(named=True):
                 path_rows.append(
                     dict(
