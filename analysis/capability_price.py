@@ -317,35 +317,38 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
         rows_of = rows_of.filter(pl.col("is_first_party").fill_null(False))
     elif basis == "median":
         rows_of = rows_of.filter(~pl.col("provider_is_reseller").fill_null(False))
-    grouped: dict[str, list[dict]] = {}
-    for r in rows_of.sort("model_key", "valid_from").to_dicts():  # plain dicts: thousands of small groups
-        grouped.setdefault(r["model_key"], []).append(r)
+    # plain tuples grouped per model key (thousands of small groups): (valid_from, valid_to,
+    # provider, precedence or 99, price, figure id); a dict per row cost more than the walk
+    ordered = rows_of.sort("model_key", "valid_from")
+    names = ("model_key", "valid_from", "valid_to", "provider_id", "blended_usd_per_mtok", "blended_figure_id")
+    cols = [ordered[c].to_list() for c in names]
+    prec = ordered["precedence"].to_list() if "precedence" in ordered.columns else [None] * ordered.height
+    grouped: dict[str, list[tuple]] = {}
+    for key, vf, vt, prov, price, fig, p in zip(*cols, prec):
+        grouped.setdefault(key, []).append((vf, vt, prov, p or 99, price, fig))
     for key, recs in grouped.items():
-        cuts = sorted({r["valid_from"] for r in recs} | {r["valid_to"] for r in recs if r["valid_to"] is not None})
+        cuts = sorted({r[0] for r in recs} | {r[1] for r in recs if r[1] is not None})
         steps: list[dict] = []
         for i, day in enumerate(cuts):
-            live = [r for r in recs if r["valid_from"] <= day and (r["valid_to"] is None or r["valid_to"] > day)]
+            live = [r for r in recs if r[0] <= day and (r[1] is None or r[1] > day)]
             end = cuts[i + 1] if i + 1 < len(cuts) else None
             if not live:
                 continue
             top: dict[str, int] = {}
             for r in live:
-                top[r["provider_id"]] = min(top.get(r["provider_id"], 99), r.get("precedence") or 99)
-            live = [r for r in live if (r.get("precedence") or 99) == top[r["provider_id"]]]
+                top[r[2]] = min(top.get(r[2], 99), r[3])
+            live = [r for r in live if r[3] == top[r[2]]]
             if basis == "median":  # each provider's lowest live price, then the median across providers
-                per: dict[str, dict] = {}
-                for r in sorted(live, key=lambda r: r["blended_usd_per_mtok"]):
-                    per.setdefault(r["provider_id"], r)
-                price = _median([r["blended_usd_per_mtok"] for r in per.values()])
+                per: dict[str, tuple] = {}
+                for r in sorted(live, key=lambda r: r[4]):
+                    per.setdefault(r[2], r)
+                price = _median([r[4] for r in per.values()])
                 # the rows nearest the median first: they are the ones that set it
-                near = sorted(per.values(), key=lambda r: (abs(r["blended_usd_per_mtok"] - price), r["provider_id"]))
-                provider, figs = (
-                    f"median of {len(per)} providers",
-                    list(dict.fromkeys(r["blended_figure_id"] for r in near)),
-                )
+                near = sorted(per.values(), key=lambda r: (abs(r[4] - price), r[2]))
+                provider, figs = f"median of {len(per)} providers", list(dict.fromkeys(r[5] for r in near))
             else:
-                best = min(live, key=lambda r: (r["blended_usd_per_mtok"], r["provider_id"]))
-                price, provider, figs = best["blended_usd_per_mtok"], best["provider_id"], [best["blended_figure_id"]]
+                best = min(live, key=lambda r: (r[4], r[2]))
+                price, provider, figs = best[4], best[2], [best[5]]
             if steps and steps[-1]["valid_to"] == day and abs(steps[-1]["price"] - price) < 1e-12:
                 steps[-1]["valid_to"] = end
                 continue
