@@ -140,9 +140,17 @@ def cheapest_path(obs: pl.DataFrame, th: Threshold) -> pl.DataFrame:
     hundreds of thresholds each walk every scored row, and copying whole rows through
     Python dicts was most of the cost."""
     scored = obs.filter(pl.col(th.benchmark).is_not_null())
-    scores = scored[th.benchmark].to_list()
-    prices = scored["price_usd_per_mtok"].to_list()
-    dates = scored["release_date"].to_list()
+    return _take(scored, _kept_positions(_walk_columns(scored, th.benchmark), th))
+
+
+def _walk_columns(scored: pl.DataFrame, benchmark: str) -> tuple[list, list, list]:
+    """(scores, prices, release dates) of rows that all have a score, in walk order."""
+    return scored[benchmark].to_list(), scored["price_usd_per_mtok"].to_list(), scored["release_date"].to_list()
+
+
+def _kept_positions(columns: tuple[list, list, list], th: Threshold) -> list[int]:
+    """Row positions the cheapest-so-far walk keeps for `th` (step 2 of the method)."""
+    scores, prices, dates = columns
     kept: list[int] = []
     for i, s in enumerate(scores):
         if s < th.lower or (th.upper is not None and s >= th.upper):
@@ -152,6 +160,10 @@ def cheapest_path(obs: pl.DataFrame, th: Threshold) -> pl.DataFrame:
         if kept and dates[kept[-1]] == dates[i]:
             kept.pop()
         kept.append(i)
+    return kept
+
+
+def _take(scored: pl.DataFrame, kept: list[int]) -> pl.DataFrame:
     return scored.select(pl.all().gather(kept)) if kept else scored.clear()
 
 
@@ -526,8 +538,9 @@ def hub_paths(
             [c for c in obs.columns if c not in HUB_BENCHMARKS and "|" not in c]
             + [bench, f"{bench}|figure", f"{bench}|version"]
         ).filter(pl.col(bench).is_not_null())
+        columns = _walk_columns(sub, bench)  # every row of sub has a score: cheapest_path's own filter
         for th in thresholds(sub, bench):
-            path = cheapest_path(sub, th)
+            path = _take(sub, _kept_positions(columns, th))
             out.append(HubPath(variant, th, path, fit_path(path, th, level)))
     return out
 

@@ -53,7 +53,8 @@ def build(
                 for oid, v in zip(obs["obs_id"].to_list(), obs[f"{bench}|version"].to_list()):
                     versions[bench].setdefault(oid, v)
             version = versions[bench][th.obs_id]
-            for r in hp.path.iter_rows(named=True):
+            kept = hp.path.to_dicts()  # read once: the path rows and the fit's points
+            for r in kept:
                 path_rows.append(
                     dict(
                         series=series,
@@ -88,7 +89,7 @@ def build(
                 )
                 continue
             try:
-                batches.append(_records(variant, th, version, hp))
+                batches.append(_records(variant, th, version, hp, kept))
             except trend.FitRefused as why:  # e.g. four price cuts within a few weeks
                 refused.append((series, str(why), hp.path.height))
                 for r in path_rows[-hp.path.height :]:
@@ -96,7 +97,7 @@ def build(
     return batches, path_rows, refused
 
 
-def _records(variant: cp.Variant, th: cp.Threshold, version: str, hp: cp.HubPath) -> dict:
+def _records(variant: cp.Variant, th: cp.Threshold, version: str, hp: cp.HubPath, kept: list[dict]) -> dict:
     fit, bench = hp.fit, th.benchmark
     assert fit is not None  # build() refuses a path without a fit before it gets here
     upper = "" if th.upper is None else f" (below {th.upper:g})"
@@ -109,7 +110,7 @@ def _records(variant: cp.Variant, th: cp.Threshold, version: str, hp: cp.HubPath
         source_line=SOURCE_LINE,
     )
     pts, used = [], set()
-    for r in hp.path.iter_rows(named=True):
+    for r in kept:  # hp.path's rows
         # a median's figures lead with the rows that set it; a point must cite a figure no
         # earlier point of the path cites (two medians can share their nearest row)
         figs = r["price_figure_ids"]
