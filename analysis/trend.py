@@ -349,7 +349,8 @@ def _row_quantiles(samples: np.ndarray, q: list[float]) -> np.ndarray:
     _lerp: a + (b - a) t, or b - (b - a)(1 - t) when t >= 0.5). np.quantile selects with a
     multi-pivot partition along the strided axis, about three times slower than this for
     10,000 resamples, and bootstrap bands were the largest cost of the trend steps. Rows
-    holding NaN (which numpy answers with NaN) go to np.quantile itself."""
+    holding NaN (which numpy answers with NaN) go to np.quantile itself. A numpy whose rule
+    changed would fail tests/test_trend_fits.py, which compares the bands with np.quantile."""
     samples.sort(axis=1)
     ordered = samples
     if np.isnan(ordered[:, -1]).any():  # NaN sorts last; a quantile ignores the row order
