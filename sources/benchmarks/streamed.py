@@ -42,6 +42,13 @@ Decisions:
   the real vendored files), so the choice is speed only. Streamed files are not held to
   the import size cap (``--max-bytes``), as per-request Parquet is not: the cap exists
   because the other path reads a file whole.
+* Nothing is cast into shape: every per-request entry is read as JSON and its own JSON
+  type checked (``json_type``) before the cast, against the same table the in-memory
+  readers check (``common.REQUEST_ARRAY_ENTRIES``, ``llmperf.RESPONSE_ENTRIES``): a
+  number written as a string, true for a latency, a fraction for a token count, a
+  response without ``ttft_s`` refuse the file on both paths, with the same rule
+  (``wrong_type``), row (``ttfts[3]``, ``response 7``) and words; null is a missing
+  value on both. ``tests/test_bench_streamed.py`` feeds the same hostile files to both.
 * Hostile bytes end in ``ParseError`` with a rule, like every parser: unbalanced
   brackets (``not_the_format``), a DuckDB conversion error (``wrong_type``), arrays of
   different lengths (``not_the_format``, the in-memory message).
