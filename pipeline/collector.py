@@ -56,8 +56,10 @@ def no_final_collection() -> None:
       `gc.freeze()` in an exit handler skips that; module teardown still runs, and the
       warehouse, its build and every file are closed before (context managers), so there is
       nothing left for a collection to finish.
-    - Registered by the command that owns its process (`infernomics refresh`), at most once;
-      in a test session it runs once, when pytest exits.
+    - Registered, at most once per process, by the command that owns its process
+      (`infernomics refresh`) and by the warehouse resource when a run starts (a run
+      worker ends with its run); in a test session or a code server it runs once, when
+      that process exits.
     """
     global _registered
     if not _registered:

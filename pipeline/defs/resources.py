@@ -23,7 +23,7 @@ from collections.abc import Iterator
 import dagster as dg
 import duckdb
 
-from pipeline.collector import batch_collection
+from pipeline.collector import batch_collection, no_final_collection
 from pipeline.defs.skip import record_pending
 from warehouse import Warehouse
 from warehouse.connection import ENV_VAR
@@ -55,6 +55,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextlib.contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+        no_final_collection()  # the process that runs a run ends with it (a run worker, the CLI)
         with batch_collection(), self.warehouse.build():
             yield self
 
