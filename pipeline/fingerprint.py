@@ -37,7 +37,7 @@ import hashlib
 import importlib.util
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -397,12 +397,32 @@ def _closure(module: str) -> set[Path]:
     return files
 
 
+def _import_statements(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement of a module, at any depth (a function's lazy import counts).
+
+    An import is a statement, never part of an expression, so only statement bodies are
+    descended (`body`, `orelse`, `finalbody`, `handlers`, match `cases`): the same imports
+    as `ast.walk` (in another order), without visiting the expressions that make up nearly
+    all of a module's nodes (a third of the code location's load time went there)."""
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+            continue
+        for attr in _STATEMENT_FIELDS:
+            todo.extend(getattr(node, attr, ()))
+
+
+_STATEMENT_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
 @functools.cache
 def _imports(path: Path, name: str) -> tuple[str, ...]:
     tree = ast.parse(path.read_bytes(), filename=str(path))
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: list[str] = []
-    for node in ast.walk(tree):
+    for node in _import_statements(tree):
         if isinstance(node, ast.Import):
             found.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):

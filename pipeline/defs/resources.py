@@ -23,6 +23,7 @@ from collections.abc import Iterator
 import dagster as dg
 import duckdb
 
+from pipeline.collector import batch_collection, no_final_collection
 from pipeline.defs.skip import record_pending
 from warehouse import Warehouse
 from warehouse.connection import ENV_VAR
@@ -45,6 +46,8 @@ class WarehouseResource(dg.ConfigurableResource):
       processes need. The build is lazy: a run (or step) that writes nothing copies nothing.
     - Checks and readers use `reader()`, which reads the run's build once it has written
       (what the run will publish), else the published file.
+    - The run's process collects garbage as a batch job while it holds the resource
+      (`pipeline.collector.batch_collection`), whoever launched the run.
     """
 
     path: str = ""
@@ -52,7 +55,8 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextlib.contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
-        with self.warehouse.build():
+        no_final_collection()  # the process that runs a run ends with it (a run worker, the CLI)
+        with batch_collection(), self.warehouse.build():
             yield self
 
     @property

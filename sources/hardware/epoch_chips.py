@@ -29,6 +29,7 @@ What the file is like, and what this adapter decides:
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 from pathlib import Path
@@ -70,8 +71,10 @@ def fetch(path: Path | None = None) -> tuple[bytes, dict]:
     return data, {"sha256": hashlib.sha256(data).hexdigest(), "path": str(path), "source_id": SOURCE_ID}
 
 
+@functools.lru_cache(maxsize=1)  # `parse` and `scope_counts` read the same bytes in one step: one CSV parse
 def _records(data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
-    """(header, [(start line, row dict)]) from BOM-prefixed CSV text with multi-line fields."""
+    """(header, [(start line, row dict)]) from BOM-prefixed CSV text with multi-line fields
+    (shared between callers: read it, never change it)."""
     text = data.decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader)]

@@ -26,6 +26,7 @@ Decisions:
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from warehouse.skus import SKUS
@@ -137,6 +138,7 @@ def normalise(name: str) -> str:
     return s.strip()
 
 
+@functools.cache  # a pure function of the name over fixed rules; each Epoch row asks it twice
 def to_sku(name: str | None) -> str | None:
     """The canonical sku for a raw name, or None when no rule matches (never a guess)."""
     if not name:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from pipeline.cli.common import UserError, add_command, print_rows, warehouse_from
+from pipeline.collector import batch_collection, no_final_collection
 from warehouse import query_frame
 from warehouse.refresh_record import last_refresh_problem
 
@@ -34,6 +35,12 @@ def refresh(args: argparse.Namespace) -> int:
       infernomics refresh --select 'clean/citations/*' --warehouse /tmp/w.duckdb
       infernomics refresh --select group:citations
     """
+    no_final_collection()  # this process ends with the command: no collection at exit
+    with batch_collection():  # from before Dagster is imported: most of the collector's work was there
+        return _refresh(args)
+
+
+def _refresh(args: argparse.Namespace) -> int:
     from pipeline.refresh import run_refresh  # imports Dagster: only for this command
 
     warehouse = warehouse_from(args)
