@@ -82,7 +82,7 @@ def not_completed(path: Path) -> bool:
     from warehouse.refresh_record import last_refresh_problem
 
     with open_current(path) as con:
-        return last_refresh_problem(con) is not None
+        return last_refresh_problem(con, path) is not None
 
 
 def main() -> None:
@@ -100,6 +100,7 @@ def main() -> None:
 
     from benchmarks.ingest_scale import GENERATE
     from warehouse import Warehouse
+    from warehouse.refresh_record import running_marker
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kill_garbage-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -158,7 +159,9 @@ def main() -> None:
         after = counts(path)
         gb = garbage_bytes(path)
         reported = not_completed(path) if kind == "refresh" and after is not None else False
-        began = after is not None and after.get("refresh_run", 0) > (before or {}).get("refresh_run", 0)
+        # it began when it wrote its `running` marker (the lock file beside the warehouse)
+        marker = running_marker(path) if kind == "refresh" else None
+        began = marker is not None and marker.pid == proc.pid
         with Warehouse(path).writer():
             pass  # the next writer cleans up
         ga = garbage_bytes(path)
@@ -176,14 +179,14 @@ def main() -> None:
         totals["rows_lost"] += lost
         totals["garbage_before"] += gb
         totals["garbage_after"] += ga
-        if kind == "refresh" and not finished and began:  # killed before its first write: nothing changed
+        if kind == "refresh" and not finished and began:  # killed before its marker: nothing changed
             totals["refresh_kills"] += 1
             totals["refresh_kills_reported"] += reported
         print(
             f"{k + 1:3d} {kind:7s} at {delay:5.1f}s {'(finished first)' if finished else 'killed':16s} "
             f"rows lost {lost}  garbage {gb / 1e6:7.1f} MB -> {ga / 1e6:5.1f} MB after the next writer"
             + (f"  reported not completed: {reported}" if kind == "refresh" and not finished and began else "")
-            + ("  (killed before its first write)" if kind == "refresh" and not finished and not began else "")
+            + ("  (killed before its marker)" if kind == "refresh" and not finished and not began else "")
         )
     print(
         f"kills {totals['kills']} (of {args.kills} tries), corrupt warehouses {totals['corrupt']}, "

@@ -135,8 +135,9 @@ def run_refresh(
     skipping those whose inputs did not change since their last successful run (unless `force`).
 
     The refresh holds `<warehouse>.refresh.lock` throughout (a second one is refused with
-    who holds it, or queues with `wait=True`) and is recorded as one `refresh_run` row,
-    `running` until it finishes (warehouse/refresh_record.py)."""
+    who holds it, or queues with `wait=True`; its record in the lock is the `running` marker)
+    and is recorded as one `refresh_run` row published with its tables
+    (warehouse/refresh_record.py)."""
     from warehouse import Warehouse
     from warehouse.refresh_record import begin_refresh, finish_refresh, refresh_lock
 
@@ -147,8 +148,8 @@ def run_refresh(
 
         _select(defs, select)  # an unknown pattern is refused before anything is recorded
     warehouse = Warehouse(warehouse_path)
-    with refresh_lock(warehouse, wait=wait):
-        record = begin_refresh(warehouse, select)  # published on its own: readers see `running`
+    with refresh_lock(warehouse, wait=wait) as lock:
+        record = begin_refresh(lock, select)  # the `running` marker, in the lock file: nothing published
         status = "interrupted"
         outcome = None
         # every step's write window and the final record share one building copy of the
@@ -160,6 +161,7 @@ def run_refresh(
             finally:
                 finish_refresh(
                     warehouse,
+                    lock,
                     record,
                     status,
                     len(outcome.failures) if outcome else 0,

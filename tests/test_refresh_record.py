@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import open_current
+from warehouse.refresh_record import running_marker
 
 ROOT = str(Path(__file__).parent.parent)
 FIGURE = "ark-big-ideas-2026/p34/sw-dev-cost-dec-2025"
@@ -74,11 +75,13 @@ def test_a_killed_refresh_is_reported_as_not_completed(tmp_path, cli):
         env=env,
     )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # kill -9 once the refresh has published its `running` row
-        with open_current(path) as con:
-            if con.execute("SELECT count(*) FROM refresh_run WHERE status = 'running'").fetchone()[0]:
-                break
+    while time.monotonic() < deadline:  # kill -9 once the refresh has written its `running` marker
+        marker = running_marker(path)
+        if marker is not None and marker.pid == proc.pid and marker.selection is None and marker.refresh_id:
+            break
         time.sleep(0.05)
+    with open_current(path) as con:  # nothing of it is published: the marker is beside the file
+        assert con.execute("SELECT count(*) FROM refresh_run").fetchone()[0] == 1
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     code, out, err = cli("sql", "SELECT count(*) AS n FROM figure", "--warehouse", path)
@@ -92,6 +95,7 @@ def test_a_killed_refresh_is_reported_as_not_completed(tmp_path, cli):
     with open_current(path) as con:
         statuses = con.execute("SELECT pid, status FROM refresh_run ORDER BY started_at").fetchall()
     assert (proc.pid, "incomplete") in statuses and statuses[-1][1] == "ok" and len(statuses) == 3
+    assert running_marker(path) is None  # the finished refresh left no marker
 
 
 def test_a_second_concurrent_refresh_is_refused_with_who_holds_it(tmp_path):

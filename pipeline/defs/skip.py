@@ -138,7 +138,7 @@ def _check(spec: fpr.Spec, module: str, context: dg.AssetExecutionContext, kwarg
     fingerprints: dict[dg.AssetKey, fpr.Fingerprint | None] = {}
     previous: dict[dg.AssetKey, fpr.Fingerprint | None] = {}
     reasons: list[str] = []
-    con_cm = warehouse.warehouse.reader() if path.exists() else None
+    con_cm = warehouse.warehouse.reader() if warehouse.warehouse.exists() else None
     con = con_cm.__enter__() if con_cm else None
     try:
         ctx = input_context(path, con, resources)

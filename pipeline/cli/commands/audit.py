@@ -20,8 +20,9 @@ def audit(args: argparse.Namespace) -> int:
       infernomics audit ark-big-ideas-2026/p24/ai-infrastructure-investment-2030
       infernomics audit infernomics-derived/ark-big-ideas-2026/p34/sw-dev-cost-change-pct --format json
     """
-    with warehouse_from(args).reader() as con:
-        if problem := last_refresh_problem(con):
+    warehouse = warehouse_from(args)
+    with warehouse.reader() as con:
+        if problem := last_refresh_problem(con, warehouse.path):
             print(f"note: {problem}", file=sys.stderr)
         try:
             chain = audit_chain(con, args.figure_id)

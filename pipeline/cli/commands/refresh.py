@@ -85,7 +85,9 @@ def _counts(warehouse) -> tuple[dict[str, int], str | None]:
         return {}, None
     with warehouse.reader() as con:
         tables = query_frame(con, SUMMARY_SQL)["table_name"].to_list()
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}, last_refresh_problem(con)
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}, last_refresh_problem(
+            con, warehouse.path
+        )
 
 
 def _change(old: int | None, new: int) -> str:

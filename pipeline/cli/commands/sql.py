@@ -96,7 +96,7 @@ def sql(args: argparse.Namespace) -> int:
         # parsed by the connection just opened: DuckDB's module-level parser would start
         # a second database instance (~15 ms) only to split the text
         statements = check_statements(args.query, parser=con)
-        problem = last_refresh_problem(con)
+        problem = last_refresh_problem(con, warehouse.path)
         if problem:
             print(f"note: {problem}", file=sys.stderr)
         with _deadline(con, args.timeout):
