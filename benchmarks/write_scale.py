@@ -9,7 +9,9 @@ pipeline.cli refresh` process:
    `cd /tmp/base0 && .venv/bin/infernomics --warehouse /tmp/x/w.duckdb refresh`);
 2. a copy of it grown to `--size-mb` by `benchmarks/grow_warehouse.py` (synthetic but
    valid feed price history, figures and lineage: see that script for why there);
-3. the same refresh on a fresh copy of each, today's then grown, `--runs` times
+3. the same refresh, `refresh --force` (every step recomputed; `--plain`: a plain
+   refresh, where steps whose inputs did not change skip), on a fresh copy of each,
+   today's then grown, `--runs` times
    (alternating, so load from other processes hits both alike), and the ratio
    grown / today of the medians (target <= 1.5).
 The steps whose time grew most are listed (from the refresh's own per-step lines), so
@@ -37,9 +39,9 @@ REPORT_STEP = "report/site"
 STEP = re.compile(r"^\s+(?:ok|warn|FAIL|skip)\s+\[\s*\d+/\d+\]\s+(\S+)\s+([\d.]+)s")
 
 
-def refresh(python: Path, cwd: Path, path: Path, log: Path) -> tuple[float, dict[str, float]]:
-    """Seconds for one `refresh` of `path`, and each step's seconds (fails loudly); its
-    progress lines are kept in `log`."""
+def refresh(python: Path, cwd: Path, path: Path, log: Path, force: bool = False) -> tuple[float, dict[str, float]]:
+    """Seconds for one `refresh` of `path` (`--force`: every step recomputed), and each
+    step's seconds (fails loudly); its progress lines are kept in `log`."""
     env = {
         **os.environ,
         "INFERNOMICS_OFFLINE": "1",
@@ -49,7 +51,7 @@ def refresh(python: Path, cwd: Path, path: Path, log: Path) -> tuple[float, dict
     (path.parent / "dagster_home").mkdir(exist_ok=True)
     started = time.perf_counter()
     done = subprocess.run(
-        [str(python), "-m", "pipeline.cli", "--warehouse", str(path), "refresh"],
+        [str(python), "-m", "pipeline.cli", "--warehouse", str(path), "refresh", *(["--force"] if force else [])],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -72,14 +74,16 @@ def fresh_copy(source: Path, target: Path) -> Path:
     return target
 
 
-def compare(label: str, python: Path, cwd: Path, today: Path, grown: Path, work: Path, runs: int) -> dict:
+def compare(
+    label: str, python: Path, cwd: Path, today: Path, grown: Path, work: Path, runs: int, force: bool = True
+) -> dict:
     times: dict[str, list[float]] = {"today": [], "grown": []}
     steps: dict[str, list[dict[str, float]]] = {"today": [], "grown": []}
     for i in range(runs):
         for name, source in (("today", today), ("grown", grown)):
             path = fresh_copy(source, work / f"{label}-{name}" / "w.duckdb")
             size = path.stat().st_size
-            seconds, per_step = refresh(python, cwd, path, work / f"{label}-{name}-{i + 1}.log")
+            seconds, per_step = refresh(python, cwd, path, work / f"{label}-{name}-{i + 1}.log", force)
             times[name].append(seconds)
             steps[name].append(per_step)
             print(f"  {label} run {i + 1} {name:5s} ({size / 2**20:5.0f} MB): {seconds:6.1f} s", flush=True)
@@ -123,6 +127,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/write-scale"), help="scratch folder (replaced)")
     parser.add_argument("--old", type=Path, help="another checkout to measure the same way (e.g. main before)")
     parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="time a plain `refresh` (steps whose inputs did not change skip) instead of `refresh --force`",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="keep --workdir's today/grown files from an earlier run (no cold refresh)"
     )
     args = parser.parse_args(argv)
@@ -139,11 +148,16 @@ def main(argv: list[str] | None = None) -> dict:
         copy_warehouse(today, grown)
         grow(grown, args.size_mb, stream=open(os.devnull, "w"))
     print(f"grown copy: {grown.stat().st_size / 2**20:.0f} MB", flush=True)
-    result = {"cold_s": cold, "current": compare("current", Path(sys.executable), ROOT, today, grown, work, args.runs)}
+    force = not args.plain
+    print(f"timed: `refresh{' --force' if force else ''}` on a fresh copy of each file", flush=True)
+    result = {
+        "cold_s": cold,
+        "current": compare("current", Path(sys.executable), ROOT, today, grown, work, args.runs, force),
+    }
     if args.old:
         python = args.old / ".venv" / "bin" / "python"
         result["old"] = compare(
-            "old", python if python.exists() else Path(sys.executable), args.old, today, grown, work, args.runs
+            "old", python if python.exists() else Path(sys.executable), args.old, today, grown, work, args.runs, force
         )
     return result
 
