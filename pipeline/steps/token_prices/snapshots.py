@@ -48,18 +48,21 @@ class _Split:
         return self.frame.filter(self.is_same).drop("_row")
 
 
-def _unchanged(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, stored: str, params: list) -> _Split:
+def _unchanged(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, stored: str, params: list, *, any_stored: bool
+) -> _Split:
     """Split `frame` into the rows to write and those already stored exactly so (every column
     of the table but `ingest_run_id`) among the stored rows that the SQL condition `stored`
     selects. Rows the parser refused (`_errors`) are always written: they go to quarantine.
     A frame whose keys repeat (among the rows not refused) is written whole (`store` refuses
-    it as it always did)."""
+    it as it always did), and so is every frame of a source with no stored history
+    (`any_stored` false: a first refresh has nothing to compare with)."""
     declared = TABLES[table]
     key = list(declared.key)
     frame = frame.with_row_index("_row")
     refused = pl.col("_errors").list.len() > 0 if "_errors" in frame.columns else pl.lit(False)
     candidates = frame.filter(~refused)
-    if candidates.height == 0 or candidates.select(key).is_duplicated().any():
+    if not any_stored or candidates.height == 0 or candidates.select(key).is_duplicated().any():
         return _Split(frame, pl.lit(False))
     compared = [c for c in declared.names if c != "ingest_run_id"]
     incoming = candidates.select(
@@ -167,7 +170,8 @@ def _store_history(
         ],
         how="diagonal_relaxed",
     )
-    prices = _unchanged(con, "token_price", to_store, "source_id = ?", [source_id])
+    any_stored = con.execute("SELECT count(*) FROM token_price WHERE source_id = ?", [source_id]).fetchall()[0][0] > 0
+    prices = _unchanged(con, "token_price", to_store, "source_id = ?", [source_id], any_stored=any_stored)
     # the source's rows that this build no longer has (or has otherwise) go; identical ones stay
     con.register("_kept_prices", prices.same.select("price_id").to_arrow())
     try:
@@ -195,7 +199,7 @@ def _store_history(
         con,
         run,
         "figure",
-        _unchanged(con, "figure", figures, figure_sources, figure_params),
+        _unchanged(con, "figure", figures, figure_sources, figure_params, any_stored=any_stored),
         lambda f: store_figures(con, run, f),
         clean=lambda same: _meets(Figure)(
             con, FIGURE.conform(same.with_columns(pl.lit(run.run_id).alias("ingest_run_id")), keep_extra=True)
@@ -214,6 +218,7 @@ def _store_history(
             lineage,
             "starts_with(figure_id, ?)",
             [f"{history.DERIVED_PREFIX}{source_id}/"],
+            any_stored=any_stored,
         ),
         lambda f: store_lineage(con, run, f),
         # store_lineage accepts a row whose two figures are stored: those of this write, all stored
@@ -231,7 +236,7 @@ def _store_history(
         con,
         run,
         "model_alias",
-        _unchanged(con, "model_alias", aliases, "source_id = ?", [source_id]),
+        _unchanged(con, "model_alias", aliases, "source_id = ?", [source_id], any_stored=any_stored),
         lambda f: store(con, run, "model_alias", f, None, key=["source_id", "provider_id", "model"]),
         clean=lambda same: _meets(None)(con, same),
         sources=_sources(aliases, run),
