@@ -26,13 +26,13 @@ TABLES = {
 O1_INPUT = "litellm-releases/openai/o1/2025-01-02"
 
 
-def refresh(path: Path) -> None:
+def refresh(path: Path, keys: list[str] = HISTORIES) -> None:
     job = dg.Definitions.merge(
         defs,
         dg.Definitions(
             jobs=[
                 dg.define_asset_job(
-                    "histories", selection=dg.AssetSelection.assets(*[dg.AssetKey(k.split("/")) for k in HISTORIES])
+                    "histories", selection=dg.AssetSelection.assets(*[dg.AssetKey(k.split("/")) for k in keys])
                 )
             ]
         ),
@@ -104,3 +104,25 @@ def test_the_run_still_counts_every_row_in_as_accepted_or_quarantined(twice):
     assert (rows_in, accepted, quarantined) == twice["first_run"][1:4]
     assert rows_in == accepted + quarantined
     assert "5864 price rows unchanged, kept as stored" in message
+
+
+CITED = ["clean/citations/source", "clean/citations/figure", "clean/token_prices/cited"]
+
+
+def test_the_cited_file_applied_again_rewrites_only_the_figure_that_differs(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    refresh(path, CITED)
+    sql = (
+        "SELECT * EXCLUDE (ingest_run_id) FROM figure WHERE figure_id IN "
+        "(SELECT unnest(figure_ids) FROM token_price WHERE source_id = 'openai-gpt-4-research') ORDER BY figure_id"
+    )
+    with duckdb.connect(str(path)) as con:
+        first = con.execute(sql).fetchall()
+        changed = first[0][0]
+        con.execute("UPDATE figure SET value = value + 1 WHERE figure_id = ?", [changed])
+    refresh(path, CITED)
+    run_id = last_run(path, "clean/token_prices/cited")[0]
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute(sql).fetchall() == first
+        rewritten = con.execute("SELECT figure_id FROM figure WHERE ingest_run_id = ?", [run_id]).fetchall()
+    assert rewritten == [(changed,)]

@@ -20,6 +20,7 @@ import polars as pl
 
 from analysis.formulas import DERIVED_SOURCE_ID, all_formulas
 from analysis.formulas.prices import token_price_blend_3to1
+from pipeline.steps.token_prices import unchanged
 from sources.token_prices import curated, fetch, genai_prices, history, litellm, openrouter
 from warehouse import Warehouse, query_frame
 from warehouse.contracts_token_prices import TokenPrice, TokenPriceObservation
@@ -251,7 +252,19 @@ def apply_observations(
     )
     result = store(con, run, "token_price", to_store, TokenPrice, key=["price_id"])
     figures, lineage = _figures(changes, curated_source)
-    if figures.height:
+    # the cited file is applied whole on every refresh and its figures rarely change: write
+    # those that differ, looked up by id in the key's index (`unchanged`); a feed snapshot's
+    # figures are its changes, written as they come
+    by_id = (
+        (unchanged.ids_in("figure_id", figures["figure_id"]), unchanged.ids_in("figure_id", lineage["figure_id"]))
+        if curated_source and lineage.height
+        else (None, None)
+    )
+    if figures.height and by_id[0] and by_id[1]:
+        unchanged.store_figures_and_lineage(
+            con, run, figures, lineage, figures_where=by_id[0], lineage_where=by_id[1], any_stored=True
+        )
+    elif figures.height:
         store_figures(con, run, figures)
         store_lineage(con, run, lineage)
     store(con, run, "model_alias", _aliases(observations), None, key=["source_id", "provider_id", "model"])
