@@ -233,4 +233,101 @@ def test_non_finite_tokens_are_quoted_across_chunk_boundaries(tmp_path, monkeypa
     path = tmp_path / "numbers.json"
     path.write_bytes(b"[0.1, NaN, -Infinity, Infinity, -0.5, [1, NaN], 3]")
     assert streamed._quote_non_finite(path)
-    assert json.loads(path.read_bytes()) == [0.1, "NaN", "-Infinity", "Infinity", -0.5, [1, "NaN"], 3]
+    mark = streamed._MARK
+    assert json.loads(path.read_bytes()) == [
+        0.1,
+        f"{mark}NaN",
+        f"{mark}-Infinity",
+        f"{mark}Infinity",
+        -0.5,
+        [1, f"{mark}NaN"],
+        3,
+    ]
+
+
+def test_a_string_saying_nan_is_not_taken_for_a_bare_nan(tmp_path):
+    import sources.benchmarks.streamed as streamed
+
+    path = tmp_path / "numbers.json"
+    path.write_bytes(b'[NaN, "NaN", 0.5]')
+    assert streamed._quote_non_finite(path)
+    assert json.loads(path.read_bytes()) == [f"{streamed._MARK}NaN", "NaN", 0.5]
+
+
+def _vllm_doc() -> dict:
+    """A real vLLM --save-detailed document (200 requests)."""
+    return json.loads(REAL_PER_REQUEST_FILES[0].read_text())
+
+
+def _llmperf_rows() -> list[dict]:
+    return json.loads((DATA / "llmperf" / "individual__groq_70b.json").read_text())[:20]
+
+
+def _set(doc, key, index, value, inner=None):
+    doc = json.loads(json.dumps(doc))
+    if inner is None:
+        doc[key][index] = value
+    else:
+        doc[key][index][inner] = value
+    return doc
+
+
+def _llmperf(edit):
+    rows = _llmperf_rows()
+    edit(rows)
+    return rows
+
+
+HOSTILE = {
+    # vLLM per-request arrays: an entry of the wrong JSON type refuses the file
+    "vllm_ttft_as_string.json": lambda: _set(_vllm_doc(), "ttfts", 2, "0.25"),
+    "vllm_ttft_true.json": lambda: _set(_vllm_doc(), "ttfts", 1, True),
+    "vllm_input_len_as_string.json": lambda: _set(_vllm_doc(), "input_lens", 3, "120"),
+    "vllm_output_len_fraction.json": lambda: _set(_vllm_doc(), "output_lens", 0, 10.5),
+    "vllm_output_len_beyond_64_bits.json": lambda: _set(_vllm_doc(), "output_lens", 4, 2**63),
+    "vllm_itl_as_string.json": lambda: _set(_vllm_doc(), "itls", 1, "0.01", inner=0),
+    "vllm_itls_a_number.json": lambda: _set(_vllm_doc(), "itls", 2, 0.01),
+    "vllm_error_a_number.json": lambda: _set(_vllm_doc(), "errors", 1, 500),
+    "vllm_nan_count.json": lambda: _set(_vllm_doc(), "input_lens", 1, float("nan")),
+    # ... while null (a missing value) and NaN latencies are rows, judged by the row rules
+    "vllm_null_ttft.json": lambda: _set(_vllm_doc(), "ttfts", 2, None),
+    "vllm_nan_itl.json": lambda: _set(_vllm_doc(), "itls", 1, float("nan"), inner=0),
+    # llmperf responses: a value of the wrong JSON type refuses the file
+    "llmperf_ttft_as_string.json": lambda: _llmperf(lambda r: r[3].update(ttft_s="0.25")),
+    "llmperf_tokens_as_string.json": lambda: _llmperf(lambda r: r[5].update(number_output_tokens="180")),
+    "llmperf_tokens_fraction.json": lambda: _llmperf(lambda r: r[0].update(number_input_tokens=550.5)),
+    "llmperf_code_as_string.json": lambda: _llmperf(lambda r: r[2].update(error_code="429", error_msg="x")),
+    "llmperf_message_a_number.json": lambda: _llmperf(lambda r: r[2].update(error_msg=7)),
+    "llmperf_latency_true.json": lambda: _llmperf(lambda r: r[1].update(end_to_end_latency_s=True)),
+    # a response without ttft_s, or one that is not an object: not an individual-responses list
+    "llmperf_without_ttft.json": lambda: _llmperf(lambda r: r[4].pop("ttft_s")),
+    "llmperf_a_number_among_responses.json": lambda: _llmperf(lambda r: r.insert(6, 3.5)),
+    # a key some responses lack, or null: a missing value on both paths
+    "llmperf_without_e2el.json": lambda: _llmperf(lambda r: r[4].pop("end_to_end_latency_s")),
+    "llmperf_null_ttft.json": lambda: _llmperf(lambda r: r[4].update(ttft_s=None)),
+}
+REFUSED_WHOLE = {
+    name for name in HOSTILE if "null" not in name and "nan_itl" not in name and "without_e2el" not in name
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_hostile_file_gets_the_same_verdict_streamed_and_in_memory(name, tmp_path, cli, monkeypatch):
+    """The same bytes through the in-memory reader and the streamed one: the same file
+    verdict (refused with the same rule, row and words, or stored), the same rows."""
+    path = tmp_path / name
+    path.write_text(json.dumps(HOSTILE[name]()))
+    monkeypatch.setenv("INFERNOMICS_STREAM_MIN_BYTES", str(1 << 40))
+    cli("import", path, "--warehouse", tmp_path / "in_memory.duckdb")
+    monkeypatch.setenv("INFERNOMICS_STREAM_MIN_BYTES", "0")
+    cli("import", path, "--warehouse", tmp_path / "streamed.duckdb")
+    before, after = stored(tmp_path / "in_memory.duckdb"), stored(tmp_path / "streamed.duckdb")
+    for table in STORED:
+        assert after[table].equals(before[table]), table
+    status, reason = before["files"].select("status", "reason").row(0)
+    if name in REFUSED_WHOLE:
+        assert status == "quarantined" and name in reason
+        assert ("wrong_type" in reason) != ("not_the_format" in reason), reason
+        assert before["runs"].height == 0 and before["requests"].height == 0
+    else:
+        assert status == "stored" and before["requests"].height > 0

@@ -435,6 +435,60 @@ def check_all_failed(b: RunBuilder) -> None:
         b.errors.append("latency_placeholder: every latency statistic is 0.0")
 
 
+#: What each per-request array of a vLLM/SGLang `bench_serving` document holds, entry by
+#: entry (null always allowed), in the order they are checked: the in-memory reader here
+#: and the streamed one (`streamed.py`, in SQL) refuse the same entries with the same words.
+REQUEST_ARRAY_ENTRIES = {
+    "ttfts": "a number",
+    "input_lens": "a whole number",
+    "output_lens": "a whole number",
+    "itls": "a list of numbers",
+    "errors": "a string",
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_ENTRY_OK = {
+    "a number": _is_number,
+    "a whole number": lambda v: isinstance(v, int) and not isinstance(v, bool) and -(2**63) <= v < 2**63,
+    "a list of numbers": lambda v: isinstance(v, list) and all(x is None or _is_number(x) for x in v),
+    "a string": lambda v: isinstance(v, str),
+}
+
+
+def entry_ok(expected: str, value: Any) -> bool:
+    """`value` (from json.loads, not None) is `expected`: 'a number', 'a whole number'
+    (within 64 bits), 'a list of numbers' or 'a string'. true/false is none of them."""
+    return _ENTRY_OK[expected](value)
+
+
+def wrong_entry(key: str, index: int) -> ParseError:
+    """The refusal of a file whose per-request array `key` holds something else than
+    `REQUEST_ARRAY_ENTRIES[key]` at `index` (a number as a string, a fraction for a token
+    count, true for a latency): the file is refused whole, never cast into shape."""
+    expected = REQUEST_ARRAY_ENTRIES[key]
+    return ParseError(
+        f"per-request entry {key}[{index}] is not {expected} (nothing is cast into shape)",
+        rule="wrong_type",
+        row=f"{key}[{index}]",
+    )
+
+
+def check_request_arrays(doc: dict) -> None:
+    """Refuse (`wrong_entry`) the first entry of a per-request array that is not what the
+    array holds: JSON's own types, as the tool wrote them; null is a missing value."""
+    for key, expected in REQUEST_ARRAY_ENTRIES.items():
+        ok, values = _ENTRY_OK[expected], doc.get(key)
+        if not isinstance(values, list):
+            continue  # absent, or not an array at all: the caller's shape checks say so
+        for i, value in enumerate(values):
+            if value is not None and not ok(value):
+                raise wrong_entry(key, i)
+
+
 def bench_serving_requests(doc: dict, run_id: str) -> pl.DataFrame:
     """Per-request rows from the parallel arrays (`ttfts`, `itls`, `input_lens`,
     `output_lens`, `errors`) that vLLM's `benchmark_serving.py` writes and SGLang's
@@ -446,6 +500,7 @@ def bench_serving_requests(doc: dict, run_id: str) -> pl.DataFrame:
     for key in ("input_lens", "output_lens", "itls", "errors"):
         if doc.get(key) and len(doc[key]) != n:
             raise ParseError(f"per-request arrays differ in length: ttfts has {n}, {key} has {len(doc[key])}")
+    check_request_arrays(doc)
     errors = doc.get("errors") or [""] * n
     frame = pl.DataFrame(
         {

@@ -30,6 +30,7 @@ from sources.benchmarks.common import (
     ParseError,
     RunBuilder,
     check_all_failed,
+    entry_ok,
     finish,
     parse_python_dict,
 )
@@ -167,7 +168,40 @@ def _summary(doc: dict, ctx: ParseContext) -> Frames:
     return finish(ctx, [b], None, FORMAT)
 
 
+#: What llmperf writes for each per-request key the rows are made of (null: missing), in
+#: the order they are checked; the streamed reader (`streamed.py`, in SQL) checks the same.
+RESPONSE_ENTRIES = {
+    "error_code": "a number",
+    "error_msg": "a string",
+    "ttft_s": "a number",
+    "end_to_end_latency_s": "a number",
+    "inter_token_latency_s": "a number",
+    "number_input_tokens": "a whole number",
+    "number_output_tokens": "a whole number",
+}
+
+
+def wrong_value(index: int, key: str) -> ParseError:
+    """The refusal of a file whose response `index` holds something else than
+    `RESPONSE_ENTRIES[key]` under `key` (a latency as a string, a fraction of a token):
+    refused whole, never cast into shape."""
+    return ParseError(
+        f"{key} is not {RESPONSE_ENTRIES[key]} (nothing is cast into shape)",
+        rule="wrong_type",
+        row=f"response {index}",
+    )
+
+
+def _check_values(rows: list[dict]) -> None:
+    for i, row in enumerate(rows):
+        for key, expected in RESPONSE_ENTRIES.items():
+            value = row.get(key)
+            if value is not None and not entry_ok(expected, value):
+                raise wrong_value(i, key)
+
+
 def _individual(rows: list[dict], ctx: ParseContext) -> Frames:
+    _check_values(rows)
     run_id = f"{ctx.sha256[:16]}/run"
     frame = pl.DataFrame(rows, infer_schema_length=None).with_row_index("request_index")
     for col in (

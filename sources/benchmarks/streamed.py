@@ -42,6 +42,13 @@ Decisions:
   the real vendored files), so the choice is speed only. Streamed files are not held to
   the import size cap (``--max-bytes``), as per-request Parquet is not: the cap exists
   because the other path reads a file whole.
+* Nothing is cast into shape: every per-request entry is read as JSON and its own JSON
+  type checked (``json_type``) before the cast, against the same table the in-memory
+  readers check (``common.REQUEST_ARRAY_ENTRIES``, ``llmperf.RESPONSE_ENTRIES``): a
+  number written as a string, true for a latency, a fraction for a token count, a
+  response without ``ttft_s`` refuse the file on both paths, with the same rule
+  (``wrong_type``), row (``ttfts[3]``, ``response 7``) and words; null is a missing
+  value on both. ``tests/test_bench_streamed.py`` feeds the same hostile files to both.
 * Hostile bytes end in ``ParseError`` with a rule, like every parser: unbalanced
   brackets (``not_the_format``), a DuckDB conversion error (``wrong_type``), arrays of
   different lengths (``not_the_format``, the in-memory message).
@@ -62,8 +69,8 @@ import duckdb
 import numpy as np
 
 from sources.benchmarks import llmperf, vllm
-from sources.benchmarks.common import Frames, ParseContext, ParseError, finish
-from sources.benchmarks.detect import detect
+from sources.benchmarks.common import REQUEST_ARRAY_ENTRIES, Frames, ParseContext, ParseError, finish, wrong_entry
+from sources.benchmarks.detect import FORMATS, detect
 
 SQL_DIR = Path(__file__).parent / "sql"
 MIN_BYTES_ENV = "INFERNOMICS_STREAM_MIN_BYTES"
@@ -321,7 +328,7 @@ def stream_parse(
     try:
         con = _private_connection(workdir, memory_limit)
         try:
-            result = _llmperf(con, path, ctx, workdir) if kind == "llmperf" else _vllm(con, path, ctx, workdir)
+            result = _llmperf(con, path, ctx, workdir, fmt) if kind == "llmperf" else _vllm(con, path, ctx, workdir)
         finally:
             con.close()
         return result
@@ -349,21 +356,45 @@ def _stage(con: duckdb.DuckDBPyConnection, workdir: Path) -> Path:
     return staged
 
 
-def _llmperf(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, workdir: Path) -> Streamed:
+def _llmperf(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, workdir: Path, fmt: str) -> Streamed:
     table = _TABLE
-    con.execute(
-        _sql("llmperf_stage_requests.sql").format(
-            table=table,
-            path=_quote(path),
-            max_object=64 * 1024 * 1024,
-            reject_codes=", ".join(f"{c}.0" for c in sorted(llmperf.REJECT_CODES)),
-        )
+    keys = list(llmperf.RESPONSE_ENTRIES)
+    # what the in-memory path says of a list that is not all objects with `ttft_s`
+    unshaped = ParseError(
+        f"format not recognised (try --format {'|'.join(FORMATS)})"
+        if fmt == "auto"
+        else "not an llmperf summary (no results_* keys) nor an individual-responses list"
     )
-    sent, ok, rejected = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE success), count(*) FILTER (WHERE rejected) FROM {table}"
+    try:
+        con.execute(
+            _sql("llmperf_stage_requests.sql").format(
+                table=table,
+                path=_quote(path),
+                max_object=64 * 1024 * 1024,
+                reject_codes=", ".join(f"{c}.0" for c in sorted(llmperf.REJECT_CODES)),
+                wrong=", ".join(
+                    f"coalesce({_wrong_sql(key, expected)}, false) AS wrong_{key}"
+                    for key, expected in llmperf.RESPONSE_ENTRIES.items()
+                ),
+                wrong_columns=", ".join(f"wrong_{key}" for key in keys),
+            )
+        )
+    except duckdb.InvalidInputException as err:
+        if "Expected OBJECT" in str(err):  # an entry of the list that is not a response
+            raise unshaped from None
+        raise
+    sent, ok, rejected, no_ttft = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE success), count(*) FILTER (WHERE rejected), "
+        f"count(*) FILTER (WHERE no_ttft) FROM {table}"
     ).fetchone()  # type: ignore[misc]
-    if sent == 0:
-        raise ParseError("not an llmperf summary (no results_* keys) nor an individual-responses list")
+    if sent == 0 or (no_ttft and _lacks_key(con, path, "ttft_s")):
+        raise unshaped
+    first = con.execute(
+        f"SELECT rowid, {', '.join(f'wrong_{k}' for k in keys)} FROM {table} "
+        f"WHERE {' OR '.join(f'wrong_{k}' for k in keys)} ORDER BY rowid LIMIT 1"
+    ).fetchone()
+    if first is not None:  # the in-memory reader's order: response by response, key by key
+        raise llmperf.wrong_value(first[0], next(k for k, bad in zip(keys, first[1:], strict=True) if bad))
     b = llmperf.individual_run(ctx, sent, ok, rejected)
     frames = finish(ctx, [b], None, llmperf.FORMAT)
     frames.format = llmperf.FORMAT
@@ -391,25 +422,16 @@ def _vllm(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, workdir
     for key, value in doc.items():
         if key in _VLLM_ROW_ARRAYS and value not in (None, [], {}) and not isinstance(value, list):
             raise ParseError(f"per-request field {key} is {type(value).__name__}, not a list", rule="wrong_type")
-    relations = {}
-    for key, dtype in _VLLM_ROW_ARRAYS.items():
-        if key in slices:
-            relations[key] = (
-                f"(SELECT json, true AS present FROM read_json({_quote(slices[key])}, format = 'array', "
-                f"records = false, maximum_object_size = {64 * 1024 * 1024}, columns = {{json: '{dtype}'}}))"
-            )
-        else:
-            relations[key] = f"(SELECT NULL::{dtype} AS json, NULL::BOOLEAN AS present FROM range(0))"
-    stage = _sql("vllm_stage_requests.sql").format(table=table, **relations)
     try:
-        con.execute(stage)
+        con.execute(_vllm_stage(table, slices, non_finite=False))
     except duckdb.InvalidInputException as err:
-        # Python's json.dump writes NaN/Infinity, which DuckDB's reader refuses: quoted, they
-        # read as the same non-finite doubles (the row rules then quarantine those rows)
+        # Python's json.dump writes NaN/Infinity, which DuckDB's reader refuses: rewritten as
+        # marked strings, they read as the same non-finite doubles (the row rules then
+        # quarantine those rows); a string the file itself holds is still refused
         numeric = [slices[k] for k in ("ttfts", "input_lens", "output_lens", "itls") if k in slices]
         if "Malformed JSON" not in str(err) or not any([_quote_non_finite(f) for f in numeric]):
             raise
-        con.execute(stage)
+        con.execute(_vllm_stage(table, slices, non_finite=True))
     counts = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE NOT success), "
         + ", ".join(f"count(present_{k})" for k in _VLLM_ROW_ARRAYS)
@@ -424,6 +446,13 @@ def _vllm(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, workdir
     if total != n:
         longest = max((k for k in slices if k in present), key=lambda k: present[k])
         raise ParseError(f"per-request arrays differ in length: ttfts has {n}, {longest} has {present[longest]}")
+    firsts = con.execute(
+        "SELECT " + ", ".join(f"min(rowid) FILTER (WHERE wrong_{k})" for k in _VLLM_ROW_ARRAYS) + f" FROM {table}"
+    ).fetchone()
+    assert firsts is not None
+    for key, first in zip(_VLLM_ROW_ARRAYS, firsts, strict=True):
+        if first is not None:  # the first key in the in-memory reader's order, its first entry
+            raise wrong_entry(key, first)
     for key, target in slices.items():  # the arrays no row is made of: still all of the file is JSON
         if key not in _VLLM_ROW_ARRAYS:
             con.execute(
@@ -435,12 +464,108 @@ def _vllm(con: duckdb.DuckDBPyConnection, path: Path, ctx: ParseContext, workdir
     return Streamed(frames, _stage(con, workdir), n, workdir)
 
 
-_NON_FINITE = re.compile(rb"-?Infinity|NaN")
+def _vllm_stage(table: str, slices: dict[str, Path], non_finite: bool) -> str:
+    """The staging statement: each per-request array read entry by entry as JSON, so an
+    entry's own type is checked (`wrong_<key>`) before it is cast; `non_finite`: the
+    numeric arrays hold `_quote_non_finite`'s marked strings."""
+    relations = {}
+    for key, dtype in _VLLM_ROW_ARRAYS.items():
+        if key in slices:
+            value, wrong = _entry_sql(REQUEST_ARRAY_ENTRIES[key], non_finite)
+            relations[key] = (
+                f"(SELECT {value} AS json, coalesce({wrong}, false) AS wrong, true AS present "
+                f"FROM read_json({_quote(slices[key])}, format = 'array', records = false, "
+                f"maximum_object_size = {64 * 1024 * 1024}, columns = {{json: 'JSON'}}))"
+            )
+        else:
+            relations[key] = f"(SELECT NULL::{dtype} AS json, false AS wrong, NULL::BOOLEAN AS present FROM range(0))"
+    return _sql("vllm_stage_requests.sql").format(table=table, **relations)
+
+
+_NUMBER_TYPES = "('BIGINT', 'UBIGINT', 'DOUBLE')"
+
+
+def _marked(x: str) -> str:
+    """SQL: JSON value `x` is one of `_quote_non_finite`'s marked strings."""
+    return f"(json_type({x}) = 'VARCHAR' AND starts_with({x} ->> '$', '{_MARK}'))"
+
+
+def _number(x: str, non_finite: bool) -> tuple[str, str]:
+    """(value as DOUBLE, entry is not a number) for JSON value `x`; JSON null is NULL."""
+    if not non_finite:
+        return f"TRY_CAST({x} AS DOUBLE)", f"json_type({x}) NOT IN {_NUMBER_TYPES}"
+    value = (
+        f"CASE WHEN {_marked(x)} THEN CAST(substr({x} ->> '$', {len(_MARK) + 1}) AS DOUBLE) "
+        f"ELSE TRY_CAST({x} AS DOUBLE) END"
+    )
+    return value, f"json_type({x}) NOT IN {_NUMBER_TYPES} AND NOT {_marked(x)}"
+
+
+def _lacks_key(con: duckdb.DuckDBPyConnection, path: Path, key: str) -> bool:
+    """Some response of an llmperf list has no `key` at all (not null: absent). A second
+    read of the file, only when some response reads NULL there (rare in real files)."""
+    row = con.execute(
+        f"SELECT count(*) FROM read_json({_quote(path)}, format = 'array', records = false, "
+        f"maximum_object_size = {64 * 1024 * 1024}, columns = {{json: 'JSON'}}) "
+        f"WHERE NOT json_exists(json, '$.{key}')"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _wrong_sql(column: str, expected: str) -> str:
+    """SQL: JSON value `column` (NULL or JSON null: a missing value) is not `expected`."""
+    ok = {
+        "a number": f"json_type({column}) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'NULL')",
+        "a whole number": f"json_type({column}) = 'NULL' OR (json_type({column}) IN ('BIGINT', 'UBIGINT') "
+        f"AND TRY_CAST({column} AS BIGINT) IS NOT NULL)",
+        "a string": f"json_type({column}) IN ('VARCHAR', 'NULL')",
+    }[expected]
+    return f"NOT ({ok})"
+
+
+def _entry_sql(expected: str, non_finite: bool) -> tuple[str, str]:
+    """(value, wrong) SQL over the JSON column `json` for one kind of per-request entry
+    (`common.REQUEST_ARRAY_ENTRIES`): what the in-memory reader takes, and nothing else
+    (a number in quotes, true, a fraction for a count: `wrong`)."""
+    if expected == "a number":
+        return _number("json", non_finite)
+    if expected == "a whole number":
+        return (
+            "TRY_CAST(json AS BIGINT)",
+            "json_type(json) NOT IN ('BIGINT', 'UBIGINT') OR TRY_CAST(json AS BIGINT) IS NULL",
+        )
+    if expected == "a string":
+        return "json ->> '$'", "json_type(json) <> 'VARCHAR'"
+    if expected == "a list of numbers":
+        if not non_finite:
+            return (
+                "TRY_CAST(json AS DOUBLE[])",
+                "json_type(json) <> 'ARRAY' OR list_has_any(json_type(json, '$[*]'), "
+                "['VARCHAR', 'BOOLEAN', 'ARRAY', 'OBJECT'])",
+            )
+        value, wrong = _number("x", True)
+        entries = "json_extract(json, '$[*]')"
+        return (
+            f"CASE WHEN json_type(json) = 'ARRAY' THEN list_transform({entries}, lambda x: {value}) END",
+            f"json_type(json) <> 'ARRAY' OR list_bool_or(list_transform({entries}, lambda x: "
+            f"json_type(x) <> 'NULL' AND {wrong}))",
+        )
+    raise ValueError(f"no SQL for per-request entries of {expected!r}")
+
+
+#: `_quote_non_finite` writes NaN as "~infernomics-non-finite:NaN" (a string no tool writes).
+_MARK = "~infernomics-non-finite:"
+# A bare NaN / Infinity / -Infinity entry: after `[` or `,`, before `,` or `]` (never the
+# text of a string, which the entry checks then refuse as a string).
+_NON_FINITE = re.compile(rb"([\[,]\s*)(-?Infinity|NaN)(?=\s*[,\]])")
+# bytes a chunk must not end in (they may belong to a token or to its lead-in)
+_TOKEN_OR_LEAD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ- \t\r\n,[")
 
 
 def _quote_non_finite(path: Path) -> bool:
-    """Rewrite the bare NaN / Infinity / -Infinity of a numbers-only array as strings,
-    a chunk at a time (a token cut by a chunk boundary is carried over). True if any."""
+    """Rewrite the bare NaN / Infinity / -Infinity entries of a numbers-only array as
+    marked strings (`_MARK`), a chunk at a time (a token cut by a chunk boundary is
+    carried over). True if any."""
     found = False
     target = path.with_suffix(".finite.json")
     with path.open("rb") as src, target.open("wb") as out:
@@ -449,10 +574,10 @@ def _quote_non_finite(path: Path) -> bool:
             block = src.read(_CHUNK)
             text = carry + block
             keep = len(text) if not block else max(0, len(text) - 9)
-            while keep > 0 and (text[keep - 1 : keep].isalpha() or text[keep - 1 : keep] == b"-"):
-                keep -= 1  # never cut inside a token
+            while keep > 0 and text[keep - 1] in _TOKEN_OR_LEAD:
+                keep -= 1  # never cut inside a token or between it and its `[` / `,`
             head, carry = text[:keep], text[keep:]
-            head, count = _NON_FINITE.subn(lambda m: b'"' + m.group() + b'"', head)
+            head, count = _NON_FINITE.subn(lambda m: m[1] + b'"' + _MARK.encode() + m[2] + b'"', head)
             found = found or count > 0
             out.write(head)
             if not block:

@@ -5,7 +5,6 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from analysis.formulas import all_formulas
 from pipeline.defs import keys
 from pipeline.defs.benchmarks.resources import DROP_ENV, BenchmarkFiles, default_drop_folder
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
@@ -13,9 +12,9 @@ from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metad
 from pipeline.defs.skip import fingerprinted
 from pipeline.fingerprint import Bundled, Computed, folder_files
 from pipeline.steps.benchmarks.cost import benchmark_costs
-from pipeline.steps.benchmarks.ingest import expand_paths, import_path
+from pipeline.steps.benchmarks.ingest import ImportItem, expand_paths, import_paths, store_formulas_if_changed
 from sources.benchmarks.bundled import bundled_files
-from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
+from warehouse.figures import figure_frame, store_figures, store_lineage
 
 __all__ = ["DROP_ENV", "drop_folder"]
 
@@ -55,9 +54,8 @@ def bundled_benchmarks(
     wh = warehouse.warehouse
     with warehouse.ingest(context) as (con, run):
         cap = benchmark_files.byte_cap()
-        outcomes = [
-            import_path(con, wh.parts_dir, run, f.path, bundled_folder=f.folder, max_bytes=cap) for f in bundled_files()
-        ]
+        items = [ImportItem(f.path, f.folder) for f in bundled_files()]
+        outcomes = import_paths(con, wh.parts_dir, run, items, max_bytes=cap)
         table = table_metadata(con, "benchmark_run", where=WRITTEN_BY_STEP, params=[run.step])
     return dg.MaterializeResult(
         metadata=ingest_metadata(
@@ -103,7 +101,7 @@ def dropped_benchmarks(
     _folder, paths = _dropped_paths(config, benchmark_files, wh.path)
     cap = benchmark_files.byte_cap()
     with warehouse.ingest(context) as (con, run):
-        outcomes = [import_path(con, wh.parts_dir, run, p, max_bytes=cap) for p in paths]
+        outcomes = import_paths(con, wh.parts_dir, run, [ImportItem(p) for p in paths], max_bytes=cap)
         table = table_metadata(con, "benchmark_run", where=WRITTEN_BY_STEP, params=[run.step])
     return dg.MaterializeResult(
         metadata=ingest_metadata(
@@ -137,7 +135,7 @@ def benchmark_cost_per_mtok(context: dg.AssetExecutionContext, warehouse: Wareho
     with warehouse.ingest(context) as (con, run):
         figures, lineage, missing = benchmark_costs(con)
         if figures:
-            store_formulas(con, all_formulas())
+            store_formulas_if_changed(con)
             store_figures(con, run, figure_frame(figures))
             store_lineage(con, run, pl.DataFrame(lineage))
         table = table_metadata(con, "figure", where=WRITTEN_BY_STEP, params=[run.step])
