@@ -34,11 +34,13 @@ With this order the fits match Epoch's published results for these files exactly
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 from scipy import stats
 
 from analysis.formulas.trends import capability_price_decline, capability_window_decline
@@ -116,33 +118,53 @@ def thresholds(obs: pl.DataFrame, benchmark: str) -> list[Threshold]:
     for d in sorted(best_on):
         running = best_on[d] if running is None else max(running, best_on[d])
         best_by_date[d] = running
-    for row in scored.iter_rows(named=True):
-        best_up_to_date = best_by_date[row["release_date"]]
-        if row[benchmark] < best_up_to_date:
+    # plain column lists: this runs for every benchmark of every variant
+    cols = [scored[c].to_list() for c in ("model", "release_date", benchmark, "obs_id")]
+    for model, release_date, score, obs_id in zip(*cols):
+        best_up_to_date = best_by_date[release_date]
+        if score < best_up_to_date:
             continue
-        if any(t.lower == row[benchmark] for t in out):
+        if any(t.lower == score for t in out):
             continue
-        if benchmark in MULTIPLE_CHOICE and row[benchmark] < MIN_MC_THRESHOLD:
+        if benchmark in MULTIPLE_CHOICE and score < MIN_MC_THRESHOLD:
             continue
         upper = 100.0 if benchmark in PERCENT_BENCHMARKS else None
-        out.append(Threshold(benchmark, row["model"], row["release_date"], float(row[benchmark]), upper, row["obs_id"]))
+        out.append(Threshold(benchmark, model, release_date, float(score), upper, obs_id))
     return out
 
 
 def cheapest_path(obs: pl.DataFrame, th: Threshold) -> pl.DataFrame:
-    """The observations kept for one threshold (rules in the module docstring, step 2)."""
+    """The observations kept for one threshold (rules in the module docstring, step 2).
+
+    The walk reads three plain columns and keeps row positions, then takes those rows:
+    hundreds of thresholds each walk every scored row, and copying whole rows through
+    Python dicts was most of the cost."""
     scored = obs.filter(pl.col(th.benchmark).is_not_null())
-    kept: list[dict] = []
-    for row in scored.iter_rows(named=True):
-        s = row[th.benchmark]
+    return _take(scored, _kept_positions(_walk_columns(scored, th.benchmark), th))
+
+
+def _walk_columns(scored: pl.DataFrame, benchmark: str) -> tuple[list, list, list]:
+    """(scores, prices, release dates) of rows that all have a score, in walk order."""
+    return scored[benchmark].to_list(), scored["price_usd_per_mtok"].to_list(), scored["release_date"].to_list()
+
+
+def _kept_positions(columns: tuple[list, list, list], th: Threshold) -> list[int]:
+    """Row positions the cheapest-so-far walk keeps for `th` (step 2 of the method)."""
+    scores, prices, dates = columns
+    kept: list[int] = []
+    for i, s in enumerate(scores):
         if s < th.lower or (th.upper is not None and s >= th.upper):
             continue
-        if kept and not row["price_usd_per_mtok"] < kept[-1]["price_usd_per_mtok"]:
+        if kept and not prices[i] < prices[kept[-1]]:
             continue
-        if kept and kept[-1]["release_date"] == row["release_date"]:
+        if kept and dates[kept[-1]] == dates[i]:
             kept.pop()
-        kept.append(row)
-    return pl.DataFrame(kept, schema=scored.schema) if kept else scored.clear()
+        kept.append(i)
+    return kept
+
+
+def _take(scored: pl.DataFrame, kept: list[int]) -> pl.DataFrame:
+    return scored.select(pl.all().gather(kept)) if kept else scored.clear()
 
 
 def fit_path(path: pl.DataFrame, th: Threshold, level: float = LEVEL) -> CapabilityFit | None:
@@ -307,35 +329,38 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
         rows_of = rows_of.filter(pl.col("is_first_party").fill_null(False))
     elif basis == "median":
         rows_of = rows_of.filter(~pl.col("provider_is_reseller").fill_null(False))
-    grouped: dict[str, list[dict]] = {}
-    for r in rows_of.sort("model_key", "valid_from").to_dicts():  # plain dicts: thousands of small groups
-        grouped.setdefault(r["model_key"], []).append(r)
+    # plain tuples grouped per model key (thousands of small groups): (valid_from, valid_to,
+    # provider, precedence or 99, price, figure id); a dict per row cost more than the walk
+    ordered = rows_of.sort("model_key", "valid_from")
+    names = ("model_key", "valid_from", "valid_to", "provider_id", "blended_usd_per_mtok", "blended_figure_id")
+    cols = [ordered[c].to_list() for c in names]
+    prec = ordered["precedence"].to_list() if "precedence" in ordered.columns else [None] * ordered.height
+    grouped: dict[str, list[tuple]] = {}
+    for key, vf, vt, prov, price, fig, p in zip(*cols, prec):
+        grouped.setdefault(key, []).append((vf, vt, prov, p or 99, price, fig))
     for key, recs in grouped.items():
-        cuts = sorted({r["valid_from"] for r in recs} | {r["valid_to"] for r in recs if r["valid_to"] is not None})
+        cuts = sorted({r[0] for r in recs} | {r[1] for r in recs if r[1] is not None})
         steps: list[dict] = []
         for i, day in enumerate(cuts):
-            live = [r for r in recs if r["valid_from"] <= day and (r["valid_to"] is None or r["valid_to"] > day)]
+            live = [r for r in recs if r[0] <= day and (r[1] is None or r[1] > day)]
             end = cuts[i + 1] if i + 1 < len(cuts) else None
             if not live:
                 continue
             top: dict[str, int] = {}
             for r in live:
-                top[r["provider_id"]] = min(top.get(r["provider_id"], 99), r.get("precedence") or 99)
-            live = [r for r in live if (r.get("precedence") or 99) == top[r["provider_id"]]]
+                top[r[2]] = min(top.get(r[2], 99), r[3])
+            live = [r for r in live if r[3] == top[r[2]]]
             if basis == "median":  # each provider's lowest live price, then the median across providers
-                per: dict[str, dict] = {}
-                for r in sorted(live, key=lambda r: r["blended_usd_per_mtok"]):
-                    per.setdefault(r["provider_id"], r)
-                price = float(np.median([r["blended_usd_per_mtok"] for r in per.values()]))
+                per: dict[str, tuple] = {}
+                for r in sorted(live, key=lambda r: r[4]):
+                    per.setdefault(r[2], r)
+                price = _median([r[4] for r in per.values()])
                 # the rows nearest the median first: they are the ones that set it
-                near = sorted(per.values(), key=lambda r: (abs(r["blended_usd_per_mtok"] - price), r["provider_id"]))
-                provider, figs = (
-                    f"median of {len(per)} providers",
-                    list(dict.fromkeys(r["blended_figure_id"] for r in near)),
-                )
+                near = sorted(per.values(), key=lambda r: (abs(r[4] - price), r[2]))
+                provider, figs = f"median of {len(per)} providers", list(dict.fromkeys(r[5] for r in near))
             else:
-                best = min(live, key=lambda r: (r["blended_usd_per_mtok"], r["provider_id"]))
-                price, provider, figs = best["blended_usd_per_mtok"], best["provider_id"], [best["blended_figure_id"]]
+                best = min(live, key=lambda r: (r[4], r[2]))
+                price, provider, figs = best[4], best[2], [best[5]]
             if steps and steps[-1]["valid_to"] == day and abs(steps[-1]["price"] - price) < 1e-12:
                 steps[-1]["valid_to"] = end
                 continue
@@ -351,7 +376,32 @@ def price_steps(intervals: pl.DataFrame, basis: str) -> pl.DataFrame:
         "provider": pl.String(),
         "figure_ids": pl.List(pl.String),
     }
-    return pl.DataFrame(rows, schema=schema)
+    return rows_frame(rows, schema)
+
+
+def rows_frame(rows: list[dict], schema: dict[str, pl.DataType], strict: bool = True) -> pl.DataFrame:
+    """pl.DataFrame(rows, schema=schema), with its list-of-string columns built by Arrow:
+    polars converts nested Python lists at ~20 us a row, which made the
+    frame of price steps cost more than computing them. Same frame, value for value."""
+    lists = [n for n, t in schema.items() if t == pl.List(pl.String)]
+    if not rows or not lists:
+        return pl.DataFrame(rows, schema=schema, strict=strict) if rows else pl.DataFrame(schema=schema)
+    plain = {n: t for n, t in schema.items() if n not in lists}
+    frame = pl.DataFrame([{n: r.get(n) for n in plain} for r in rows], schema=plain, strict=strict)
+    columns = [
+        pl.Series(name, pa.array([r.get(name) for r in rows], type=pa.list_(pa.string())), dtype=pl.List(pl.String))
+        for name in lists
+    ]
+    return frame.with_columns(columns).select(list(schema))
+
+
+def _median(values: list[float]) -> float:
+    """The median as np.median computes it (the middle value, or the mean of the middle two
+    as (a + b) / 2), bit for bit, without numpy's per-call overhead: price_steps takes
+    thousands of medians of two to five prices."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def best_scores(scores: pl.DataFrame, variant: Variant) -> pl.DataFrame:
@@ -397,15 +447,22 @@ def hub_observations(
     steps = price_steps(intervals, variant.price) if steps is None else steps
     if as_of is not None:
         steps = steps.filter(pl.col("valid_from") <= as_of)
+    # plain dicts grouped in Python (first-seen order, as group_by(maintain_order=True)):
+    # thousands of small groups, where a polars frame per group costs more than the work
     by_key: dict[str, list[dict]] = {}
-    for r in steps.iter_rows(named=True):
+    for r in steps.to_dicts():
         by_key.setdefault(r["model_key"], []).append(r)
+    groups: dict[str, list[dict]] = {}
+    for b in best.select(
+        "model_base", "model_key", "release_date", "benchmark", "value", "score_figure_id", "model_version"
+    ).to_dicts():
+        groups.setdefault(b["model_base"], []).append(b)
     rows: list[dict] = []
-    for (base,), g in best.group_by(["model_base"], maintain_order=True):
+    for base, g in groups.items():
         base = str(base)
-        key, release = g["model_key"][0], g["release_date"].min()
+        key, release = g[0]["model_key"], min(b["release_date"] for b in g)
         extra: dict = {}
-        for b in g.iter_rows(named=True):
+        for b in g:
             extra[b["benchmark"]] = b["value"]
             extra[f"{b['benchmark']}|figure"] = b["score_figure_id"]
             extra[f"{b['benchmark']}|version"] = b["model_version"]
@@ -452,7 +509,7 @@ def hub_observations(
     }
     for name in HUB_BENCHMARKS:
         schema |= {name: pl.Float64(), f"{name}|figure": pl.String(), f"{name}|version": pl.String()}
-    frame = pl.DataFrame(rows, schema=schema, strict=False) if rows else pl.DataFrame(schema=schema)
+    frame = rows_frame(rows, schema, strict=False)
     return frame.sort(
         ["release_date", "price_usd_per_mtok", "model"], descending=[False, True, False], maintain_order=True
     )
@@ -481,8 +538,9 @@ def hub_paths(
             [c for c in obs.columns if c not in HUB_BENCHMARKS and "|" not in c]
             + [bench, f"{bench}|figure", f"{bench}|version"]
         ).filter(pl.col(bench).is_not_null())
+        columns = _walk_columns(sub, bench)  # every row of sub has a score: cheapest_path's own filter
         for th in thresholds(sub, bench):
-            path = cheapest_path(sub, th)
+            path = _take(sub, _kept_positions(columns, th))
             out.append(HubPath(variant, th, path, fit_path(path, th, level)))
     return out
 
@@ -508,6 +566,12 @@ class WindowMeasure:
     level: float
 
 
+@functools.cache
+def _t_quantile(q: float, df: int) -> float:
+    """stats.t.ppf, remembered: the same few (level, n) pairs come back for every window."""
+    return stats.t.ppf(q, df)
+
+
 def window_measure(path: pl.DataFrame, start: dt.date, end: dt.date, level: float = LEVEL) -> WindowMeasure | str:
     """The decline of the cheapest-so-far price between two dates, or why it cannot be measured.
 
@@ -516,7 +580,13 @@ def window_measure(path: pl.DataFrame, start: dt.date, end: dt.date, level: floa
     day), followed by the kept observations after `start` up to `end`. The fit is Epoch's
     (OLS of log10 price on day, t interval with n-2 df); its multiple over the window is
     10^(-slope x days)."""
-    rows = path.sort("release_date", maintain_order=True).to_dicts()
+    return window_measure_rows(path.sort("release_date", maintain_order=True).to_dicts(), start, end, level)
+
+
+def window_measure_rows(rows: list[dict], start: dt.date, end: dt.date, level: float = LEVEL) -> WindowMeasure | str:
+    """`window_measure` of a path given as plain rows (`obs_id, model, release_date,
+    price_usd_per_mtok`) already in release-date order: the claim checks measure over a
+    thousand paths, and a polars frame per path cost more than the measure."""
     before = [r for r in rows if r["release_date"] <= start]
     if not before:
         return "no priced model met the threshold by the window's start"
@@ -529,7 +599,7 @@ def window_measure(path: pl.DataFrame, start: dt.date, end: dt.date, level: floa
     fit_m = fit_lo = fit_hi = None
     if days.size >= MIN_KEPT:
         res = stats.linregress(days, np.log10(prices))
-        tq = stats.t.ppf(1 - (1 - level) / 2, days.size - 2)
+        tq = _t_quantile(1 - (1 - level) / 2, days.size - 2)
         width = (end - start).days
         fit_m = 10 ** (-res.slope * width)
         ends = [10 ** (-(res.slope - tq * res.stderr) * width), 10 ** (-(res.slope + tq * res.stderr) * width)]

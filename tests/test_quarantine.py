@@ -148,3 +148,50 @@ def test_counts_that_do_not_add_up_are_refused(warehouse):
                     Rejection("ark-big-ideas-2026", "part.parquet:r#4", "negative_latency", "7 rows", "{}", rows=7)
                 ],
             )
+
+
+def test_the_same_rows_always_keep_the_same_quarantine_row(warehouse):
+    """One quarantine row stands for each (locator, rule): when several rows share a locator
+    (a file's rows that a parser gave one locator) or a row breaks one rule twice, the row
+    kept is the first such row, and its first reason, on every write of the same data."""
+    lines = [
+        f"t/neg-{i},ark-big-ideas-2026,price,model,m,-{i + 1},USD per million tokens,=,2025-04-01,observed,unverified,q\n"
+        for i in range(400)
+    ]
+    frame = parse_figures_csv((HEADER + "".join(lines)).encode(), "test.csv").with_columns(
+        # pairs of rows share a locator; every fifth row also carries two parser errors of one rule
+        pl.format("test.csv:pair-{}", pl.int_range(0, pl.len()) // 2).alias("_locator"),
+        pl.when(pl.int_range(0, pl.len()) % 5 == 0)
+        .then(pl.lit(["date_parses: first reason", "date_parses: second reason"]))
+        .otherwise(pl.lit([], pl.List(pl.String)))
+        .alias("_errors"),
+    )
+
+    def quarantined():
+        with warehouse.ingest("test/figures") as (con, run):
+            result = store_figures(con, run, frame, contract=CitedFigure)
+        with warehouse.reader() as con:
+            stored = con.execute(
+                "SELECT row_locator, rule, reason, raw FROM quarantine WHERE target_table = 'figure' ORDER BY ALL"
+            ).fetchall()
+        return result, stored
+
+    first, stored = quarantined()
+    assert (first.rows_in, first.accepted, first.quarantined) == (400, 0, 400)
+    kept = {(locator, rule): (reason, raw) for locator, rule, reason, raw in stored}
+    assert len(kept) == len(stored) == 200 + 80  # 200 locators break `value:`; 80 carry parser errors
+    # the lower row of each pair stands for it: its value is -(2k + 1), and its raw is its own row
+    reason, raw = kept[("test.csv:pair-7", "value:greater_than_or_equal_to(0)")]
+    assert reason == "value failed greater_than_or_equal_to(0) (value: -15.0)"
+    assert '"figure_id": "t/neg-14"' in raw
+    # pair 0: row 0 has parser errors (so its contract check never ran); row 1 breaks the contract
+    assert kept[("test.csv:pair-0", "date_parses")][0] == "first reason"
+    assert kept[("test.csv:pair-0", "value:greater_than_or_equal_to(0)")][0].endswith("(value: -2.0)")
+    assert first.reasons[:2] == [
+        "test.csv:pair-0: date_parses: first reason",
+        "test.csv:pair-0: value:greater_than_or_equal_to(0): value failed greater_than_or_equal_to(0) (value: -2.0)",
+    ]
+    for _ in range(3):
+        again, stored_again = quarantined()
+        assert stored_again == stored
+        assert again.reasons == first.reasons

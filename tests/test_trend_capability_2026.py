@@ -252,3 +252,11 @@ def test_a_claim_check_on_measures_stores_each_measure_with_lineage_to_both_ends
         if r["figure_id"] == check["check_figure_id"] and r["role"] == "evidence"
     ]
     assert evidence == [fid]
+
+
+def test_median_price_across_providers_is_numpy_median_to_the_last_bit():
+    """price_steps takes its medians without numpy (thousands of tiny ones): same numbers."""
+    rng = np.random.default_rng(4)
+    for _ in range(2_000):
+        prices = [float(p) for p in np.exp(rng.normal(0, 3, int(rng.integers(1, 8))))]
+        assert cp._median(prices) == float(np.median(prices))

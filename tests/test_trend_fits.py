@@ -237,3 +237,29 @@ def test_the_rtx_a4000_theil_sen_fit_is_stored_flagged(refreshed_warehouse):
     assert rows, "the series is fitted by the refresh"
     flags, factor_high = rows[0]
     assert "interval_beyond_plausible_bound" in flags and factor_high > 1e4
+
+
+def test_bootstrap_bands_are_the_percentiles_of_the_resampled_lines_exactly():
+    """The band is defined as np.quantile over resamples of each dated line (and of the line
+    plus a resampled residual, drawn resample x date with the fit's seed); bands() sorts
+    once instead of selecting, and must give those numbers to the last bit."""
+    rng = np.random.default_rng(11)
+    d, v = draw(rng, 25)
+    fit = fit_exponential(d, v, method="bootstrap", seed=3)
+    grid = np.unique(np.round(np.linspace(d.min() - 60, d.max() + 60, 60)))
+    got = bands(fit, grid)
+
+    x = (grid - fit.t0_day) / 365.25
+    lines = fit.intercept_samples[:, None] + fit.slope_samples[:, None] * x[None, :]
+    noise = np.random.default_rng(fit.seed).choice(
+        fit.residuals * math.sqrt(fit.n / (fit.n - 2)), size=lines.shape, replace=True
+    )
+    yhat = fit.intercept + fit.slope * x
+    q = [(1 - fit.level) / 2, 1 - (1 - fit.level) / 2]  # as bands() writes them, to the bit
+    conf = np.quantile(lines, q, axis=0)
+    pred = np.quantile(lines + noise, q, axis=0)
+    conf_low, conf_high = np.minimum(conf[0], yhat), np.maximum(conf[1], yhat)
+    assert np.array_equal(got["conf_low"], np.exp(conf_low))
+    assert np.array_equal(got["conf_high"], np.exp(conf_high))
+    assert np.array_equal(got["pred_low"], np.exp(np.minimum(pred[0], conf_low)))
+    assert np.array_equal(got["pred_high"], np.exp(np.maximum(pred[1], conf_high)))

@@ -100,8 +100,20 @@ def store_lineage(con: duckdb.DuckDBPyConnection, run: IngestRun, lineage: pl.Da
 def store_formulas(con: duckdb.DuckDBPyConnection, formulas: list) -> None:
     """Record each registered formula (name, version, docstring, the dotted path of its
     function) so audit can show it. Callers pass `analysis.formulas.all_formulas()`, the
-    whole catalogue: `warehouse` does not import `analysis`."""
-    con.executemany(
-        "INSERT OR REPLACE INTO formula (name, version, doc, function) VALUES (?, ?, ?, ?)",
+    whole catalogue: `warehouse` does not import `analysis`.
+
+    One statement over a registered frame, not `executemany`: DuckDB runs an executemany as
+    one prepared INSERT per row, and 18 steps each writing the ~50-row catalogue cost 0.8 s
+    a refresh."""
+    rows = pl.DataFrame(
         [[f.name, f.version, f.doc, f.path] for f in formulas],
-    )
+        schema={"name": pl.String, "version": pl.Int32, "doc": pl.String, "function": pl.String},
+        orient="row",
+    ).unique(subset=["name", "version"], keep="last", maintain_order=True)
+    if rows.height == 0:
+        return
+    con.register("_formulas", rows.to_arrow())
+    try:
+        con.execute("INSERT OR REPLACE INTO formula BY NAME SELECT * FROM _formulas")
+    finally:
+        con.unregister("_formulas")

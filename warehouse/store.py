@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -90,6 +91,21 @@ def finish_run(con: duckdb.DuckDBPyConnection, run: IngestRun, status: str | Non
 
 def validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> pl.DataFrame:
     """Return one row per (row index, rule, reason) that the row breaks. Empty = all good."""
+    return _validate(frame, contract)[0]
+
+
+def _validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> tuple[pl.DataFrame, bool]:
+    """`validate`, and whether the contract itself refused anything (not only the parser).
+
+    Decisions:
+    - pandera's polars backend runs every check as a few small `LazyFrame.collect()`s (a
+      contract of 20 columns: ~60 of them). polars 2 sends an `engine="auto"` collect to the
+      streaming engine, whose start-up costs several times what these queries cost (about
+      0.1-0.2 ms against 0.02-0.03 ms in memory), so a refresh spent ~4 s starting ~18,000
+      streaming queries. The contract runs with the in-memory engine instead: the same
+      checks on the same rows, the same failure cases, only the engine differs. It is set
+      around the call alone (`pl.Config` restores the caller's engine on exit).
+    """
     frame = frame.with_row_index("_idx")
     problems = [pl.DataFrame(schema={"_idx": pl.UInt32, "rule": pl.String, "reason": pl.String})]
     if "_errors" in frame.columns:
@@ -103,18 +119,19 @@ def validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> p
         )
         problems.append(parsed.cast({"_idx": pl.UInt32}))
     clean = frame.filter(~pl.col("_idx").is_in(problems[-1]["_idx"].implode())) if len(problems) > 1 else frame
+    refused = False
     if contract is not None and clean.height:
         from pandera.errors import SchemaErrors
 
         try:
-            contract.validate(clean.drop("_idx"), lazy=True)
+            with pl.Config(engine_affinity="in-memory"):
+                contract.validate(clean.drop("_idx"), lazy=True)
         except SchemaErrors as err:
+            refused = True
             cases = err.failure_cases
-            positions = clean["_idx"]
             whole = cases.filter(pl.col("index").is_null())
-            rows = cases.filter(pl.col("index").is_not_null()).with_columns(
-                pl.col("index").map_elements(lambda i: positions[i], return_dtype=pl.UInt32).alias("_idx"),
-            )
+            located = cases.filter(pl.col("index").is_not_null())
+            rows = located.with_columns(clean["_idx"].gather(located["index"]).alias("_idx"))
             problems.append(
                 rows.select(
                     "_idx",
@@ -132,24 +149,34 @@ def validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> p
                         pl.lit(f"frame does not match the contract: {reason}").alias("reason"),
                     )
                 )
-    return pl.concat(problems, how="vertical_relaxed").unique(maintain_order=True)
+    return pl.concat(problems, how="vertical_relaxed").unique(maintain_order=True), refused
+
+
+# table -> its column names, per connection: a catalogue query cost ~3 ms and every store
+# asked again (162 times a refresh). A connection's tables change only by migrations, which
+# run when a write connection opens (`Build.connection`), before any store.
+_COLUMNS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[str, list[str]]] = weakref.WeakKeyDictionary()
 
 
 def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    rows = con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-        [table],
-    ).fetchall()
-    if not rows:
-        raise ValueError(f"table {table!r} does not exist in the warehouse")
-    return [r[0] for r in rows]
+    known = _COLUMNS.setdefault(con, {})
+    if table not in known:
+        rows = con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+        if not rows:
+            raise ValueError(f"table {table!r} does not exist in the warehouse")
+        known[table] = [r[0] for r in rows]
+    return known[table]
 
 
 def _raw_json(frame: pl.DataFrame) -> pl.Series:
+    """The row as read (`_raw` when the caller gave it, else the row's own columns as JSON)."""
     if "_raw" in frame.columns:
         return frame["_raw"]
     plain = frame.drop([c for c in BOOKKEEPING if c in frame.columns])
-    return pl.Series("_raw", [json.dumps(r, default=str, ensure_ascii=False) for r in plain.to_dicts()])
+    return pl.Series("_raw", [json.dumps(r, default=str, ensure_ascii=False) for r in plain.to_dicts()], pl.String)
 
 
 def store(
@@ -163,13 +190,29 @@ def store(
     require_registered_source: bool = True,
 ) -> StoreResult:
     """Validate `frame`, quarantine bad rows, upsert good rows by `key`, in one transaction
-    (the write window's, when it has one: see `warehouse.connection.transaction`)."""
+    (the write window's, when it has one: see `warehouse.connection.transaction`).
+
+    Decisions:
+    - `raw` (the row as read, JSON) is made for the rejected rows only: it was made for
+      every row (75,000 `json.dumps` a refresh) and kept for the quarantined few. The
+      contract sees the frame without it; when the contract refuses a row, the frame is
+      validated again with `raw` beside every row, as it always was, because a
+      frame-wide check's reason quotes the whole row (its `raw` included), and the reasons
+      stay word for word what they were.
+    - Which quarantine row stands for a (locator, rule) that several problems share (one
+      row broke a rule twice, or several rows share a locator) is fixed: the problem of
+      the lowest row, then the first found in the order the rules ran (parser errors,
+      the contract's checks, the source registry). The reasons come in that order too.
+    """
     frame = frame.with_columns(
         (
             pl.col("_locator") if "_locator" in frame.columns else pl.format("row {}", pl.int_range(1, pl.len() + 1))
         ).alias("_locator"),
-    ).with_columns(_raw_json(frame).alias("_raw"))
-    problems = validate(frame, contract)
+    )
+    problems, refused = _validate(frame, contract)
+    if refused and "_raw" not in frame.columns:
+        frame = frame.with_columns(_raw_json(frame).alias("_raw"))
+        problems, _ = _validate(frame, contract)
     if require_registered_source and source_id_column and frame.height:
         known = {r[0] for r in con.execute("SELECT source_id FROM source").fetchall()}
         unknown = frame.with_row_index("_idx").filter(
@@ -190,8 +233,15 @@ def store(
         )
     bad_idx = problems["_idx"].unique()
     indexed = frame.with_row_index("_idx")
-    good = indexed.filter(~pl.col("_idx").is_in(bad_idx.implode())).drop(["_idx", *BOOKKEEPING], strict=False)
-    bad = problems.join(indexed, on="_idx", how="left")
+    is_bad = pl.col("_idx").is_in(bad_idx.implode())
+    good = indexed.filter(~is_bad).drop(["_idx", *BOOKKEEPING], strict=False)
+    rejected = indexed.filter(is_bad)
+    rejected = rejected.with_columns(_raw_json(rejected.drop("_idx")).alias("_raw"))
+    bad = (
+        problems.with_row_index("_found")
+        .join(rejected, on="_idx", how="left")
+        .sort(["_idx", "_found"], maintain_order=True)
+    )
     columns = _table_columns(con, table)
     insert = good.select([c for c in columns if c in good.columns])
     if insert.height and len(key) and insert.select(key).is_duplicated().any():
@@ -211,7 +261,7 @@ def store(
         "reason",
         pl.col("_raw").alias("raw"),
         pl.lit(run.run_id).alias("run_id"),
-    ).unique(subset=["row_locator", "rule"], keep="first")
+    ).unique(subset=["row_locator", "rule"], keep="first", maintain_order=True)
     sources = (
         set(frame[source_id_column].drop_nulls().to_list())
         if source_id_column and source_id_column in frame.columns

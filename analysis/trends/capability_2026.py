@@ -44,11 +44,17 @@ def build(
     steps = {basis: cp.price_steps(intervals, basis) for basis in cp.PRICE_BASES}
     for variant in cp.VARIANTS:
         obs = cp.hub_observations(scores, intervals, variant, as_of=as_of, steps=steps[variant.price])
+        versions: dict[str, dict[str, str]] = {}  # benchmark -> obs_id -> its first row's version
         for hp in cp.hub_paths(obs, variant):
             th, bench = hp.threshold, hp.threshold.benchmark
             series = series_id(variant, bench, th.lower)
-            version = obs.filter(pl.col("obs_id") == th.obs_id)[f"{bench}|version"][0]
-            for r in hp.path.iter_rows(named=True):
+            if bench not in versions:
+                versions[bench] = {}
+                for oid, v in zip(obs["obs_id"].to_list(), obs[f"{bench}|version"].to_list()):
+                    versions[bench].setdefault(oid, v)
+            version = versions[bench][th.obs_id]
+            kept = hp.path.to_dicts()  # read once: the path rows and the fit's points
+            for r in kept:
                 path_rows.append(
                     dict(
                         series=series,
@@ -83,7 +89,7 @@ def build(
                 )
                 continue
             try:
-                batches.append(_records(variant, th, version, hp))
+                batches.append(_records(variant, th, version, hp, kept))
             except trend.FitRefused as why:  # e.g. four price cuts within a few weeks
                 refused.append((series, str(why), hp.path.height))
                 for r in path_rows[-hp.path.height :]:
@@ -91,7 +97,7 @@ def build(
     return batches, path_rows, refused
 
 
-def _records(variant: cp.Variant, th: cp.Threshold, version: str, hp: cp.HubPath) -> dict:
+def _records(variant: cp.Variant, th: cp.Threshold, version: str, hp: cp.HubPath, kept: list[dict]) -> dict:
     fit, bench = hp.fit, th.benchmark
     assert fit is not None  # build() refuses a path without a fit before it gets here
     upper = "" if th.upper is None else f" (below {th.upper:g})"
@@ -104,7 +110,7 @@ def _records(variant: cp.Variant, th: cp.Threshold, version: str, hp: cp.HubPath
         source_line=SOURCE_LINE,
     )
     pts, used = [], set()
-    for r in hp.path.iter_rows(named=True):
+    for r in kept:  # hp.path's rows
         # a median's figures lead with the rows that set it; a point must cite a figure no
         # earlier point of the path cites (two medians can share their nearest row)
         figs = r["price_figure_ids"]

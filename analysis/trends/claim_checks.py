@@ -579,17 +579,25 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
     figures: list[dict[str, Any]] = []
     lineage: list[dict[str, Any]] = []
     labels: list[dict[str, Any]] = []
-    for (series,), g in rows.sort("series", "obs_date").group_by(["series"], maintain_order=True):
-        path = g.select(
-            pl.col("obs_id"),
-            pl.col("model_version").alias("model"),
-            pl.col("obs_date").alias("release_date"),
-            "price_usd_per_mtok",
-        )
-        m = cp.window_measure(path, start, end)
+    # plain rows grouped in Python, in the sorted order (as group_by(maintain_order=True)):
+    # a polars frame per path cost more than measuring it
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows.sort("series", "obs_date").to_dicts():
+        groups.setdefault(r["series"], []).append(r)
+    for series, g in groups.items():
+        path = [
+            dict(
+                obs_id=r["obs_id"],
+                model=r["model_version"],
+                release_date=r["obs_date"],
+                price_usd_per_mtok=r["price_usd_per_mtok"],
+            )
+            for r in g
+        ]
+        m = cp.window_measure_rows(path, start, end)  # g is in obs_date order already
         if isinstance(m, str):
             continue
-        first = g.row(0, named=True)
+        first = g[0]
         observed: float = capability_window_decline(m.start_price, m.end_price, years=years if spec.per_year else None)
         f_lo, f_hi, f_m = m.fit_low, m.fit_high, m.fit_multiple
         if spec.per_year:
@@ -597,7 +605,7 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
         band = spec.claimed_band or (None, None)
         ok, how = measure_supports(spec.bound, spec.claimed, observed, claimed_low=band[0], claimed_high=band[1])
         unit = "x per year" if spec.per_year else "x"
-        by_obs = {r["obs_id"]: r for r in g.iter_rows(named=True)}
+        by_obs = {r["obs_id"]: r for r in g}
         s_row, e_row = by_obs[m.start_obs_id], by_obs[m.end_obs_id]
         label = (
             f"{first['benchmark']} >= {first['lower']:.4g} ({first['threshold_version']}; {first['variant']}): "

@@ -298,12 +298,15 @@ def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 def token_price_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Fixed-model list-price histories and the cheapest price per MMLU tier over time, fitted; elasticity of OpenRouter demand on tier prices."""
     with warehouse.ingest(context) as (con, run):
-        prices = query_frame(con, "SELECT * FROM token_price")
+        today = dt.date.today()
+        prices = query_frame(
+            con, (SQL_DIR / "dated_standard_prices.sql").read_text(encoding="utf-8"), [list(market_series.DATED), today]
+        )
         tiers = market_series.tier_map(
             query_frame(con, "SELECT model, mmlu FROM llm_price_observation"), canonical_model_key
         )
-        fixed, fewer = market_series.fixed_model_series(prices)
-        tier_series = market_series.cheapest_tier_series(prices, tiers)
+        fixed, fewer = market_series.fixed_model_series(prices, as_of=today)
+        tier_series = market_series.cheapest_tier_series(prices, tiers, as_of=today)
         batches, refused = fit_each(fixed + tier_series)
         weeks = series.openrouter_series(query_frame(con, "SELECT * FROM openrouter_week"))[1]
         extra = elasticities(weeks, tier_series, refused)

@@ -103,10 +103,28 @@ def store_refusals(
     """Record the series of `family` that were not fitted (replacing the family's earlier list)."""
     con.execute("DELETE FROM fit_refusal WHERE family = ?", [family])
     if refusals:
-        con.executemany(
-            "INSERT INTO fit_refusal VALUES (?, ?, ?, ?, ?)",
-            [[s, family, why, n, run.run_id] for s, why, n in refusals],
+        # one insert of a frame: executemany runs one statement per row (~0.4 ms each)
+        rows = pl.DataFrame(
+            {
+                "series": [s for s, _, _ in refusals],
+                "family": [family] * len(refusals),
+                "reason": [why for _, why, _ in refusals],
+                "n_points": [n for _, _, n in refusals],
+                "ingest_run_id": [run.run_id] * len(refusals),
+            },
+            schema={
+                "series": pl.String,
+                "family": pl.String,
+                "reason": pl.String,
+                "n_points": pl.Int64,
+                "ingest_run_id": pl.String,
+            },
         )
+        con.register("_refusals", rows.to_arrow())
+        try:
+            con.execute("INSERT INTO fit_refusal BY NAME SELECT * FROM _refusals")
+        finally:
+            con.unregister("_refusals")
 
 
 def _frame(rows: list[dict], run: IngestRun) -> pl.DataFrame:
