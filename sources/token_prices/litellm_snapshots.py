@@ -93,8 +93,32 @@ def read_release(release: Release) -> bytes:
 
 def parse_release(release: Release, body: bytes | None = None) -> pl.DataFrame:
     """One release's entries as observations, with release columns and the unit-error rule."""
-    body = read_release(release) if body is None else body
-    frame = litellm.parse(body, source_url=f"https://pypi.org/project/litellm/{release.version}/")
+    return _parsed([release], [read_release(release) if body is None else body])
+
+
+def parse_all(folder: Path | None = None) -> tuple[pl.DataFrame, list[Release]]:
+    """Every release's observations, stacked (oldest first), and the releases.
+
+    Decisions: the releases are parsed together (`litellm.parse_many`), so an entry that
+    several releases list unchanged (about half of them) is parsed once; each release's
+    rows are what `parse_release` gives for it alone."""
+    rel = releases(folder)
+    return _parsed(rel, [read_release(r) for r in rel]), rel
+
+
+def _parsed(rel: list[Release], bodies: list[bytes]) -> pl.DataFrame:
+    """Observations of the releases `rel` (their bytes `bodies`), stacked in that order."""
+    frame = litellm.parse_many(bodies, [f"https://pypi.org/project/litellm/{r.version}/" for r in rel])
+    of_release = pl.DataFrame(
+        {
+            "_payload": list(range(len(rel))),
+            "release": [r.version for r in rel],
+            "uploaded": [r.uploaded for r in rel],
+            "release_source_id": [r.source_id for r in rel],
+        },
+        schema={"_payload": pl.Int64, "release": pl.String, "uploaded": pl.Date, "release_source_id": pl.String},
+    )
+    frame = frame.join(of_release, on="_payload", how="left", maintain_order="left").drop("_payload")
     too_dear = pl.any_horizontal([pl.col(c) > PLAUSIBLE_MAX_USD_PER_MTOK for c in history.PRICE_COLUMNS]).fill_null(
         False
     )
@@ -102,18 +126,15 @@ def parse_release(release: Release, body: bytes | None = None) -> pl.DataFrame:
     key = pl.col("_locator").str.replace(r" \(above \d+ tokens\)$", "")
     return frame.with_columns(
         pl.lit(FAMILY_SOURCE_ID).alias("source_id"),
-        pl.lit(release.version).alias("release"),
-        pl.lit(release.uploaded).alias("uploaded"),
-        pl.lit(release.source_id).alias("release_source_id"),
         key.alias("json_key"),
-        pl.format('{} ["{}"]', pl.lit(release.source_id), key).alias("_locator"),
+        pl.format('{} ["{}"]', pl.col("release_source_id"), key).alias("_locator"),
         pl.when(too_dear)
         .then(
             pl.col("_errors").list.concat(
                 pl.concat_list(
                     pl.format(
                         'price_unit_plausible: {} ["{}"] lists {} USD per Mtok, above {} (a per-token/per-million unit error)',
-                        pl.lit(release.source_id),
+                        pl.col("release_source_id"),
                         key,
                         worst,
                         pl.lit(PLAUSIBLE_MAX_USD_PER_MTOK),
@@ -124,13 +145,6 @@ def parse_release(release: Release, body: bytes | None = None) -> pl.DataFrame:
         .otherwise(pl.col("_errors"))
         .alias("_errors"),
     )
-
-
-def parse_all(folder: Path | None = None) -> tuple[pl.DataFrame, list[Release]]:
-    """Every release's observations, stacked (oldest first), and the releases."""
-    rel = releases(folder)
-    frames = [parse_release(r) for r in rel]
-    return pl.concat(frames, how="vertical_relaxed"), rel
 
 
 IDENTITY = ["provider_id", "model_id", "condition"]

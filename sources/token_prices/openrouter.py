@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -49,7 +50,12 @@ def fetch(url: str = URL, **options: Any) -> http.Fetched:
 def per_million(value: Any, name: str, errors: list[str], required: bool) -> float | None:
     """USD per token (string or number) -> USD per million tokens, with rule-named errors
     (the cell rules of `sources.cells`, and `price_known` for OpenRouter's -1). Multiplied
-    as a Decimal: 0.0000003 USD per token is exactly 0.3 USD per Mtok."""
+    as a Decimal: 0.0000003 USD per token is exactly 0.3 USD per Mtok.
+
+    A finite, non-negative Decimal (what LiteLLM's JSON numbers decode to) breaks no rule, so it
+    skips the two rule checks below (the same result: they accept it and re-read its text)."""
+    if type(value) is Decimal and value.is_finite() and value >= 0 and math.isfinite(float(value)):
+        return float(value * 1_000_000)
     number = cells.number(value, name, errors, required=required)
     if number is None:
         return None

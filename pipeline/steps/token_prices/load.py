@@ -20,11 +20,13 @@ import polars as pl
 
 from analysis.formulas import DERIVED_SOURCE_ID, all_formulas
 from analysis.formulas.prices import token_price_blend_3to1
+from pipeline.steps.token_prices import unchanged
 from sources.token_prices import curated, fetch, genai_prices, history, litellm, openrouter
 from warehouse import Warehouse, query_frame
 from warehouse.contracts_token_prices import TokenPrice, TokenPriceObservation
-from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage, store_snapshots
+from warehouse.figures import store_figures, store_formulas, store_lineage, store_snapshots
 from warehouse.store import IngestRun, store, validate
+from warehouse.tables import FIGURE
 
 CURATED_SOURCE_ID = "token-prices-cited"  # the feed-state name of the cited file (its rows cite one source per URL)
 CURATED_URL = "file:sources/data/token_prices/cited_token_prices.csv"
@@ -113,61 +115,80 @@ def set_state(
 
 
 def _figures(rows: pl.DataFrame, curated_source: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One observed figure per price number, one derived figure per blend, and the lineage."""
-    figures, lineage = [], []
-    for r in rows.iter_rows(named=True):
-        entity = f"{r['provider_id']}/{r['model_id']}" + (f" [{r['condition']}]" if r["condition"] else "")
-        common = {
-            "entity_kind": "model_price",
-            "entity": entity,
-            "unit": UNIT,
-            "bound": "=",
-            "as_of": r["effective_from"] or r["source_end"],
-            "period_start": r["effective_from"],
-            "period_end": r["effective_to"],
-            "locator": r["source_url"],
-            "qualifier": r["qualifier"],
-        }
-        for p in history.PRICE_FIELDS:
-            value = r[f"{p}_usd_per_mtok"]
-            if value is None:
-                continue
-            figures.append(
-                {
-                    **common,
-                    "figure_id": r[f"{p}_figure_id"],
-                    "source_id": r["source_id"],
-                    "metric": METRICS[p],
-                    "value": value,
-                    "snapshot_sha256": None if curated_source else r["first_seen_sha256"],
-                    "quote": r["quote"],
-                    "kind": "observed",
-                    "verification": "unverified" if curated_source else "verified",
-                    "notes": f"price row {r['price_id']}; date basis {r['date_basis']}",
-                }
-            )
-        if r["blended_figure_id"]:
-            figures.append(
-                {
-                    **common,
-                    "figure_id": r["blended_figure_id"],
-                    "source_id": DERIVED_SOURCE_ID,
-                    "metric": "token_price_blended_3to1",
-                    "value": r["blended_usd_per_mtok"],
-                    "kind": "derived",
-                    "verification": "unverified",
-                    "formula": token_price_blend_3to1.key,
-                    "notes": f"3:1 input:output blend of price row {r['price_id']}",
-                }
-            )
-            lineage += [
-                {"figure_id": r["blended_figure_id"], "input_figure_id": r["input_figure_id"], "role": "input"},
-                {"figure_id": r["blended_figure_id"], "input_figure_id": r["output_figure_id"], "role": "output"},
-            ]
-    lineage_frame = pl.DataFrame(
-        lineage, schema={"figure_id": pl.String, "input_figure_id": pl.String, "role": pl.String}
+    """One observed figure per price number, one derived figure per blend, and the lineage.
+
+    Decisions: built by column (polars), not a Python dict per figure: the same figures in
+    the same order (per row: input, output, cache read, cache write, then the blend), each
+    text exactly what the f-strings wrote (a missing part reads `None`, as Python prints it)."""
+
+    def text(name: str) -> pl.Expr:  # a column as an f-string shows it
+        return pl.col(name).cast(pl.String).fill_null("None")
+
+    rows = rows.with_row_index("_row")
+    entity = pl.format("{}/{}", text("provider_id"), text("model_id"))
+    entity = (
+        pl.when(pl.col("condition").fill_null("") != "")
+        .then(pl.format("{} [{}]", entity, pl.col("condition")))
+        .otherwise(entity)
     )
-    return figure_frame(figures), lineage_frame
+    common = [
+        pl.col("_row"),
+        pl.lit("model_price").alias("entity_kind"),
+        entity.alias("entity"),
+        pl.lit(UNIT).alias("unit"),
+        pl.lit("=").alias("bound"),
+        pl.coalesce("effective_from", "source_end").alias("as_of"),
+        pl.col("effective_from").alias("period_start"),
+        pl.col("effective_to").alias("period_end"),
+        pl.col("source_url").alias("locator"),
+        pl.col("qualifier"),
+    ]
+    parts = [
+        rows.filter(pl.col(f"{p}_usd_per_mtok").is_not_null()).select(
+            *common,
+            pl.lit(n).alias("_part"),
+            pl.col(f"{p}_figure_id").alias("figure_id"),
+            pl.col("source_id"),
+            pl.lit(METRICS[p]).alias("metric"),
+            pl.col(f"{p}_usd_per_mtok").alias("value"),
+            (pl.lit(None, pl.String) if curated_source else pl.col("first_seen_sha256")).alias("snapshot_sha256"),
+            pl.col("quote"),
+            pl.lit("observed").alias("kind"),
+            pl.lit("unverified" if curated_source else "verified").alias("verification"),
+            pl.format("price row {}; date basis {}", text("price_id"), text("date_basis")).alias("notes"),
+        )
+        for n, p in enumerate(history.PRICE_FIELDS)
+    ]
+    blended = rows.filter(pl.col("blended_figure_id").fill_null("") != "")
+    parts.append(
+        blended.select(
+            *common,
+            pl.lit(len(history.PRICE_FIELDS)).alias("_part"),
+            pl.col("blended_figure_id").alias("figure_id"),
+            pl.lit(DERIVED_SOURCE_ID).alias("source_id"),
+            pl.lit("token_price_blended_3to1").alias("metric"),
+            pl.col("blended_usd_per_mtok").alias("value"),
+            pl.lit("derived").alias("kind"),
+            pl.lit("unverified").alias("verification"),
+            pl.lit(token_price_blend_3to1.key).alias("formula"),
+            pl.format("3:1 input:output blend of price row {}", text("price_id")).alias("notes"),
+        )
+    )
+    figures = pl.concat([FIGURE.conform(part, keep_extra=True) for part in parts], how="vertical_relaxed")
+    figures = figures.sort(["_row", "_part"]).drop(["_row", "_part"])
+    lineage = (
+        blended.select(
+            pl.col("blended_figure_id").alias("figure_id"),
+            pl.concat_list(
+                pl.struct(pl.col("input_figure_id").alias("input_figure_id"), pl.lit("input").alias("role")),
+                pl.struct(pl.col("output_figure_id").alias("input_figure_id"), pl.lit("output").alias("role")),
+            ).alias("_in"),
+        )
+        .explode("_in")
+        .unnest("_in")
+        .select(pl.col(c).cast(pl.String) for c in ("figure_id", "input_figure_id", "role"))
+    )
+    return figures, lineage
 
 
 def _aliases(observations: pl.DataFrame) -> pl.DataFrame:
@@ -231,7 +252,19 @@ def apply_observations(
     )
     result = store(con, run, "token_price", to_store, TokenPrice, key=["price_id"])
     figures, lineage = _figures(changes, curated_source)
-    if figures.height:
+    # the cited file is applied whole on every refresh and its figures rarely change: write
+    # those that differ, looked up by id in the key's index (`unchanged`); a feed snapshot's
+    # figures are its changes, written as they come
+    by_id = (
+        (unchanged.ids_in("figure_id", figures["figure_id"]), unchanged.ids_in("figure_id", lineage["figure_id"]))
+        if curated_source and lineage.height
+        else (None, None)
+    )
+    if figures.height and by_id[0] and by_id[1]:
+        unchanged.store_figures_and_lineage(
+            con, run, figures, lineage, figures_where=by_id[0], lineage_where=by_id[1], any_stored=True
+        )
+    elif figures.height:
         store_figures(con, run, figures)
         store_lineage(con, run, lineage)
     store(con, run, "model_alias", _aliases(observations), None, key=["source_id", "provider_id", "model"])
