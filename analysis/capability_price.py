@@ -41,7 +41,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 import pyarrow as pa
-from scipy import stats
 
 from analysis.formulas.trends import capability_price_decline, capability_window_decline
 
@@ -569,6 +568,8 @@ class WindowMeasure:
 @functools.cache
 def _t_quantile(q: float, df: int) -> float:
     """stats.t.ppf, remembered: the same few (level, n) pairs come back for every window."""
+    from scipy import stats  # here, not at import: see analysis/trend.py's docstring
+
     return stats.t.ppf(q, df)
 
 
@@ -598,6 +599,8 @@ def window_measure_rows(rows: list[dict], start: dt.date, end: dt.date, level: f
     prices = np.array([first["price_usd_per_mtok"]] + [r["price_usd_per_mtok"] for r in inside], float)
     fit_m = fit_lo = fit_hi = None
     if days.size >= MIN_KEPT:
+        from scipy import stats  # here, not at import: see analysis/trend.py's docstring
+
         res = stats.linregress(days, np.log10(prices))
         tq = _t_quantile(1 - (1 - level) / 2, days.size - 2)
         width = (end - start).days

@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from analysis import trend
 from analysis.formulas import formula
@@ -136,6 +135,8 @@ def capability_price_decline(
     met by construction, so they do not enter the arithmetic."""
     days = np.array([(d - dt.date(1970, 1, 1)).days for d, _ in observation], float)
     y = np.log10(np.asarray([p for _, p in observation], float))
+    from scipy import stats  # here, not at import: see analysis/trend.py's docstring
+
     res = stats.linregress(days, y)
     tq = stats.t.ppf(1 - (1 - level) / 2, days.size - 2)
     lo, hi = res.slope - tq * res.stderr, res.slope + tq * res.stderr
