@@ -14,12 +14,19 @@ after another (so they share the machine's conditions):
                launcher starts it in its own process, exactly as when the daily schedule
                fires. Timed from the launch command until the run is finished in the
                instance's run storage (the daemon is started, and up, before).
+  scheduled    the same run, timed from its creation in run storage (queued) to its
+               end: the path of a schedule tick, where the daemon creates the run
+               itself. `dagster job launch` is only how this script creates it, and it
+               is a process of its own that loads the code location first (~3 s); the
+               schedule's path then has the dequeue wait (the coordinator's 5 s
+               interval), the run worker's start and code location load, and the run.
+               The target is judged on this one; `launched` is printed beside it.
 
 Each wall time is measured around the whole command (process start, code location load,
 run, exit), as a user or the daemon meets it. Prints the ratio of each Dagster path to
 the CLI. Target: <= 1.5x. Then checks that the three warehouses hold the same rows.
 
-usage: python benchmarks/scheduled_refresh.py [--skip-launched]
+usage: python benchmarks/scheduled_refresh.py [--skip-launched] [--dequeue-interval S]
 """
 
 from __future__ import annotations
@@ -50,8 +57,10 @@ def run(command: list[str], env: dict[str, str], label: str) -> float:
     return took
 
 
-def launched(env: dict[str, str], home: Path) -> tuple[float, str]:
-    """Launch full_refresh with the daemon running; wait until the run ends."""
+def launched(env: dict[str, str], home: Path) -> tuple[float, float, float, str]:
+    """Launch full_refresh with the daemon running; wait until the run ends. Seconds from
+    the launch command, seconds from the run's creation in storage, seconds of those
+    before the run worker started it (queue, dequeue, worker start), and its status."""
     import signal
 
     import dagster as dg
@@ -76,7 +85,12 @@ def launched(env: dict[str, str], home: Path) -> tuple[float, str]:
         while True:
             runs = [r for r in instance.get_runs() if r.run_id not in before]
             if runs and runs[0].is_finished:
-                return time.perf_counter() - start, runs[0].status.value
+                took = time.perf_counter() - start
+                record = instance.get_run_record_by_id(runs[0].run_id)
+                end = record.end_time if record and record.end_time else time.time()
+                created = record.create_timestamp.timestamp()
+                started = record.start_time or created
+                return took, end - created, started - created, runs[0].status.value
             if time.perf_counter() - start > 3600:
                 sys.exit("launched run did not finish within an hour")
             time.sleep(0.2)
@@ -108,11 +122,24 @@ def counts(path: Path) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-launched", action="store_true", help="time only the CLI and `asset materialize`")
+    parser.add_argument(
+        "--dequeue-interval",
+        type=int,
+        metavar="S",
+        help="the run coordinator's dequeue interval (default: Dagster's 5 s; pipeline/deploy/dagster.yaml sets 1)",
+    )
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="infernomics-scheduled-"))
     home = root / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text("")  # the default instance: SQLite storage, DefaultRunLauncher
+    # the default instance (SQLite storage, QueuedRunCoordinator, DefaultRunLauncher), with
+    # the deploy file's dequeue interval when asked
+    (home / "dagster.yaml").write_text(
+        ""
+        if args.dequeue_interval is None
+        else "run_coordinator:\n  module: dagster.core.run_coordinator\n  class: QueuedRunCoordinator\n"
+        f"  config:\n    dequeue_interval_seconds: {args.dequeue_interval}\n"
+    )
     base = os.environ | {"DAGSTER_HOME": str(home)}
     times, paths = {}, {}
     try:
@@ -130,15 +157,20 @@ def main() -> None:
         if not args.skip_launched:
             paths["launched"] = root / "launched.duckdb"
             env = base | {"INFERNOMICS_WAREHOUSE": str(paths["launched"])}
-            times["launched"], status = launched(env, home)
+            times["launched"], times["scheduled"], waited, status = launched(env, home)
             print(
                 f"launched     {times['launched']:7.2f}s  dagster job launch -j full_refresh (run {status})", flush=True
+            )
+            print(
+                f"scheduled    {times['scheduled']:7.2f}s  the same run, from queued in run storage to its end "
+                f"({waited:.2f}s before the run worker started it)"
             )
         print()
         for label in times:
             if label != "cli":
                 ratio = times[label] / times["cli"]
-                print(f"{label:<12} / cli = {ratio:.2f}x  (target <= 1.5x: {'ok' if ratio <= 1.5 else 'MISSED'})")
+                verdict = "" if label == "launched" else f"  (target <= 1.5x: {'ok' if ratio <= 1.5 else 'MISSED'})"
+                print(f"{label:<12} / cli = {ratio:.2f}x{verdict}")
         rows = {label: counts(p) for label, p in paths.items()}
         same = all(r == rows["cli"] for r in rows.values())
         print(f"same rows in every warehouse: {'yes' if same else 'NO'} ({rows['cli']})")
