@@ -22,6 +22,7 @@ from analysis.formulas import DERIVED_SOURCE_ID, all_formulas
 from analysis.formulas.prices import token_price_blend_3to1
 from pipeline.steps.token_prices import unchanged
 from sources.token_prices import curated, fetch, genai_prices, history, litellm, openrouter
+from sources.token_prices.figures import blended_price_lineage
 from warehouse import Warehouse, query_frame
 from warehouse.contracts_token_prices import TokenPrice, TokenPriceObservation
 from warehouse.figures import store_figures, store_formulas, store_lineage, store_snapshots
@@ -176,17 +177,8 @@ def _figures(rows: pl.DataFrame, curated_source: bool) -> tuple[pl.DataFrame, pl
     )
     figures = pl.concat([FIGURE.conform(part, keep_extra=True) for part in parts], how="vertical_relaxed")
     figures = figures.sort(["_row", "_part"]).drop(["_row", "_part"])
-    lineage = (
-        blended.select(
-            pl.col("blended_figure_id").alias("figure_id"),
-            pl.concat_list(
-                pl.struct(pl.col("input_figure_id").alias("input_figure_id"), pl.lit("input").alias("role")),
-                pl.struct(pl.col("output_figure_id").alias("input_figure_id"), pl.lit("output").alias("role")),
-            ).alias("_in"),
-        )
-        .explode("_in")
-        .unnest("_in")
-        .select(pl.col(c).cast(pl.String) for c in ("figure_id", "input_figure_id", "role"))
+    lineage = blended_price_lineage(blended).select(
+        pl.col(c).cast(pl.String) for c in ("figure_id", "input_figure_id", "role")
     )
     return figures, lineage
 
