@@ -75,15 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  formula relabelled: {old} -> {new} ({n} figures)")
 
     for table in TABLES:
-        columns = [
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'n' AND table_name = ? "
-                "ORDER BY ordinal_position",
-                [table],
-            ).fetchall()
-            if r[0] not in VOLATILE
-        ]
+        columns = _columns(con, table, VOLATILE)
         if not columns:
             print(f"{table}: not in the new warehouse")
             continue
@@ -98,6 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     failed |= _every_other_table(con)
     print("values identical" if not failed else "VALUES DIFFER")
     return 1 if failed else 0
+
+
+def _columns(con, table: str, skip: set[str]) -> list[str]:
+    """The new file's columns of `table`, in order, but those in `skip`."""
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'n' AND table_name = ? "
+        "ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [r[0] for r in rows if r[0] not in skip]
 
 
 def _every_other_table(con) -> bool:
@@ -118,15 +120,7 @@ def _every_other_table(con) -> bool:
         skip = VOLATILE | PLACES | (CLOCKS - ({"run_id"} if table.startswith("benchmark") else set()))
         if table == "quarantine":
             skip = skip | {"run_id"}
-        columns = [
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'n' AND table_name = ? "
-                "ORDER BY ordinal_position",
-                [table],
-            ).fetchall()
-            if r[0] not in skip
-        ]
+        columns = _columns(con, table, skip)
         # a rejected row's `raw` JSON can hold the run id it was given before it was stored
         cols = ", ".join(
             f"""regexp_replace("{c}", '"ingest_run_id": "[^"]*"', '') AS "{c}\""""
