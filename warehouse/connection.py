@@ -203,10 +203,13 @@ class Warehouse:
         return parts_dir_for(self.path)
 
     def exists(self) -> bool:
-        """A published file, or this thread's build (what :meth:`reader` reads): a first
-        refresh publishes nothing before its end, and its steps read what the ones before
-        them wrote."""
-        return self.path.exists() or _active_build(self.path) is not None
+        """A published file, or this thread's build once it has written (what :meth:`reader`
+        then reads): a first refresh publishes nothing before its end, and its steps read
+        what the ones before them wrote."""
+        if self.path.exists():
+            return True
+        active = _active_build(self.path)
+        return active is not None and active.con is not None
 
     @contextlib.contextmanager
     def reader(self, **options) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -214,9 +217,7 @@ class Warehouse:
         this thread's build, once it has written, a connection to the build instead (the
         state the next publish will have), so a step reads what the steps before it wrote."""
         active = _active_build(self.path)
-        con = None
-        if active is not None and not options and (active.con is not None or not self.path.exists()):
-            con = active.cursor()  # nothing published yet (a first refresh): the build, made now
+        con = active.cursor() if active is not None and active.con is not None and not options else None
         if con is None:
             con = open_current(self.path, **options)
         try:
@@ -446,9 +447,9 @@ class Build:
             _IN_WINDOW.pop(id(con), None)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A connection to the building copy for reading (closed at publish at the latest);
-        the copy is made now if no window made it yet."""
-        cur = (self.con if self.con is not None else self.connection()).cursor()
+        """A connection to the building copy for reading (closed at publish at the latest)."""
+        assert self.con is not None
+        cur = self.con.cursor()
         cur.execute(f"SET file_search_path = {_sql_text(str(self.warehouse.parts_dir))}")
         self._cursors.append(cur)
         return cur
