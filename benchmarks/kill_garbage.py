@@ -1,7 +1,7 @@
 """kill -9 refreshes and imports at random points; count rows lost and garbage left.
 
 For each kill: note the rows of every table in the published warehouse, start
-`infernomics refresh` (or `infernomics import` of a large per-request Parquet file and
+`infernomics refresh --force` (or `infernomics import` of a large per-request Parquet file and
 the vendored result files), SIGKILL it after a random delay, then measure
 
 - whether the published file still opens (corrupt warehouses),
@@ -113,7 +113,9 @@ def main() -> None:
             duckdb.connect().execute(GENERATE.format(n=args.rows + i, path=f))
         imports.append(f)
     commands = {
-        "refresh": [sys.executable, "-m", "pipeline.cli", "refresh", "--warehouse", str(path), "--wait"],
+        # --force: every refresh does all its work (its inputs do not change between kills,
+        # so a plain one would skip most steps and finish before most kills)
+        "refresh": [sys.executable, "-m", "pipeline.cli", "refresh", "--warehouse", str(path), "--wait", "--force"],
         "import": [
             sys.executable,
             "-m",
