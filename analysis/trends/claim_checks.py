@@ -49,7 +49,7 @@ from analysis.formulas.claims import (
 from analysis.formulas.trends import capability_window_decline
 from analysis.recomputed_claims import by_some_measures, measure_supports
 from analysis.trend import fmt_multiple as fm
-from analysis.trends.records import DERIVED
+from analysis.trends.records import DERIVED, unique_lineage
 
 SPEC_FILE = "claim_specs.yaml"  # beside this module; its header documents every field
 
@@ -720,7 +720,7 @@ def _capability_measures(spec: ClaimSpec, paths: pl.DataFrame | None) -> tuple[d
             testable_with=spec.testable_with or None,
         ),
         [x["fid"] for x in chosen],
-        dict(claim_measure=measures, figure=figures, figure_input=_unique_lineage(lineage)),
+        dict(claim_measure=measures, figure=figures, figure_input=unique_lineage(lineage)),
     )
 
 
@@ -730,13 +730,3 @@ def _log_gap(label: dict, measures: list[dict], levels: tuple[float, float]) -> 
 
     m = next(x for x in measures if x["measure_figure_id"] == label["fid"])
     return abs(math.log10(m["start_price"] / levels[0])) + abs(math.log10(m["end_price"] / levels[1]))
-
-
-def _unique_lineage(rows: list[dict]) -> list[dict]:
-    seen, out = set(), []
-    for r in rows:
-        k = (r["figure_id"], r["role"], r["input_figure_id"])
-        if k not in seen:
-            seen.add(k)
-            out.append(r)
-    return out

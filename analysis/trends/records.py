@@ -187,14 +187,17 @@ def records(
             b["day"], b["fitted"], b["conf_low"], b["conf_high"], b["pred_low"], b["pred_high"], b["extrapolated"]
         )
     ]
-    return dict(fit=[fit_row], fit_point=point_rows, fit_band=band_rows, figure=[figure], figure_input=_unique(lineage))
+    return dict(
+        fit=[fit_row], fit_point=point_rows, fit_band=band_rows, figure=[figure], figure_input=unique_lineage(lineage)
+    )
 
 
 def _finite(x: float) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
-def _unique(rows: list[dict]) -> list[dict]:
+def unique_lineage(rows: list[dict]) -> list[dict]:
+    """`figure_input` rows without repeats (same figure, role and input), first kept."""
     seen, out = set(), []
     for r in rows:
         k = (r["figure_id"], r["role"], r["input_figure_id"])
