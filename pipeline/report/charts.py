@@ -295,25 +295,7 @@ def capability_benchmark_charts(fam: pl.DataFrame, d: ReportData) -> list[tuple[
                 "and Epoch AI. Fit: infernomics, Epoch's method (OLS of log10 price on date, 90% t interval)."
             ),
         )
-        ids = [f["fit_id"] for f in rows]
-        points = (
-            d.points.filter(pl.col("fit_id").is_in(ids))
-            .join(pl.DataFrame({"fit_id": ids, "series": [f["series"] for f in rows]}), on="fit_id")
-            .select(
-                "series",
-                "obs_date",
-                "value",
-                "unit",
-                "used",
-                "label",
-                "note",
-                pl.col("input_figure_id").alias("figure_id"),
-                "source_id",
-                "url",
-                "locator",
-            )
-        )
-        out.append((bench, chart, points, len(paths)))
+        out.append((bench, chart, _points_csv(d, rows), len(paths)))
     return out
 
 
