@@ -104,13 +104,17 @@ def store_formulas(con: duckdb.DuckDBPyConnection, formulas: list) -> None:
 
     One statement over a registered frame, not `executemany`: DuckDB runs an executemany as
     one prepared INSERT per row, and 18 steps each writing the ~50-row catalogue cost 0.8 s
-    a refresh."""
+    a refresh. Nothing is written when every formula is already stored as it is (one read
+    of the small table instead of an upsert that would change nothing)."""
     rows = pl.DataFrame(
         [[f.name, f.version, f.doc, f.path] for f in formulas],
         schema={"name": pl.String, "version": pl.Int32, "doc": pl.String, "function": pl.String},
         orient="row",
     ).unique(subset=["name", "version"], keep="last", maintain_order=True)
     if rows.height == 0:
+        return
+    stored = set(con.execute("SELECT name, version, doc, function FROM formula").fetchall())
+    if set(rows.iter_rows()) <= stored:
         return
     con.register("_formulas", rows.to_arrow())
     try:

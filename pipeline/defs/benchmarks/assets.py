@@ -5,6 +5,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from analysis.formulas import all_formulas
 from pipeline.defs import keys
 from pipeline.defs.benchmarks.resources import DROP_ENV, BenchmarkFiles, default_drop_folder
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
@@ -12,9 +13,9 @@ from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metad
 from pipeline.defs.skip import fingerprinted
 from pipeline.fingerprint import Bundled, Computed, folder_files
 from pipeline.steps.benchmarks.cost import benchmark_costs
-from pipeline.steps.benchmarks.ingest import ImportItem, expand_paths, import_paths, store_formulas_if_changed
+from pipeline.steps.benchmarks.ingest import ImportItem, expand_paths, import_paths
 from sources.benchmarks.bundled import bundled_files
-from warehouse.figures import figure_frame, store_figures, store_lineage
+from warehouse.figures import figure_frame, store_figures, store_formulas, store_lineage
 
 __all__ = ["DROP_ENV", "drop_folder"]
 
@@ -135,7 +136,7 @@ def benchmark_cost_per_mtok(context: dg.AssetExecutionContext, warehouse: Wareho
     with warehouse.ingest(context) as (con, run):
         figures, lineage, missing = benchmark_costs(con)
         if figures:
-            store_formulas_if_changed(con)
+            store_formulas(con, all_formulas())
             store_figures(con, run, figure_frame(figures))
             store_lineage(con, run, pl.DataFrame(lineage))
         table = table_metadata(con, "figure", where=WRITTEN_BY_STEP, params=[run.step])

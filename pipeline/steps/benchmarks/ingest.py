@@ -589,14 +589,6 @@ def _split_run_result(con, run: IngestRun, batch: list[_Parsed], result) -> None
             p.outcome.reason = "; ".join(reasons)
 
 
-def store_formulas_if_changed(con: duckdb.DuckDBPyConnection) -> None:
-    """`store_formulas` of the whole catalogue, unless every formula is already stored as
-    it is: one read instead of a row-by-row upsert (50-300 ms) that would change nothing."""
-    wanted = {(f.name, f.version, f.doc, f.path) for f in all_formulas()}
-    if not wanted <= set(con.execute("SELECT name, version, doc, function FROM formula").fetchall()):
-        store_formulas(con, all_formulas())
-
-
 def derive_percentiles(con: duckdb.DuckDBPyConnection, part: Path, run: IngestRun, fmt: str) -> list[str]:
     """Percentiles from per-request rows as derived figures with lineage, and a check of
     each against the file's own figure where the file states one. Returns failed checks."""
@@ -620,7 +612,7 @@ def derive_percentiles_of(
     derived = [_percentiles(con, part, run, fmt) for part, fmt in parts]
     present = [d for d in derived if d is not None]
     if present:
-        store_formulas_if_changed(con)
+        store_formulas(con, all_formulas())
         store_figures(con, run, pl.concat([d.figures for d in present]))
         store_lineage(con, run, pl.concat([d.lineage for d in present], how="vertical_relaxed"))
         checks = pl.concat([d.checks for d in present], how="vertical_relaxed")
