@@ -49,11 +49,11 @@ def build(quantities: dict[str, list[tuple]], paths: pl.DataFrame) -> dict[str, 
     """demand_curve and demand_curve_point rows, slope figures and their lineage."""
     curves, points, figures, lineage = [], [], [], []
     candidates = paths.filter(pl.col("variant").is_in(list(PRICE_VARIANTS))).sort("series", "obs_date")
+    price_paths = _price_paths(candidates)
+    fits: dict[tuple, dc.DemandCurveFit | FitRefused] = {}  # (quantities, prices) -> its fit or refusal
     for qname, qrows in quantities.items():
         fitted_here = []
-        for (series,), g in candidates.group_by(["series"], maintain_order=True):
-            dates, prices = g["obs_date"].to_list(), g["price_usd_per_mtok"].to_list()
-            figs, labels = g["price_figure_ids"].to_list(), g["model_version"].to_list()
+        for series, (dates, prices, figs, labels) in price_paths.items():
             pairs = []
             for day, value, qfig in qrows:
                 i = dc.price_in_force(dates, prices, day)
@@ -84,10 +84,9 @@ def build(quantities: dict[str, list[tuple]], paths: pl.DataFrame) -> dict[str, 
                 caveat=dc.CAVEAT,
                 source_id=DERIVED,
             )
-            try:
-                fit = demand_curve_loglog_bootstrap([p[1] for p in pairs], [p[3] for p in pairs])
-            except FitRefused as why:
-                row["refused"] = str(why)
+            fit = _fit(fits, [p[1] for p in pairs], [p[3] for p in pairs])
+            if isinstance(fit, FitRefused):
+                row["refused"] = str(fit)
                 curves.append(row)
                 continue
             fid = f"{DERIVED}/{cid}/slope"
@@ -150,3 +149,37 @@ def build(quantities: dict[str, list[tuple]], paths: pl.DataFrame) -> dict[str, 
             best = max(fitted_here, key=lambda r: (r["distinct_prices"], r["n"]))
             best["selected"] = True
     return dict(demand_curve=curves, demand_curve_point=points, figure=figures, figure_input=lineage)
+
+
+def _price_paths(candidates: pl.DataFrame) -> dict[str, tuple[list, list, list, list]]:
+    """series -> (dates, prices, figure id lists, model versions) of its path, in series order.
+
+    Decisions: the columns are read into lists once and cut where the series changes
+    (`candidates` is sorted by series): a group_by per quantity series gathered every
+    path's rows again, twice, and cost more than pairing them."""
+    series = candidates["series"].to_list()
+    columns = [candidates[c].to_list() for c in ("obs_date", "price_usd_per_mtok", "price_figure_ids", "model_version")]
+    out: dict[str, tuple[list, list, list, list]] = {}
+    start = 0
+    for i in range(1, len(series) + 1):
+        if i == len(series) or series[i] != series[start]:
+            dates, prices, figs, labels = (col[start:i] for col in columns)
+            out[series[start]] = (dates, prices, figs, labels)
+            start = i
+    return out
+
+
+def _fit(fits: dict, quantity: list[float], price: list[float]) -> dc.DemandCurveFit | FitRefused:
+    """The fit of these pairs, or its refusal, computed once per distinct (quantities, prices).
+
+    Decisions: many price paths agree on a quantity series' dates (the excluded and
+    included variants share most thresholds' cheapest models), so 220 pairings held 127
+    distinct inputs; the bootstrap is seeded, so a second fit of the same pairs would
+    return the same numbers to the last bit and is not run."""
+    key = (tuple(quantity), tuple(price))
+    if key not in fits:
+        try:
+            fits[key] = demand_curve_loglog_bootstrap(quantity, price)
+        except FitRefused as why:
+            fits[key] = why
+    return fits[key]
