@@ -168,11 +168,20 @@ def _take(scored: pl.DataFrame, kept: list[int]) -> pl.DataFrame:
 
 def fit_path(path: pl.DataFrame, th: Threshold, level: float = LEVEL) -> CapabilityFit | None:
     """OLS of log10(price) on day number; None when fewer than 4 points were kept."""
-    n = path.height
+    return _fit_kept(
+        path["release_date"].to_list(), path["price_usd_per_mtok"].to_list(), path["obs_id"].to_list(), th, level
+    )
+
+
+def _fit_kept(
+    dates: list[dt.date], prices: list[float], obs_ids: list[str], th: Threshold, level: float
+) -> CapabilityFit | None:
+    """`fit_path` of a path given as its columns (release dates, prices, obs ids)."""
+    n = len(dates)
     if n < MIN_KEPT:
         return None
-    line = capability_price_decline(list(zip(path["release_date"], path["price_usd_per_mtok"])), level=level)
-    days = [(d - dt.date(1970, 1, 1)).days for d in path["release_date"]]
+    line = capability_price_decline(list(zip(dates, prices)), level=level)
+    days = [(d - dt.date(1970, 1, 1)).days for d in dates]
     span = (max(days) - min(days)) / 365.25
     return CapabilityFit(
         benchmark=th.benchmark,
@@ -180,8 +189,8 @@ def fit_path(path: pl.DataFrame, th: Threshold, level: float = LEVEL) -> Capabil
         lower=th.lower,
         upper=th.upper,
         n=n,
-        start_date=path["release_date"][0],
-        end_date=path["release_date"][-1],
+        start_date=dates[0],
+        end_date=dates[-1],
         slope_log10_per_day=line.slope_log10_per_day,
         intercept_log10=line.intercept_log10,
         factor_per_year=line.factor_per_year,
@@ -189,7 +198,7 @@ def fit_path(path: pl.DataFrame, th: Threshold, level: float = LEVEL) -> Capabil
         factor_high=line.factor_high,
         r2=line.r2,
         level=level,
-        kept_obs_ids=path["obs_id"].to_list(),
+        kept_obs_ids=list(obs_ids),
         threshold_obs_id=th.obs_id,
         flags=["span_under_one_year"] if span < 1 else [],
     )
@@ -516,11 +525,16 @@ def hub_observations(
 
 @dataclass
 class HubPath:
-    """One variant x benchmark x threshold: its cheapest-so-far path and, with >= 4 points, its fit."""
+    """One variant x benchmark x threshold: its cheapest-so-far path and, with >= 4 points, its fit.
+
+    `path`: the kept observations as rows (dicts of `hub_observations`' columns for this
+    benchmark), in walk order. Rows, not a frame: the hundreds of paths were each gathered
+    into a polars frame and read back into rows, which cost more than the walk; a row is
+    shared by every path that keeps it, so callers read it and never change it."""
 
     variant: Variant
     threshold: Threshold
-    path: pl.DataFrame
+    path: list[dict]
     fit: CapabilityFit | None
 
 
@@ -538,9 +552,14 @@ def hub_paths(
             + [bench, f"{bench}|figure", f"{bench}|version"]
         ).filter(pl.col(bench).is_not_null())
         columns = _walk_columns(sub, bench)  # every row of sub has a score: cheapest_path's own filter
+        rows = sub.to_dicts()
+        obs_ids = sub["obs_id"].to_list()
         for th in thresholds(sub, bench):
-            path = _take(sub, _kept_positions(columns, th))
-            out.append(HubPath(variant, th, path, fit_path(path, th, level)))
+            kept = _kept_positions(columns, th)
+            fit = _fit_kept(
+                [columns[2][i] for i in kept], [columns[1][i] for i in kept], [obs_ids[i] for i in kept], th, level
+            )
+            out.append(HubPath(variant, th, [rows[i] for i in kept], fit))
     return out
 
 

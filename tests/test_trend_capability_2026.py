@@ -86,7 +86,7 @@ def test_a_flat_market_is_not_read_as_a_decline():
     # market) keeps only its first model, so nothing is fitted
     paths = cp.hub_paths(obs, cp.HEADLINE, ["GPQA Diamond"])
     assert len(paths) == 18
-    assert [(p.fit, p.path.height) for p in paths] == [(None, 1)] * 18
+    assert [(p.fit, len(p.path)) for p in paths] == [(None, 1)] * 18
 
 
 def test_reasoning_excluded_drops_reasoning_models_and_thinking_runs():

@@ -53,7 +53,7 @@ def build(
                 for oid, v in zip(obs["obs_id"].to_list(), obs[f"{bench}|version"].to_list()):
                     versions[bench].setdefault(oid, v)
             version = versions[bench][th.obs_id]
-            kept = hp.path.to_dicts()  # read once: the path rows and the fit's points
+            kept = hp.path  # the path rows, also the fit's points
             for r in kept:
                 path_rows.append(
                     dict(
@@ -83,16 +83,16 @@ def build(
                 refused.append(
                     (
                         series,
-                        f"need at least {cp.MIN_KEPT} kept points on the cheapest-so-far path, got {hp.path.height}",
-                        hp.path.height,
+                        f"need at least {cp.MIN_KEPT} kept points on the cheapest-so-far path, got {len(hp.path)}",
+                        len(hp.path),
                     )
                 )
                 continue
             try:
                 batches.append(_records(variant, th, version, hp, kept))
             except trend.FitRefused as why:  # e.g. four price cuts within a few weeks
-                refused.append((series, str(why), hp.path.height))
-                for r in path_rows[-hp.path.height :]:
+                refused.append((series, str(why), len(hp.path)))
+                for r in path_rows[-len(hp.path) :]:
                     r["fitted"] = False
     return batches, path_rows, refused
 
