@@ -56,13 +56,10 @@ class Written:
 
 def csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
     """Lists (figure ids) joined with '; ' so the CSV has one value per cell."""
-    return frame.with_columns(
-        [
-            pl.col(c).list.eval(pl.element().cast(pl.String)).list.join("; ")
-            for c, t in frame.schema.items()
-            if isinstance(t, pl.List)
-        ]
-    )
+    lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
+    if not lists:  # most charts: nothing to join, no query to run
+        return frame
+    return frame.with_columns([pl.col(c).list.eval(pl.element().cast(pl.String)).list.join("; ") for c in lists])
 
 
 def save_chart(

@@ -346,8 +346,9 @@ def family_page(
                 )
                 + _refusal_table(data.refusals.filter(pl.col("family") == CAPABILITY_2026))
             )
-        for series in fam["series"].unique(maintain_order=True).to_list():
-            rows = fam.filter(pl.col("series") == series)
+        # one split of the family's fits, in first-seen order (a filter per series was ~80 queries)
+        for rows in fam.partition_by("series", maintain_order=True) if fam.height else []:
+            series = rows["series"][0]
             toc.append((_slug(series), rows["series_label"][0]))
             progress.step(series)
             sections.append(_series_section(series, rows, data, charts, written))
