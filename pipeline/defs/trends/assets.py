@@ -337,8 +337,17 @@ class _StoredFigures(Mapping):
     """`figure_id -> {figure_id, value, unit}` of the stored non-fit figures, read per id when
     asked: loading every figure into a dict made the claim checks grow with the warehouse."""
 
-    def __init__(self, con):
+    def __init__(self, con, ids: list[str] = ()):
+        """`ids`: the figures the caller will ask for, read in one query instead of one each."""
         self.con, self.seen = con, {}
+        if ids:
+            rows = query_frame(
+                con,
+                "SELECT figure_id, value, unit FROM figure WHERE kind <> 'fit' AND list_contains(?, figure_id)",
+                [sorted(set(ids))],
+            ).to_dicts()
+            found = {r["figure_id"]: r for r in rows}
+            self.seen = {i: found.get(i) for i in ids}
 
     def __getitem__(self, figure_id: str) -> dict:
         if figure_id not in self.seen:
@@ -369,7 +378,9 @@ def trend_claim_checks(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     """Each cited change-over-a-period claim beside what the stored fits say, with a verdict and lineage."""
     with warehouse.ingest(context) as (con, run):
         fits = _fits_by_id(query_frame(con, "SELECT * FROM latest_fits"))
-        figures = _StoredFigures(con)  # looked up by id: the specs name a few dozen of them
+        # looked up by id: the specs name a few dozen of them, read together
+        named = [f for s in claim_checks.SPECS for f in [*s.claim_figure_ids, *(s.figure_pair or ())]]
+        figures = _StoredFigures(con, named)
         paths = query_frame(con, "SELECT * FROM capability_path ORDER BY series, obs_date, obs_id")
         batch = merge([r for r in (claim_checks.evaluate(s, fits, figures, paths) for s in claim_checks.SPECS) if r])
         if batch.get("figure"):
