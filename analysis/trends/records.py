@@ -20,7 +20,7 @@ import numpy as np
 from analysis.capability_price import CapabilityFit
 from analysis.formulas import Formula
 from analysis.formulas.trends import Rate
-from analysis.trend import DAYS_PER_YEAR, ExpFit, bands, from_days
+from analysis.trend import DAYS_PER_YEAR, ExpFit, bands
 from analysis.trend import fmt_multiple as fm
 
 DERIVED = "infernomics-derived"
@@ -172,19 +172,23 @@ def records(
         for p in points
     ]
     b = bands(fit, band_grid(fit))
+    # whole columns to Python at once (tolist gives the same floats, bools and dates as
+    # float(), bool() and from_days() per value; band_grid's days are whole numbers)
+    band_dates = np.rint(b["day"]).astype(np.int64).astype("datetime64[D]").tolist()
     band_rows = [
         dict(
             fit_id=fid,
-            band_date=from_days(d),
-            fitted=float(f),
-            conf_low=float(cl),
-            conf_high=float(ch),
-            pred_low=float(pl_),
-            pred_high=float(ph),
-            extrapolated=bool(ex),
+            band_date=d,
+            fitted=f,
+            conf_low=cl,
+            conf_high=ch,
+            pred_low=pl_,
+            pred_high=ph,
+            extrapolated=ex,
         )
         for d, f, cl, ch, pl_, ph, ex in zip(
-            b["day"], b["fitted"], b["conf_low"], b["conf_high"], b["pred_low"], b["pred_high"], b["extrapolated"]
+            band_dates,
+            *(b[k].tolist() for k in ("fitted", "conf_low", "conf_high", "pred_low", "pred_high", "extrapolated")),
         )
     ]
     return dict(
