@@ -232,7 +232,7 @@ def stored_one(spec: Spec, asset_key: str, ctx: InputContext, table: Mapping[str
 def record(con: duckdb.DuckDBPyConnection, fp: Fingerprint, dagster_run_id: str | None) -> None:
     """Upsert one fingerprint (inside the asset's write window)."""
     con.execute(
-        (SQL_DIR / "record_fingerprint.sql").read_text(encoding="utf-8"),
+        _sql("record_fingerprint.sql"),
         [
             fp.asset_key,
             fp.fingerprint,
@@ -244,6 +244,12 @@ def record(con: duckdb.DuckDBPyConnection, fp: Fingerprint, dagster_run_id: str 
             dt.datetime.now(dt.UTC).replace(tzinfo=None),
         ],
     )
+
+
+@functools.cache
+def _sql(name: str) -> str:
+    """A statement of pipeline/sql/, read once per process (a write window records one per asset)."""
+    return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
 def record_file(path: Path, fp: Fingerprint) -> None:
@@ -365,6 +371,7 @@ def _file_digest(path: Path) -> str:
     return sha256_file(path)
 
 
+@functools.cache
 def _label(path: Path) -> str:
     for top in PROJECT_PACKAGES:
         try:
