@@ -195,3 +195,29 @@ def test_the_import_scan_reads_strings_comments_and_continuations_or_leaves_them
     result = _scan_imports(source)
     assert (result is not None) is scanned
     assert sorted(ast.dump(n) for n in _import_nodes(source.encode(), "<test>")) == _ast_imports(source)
+
+
+def test_the_refresh_builds_the_same_definitions_without_the_component_catalog():
+    """`infernomics refresh` (no `pipeline.definitions` in its process) builds with
+    `catalog=False`: every asset, check, job, schedule, sensor and resource of the code
+    location, with the same code versions and metadata; only the component catalog a UI
+    browses is left out."""
+    from pipeline.code_location import build
+
+    lean = build(catalog=False)
+    graph, lean_graph = defs.resolve_asset_graph(), lean.resolve_asset_graph()
+
+    def described(g):
+        return {
+            k.to_user_string(): (g.get(k).code_version, g.get(k).owners, g.get(k).tags, sorted(g.get(k).metadata))
+            for k in g.get_all_asset_keys()
+        }
+
+    assert described(lean_graph) == described(graph)
+    assert lean_graph.asset_check_keys == graph.asset_check_keys
+    assert {j.name for j in lean.jobs or []} == {j.name for j in defs.jobs or []}
+    assert {s.name for s in lean.schedules or []} == {s.name for s in defs.schedules or []}
+    assert {s.name for s in lean.sensors or []} == {s.name for s in defs.sensors or []}
+    assert set(lean.resources or {}) == set(defs.resources or {})
+    assert "plugin_component_types_json" in (defs.metadata or {})
+    assert "plugin_component_types_json" not in (lean.metadata or {})
