@@ -17,6 +17,7 @@ Decisions:
 from __future__ import annotations
 
 import fnmatch
+import functools
 import logging
 import sys
 import time
@@ -120,6 +121,28 @@ class Plan:
     skip: dict[str, str]  # asset key -> why it is skipped (inputs unchanged: code version, hashes)
 
 
+def definitions() -> dg.Definitions:
+    """The code location's definitions, built at most once per process.
+
+    Decisions:
+    - The `pipeline.definitions` module's own `defs` where this process loaded it (the
+      tests, a code server, a run worker); else (`infernomics refresh`) the same definitions
+      built without the component catalog a UI reads and a run does not
+      (`pipeline.code_location.build(catalog=False)`, ~0.2 s less), kept for the process.
+    """
+    loaded = sys.modules.get("pipeline.definitions")
+    if loaded is not None and isinstance(getattr(loaded, "defs", None), dg.Definitions):
+        return loaded.defs
+    return _run_definitions()
+
+
+@functools.cache
+def _run_definitions() -> dg.Definitions:
+    from pipeline.code_location import build
+
+    return build(catalog=False)
+
+
 def asset_keys(defs: dg.Definitions) -> list[str]:
     return sorted(k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys())
 
@@ -144,9 +167,7 @@ def run_refresh(
     stream = stream if stream is not None else sys.stderr  # looked up now: a caller may have redirected it
 
     if select:
-        from pipeline.definitions import defs
-
-        _select(defs, select)  # an unknown pattern is refused before anything is recorded
+        _select(definitions(), select)  # an unknown pattern is refused before anything is recorded
     warehouse = Warehouse(warehouse_path)
     with refresh_lock(warehouse, wait=wait) as lock:
         record = begin_refresh(lock, select)  # the `running` marker, in the lock file: nothing published
@@ -251,8 +272,7 @@ def _execute(warehouse_path: Path, select: list[str] | None, stream, force: bool
     warnings.filterwarnings("ignore", category=UserWarning, module="dagster")
     warnings.filterwarnings("ignore", category=dg.BetaWarning) if hasattr(dg, "BetaWarning") else None
     started = time.monotonic()
-    from pipeline.definitions import defs
-
+    defs = definitions()
     plan = plan_refresh(defs, warehouse_path, _select(defs, select) if select else None, force)
     if plan.skip:
         print(

@@ -1,6 +1,7 @@
 """The Dagster code location loads, and its assets follow the project's conventions and
 speak Dagster's language: standard metadata, owners, tags, code versions, freshness."""
 
+import ast
 import datetime as dt
 import shutil
 import subprocess
@@ -15,7 +16,16 @@ import pytest
 from pipeline.definitions import defs
 from pipeline.defs.metadata import DAILY_FEED, FAMILY_OWNERS
 from pipeline.defs.resources import WarehouseResource
-from pipeline.fingerprint import _closure, _label, code_version
+from pipeline.fingerprint import (
+    PROJECT_PACKAGES,
+    _closure,
+    _import_nodes,
+    _import_statements,
+    _label,
+    _scan_imports,
+    code_version,
+    package_dir,
+)
 
 STAGES = ("raw", "clean", "derived", "trend", "report")
 
@@ -152,3 +162,62 @@ def test_every_table_asset_reports_its_table_row_count_and_column_schema(full_re
         con.close()
     assert materialized["clean/hardware/gpu_spec"]["dagster/row_count"].value > 100
     assert materialized["trend/capability_price"]["row_filter"].value == "family = 'capability_price'"
+
+
+def _ast_imports(text: str) -> list[str]:
+    return sorted(ast.dump(n) for n in _import_statements(ast.parse(text)))
+
+
+def test_the_import_scan_finds_exactly_the_imports_ast_finds_in_every_project_module():
+    """Code versions hash import closures read by `_scan_imports`; it must agree with `ast`
+    (the reading it replaced) on every module, without falling back to it."""
+    for top in PROJECT_PACKAGES:
+        for path in sorted(package_dir(top).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            scanned = _scan_imports(text)
+            assert scanned is not None, f"{path}: the scan fell back to ast.parse"
+            assert sorted(ast.dump(n) for n in scanned) == _ast_imports(text), path
+
+
+@pytest.mark.parametrize(
+    ("source", "scanned"),
+    [
+        ('"""Usage:\n\nfrom pipeline.defs import skip\nimport sources\n"""\nimport json\n', True),
+        ("x = 'import os'  # import sys\nfrom . import (\n    a,  # (b\n    c,\n)\n", True),
+        ("def f():\n    from ..steps import scores as s\n    return s\n", True),
+        ("r'''\\'''' \nimport warehouse.store\n", True),
+        ("if TYPE_CHECKING: import duckdb\n", False),  # not at its line's start: ast decides
+        ("import json; import re\n", False),
+        ("from pipeline.defs \\\n    import skip\n", False),  # continued from the line above
+    ],
+)
+def test_the_import_scan_reads_strings_comments_and_continuations_or_leaves_them_to_ast(source, scanned):
+    result = _scan_imports(source)
+    assert (result is not None) is scanned
+    assert sorted(ast.dump(n) for n in _import_nodes(source.encode(), "<test>")) == _ast_imports(source)
+
+
+def test_the_refresh_builds_the_same_definitions_without_the_component_catalog():
+    """`infernomics refresh` (no `pipeline.definitions` in its process) builds with
+    `catalog=False`: every asset, check, job, schedule, sensor and resource of the code
+    location, with the same code versions and metadata; only the component catalog a UI
+    browses is left out."""
+    from pipeline.code_location import build
+
+    lean = build(catalog=False)
+    graph, lean_graph = defs.resolve_asset_graph(), lean.resolve_asset_graph()
+
+    def described(g):
+        return {
+            k.to_user_string(): (g.get(k).code_version, g.get(k).owners, g.get(k).tags, sorted(g.get(k).metadata))
+            for k in g.get_all_asset_keys()
+        }
+
+    assert described(lean_graph) == described(graph)
+    assert lean_graph.asset_check_keys == graph.asset_check_keys
+    assert {j.name for j in lean.jobs or []} == {j.name for j in defs.jobs or []}
+    assert {s.name for s in lean.schedules or []} == {s.name for s in defs.schedules or []}
+    assert {s.name for s in lean.sensors or []} == {s.name for s in defs.sensors or []}
+    assert set(lean.resources or {}) == set(defs.resources or {})
+    assert "plugin_component_types_json" in (defs.metadata or {})
+    assert "plugin_component_types_json" not in (lean.metadata or {})
