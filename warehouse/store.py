@@ -108,7 +108,7 @@ def _validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> 
     """
     frame = frame.with_row_index("_idx")
     problems = [pl.DataFrame(schema={"_idx": pl.UInt32, "rule": pl.String, "reason": pl.String})]
-    if "_errors" in frame.columns:
+    if "_errors" in frame.columns and frame["_errors"].list.len().sum():
         parsed = (
             frame.select("_idx", "_errors")
             .explode("_errors")
