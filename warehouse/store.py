@@ -108,7 +108,7 @@ def _validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> 
     """
     frame = frame.with_row_index("_idx")
     problems = [pl.DataFrame(schema={"_idx": pl.UInt32, "rule": pl.String, "reason": pl.String})]
-    if "_errors" in frame.columns:
+    if "_errors" in frame.columns and frame["_errors"].list.len().sum():
         parsed = (
             frame.select("_idx", "_errors")
             .explode("_errors")
@@ -154,20 +154,23 @@ def _validate(frame: pl.DataFrame, contract: type[pa.DataFrameModel] | None) -> 
 
 # table -> its column names, per connection: a catalogue query cost ~3 ms and every store
 # asked again (162 times a refresh). A connection's tables change only by migrations, which
-# run when a write connection opens (`Build.connection`), before any store.
+# run when a write connection opens (`Build.connection`), before any store. The first store
+# reads the whole catalogue in one query (40 tables: one query, not one per table); a table
+# it did not list (made after it, e.g. by a test) reads the catalogue again.
 _COLUMNS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[str, list[str]]] = weakref.WeakKeyDictionary()
 
 
 def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    known = _COLUMNS.setdefault(con, {})
-    if table not in known:
-        rows = con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-            [table],
-        ).fetchall()
-        if not rows:
+    known = _COLUMNS.get(con)
+    if known is None or table not in known:
+        known = {}
+        for name, column in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns ORDER BY table_name, ordinal_position"
+        ).fetchall():
+            known.setdefault(name, []).append(column)
+        _COLUMNS[con] = known
+        if table not in known:
             raise ValueError(f"table {table!r} does not exist in the warehouse")
-        known[table] = [r[0] for r in rows]
     return known[table]
 
 
@@ -214,56 +217,65 @@ def store(
         frame = frame.with_columns(_raw_json(frame).alias("_raw"))
         problems, _ = _validate(frame, contract)
     if require_registered_source and source_id_column and frame.height:
+        # which of the frame's few distinct source ids are unknown, in Python; only the rows
+        # of those (rarely any) are looked for in the frame
         known = {r[0] for r in con.execute("SELECT source_id FROM source").fetchall()}
-        unknown = frame.with_row_index("_idx").filter(
-            pl.col(source_id_column).is_null() | ~pl.col(source_id_column).is_in(list(known))
-        )
-        problems = pl.concat(
-            [
-                problems,
-                unknown.select(
-                    "_idx",
-                    pl.lit("source_registered").alias("rule"),
-                    pl.format(
-                        "source_id '{}' is not in the source registry", pl.col(source_id_column).fill_null("")
-                    ).alias("reason"),
-                ),
-            ],
-            how="vertical_relaxed",
-        )
-    bad_idx = problems["_idx"].unique()
-    indexed = frame.with_row_index("_idx")
-    is_bad = pl.col("_idx").is_in(bad_idx.implode())
-    good = indexed.filter(~is_bad).drop(["_idx", *BOOKKEEPING], strict=False)
-    rejected = indexed.filter(is_bad)
-    rejected = rejected.with_columns(_raw_json(rejected.drop("_idx")).alias("_raw"))
-    bad = (
-        problems.with_row_index("_found")
-        .join(rejected, on="_idx", how="left")
-        .sort(["_idx", "_found"], maintain_order=True)
-    )
+        named = frame[source_id_column]
+        unknown_ids = [s for s in named.unique().to_list() if s is None or s not in known]
+        if unknown_ids:
+            unknown = frame.with_row_index("_idx").filter(
+                pl.col(source_id_column).is_null() | ~pl.col(source_id_column).is_in(list(known))
+            )
+            problems = pl.concat(
+                [
+                    problems,
+                    unknown.select(
+                        "_idx",
+                        pl.lit("source_registered").alias("rule"),
+                        pl.format(
+                            "source_id '{}' is not in the source registry", pl.col(source_id_column).fill_null("")
+                        ).alias("reason"),
+                    ),
+                ],
+                how="vertical_relaxed",
+            )
     columns = _table_columns(con, table)
+    bad_idx = problems["_idx"].unique()
+    if bad_idx.len():
+        indexed = frame.with_row_index("_idx")
+        is_bad = pl.col("_idx").is_in(bad_idx.implode())
+        good = indexed.filter(~is_bad).drop(["_idx", *BOOKKEEPING], strict=False)
+        rejected = indexed.filter(is_bad)
+        rejected = rejected.with_columns(_raw_json(rejected.drop("_idx")).alias("_raw"))
+        bad = (
+            problems.with_row_index("_found")
+            .join(rejected, on="_idx", how="left")
+            .sort(["_idx", "_found"], maintain_order=True)
+        )
+        quarantine_rows = bad.select(
+            pl.lit(table).alias("target_table"),
+            (
+                pl.col(source_id_column).cast(pl.String)
+                if source_id_column and source_id_column in bad.columns
+                else pl.lit(None, pl.String)
+            )
+            .fill_null(run.source_id or "(none)")
+            .alias("source_id"),
+            pl.col("_locator").alias("row_locator"),
+            "rule",
+            "reason",
+            pl.col("_raw").alias("raw"),
+            pl.lit(run.run_id).alias("run_id"),
+        ).unique(subset=["row_locator", "rule"], keep="first", maintain_order=True)
+    else:  # nothing refused (most stores): every row is written, nothing quarantined
+        good = frame.drop(list(BOOKKEEPING), strict=False)
+        quarantine_rows = None
     insert = good.select([c for c in columns if c in good.columns])
     if insert.height and len(key) and insert.select(key).is_duplicated().any():
         dups = insert.filter(insert.select(key).is_duplicated()).select(key).unique().head(3).to_dicts()
         raise ValueError(f"{table}: duplicate keys {key} in one write, e.g. {dups}")
-    quarantine_rows = bad.select(
-        pl.lit(table).alias("target_table"),
-        (
-            pl.col(source_id_column).cast(pl.String)
-            if source_id_column and source_id_column in bad.columns
-            else pl.lit(None, pl.String)
-        )
-        .fill_null(run.source_id or "(none)")
-        .alias("source_id"),
-        pl.col("_locator").alias("row_locator"),
-        "rule",
-        "reason",
-        pl.col("_raw").alias("raw"),
-        pl.lit(run.run_id).alias("run_id"),
-    ).unique(subset=["row_locator", "rule"], keep="first", maintain_order=True)
     sources = (
-        set(frame[source_id_column].drop_nulls().to_list())
+        set(frame[source_id_column].drop_nulls().unique().to_list())
         if source_id_column and source_id_column in frame.columns
         else set()
     )
@@ -280,7 +292,7 @@ def store(
                 con.execute(f'DELETE FROM "{table}" t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})')
             con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _incoming')
             con.unregister("_incoming")
-        if quarantine_rows.height:
+        if quarantine_rows is not None and quarantine_rows.height:
             con.register("_rejected", quarantine_rows.to_arrow())
             con.execute("INSERT OR REPLACE INTO quarantine BY NAME SELECT * FROM _rejected")
             con.unregister("_rejected")
@@ -290,7 +302,9 @@ def store(
         frame.height,
         frame.height - n_bad,
         n_bad,
-        [f"{r['row_locator']}: {r['rule']}: {r['reason']}" for r in quarantine_rows.to_dicts()],
+        []
+        if quarantine_rows is None
+        else [f"{r['row_locator']}: {r['rule']}: {r['reason']}" for r in quarantine_rows.to_dicts()],
     )
     run.rows_in += result.rows_in
     run.rows_accepted += result.accepted

@@ -454,7 +454,10 @@ def _is_number(value: Any) -> bool:
 _ENTRY_OK = {
     "a number": _is_number,
     "a whole number": lambda v: isinstance(v, int) and not isinstance(v, bool) and -(2**63) <= v < 2**63,
-    "a list of numbers": lambda v: isinstance(v, list) and all(x is None or _is_number(x) for x in v),
+    # (all floats, as the tools write inter-token latencies, is the quick yes; else each entry)
+    "a list of numbers": lambda v: (
+        isinstance(v, list) and (all(type(x) is float for x in v) or all(x is None or _is_number(x) for x in v))
+    ),
     "a string": lambda v: isinstance(v, str),
 }
 

@@ -152,7 +152,7 @@ def spec_rows(name: str, spec: Any) -> list[dict]:
     }
     above: dict[int, dict[str, float | None]] = {}
     for key, value in spec.items():
-        m = _ABOVE.match(key)
+        m = _ABOVE.match(key) if "_above_" in key else None  # the test first: most keys are not bands
         if m:
             above.setdefault(int(m[2]) * 1000, {})[f"{BASE_FIELDS[m[1]]}_usd_per_mtok"] = per_million(
                 value, key, errors, False

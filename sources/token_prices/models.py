@@ -121,7 +121,18 @@ class Alias:
 
 
 def canonical_provider(name: str | None) -> str | None:
-    """Canonical provider id: the table above, else the name slugified (`Foo AI` -> `foo-ai`)."""
+    """Canonical provider id: the table above, else the name slugified (`Foo AI` -> `foo-ai`).
+    A text name is memoised like `resolve` (pure, and a price file names a few hundred
+    providers in 10,000 entries); anything else a hostile feed put there is read uncached."""
+    return _canonical_text(name) if isinstance(name, str) else _canonical(name)
+
+
+@lru_cache(maxsize=4096)
+def _canonical_text(name: str) -> str | None:
+    return _canonical(name)
+
+
+def _canonical(name: object) -> str | None:
     if name is None or not str(name).strip():
         return None
     low = str(name).strip().lower()
