@@ -75,6 +75,24 @@ def test_a_failing_blocking_check_fails_its_asset_and_nothing_downstream_runs(wa
     assert link_step not in {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
 
 
+def test_a_check_runs_alone_on_what_is_stored_without_its_assets_body(warehouse):
+    """ "Execute" on a check in the UI: a job selecting only the check runs its asset's step
+    without the body (nothing materialized) and reports the check on the stored rows."""
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "UPDATE figure SET source_id = 'no-such-source' WHERE figure_id = (SELECT max(figure_id) FROM figure)"
+        )
+    only_check = dg.define_asset_job("only_check", selection=dg.AssetSelection.checks(HAS_A_SOURCE))
+    job = dg.Definitions.merge(defs, dg.Definitions(jobs=[only_check])).resolve_job_def("only_check")
+    result = job.execute_in_process(
+        run_config={"resources": {"warehouse": {"config": {"path": str(warehouse)}}}},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert not result.success and result.get_asset_materialization_events() == []
+    assert list(_evaluations(result)) == [HAS_A_SOURCE] and not _evaluations(result)[HAS_A_SOURCE].passed
+
+
 def test_a_warning_check_reports_and_blocks_nothing(warehouse):
     result = _run(warehouse, keys.TOKEN_PRICE_TABLES["openrouter"], keys.TREND_TOKEN_PRICE)
     assert result.success

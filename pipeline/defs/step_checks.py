@@ -30,6 +30,10 @@ Decisions:
   must not import an assets module (the asset's declaration needs their specs). They are
   not imports of the asset module: a check's code is not part of its asset's code version,
   so changing a check re-runs the check (it runs even when the body skips), not the body.
+- `checked_asset` builds a one-asset `dg.multi_asset` with `can_subset=True` and the op name
+  `dg.asset` would give (same step keys, specs, descriptions): `dg.asset` cannot subset its
+  checks, and a check must stay runnable alone ("Execute" on a check in the UI, a job of
+  checks only), which then runs the step without the body.
 - A check raising is a failed step, like a body raising: it is a bug, not a finding.
 """
 
@@ -91,10 +95,29 @@ def _import_check_modules() -> None:
         importlib.import_module(".".join(("pipeline", "defs", *path.relative_to(defs).with_suffix("").parts)))
 
 
-def checked_asset(**asset_args: Any) -> Callable[[Callable], dg.AssetsDefinition]:
-    """`dg.asset(**asset_args)` whose step also runs the checks declared on its key."""
-    key = dg.AssetKey(asset_args["key"]) if not isinstance(asset_args["key"], dg.AssetKey) else asset_args["key"]
-    return _checked(dg.asset, asset_args, [key])
+# what `checked_asset` passes to the asset's AssetSpec; the rest (pool, ...) goes to the op
+_SPEC_FIELDS = {"deps", "description", "metadata", "group_name", "code_version", "owners", "tags", "kinds"}
+_SPEC_FIELDS |= {"freshness_policy", "automation_condition", "partitions_def"}
+
+
+def checked_asset(*, key: Any, **asset_args: Any) -> Callable[[Callable], dg.AssetsDefinition]:
+    """`dg.asset(key=key, **asset_args)` whose step also runs the checks declared on its key.
+
+    Built as a one-asset `dg.multi_asset` with `can_subset=True` (the op keeps the name
+    `dg.asset` gives it, `clean__hardware__gpu_spec`), so a check can also run alone ("Execute"
+    on a check in the UI, a job selecting only checks): the body then does not run."""
+    key = key if isinstance(key, dg.AssetKey) else dg.AssetKey(key)
+    spec_args = {k: v for k, v in asset_args.items() if k in _SPEC_FIELDS}
+    op_args = {k: v for k, v in asset_args.items() if k not in _SPEC_FIELDS}
+
+    def decorate(fn: Callable) -> dg.AssetsDefinition:
+        description = spec_args.pop("description", None) or (inspect.cleandoc(fn.__doc__) if fn.__doc__ else None)
+        spec = dg.AssetSpec(key, description=description, **spec_args)
+        return _checked(
+            dg.multi_asset, {"name": key.to_python_identifier(), "specs": [spec], "can_subset": True, **op_args}, [key]
+        )(fn)
+
+    return decorate
 
 
 def checked_multi_asset(**asset_args: Any) -> Callable[[Callable], dg.AssetsDefinition]:
@@ -125,9 +148,10 @@ def _runs_checks_after(fn: Callable, checks: list[StepCheck]) -> Callable:
 
     @functools.wraps(fn)
     def step(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        result = fn(*args, **kwargs)
-        yield from result if inspect.isgenerator(result) else [result]
         context = _context(args, kwargs)
+        if context.selected_asset_keys:  # none: only checks were selected, they read what is stored
+            result = fn(*args, **kwargs)
+            yield from result if inspect.isgenerator(result) else [result]
         yield from _evaluate(checks, context, kwargs)
 
     if fn in skip.SPECS:  # the fingerprint the refresh plans with is the body's
