@@ -32,8 +32,11 @@ SELECTION_JOB = "cli_selection"
 
 
 class _ProgressHandler(logging.Handler):
-    """Print one line per finished step (asset or check) to stderr: `[N/M]`, the step, its
-    time and the time since the run began (a line per step also reads well in a log file)."""
+    """Print one line per finished step (an asset or multi-asset, its checks run inside it:
+    pipeline/defs/step_checks.py) to stderr: `[N/M]`, the step, its time and the time since
+    the run began (a line per step also reads well in a log file). A check that did not pass
+    marks its asset's line `warn` and is named `<asset key>_<check name>`, the name its own
+    step had (`clean/token_prices/litellm_feed_is_fresh`)."""
 
     def __init__(self, stream, total: int = 0):
         super().__init__()
@@ -42,7 +45,8 @@ class _ProgressHandler(logging.Handler):
         self.finished = 0
         self.t0 = time.monotonic()
         self.started: dict[str, float] = {}
-        self.warned: dict[str, str] = {}  # check step -> why it did not pass
+        self.warned: dict[str, str] = {}  # check (`<asset key>_<check name>`) -> why it did not pass
+        self._warned_in_step: dict[str, list[str]] = {}  # step -> why each of its checks did not pass
         self.skipped_in_body: dict[str, str] = {}  # asset key -> why its body did not run
         self._skipped_steps: set[str] = set()
 
@@ -59,7 +63,7 @@ class _ProgressHandler(logging.Handler):
             mark = {"STEP_SUCCESS": "ok  ", "STEP_FAILURE": "FAIL", "STEP_SKIPPED": "skip"}[kind]
             if kind == "STEP_SUCCESS" and step in self._skipped_steps:
                 mark = "same"  # it started, found its inputs unchanged and did not recompute
-            why = self.warned.get(step)
+            why = "; ".join(self._warned_in_step.get(step, [])) or None
             if why is not None and kind == "STEP_SUCCESS":
                 mark = "warn"
             self.finished += 1
@@ -82,7 +86,9 @@ class _ProgressHandler(logging.Handler):
         elif kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             if not data.passed:
-                self.warned[step] = f"check {data.check_name} did not pass: {_why(data)}"
+                why = f"check {data.check_name} did not pass: {_why(data)}"
+                self.warned[f"{data.asset_key.to_user_string()}_{data.check_name}"] = why
+                self._warned_in_step.setdefault(step, []).append(why)
 
 
 def _why(evaluation) -> str:
@@ -301,7 +307,7 @@ def _execute(warehouse_path: Path, select: list[str] | None, stream, force: bool
     jobs = [] if everything else [dg.define_asset_job(SELECTION_JOB, selection=select_keys)]
     merged = dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress}, jobs=jobs))
     job = merged.resolve_job_def(JOB_NAME if everything else SELECTION_JOB)
-    handler.total = len(job.graph.node_dict)  # one step per op: assets, multi-assets, checks
+    handler.total = len(job.graph.node_dict)  # one step per op: assets and multi-assets (checks run inside)
     # This refresh's warehouse and --force are config of the run's warehouse resource: the
     # same Definitions serve `dagster dev`, the schedule and this command, and no process-wide
     # state (os.environ) changes.
@@ -318,7 +324,7 @@ def _execute(warehouse_path: Path, select: list[str] | None, stream, force: bool
         for e in result.all_events
         if e.event_type_value == "STEP_FAILURE"
     ]
-    warned = [f"{_readable(step)}: {why}" for step, why in handler.warned.items()]
+    warned = [f"{check}: {why}" for check, why in handler.warned.items()]
     skipped = dict(plan.skip)
     for key, why in handler.skipped_in_body.items():  # ran, found its upstream's data unchanged
         skipped[key] = why

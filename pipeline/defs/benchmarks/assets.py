@@ -11,6 +11,7 @@ from pipeline.defs.benchmarks.resources import DROP_ENV, BenchmarkFiles, default
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.skip import fingerprinted
+from pipeline.defs.step_checks import checked_asset
 from pipeline.fingerprint import Bundled, Computed, folder_files
 from pipeline.steps.benchmarks.cost import benchmark_costs
 from pipeline.steps.benchmarks.ingest import ImportItem, expand_paths, import_paths
@@ -36,7 +37,7 @@ def _report(outcomes) -> dg.MetadataValue:
     )
 
 
-@dg.asset(
+@checked_asset(
     key=keys.BENCH_BUNDLED,
     group_name="benchmarks",
     pool=WRITER_POOL,
@@ -90,7 +91,7 @@ def _dropped_inputs(ctx) -> dict[str, str]:
     return folder_files(folder, paths) | {"max_bytes": str(files.byte_cap())}
 
 
-@dg.asset(key=keys.BENCH_DROPPED, group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"})
+@checked_asset(key=keys.BENCH_DROPPED, group_name="benchmarks", pool=WRITER_POOL, kinds={"duckdb"})
 @fingerprinted(Computed("drop folder", _dropped_inputs))
 def dropped_benchmarks(
     context: dg.AssetExecutionContext, config: DropConfig, warehouse: WarehouseResource, benchmark_files: BenchmarkFiles

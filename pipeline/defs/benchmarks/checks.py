@@ -6,6 +6,7 @@ from pipeline.defs import keys
 from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.step_checks import step_check
 from warehouse.contracts_benchmarks import BenchmarkRun
 
 BUNDLED = keys.BENCH_BUNDLED
@@ -38,25 +39,25 @@ def _percentiles_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=BUNDLED, name="runs_meet_contract", blocking=True)
+@step_check(asset=BUNDLED, name="runs_meet_contract", blocking=True)
 def bundled_runs_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every stored benchmark run still passes the BenchmarkRun contract."""
     return _runs_meet_contract(warehouse)
 
 
-@dg.asset_check(asset=BUNDLED, name="no_placeholder_latencies", blocking=True)
+@step_check(asset=BUNDLED, name="no_placeholder_latencies", blocking=True)
 def bundled_runs_have_no_placeholder_latencies(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """No stored run is all-failed or reports 0.0 for every latency (vLLM's placeholder)."""
     return _no_placeholder_latencies(warehouse)
 
 
-@dg.asset_check(asset=BUNDLED, name="percentiles_agree_with_files", blocking=False)
+@step_check(asset=BUNDLED, name="percentiles_agree_with_files", blocking=False)
 def bundled_percentiles_agree_with_files(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Percentiles recomputed from per-request rows agree with the files' own summaries."""
     return _percentiles_agree(warehouse)
 
 
-@dg.asset_check(asset=DROPPED, name="runs_meet_contract", blocking=True)
+@step_check(asset=DROPPED, name="runs_meet_contract", blocking=True)
 def dropped_runs_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every stored benchmark run (dropped files included) passes the BenchmarkRun contract."""
     return _runs_meet_contract(warehouse)

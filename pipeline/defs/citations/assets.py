@@ -11,6 +11,7 @@ from pipeline.defs import keys
 from pipeline.defs.metadata import WRITTEN_BY_STEP, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.skip import fingerprinted
+from pipeline.defs.step_checks import checked_asset
 from pipeline.fingerprint import Bundled, Computed
 from sources import citations, registry
 from warehouse import query_frame
@@ -45,7 +46,7 @@ def registered_snapshots(ctx) -> dict[str, str]:
 REGISTRY_INPUTS = (Bundled("registry", "snapshots"), Computed("registered snapshots", registered_snapshots))
 
 
-@dg.asset(key=keys.SOURCE, group_name="citations", pool=WRITER_POOL, kinds={"duckdb"})
+@checked_asset(key=keys.SOURCE, group_name="citations", pool=WRITER_POOL, kinds={"duckdb"})
 @fingerprinted(*REGISTRY_INPUTS)
 def source_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every source record in sources/registry/*.yaml, and the snapshots they name."""
@@ -57,7 +58,7 @@ def source_registry(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     return dg.MaterializeResult(metadata=ingest_metadata(run, sources=frame.height) | table)
 
 
-@dg.asset(
+@checked_asset(
     key=keys.CITED_FIGURE,
     deps=[keys.SOURCE],
     group_name="citations",
@@ -78,7 +79,7 @@ def cited_figures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     return dg.MaterializeResult(metadata=ingest_metadata(run) | table)
 
 
-@dg.asset(
+@checked_asset(
     key=keys.FIGURE_LINK,
     deps=[keys.CITED_FIGURE],
     group_name="citations",
@@ -107,7 +108,7 @@ def corroboration_links(context: dg.AssetExecutionContext, warehouse: WarehouseR
     )
 
 
-@dg.asset(
+@checked_asset(
     key=keys.RECOMPUTED_CLAIMS,
     deps=[keys.CITED_FIGURE],
     group_name="citations",

@@ -7,11 +7,12 @@ from pipeline.defs import keys
 from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.step_checks import step_check
 from warehouse import query_frame
 from warehouse.contracts import Figure
 
 
-@dg.asset_check(asset=keys.CITED_FIGURE, blocking=True)
+@step_check(asset=keys.CITED_FIGURE, blocking=True)
 def every_figure_has_a_source(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """No stored figure names a source missing from the registry."""
     with warehouse.reader() as con:
@@ -21,9 +22,9 @@ def every_figure_has_a_source(warehouse: WarehouseResource) -> dg.AssetCheckResu
     )
 
 
-@dg.asset_check(asset=keys.CITED_FIGURE, name="rows_meet_contract", blocking=True)
+@step_check(asset=keys.CITED_FIGURE, name="rows_meet_contract", blocking=True)
 def stored_figures_meet_contract(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
     """Every figure this run's `clean/citations/figure` stored passes the figure contract as
     stored (pandera, collected frame). Every figure of every family was validated by
@@ -39,7 +40,7 @@ def stored_figures_meet_contract(
     )
 
 
-@dg.asset_check(asset=keys.RECOMPUTED_CLAIMS, name="agree_with_stated_figures", blocking=False)
+@step_check(asset=keys.RECOMPUTED_CLAIMS, name="agree_with_stated_figures", blocking=False)
 def recomputed_claims_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Recomputed changes agree with the stated ones within rounding (a mismatch is a finding, shown as a warning)."""
     with warehouse.reader() as con:
@@ -51,7 +52,7 @@ def recomputed_claims_agree(warehouse: WarehouseResource) -> dg.AssetCheckResult
     )
 
 
-@dg.asset_check(asset=keys.FIGURE_LINK, blocking=True)
+@step_check(asset=keys.FIGURE_LINK, blocking=True)
 def link_agreement_matches_stored_figures(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Each stored link's agreement result is what the check finds on the figures as stored now
     (a figure re-typed after its links were checked would fail this until links re-run)."""

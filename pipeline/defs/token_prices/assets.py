@@ -8,6 +8,7 @@ from pipeline.defs import keys
 from pipeline.defs.metadata import DAILY_FEED, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.skip import fingerprinted, record_pending
+from pipeline.defs.step_checks import checked_asset, checked_multi_asset
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
 from pipeline.fingerprint import Bundled, Computed, Package, digest
 from pipeline.steps.token_prices import load, snapshots
@@ -28,7 +29,9 @@ def _meta(run, applied: load.Applied, **extra) -> dict:
     )
 
 
-@dg.asset(key=keys.TOKEN_PRICE_TABLES["cited"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@checked_asset(
+    key=keys.TOKEN_PRICE_TABLES["cited"], deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"}
+)
 @fingerprinted(Bundled("data/token_prices/cited_token_prices.csv"))
 def cited_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The 45 cited launch and price-cut rows (URL, date, verbatim quote, source class) as dated price rows."""
@@ -39,7 +42,7 @@ def cited_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     return dg.MaterializeResult(metadata=_meta(run, applied) | table)
 
 
-@dg.asset(key=keys.GENAI_PRICES, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@checked_asset(key=keys.GENAI_PRICES, deps=[REGISTRY], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 @fingerprinted(Package("genai-prices"))
 def genai_prices_token_prices(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Every model of the installed genai-prices package (version = snapshot), with its dated price changes."""
@@ -54,7 +57,7 @@ LITELLM_RELEASES = keys.TOKEN_PRICE_TABLES["litellm_releases"]
 MODELS_DEV = keys.TOKEN_PRICE_TABLES["models_dev"]
 
 
-@dg.multi_asset(
+@checked_multi_asset(
     name="snapshot_price_histories",
     pool=WRITER_POOL,
     can_subset=True,
@@ -178,7 +181,7 @@ def _live_assets(name: str, source_id: str, url_field: str):
             }
         )
 
-    @dg.asset(
+    @checked_asset(
         key=keys.TOKEN_PRICE_TABLES[name],
         deps=[raw_key],
         group_name=GROUP,
@@ -189,7 +192,11 @@ def _live_assets(name: str, source_id: str, url_field: str):
         f"is a new row, a vanished model gets an end date, a garbage or shrunken payload changes nothing.",
     )
     @fingerprinted()
-    def clean_feed(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def clean_feed(
+        context: dg.AssetExecutionContext,
+        warehouse: WarehouseResource,
+        token_price_feeds: TokenPriceFeeds,  # for its `feed_is_fresh` check (the feeds' max age)
+    ) -> dg.MaterializeResult:
         with warehouse.ingest(context, source_id=source_id) as (con, run):
             results = load.apply_pending(con, run, source_id)
             table = table_metadata(con, "token_price", where="source_id = ?", params=[source_id])

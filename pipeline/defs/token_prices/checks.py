@@ -9,6 +9,7 @@ import polars as pl
 from pipeline.defs import keys
 from pipeline.defs.contract_checks import frame_meets_contract
 from pipeline.defs.resources import WarehouseResource
+from pipeline.defs.step_checks import step_check
 from pipeline.defs.token_prices.resources import TokenPriceFeeds
 from pipeline.steps.token_prices import load
 from warehouse import query_frame
@@ -42,14 +43,14 @@ WRITTEN_IN_RUN = "ingest_run_id IN (SELECT run_id FROM ingest_run WHERE step = ?
 
 
 def _contract_check(name: str):
-    @dg.asset_check(
+    @step_check(
         asset=CLEAN[name],
         name="rows_meet_contract",
         blocking=True,
         description=f"Every {name} price row this run stored passes the TokenPrice contract and names only "
         "stored figures (rows were validated on the way in; history left alone is not re-read).",
     )
-    def check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    def check(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         # what this run's asset wrote, not every row of the source: re-reading a feed's whole
         # history on every refresh made the check grow with the warehouse (issue 12)
         written = [CLEAN[name].to_user_string(), context.run.run_id]
@@ -69,7 +70,7 @@ def _contract_check(name: str):
 
 
 def _one_open_row_check(name: str):
-    @dg.asset_check(
+    @step_check(
         asset=CLEAN[name],
         name="one_open_price_per_identity",
         blocking=True,
@@ -92,7 +93,7 @@ def _one_open_row_check(name: str):
 
 
 def _freshness_check(name: str):
-    @dg.asset_check(
+    @step_check(
         asset=CLEAN[name],
         name="feed_is_fresh",
         blocking=False,

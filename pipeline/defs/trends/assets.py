@@ -18,6 +18,7 @@ from pipeline.defs import keys
 from pipeline.defs.metadata import DAILY_FEED, json_value, table_metadata
 from pipeline.defs.resources import WRITER_POOL, WarehouseResource, ingest_metadata
 from pipeline.defs.skip import fingerprinted
+from pipeline.defs.step_checks import checked_asset
 from pipeline.fingerprint import Bundled, Today
 from pipeline.steps.trends import series
 from pipeline.steps.trends.fitting import fit_each, fit_series, store_fits, store_refusals
@@ -60,7 +61,7 @@ HUB_SCORES = [keys.MODEL_SCORE]  # writes model_identity too
 PRICE_HISTORY = [keys.TOKEN_PRICE_TABLES[name] for name in ("litellm_releases", "models_dev")]
 
 
-@dg.asset(key=LLM_PRICES.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@checked_asset(key=LLM_PRICES.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 @fingerprinted(Bundled("data/epoch_llm_prices"))
 def llm_price_observation(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Epoch AI's two LLM price files: one row per price observation, each price and score a figure."""
@@ -96,7 +97,7 @@ def demand_observation(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     return dg.MaterializeResult(metadata=ingest_metadata(run, figures=table.accepted) | shape)
 
 
-@dg.asset(key=OPENROUTER.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@checked_asset(key=OPENROUTER.path, deps=[SOURCES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 @fingerprinted(Bundled(f"data/demand/{demand.SCRAPE_FILE}"))
 def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The OpenRouter weekly scrape: author rows as figures, weekly totals flagged (partial, overlapping)."""
@@ -125,7 +126,7 @@ def openrouter_week(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     )
 
 
-@dg.asset(key=CAPABILITY.path, deps=[LLM_PRICES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@checked_asset(key=CAPABILITY.path, deps=[LLM_PRICES], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 @fingerprinted()
 def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Capability-adjusted LLM price (Epoch AI's method): one fit per benchmark threshold with >= 4 points."""
@@ -143,7 +144,7 @@ def capability_price(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     )
 
 
-@dg.asset(
+@checked_asset(
     key=CAPABILITY_2026.path,
     deps=[*HUB_SCORES, *TOKEN_PRICES, *PRICE_HISTORY],
     group_name=GROUP,
@@ -189,7 +190,7 @@ def capability_price_2026(context: dg.AssetExecutionContext, warehouse: Warehous
     )
 
 
-@dg.asset(
+@checked_asset(
     key=DEMAND_CURVE.path,
     deps=[DEMAND, OPENROUTER, CAPABILITY_2026],
     group_name=GROUP,
@@ -258,7 +259,7 @@ def demand_curves(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     )
 
 
-@dg.asset(key=DEMAND_FITS.path, deps=[DEMAND, OPENROUTER], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
+@checked_asset(key=DEMAND_FITS.path, deps=[DEMAND, OPENROUTER], group_name=GROUP, pool=WRITER_POOL, kinds={"duckdb"})
 @fingerprinted()
 def demand_trends(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Each demand series fitted only with itself (OLS, bootstrap, Theil-Sen; exponential vs logistic by AICc)."""
@@ -366,7 +367,7 @@ class _StoredFigures(Mapping):
         return self.con.execute("SELECT count(*) FROM figure WHERE kind <> 'fit'").fetchall()[0][0]
 
 
-@dg.asset(
+@checked_asset(
     key=keys.TREND_CLAIM_CHECKS.path,
     deps=[CITED, CAPABILITY, CAPABILITY_2026, DEMAND_FITS, TOKEN_TRENDS, GPU_TRENDS, BENCH_TRENDS],
     group_name=GROUP,

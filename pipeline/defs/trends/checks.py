@@ -6,7 +6,7 @@ from pipeline.defs import keys
 from pipeline.defs.contract_checks import stored_rows_meet_contract
 from pipeline.defs.metadata import json_value
 from pipeline.defs.resources import WarehouseResource
-from pipeline.defs.trends.assets import CAPABILITY, CAPABILITY_2026, DEMAND_CURVE, DEMAND_FITS, LLM_PRICES, OPENROUTER
+from pipeline.defs.step_checks import step_check
 from warehouse.contracts_trends import (
     CapabilityPath,
     ClaimCheck,
@@ -19,19 +19,25 @@ from warehouse.contracts_trends import (
 )
 
 CLAIMS = keys.TREND_CLAIM_CHECKS
+LLM_PRICES = keys.LLM_PRICE_OBSERVATION
+OPENROUTER = keys.OPENROUTER_WEEK
+CAPABILITY = keys.TREND_CAPABILITY_PRICE
+CAPABILITY_2026 = keys.TREND_CAPABILITY_PRICE_2026
+DEMAND_FITS = keys.TREND_DEMAND
+DEMAND_CURVE = keys.TREND_DEMAND_CURVE
 ORPHAN_RATES_SQL = """
 SELECT f.fit_id FROM fit f
 WHERE f.family = ? AND NOT EXISTS (SELECT 1 FROM figure_input i WHERE i.figure_id = f.rate_figure_id)
 """
 
 
-@dg.asset_check(asset=LLM_PRICES, name="rows_meet_contract", blocking=True)
+@step_check(asset=LLM_PRICES, name="rows_meet_contract", blocking=True)
 def llm_price_observations_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Stored Epoch observations still pass their contract (scores in range, prices positive)."""
     return stored_rows_meet_contract(warehouse, "SELECT * FROM llm_price_observation", LlmPriceObservation)
 
 
-@dg.asset_check(asset=OPENROUTER, name="flags_what_is_not_fitted", blocking=True)
+@step_check(asset=OPENROUTER, name="flags_what_is_not_fitted", blocking=True)
 def openrouter_weeks_flag_what_is_not_fitted(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """A week is fit-worthy exactly when it carries no flag (partial, overlapping, mismatched)."""
     return stored_rows_meet_contract(warehouse, "SELECT * FROM openrouter_week", OpenRouterWeek)
@@ -51,25 +57,25 @@ def _fits_check(warehouse: WarehouseResource, family: str) -> dg.AssetCheckResul
     return dg.AssetCheckResult(passed=not orphans, metadata={"fits_without_lineage": json_value(orphans[:5])})
 
 
-@dg.asset_check(asset=CAPABILITY, name="fits_have_lineage", blocking=True)
+@step_check(asset=CAPABILITY, name="fits_have_lineage", blocking=True)
 def capability_fits_have_lineage(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Capability fits pass the fit contract, their bands nest, and every rate names its inputs."""
     return _fits_check(warehouse, "capability_price")
 
 
-@dg.asset_check(asset=DEMAND_FITS, name="fits_have_lineage", blocking=True)
+@step_check(asset=DEMAND_FITS, name="fits_have_lineage", blocking=True)
 def demand_fits_have_lineage(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Demand fits pass the fit contract, their bands nest, and every rate names its inputs."""
     return _fits_check(warehouse, "demand")
 
 
-@dg.asset_check(asset=CLAIMS, name="verdicts_and_lineage", blocking=True)
+@step_check(asset=CLAIMS, name="verdicts_and_lineage", blocking=True)
 def claim_checks_have_verdicts_and_lineage(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every claim check has a verdict; testable ones name a derived figure, untestable ones what would test them."""
     return stored_rows_meet_contract(warehouse, "SELECT * FROM claim_check", ClaimCheck)
 
 
-@dg.asset_check(asset=CAPABILITY_2026, name="fits_and_paths_hold", blocking=True)
+@step_check(asset=CAPABILITY_2026, name="fits_and_paths_hold", blocking=True)
 def capability_2026_fits_and_paths_hold(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """2026 capability fits pass the fit contract with lineage; every stored path point cites a price and a score."""
     result = _fits_check(warehouse, "capability_price_2026")
@@ -78,13 +84,13 @@ def capability_2026_fits_and_paths_hold(warehouse: WarehouseResource) -> dg.Asse
     return stored_rows_meet_contract(warehouse, "SELECT * FROM capability_path", CapabilityPath)
 
 
-@dg.asset_check(asset=DEMAND_CURVE, name="slope_or_reason", blocking=True)
+@step_check(asset=DEMAND_CURVE, name="slope_or_reason", blocking=True)
 def demand_curves_have_a_slope_or_a_reason(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every demand curve has a slope inside its interval and a figure, or the reason it was refused."""
     return stored_rows_meet_contract(warehouse, "SELECT * FROM demand_curve", DemandCurve)
 
 
-@dg.asset_check(asset=CLAIMS, name="measures_meet_contract", blocking=True)
+@step_check(asset=CLAIMS, name="measures_meet_contract", blocking=True)
 def claim_measures_meet_contract(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Each stored claim measure has positive prices at both ends and says which rule judged it."""
     return stored_rows_meet_contract(warehouse, "SELECT * FROM claim_measure", ClaimMeasure)
