@@ -14,9 +14,9 @@ from warehouse.contracts_hardware import GpuRentalPrice, GpuSpec
 
 SPEC = keys.GPU_SPEC
 RENTAL = keys.GPU_RENTAL_PRICE
-SQL_DIR = (
-    Path(__file__).parent / "sql"
-)  # beside the assets' queries (not imported from assets.py: it declares these checks)
+# the assets' queries folder; `read_sql` is not imported from assets.py, whose asset
+# declaration needs these checks first (pipeline/defs/step_checks.py)
+SQL_DIR = Path(__file__).parent / "sql"
 
 
 def read_sql(name: str) -> str:
