@@ -181,14 +181,20 @@ def main() -> None:
         totals["rows_lost"] += lost
         totals["garbage_before"] += gb
         totals["garbage_after"] += ga
-        if kind == "refresh" and not finished and began:  # killed before its marker: nothing changed
+        # no marker of its own: killed before it wrote one, or after its end cleared it (the
+        # summary printed, the process exiting): nothing was in flight either way
+        if kind == "refresh" and not finished and began:
             totals["refresh_kills"] += 1
             totals["refresh_kills_reported"] += reported
         print(
             f"{k + 1:3d} {kind:7s} at {delay:5.1f}s {'(finished first)' if finished else 'killed':16s} "
             f"rows lost {lost}  garbage {gb / 1e6:7.1f} MB -> {ga / 1e6:5.1f} MB after the next writer"
             + (f"  reported not completed: {reported}" if kind == "refresh" and not finished and began else "")
-            + ("  (killed before its marker)" if kind == "refresh" and not finished and not began else "")
+            + (
+                "  (no running marker: before it began or after its end)"
+                if kind == "refresh" and not finished and not began
+                else ""
+            )
         )
     print(
         f"kills {totals['kills']} (of {args.kills} tries), corrupt warehouses {totals['corrupt']}, "
