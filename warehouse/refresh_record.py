@@ -124,8 +124,8 @@ def refresh_lock(warehouse: Warehouse, wait: bool = False, poll_s: float = 0.5) 
                 break
             except BlockingIOError:
                 if not wait:
-                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
-                    pid, since = (holder + ["?", "?"])[:2]
+                    holder = _read_marker(os.pread(fd, 65536, 0).decode("utf-8", "replace"))
+                    pid, since = (holder.pid, holder.started_at.isoformat()) if holder else ("?", "?")
                     raise WarehouseError(
                         f"refresh already running (pid {pid} since {since} UTC) on {warehouse.path}; "
                         "wait for it, or pass --wait to queue behind it"
