@@ -291,6 +291,8 @@ HOSTILE = {
     "vllm_nan_count.json": lambda: _set(_vllm_doc(), "input_lens", 1, float("nan")),
     # ... while null (a missing value) and NaN latencies are rows, judged by the row rules
     "vllm_null_ttft.json": lambda: _set(_vllm_doc(), "ttfts", 2, None),
+    "vllm_null_output_len.json": lambda: _set(_vllm_doc(), "output_lens", 2, None),
+    "vllm_null_error.json": lambda: _set(_vllm_doc(), "errors", 3, None),
     "vllm_nan_itl.json": lambda: _set(_vllm_doc(), "itls", 1, float("nan"), inner=0),
     # llmperf responses: a value of the wrong JSON type refuses the file
     "llmperf_ttft_as_string.json": lambda: _llmperf(lambda r: r[3].update(ttft_s="0.25")),

@@ -482,9 +482,6 @@ def _vllm_stage(table: str, slices: dict[str, Path], non_finite: bool) -> str:
     return _sql("vllm_stage_requests.sql").format(table=table, **relations)
 
 
-_NUMBER_TYPES = "('BIGINT', 'UBIGINT', 'DOUBLE')"
-
-
 def _marked(x: str) -> str:
     """SQL: JSON value `x` is one of `_quote_non_finite`'s marked strings."""
     return f"(json_type({x}) = 'VARCHAR' AND starts_with({x} ->> '$', '{_MARK}'))"
@@ -493,12 +490,12 @@ def _marked(x: str) -> str:
 def _number(x: str, non_finite: bool) -> tuple[str, str]:
     """(value as DOUBLE, entry is not a number) for JSON value `x`; JSON null is NULL."""
     if not non_finite:
-        return f"TRY_CAST({x} AS DOUBLE)", f"json_type({x}) NOT IN {_NUMBER_TYPES}"
+        return f"TRY_CAST({x} AS DOUBLE)", _wrong_sql(x, "a number")
     value = (
         f"CASE WHEN {_marked(x)} THEN CAST(substr({x} ->> '$', {len(_MARK) + 1}) AS DOUBLE) "
         f"ELSE TRY_CAST({x} AS DOUBLE) END"
     )
-    return value, f"json_type({x}) NOT IN {_NUMBER_TYPES} AND NOT {_marked(x)}"
+    return value, f"{_wrong_sql(x, 'a number')} AND NOT {_marked(x)}"
 
 
 def _lacks_key(con: duckdb.DuckDBPyConnection, path: Path, key: str) -> bool:
@@ -513,7 +510,9 @@ def _lacks_key(con: duckdb.DuckDBPyConnection, path: Path, key: str) -> bool:
 
 
 def _wrong_sql(column: str, expected: str) -> str:
-    """SQL: JSON value `column` (NULL or JSON null: a missing value) is not `expected`."""
+    """SQL: JSON value `column` (NULL or JSON null: a missing value) is not `expected`
+    ('a number', 'a whole number' or 'a string'), for the llmperf responses and the vLLM
+    per-request arrays alike."""
     ok = {
         "a number": f"json_type({column}) IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'NULL')",
         "a whole number": f"json_type({column}) = 'NULL' OR (json_type({column}) IN ('BIGINT', 'UBIGINT') "
@@ -530,12 +529,9 @@ def _entry_sql(expected: str, non_finite: bool) -> tuple[str, str]:
     if expected == "a number":
         return _number("json", non_finite)
     if expected == "a whole number":
-        return (
-            "TRY_CAST(json AS BIGINT)",
-            "json_type(json) NOT IN ('BIGINT', 'UBIGINT') OR TRY_CAST(json AS BIGINT) IS NULL",
-        )
+        return "TRY_CAST(json AS BIGINT)", _wrong_sql("json", expected)
     if expected == "a string":
-        return "json ->> '$'", "json_type(json) <> 'VARCHAR'"
+        return "json ->> '$'", _wrong_sql("json", expected)
     if expected == "a list of numbers":
         if not non_finite:
             return (
