@@ -358,15 +358,14 @@ def _row_quantiles(samples: np.ndarray, q: list[float]) -> np.ndarray:
     holding NaN (which numpy answers with NaN) go to np.quantile itself. A numpy whose rule
     changed would fail tests/test_trend_fits.py, which compares the bands with np.quantile."""
     samples.sort(axis=1)
-    ordered = samples
-    if np.isnan(ordered[:, -1]).any():  # NaN sorts last; a quantile ignores the row order
-        return np.quantile(ordered, q, axis=1)
-    n = ordered.shape[1]
+    if np.isnan(samples[:, -1]).any():  # NaN sorts last; a quantile ignores the row order
+        return np.quantile(samples, q, axis=1)
+    n = samples.shape[1]
     virtual = (n - 1) * np.asarray(q, dtype=float)
     below = np.floor(virtual).astype(np.intp)
     above = np.minimum(below + 1, n - 1)
     gamma = (virtual - below)[:, None]
-    low, high = ordered[:, below].T, ordered[:, above].T
+    low, high = samples[:, below].T, samples[:, above].T
     diff = high - low
     return np.where(gamma >= 0.5, high - diff * (1 - gamma), low + diff * gamma)
 
